@@ -1,0 +1,128 @@
+// The shared client layer: every CLI command talks to an ArgoClient, whichever backend serves it.
+// Method shapes follow the Argo Server services in swagger.json so the http backend is a thin mapping.
+import type { ClusterWorkflowTemplate, Workflow, WorkflowTemplate } from '../model/workflow.js';
+
+export type BackendName = 'local' | 'http' | 'kube';
+
+export interface ListOptions {
+  labelSelector?: string;
+  fieldSelector?: string;
+  limit?: number;
+  continue?: string;
+}
+
+export interface ListResponse<T> {
+  metadata: { resourceVersion?: string; continue?: string };
+  items: T[];
+}
+
+export interface WatchEvent<T> {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  object: T;
+}
+
+export interface CreateOptions {
+  /** Validate and return the object without storing it (client-side dry run). */
+  dryRun?: boolean;
+  /** Ask the backend to run admission without storing. */
+  serverDryRun?: boolean;
+}
+
+/** What `argo submit --from kind/name` sends (swagger: SubmitOpts). */
+export interface SubmitOpts {
+  name?: string;
+  generateName?: string;
+  entryPoint?: string;
+  parameters?: string[];
+  labels?: string;
+  annotations?: string;
+  serviceAccount?: string;
+  dryRun?: boolean;
+  serverDryRun?: boolean;
+  ownerReference?: unknown;
+  podPriorityClassName?: string;
+  priority?: number;
+}
+
+export type SubmitFromKind = 'workflowtemplate' | 'clusterworkflowtemplate' | 'cronwf' | 'cronworkflow';
+
+export interface LogOptions {
+  podName?: string;
+  container?: string;
+  follow?: boolean;
+  previous?: boolean;
+  sinceSeconds?: number;
+  /** RFC3339 */
+  sinceTime?: string;
+  timestamps?: boolean;
+  tailLines?: number;
+  grep?: string;
+  selector?: string;
+}
+
+/** One log line; `podName` names the pod it came from, as the Argo Server streams it. */
+export interface LogEntry {
+  podName: string;
+  content: string;
+}
+
+export interface VersionInfo {
+  version: string;
+  buildDate: string;
+  gitCommit: string;
+  gitTag: string;
+  gitTreeState: string;
+  goVersion: string;
+  compiler: string;
+  platform: string;
+}
+
+export interface ArgoClient {
+  readonly backend: BackendName;
+  /** The namespace commands use when none is given. */
+  readonly namespace: string;
+
+  createWorkflow(namespace: string, wf: Workflow, opts?: CreateOptions): Promise<Workflow>;
+  submitFrom(namespace: string, kind: SubmitFromKind, name: string, opts: SubmitOpts): Promise<Workflow>;
+  getWorkflow(namespace: string, name: string): Promise<Workflow>;
+  /** namespace '' lists every namespace. */
+  listWorkflows(namespace: string, opts?: ListOptions): Promise<ListResponse<Workflow>>;
+  deleteWorkflow(namespace: string, name: string): Promise<void>;
+  lintWorkflow(namespace: string, wf: Workflow): Promise<Workflow>;
+  watchWorkflows(
+    namespace: string,
+    opts: ListOptions & { resourceVersion?: string },
+    signal?: AbortSignal,
+  ): AsyncIterable<WatchEvent<Workflow>>;
+  workflowLogs(namespace: string, name: string, opts: LogOptions, signal?: AbortSignal): AsyncIterable<LogEntry>;
+
+  createWorkflowTemplate(namespace: string, t: WorkflowTemplate): Promise<WorkflowTemplate>;
+  getWorkflowTemplate(namespace: string, name: string): Promise<WorkflowTemplate>;
+  listWorkflowTemplates(namespace: string, opts?: ListOptions): Promise<ListResponse<WorkflowTemplate>>;
+  updateWorkflowTemplate(namespace: string, t: WorkflowTemplate): Promise<WorkflowTemplate>;
+  deleteWorkflowTemplate(namespace: string, name: string): Promise<void>;
+  lintWorkflowTemplate(namespace: string, t: WorkflowTemplate): Promise<WorkflowTemplate>;
+
+  createClusterWorkflowTemplate(t: ClusterWorkflowTemplate): Promise<ClusterWorkflowTemplate>;
+  getClusterWorkflowTemplate(name: string): Promise<ClusterWorkflowTemplate>;
+  listClusterWorkflowTemplates(opts?: ListOptions): Promise<ListResponse<ClusterWorkflowTemplate>>;
+  updateClusterWorkflowTemplate(t: ClusterWorkflowTemplate): Promise<ClusterWorkflowTemplate>;
+  deleteClusterWorkflowTemplate(name: string): Promise<void>;
+  lintClusterWorkflowTemplate(t: ClusterWorkflowTemplate): Promise<ClusterWorkflowTemplate>;
+
+  getVersion(): Promise<VersionInfo>;
+  /** Release connections; the local backend hands running workflows to a detached controller. */
+  close(): Promise<void>;
+}
+
+/** An error from any backend, carrying the gRPC-style code the Argo Server would return. */
+export class ArgoError extends Error {
+  constructor(
+    message: string,
+    /** HTTP status (404 not found, 409 conflict, 400 invalid, 401/403 auth, 503 unavailable). */
+    readonly status: number,
+  ) {
+    super(message);
+    this.name = 'ArgoError';
+  }
+}

@@ -1,0 +1,4 @@
+export * from './meta.js';
+export * from './template.js';
+export * from './workflow.js';
+export * from './pod.js';
