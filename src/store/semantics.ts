@@ -161,6 +161,8 @@ function foldStringData(kind: ResourceKind, obj: KubeObject): void {
 export function prepareCreate<T extends KubeObject>(kind: ResourceKind, input: T): T {
   const obj = shallowCopy(input);
   checkTypeMeta(kind, obj);
+  obj.apiVersion = API_VERSIONS[kind];
+  obj.kind = kind;
   const meta = obj.metadata;
   if (isClusterScoped(kind)) delete meta.namespace;
   else {
@@ -196,7 +198,6 @@ export function checkName(kind: ResourceKind, name: string): void {
 }
 
 export function finishCreate<T extends KubeObject>(
-  kind: ResourceKind,
   obj: T,
   uid: string,
   resourceVersion: number,
@@ -206,7 +207,7 @@ export function finishCreate<T extends KubeObject>(
   obj.metadata.resourceVersion = String(resourceVersion);
   obj.metadata.generation = 1;
   obj.metadata.creationTimestamp = kubeTimestamp(now);
-  return normalized(kind, obj);
+  return normalized(obj.kind as ResourceKind, obj);
 }
 
 export type UpdateOutcome<T> =

@@ -11,13 +11,7 @@ import { ConflictError, InvalidError } from '../../../src/store/types.js';
 import { checkDnsSubdomain, generatedName } from '../../../src/store/validation.js';
 
 const created = (obj: Record<string, unknown>) =>
-  finishCreate(
-    'Workflow',
-    prepareCreate('Workflow', obj as never),
-    'uid-1',
-    7,
-    new Date('2026-01-02T03:04:05.678Z'),
-  );
+  finishCreate(prepareCreate('Workflow', obj as never), 'uid-1', 7, new Date('2026-01-02T03:04:05.678Z'));
 
 describe('names', () => {
   it('generates Kubernetes-style suffixes', () => {

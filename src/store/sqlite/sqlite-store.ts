@@ -1,0 +1,480 @@
+// The embedded ResourceStore: one SQLite file (WAL) shared by the CLI, a detached controller and
+// `argo server` on the same machine. Every write is one IMMEDIATE transaction that also appends to
+// the change log, which is how watches in other processes learn about it.
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type BetterSqlite3 from 'better-sqlite3';
+import type { KubeObject } from '../../model/meta.js';
+import { argoHome } from '../home.js';
+import { applyMergePatch } from '../merge-patch.js';
+import { compileSelector, matchesFields, matchesLabels, type CompiledSelector } from '../selectors.js';
+import {
+  checkName,
+  finishCreate,
+  isClusterScoped,
+  prepareCreate,
+  prepareDelete,
+  prepareUpdate,
+  storedNamespace,
+} from '../semantics.js';
+import {
+  AlreadyExistsError,
+  InvalidError,
+  NotFoundError,
+  StoreError,
+  type DeleteOptions,
+  type ListOptions,
+  type ListResult,
+  type ResourceKind,
+  type ResourceStore,
+  type Watch,
+  type WatchEvent,
+  type WatchEventType,
+  type WatchOptions,
+} from '../types.js';
+import { generatedName } from '../validation.js';
+import { decodeContinue, encodeContinue } from './continue-token.js';
+import { migrate } from './schema.js';
+import { WatchHub, type Change } from './watch-hub.js';
+
+export interface SqliteStoreOptions {
+  /** The database file; default `<argoHome()>/argo.db`. Its directory is created. */
+  path?: string;
+  /** How often watches look for writes made by other processes. Default 150 ms. */
+  pollIntervalMs?: number;
+  /** How many change-log rows to keep; a watch resuming from an older version gets 410 Expired. Default 10000. */
+  changeLogRetention?: number;
+  /** How long a write waits for another process's transaction. Default 5000 ms. */
+  busyTimeoutMs?: number;
+}
+
+type Db = BetterSqlite3.Database;
+type Statement = BetterSqlite3.Statement;
+
+interface ObjectRow {
+  id: number;
+  resource_version: number;
+  object: string;
+}
+
+interface ChangeRow {
+  resource_version: number;
+  kind: ResourceKind;
+  namespace: string;
+  name: string;
+  type: WatchEventType;
+  prev_version: number | null;
+  object: string | null;
+}
+
+const GENERATE_NAME_ATTEMPTS = 8;
+
+export function defaultStorePath(): string {
+  return path.join(argoHome(), 'argo.db');
+}
+
+/** Opens (creating if needed) the store file and brings its schema up to date. */
+export function openSqliteStore(opts: SqliteStoreOptions = {}): SqliteStore {
+  return new SqliteStore(opts);
+}
+
+export class SqliteStore implements ResourceStore {
+  readonly path: string;
+  private readonly db: Db;
+  private readonly hub: WatchHub;
+  private readonly retention: number;
+  private readonly pruneEvery: number;
+  private readonly stmts: ReturnType<typeof prepareStatements>;
+  private readonly listStatements = new Map<string, Statement>();
+  private readonly inTransaction: { immediate<R>(fn: () => R): R; deferred<R>(fn: () => R): R };
+  private closed = false;
+
+  constructor(opts: SqliteStoreOptions = {}) {
+    this.path = opts.path ?? defaultStorePath();
+    this.retention = Math.max(1, opts.changeLogRetention ?? 10_000);
+    this.pruneEvery = Math.max(1, Math.min(100, Math.floor(this.retention / 10)));
+    if (this.path !== ':memory:') mkdirSync(path.dirname(this.path), { recursive: true });
+    // Loaded here, not at import, so commands that never open the store do not load the native module.
+    const Database = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
+    this.db = new Database(this.path);
+    try {
+      this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+      migrate(this.db, this.path);
+      this.stmts = prepareStatements(this.db);
+    } catch (err) {
+      this.db.close();
+      throw err;
+    }
+    const run = this.db.transaction((fn: () => unknown) => fn());
+    this.inTransaction = {
+      immediate: <R>(fn: () => R) => run.immediate(fn) as R,
+      deferred: <R>(fn: () => R) => run.deferred(fn) as R,
+    };
+    this.hub = new WatchHub(
+      {
+        changesAfter: (after, kinds, limit) =>
+          (this.stmts.changesAfter.all(JSON.stringify(kinds), after, limit) as ChangeRow[]).map(toChange),
+        prunedThrough: () => this.prunedThrough(),
+        changeObject: (rv) => (this.stmts.changeObject.get(rv) as { object: string } | undefined)?.object,
+        snapshot: (kind, namespace, selector) =>
+          this.inTransaction.deferred(() => ({
+            items: this.scan(kind, namespace, selector, undefined, undefined).items,
+            resourceVersion: this.currentVersion(),
+          })),
+      },
+      Math.max(10, opts.pollIntervalMs ?? 150),
+    );
+  }
+
+  async get<T extends KubeObject>(
+    kind: ResourceKind,
+    namespace: string,
+    name: string,
+  ): Promise<T | undefined> {
+    this.ensureOpen();
+    const row = this.stmts.get.get(kind, storedNamespace(kind, namespace), name) as
+      { object: string } | undefined;
+    return row ? (JSON.parse(row.object) as T) : undefined;
+  }
+
+  async list<T extends KubeObject>(kind: ResourceKind, opts: ListOptions = {}): Promise<ListResult<T>> {
+    this.ensureOpen();
+    const selector = compileSelector(opts);
+    const limit = opts.limit;
+    if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) {
+      throw new InvalidError(`invalid limit ${limit}: must be a non-negative integer`);
+    }
+    const after = opts.continue ? decodeContinue(opts.continue) : undefined;
+    const namespace = storedNamespace(kind, opts.namespace);
+    return this.inTransaction.deferred(() => {
+      const page = this.scan(kind, namespace, selector, limit || undefined, after);
+      const result: ListResult<T> = {
+        items: page.items as T[],
+        resourceVersion: String(this.currentVersion()),
+      };
+      if (page.continueAfter) result.continue = encodeContinue(page.continueAfter);
+      return result;
+    });
+  }
+
+  async create<T extends KubeObject>(kind: ResourceKind, obj: T): Promise<T> {
+    this.ensureOpen();
+    const prepared = prepareCreate(kind, obj);
+    const namespace = storedNamespace(kind, prepared.metadata.namespace);
+    const { text, change } = this.write(() => {
+      const meta = prepared.metadata;
+      if (meta.name) {
+        if (this.exists(kind, namespace, meta.name)) throw new AlreadyExistsError(kind, meta.name);
+      } else {
+        let candidate = '';
+        for (let attempt = 0; attempt < GENERATE_NAME_ATTEMPTS && !meta.name; attempt++) {
+          candidate = generatedName(meta.generateName!);
+          if (attempt === 0) checkName(kind, candidate);
+          if (!this.exists(kind, namespace, candidate)) meta.name = candidate;
+        }
+        if (!meta.name) throw new AlreadyExistsError(kind, candidate);
+      }
+      const rv = this.nextVersion();
+      const created = finishCreate(prepared, randomUUID(), rv, new Date());
+      const text = JSON.stringify(created);
+      this.stmts.insert.run(
+        kind,
+        namespace,
+        created.metadata.name,
+        created.metadata.uid,
+        rv,
+        JSON.stringify(created.metadata.labels ?? {}),
+        created.metadata.creationTimestamp,
+        text,
+      );
+      return {
+        text,
+        change: this.recordChange(rv, kind, namespace, created.metadata.name!, 'ADDED', null, text),
+      };
+    });
+    this.hub.committed(change);
+    return JSON.parse(text) as T;
+  }
+
+  async update<T extends KubeObject>(kind: ResourceKind, obj: T): Promise<T> {
+    this.ensureOpen();
+    const name = obj?.metadata?.name;
+    if (!name) throw new InvalidError(`${kind} update: metadata.name is required`);
+    const namespace = storedNamespace(kind, obj.metadata.namespace);
+    if (!isClusterScoped(kind) && !namespace)
+      throw new InvalidError(`${kind} update: metadata.namespace is required`);
+    return this.replace<T>(kind, namespace, name, () => obj);
+  }
+
+  async patch<T extends KubeObject>(
+    kind: ResourceKind,
+    namespace: string,
+    name: string,
+    patch: unknown,
+  ): Promise<T> {
+    this.ensureOpen();
+    if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
+      throw new InvalidError(`${kind} "${name}": a merge patch must be a JSON object`);
+    }
+    const ns = storedNamespace(kind, namespace);
+    return this.replace<T>(kind, ns, name, (existing) => {
+      const patched = applyMergePatch(existing, patch) as T;
+      const meta = patched.metadata as unknown;
+      if (typeof meta !== 'object' || meta === null) {
+        throw new InvalidError(`${kind} "${name}": the patch must not remove metadata`);
+      }
+      if (patched.metadata.name !== name) {
+        throw new InvalidError(
+          `${kind} "${name}": the patch must not change metadata.name (to "${patched.metadata.name}")`,
+        );
+      }
+      if (!isClusterScoped(kind) && patched.metadata.namespace !== ns) {
+        throw new InvalidError(
+          `${kind} "${name}": the patch must not change metadata.namespace (to "${patched.metadata.namespace}")`,
+        );
+      }
+      return patched;
+    });
+  }
+
+  async delete(kind: ResourceKind, namespace: string, name: string, opts: DeleteOptions = {}): Promise<void> {
+    this.ensureOpen();
+    const ns = storedNamespace(kind, namespace);
+    const change = this.write(() => {
+      const row = this.row(kind, ns, name);
+      const rv = this.nextVersion();
+      const outcome = prepareDelete(
+        kind,
+        JSON.parse(row.object) as KubeObject,
+        opts.resourceVersion,
+        rv,
+        new Date(),
+      );
+      if (outcome.action === 'unchanged') return undefined;
+      const text = JSON.stringify(outcome.object);
+      if (outcome.action === 'mark') {
+        this.stmts.update.run(rv, JSON.stringify(outcome.object.metadata.labels ?? {}), text, row.id);
+        return this.recordChange(rv, kind, ns, name, 'MODIFIED', row.resource_version, text);
+      }
+      this.stmts.delete.run(row.id);
+      return this.recordChange(rv, kind, ns, name, 'DELETED', row.resource_version, text);
+    });
+    if (change) this.hub.committed(change);
+  }
+
+  watch<T extends KubeObject>(
+    kind: ResourceKind,
+    opts: WatchOptions,
+    onEvent: (event: WatchEvent<T>) => void,
+    onError?: (err: Error) => void,
+  ): Watch {
+    this.ensureOpen();
+    return this.hub.watch(kind, opts, onEvent as (event: WatchEvent<KubeObject>) => void, onError);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.hub.close();
+    this.db.close();
+  }
+
+  /** The store's current resourceVersion: that of the latest write by any process. */
+  currentResourceVersion(): string {
+    this.ensureOpen();
+    return String(this.currentVersion());
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private replace<T extends KubeObject>(
+    kind: ResourceKind,
+    namespace: string,
+    name: string,
+    next: (existing: T) => T,
+  ): T {
+    const { text, change, unchanged } = this.write(() => {
+      const row = this.row(kind, namespace, name);
+      const existing = JSON.parse(row.object) as T;
+      const rv = this.nextVersion();
+      const outcome = prepareUpdate(kind, existing, next(existing), rv);
+      if (outcome.action === 'unchanged') return { text: row.object, change: undefined, unchanged: existing };
+      const text = JSON.stringify(outcome.object);
+      if (outcome.action === 'delete') {
+        this.stmts.delete.run(row.id);
+        return {
+          text,
+          change: this.recordChange(rv, kind, namespace, name, 'DELETED', row.resource_version, text),
+          unchanged: undefined,
+        };
+      }
+      this.stmts.update.run(rv, JSON.stringify(outcome.object.metadata.labels ?? {}), text, row.id);
+      return {
+        text,
+        change: this.recordChange(rv, kind, namespace, name, 'MODIFIED', row.resource_version, text),
+        unchanged: undefined,
+      };
+    });
+    if (change) this.hub.committed(change);
+    return unchanged ?? (JSON.parse(text) as T);
+  }
+
+  /** Runs a write as one IMMEDIATE transaction, so concurrent writers queue on the busy timeout. */
+  private write<R>(fn: () => R): R {
+    try {
+      return this.inTransaction.immediate(fn);
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      if (typeof code === 'string' && code.startsWith('SQLITE_BUSY')) {
+        throw new StoreError(
+          `the store ${this.path} is busy (another process holds it): ${(err as Error).message}`,
+          503,
+          'ServiceUnavailable',
+        );
+      }
+      throw err;
+    }
+  }
+
+  private row(kind: ResourceKind, namespace: string, name: string): ObjectRow {
+    const row = this.stmts.getRow.get(kind, namespace, name) as ObjectRow | undefined;
+    if (!row) throw new NotFoundError(kind, name);
+    return row;
+  }
+
+  private exists(kind: ResourceKind, namespace: string, name: string): boolean {
+    return this.stmts.exists.get(kind, namespace, name) !== undefined;
+  }
+
+  private currentVersion(): number {
+    return (this.stmts.readVersion.get() as { value: number }).value;
+  }
+
+  /** Inside a write transaction: the version this write takes; recordChange makes it current. */
+  private nextVersion(): number {
+    return this.currentVersion() + 1;
+  }
+
+  private prunedThrough(): number {
+    return (this.stmts.readPruned.get() as { value: number }).value;
+  }
+
+  private recordChange(
+    rv: number,
+    kind: ResourceKind,
+    namespace: string,
+    name: string,
+    type: WatchEventType,
+    prevVersion: number | null,
+    text: string,
+  ): Change {
+    this.stmts.insertChange.run(rv, kind, namespace, name, type, prevVersion, text);
+    // Versions are global, so whichever process writes a multiple of pruneEvery does the pruning.
+    if (rv % this.pruneEvery === 0 && rv > this.retention) {
+      const through = rv - this.retention;
+      this.stmts.pruneChanges.run(through);
+    }
+    return { resourceVersion: rv, kind, namespace, name, type, prevVersion, text };
+  }
+
+  /** Objects of a kind in (namespace, name) order, filtered by the selector; call inside a read transaction. */
+  private scan(
+    kind: ResourceKind,
+    namespace: string,
+    selector: CompiledSelector,
+    limit: number | undefined,
+    after: { namespace: string; name: string } | undefined,
+  ): { items: KubeObject[]; continueAfter?: { namespace: string; name: string } } {
+    let ns = namespace;
+    if (selector.namespace !== undefined && !isClusterScoped(kind)) {
+      if (ns && ns !== selector.namespace) return { items: [] };
+      ns = selector.namespace;
+    }
+    const clauses = ['kind = ?'];
+    const params: unknown[] = [kind];
+    if (ns) {
+      clauses.push('namespace = ?');
+      params.push(ns);
+    }
+    if (selector.name !== undefined) {
+      clauses.push('name = ?');
+      params.push(selector.name);
+    }
+    if (after) {
+      clauses.push('(namespace, name) > (?, ?)');
+      params.push(after.namespace, after.name);
+    }
+    const sql = `SELECT namespace, name, labels, object FROM objects WHERE ${clauses.join(' AND ')} ORDER BY namespace, name`;
+    let stmt = this.listStatements.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare(sql);
+      this.listStatements.set(sql, stmt);
+    }
+    const items: KubeObject[] = [];
+    let last: { namespace: string; name: string } | undefined;
+    for (const row of stmt.iterate(...params) as Iterable<{
+      namespace: string;
+      name: string;
+      labels: string;
+      object: string;
+    }>) {
+      if (selector.labels.length > 0 && !matchesLabels(selector.labels, JSON.parse(row.labels))) continue;
+      const obj = JSON.parse(row.object) as KubeObject;
+      if (selector.fields.length > 0 && !matchesFields(selector.fields, obj)) continue;
+      if (limit !== undefined && items.length === limit) {
+        // One more match exists beyond the page, so the client needs a continue token.
+        return { items, continueAfter: last };
+      }
+      items.push(obj);
+      last = { namespace: row.namespace, name: row.name };
+    }
+    return { items };
+  }
+
+  private ensureOpen(): void {
+    if (this.closed) throw new StoreError(`the store ${this.path} is closed`, 500, 'InternalError');
+  }
+}
+
+function toChange(row: ChangeRow): Change {
+  return {
+    resourceVersion: row.resource_version,
+    kind: row.kind,
+    namespace: row.namespace,
+    name: row.name,
+    type: row.type,
+    prevVersion: row.prev_version,
+    text: row.object,
+  };
+}
+
+function prepareStatements(db: Db) {
+  return {
+    get: db.prepare('SELECT object FROM objects WHERE kind = ? AND namespace = ? AND name = ?'),
+    getRow: db.prepare(
+      'SELECT id, resource_version, object FROM objects WHERE kind = ? AND namespace = ? AND name = ?',
+    ),
+    exists: db.prepare('SELECT 1 FROM objects WHERE kind = ? AND namespace = ? AND name = ?'),
+    insert: db.prepare(
+      'INSERT INTO objects (kind, namespace, name, uid, resource_version, labels, created, object) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+    update: db.prepare('UPDATE objects SET resource_version = ?, labels = ?, object = ? WHERE id = ?'),
+    delete: db.prepare('DELETE FROM objects WHERE id = ?'),
+    readVersion: db.prepare('SELECT coalesce(max(resource_version), 0) AS value FROM changes'),
+    readPruned: db.prepare('SELECT coalesce(min(resource_version) - 1, 0) AS value FROM changes'),
+    insertChange: db.prepare(
+      'INSERT INTO changes (resource_version, kind, namespace, name, type, prev_version, object) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ),
+    pruneChanges: db.prepare('DELETE FROM changes WHERE resource_version <= ?'),
+    changesAfter: db.prepare(
+      `SELECT resource_version, kind, namespace, name, type, prev_version,
+              CASE WHEN kind IN (SELECT value FROM json_each(?)) THEN object END AS object
+       FROM changes WHERE resource_version > ? ORDER BY resource_version LIMIT ?`,
+    ),
+    changeObject: db.prepare('SELECT object FROM changes WHERE resource_version = ?'),
+  };
+}

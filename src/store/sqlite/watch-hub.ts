@@ -1,0 +1,287 @@
+// Delivers store changes to watches. One hub per store instance: its own writes are dispatched as
+// soon as they commit; writes by other processes are found by polling the change log with the
+// resourceVersion as cursor. Every event passes through one queue, so each watch sees changes in
+// resourceVersion order exactly once, and callbacks never run inside a database transaction.
+import type { KubeObject } from '../../model/meta.js';
+import { compileSelector, type CompiledSelector } from '../selectors.js';
+import {
+  InvalidError,
+  StoreError,
+  type ResourceKind,
+  type Watch,
+  type WatchEvent,
+  type WatchEventType,
+  type WatchOptions,
+} from '../types.js';
+import { isClusterScoped } from '../semantics.js';
+
+/** One row of the change log. `text` is the object's JSON after the change (before it, for deletes). */
+export interface Change {
+  resourceVersion: number;
+  kind: ResourceKind;
+  namespace: string;
+  name: string;
+  type: WatchEventType;
+  prevVersion: number | null;
+  /** Absent when the reader skipped the object because no watch wants the kind. */
+  text: string | null;
+}
+
+/** What the hub needs from the store. All calls are synchronous reads outside any transaction. */
+export interface ChangeSource {
+  /** Changes with resourceVersion > after in ascending order, at most `limit`; text only for `kinds`. */
+  changesAfter(after: number, kinds: readonly ResourceKind[], limit: number): Change[];
+  /** Changes up to and including this version have been pruned from the log. */
+  prunedThrough(): number;
+  /** The object JSON recorded by the change with this version, if still in the log. */
+  changeObject(resourceVersion: number): string | undefined;
+  /** The matching objects now, and the version they are consistent with. */
+  snapshot(
+    kind: ResourceKind,
+    namespace: string,
+    selector: CompiledSelector,
+  ): { items: KubeObject[]; resourceVersion: number };
+}
+
+interface Watcher {
+  kind: ResourceKind;
+  namespace: string;
+  selector: CompiledSelector;
+  onEvent: (event: WatchEvent<KubeObject>) => void;
+  onError?: (err: Error) => void;
+  /** Highest resourceVersion this watch has been shown (or has skipped). */
+  after: number;
+  /**
+   * For selector watches: whether the client currently holds the object (keyed namespace/name),
+   * so an object leaving the selection is sent as DELETED and one entering it as ADDED.
+   * Keys missing from the map are unknown only for watches resumed from a version.
+   */
+  held?: Map<string, boolean>;
+  resumed: boolean;
+  stopped: boolean;
+}
+
+type QueueItem = { change: Change } | { target: Watcher; event: WatchEvent<KubeObject> };
+
+const BATCH = 500;
+
+export class WatchHub {
+  private readonly watchers = new Set<Watcher>();
+  private readonly queue: QueueItem[] = [];
+  private draining = false;
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly source: ChangeSource,
+    private readonly pollMs: number,
+  ) {}
+
+  get size(): number {
+    return this.watchers.size;
+  }
+
+  watch(
+    kind: ResourceKind,
+    opts: WatchOptions,
+    onEvent: (event: WatchEvent<KubeObject>) => void,
+    onError?: (err: Error) => void,
+  ): Watch {
+    const selector = compileSelector(opts);
+    const rv = opts.resourceVersion;
+    if (rv !== undefined && rv !== '' && !/^\d+$/.test(rv)) {
+      throw new InvalidError(`invalid resourceVersion "${rv}": must be a non-negative integer`);
+    }
+    // "0" means "from any version" in Kubernetes, which is what a fresh start gives.
+    const resumeFrom = rv && rv !== '0' ? Number(rv) : undefined;
+    const w: Watcher = {
+      kind,
+      namespace: isClusterScoped(kind) ? '' : (opts.namespace ?? ''),
+      selector,
+      onEvent,
+      onError,
+      after: resumeFrom ?? 0,
+      held: selector.everything ? undefined : new Map(),
+      resumed: resumeFrom !== undefined,
+      stopped: false,
+    };
+    // Start after watch() returns so the caller holds the handle before the first event.
+    queueMicrotask(() => this.join(w));
+    return {
+      stop: () => {
+        w.stopped = true;
+        this.leave(w);
+      },
+    };
+  }
+
+  /** Called after a local write commits. */
+  committed(change: Change): void {
+    if (this.watchers.size === 0) return;
+    let contiguous = true;
+    for (const w of this.watchers) if (w.after !== change.resourceVersion - 1) contiguous = false;
+    if (contiguous) {
+      this.queue.push({ change });
+      this.drain();
+    } else {
+      this.pump();
+    }
+  }
+
+  close(): void {
+    this.closed = true;
+    this.stopTimer();
+    for (const w of this.watchers) w.stopped = true;
+    this.watchers.clear();
+    this.queue.length = 0;
+  }
+
+  private join(w: Watcher): void {
+    if (w.stopped || this.closed) return;
+    try {
+      if (w.resumed) {
+        const pruned = this.source.prunedThrough();
+        if (w.after < pruned) {
+          this.fail(w, expired(w.after, pruned));
+          return;
+        }
+      } else {
+        const snap = this.source.snapshot(w.kind, w.namespace, w.selector);
+        w.after = snap.resourceVersion;
+        for (const object of snap.items) {
+          w.held?.set(keyOf(object.metadata.namespace ?? '', object.metadata.name ?? ''), true);
+          this.queue.push({ target: w, event: { type: 'ADDED', object } });
+        }
+      }
+    } catch (err) {
+      this.fail(w, err as Error);
+      return;
+    }
+    this.watchers.add(w);
+    this.timer ??= setInterval(() => this.pump(), this.pollMs).unref();
+    this.pump();
+  }
+
+  private leave(w: Watcher): void {
+    this.watchers.delete(w);
+    if (this.watchers.size === 0) this.stopTimer();
+  }
+
+  private stopTimer(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  private fail(w: Watcher, err: Error): void {
+    w.stopped = true;
+    this.leave(w);
+    if (w.onError) w.onError(err);
+  }
+
+  /** Reads the change log past the slowest watch and dispatches what it finds. */
+  private pump(): void {
+    if (this.closed || this.watchers.size === 0) return;
+    try {
+      const kinds = [...new Set([...this.watchers].map((w) => w.kind))];
+      let from = Math.min(...[...this.watchers].map((w) => w.after));
+      while (true) {
+        const rows = this.source.changesAfter(from, kinds, BATCH);
+        if (rows.length > 0 && rows[0].resourceVersion !== from + 1) {
+          // Versions are dense, so a gap means another process pruned what we had not read yet.
+          const pruned = this.source.prunedThrough();
+          for (const w of [...this.watchers]) if (w.after < pruned) this.fail(w, expired(w.after, pruned));
+        }
+        for (const change of rows) this.queue.push({ change });
+        if (rows.length < BATCH) break;
+        from = rows[rows.length - 1].resourceVersion;
+      }
+    } catch (err) {
+      // Leave the cursor where it is; the next poll retries.
+      for (const w of [...this.watchers]) w.onError?.(err as Error);
+    }
+    this.drain();
+  }
+
+  private drain(): void {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      while (this.queue.length > 0) {
+        const item = this.queue.shift()!;
+        if ('target' in item) {
+          if (!item.target.stopped) deliver(item.target, item.event);
+        } else {
+          this.dispatch(item.change);
+        }
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private dispatch(change: Change): void {
+    let shared: KubeObject | undefined;
+    // The first watch to take the object gets the parsed copy; others get their own.
+    let sharedTaken = false;
+    const object = (): KubeObject => {
+      if (!sharedTaken && shared) {
+        sharedTaken = true;
+        return shared;
+      }
+      return JSON.parse(change.text!) as KubeObject;
+    };
+    for (const w of [...this.watchers]) {
+      if (w.stopped || change.resourceVersion <= w.after) continue;
+      w.after = change.resourceVersion;
+      if (change.kind !== w.kind || change.text === null) continue;
+      if (w.namespace && change.namespace !== w.namespace) continue;
+      shared ??= JSON.parse(change.text) as KubeObject;
+      const type = this.eventType(w, change, shared);
+      if (type) deliver(w, { type, object: object() });
+    }
+  }
+
+  /** The event a watch should see for a change, or undefined when it should see nothing. */
+  private eventType(w: Watcher, change: Change, obj: KubeObject): WatchEventType | undefined {
+    if (!w.held) return change.type;
+    const key = keyOf(change.namespace, change.name);
+    let had = w.held.get(key);
+    if (had === undefined) had = w.resumed ? this.matchedBefore(w, change) : false;
+    const has = change.type !== 'DELETED' && w.selector.matches(obj);
+    if (has) w.held.set(key, true);
+    else if (w.resumed) w.held.set(key, false);
+    else w.held.delete(key);
+    if (has) return had ? change.type : 'ADDED';
+    return had ? 'DELETED' : undefined;
+  }
+
+  /** For a resumed watch: did the object match at the version the watch resumed from? */
+  private matchedBefore(w: Watcher, change: Change): boolean {
+    if (change.type === 'ADDED' || change.prevVersion === null) return false;
+    const text = this.source.changeObject(change.prevVersion);
+    // Pruned: assume the client has it. A spurious DELETED beats a missed one.
+    if (text === undefined) return true;
+    return w.selector.matches(JSON.parse(text) as KubeObject);
+  }
+}
+
+function keyOf(namespace: string, name: string): string {
+  return `${namespace}/${name}`;
+}
+
+function expired(version: number, pruned: number): StoreError {
+  return new StoreError(`too old resource version: ${version} (${pruned + 1})`, 410, 'Expired');
+}
+
+function deliver(w: Watcher, event: WatchEvent<KubeObject>): void {
+  try {
+    w.onEvent(event);
+  } catch (err) {
+    if (w.onError) w.onError(err as Error);
+    // Like a throwing EventEmitter listener: surface it rather than lose it.
+    else
+      queueMicrotask(() => {
+        throw err;
+      });
+  }
+}

@@ -1,0 +1,193 @@
+import { describe, expect, it } from 'vitest';
+import { StoreError } from '../../../src/store/types.js';
+import { collect, openTempStore, tempDir, waitFor, wf } from './helpers.js';
+
+const settle = () => new Promise((r) => setTimeout(r, 30));
+
+describe('SqliteStore watch', () => {
+  it('delivers in-process writes in order, before the write call resolves', async () => {
+    const store = openTempStore({ pollIntervalMs: 60_000 });
+    const w = collect(store, 'Workflow', { namespace: 'argo' });
+    await settle();
+    await store.create('Workflow', wf('a'));
+    // Delivered synchronously after commit, not on the (here: one minute) poll.
+    expect(w.summary()).toEqual(['ADDED a']);
+    await store.create('Workflow', wf('b'));
+    await store.patch('Workflow', 'argo', 'a', { status: { phase: 'Running' } });
+    await store.create('Workflow', wf('other-ns', { metadata: { namespace: 'default' } }));
+    await store.create('WorkflowTemplate', wf('other-kind'));
+    await store.delete('Workflow', 'argo', 'b');
+    expect(w.summary()).toEqual(['ADDED a', 'ADDED b', 'MODIFIED a', 'DELETED b']);
+    const versions = w.events.map((e) => Number(e.object.metadata.resourceVersion));
+    expect(versions).toEqual([...versions].sort((x, y) => x - y));
+    expect(w.events[2].object).toMatchObject({ status: { phase: 'Running' } });
+    // The DELETED event carries the version of the deletion.
+    expect(w.events[3].object.metadata.resourceVersion).toBe(store.currentResourceVersion());
+  });
+
+  it('replays existing objects as ADDED when started without a resourceVersion', async () => {
+    const store = openTempStore();
+    await store.create('Workflow', wf('z'));
+    await store.create('Workflow', wf('a'));
+    await store.create('Workflow', wf('m', { metadata: { labels: { keep: 'no' } } }));
+    const w = collect(store, 'Workflow', { labelSelector: 'keep!=no' });
+    await w.until(2);
+    expect(w.summary()).toEqual(['ADDED a', 'ADDED z']);
+    await store.create('Workflow', wf('n'));
+    expect(w.summary()).toEqual(['ADDED a', 'ADDED z', 'ADDED n']);
+  });
+
+  it('resumes after a resourceVersion without replaying what came before', async () => {
+    const store = openTempStore();
+    await store.create('Workflow', wf('a'));
+    const b = await store.create('Workflow', wf('b'));
+    await store.patch('Workflow', 'argo', 'a', { spec: { x: 1 } });
+    await store.delete('Workflow', 'argo', 'b');
+    const w = collect(store, 'Workflow', { resourceVersion: b.metadata.resourceVersion });
+    await w.until(2);
+    expect(w.summary()).toEqual(['MODIFIED a', 'DELETED b']);
+    await store.create('Workflow', wf('c'));
+    expect(w.summary()).toEqual(['MODIFIED a', 'DELETED b', 'ADDED c']);
+  });
+
+  it('reports 410 Expired when resuming from a pruned version', async () => {
+    const store = openTempStore({ changeLogRetention: 10 });
+    for (let i = 0; i < 50; i++) await store.create('ConfigMap', wf(`cm-${i}`));
+    const w = collect(store, 'ConfigMap', { resourceVersion: '5' });
+    await waitFor(() => w.errors.length > 0, 2000, 'the 410');
+    const err = w.errors[0] as StoreError;
+    expect(err).toBeInstanceOf(StoreError);
+    expect(err.code).toBe(410);
+    expect(err.reason).toBe('Expired');
+    expect(err.message).toMatch(/^too old resource version: 5 \(\d+\)$/);
+    expect(w.events).toEqual([]);
+    // A recent version still works.
+    const recent = collect(store, 'ConfigMap', {
+      resourceVersion: String(Number(store.currentResourceVersion()) - 2),
+    });
+    await recent.until(2);
+    expect(recent.summary()).toEqual(['ADDED cm-48', 'ADDED cm-49']);
+    expect(recent.errors).toEqual([]);
+  });
+
+  it('turns selector transitions into ADDED and DELETED, as Kubernetes does', async () => {
+    const store = openTempStore();
+    await store.create('Pod', wf('p', { metadata: { labels: { done: 'false' } } }));
+    const w = collect(store, 'Pod', { labelSelector: 'done!=true' });
+    await w.until(1);
+    await store.patch('Pod', 'argo', 'p', { status: { phase: 'Running' } });
+    await store.patch('Pod', 'argo', 'p', { metadata: { labels: { done: 'true' } } });
+    await store.patch('Pod', 'argo', 'p', { status: { phase: 'Succeeded' } });
+    await store.patch('Pod', 'argo', 'p', { metadata: { labels: { done: 'false' } } });
+    await store.patch('Pod', 'argo', 'p', { metadata: { labels: { done: 'true' } } });
+    await store.delete('Pod', 'argo', 'p');
+    expect(w.summary()).toEqual(['ADDED p', 'MODIFIED p', 'DELETED p', 'ADDED p', 'DELETED p']);
+  });
+
+  it('knows what matched when resuming a selector watch', async () => {
+    const store = openTempStore();
+    await store.create('Pod', wf('in', { metadata: { labels: { done: 'false' } } }));
+    const out = await store.create('Pod', wf('out', { metadata: { labels: { done: 'true' } } }));
+    await store.patch('Pod', 'argo', 'in', { metadata: { labels: { done: 'true' } } });
+    await store.patch('Pod', 'argo', 'out', { status: { phase: 'Succeeded' } });
+    await store.patch('Pod', 'argo', 'out', { metadata: { labels: { done: 'false' } } });
+    const w = collect(store, 'Pod', {
+      labelSelector: 'done=false',
+      resourceVersion: out.metadata.resourceVersion,
+    });
+    await w.until(2);
+    await settle();
+    // 'in' left the selection; 'out' was never in it, so its status change is not shown; then it joined.
+    expect(w.summary()).toEqual(['DELETED in', 'ADDED out']);
+  });
+
+  it('filters by field selector and namespace', async () => {
+    const store = openTempStore();
+    const w = collect(store, 'Workflow', { fieldSelector: 'metadata.name=target', namespace: 'argo' });
+    await settle();
+    await store.create('Workflow', wf('target'));
+    await store.create('Workflow', wf('other'));
+    await store.create('Workflow', wf('target', { metadata: { namespace: 'elsewhere' } }));
+    await store.patch('Workflow', 'argo', 'target', { status: { phase: 'Running' } });
+    expect(w.summary()).toEqual(['ADDED target', 'MODIFIED target']);
+  });
+
+  it('shows finalizer deletion as MODIFIED then DELETED', async () => {
+    const store = openTempStore();
+    const w = collect(store, 'Workflow');
+    await settle();
+    await store.create('Workflow', wf('f', { metadata: { finalizers: ['x/y'] } }));
+    await store.delete('Workflow', 'argo', 'f');
+    await store.patch('Workflow', 'argo', 'f', { metadata: { finalizers: null } });
+    expect(w.summary()).toEqual(['ADDED f', 'MODIFIED f', 'DELETED f']);
+    expect(w.events[1].object.metadata.deletionTimestamp).toBeDefined();
+  });
+
+  it('stops delivering after stop()', async () => {
+    const store = openTempStore();
+    const w = collect(store, 'Workflow');
+    await settle();
+    await store.create('Workflow', wf('a'));
+    w.stop();
+    await store.create('Workflow', wf('b'));
+    await settle();
+    expect(w.summary()).toEqual(['ADDED a']);
+  });
+
+  it('never runs callbacks inside a transaction, so they may write', async () => {
+    const store = openTempStore();
+    const seen: string[] = [];
+    const watch = store.watch('Workflow', {}, (e) => {
+      seen.push(`${e.type} ${e.object.metadata.name}`);
+      if (e.type === 'ADDED' && e.object.metadata.name === 'a') {
+        // A write from inside a callback must not deadlock or reorder events.
+        void store.create('Workflow', wf('from-callback'));
+      }
+    });
+    await settle();
+    const other = collect(store, 'Workflow');
+    await settle();
+    await store.create('Workflow', wf('a'));
+    await store.create('Workflow', wf('b'));
+    expect(seen).toEqual(['ADDED a', 'ADDED from-callback', 'ADDED b']);
+    expect(other.summary()).toEqual(['ADDED a', 'ADDED from-callback', 'ADDED b']);
+    watch.stop();
+  });
+
+  it('sees writes made through another store instance on the same file by polling', async () => {
+    const dir = tempDir();
+    const reader = openTempStore({ pollIntervalMs: 20 }, dir);
+    const writer = openTempStore({}, dir);
+    const w = collect(reader, 'Workflow');
+    await settle();
+    await writer.create('Workflow', wf('a'));
+    await writer.patch('Workflow', 'argo', 'a', { status: { phase: 'Running' } });
+    await w.until(2, 2000);
+    expect(w.summary()).toEqual(['ADDED a', 'MODIFIED a']);
+    // Interleaved local and remote writes stay in version order.
+    await reader.create('Workflow', wf('b'));
+    await writer.create('Workflow', wf('c'));
+    await reader.create('Workflow', wf('d'));
+    await w.until(5, 2000);
+    expect(w.summary()).toEqual(['ADDED a', 'MODIFIED a', 'ADDED b', 'ADDED c', 'ADDED d']);
+  });
+
+  it('rejects invalid selectors and versions at once', () => {
+    const store = openTempStore();
+    expect(() => store.watch('Workflow', { labelSelector: 'a in (' }, () => {})).toThrow(
+      /invalid label selector/,
+    );
+    expect(() => store.watch('Workflow', { resourceVersion: 'abc' }, () => {})).toThrow(
+      /invalid resourceVersion/,
+    );
+  });
+
+  it('does not keep the process alive and stops on close', async () => {
+    const store = openTempStore({ pollIntervalMs: 10 });
+    const w = collect(store, 'Workflow');
+    await settle();
+    await store.close();
+    await settle();
+    expect(w.errors).toEqual([]);
+  });
+});
