@@ -94,7 +94,8 @@ export async function acquireLease(store: ResourceStore, opts: LeaseOptions): Pr
         leaseDurationSeconds: opts.durationSeconds,
         acquireTime: ours ? spec.acquireTime : stamp,
         renewTime: stamp,
-        leaseTransitions: (spec.leaseTransitions ?? 0) + (ours || !spec.holderIdentity ? 0 : 1),
+        // As client-go counts them: every change of holder, including taking a released lease.
+        leaseTransitions: (spec.leaseTransitions ?? 0) + (ours ? 0 : 1),
       },
     });
     return true;
@@ -197,7 +198,7 @@ export class LeaderElector {
       } catch (err) {
         this.opts.onError?.(err as Error);
       }
-      this.onStopped();
+      this.notify(this.onStopped);
     }
   }
 
@@ -230,10 +231,23 @@ export class LeaderElector {
     }
     if (held && !this.leading) {
       this.leading = true;
-      this.onStarted();
+      this.notify(this.onStarted);
     } else if (!held && this.leading) {
       this.leading = false;
-      this.onStopped();
+      this.notify(this.onStopped);
+    }
+  }
+
+  /** A throwing callback must not break the renew loop (or become an unhandled rejection). */
+  private notify(callback: () => void): void {
+    try {
+      callback();
+    } catch (err) {
+      if (this.opts.onError) this.opts.onError(err as Error);
+      else
+        queueMicrotask(() => {
+          throw err;
+        });
     }
   }
 }

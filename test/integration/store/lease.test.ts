@@ -104,7 +104,7 @@ describe('lease functions', () => {
     expect(await releaseLease(store, a)).toBe(true);
     expect(leaseHolder(await readLease(store, 'ctl'))).toBeUndefined();
     expect(await acquireLease(store, { ...a, holder: 'b' })).toBe(true);
-    expect((await readLease(store, 'ctl'))?.spec?.leaseTransitions).toBe(0);
+    expect((await readLease(store, 'ctl'))?.spec).toMatchObject({ holderIdentity: 'b', leaseTransitions: 1 });
   });
 });
 

@@ -172,6 +172,21 @@ describe('SqliteStore watch', () => {
     expect(w.summary()).toEqual(['ADDED a', 'MODIFIED a', 'ADDED b', 'ADDED c', 'ADDED d']);
   });
 
+  it('catches up on more remote writes than one poll reads', async () => {
+    const dir = tempDir();
+    const reader = openTempStore({ pollIntervalMs: 1000 }, dir);
+    const writer = openTempStore({}, dir);
+    const w = collect(reader, 'ConfigMap');
+    await settle();
+    for (let i = 0; i < 1200; i++) await writer.create('ConfigMap', wf(`cm-${String(i).padStart(4, '0')}`));
+    // The next local write makes the reader pump the change log at once, in batches.
+    await reader.create('ConfigMap', wf('local'));
+    expect(w.events).toHaveLength(1201);
+    const versions = w.events.map((e) => Number(e.object.metadata.resourceVersion));
+    expect(versions).toEqual(Array.from({ length: 1201 }, (_, i) => i + 1));
+    expect(w.events[1200].object.metadata.name).toBe('local');
+  });
+
   it('rejects invalid selectors and versions at once', () => {
     const store = openTempStore();
     expect(() => store.watch('Workflow', { labelSelector: 'a in (' }, () => {})).toThrow(
