@@ -1,0 +1,72 @@
+// Column alignment with the semantics of Go's text/tabwriter (left-aligned, space padding), which the
+// argo CLI uses for every table. The quirks matter for byte-exact output:
+//  - a cell is text terminated by a tab; the text after a line's last tab is not part of any column,
+//    so it is never padded, while a tab-terminated cell is padded even when nothing follows it;
+//  - a column's width is computed over a block of consecutive lines that all have that column, so a
+//    line with fewer cells splits the table into independently aligned blocks;
+//  - width is counted in code points, ANSI escape sequences included.
+
+export interface TabWriterOptions {
+  /** Minimal cell width, padding included. */
+  minWidth?: number;
+  /** Added to the widest cell of a column. */
+  padding: number;
+  padChar?: string;
+}
+
+interface Cell {
+  text: string;
+  width: number;
+}
+
+function codePoints(text: string): number {
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
+}
+
+/** Aligns tab-separated `text` into columns and returns it; lines end as they ended in the input. */
+export function tabwrite(text: string, options: TabWriterOptions): string {
+  const minWidth = options.minWidth ?? 0;
+  const padChar = options.padChar ?? ' ';
+  const lines: Cell[][] = text
+    .split('\n')
+    .map((line) => line.split('\t').map((t) => ({ text: t, width: codePoints(t) })));
+  const widths: number[] = [];
+  let out = '';
+
+  const writeLines = (line0: number, line1: number): void => {
+    for (let i = line0; i < line1; i++) {
+      const line = lines[i];
+      line.forEach((cell, j) => {
+        out += cell.text;
+        if (j < widths.length) out += padChar.repeat(Math.max(0, widths[j] - cell.width));
+      });
+      if (i + 1 < lines.length) out += '\n';
+    }
+  };
+
+  const format = (line0: number, line1: number): void => {
+    const column = widths.length;
+    for (let current = line0; current < line1; current++) {
+      if (column >= lines[current].length - 1) continue;
+      // A block of lines that all have a cell in this column starts here.
+      writeLines(line0, current);
+      line0 = current;
+      let width = minWidth;
+      for (; current < line1; current++) {
+        const line = lines[current];
+        if (column >= line.length - 1) break;
+        width = Math.max(width, line[column].width + options.padding);
+      }
+      widths.push(width);
+      format(line0, current);
+      widths.pop();
+      line0 = current;
+    }
+    writeLines(line0, line1);
+  };
+
+  format(0, lines.length);
+  return out;
+}
