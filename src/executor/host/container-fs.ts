@@ -1,0 +1,253 @@
+// One container's view of the file system, and the way back from it. With isolation, the
+// container gets its own /tmp and every path the pod names (volume mount paths, output paths, a
+// missing working directory) bound to a folder or file of the pod; after the container exits,
+// hostPathOf() finds where a path the container wrote actually lives. Without isolation, paths
+// map 1:1 and only TMPDIR points into the pod.
+import { closeSync, mkdirSync, openSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Bind } from './isolation.js';
+import { exists, type MountPoints, type PathKind } from './mount-points.js';
+import type { ResolvedMount } from './volumes.js';
+
+export interface PrivatePath {
+  /** Absolute path inside the container. */
+  path: string;
+  kind: PathKind;
+}
+
+export interface ContainerFsInput {
+  isolated: boolean;
+  podDir: string;
+  container: string;
+  mounts: ResolvedMount[];
+  /** Paths whose content the runtime reads back after exit (output parameters, later artifacts). */
+  privatePaths: PrivatePath[];
+  workingDir?: string;
+  /** Host file to show as /etc/hosts (pods with hostAliases). */
+  hostsFile?: string;
+  mountPoints: MountPoints;
+}
+
+const TMP = '/tmp';
+
+export class ContainerFs {
+  /** Bind mounts in the order they must be made (parents first, /tmp last). */
+  readonly binds: Bind[] = [];
+  /** Working directory for the launch plan: a container path, or relative to the pod folder. */
+  readonly workDir: string;
+  /** The host folder the container sees as /tmp (TMPDIR without isolation). */
+  readonly tmpDir: string;
+  private readonly root: string;
+  private readonly isolated: boolean;
+  private readonly podDir: string;
+  private readonly mounts: ResolvedMount[];
+  /** Container paths bound to the same path under `root`. */
+  private readonly privatized = new Map<string, PathKind>();
+  private readonly acquired: string[] = [];
+  private readonly mountPoints: MountPoints;
+
+  constructor(input: ContainerFsInput) {
+    this.isolated = input.isolated;
+    this.podDir = input.podDir;
+    this.mountPoints = input.mountPoints;
+    this.mounts = [...input.mounts].sort((a, b) => depth(a.mountPath) - depth(b.mountPath));
+    this.root = path.join(input.podDir, 'ctr', input.container);
+    const tmpVolume = this.mounts.find((m) => m.mountPath === TMP);
+    this.tmpDir = tmpVolume?.source ?? path.join(this.root, 'tmp');
+    mkdirSync(this.tmpDir, { recursive: true });
+
+    if (!this.isolated) {
+      for (const m of this.mounts) this.linkMount(m);
+      this.workDir = this.directWorkDir(input.workingDir);
+      return;
+    }
+    for (const m of this.mounts) {
+      if (m.mountPath === TMP) continue;
+      const target = this.ensureTarget(m.mountPath, m.kind);
+      if (target) this.binds.push({ source: this.relative(m.source), target, readOnly: m.readOnly });
+    }
+    for (const p of [...input.privatePaths].sort((a, b) => depth(a.path) - depth(b.path))) this.privatize(p);
+    if (input.hostsFile)
+      this.binds.push({ source: this.relative(input.hostsFile), target: '/etc/hosts', readOnly: true });
+    this.workDir = this.isolatedWorkDir(input.workingDir);
+    // Last, so binds above could still reach sources below the real /tmp.
+    this.binds.push({
+      source: this.relative(this.tmpDir),
+      target: TMP,
+      readOnly: tmpVolume?.readOnly ?? false,
+    });
+  }
+
+  /** Where a path the container used lives on the host, for reading outputs after it exits. */
+  hostPathOf(containerPath: string): string {
+    const p = path.posix.normalize(containerPath);
+    if (!this.isolated) return p;
+    for (let i = this.mounts.length - 1; i >= 0; i--) {
+      const m = this.mounts[i];
+      if (isUnder(p, m.mountPath)) return path.join(m.source, path.posix.relative(m.mountPath, p));
+    }
+    if (isUnder(p, TMP)) return path.join(this.tmpDir, path.posix.relative(TMP, p));
+    for (const dir of this.privatized.keys()) if (isUnder(p, dir)) return path.join(this.root, p);
+    return p;
+  }
+
+  /** Whether a path lies on one of the container's volumes (upstream reads those differently). */
+  onVolume(containerPath: string): boolean {
+    return this.mounts.some((m) => isUnder(path.posix.normalize(containerPath), m.mountPath));
+  }
+
+  /**
+   * Whether a private file was left as it was made: a bound file always exists, so "the
+   * container never wrote it" is told by the untouched timestamp set when it was created.
+   */
+  untouched(containerPath: string): boolean {
+    if (this.privatized.get(containerPath) !== 'file') return false;
+    try {
+      const st = statSync(this.hostPathOf(containerPath));
+      return st.size === 0 && st.mtimeMs === 0;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Releases the host mount points this container needed. */
+  release(): void {
+    for (const target of this.acquired.splice(0)) this.mountPoints.release(target);
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private privatize(p: PrivatePath): void {
+    const target = path.posix.normalize(p.path);
+    if (isUnder(target, TMP) || this.mounts.some((m) => isUnder(target, m.mountPath))) return;
+    if ([...this.privatized.keys()].some((dir) => isUnder(target, dir))) return;
+    const bound = this.ensureTarget(target, p.kind, true);
+    if (
+      bound &&
+      !this.privatized.has(target) &&
+      ![...this.privatized.keys()].some((dir) => isUnder(target, dir))
+    ) {
+      // The target itself is the mount point: bind a private file or folder of the pod onto it.
+      const own = path.join(this.root, target);
+      mkdirSync(path.dirname(own), { recursive: true });
+      if (p.kind === 'dir') mkdirSync(own, { recursive: true });
+      else {
+        closeSync(openSync(own, 'w'));
+        utimesSync(own, 0, 0);
+      }
+      this.privatized.set(target, p.kind);
+      this.binds.push({ source: this.relative(own), target, readOnly: false });
+    }
+  }
+
+  /**
+   * Makes sure `target` can be bound on: below /tmp it is created inside the private tmp folder
+   * (and the returned target is that folder's host path, bound before /tmp is); below a volume
+   * or private folder it is created inside that; otherwise it must exist on the host, so the
+   * top-most missing folder is created there as a mount point and a private folder bound on it.
+   * Returns the target to bind on, or undefined when the host does not let us create it.
+   */
+  private ensureTarget(target: string, kind: PathKind, forPrivate = false): string | undefined {
+    if (isUnder(target, TMP)) {
+      const inTmp = path.join(this.tmpDir, path.posix.relative(TMP, target));
+      createPath(inTmp, kind);
+      return inTmp;
+    }
+    const inside = this.mounts.find((m) => m.mountPath !== target && isUnder(target, m.mountPath));
+    if (inside) {
+      createPath(path.join(inside.source, path.posix.relative(inside.mountPath, target)), kind);
+      return target;
+    }
+    for (const dir of this.privatized.keys()) {
+      if (isUnder(target, dir)) {
+        createPath(path.join(this.root, target), kind);
+        return target;
+      }
+    }
+    if (exists(target)) return target;
+    const top = topMissing(target);
+    if (top === target) {
+      if (!this.mountPoints.acquire(target, kind)) return undefined;
+      this.acquired.push(target);
+      return target;
+    }
+    if (!this.mountPoints.acquire(top, 'dir')) return undefined;
+    this.acquired.push(top);
+    this.privatized.set(top, 'dir');
+    mkdirSync(path.join(this.root, top), { recursive: true });
+    // A private path's own file is made by privatize(); a mount target must exist for the bind.
+    if (forPrivate) mkdirSync(path.join(this.root, path.posix.dirname(target)), { recursive: true });
+    else createPath(path.join(this.root, target), kind);
+    this.binds.push({ source: this.relative(path.join(this.root, top)), target: top, readOnly: false });
+    return target;
+  }
+
+  private isolatedWorkDir(workingDir: string | undefined): string {
+    // Images default to /, which is the host's here: the private /tmp keeps relative writes in the pod.
+    if (!workingDir) return TMP;
+    const dir = path.posix.normalize(workingDir);
+    if (isUnder(dir, TMP)) {
+      createPath(path.join(this.tmpDir, path.posix.relative(TMP, dir)), 'dir');
+      return dir;
+    }
+    return this.ensureTarget(dir, 'dir') ? dir : TMP;
+  }
+
+  private directWorkDir(workingDir: string | undefined): string {
+    if (!workingDir) return this.defaultWorkDir();
+    try {
+      mkdirSync(workingDir, { recursive: true });
+      return workingDir;
+    } catch {
+      return this.defaultWorkDir();
+    }
+  }
+
+  /** Without isolation, a folder of the pod stands in for the image's working directory. */
+  private defaultWorkDir(): string {
+    const dir = path.join(this.root, 'work');
+    mkdirSync(dir, { recursive: true });
+    return this.relative(dir);
+  }
+
+  /** Without isolation a volume can only appear at its mount path as a link to its folder. */
+  private linkMount(m: ResolvedMount): void {
+    if (exists(m.mountPath) || !exists(path.dirname(m.mountPath))) return;
+    if (this.mountPoints.acquireLink(m.mountPath, m.source)) this.acquired.push(m.mountPath);
+  }
+
+  /** Paths inside the pod folder are given relative to it (see LaunchPlan.baseDir). */
+  private relative(hostPath: string): string {
+    const rel = path.relative(this.podDir, hostPath);
+    return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : hostPath;
+  }
+}
+
+function createPath(p: string, kind: PathKind): void {
+  if (kind === 'dir') mkdirSync(p, { recursive: true });
+  else if (!exists(p)) {
+    mkdirSync(path.dirname(p), { recursive: true });
+    writeFileSync(p, '');
+  }
+}
+
+/** The top-most ancestor of `p` (or `p` itself) that does not exist; its parent does. */
+function topMissing(p: string): string {
+  let top = p;
+  for (
+    let parent = path.posix.dirname(top);
+    parent !== top && !exists(parent);
+    parent = path.posix.dirname(top)
+  ) {
+    top = parent;
+  }
+  return top;
+}
+
+function isUnder(p: string, dir: string): boolean {
+  return p === dir || p.startsWith(dir.endsWith('/') ? dir : `${dir}/`);
+}
+
+function depth(p: string): number {
+  return path.posix.normalize(p).split('/').filter(Boolean).length;
+}

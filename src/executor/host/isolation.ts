@@ -1,0 +1,161 @@
+// How containers get a private view of the file system. On Linux each container runs in its own
+// mount namespace (as root, or in a user namespace otherwise) where the pod's folders are bound
+// over /tmp, volume mount paths and output paths. Elsewhere, or when namespaces are not allowed,
+// containers run directly and paths map 1:1 to the host. The mode is found once per process by
+// trying it, because only running it tells whether the kernel and sandbox allow it.
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { findExecutable } from './executables.js';
+import { buildNamespaceHelper } from './ns-helper.js';
+
+export type IsolationMode =
+  | { kind: 'none' }
+  /** The compiled argo-ns helper: one exec per container. */
+  | { kind: 'helper'; file: string; user: boolean }
+  /** util-linux unshare with a shell prelude that runs mount(8) per bind. */
+  | { kind: 'unshare'; file: string; mount: string; user: boolean };
+
+/** 'auto' takes the first that works of helper, unshare (each as root, then in a user namespace). */
+export type IsolationPreference = 'auto' | 'none' | 'helper' | 'unshare' | 'helper-user' | 'unshare-user';
+
+export interface Bind {
+  /** Host path; relative paths are resolved from the plan's baseDir. */
+  source: string;
+  /** Path inside the container. */
+  target: string;
+  readOnly: boolean;
+}
+
+export interface LaunchPlan {
+  /** Folder the sources are relative to (the pod's folder). */
+  baseDir: string;
+  /** The container's working directory: a container path, or relative to baseDir. */
+  workDir: string;
+  binds: Bind[];
+  /** The command, argv[0] first. */
+  argv: string[];
+}
+
+/** What to spawn for a plan: the wrapper (if any) followed by the container's command. */
+export function launchCommand(
+  mode: IsolationMode,
+  plan: LaunchPlan,
+): { file: string; args: string[]; cwd?: string } {
+  const ops: string[] = [];
+  for (const b of plan.binds) ops.push(b.readOnly ? 'r' : 'b', b.source, b.target);
+  switch (mode.kind) {
+    case 'none':
+      return { file: plan.argv[0], args: plan.argv.slice(1), cwd: path.resolve(plan.baseDir, plan.workDir) };
+    case 'helper':
+      return {
+        file: mode.file,
+        args: [mode.user ? 'user' : 'root', plan.baseDir, plan.workDir, ...ops, '--', ...plan.argv],
+      };
+    case 'unshare':
+      return {
+        file: mode.file,
+        args: [
+          ...unshareFlags(mode.user),
+          '/bin/sh',
+          '-c',
+          PRELUDE,
+          'argo-ns',
+          mode.mount,
+          plan.baseDir,
+          plan.workDir,
+          ...ops,
+          '--',
+          ...plan.argv,
+        ],
+      };
+  }
+}
+
+function unshareFlags(user: boolean): string[] {
+  return user
+    ? ['--user', '--map-root-user', '--mount', '--propagation', 'private']
+    : ['--mount', '--propagation', 'private'];
+}
+
+/** The helper's protocol in sh: $1 mount(8), $2 base dir, $3 work dir, then OP SOURCE TARGET triples, --, the command. */
+const PRELUDE = [
+  'm=$1; cd "$2" || exit 125; w=$3; shift 3',
+  'while [ "$1" != -- ]; do',
+  '  "$m" --rbind "$2" "$3" || exit 125',
+  '  if [ "$1" = r ]; then "$m" -o remount,bind,ro "$3" || exit 125; fi',
+  '  shift 3',
+  'done',
+  'shift; cd "$w" || exit 125',
+  'exec "$@"',
+].join('\n');
+
+const execFileAsync = promisify(execFile);
+const detected = new Map<string, Promise<IsolationMode>>();
+
+/**
+ * The best mode that works here, tried once per process (and helper folder). `scratch` is a
+ * folder of the argo home for probes and the compiled helper.
+ */
+export function detectIsolation(
+  scratch: string,
+  preference: IsolationPreference = 'auto',
+): Promise<IsolationMode> {
+  const key = `${preference}\u0000${scratch}`;
+  let found = detected.get(key);
+  if (!found) {
+    found = probeModes(scratch, preference);
+    detected.set(key, found);
+  }
+  return found;
+}
+
+async function probeModes(scratch: string, preference: IsolationPreference): Promise<IsolationMode> {
+  if (preference === 'none' || process.platform !== 'linux') return { kind: 'none' };
+  const wants = (kind: 'helper' | 'unshare', user: boolean): boolean =>
+    preference === 'auto' ? user || process.getuid?.() === 0 : preference === (user ? `${kind}-user` : kind);
+  const candidates: IsolationMode[] = [];
+  if (wants('helper', false) || wants('helper', true)) {
+    const file = await buildNamespaceHelper(path.join(scratch, 'bin'));
+    if (file)
+      for (const user of [false, true])
+        if (wants('helper', user)) candidates.push({ kind: 'helper', file, user });
+  }
+  const unshare = which('unshare');
+  const mount = which('mount');
+  if (unshare && mount) {
+    for (const user of [false, true])
+      if (wants('unshare', user)) candidates.push({ kind: 'unshare', file: unshare, mount, user });
+  }
+  for (const mode of candidates) if (await bindWorks(scratch, mode)) return mode;
+  return { kind: 'none' };
+}
+
+/** Runs `test -f TARGET/probe` with a folder holding `probe` bound on TARGET: true only if binding really works. */
+async function bindWorks(scratch: string, mode: IsolationMode): Promise<boolean> {
+  mkdirSync(scratch, { recursive: true });
+  const dir = mkdtempSync(path.join(scratch, 'probe-'));
+  try {
+    mkdirSync(path.join(dir, 'source'));
+    mkdirSync(path.join(dir, 'target'));
+    writeFileSync(path.join(dir, 'source', 'probe'), '');
+    const target = path.join(dir, 'target');
+    const { file, args } = launchCommand(mode, {
+      baseDir: dir,
+      workDir: '.',
+      binds: [{ source: 'source', target, readOnly: true }],
+      argv: ['/bin/sh', '-c', 'test -f "$1/probe"', 'sh', target],
+    });
+    await execFileAsync(file, args, { timeout: 10_000 });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function which(name: string): string | undefined {
+  return findExecutable(name, `${process.env.PATH ?? ''}:/usr/sbin:/sbin:/usr/bin:/bin`);
+}

@@ -1,0 +1,65 @@
+// Writes a container's stdout and stderr into its log file the way the kubelet does: one line per
+// output line, each prefixed with its RFC3339Nano timestamp and a space. Each stream keeps its own
+// partial line, so interleaved writes never splice two lines together.
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { nowNano } from '../log-time.js';
+
+/** Longer lines are split, as the kubelet splits lines over 16 KiB. */
+const MAX_LINE = 16 * 1024;
+const NEWLINE = 0x0a;
+
+export class LineLog {
+  private fd: number | undefined;
+
+  constructor(file: string) {
+    this.fd = openSync(file, 'a');
+  }
+
+  /** A sink for one output stream: feed it chunks, then end() it to flush a partial last line. */
+  stream(): LineSink {
+    return new LineSink(this);
+  }
+
+  write(lines: Buffer[]): void {
+    if (this.fd === undefined || lines.length === 0) return;
+    const prefix = Buffer.from(`${nowNano()} `);
+    const parts: Buffer[] = [];
+    for (const line of lines) parts.push(prefix, line, NL);
+    writeSync(this.fd, Buffer.concat(parts));
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+}
+
+const NL = Buffer.from('\n');
+
+export class LineSink {
+  private pending: Buffer | undefined;
+
+  constructor(private readonly log: LineLog) {}
+
+  write(chunk: Buffer): void {
+    const data = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
+    const lines: Buffer[] = [];
+    let start = 0;
+    for (let nl = data.indexOf(NEWLINE); nl >= 0; nl = data.indexOf(NEWLINE, start)) {
+      lines.push(data.subarray(start, nl));
+      start = nl + 1;
+    }
+    let rest = data.subarray(start);
+    while (rest.length > MAX_LINE) {
+      lines.push(rest.subarray(0, MAX_LINE));
+      rest = rest.subarray(MAX_LINE);
+    }
+    this.pending = rest.length > 0 ? Buffer.from(rest) : undefined;
+    this.log.write(lines);
+  }
+
+  end(): void {
+    if (this.pending) this.log.write([this.pending]);
+    this.pending = undefined;
+  }
+}

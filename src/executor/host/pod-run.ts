@@ -1,0 +1,669 @@
+// Running one pod on the host, playing the kubelet and argoexec together: init containers in
+// order, then main containers and sidecars together (containerSet containers once their
+// dependencies succeeded), sidecars killed when the main containers are done, deadlines, outputs
+// reported as a WorkflowTaskResult, and the pod's status written back as Kubernetes would.
+import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Container } from '../../model/meta.js';
+import type { ContainerStatus, Pod, PodStatus } from '../../model/pod.js';
+import type { Template } from '../../model/template.js';
+import type { WorkflowTaskResult } from '../../model/workflow.js';
+import type { ResourceStore } from '../../store/types.js';
+import { containerLogDonePath, containerLogPath, podDir, podLogDir } from '../paths.js';
+import {
+  ANNOTATION_NODE_ID,
+  containerDependencies,
+  ENV_DEADLINE,
+  ENV_INCLUDE_SCRIPT_OUTPUT,
+  ENV_NODE_ID,
+  ENV_TERMINATION_GRACE_PERIOD_SECONDS,
+  ENV_WORKFLOW_NAME,
+  ENV_WORKFLOW_UID,
+  LABEL_REPORT_OUTPUTS_COMPLETED,
+  LABEL_WORKFLOW,
+  literalEnv,
+  MAIN_CONTAINER_NAME,
+  mainContainerNames,
+  podTemplate,
+  SCRIPT_SOURCE_PATH,
+  WAIT_CONTAINER_NAME,
+} from '../pod-contract.js';
+import { CommandError, resolveCommand } from './command.js';
+import { ContainerFs, type PrivatePath } from './container-fs.js';
+import { ContainerProcess, type ProcessExit } from './container-process.js';
+import { runningStatus, terminatedStatus, waitingStatus, type Termination } from './container-status.js';
+import { containerEnv, ContainerConfigError, PodObjects } from './env.js';
+import { launchCommand, type IsolationMode } from './isolation.js';
+import { LineLog } from './line-log.js';
+import type { MountPoints } from './mount-points.js';
+import { OutputCollector } from './outputs.js';
+import { materializeVolumes, resolveMounts, type PodVolume } from './volumes.js';
+
+export const ANNOTATION_HOST_PGID = 'argo-ts.io/host-pgid';
+export const ANNOTATION_HOST_OWNER = 'argo-ts.io/host-runtime';
+/** The file in a pod's folder listing every process group it started, one per line. */
+export const PGIDS_FILE = 'pgids';
+
+const POD_IP = '127.0.0.1';
+const DEADLINE_MESSAGE = 'Pod was active on the node longer than the specified deadline';
+const STEP_DEADLINE_MESSAGE = 'Step exceeded its deadline';
+/** What a container waiting on its dependencies exits with when it is terminated (emissary). */
+const TERMINATED_WAITING = 143;
+
+export interface HostContext {
+  store: ResourceStore;
+  home: string;
+  isolation: IsolationMode;
+  mountPoints: MountPoints;
+  /** The environment every container starts from (PATH, HOME, locale, ...). */
+  baseEnv: Record<string, string>;
+  defaultGraceMs: number;
+  /** This runtime's identity, written on the pods it runs. */
+  owner: string;
+  keepPodDirs: boolean;
+  onError(err: unknown, where: string): void;
+}
+
+type Role = 'init' | 'main' | 'sidecar';
+
+interface Slot {
+  spec: Container;
+  name: string;
+  role: Role;
+  argv?: string[];
+  env?: Record<string, string>;
+  fs?: ContainerFs;
+  /** Set when the container cannot start (unknown command): it terminates with this at once. */
+  startError?: CommandError;
+  proc?: ContainerProcess;
+  startedAt?: string;
+  termination?: Termination & { stdout?: Buffer };
+  killedByUs: boolean;
+}
+
+type StopReason = 'deleted' | 'stopped';
+
+export class PodRun {
+  readonly uid: string;
+  readonly done: Promise<void>;
+  private readonly ns: string;
+  private readonly name: string;
+  private readonly dir: string;
+  private readonly logDir: string;
+  private readonly tmpl: Template | undefined;
+  private readonly slots: Slot[];
+  private readonly graceMs: number;
+  private stopReason: StopReason | undefined;
+  private deadlineExceeded = false;
+  private stepDeadlineExceeded = false;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private startTime = '';
+  private startMs = 0;
+  /** Re-decides waiting containerSet containers; set while main containers run. */
+  private settle: () => void = () => undefined;
+
+  constructor(
+    private readonly ctx: HostContext,
+    private readonly pod: Pod,
+  ) {
+    this.uid = pod.metadata.uid ?? '';
+    this.ns = pod.metadata.namespace ?? '';
+    this.name = pod.metadata.name ?? '';
+    this.dir = podDir(ctx.home, this.ns, this.name);
+    this.logDir = podLogDir(ctx.home, this.ns, this.name);
+    this.tmpl = podTemplate(pod);
+    const mains = mainContainerNames(pod, this.tmpl);
+    this.slots = [
+      ...(pod.spec.initContainers ?? []).map((c) => slot(c, 'init')),
+      ...pod.spec.containers.map((c) => slot(c, mains.has(c.name ?? '') ? 'main' : 'sidecar')),
+    ];
+    this.graceMs = gracePeriodMs(pod, ctx.defaultGraceMs);
+    this.done = this.run().catch((err) => this.crashed(err));
+  }
+
+  /** Kills the pod's processes; nothing more is written to the store for it. */
+  stop(reason: StopReason): Promise<void> {
+    this.stopReason ??= reason;
+    this.killAll();
+    return this.done;
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private async run(): Promise<void> {
+    this.startMs = Date.now();
+    this.startTime = kubeTime(new Date(this.startMs));
+    rmSync(this.dir, { recursive: true, force: true });
+    rmSync(this.logDir, { recursive: true, force: true });
+    mkdirSync(this.dir, { recursive: true });
+    mkdirSync(this.logDir, { recursive: true });
+    const collector = new OutputCollector(this.tmpl, this.mainEnv(ENV_INCLUDE_SCRIPT_OUTPUT) === 'true');
+    try {
+      try {
+        await this.prepare(collector);
+      } catch (err) {
+        if (!(err instanceof ContainerConfigError)) throw err;
+        await this.writeStatus({
+          phase: 'Failed',
+          initContainerStatuses: this.inits().map((s) => waitingStatus(s.spec, err.reason, err.message)),
+          containerStatuses: this.regular().map((s) => waitingStatus(s.spec, err.reason, err.message)),
+        });
+        return;
+      }
+      this.armDeadline();
+      const initOk = await this.runInitContainers();
+      if (this.stopReason) return;
+      if (!initOk || this.deadlineExceeded) {
+        await this.writeStatus(this.finalStatus(undefined));
+        return;
+      }
+      await this.runMainContainers();
+      if (this.stopReason) return;
+      const main = this.regular().find((s) => s.name === MAIN_CONTAINER_NAME && s.role === 'main');
+      const collected = collector.collect({
+        fs: main?.fs,
+        exitCode: main?.termination?.exitCode,
+        stdout: main?.termination?.stdout,
+      });
+      const wait: Termination = {
+        exitCode: collected.error ? 64 : 0,
+        message: collected.error ?? (this.stepDeadlineExceeded ? STEP_DEADLINE_MESSAGE : undefined),
+        startedAt: this.startTime,
+        finishedAt: kubeTime(),
+      };
+      // The result goes first: the controller must never see the pod done without its outputs.
+      await this.writeTaskResult(collected.outputs);
+      if (this.stopReason) return;
+      await this.writeStatus(this.finalStatus(wait));
+    } finally {
+      this.cleanUp();
+    }
+  }
+
+  private async prepare(collector: OutputCollector): Promise<void> {
+    const objects = new PodObjects(this.ctx.store, this.ns);
+    const volumes = await materializeVolumes(this.pod, this.dir, this.ctx.home, objects);
+    const hostsFile = this.hostsFile();
+    for (const s of this.slots) await this.prepareSlot(s, volumes, objects, collector, hostsFile);
+  }
+
+  private async prepareSlot(
+    s: Slot,
+    volumes: Map<string, PodVolume>,
+    objects: PodObjects,
+    collector: OutputCollector,
+    hostsFile: string | undefined,
+  ): Promise<void> {
+    const isolated = this.ctx.isolation.kind !== 'none';
+    const base = { ...this.ctx.baseEnv, HOSTNAME: this.name };
+    const env = await containerEnv(this.pod, s.spec, objects, base);
+    const collects = s.role === 'main' && s.name === MAIN_CONTAINER_NAME;
+    const source = collects ? this.tmpl?.script?.source : undefined;
+    const privatePaths: PrivatePath[] = collects ? collector.privatePaths() : [];
+    if (source !== undefined && isolated) privatePaths.push({ path: SCRIPT_SOURCE_PATH, kind: 'file' });
+    const fs = new ContainerFs({
+      isolated,
+      podDir: this.dir,
+      container: s.name,
+      mounts: resolveMounts(s.spec, volumes, env),
+      privatePaths,
+      workingDir: s.spec.workingDir,
+      hostsFile,
+      mountPoints: this.ctx.mountPoints,
+    });
+    s.fs = fs;
+    if (!s.spec.env?.some((e) => e.name === 'TMPDIR')) env.TMPDIR = isolated ? '/tmp' : fs.tmpDir;
+    s.env = env;
+    const script =
+      source !== undefined
+        ? { path: this.stageScript(source, fs, isolated), append: source !== '' }
+        : undefined;
+    try {
+      s.argv = resolveCommand({ container: s.spec, env, script });
+    } catch (err) {
+      if (!(err instanceof CommandError)) throw err;
+      s.startError = err;
+    }
+  }
+
+  /** Writes a script template's source where the container will see it; returns that path. */
+  private stageScript(source: string, fs: ContainerFs, isolated: boolean): string {
+    let file = path.join(this.dir, 'staging', 'script');
+    let seenAs = file;
+    if (isolated) {
+      const bound = fs.hostPathOf(SCRIPT_SOURCE_PATH);
+      if (bound !== SCRIPT_SOURCE_PATH) {
+        file = bound;
+        seenAs = SCRIPT_SOURCE_PATH;
+      } else {
+        // No mount point could be made for /argo/staging: use the private /tmp instead.
+        file = path.join(fs.tmpDir, 'argo-staging', 'script');
+        seenAs = '/tmp/argo-staging/script';
+      }
+    }
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, source, { mode: 0o755 });
+    return seenAs;
+  }
+
+  private hostsFile(): string | undefined {
+    const aliases = this.pod.spec.hostAliases ?? [];
+    if (aliases.length === 0 || this.ctx.isolation.kind === 'none') return undefined;
+    let hosts = '';
+    try {
+      hosts = readFileSync('/etc/hosts', 'utf8');
+    } catch {
+      hosts = '127.0.0.1\tlocalhost\n';
+    }
+    if (hosts && !hosts.endsWith('\n')) hosts += '\n';
+    hosts += '# Entries added by HostAliases.\n';
+    for (const a of aliases) hosts += `${a.ip}\t${(a.hostnames ?? []).join('\t')}\n`;
+    const file = path.join(this.dir, 'hosts');
+    writeFileSync(file, hosts);
+    return file;
+  }
+
+  private async runInitContainers(): Promise<boolean> {
+    const inits = this.inits();
+    if (inits.length === 0) return true;
+    this.launch(inits[0]);
+    await this.writeStatus(
+      {
+        phase: 'Pending',
+        initContainerStatuses: inits.map((s) => this.statusOf(s, 'PodInitializing')),
+        containerStatuses: this.regular().map((s) => waitingStatus(s.spec, 'PodInitializing')),
+      },
+      true,
+    );
+    for (const [i, s] of inits.entries()) {
+      if (this.stopReason || this.deadlineExceeded) return false;
+      if (i > 0) this.launch(s);
+      const t = await this.finished(s);
+      if (t.exitCode !== 0) return false;
+    }
+    return true;
+  }
+
+  private async runMainContainers(): Promise<void> {
+    const regular = this.regular();
+    const pending = new Set(regular.filter((s) => containerDependencies(this.tmpl, s.name).length > 0));
+    const mains = regular.filter((s) => s.role === 'main');
+    let allMainsDone!: () => void;
+    const mainsDone = new Promise<void>((resolve) => (allMainsDone = resolve));
+    this.settle = () => {
+      for (const s of [...pending]) {
+        const decision = s.termination
+          ? 'done'
+          : this.stopping() || this.stepDeadlineExceeded
+            ? 'stop'
+            : this.dependencyDecision(s);
+        if (decision === 'wait') continue;
+        pending.delete(s);
+        if (decision === 'start') this.track(s);
+        else if (decision === 'stop') this.terminateUnstarted(s, TERMINATED_WAITING);
+        else if (decision !== 'done') this.terminateUnstarted(s, 64, decision.message);
+      }
+      if (mains.every((s) => s.termination)) allMainsDone();
+    };
+    const startedAt = kubeTime();
+    for (const s of regular) if (!pending.has(s)) this.track(s);
+    for (const s of pending) s.startedAt = startedAt;
+    await this.writeStatus(
+      {
+        phase: 'Running',
+        containerStatuses: [
+          ...regular.map((s) => this.statusOf(s)),
+          runningStatus({ name: WAIT_CONTAINER_NAME }, this.startTime),
+        ],
+      },
+      true,
+    );
+    this.armStepDeadline();
+    this.settle();
+    await mainsDone;
+    const sidecars = regular.filter((s) => s.role === 'sidecar' && this.running.has(s));
+    for (const s of sidecars) {
+      if (s.termination) continue;
+      s.killedByUs = true;
+      void s.proc?.terminate(this.graceMs);
+    }
+    await Promise.all(sidecars.map((s) => this.finished(s)));
+  }
+
+  /** Starts a container; when it has finished (after retries), waiting containers are re-decided. */
+  private track(s: Slot): void {
+    this.launch(s);
+    void this.finished(s).then(() => this.settle());
+  }
+
+  /** Whether a containerSet container can start: its dependencies in order, as the emissary checks them. */
+  private dependencyDecision(s: Slot): 'wait' | 'start' | { message: string } {
+    for (const dep of containerDependencies(this.tmpl, s.name)) {
+      const other = this.slots.find((o) => o.name === dep && o.role !== 'init');
+      if (!other) return { message: `dependency "${dep}" is not a container of this pod` };
+      if (!other.termination) return 'wait';
+      if (other.termination.exitCode !== 0) {
+        return { message: `dependency "${dep}" exited with non-zero code: ${other.termination.exitCode}` };
+      }
+    }
+    return 'start';
+  }
+
+  private readonly running = new Map<Slot, Promise<Termination>>();
+
+  private launch(s: Slot): void {
+    if (this.running.has(s)) return;
+    this.running.set(s, this.execute(s));
+  }
+
+  private finished(s: Slot): Promise<Termination> {
+    return this.running.get(s) ?? Promise.resolve(s.termination!);
+  }
+
+  /** Runs a container to its end, retrying a containerSet container as its retryStrategy says. */
+  private async execute(s: Slot): Promise<Termination> {
+    s.startedAt ??= kubeTime();
+    let log: LineLog | undefined;
+    let exit: ProcessExit;
+    try {
+      log = new LineLog(containerLogPath(this.ctx.home, this.ns, this.name, s.name));
+      const retry = s.role === 'main' ? this.tmpl?.containerSet?.retryStrategy : undefined;
+      const attempts = retry ? Math.max(1, Number(retry.retries) || 0) : 1;
+      for (let attempt = 1; ; attempt++) {
+        exit = await this.start(s, log);
+        if (exit.exitCode === 0 || attempt >= attempts || this.stopping() || s.killedByUs) break;
+        await sleep(durationMs(retry?.duration));
+        if (this.stopping()) break;
+      }
+    } catch (err) {
+      // What a kubelet reports when the runtime could not create or start the container.
+      exit = {
+        exitCode: 128,
+        message: `failed to start container: ${(err as Error).message}`,
+        reason: 'StartError',
+      };
+    } finally {
+      log?.close();
+      this.markLogDone(s.name);
+    }
+    s.termination = {
+      exitCode: exit.exitCode,
+      message: exit.message,
+      reason: exit.reason,
+      startedAt: s.startedAt,
+      finishedAt: kubeTime(),
+      stdout: exit.stdout,
+    };
+    return s.termination;
+  }
+
+  /** One attempt: the process's exit, or at once the error when the command could not be resolved. */
+  private start(s: Slot, log: LineLog): Promise<ProcessExit> {
+    if (s.startError || !s.argv) {
+      const message = s.startError?.message ?? 'no command to run';
+      log.write([Buffer.from(message)]);
+      return Promise.resolve({ exitCode: s.startError?.exitCode ?? 64, message });
+    }
+    const launch = launchCommand(this.ctx.isolation, {
+      baseDir: this.dir,
+      workDir: s.fs!.workDir,
+      binds: s.fs!.binds,
+      argv: s.argv,
+    });
+    const capture = s.name === MAIN_CONTAINER_NAME && s.role === 'main' ? RESULT_CAPTURE_BYTES : 0;
+    const proc = new ContainerProcess({
+      file: launch.file,
+      args: launch.args,
+      cwd: launch.cwd,
+      env: s.env!,
+      log,
+      captureStdout: capture,
+    });
+    s.proc = proc;
+    if (proc.pgid > 0) {
+      try {
+        appendFileSync(path.join(this.dir, PGIDS_FILE), `${proc.pgid}\n`);
+      } catch {
+        // The annotation still records the first processes.
+      }
+    }
+    // A deadline or stop that came while the process was being started.
+    if (this.stopping() || (s.role === 'main' && this.stepDeadlineExceeded))
+      void proc.terminate(this.graceMs);
+    return proc.exited;
+  }
+
+  /** Terminates every running container (grace period, then SIGKILL) and re-decides waiting ones. */
+  private killAll(): void {
+    for (const s of this.slots) if (s.proc && !s.termination) void s.proc.terminate(this.graceMs);
+    this.settle();
+  }
+
+  private terminateUnstarted(s: Slot, exitCode: number, message?: string): void {
+    const now = kubeTime();
+    s.termination = { exitCode, message, startedAt: s.startedAt ?? now, finishedAt: now };
+    this.markLogDone(s.name);
+  }
+
+  private markLogDone(container: string): void {
+    try {
+      writeFileSync(containerLogDonePath(this.ctx.home, this.ns, this.name, container), '');
+    } catch {
+      // The log folder went away with the pod.
+    }
+  }
+
+  // ---- deadlines ----------------------------------------------------------------------------
+
+  /** activeDeadlineSeconds, counted from the pod's start as the kubelet does. */
+  private armDeadline(): void {
+    const seconds = this.pod.spec.activeDeadlineSeconds;
+    if (seconds === undefined || seconds === null) return;
+    const due = this.startMs + Number(seconds) * 1000;
+    this.timers.push(
+      setTimeout(
+        () => {
+          this.deadlineExceeded = true;
+          this.killAll();
+        },
+        Math.max(0, due - Date.now()),
+      ),
+    );
+  }
+
+  /** ARGO_DEADLINE: the workflow's or step's deadline, on which argoexec stops the main containers. */
+  private armStepDeadline(): void {
+    const text = this.mainEnv(ENV_DEADLINE);
+    const due = text ? Date.parse(text) : NaN;
+    // Upstream writes the zero time (0001-01-01T00:00:00Z) when there is no deadline.
+    if (Number.isNaN(due) || due <= 0) return;
+    this.timers.push(
+      setTimeout(
+        () => {
+          this.stepDeadlineExceeded = true;
+          for (const s of this.regular())
+            if (s.role === 'main' && s.proc && !s.termination) void s.proc.terminate(this.graceMs);
+          this.settle();
+        },
+        Math.max(0, due - Date.now()),
+      ),
+    );
+  }
+
+  // ---- status -------------------------------------------------------------------------------
+
+  private statusOf(s: Slot, waitingReason = 'ContainerCreating'): ContainerStatus {
+    if (s.termination) return terminatedStatus(s.spec, s.termination);
+    if (s.startedAt) return runningStatus(s.spec, s.startedAt);
+    return waitingStatus(s.spec, waitingReason);
+  }
+
+  private finalStatus(wait: Termination | undefined): PodStatus {
+    const status: PodStatus = {
+      phase: 'Succeeded',
+      initContainerStatuses: this.inits().map((s) => this.statusOf(s, 'PodInitializing')),
+      containerStatuses: this.regular().map((s) => this.statusOf(s, 'PodInitializing')),
+    };
+    if (wait) status.containerStatuses!.push(terminatedStatus({ name: WAIT_CONTAINER_NAME }, wait));
+    if (status.initContainerStatuses!.length === 0) delete status.initContainerStatuses;
+    const failed =
+      this.deadlineExceeded ||
+      this.inits().some((s) => s.termination?.exitCode !== 0) ||
+      this.regular().some((s) => failedContainer(s)) ||
+      (wait !== undefined && wait.exitCode !== 0);
+    if (failed) status.phase = 'Failed';
+    if (this.deadlineExceeded) {
+      status.reason = 'DeadlineExceeded';
+      status.message = DEADLINE_MESSAGE;
+    }
+    return status;
+  }
+
+  /** Patches the pod's status (merged into what the runtime knows), and its runtime annotations. */
+  private async writeStatus(status: PodStatus, annotate = false): Promise<void> {
+    if (this.stopReason) return;
+    const patch: { status: PodStatus; metadata?: { annotations: Record<string, string> } } = {
+      status: { startTime: this.startTime, podIP: POD_IP, hostIP: POD_IP, ...status },
+    };
+    if (annotate) {
+      const pgids = this.slots.filter((s) => s.proc && s.proc.pgid > 0).map((s) => s.proc!.pgid);
+      patch.metadata = {
+        annotations: { [ANNOTATION_HOST_OWNER]: this.ctx.owner, [ANNOTATION_HOST_PGID]: pgids.join(',') },
+      };
+    }
+    try {
+      await this.ctx.store.patch<Pod>('Pod', this.ns, this.name, patch);
+    } catch (err) {
+      if ((err as { code?: number }).code === 404) this.stopReason ??= 'deleted';
+      else this.ctx.onError(err, `pod ${this.ns}/${this.name}: writing status`);
+    }
+  }
+
+  private async writeTaskResult(outputs: WorkflowTaskResult['outputs']): Promise<void> {
+    const nodeId = this.pod.metadata.annotations?.[ANNOTATION_NODE_ID] ?? this.mainEnv(ENV_NODE_ID);
+    if (!nodeId) return;
+    const workflow = this.pod.metadata.labels?.[LABEL_WORKFLOW] ?? this.mainEnv(ENV_WORKFLOW_NAME) ?? '';
+    const labels = { [LABEL_WORKFLOW]: workflow, [LABEL_REPORT_OUTPUTS_COMPLETED]: 'true' };
+    const result: WorkflowTaskResult = {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'WorkflowTaskResult',
+      metadata: { name: nodeId, namespace: this.ns, labels },
+      outputs,
+    };
+    const wfUid = this.mainEnv(ENV_WORKFLOW_UID);
+    if (workflow && wfUid) {
+      result.metadata.ownerReferences = [
+        { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', name: workflow, uid: wfUid },
+      ];
+    }
+    try {
+      try {
+        await this.ctx.store.create('WorkflowTaskResult', result);
+      } catch (err) {
+        if ((err as { code?: number }).code !== 409) throw err;
+        // A result from an earlier run of this pod (before a restart): replace its outputs.
+        const clear = { parameters: null, artifacts: null, result: null, exitCode: null };
+        await this.ctx.store.patch('WorkflowTaskResult', this.ns, nodeId, {
+          metadata: { labels },
+          outputs: { ...clear, ...outputs },
+        });
+      }
+    } catch (err) {
+      this.ctx.onError(err, `pod ${this.ns}/${this.name}: writing task result ${nodeId}`);
+    }
+  }
+
+  /** An unexpected failure of the runtime itself: the pod fails with a message that says so. */
+  private async crashed(err: unknown): Promise<void> {
+    this.ctx.onError(err, `pod ${this.ns}/${this.name}`);
+    for (const s of this.slots) s.proc?.signal('SIGKILL');
+    await this.writeStatus({
+      phase: 'Failed',
+      message: `host runtime: ${(err as Error)?.message ?? String(err)}`,
+    });
+  }
+
+  private cleanUp(): void {
+    for (const t of this.timers) clearTimeout(t);
+    for (const s of this.slots) {
+      s.fs?.release();
+      if (!s.termination) this.markLogDone(s.name);
+    }
+    if (!this.ctx.keepPodDirs) rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------
+
+  private stopping(): boolean {
+    return this.stopReason !== undefined || this.deadlineExceeded;
+  }
+
+  private inits(): Slot[] {
+    return this.slots.filter((s) => s.role === 'init');
+  }
+
+  private regular(): Slot[] {
+    return this.slots.filter((s) => s.role !== 'init');
+  }
+
+  /** An ARGO_* value from the main containers' env. */
+  private mainEnv(name: string): string | undefined {
+    for (const s of this.regular()) {
+      if (s.role !== 'main') continue;
+      const v = literalEnv(s.spec, name);
+      if (v !== undefined) return v;
+    }
+    return undefined;
+  }
+}
+
+/** stdout kept for the result: upstream's 256 kB, plus the trailing newline it trims first. */
+const RESULT_CAPTURE_BYTES = 256 * 1024 + 1;
+
+function slot(spec: Container, role: Role): Slot {
+  return { spec, name: spec.name ?? '', role, killedByUs: false };
+}
+
+/** A container that makes the pod fail; a sidecar the runtime stopped itself does not. */
+function failedContainer(s: Slot): boolean {
+  const code = s.termination?.exitCode;
+  if (code === undefined || code === 0) return false;
+  if (s.role === 'sidecar' && s.killedByUs) return false;
+  return true;
+}
+
+function gracePeriodMs(pod: Pod, fallback: number): number {
+  const fromSpec = pod.spec.terminationGracePeriodSeconds;
+  if (typeof fromSpec === 'number' && fromSpec >= 0) return fromSpec * 1000;
+  for (const c of pod.spec.containers) {
+    const v = Number(literalEnv(c, ENV_TERMINATION_GRACE_PERIOD_SECONDS));
+    if (v > 0) return v * 1000;
+  }
+  return fallback;
+}
+
+/** Go durations as containerSet retryStrategy.duration uses them ("300ms", "1s", "5m"). */
+function durationMs(text: string | undefined): number {
+  if (!text) return 0;
+  const units: Record<string, number> = {
+    ns: 1e-6,
+    us: 1e-3,
+    µs: 1e-3,
+    ms: 1,
+    s: 1000,
+    m: 60_000,
+    h: 3_600_000,
+  };
+  let total = 0;
+  for (const m of text.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) total += Number(m[1]) * units[m[2]];
+  return total;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Kubernetes status times have second precision. */
+function kubeTime(date: Date = new Date()): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}

@@ -1,0 +1,203 @@
+// The host runtime: plays the kubelet (and argoexec) for pods on this machine. It watches Pods in
+// every namespace, runs each new one as host processes (see pod-run.ts), kills a pod's processes
+// when the pod is deleted, and after a crash takes over pods a dead runtime left running.
+import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import path from 'node:path';
+import type { Pod } from '../../model/pod.js';
+import type { ResourceStore, Watch, WatchEvent } from '../../store/types.js';
+import { podDir } from '../paths.js';
+import { BUILTINS_DIR } from './command.js';
+import { findExecutable } from './executables.js';
+import { detectIsolation, type IsolationMode, type IsolationPreference } from './isolation.js';
+import { MountPoints } from './mount-points.js';
+import { claimOwnerIdentity, killGroups, ownerState, type Owner } from './owner.js';
+import {
+  ANNOTATION_HOST_OWNER,
+  ANNOTATION_HOST_PGID,
+  PGIDS_FILE,
+  PodRun,
+  type HostContext,
+} from './pod-run.js';
+
+export interface HostRuntimeOptions {
+  /** The argo home: pod folders go to <home>/pods, logs to <home>/logs. */
+  home: string;
+  /** How containers are isolated; 'auto' picks the best that works here. */
+  isolation?: IsolationPreference;
+  /** Grace period between SIGTERM and SIGKILL when a pod names none. Default 10. */
+  gracePeriodSeconds?: number;
+  /** Keep each pod's working folder after it finishes (for debugging). */
+  keepPodDirs?: boolean;
+  /** Host environment variables containers inherit besides the usual few (PATH, HOME, locale, ...). */
+  inheritEnv?: string[];
+  /** Where runtime errors that concern no caller go. Default: console.error. */
+  onError?: (err: unknown, where: string) => void;
+}
+
+/** Host variables a container starts with; everything else about the host stays out. */
+const INHERITED = ['HOME', 'USER', 'LOGNAME', 'LANG', 'LANGUAGE', 'TZ', 'TERM'];
+const INHERITED_PREFIXES = ['LC_', 'PYENV_'];
+const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+export class HostRuntime {
+  private readonly runs = new Map<string, PodRun>();
+  /** Pod uids this runtime has taken on, so repeated events never start a pod twice. */
+  private readonly taken = new Set<string>();
+  private ctx: HostContext | undefined;
+  private owner: Owner | undefined;
+  private watch: Watch | undefined;
+  private starting: Promise<void> | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly store: ResourceStore,
+    private readonly opts: HostRuntimeOptions,
+  ) {}
+
+  /** The isolation in use, once started. */
+  get isolation(): IsolationMode | undefined {
+    return this.ctx?.isolation;
+  }
+
+  start(): Promise<void> {
+    this.starting ??= this.init();
+    return this.starting;
+  }
+
+  /** Stops watching and kills every pod this runtime runs; their status is left for the next runtime. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.starting?.catch(() => undefined);
+    this.watch?.stop();
+    await Promise.all([...this.runs.values()].map((r) => r.stop('stopped')));
+    this.owner?.release();
+  }
+
+  /** Resolves once no pod is running (pods created meanwhile are waited for too). */
+  async idle(): Promise<void> {
+    while (this.runs.size > 0) await Promise.all([...this.runs.values()].map((r) => r.done));
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private async init(): Promise<void> {
+    const hostDir = path.join(this.opts.home, 'host');
+    const isolation = await detectIsolation(hostDir, this.opts.isolation ?? 'auto');
+    const mountPoints = new MountPoints(path.join(hostDir, 'mount-points.json'));
+    mountPoints.removeUnused();
+    this.owner = claimOwnerIdentity();
+    this.ctx = {
+      store: this.store,
+      home: this.opts.home,
+      isolation,
+      mountPoints,
+      baseEnv: baseEnv(path.join(hostDir, 'shims'), this.opts.inheritEnv ?? []),
+      defaultGraceMs: (this.opts.gracePeriodSeconds ?? 10) * 1000,
+      owner: this.owner.identity,
+      keepPodDirs: this.opts.keepPodDirs ?? false,
+      onError: this.opts.onError ?? ((err, where) => console.error(`host runtime: ${where}:`, err)),
+    };
+    if (!this.stopped) this.startWatch();
+  }
+
+  private startWatch(): void {
+    this.watch = this.store.watch<Pod>(
+      'Pod',
+      {},
+      (event) => this.onPod(event),
+      (err) => {
+        this.ctx!.onError(err, 'watching pods');
+        // A fresh watch lists what exists again; pods already taken on are recognised by uid.
+        if (!this.stopped) setTimeout(() => !this.stopped && this.startWatch(), 1000).unref();
+      },
+    );
+  }
+
+  private onPod(event: WatchEvent<Pod>): void {
+    if (this.stopped) return;
+    const pod = event.object;
+    const key = `${pod.metadata.namespace ?? ''}/${pod.metadata.name ?? ''}`;
+    const uid = pod.metadata.uid ?? '';
+    const run = this.runs.get(key);
+    if (event.type === 'DELETED' || pod.metadata.deletionTimestamp) {
+      if (run?.uid === uid) void run.stop('deleted');
+      if (event.type === 'DELETED') this.taken.delete(uid);
+      return;
+    }
+    if (this.taken.has(uid)) return;
+    if (run) {
+      // Same name, new pod: the old one's processes go first.
+      void run.stop('deleted').then(() => this.onPod(event));
+      return;
+    }
+    const phase = pod.status?.phase;
+    const owner = pod.metadata.annotations?.[ANNOTATION_HOST_OWNER];
+    if (!owner) {
+      if (!phase || phase === 'Pending') this.run(pod);
+      return;
+    }
+    if (owner === this.ctx!.owner || (phase !== 'Pending' && phase !== 'Running')) return;
+    const state = ownerState(owner);
+    if (state.alive) return;
+    this.taken.add(uid);
+    void this.takeOver(pod, state.rebooted);
+  }
+
+  /** A pod left running by a runtime that died: kill what is left of it and run it from scratch. */
+  private async takeOver(pod: Pod, rebooted: boolean): Promise<void> {
+    if (!rebooted) {
+      const pgids = (pod.metadata.annotations?.[ANNOTATION_HOST_PGID] ?? '').split(',').map(Number);
+      try {
+        const file = path.join(
+          podDir(this.opts.home, pod.metadata.namespace ?? '', pod.metadata.name ?? ''),
+          PGIDS_FILE,
+        );
+        pgids.push(...readFileSync(file, 'utf8').split('\n').map(Number));
+      } catch {
+        // No folder: nothing was started beyond what the annotation says.
+      }
+      await killGroups(pgids);
+    }
+    if (!this.stopped) this.run(pod);
+  }
+
+  private run(pod: Pod): void {
+    const key = `${pod.metadata.namespace ?? ''}/${pod.metadata.name ?? ''}`;
+    this.taken.add(pod.metadata.uid ?? '');
+    const run = new PodRun(this.ctx!, pod);
+    this.runs.set(key, run);
+    void run.done.finally(() => {
+      if (this.runs.get(key) === run) this.runs.delete(key);
+    });
+  }
+}
+
+function baseEnv(shimDir: string, extra: string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (value === undefined) continue;
+    if (
+      INHERITED.includes(name) ||
+      extra.includes(name) ||
+      INHERITED_PREFIXES.some((p) => name.startsWith(p))
+    )
+      env[name] = value;
+  }
+  const hostPath = process.env.PATH || DEFAULT_PATH;
+  env.PATH = [BUILTINS_DIR, hostPath, prepareShims(shimDir, hostPath)].join(':');
+  return env;
+}
+
+/** Images call `python` where hosts often only have python3: a link in a folder at the end of PATH. */
+function prepareShims(dir: string, hostPath: string): string {
+  mkdirSync(dir, { recursive: true });
+  const python3 = findExecutable('python3', hostPath);
+  if (python3 && !findExecutable('python', hostPath)) {
+    try {
+      symlinkSync(python3, path.join(dir, 'python'));
+    } catch {
+      // Already there from an earlier start.
+    }
+  }
+  return dir;
+}
