@@ -100,7 +100,15 @@ function describeResult(v: unknown): string {
  * Go's json.Marshal output (so 0.5, 3, true, ["a"], {"k":"v"} with keys sorted).
  */
 export function formatResult(value: unknown): string {
-  return typeof value === 'string' ? value : goJsonMarshal(value);
+  if (typeof value === 'string') return value;
+  let json: string;
+  try {
+    json = goJsonMarshal(value);
+  } catch (e) {
+    throw new Error((e as Error).message);
+  }
+  // A value that marshals to a JSON string (a time) is written without its quotes.
+  return json.length > 1 && json.startsWith('"') && json.endsWith('"') ? (JSON.parse(json) as string) : json;
 }
 
 /**

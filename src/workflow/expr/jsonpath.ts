@@ -9,7 +9,7 @@ type Step =
   | { kind: 'key'; key: string }
   | { kind: 'index'; index: number }
   | { kind: 'wildcard' }
-  | { kind: 'recursive'; key: string | null }
+  | { kind: 'recursive' }
   | { kind: 'union'; keys: Array<string | number> }
   | { kind: 'range'; from?: number; to?: number; step?: number }
   | { kind: 'filter'; expr: FilterExpr; text: string }
@@ -55,14 +55,15 @@ class PathParser {
     for (;;) {
       const c = this.s[this.i];
       if (c === '.' && this.s[this.i + 1] === '.') {
+        // `..` applies the rest of the path at every node below; `..name` is `..` then `.name`.
         this.i += 2;
+        steps.push({ kind: 'recursive' });
         if (this.s[this.i] === '*') {
           this.i++;
-          steps.push({ kind: 'recursive', key: null });
-        } else if (this.s[this.i] === '[') {
-          steps.push({ kind: 'recursive', key: null });
-        } else {
-          steps.push({ kind: 'recursive', key: this.name(inFilter) });
+          steps.push({ kind: 'wildcard' });
+        } else if (this.s[this.i] !== '[') {
+          const name = this.name(inFilter);
+          steps.push(name === 'length' ? { kind: 'length' } : { kind: 'key', key: name });
         }
       } else if (c === '.') {
         this.i++;
@@ -372,15 +373,22 @@ function applySteps(root: unknown, current: unknown, steps: Step[], strict: bool
     case 'recursive': {
       const found: unknown[] = [];
       const visit = (v: unknown): void => {
-        if (step.key === null) {
-          for (const c of childrenOf(v)) found.push(c);
-        } else if (isMap(v) && hasKey(v, step.key)) {
-          found.push(v[step.key]);
+        if (next.length === 0) {
+          found.push(v);
+        } else {
+          let r: unknown;
+          try {
+            r = applySteps(root, v, next, true);
+          } catch {
+            r = undefined;
+          }
+          if (Array.isArray(r)) found.push(...r);
+          else if (r !== null && r !== undefined) found.push(r);
         }
         for (const c of childrenOf(v)) visit(c);
       };
       visit(current);
-      return collect(found);
+      return found;
     }
   }
 }

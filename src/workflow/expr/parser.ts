@@ -102,7 +102,8 @@ class Parser {
 
   private expect(kind: Token['kind'], value?: string): Token {
     const t = this.cur;
-    if (!this.is(kind, value)) this.fail(`unexpected token ${describe(t)}`);
+    if (!this.is(kind, value))
+      this.fail(t.kind === 'eof' ? 'unexpected end of expression' : `unexpected token ${describe(t)}`);
     this.next();
     return t;
   }

@@ -597,7 +597,13 @@ const f: Record<string, ExprFunction> = {
   osIsAbs: (p) => str(p, 'osIsAbs').startsWith('/'),
   // Encoding
   b64enc: (s) => Buffer.from(str(s, 'b64enc'), 'utf8').toString('base64'),
-  b64dec: (s) => lenient(() => fromBase64(str(s, 'b64dec')), ''),
+  b64dec: (s) => {
+    try {
+      return fromBase64(str(s, 'b64dec'));
+    } catch (e) {
+      return (e as Error).message;
+    }
+  },
   b32enc: (s) => base32Encode(Buffer.from(str(s, 'b32enc'), 'utf8')),
   b32dec: (s) => base32Decode(str(s, 'b32dec')),
   // Lists
