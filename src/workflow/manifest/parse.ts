@@ -1,0 +1,176 @@
+// Splitting a file of manifests into objects: a single JSON value, or YAML documents separated by
+// `---`. Argo resources are decoded against the API's field table (strict by default, as `argo lint`
+// and `argo submit` do); other objects come back as written so callers can skip or report them.
+import { LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { decodeErrorMessage, decodeResource } from '../validate/decode.js';
+import { RESOURCE_KINDS, type ResourceKind } from '../validate/fields.js';
+import {
+  convertDocument,
+  lenientDocuments,
+  YamlValueError,
+  type ConvertedDocument,
+  type DuplicateKey,
+  type JsonValue,
+} from './yaml-values.js';
+
+export interface ParsedManifest {
+  /** The file it came from (`stdin` for standard input). */
+  source: string;
+  /** Position among the objects of its source, from 0 (upstream names unnamed ones `object #<index+1>`). */
+  index: number;
+  /** 1-based line where the object starts. */
+  line: number;
+  /** `kind` as written; empty when absent. */
+  kind: string;
+  /** For Argo resources the decoded object (known fields, AnyString values as text); else as written. */
+  object: Record<string, unknown>;
+  /** The object as written (after YAML resolution), before decoding. */
+  raw: Record<string, unknown>;
+  /** The decoding error Argo reports for this object (unknown field, wrong type, duplicate key). */
+  error?: string;
+  /** 1-based line of each field and list element, keyed by path (`spec.templates[0].name`). */
+  lines: ReadonlyMap<string, number>;
+}
+
+export interface ParseOptions {
+  /** Reject unknown and duplicate fields (default true, like upstream's `--strict`). */
+  strict?: boolean;
+}
+
+/** Malformed input: `<file>:<line>:<col>: <what is wrong>`. */
+export class ManifestError extends Error {
+  constructor(
+    readonly source: string,
+    readonly line: number,
+    readonly col: number,
+    readonly reason: string,
+  ) {
+    super(`${source}:${line}:${col}: ${reason}`);
+    this.name = 'ManifestError';
+  }
+}
+
+export function isResourceKind(kind: string): kind is ResourceKind {
+  return (RESOURCE_KINDS as readonly string[]).includes(kind);
+}
+
+export function parseManifests(text: string, source: string, opts: ParseOptions = {}): ParsedManifest[] {
+  const strict = opts.strict ?? true;
+  const json = isJson(text);
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: false, lineCounter, strict: false });
+  const list = Array.isArray(docs) ? docs : [];
+  const failed = list.find((d) => d.errors.length > 0);
+  let converted: { doc: ConvertedDocument; start: number }[];
+  if (failed) {
+    const err = failed.errors[0];
+    let values: JsonValue[];
+    try {
+      values = lenientDocuments(text);
+    } catch {
+      const pos = err.linePos?.[0] ?? lineCounter.linePos(err.pos[0]);
+      throw new ManifestError(source, pos.line, pos.col, firstLine(err.message));
+    }
+    const starts = documentStarts(text);
+    converted = values
+      .map((value, i) => ({
+        doc: { value, duplicates: [], lines: new Map<string, number>() },
+        start: starts[i] ?? 0,
+      }))
+      .filter((c) => c.doc.value !== null);
+  } else {
+    converted = [];
+    for (const doc of list) {
+      if (isEmptyDocument(doc)) continue;
+      try {
+        converted.push({ doc: convertDocument(doc, lineCounter), start: doc.contents?.range?.[0] ?? 0 });
+      } catch (e) {
+        if (e instanceof YamlValueError) throw new ManifestError(source, e.line, e.col, e.message);
+        throw e;
+      }
+    }
+  }
+  if (json && converted.length !== 1) return [];
+  const out: ParsedManifest[] = [];
+  for (const { doc, start } of converted) {
+    const raw = doc.value;
+    // Only mappings can be Kubernetes objects; anything else is not a manifest and is passed over.
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) continue;
+    const kind = typeof raw.kind === 'string' ? raw.kind : '';
+    const manifest: ParsedManifest = {
+      source,
+      index: out.length,
+      line: lineCounter.linePos(start).line,
+      kind,
+      object: raw,
+      raw,
+      lines: doc.lines,
+    };
+    if (isResourceKind(kind)) {
+      const duplicateError = strict
+        ? duplicateMessage(doc.duplicates, json, text, start, lineCounter)
+        : undefined;
+      const decoded = decodeResource(kind, raw, { strict, sortKeys: !json });
+      if (duplicateError?.fatal) manifest.error = duplicateError.fatal;
+      else {
+        const strictErrors = [...(duplicateError?.strict ?? []), ...decoded.strictErrors];
+        manifest.error = decodeErrorMessage({ error: decoded.error, strictErrors });
+      }
+      if (decoded.error === undefined) manifest.object = decoded.value;
+    }
+    out.push(manifest);
+  }
+  return out;
+}
+
+/** Offsets where documents start, for input read by the lenient parser (which gives none). */
+function documentStarts(text: string): number[] {
+  const starts = [0];
+  const marker = /^---(?=\s|$)/gm;
+  for (let m = marker.exec(text); m; m = marker.exec(text)) {
+    if (m.index === 0) continue;
+    starts.push(m.index + 3);
+  }
+  return starts;
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isEmptyDocument(doc: Document): boolean {
+  const c = doc.contents as { source?: string; type?: string; tag?: string } | null;
+  if (c === null || c === undefined) return true;
+  return c.type === 'PLAIN' && c.source === '' && !c.tag;
+}
+
+function firstLine(message: string): string {
+  const line = message.split('\n')[0];
+  return line.replace(/ at line \d+, column \d+:?$/, '');
+}
+
+/**
+ * Duplicate keys: YAML input fails like go-yaml's strict mode (lines counted from the document's
+ * `---`, as upstream splits files there); JSON input yields strict `duplicate field` errors.
+ */
+function duplicateMessage(
+  duplicates: DuplicateKey[],
+  json: boolean,
+  text: string,
+  docStart: number,
+  lineCounter: LineCounter,
+): { fatal?: string; strict?: string[] } | undefined {
+  if (duplicates.length === 0) return undefined;
+  if (json) return { strict: duplicates.map((d) => `duplicate field ${JSON.stringify(d.path)}`) };
+  const separator = text.lastIndexOf('\n---', docStart);
+  const base = separator < 0 ? 1 : lineCounter.linePos(separator + 1).line;
+  const lines = duplicates.map(
+    (d) => `line ${d.line - base + 1}: key ${JSON.stringify(d.key)} already set in map`,
+  );
+  return { fatal: `yaml: unmarshal errors:\n  ${lines.join('\n  ')}` };
+}
