@@ -2,7 +2,7 @@
 import type { CronWorkflow } from '../../model/workflow.js';
 import { humanizeTimestamp, type TimeLike } from './duration.js';
 import { cronSchedulesText } from './list.js';
-import { toJson, toYaml } from './serialize.js';
+import { formatResource } from './serialize.js';
 import { labelLine, parameterHasValue, parameterValue } from './workflow-status.js';
 
 export type CronGetOutput = '' | 'wide' | 'name' | 'json' | 'yaml';
@@ -60,14 +60,5 @@ function details(cron: CronWorkflow, options: PrintCronWorkflowOptions): string 
 
 /** Everything `argo cron get` prints for one cron workflow. */
 export function printCronWorkflow(cron: CronWorkflow, options: PrintCronWorkflowOptions): string {
-  switch (options.output ?? '') {
-    case 'name':
-      return `${cron.metadata.name ?? ''}\n`;
-    case 'json':
-      return `${toJson(cron, { type: 'CronWorkflow', indent: '    ' })}\n`;
-    case 'yaml':
-      return toYaml(cron, { type: 'CronWorkflow' });
-    default:
-      return details(cron, options);
-  }
+  return formatResource(cron, options.output, 'CronWorkflow', () => details(cron, options));
 }

@@ -6,7 +6,7 @@ import { podNameOf } from '../../workflow/pod-name.js';
 import { createPalette, FG, type Palette } from './colors.js';
 import { humanizeDuration, humanizeRelativeDuration, humanizeTimestamp, isZeroTime } from './duration.js';
 import { artifactLocationText, resourcesDurationText } from './go-strings.js';
-import { toJson, toYaml } from './serialize.js';
+import { formatResource } from './serialize.js';
 import { tabwrite } from './tabwriter.js';
 import { treeHeader, treeRows, type TreeOutput } from './tree.js';
 import {
@@ -143,14 +143,5 @@ export function printWorkflowHelper(wf: Workflow, options: PrintWorkflowOptions)
 
 /** Everything `argo get` prints for one workflow in the requested format. */
 export function printWorkflow(wf: Workflow, options: PrintWorkflowOptions): string {
-  switch (options.output ?? '') {
-    case 'name':
-      return `${wf.metadata.name ?? ''}\n`;
-    case 'json':
-      return `${toJson(wf, { type: 'Workflow', indent: '    ' })}\n`;
-    case 'yaml':
-      return toYaml(wf, { type: 'Workflow' });
-    default:
-      return printWorkflowHelper(wf, options);
-  }
+  return formatResource(wf, options.output, 'Workflow', () => printWorkflowHelper(wf, options));
 }

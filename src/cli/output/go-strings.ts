@@ -1,5 +1,6 @@
 // Values the Go CLI prints through their String() methods: resource durations and artifact locations.
-import type { Artifact, SecretKeySelector } from '../../model/template.js';
+import type { SecretKeySelector } from '../../model/meta.js';
+import type { Artifact } from '../../model/template.js';
 import { goDurationString } from './duration.js';
 
 // A resource duration is counted in units of these quantities (ResourceQuantityDenominator).

@@ -42,3 +42,25 @@ export function toJson(value: unknown, options: SerializeOptions & { indent?: st
 export function toYaml(value: unknown, options: SerializeOptions = {}): string {
   return emitYaml(toGoValue(value, options));
 }
+
+/**
+ * The machine-readable outputs every `get` command shares: the name, JSON (four-space indent, newline
+ * added) or YAML; any other output is the command's own text, from `text()`.
+ */
+export function formatResource(
+  resource: { metadata: { name?: string } },
+  output: string | undefined,
+  type: ResourceType,
+  text: () => string,
+): string {
+  switch (output ?? '') {
+    case 'name':
+      return `${resource.metadata.name ?? ''}\n`;
+    case 'json':
+      return `${toJson(resource, { type, indent: '    ' })}\n`;
+    case 'yaml':
+      return toYaml(resource, { type });
+    default:
+      return text();
+  }
+}

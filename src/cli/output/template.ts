@@ -1,7 +1,7 @@
 // `argo template get` and `argo cluster-template get`.
 import type { ClusterWorkflowTemplate, WorkflowTemplate } from '../../model/workflow.js';
 import { humanizeTimestamp } from './duration.js';
-import { toJson, toYaml } from './serialize.js';
+import { formatResource } from './serialize.js';
 import { labelLine } from './workflow-status.js';
 
 export type TemplateGetOutput = '' | 'wide' | 'name' | 'json' | 'yaml';
@@ -13,20 +13,15 @@ export interface PrintTemplateOptions {
 
 /** Everything `argo template get` prints for one template. */
 export function printWorkflowTemplate(template: WorkflowTemplate, options: PrintTemplateOptions): string {
-  switch (options.output ?? '') {
-    case 'name':
-      return `${template.metadata.name ?? ''}\n`;
-    case 'json':
-      return `${toJson(template, { type: 'WorkflowTemplate', indent: '    ' })}\n`;
-    case 'yaml':
-      return toYaml(template, { type: 'WorkflowTemplate' });
-    default:
-      return (
-        labelLine('Name:', template.metadata.name ?? '') +
-        labelLine('Namespace:', template.metadata.namespace ?? '') +
-        labelLine('Created:', humanizeTimestamp(template.metadata.creationTimestamp, options.now))
-      );
-  }
+  return formatResource(
+    template,
+    options.output,
+    'WorkflowTemplate',
+    () =>
+      labelLine('Name:', template.metadata.name ?? '') +
+      labelLine('Namespace:', template.metadata.namespace ?? '') +
+      labelLine('Created:', humanizeTimestamp(template.metadata.creationTimestamp, options.now)),
+  );
 }
 
 /** Everything `argo cluster-template get` prints for one cluster template. */
@@ -34,17 +29,12 @@ export function printClusterWorkflowTemplate(
   template: ClusterWorkflowTemplate,
   options: PrintTemplateOptions,
 ): string {
-  switch (options.output ?? '') {
-    case 'name':
-      return `${template.metadata.name ?? ''}\n`;
-    case 'json':
-      return `${toJson(template, { type: 'ClusterWorkflowTemplate', indent: '    ' })}\n`;
-    case 'yaml':
-      return toYaml(template, { type: 'ClusterWorkflowTemplate' });
-    default:
-      return (
-        labelLine('Name:', template.metadata.name ?? '') +
-        labelLine('Created:', humanizeTimestamp(template.metadata.creationTimestamp, options.now))
-      );
-  }
+  return formatResource(
+    template,
+    options.output,
+    'ClusterWorkflowTemplate',
+    () =>
+      labelLine('Name:', template.metadata.name ?? '') +
+      labelLine('Created:', humanizeTimestamp(template.metadata.creationTimestamp, options.now)),
+  );
 }

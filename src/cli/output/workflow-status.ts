@@ -1,5 +1,6 @@
 // Small facts about workflows that several printers show.
-import type { NodeStatus, Parameter, Workflow, WorkflowSpec } from '../../model/workflow.js';
+import type { Parameter } from '../../model/template.js';
+import type { NodeStatus, Workflow, WorkflowSpec } from '../../model/workflow.js';
 import { isZeroTime } from './duration.js';
 
 export function isActiveSuspendNode(node: NodeStatus): boolean {

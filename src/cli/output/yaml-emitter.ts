@@ -422,21 +422,24 @@ class Emitter {
 
     this.increaseIndent(true, false);
     const allowBreaks = !ctx.simpleKey;
-    if (style === 'plain') this.writePlain(chars, allowBreaks);
-    else if (style === 'single') this.writeSingleQuoted(chars, allowBreaks);
+    if (style === 'plain') this.writeFlowText(chars, allowBreaks, '');
+    else if (style === 'single') this.writeFlowText(chars, allowBreaks, "'");
     else if (style === 'double') this.writeDoubleQuoted(chars, allowBreaks);
     else this.writeLiteral(chars);
     this.popIndent();
   }
 
-  private writePlain(chars: readonly number[], allowBreaks: boolean): void {
-    if (!this.whitespace) this.put(' ');
+  // Plain and single-quoted scalars: folded at a single space past the width; a quote is doubled.
+  private writeFlowText(chars: readonly number[], allowBreaks: boolean, quote: '' | "'"): void {
+    if (quote) this.writeIndicator(quote, true, false, false);
+    else if (!this.whitespace) this.put(' ');
     let spaces = false;
     let breaks = false;
     for (let i = 0; i < chars.length; i++) {
       const c = chars[i];
       if (c === 0x20) {
-        if (allowBreaks && !spaces && this.column > BEST_WIDTH && chars[i + 1] !== 0x20) this.writeIndent();
+        const fold = allowBreaks && !spaces && this.column > BEST_WIDTH && i > 0 && i < chars.length - 1;
+        if (fold && chars[i + 1] !== 0x20) this.writeIndent();
         else this.put(' ');
         spaces = true;
       } else if (isBreak(c)) {
@@ -446,12 +449,14 @@ class Emitter {
         breaks = true;
       } else {
         if (breaks) this.writeIndent();
+        if (c === 0x27 && quote) this.put("'");
         this.put(String.fromCodePoint(c));
         this.indention = false;
         spaces = false;
         breaks = false;
       }
     }
+    if (quote) this.writeIndicator(quote, false, false, false);
     this.whitespace = false;
     this.indention = false;
   }
@@ -462,43 +467,6 @@ class Emitter {
       this.out += String.fromCodePoint(c);
       this.column = 0;
     }
-  }
-
-  private writeSingleQuoted(chars: readonly number[], allowBreaks: boolean): void {
-    this.writeIndicator("'", true, false, false);
-    let spaces = false;
-    let breaks = false;
-    for (let i = 0; i < chars.length; i++) {
-      const c = chars[i];
-      if (c === 0x20) {
-        if (
-          allowBreaks &&
-          !spaces &&
-          this.column > BEST_WIDTH &&
-          i > 0 &&
-          i < chars.length - 1 &&
-          chars[i + 1] !== 0x20
-        ) {
-          this.writeIndent();
-        } else this.put(' ');
-        spaces = true;
-      } else if (isBreak(c)) {
-        if (!breaks && c === 0x0a) this.putBreak();
-        this.writeBreak(c);
-        this.indention = true;
-        breaks = true;
-      } else {
-        if (breaks) this.writeIndent();
-        if (c === 0x27) this.put("'");
-        this.put(String.fromCodePoint(c));
-        this.indention = false;
-        spaces = false;
-        breaks = false;
-      }
-    }
-    this.writeIndicator("'", false, false, false);
-    this.whitespace = false;
-    this.indention = false;
   }
 
   private writeDoubleQuoted(chars: readonly number[], allowBreaks: boolean): void {
