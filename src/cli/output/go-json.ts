@@ -3,6 +3,7 @@
 // fields without `omitempty` written even when absent ("name": "", "inputs": {}, "startedAt": null),
 // and strings escaped as Go escapes them (<, > and & as \u003c, \u003e, \u0026).
 import { GO_STRUCTS } from './go-structs.js';
+import { canonicalQuantity } from './quantity.js';
 
 /** A JSON value whose objects keep an explicit key order (JS objects would move integer-like keys first). */
 export type GoJson = null | boolean | number | string | GoJson[] | GoObject;
@@ -122,8 +123,8 @@ function scalarToGoJson(scalar: Scalar, value: unknown): GoJson {
     case 'mtime':
       return formatTime(value, true);
     case 'q':
-      if (typeof value === 'number') return String(value);
-      return typeof value === 'string' ? value : '0';
+      if (typeof value === 'number') return canonicalQuantity(String(value));
+      return typeof value === 'string' ? canonicalQuantity(value.trim()) : '0';
     case 'ios':
       return typeof value === 'number' || typeof value === 'string' ? value : 0;
     case 'dur':

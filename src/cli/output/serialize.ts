@@ -1,7 +1,7 @@
 // `-o json` and `-o yaml` as the Go argo CLI prints resources. JSON follows Go's struct field order
 // (see go-json.ts); YAML is that JSON converted the way sigs.k8s.io/yaml converts it (see yaml-emitter.ts).
 import { type GoJson, hasGoLayout, plainToGoJson, structToGoJson, writeGoJson } from './go-json.js';
-import { emitYaml } from './yaml-emitter.js';
+import { emitYaml, YamlConversionError } from './yaml-emitter.js';
 
 /** Resource types whose Go field layout is known. */
 export type ResourceType =
@@ -59,7 +59,13 @@ export function formatResource(
     case 'json':
       return `${toJson(resource, { type, indent: '    ' })}\n`;
     case 'yaml':
-      return toYaml(resource, { type });
+      try {
+        return toYaml(resource, { type });
+      } catch (e) {
+        // Upstream ignores the conversion error here and prints nothing.
+        if (e instanceof YamlConversionError) return '';
+        throw e;
+      }
     default:
       return text();
   }

@@ -1,6 +1,6 @@
 // YAML expectations are go-yaml v2's output for the same JSON (the conversion sigs.k8s.io/yaml does).
 import { describe, expect, it } from 'vitest';
-import { toJson, toYaml } from '../../../src/cli/output/serialize.js';
+import { formatResource, toJson, toYaml } from '../../../src/cli/output/serialize.js';
 import { YamlConversionError } from '../../../src/cli/output/yaml-emitter.js';
 
 describe('toYaml', () => {
@@ -164,5 +164,14 @@ describe('toJson', () => {
     expect(toJson({ a: [], b: {}, c: [1] }, { indent: '  ' })).toBe(
       '{\n  "a": [],\n  "b": {},\n  "c": [\n    1\n  ]\n}',
     );
+  });
+});
+
+describe('formatResource', () => {
+  it('prints nothing for -o yaml when go-yaml would refuse the content, as upstream does', () => {
+    const wf = { metadata: { name: 'x', annotations: { a: 'bad\u0080char' } }, spec: {} };
+    expect(formatResource(wf, 'yaml', 'Workflow', () => 'text')).toBe('');
+    expect(formatResource(wf, '', 'Workflow', () => 'text')).toBe('text');
+    expect(formatResource(wf, 'name', 'Workflow', () => 'text')).toBe('x\n');
   });
 });
