@@ -1,5 +1,5 @@
-// GENERATED from the Go type declarations of Argo Workflows v4.1.2 (pkg/apis/workflow/v1alpha1),
-// k8s.io/api v0.35.4 and k8s.io/apimachinery v0.35.4. Do not edit by hand.
+// Extracted mechanically from the Go type declarations of Argo Workflows v4.1.2 (pkg/apis/workflow/v1alpha1),
+// k8s.io/api v0.35.4 and k8s.io/apimachinery v0.35.4; re-extract when the target versions change.
 //
 // For each struct the Go CLI marshals: its JSON fields in declaration order (embedded structs
 // flattened where Go's encoding/json promotes them), each as `name type [flags]`, joined by ';'.
