@@ -33,25 +33,25 @@ export class YamlValueError extends Error {
   }
 }
 
-const BOOLS: Record<string, boolean> = {};
-for (const s of ['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON']) BOOLS[s] = true;
+const BOOLS = new Map<string, boolean>();
+for (const s of ['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON']) BOOLS.set(s, true);
 for (const s of ['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF'])
-  BOOLS[s] = false;
+  BOOLS.set(s, false);
 const NULLS = new Set(['', '~', 'null', 'Null', 'NULL']);
-const SPECIAL_FLOATS: Record<string, number> = {
-  '.nan': NaN,
-  '.NaN': NaN,
-  '.NAN': NaN,
-  '.inf': Infinity,
-  '.Inf': Infinity,
-  '.INF': Infinity,
-  '+.inf': Infinity,
-  '+.Inf': Infinity,
-  '+.INF': Infinity,
-  '-.inf': -Infinity,
-  '-.Inf': -Infinity,
-  '-.INF': -Infinity,
-};
+const SPECIAL_FLOATS = new Map<string, number>([
+  ['.nan', NaN],
+  ['.NaN', NaN],
+  ['.NAN', NaN],
+  ['.inf', Infinity],
+  ['.Inf', Infinity],
+  ['.INF', Infinity],
+  ['+.inf', Infinity],
+  ['+.Inf', Infinity],
+  ['+.INF', Infinity],
+  ['-.inf', -Infinity],
+  ['-.Inf', -Infinity],
+  ['-.INF', -Infinity],
+]);
 const YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
 const TAG_PREFIX = 'tag:yaml.org,2002:';
 
@@ -75,9 +75,11 @@ export function parseGoInt(text: string): number | undefined {
 
 /** Resolves an untagged plain scalar as go-yaml v2 does. */
 export function resolvePlainScalar(text: string): JsonValue {
-  if (text in BOOLS) return BOOLS[text];
+  const bool = BOOLS.get(text);
+  if (bool !== undefined) return bool;
   if (NULLS.has(text)) return null;
-  if (text in SPECIAL_FLOATS) return SPECIAL_FLOATS[text];
+  const special = SPECIAL_FLOATS.get(text);
+  if (special !== undefined) return special;
   const first = text[0];
   if (first === '.') {
     const f = parseGoFloat(text);
@@ -110,13 +112,14 @@ export function resolveTaggedScalar(tag: string, text: string, plain: boolean): 
     case 'null':
       return null;
     case 'bool':
-      return text in BOOLS ? BOOLS[text] : text;
+      return BOOLS.get(text) ?? text;
     case 'int': {
       const i = parseGoInt(text.replace(/_/g, ''));
       return i === undefined ? text : i;
     }
     case 'float': {
-      if (text in SPECIAL_FLOATS) return SPECIAL_FLOATS[text];
+      const special = SPECIAL_FLOATS.get(text);
+      if (special !== undefined) return special;
       const f = parseGoFloat(text.replace(/_/g, ''));
       return f === undefined ? text : f;
     }

@@ -175,7 +175,15 @@ class Decoder {
           );
         }
         const out: Record<string, unknown> = {};
-        for (const key of Object.keys(raw)) out[key] = decoded.get(key);
+        // defineProperty keeps a `__proto__` key as data instead of a prototype change.
+        for (const key of Object.keys(raw)) {
+          Object.defineProperty(out, key, {
+            value: decoded.get(key),
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
+        }
         return out;
       }
       case 'scalar':

@@ -59,7 +59,7 @@ export function checkLeaf(run: Run, scope: Scope, resolved: ResolvedTemplate, tm
   }
   if (tmpl.containerSet) checkContainerSet(tmpl, name, path);
   for (const [i, s] of (tmpl.sidecars ?? []).entries()) {
-    if (isReservedContainerName(s.name)) {
+    if (isReservedContainerName(s.name ?? '')) {
       fail(
         `templates.${name}.sidecars: ${JSON.stringify(s.name)} is a reserved Argo container name`,
         `${path}.sidecars[${i}].name`,
@@ -126,7 +126,7 @@ function checkContainerSet(tmpl: Template, name: string, path: string): void {
     );
   }
   for (const [i, c] of containers.entries()) {
-    if (isReservedContainerName(c.name)) {
+    if (isReservedContainerName(c.name ?? '')) {
       fail(
         `templates.${name}.containerSet.containers: ${JSON.stringify(c.name)} is a reserved Argo container name`,
         `${at}.containers[${i}].name`,

@@ -51,9 +51,8 @@ const KIND_OF: Record<string, LintKind> = {
 export function parseLintKinds(values: string[]): LintKind[] {
   if (values.length === 0 || values.join(',').includes('all')) return [...ALL_LINT_KINDS];
   return values.map((v) => {
-    const kind = KIND_NAMES[v];
-    if (!kind) throw new Error(`unknown kind: ${v}`);
-    return kind;
+    if (!Object.hasOwn(KIND_NAMES, v)) throw new Error(`unknown kind: ${v}`);
+    return KIND_NAMES[v];
   });
 }
 
@@ -84,7 +83,7 @@ export function lintManifests(file: string, manifests: ParsedManifest[], opts: L
   const kinds = new Set(opts.kinds ?? ALL_LINT_KINDS);
   const result: LintFileResult = { file, errors: [], linted: false };
   for (const m of manifests) {
-    const kind = KIND_OF[m.kind];
+    const kind = Object.hasOwn(KIND_OF, m.kind) ? KIND_OF[m.kind] : undefined;
     if (!kind || !kinds.has(kind)) continue;
     result.linted = true;
     const message = m.error ?? validateManifest(m, opts);
