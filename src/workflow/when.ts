@@ -48,6 +48,26 @@ export function evaluateWhen(condition: string): boolean {
   return result;
 }
 
+/**
+ * A CronWorkflow's `when` after substitution. Unlike a step's, Argo evaluates it with plain
+ * govaluate: bare words are variables (and fail, as there are none) and errors are govaluate's own.
+ */
+export function evaluateCronWhen(condition: string): boolean {
+  if (condition === '') return true;
+  let value: unknown;
+  try {
+    const tokens = compilePatterns(tokenize(condition));
+    checkSyntax(tokens);
+    value = evaluateStage(planStages(tokens));
+  } catch (e) {
+    throw new WhenError((e as Error).message, condition);
+  }
+  if (typeof value !== 'boolean') {
+    throw new WhenError(`Expected boolean evaluation for '${condition}'. Got ${showValue(value)}`, condition);
+  }
+  return value;
+}
+
 function evaluate(when: string): boolean {
   let tokens: GovToken[];
   try {

@@ -14,6 +14,7 @@ import {
   exponent,
   formatV,
   fromHost,
+  NATIVE,
   goTypeName,
   hasKey,
   isMap,
@@ -572,10 +573,13 @@ const PREDICATE_IMPLS: Record<string, PredicateImpl> = {
 
 /** Resolves a program's free variables against an environment, as expr's compiler does. */
 export function bindGlobals(program: Program, env: Record<string, unknown>, src: string): unknown[] {
+  const native = NATIVE.has(env);
   return program.globals.map(({ name, pos }) => {
-    if (name === '$env') return fromHost(env);
-    if (!Object.prototype.hasOwnProperty.call(env, name))
+    if (name === '$env') return native ? env : fromHost(env);
+    if (!Object.prototype.hasOwnProperty.call(env, name)) {
       throw new ExprError(`unknown name ${name}`, src, pos + 1);
-    return fromHost(env[name]);
+    }
+    const v = env[name];
+    return native ? (v ?? null) : fromHost(v);
   });
 }

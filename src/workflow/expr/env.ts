@@ -20,13 +20,16 @@ import {
  * form wins. Values are converted with fromHost.
  */
 export function expandDotted(flat: Readonly<Record<string, unknown>>): ExprMap {
-  const keys = Object.keys(flat).sort();
+  return expandKeys(flat, Object.keys(flat));
+}
+
+function expandKeys(flat: Readonly<Record<string, unknown>>, unsorted: readonly string[]): ExprMap {
+  const keys = [...unsorted].sort();
   const parents = new Set<string>();
   for (const k of keys) {
     for (let i = k.indexOf('.'); i >= 0; i = k.indexOf('.', i + 1)) parents.add(k.slice(0, i));
   }
   const root: ExprMap = {};
-  NATIVE.add(root);
   for (const k of keys) {
     if (parents.has(k)) continue;
     const parts = k.split('.');
@@ -37,7 +40,6 @@ export function expandDotted(flat: Readonly<Record<string, unknown>>): ExprMap {
         node = next;
       } else {
         const created: ExprMap = {};
-        NATIVE.add(created);
         node[parts[i]] = created;
         node = created;
       }
@@ -70,8 +72,38 @@ export const ARGO_FUNCTIONS: Readonly<Record<string, unknown>> = {
  * optional value (a skipped node's output), which `??` can replace.
  */
 export function argoExprEnv(vars: Readonly<Record<string, unknown>>): ExprMap {
-  const env = expandDotted(vars);
+  // Each top-level name is expanded the first time it is read: an expression reads a few of
+  // them, while a workflow scope holds hundreds of variables.
+  const groups = new Map<string, string[]>();
+  for (const k of Object.keys(vars)) {
+    const dot = k.indexOf('.');
+    const top = dot < 0 ? k : k.slice(0, dot);
+    const g = groups.get(top);
+    if (g) g.push(k);
+    else groups.set(top, [k]);
+  }
+  const env: ExprMap = {};
+  for (const [top, keys] of groups) {
+    if (keys.length === 1 && keys[0] === top) {
+      env[top] = fromHost(vars[top]);
+      continue;
+    }
+    Object.defineProperty(env, top, {
+      configurable: true,
+      enumerable: true,
+      get() {
+        const value = expandKeys(vars, keys)[top];
+        Object.defineProperty(env, top, { value, configurable: true, enumerable: true, writable: true });
+        return value;
+      },
+      set(value: unknown) {
+        Object.defineProperty(env, top, { value, configurable: true, enumerable: true, writable: true });
+      },
+    });
+  }
   Object.assign(env, ARGO_FUNCTIONS);
+  // Its values are already expression values: evaluation need not convert them again.
+  NATIVE.add(env);
   return env;
 }
 

@@ -355,7 +355,7 @@ export type Stage =
   | { op: 'variable'; name: string }
   | { op: 'accessor'; path: string[] }
   | { op: 'group'; inner: Stage | null }
-  | { op: string; symbol: string; left: Stage | null; right: Stage | null };
+  | { op: 'prefix' | 'binary'; symbol: string; left: Stage | null; right: Stage | null };
 
 const LEVELS: Array<{ kinds: Kind[]; symbols: Set<string> }> = [
   { kinds: ['SEPARATOR'], symbols: new Set([',']) },

@@ -51,13 +51,9 @@ function build(source: string): Entry {
 
 function entry(source: string): Entry {
   let e = cache.get(source);
-  if (e) {
-    // keep recently used entries at the end so eviction drops the oldest
-    cache.delete(source);
-    cache.set(source, e);
-    return e;
-  }
+  if (e) return e;
   e = build(source);
+  // First in, first out: reordering on every hit costs more than the rare re-compile it saves.
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
   cache.set(source, e);
   return e;

@@ -315,7 +315,10 @@ export function fromHost(v: unknown): unknown {
   return out;
 }
 
-/** Objects already in the expression model (built by this module); fromHost passes them through. */
+/**
+ * Objects already in the expression model, which fromHost passes through: the sprig function map,
+ * and environments built by argoExprEnv (whose direct values need no conversion).
+ */
 export const NATIVE = new WeakSet<object>();
 
 /**

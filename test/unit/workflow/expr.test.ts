@@ -453,6 +453,16 @@ describe("Argo's expression environment", () => {
     expect(evaluate('item.n', env)).toBe('1');
   });
 
+  it('is an ordinary object the caller can read and extend', () => {
+    const env = argoExprEnv({ 'inputs.parameters.a': 'x', 'workflow.name': 'wf', item: 'i' });
+    expect(Object.keys(env)).toEqual(expect.arrayContaining(['inputs', 'workflow', 'item', 'sprig']));
+    (env.inputs as Record<string, unknown>).artifacts = { art: { name: 'art' } };
+    expect(evaluate('inputs.artifacts.art.name + inputs.parameters.a', env)).toBe('artx');
+    env.workflow = { name: 'replaced' };
+    expect(evaluate('workflow.name', env)).toBe('replaced');
+    expect(evaluate('item', env)).toBe('i');
+  });
+
   it('keeps JSON-looking values as strings', () => {
     const env = argoExprEnv({ 'inputs.parameters.list': '[1,2]' });
     expect(evaluate('inputs.parameters.list', env)).toBe('[1,2]');

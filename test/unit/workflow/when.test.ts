@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WhenError, evaluateWhen } from '../../../src/workflow/when.js';
+import { WhenError, evaluateCronWhen, evaluateWhen } from '../../../src/workflow/when.js';
 import { renderTemplate } from '../../../src/workflow/template-string.js';
 
 describe('evaluateWhen (govaluate, after substitution)', () => {
@@ -156,5 +156,29 @@ describe('evaluateWhen (govaluate, after substitution)', () => {
     expect(when('{{steps.approval.outputs.parameters.approve}} == YES')).toBe(true);
     expect(when('{{inputs.parameters.num}} != 1 && {{inputs.parameters.num}} != 2')).toBe(true);
     expect(when('{{steps.flip-again.outputs.result}} =~ tai')).toBe(true);
+  });
+});
+
+describe('evaluateCronWhen (plain govaluate)', () => {
+  it('evaluates substituted conditions', () => {
+    expect(evaluateCronWhen('')).toBe(true);
+    expect(evaluateCronWhen('true')).toBe(true);
+    expect(evaluateCronWhen('1 > 2 || "a" == "a"')).toBe(true);
+    expect(evaluateCronWhen('false')).toBe(false);
+  });
+
+  it('does not turn bare words into strings', () => {
+    expect(() => evaluateCronWhen('foo == foo')).toThrow("No parameter 'foo' found.");
+    expect(() => evaluateCronWhen('1')).toThrow("Expected boolean evaluation for '1'. Got 1");
+  });
+
+  it('runs the upstream cron-when example after substitution', () => {
+    const when =
+      '{{= cronworkflow.lastScheduledTime == nil || (now() - cronworkflow.lastScheduledTime).Seconds() > 360 }}';
+    const render = (last: Date | null): string =>
+      renderTemplate(when, { 'cronworkflow.lastScheduledTime': last }, { allowUnresolved: false });
+    expect(evaluateCronWhen(render(null))).toBe(true);
+    expect(evaluateCronWhen(render(new Date(Date.now() - 3_600_000)))).toBe(true);
+    expect(evaluateCronWhen(render(new Date()))).toBe(false);
   });
 });
