@@ -1,23 +1,14 @@
 // Artifact checks shared by inputs, outputs and arguments: path hygiene, whether a location is
 // given, and the location kinds Argo validates up front (git, hdfs).
+import { posix } from 'node:path';
 import type { Artifact, ArtifactLocation } from '../../model/template.js';
 import { ValidationFailure } from './failure.js';
 
-/** Go's filepath.Clean for '/'-separated paths. */
+/** Go's filepath.Clean for '/'-separated paths: normalized, without a trailing slash. */
 export function goCleanPath(path: string): string {
   if (path === '') return '.';
-  const rooted = path.startsWith('/');
-  const out: string[] = [];
-  for (const part of path.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') {
-      if (out.length > 0 && out[out.length - 1] !== '..') out.pop();
-      else if (!rooted) out.push('..');
-    } else out.push(part);
-  }
-  const joined = out.join('/');
-  if (rooted) return `/${joined}`;
-  return joined === '' ? '.' : joined;
+  const normalized = posix.normalize(path);
+  return normalized.length > 1 && normalized.endsWith('/') ? normalized.slice(0, -1) : normalized;
 }
 
 /** The error Argo's Artifact.CleanPath gives, or undefined when the path is acceptable. */

@@ -163,7 +163,8 @@ function checkResource(tmpl: Template, name: string, path: string): void {
   const r = tmpl.resource!;
   const at = `${path}.resource`;
   const action = r.action ?? '';
-  if (!isPlaceholder(action) && !RESOURCE_ACTIONS.has(action)) {
+  // An action from an expression is only known at runtime (Argo evaluates it to a placeholder).
+  if (!isPlaceholder(action) && !action.includes('{{=') && !RESOURCE_ACTIONS.has(action)) {
     fail(
       `templates.${name}.resource.action must be one of: get, create, apply, delete, replace, patch`,
       `${at}.action`,

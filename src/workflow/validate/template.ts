@@ -72,6 +72,8 @@ export function validateTemplateHolder(
     if (!ref.name) fail('resource name is required', `${holderPath}.templateRef.name`);
     if (!ref.template) fail('template name is required', `${holderPath}.templateRef.template`);
     if (hasUnresolvedReference(JSON.stringify(ref))) return undefined;
+    // Argo evaluates expressions here with placeholder values, making the reference dynamic too.
+    if (`${ref.name}${ref.template}`.includes('{{=')) return undefined;
   } else if (name !== '' && !templateByName(base, name)) {
     fail(`template name '${name}' undefined`, `${holderPath}.template`);
   }

@@ -61,15 +61,20 @@ function collect<T>(kind: ResourceKind, resource: T, fn: (decoded: T) => void): 
   }
 }
 
+/** Names become label values (at most 63 characters); a CronWorkflow's gets a timestamp suffix. */
+function checkNameLength(what: string, metadata: { name?: string } | undefined, max: number): void {
+  const name = metadata?.name ?? '';
+  if (name.length > max) {
+    fail(
+      `${what} name ${JSON.stringify(name)} must not be more than ${max} characters long (currently ${name.length})`,
+      'metadata.name',
+    );
+  }
+}
+
 export function validateWorkflow(workflow: Workflow, ctx: ValidateContext): ValidationProblem[] {
   return collect('Workflow', workflow, (wf) => {
-    const name = wf.metadata?.name ?? '';
-    if (name.length > MAX_NAME) {
-      fail(
-        `workflow name ${JSON.stringify(name)} must not be more than 63 characters long (currently ${name.length})`,
-        'metadata.name',
-      );
-    }
+    checkNameLength('workflow', wf.metadata, MAX_NAME);
     checkWorkflow(wf, ctx, { workflowTemplateValidation: false, ignoreEntrypoint: false });
   });
 }
@@ -79,13 +84,7 @@ export function validateWorkflowTemplate(
   ctx: ValidateContext,
 ): ValidationProblem[] {
   return collect('WorkflowTemplate', resource, (wftmpl) => {
-    const name = wftmpl.metadata?.name ?? '';
-    if (name.length > MAX_NAME) {
-      fail(
-        `workflow template name ${JSON.stringify(name)} must not be more than 63 characters long (currently ${name.length})`,
-        'metadata.name',
-      );
-    }
+    checkNameLength('workflow template', wftmpl.metadata, MAX_NAME);
     checkTemplateResource(wftmpl, ctx);
   });
 }
@@ -95,13 +94,7 @@ export function validateClusterWorkflowTemplate(
   ctx: ValidateContext,
 ): ValidationProblem[] {
   return collect('ClusterWorkflowTemplate', resource, (cwftmpl) => {
-    const name = cwftmpl.metadata?.name ?? '';
-    if (name.length > MAX_NAME) {
-      fail(
-        `cluster workflow template name ${JSON.stringify(name)} must not be more than 63 characters long (currently ${name.length})`,
-        'metadata.name',
-      );
-    }
+    checkNameLength('cluster workflow template', cwftmpl.metadata, MAX_NAME);
     checkTemplateResource(cwftmpl, ctx);
   });
 }
@@ -109,13 +102,7 @@ export function validateClusterWorkflowTemplate(
 /** Argo validates a CronWorkflow's schedule, then the workflow it would create (never as a lint). */
 export function validateCronWorkflow(resource: CronWorkflow, ctx: ValidateContext): ValidationProblem[] {
   return collect('CronWorkflow', resource, (cron) => {
-    const name = cron.metadata?.name ?? '';
-    if (name.length > MAX_CRON_NAME) {
-      fail(
-        `cron workflow name ${JSON.stringify(name)} must not be more than 52 characters long (currently ${name.length})`,
-        'metadata.name',
-      );
-    }
+    checkNameLength('cron workflow', cron.metadata, MAX_CRON_NAME);
     const spec = cron.spec ?? ({} as CronWorkflow['spec']);
     const schedules = spec.schedules ?? [];
     if (schedules.length === 0) fail('cron workflow must have at least one schedule', 'spec.schedules');

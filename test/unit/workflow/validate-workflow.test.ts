@@ -516,6 +516,19 @@ describe('templates', () => {
     );
   });
 
+  it('leaves a resource action from an expression to runtime', () => {
+    const wf = workflow(
+      `
+  - name: main
+    resource:
+      action: "{{=workflow.parameters.verb}}"
+      manifest: "kind: ConfigMap"
+`,
+      'entrypoint: main\narguments: {parameters: [{name: verb, value: create}]}',
+    );
+    expect(problemOf(wf)).toBeUndefined();
+  });
+
   it('checks output parameters', () => {
     const wf = workflow(`
   - name: main
@@ -675,6 +688,25 @@ ${echoTemplate('say')}`;
         user.replace('{name: lib, template: say}', '{name: lib, template: say}\n        template: x'),
       ),
     ).toBe('templates.main.steps[0].a template name cannot be specified with templateRef');
+  });
+
+  it('leaves references built from parameters or expressions to runtime', () => {
+    const dynamic = workflow(
+      `
+  - name: main
+    steps:
+    - - name: a
+        templateRef: {name: lib, template: "{{workflow.parameters.which}}"}
+    - - name: b
+        templateRef: {name: lib, template: "{{=workflow.parameters.which}}"}
+`,
+      'entrypoint: main\narguments: {parameters: [{name: which}]}',
+    );
+    // Without a value the parameter is a placeholder; with one, the reference is checked.
+    expect(problemOf(dynamic)).toBeUndefined();
+    expect(problemOf(dynamic.replace('{name: which}', '{name: which, value: say}'))).toBe(
+      'templates.main.steps[0].a template reference lib.say not found',
+    );
   });
 
   it('reports a getter error as is', () => {
