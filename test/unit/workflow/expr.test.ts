@@ -482,3 +482,61 @@ describe("Argo's expression environment", () => {
     expect(show2('asInt("x")', env)).toContain('invalid operation: int(x)');
   });
 });
+
+describe('Argo call sites', () => {
+  it('retryStrategy.expression with the retry scope', () => {
+    const src = `asInt(lastRetry.exitCode) > 1 &&
+      lastRetry.status != "Error" &&
+      asInt(lastRetry.duration) < 120 &&
+      (false == true || lastRetry.message matches 'imminent node shutdown|pod deleted')`;
+    const scope = (exitCode: string, message: string): Record<string, unknown> =>
+      argoExprEnv({
+        retries: '1',
+        'lastRetry.exitCode': exitCode,
+        'lastRetry.status': 'Failed',
+        'lastRetry.duration': '12',
+        'lastRetry.message': message,
+      });
+    expect(evaluateBool(src, scope('2', 'pod deleted'))).toBe(true);
+    expect(evaluateBool(src, scope('1', 'pod deleted'))).toBe(false);
+    expect(evaluateBool(src, scope('2', 'oom'))).toBe(false);
+  });
+
+  it('hook expressions over step statuses', () => {
+    const env = argoExprEnv({
+      'steps.step-1.status': 'Running',
+      'steps.step2.status': 'Succeeded',
+      'workflow.status': 'Running',
+    });
+    expect(evaluateBool('steps["step-1"].status == "Running"', env)).toBe(true);
+    expect(evaluateBool('steps.step2.status == "Succeeded"', env)).toBe(true);
+    expect(evaluateBool('workflow.status == "Running"', env)).toBe(true);
+  });
+
+  it('data transformations over a list of keys', () => {
+    const data = ['a/main.log', 'b/other.log', 'c/main.log'];
+    expect(evaluate('filter(data, {# endsWith "main.log"})', { data })).toEqual(['a/main.log', 'c/main.log']);
+  });
+
+  it('http successCondition with request and response', () => {
+    const scope = {
+      request: { method: 'GET', url: 'http://x' },
+      response: { statusCode: 201, body: '{"ok":true}', headers: {} },
+    };
+    expect(evaluateBool('response.statusCode == 201', scope)).toBe(true);
+    expect(
+      evaluateBool(
+        'response.statusCode >= 200 && response.statusCode < 300 && fromJSON(response.body).ok',
+        scope,
+      ),
+    ).toBe(true);
+  });
+
+  it('cron stopStrategy over the cron workflow status', () => {
+    const env = { cronworkflow: { name: 'c', failed: 3, succeeded: 10, lastScheduledTime: null } };
+    expect(evaluateBool('cronworkflow.failed >= 3', env)).toBe(true);
+    expect(evaluateBool('cronworkflow.succeeded > 20 || cronworkflow.lastScheduledTime == nil', env)).toBe(
+      true,
+    );
+  });
+});
