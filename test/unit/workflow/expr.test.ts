@@ -7,6 +7,7 @@ import {
   evaluateBool,
   evaluateRaw,
   formatResult,
+  formatV,
   referencedVariables,
 } from '../../../src/workflow/expr/index.js';
 
@@ -382,6 +383,14 @@ describe('environment and results', () => {
     expect(compile('x.y + z * x.w')).toBe(a);
     expect(a.variables).toEqual(['x', 'z']);
     expect(a.run({ x: { y: 1, w: 2 }, z: 3 })).toBe(7);
+  });
+
+  it("formats values with Go's %v, as Argo stores valueFrom.expression results", () => {
+    expect(formatV(evaluateRaw('{b: 1, a: [1, "x", nil]}'))).toBe('map[a:[1 x <nil>] b:1]');
+    expect(formatV(evaluateRaw('1e6'))).toBe('1e+06');
+    expect(formatV(evaluateRaw('1 / 4'))).toBe('0.25');
+    expect(formatV(evaluateRaw('"s"'))).toBe('s');
+    expect(formatV(evaluateRaw('duration("90s")'))).toBe('1m30s');
   });
 
   it('formats results like Argo (strings raw, everything else as Go JSON)', () => {
