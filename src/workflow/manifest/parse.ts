@@ -7,6 +7,7 @@ import { RESOURCE_KINDS, type ResourceKind } from '../validate/fields.js';
 import {
   convertDocument,
   lenientDocuments,
+  lenientFirstDuplicate,
   YamlValueError,
   type ConvertedDocument,
   type DuplicateKey,
@@ -28,7 +29,10 @@ export interface ParsedManifest {
   raw: Record<string, unknown>;
   /** The decoding error Argo reports for this object (unknown field, wrong type, duplicate key). */
   error?: string;
-  /** 1-based line of each field and list element, keyed by path (`spec.templates[0].name`). */
+  /**
+   * 1-based line of each field and list element, keyed by path (`spec.templates[0].name`); empty for
+   * files only go-yaml's leniency accepts (read without positions).
+   */
   lines: ReadonlyMap<string, number>;
 }
 
@@ -72,11 +76,17 @@ export function parseManifests(text: string, source: string, opts: ParseOptions 
       throw new ManifestError(source, pos.line, pos.col, firstLine(err.message));
     }
     const starts = documentStarts(text);
+    const duplicate = lenientFirstDuplicate(text);
     converted = values
-      .map((value, i) => ({
-        doc: { value, duplicates: [], lines: new Map<string, number>() },
-        start: starts[i] ?? 0,
-      }))
+      .map((value, i) => {
+        const start = starts[i] ?? 0;
+        const end = starts[i + 1] ?? text.length;
+        const inDoc = duplicate !== undefined && within(lineCounter, duplicate.line, start, end);
+        const duplicates: DuplicateKey[] = inDoc
+          ? [{ path: duplicate.key, key: duplicate.key, line: duplicate.line }]
+          : [];
+        return { doc: { value, duplicates, lines: new Map<string, number>() }, start };
+      })
       .filter((c) => c.doc.value !== null);
   } else {
     converted = [];
@@ -123,15 +133,19 @@ export function parseManifests(text: string, source: string, opts: ParseOptions 
   return out;
 }
 
+function within(lineCounter: LineCounter, line: number, start: number, end: number): boolean {
+  return (
+    line >= lineCounter.linePos(start).line && line <= lineCounter.linePos(Math.max(start, end - 1)).line
+  );
+}
+
 /** Offsets where documents start, for input read by the lenient parser (which gives none). */
 function documentStarts(text: string): number[] {
-  const starts = [0];
-  const marker = /^---(?=\s|$)/gm;
-  for (let m = marker.exec(text); m; m = marker.exec(text)) {
-    if (m.index === 0) continue;
-    starts.push(m.index + 3);
-  }
-  return starts;
+  const markers = [...text.matchAll(/^---(?=\s|$)/gm)].map((m) => m.index);
+  const before = text.slice(0, markers[0] ?? text.length);
+  // Comments and blank lines before the first `---` make no document of their own.
+  const leading = before.split('\n').some((l) => l.trim() !== '' && !l.trim().startsWith('#'));
+  return [...(leading || markers.length === 0 ? [0] : []), ...markers.map((m) => m + 3)];
 }
 
 function isJson(text: string): boolean {

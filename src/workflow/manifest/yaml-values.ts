@@ -305,3 +305,20 @@ export function lenientDocuments(text: string): JsonValue[] {
   docs.forEach(check);
   return docs;
 }
+
+/**
+ * The first key written twice, found by reading again without go-yaml's "last wins" (the lenient
+ * reader cannot report them all with paths, so strict mode at least sees this one).
+ */
+export function lenientFirstDuplicate(text: string): { key: string; line: number } | undefined {
+  try {
+    jsyaml.loadAll(text, undefined, { schema: LENIENT_SCHEMA, json: false });
+    return undefined;
+  } catch (e) {
+    if (!(e instanceof jsyaml.YAMLException) || e.reason !== 'duplicated mapping key') return undefined;
+    const line = (e.mark?.line ?? 0) + 1;
+    const source = text.split('\n')[line - 1] ?? '';
+    const key = /^\s*(?:-\s+)?["']?([^"':]+)["']?\s*:/.exec(source)?.[1] ?? '';
+    return { key, line };
+  }
+}

@@ -102,6 +102,26 @@ ${wf('  entrypoint: a\n  entrypoint: b\n')}`;
     );
   });
 
+  it('are found in files only the lenient reader accepts', () => {
+    const yaml = `# a comment
+---
+kind: ConfigMap
+---
+${wf(`  entrypoint: a
+  templates:
+  - name: a
+    container:
+      image: alpine
+      args: ["
+        echo
+      "]
+      image: busybox
+`)}`;
+    const [, m] = parseManifests(yaml, 'd.yaml');
+    expect(m.kind).toBe('Workflow');
+    expect(m.error).toBe('yaml: unmarshal errors:\n  line 15: key "image" already set in map');
+  });
+
   it('keep the last value when not strict', () => {
     const [m] = parseManifests(wf('  entrypoint: a\n  entrypoint: b\n'), 'd.yaml', { strict: false });
     expect(m.error).toBeUndefined();
