@@ -268,7 +268,18 @@ export function renderObject<T>(value: T, vars: TemplateVars, opts: RenderOption
     if (Array.isArray(v)) return v.map(walk);
     if (v !== null && typeof v === 'object') {
       const out: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v)) out[r.render(k)] = walk(x);
+      for (const [k, x] of Object.entries(v)) {
+        const key = r.render(k);
+        // assignment to "__proto__" would replace the prototype instead of adding a key
+        if (key === '__proto__')
+          Object.defineProperty(out, key, {
+            value: walk(x),
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
+        else out[key] = walk(x);
+      }
       return out;
     }
     return v;

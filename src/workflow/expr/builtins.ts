@@ -26,6 +26,7 @@ import {
   isMap,
   isNumber,
   runes,
+  setKey,
   toFloat64,
   toInt,
   hasKey,
@@ -459,7 +460,7 @@ export const BUILTINS: Record<string, Builtin> = {
         if (!Array.isArray(pair)) fault(`invalid pair ${formatV(pair)}`);
         if ((pair as unknown[]).length !== 2) fault(`invalid pair length ${formatV(pair)}`);
         const [k, v] = pair as unknown[];
-        out[typeof k === 'string' ? k : formatV(k)] = v;
+        setKey(out, typeof k === 'string' ? k : formatV(k), v);
       }
       return out;
     },

@@ -23,6 +23,7 @@ import {
   multiply,
   negate,
   runes,
+  setKey,
   subtract,
   toIndex,
   toInt,
@@ -137,7 +138,7 @@ export function compileTree(root: Node, src: string): Program {
           const out: ExprMap = {};
           for (const [k, v] of entries) {
             const key = k(f);
-            out[typeof key === 'string' ? key : formatV(key)] = v(f);
+            setKey(out, typeof key === 'string' ? key : formatV(key), v(f));
           }
           return out;
         };

@@ -7,6 +7,7 @@ import { SPRIG } from './sprig.js';
 import {
   NATIVE,
   fromHost,
+  setKey,
   goJsonMarshal,
   goJsonUnmarshal,
   goTypeName,
@@ -40,11 +41,11 @@ function expandKeys(flat: Readonly<Record<string, unknown>>, unsorted: readonly 
         node = next;
       } else {
         const created: ExprMap = {};
-        node[parts[i]] = created;
+        setKey(node, parts[i], created);
         node = created;
       }
     }
-    node[parts[parts.length - 1]] = fromHost(flat[k]);
+    setKey(node, parts[parts.length - 1], fromHost(flat[k]));
   }
   return root;
 }

@@ -36,6 +36,13 @@ export function hasKey(m: ExprMap, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(m, key);
 }
 
+/** Sets an own property, including one named `__proto__` (which plain assignment would not). */
+export function setKey(m: ExprMap, key: string, value: unknown): void {
+  if (key === '__proto__')
+    Object.defineProperty(m, key, { value, enumerable: true, writable: true, configurable: true });
+  else m[key] = value;
+}
+
 /** The Go type name used in expr-lang's runtime error messages (`%T`). */
 export function goTypeName(v: unknown): string {
   if (v === null || v === undefined) return '<nil>';
@@ -311,7 +318,7 @@ export function fromHost(v: unknown): unknown {
   if (v instanceof GoTime || v instanceof GoDuration || v instanceof GoLocation) return v;
   if (NATIVE.has(v as object)) return v;
   const out: ExprMap = {};
-  for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = fromHost(x);
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) setKey(out, k, fromHost(x));
   return out;
 }
 
@@ -335,7 +342,7 @@ export function toHost(v: unknown): unknown {
   if (v instanceof GoDuration) return Number(v.ns) / 1e6;
   if (v instanceof GoLocation) return v.toString();
   const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = toHost(x);
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) setKey(out, k, toHost(x));
   return out;
 }
 

@@ -46,6 +46,7 @@ describe('literals', () => {
     ['[1, "a", true, nil]', '[1,"a",true,null]'],
     ['{a: 1, "b": 2, 3: "c", (1 + 1): "d"}', '{"2":"d","3":"c","a":1,"b":2}'],
     ['[1, 2,]', '[1,2]'],
+    ['keys({"__proto__": 1})', '["__proto__"]'],
     ['/* comment */ 1 // trailing', '1'],
   ])('%s -> %s', (src, expected) => {
     expect(show(src)).toBe(expected);
