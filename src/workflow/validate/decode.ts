@@ -159,7 +159,9 @@ class Decoder {
           this.save({ type: 'mismatch', value: jsonKind(raw), goType: goTypeName(type) }, ctx);
           return undefined;
         }
-        return raw.map((item, i) => this.element(type.of, item, { ...ctx, path: `${ctx.path}[${i}]` }));
+        return Array.from(raw, (item: unknown, i) =>
+          this.element(type.of, item, { ...ctx, path: `${ctx.path}[${i}]` }),
+        );
       }
       case 'map': {
         if (raw === null || raw === undefined) return undefined;
@@ -352,7 +354,7 @@ class Decoder {
     if (!Array.isArray(raw))
       return this.abort({ type: 'mismatch', value: jsonKind(raw), goType: groupType }, ctx);
     for (const step of raw) {
-      if (step !== null && !isObject(step)) {
+      if (step != null && !isObject(step)) {
         return this.abort(
           { type: 'mismatch', value: jsonKind(step), goType: 'map[string]interface {}' },
           ctx,
@@ -370,7 +372,7 @@ class Decoder {
     const outer = ctx.lenient ? ctx.lenient.outer : ctx;
     const lenient: NonNullable<Context['lenient']> = { outer };
     const inner: Context = { path: ctx.path, fields: [], struct: '', lenient };
-    const steps = raw.map((step, i) => {
+    const steps = Array.from(raw, (step: unknown, i) => {
       const v = this.decodeStruct('WorkflowStep', step, { ...inner, path: `${ctx.path}[${i}]` });
       return v === undefined ? {} : v;
     });
