@@ -1,6 +1,8 @@
 // The shared client layer: every CLI command talks to an ArgoClient, whichever backend serves it.
 // Method shapes follow the Argo Server services in swagger.json so the http backend is a thin mapping.
-import type { ClusterWorkflowTemplate, Workflow, WorkflowTemplate } from '../model/workflow.js';
+import type { ClusterWorkflowTemplate, SubmitOpts, Workflow, WorkflowTemplate } from '../model/workflow.js';
+
+export type { SubmitOpts };
 
 export type BackendName = 'local' | 'http' | 'kube';
 
@@ -26,22 +28,6 @@ export interface CreateOptions {
   dryRun?: boolean;
   /** Ask the backend to run admission without storing. */
   serverDryRun?: boolean;
-}
-
-/** What `argo submit --from kind/name` sends (swagger: SubmitOpts). */
-export interface SubmitOpts {
-  name?: string;
-  generateName?: string;
-  entryPoint?: string;
-  parameters?: string[];
-  labels?: string;
-  annotations?: string;
-  serviceAccount?: string;
-  dryRun?: boolean;
-  serverDryRun?: boolean;
-  ownerReference?: unknown;
-  podPriorityClassName?: string;
-  priority?: number;
 }
 
 export type SubmitFromKind = 'workflowtemplate' | 'clusterworkflowtemplate' | 'cronwf' | 'cronworkflow';
@@ -94,7 +80,12 @@ export interface ArgoClient {
     opts: ListOptions & { resourceVersion?: string },
     signal?: AbortSignal,
   ): AsyncIterable<WatchEvent<Workflow>>;
-  workflowLogs(namespace: string, name: string, opts: LogOptions, signal?: AbortSignal): AsyncIterable<LogEntry>;
+  workflowLogs(
+    namespace: string,
+    name: string,
+    opts: LogOptions,
+    signal?: AbortSignal,
+  ): AsyncIterable<LogEntry>;
 
   createWorkflowTemplate(namespace: string, t: WorkflowTemplate): Promise<WorkflowTemplate>;
   getWorkflowTemplate(namespace: string, name: string): Promise<WorkflowTemplate>;

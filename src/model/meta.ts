@@ -91,8 +91,18 @@ export interface Volume {
   name: string;
   emptyDir?: { medium?: string; sizeLimit?: string };
   hostPath?: { path: string; type?: string };
-  configMap?: { name?: string; items?: { key: string; path: string; mode?: number }[]; defaultMode?: number; optional?: boolean };
-  secret?: { secretName?: string; items?: { key: string; path: string; mode?: number }[]; defaultMode?: number; optional?: boolean };
+  configMap?: {
+    name?: string;
+    items?: { key: string; path: string; mode?: number }[];
+    defaultMode?: number;
+    optional?: boolean;
+  };
+  secret?: {
+    secretName?: string;
+    items?: { key: string; path: string; mode?: number }[];
+    defaultMode?: number;
+    optional?: boolean;
+  };
   persistentVolumeClaim?: { claimName: string; readOnly?: boolean };
   [other: string]: unknown;
 }

@@ -273,3 +273,19 @@ export interface WorkflowList {
   metadata: { resourceVersion?: string; continue?: string };
   items: Workflow[];
 }
+
+/** What `argo submit --from kind/name` sends (swagger: SubmitOpts). */
+export interface SubmitOpts {
+  name?: string;
+  generateName?: string;
+  entryPoint?: string;
+  parameters?: string[];
+  labels?: string;
+  annotations?: string;
+  serviceAccount?: string;
+  dryRun?: boolean;
+  serverDryRun?: boolean;
+  ownerReference?: unknown;
+  podPriorityClassName?: string;
+  priority?: number;
+}

@@ -62,7 +62,12 @@ export interface ResourceStore {
   /** Replaces the object; fails with ConflictError when metadata.resourceVersion is stale. */
   update<T extends KubeObject>(kind: ResourceKind, obj: T): Promise<T>;
   /** RFC 7386 JSON merge patch. */
-  patch<T extends KubeObject>(kind: ResourceKind, namespace: string, name: string, patch: unknown): Promise<T>;
+  patch<T extends KubeObject>(
+    kind: ResourceKind,
+    namespace: string,
+    name: string,
+    patch: unknown,
+  ): Promise<T>;
   delete(kind: ResourceKind, namespace: string, name: string, opts?: DeleteOptions): Promise<void>;
   watch<T extends KubeObject>(
     kind: ResourceKind,

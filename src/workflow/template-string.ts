@@ -286,3 +286,6 @@ export function renderObject<T>(value: T, vars: TemplateVars, opts: RenderOption
   };
   return walk(value) as T;
 }
+
+/** The flat variable map the controller builds: strings, or null for an absent optional. */
+export type Vars = Record<string, string | null>;

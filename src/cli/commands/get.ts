@@ -1,0 +1,62 @@
+import type { Command } from 'commander';
+import { addFlags } from '../flags.js';
+
+export function registerGet(program: Command): void {
+  const cmd = program
+    .command('get')
+    .description('display details about a workflow')
+    .usage('WORKFLOW... [flags]')
+    .argument('<workflows...>');
+  addFlags(cmd, [
+    { long: 'no-color', type: 'bool', description: 'do not colour the output' },
+    { long: 'no-utf8', type: 'bool', description: 'draw with 7-bit ASCII only' },
+    {
+      long: 'node-field-selector',
+      type: 'string',
+      description: 'only show nodes matching this field selector, e.g. phase=Failed',
+    },
+    {
+      long: 'output',
+      short: 'o',
+      type: 'string',
+      description: 'output format: name, json, yaml, short or wide',
+    },
+    {
+      long: 'status',
+      type: 'string',
+      description: 'only show nodes in this phase (Pending, Running, Succeeded, Skipped, Failed, Error)',
+    },
+  ]);
+  cmd.action(
+    async (
+      names: string[],
+      o: {
+        noColor?: boolean;
+        noUtf8?: boolean;
+        nodeFieldSelector?: string;
+        output?: string;
+        status?: string;
+      },
+      self: Command,
+    ) => {
+      const { withClient, namespaceOf, out } = await import('../context.js');
+      const { renderWorkflow } = await import('../follow.js');
+      if (o.output && !['name', 'json', 'yaml', 'short', 'wide'].includes(o.output)) {
+        throw new Error(
+          `invalid argument "${o.output}" for "-o, --output" flag: one of name|json|yaml|short|wide`,
+        );
+      }
+      await withClient(
+        self,
+        async (client, g) => {
+          const ns = namespaceOf(client, g);
+          for (const name of names) {
+            const wf = await client.getWorkflow(ns, name);
+            await out(renderWorkflow(wf, o));
+          }
+        },
+        { engine: 'none' },
+      );
+    },
+  );
+}

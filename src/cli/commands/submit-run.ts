@@ -1,0 +1,179 @@
+// `argo submit`: create workflows from files or stored resources, then optionally wait, watch or log.
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { parseDocument } from 'yaml';
+import type { ArgoClient, SubmitFromKind } from '../../client/types.js';
+import type { SubmitOpts, Workflow } from '../../model/workflow.js';
+import { readManifests } from '../../workflow/manifest/index.js';
+import { applySubmitOpts } from '../../workflow/submit-opts.js';
+import { ExitError, namespaceOf, out, withClient } from '../context.js';
+import { logWorkflow, renderWorkflow, waitWorkflows, watchWorkflow } from '../follow.js';
+import type { SubmitFlags } from './submit.js';
+
+export class SubmitError extends Error {}
+
+function validateOptions(count: number, o: SubmitFlags): void {
+  if (o.watch) {
+    if (count > 1) throw new SubmitError('cannot watch more than one workflow');
+    if (o.wait) throw new SubmitError('--wait cannot be combined with --watch');
+    if (o.dryRun) throw new SubmitError('--watch cannot be combined with --dry-run');
+    if (o.serverDryRun) throw new SubmitError('--watch cannot be combined with --server-dry-run');
+  }
+  if (o.wait) {
+    if (o.dryRun) throw new SubmitError('--wait cannot be combined with --dry-run');
+    if (o.serverDryRun) throw new SubmitError('--wait cannot be combined with --server-dry-run');
+  }
+  if (o.dryRun) {
+    if (!o.output) throw new SubmitError('--dry-run should have an output option');
+    if (o.serverDryRun) throw new SubmitError('--dry-run cannot be combined with --server-dry-run');
+  }
+  if (o.serverDryRun && !o.output) throw new SubmitError('--server-dry-run should have an output option');
+  if (o.output && !['name', 'json', 'yaml', 'wide', ''].includes(o.output)) {
+    throw new SubmitError(
+      `invalid argument "${o.output}" for "-o, --output" flag: one of name|json|yaml|wide`,
+    );
+  }
+}
+
+/** A parameter file is a YAML/JSON map of name → value; values that are not strings keep their text. */
+export async function readParameterFile(file: string): Promise<string[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new SubmitError(
+      `open ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (err as Error).message}`,
+    );
+  }
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0) throw new SubmitError(`${file}: ${doc.errors[0].message.split('\n')[0]}`);
+  const value: unknown = doc.toJS();
+  if (value === null || value === undefined) return [];
+  if (typeof value !== 'object' || Array.isArray(value))
+    throw new SubmitError(`${file}: expected a map of parameter names to values`);
+  return Object.entries(value as Record<string, unknown>).map(
+    ([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`,
+  );
+}
+
+function submitOptsOf(o: SubmitFlags, parameters: string[]): SubmitOpts {
+  return {
+    name: o.name,
+    generateName: o.generateName,
+    entryPoint: o.entrypoint,
+    parameters,
+    labels: o.labels,
+    serviceAccount: o.serviceaccount,
+    dryRun: o.dryRun,
+    serverDryRun: o.serverDryRun,
+    priority: o.priority,
+  };
+}
+
+export async function runSubmit(cmd: Command, files: string[], o: SubmitFlags): Promise<void> {
+  if (o.from && files.length > 0) throw new SubmitError('cannot combine --from with file arguments');
+  if (o.scheduledTime !== undefined && Number.isNaN(Date.parse(o.scheduledTime))) {
+    throw new SubmitError(
+      'scheduled-time contains invalid time.RFC3339 format. (e.g.: `2006-01-02T15:04:05-07:00`)',
+    );
+  }
+  const parameters = [
+    ...(o.parameterFile ? await readParameterFile(o.parameterFile) : []),
+    ...(o.parameter ?? []),
+  ];
+  const submitOpts = submitOptsOf(o, parameters);
+  if (o.scheduledTime) submitOpts.annotations = `workflows.argoproj.io/scheduled-time=${o.scheduledTime}`;
+
+  let workflows: Workflow[] = [];
+  if (!o.from) {
+    if (files.length === 0) throw new SubmitError('no workflow found in given files');
+    const manifests = await readManifests(files, { strict: o.strict !== false });
+    for (const m of manifests) {
+      if (m.kind !== 'Workflow') continue;
+      if (m.error) throw new SubmitError(`${m.source}: ${m.error}`);
+      workflows.push(m.object as unknown as Workflow);
+    }
+    if (workflows.length === 0) throw new SubmitError('no workflow found in given files');
+  }
+  validateOptions(o.from ? 1 : workflows.length, o);
+  if (o.status && !o.watch)
+    process.stderr.write(
+      `time=${new Date().toISOString()} level=WARN msg="--status should only be used with --watch"\n`,
+    );
+
+  const waiting = o.wait || o.watch || o.log;
+  await withClient(
+    cmd,
+    async (client, g) => {
+      const ns = namespaceOf(client, g);
+      const names: string[] = [];
+      const print = async (wf: Workflow): Promise<void> => {
+        await out(
+          renderWorkflow(wf, { output: o.output, status: o.status, nodeFieldSelector: o.nodeFieldSelector }),
+        );
+      };
+      if (o.from) {
+        const slash = o.from.indexOf('/');
+        if (slash <= 0 || slash === o.from.length - 1) {
+          throw new SubmitError(
+            `resource identifier '${o.from}' is malformed. Should be \`kind/name\`, e.g. cronwf/hello-world-cwf`,
+          );
+        }
+        const kind = o.from.slice(0, slash).toLowerCase() as SubmitFromKind;
+        const created = await submitFrom(client, ns, kind, o.from.slice(slash + 1), submitOpts);
+        await print(created);
+        names.push(created.metadata.name ?? '');
+      } else {
+        workflows = workflows.map((w) => structuredClone(w));
+        for (const wf of workflows) {
+          wf.metadata.namespace ||= ns;
+          try {
+            applySubmitOpts(wf, submitOpts);
+          } catch (err) {
+            throw new SubmitError((err as Error).message);
+          }
+          let created: Workflow;
+          try {
+            created = await client.createWorkflow(wf.metadata.namespace, wf, {
+              dryRun: o.dryRun,
+              serverDryRun: o.serverDryRun,
+            });
+          } catch (err) {
+            throw new SubmitError(`Failed to submit workflow: ${(err as Error).message}`);
+          }
+          await print(created);
+          names.push(created.metadata.name ?? '');
+        }
+      }
+      if (o.dryRun || o.serverDryRun) return;
+      if (o.log) {
+        for (const name of names) await logWorkflow(client, ns, name, { container: 'main', follow: true });
+      }
+      if (o.wait) {
+        const quiet = Boolean(o.output) && o.output !== 'wide';
+        const ok = await waitWorkflows(client, ns, names, { quiet });
+        if (!ok) throw new ExitError(1);
+      } else if (o.watch) {
+        for (const name of names)
+          await watchWorkflow(client, ns, name, { status: o.status, nodeFieldSelector: o.nodeFieldSelector });
+      }
+    },
+    { engine: waiting ? 'in-process' : 'detached' },
+  );
+}
+
+async function submitFrom(
+  client: ArgoClient,
+  ns: string,
+  kind: SubmitFromKind,
+  name: string,
+  opts: SubmitOpts,
+): Promise<Workflow> {
+  const known: SubmitFromKind[] = ['workflowtemplate', 'clusterworkflowtemplate', 'cronwf', 'cronworkflow'];
+  if (!known.includes(kind)) throw new SubmitError(`Resource kind '${kind}' is not supported for submitting`);
+  try {
+    return await client.submitFrom(ns, kind, name, opts);
+  } catch (err) {
+    throw new SubmitError(`failed to submit workflow: ${(err as Error).message}`);
+  }
+}

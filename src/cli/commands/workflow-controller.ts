@@ -1,0 +1,17 @@
+import type { Command } from 'commander';
+import { addFlags } from '../flags.js';
+
+export function registerWorkflowController(program: Command): void {
+  const cmd = program
+    .command('workflow-controller', { hidden: true })
+    .description('run the workflow controller (and, without a cluster, the host runtime) in the foreground')
+    .usage('[flags]');
+  addFlags(cmd, [
+    { long: 'managed-namespace', type: 'string', description: 'namespace to watch when --namespaced' },
+    { long: 'namespaced', type: 'bool', description: 'only watch one namespace' },
+  ]);
+  cmd.action(async (o: { managedNamespace?: string; namespaced?: boolean }) => {
+    const { runWorkflowController } = await import('./workflow-controller-run.js');
+    await runWorkflowController(o);
+  });
+}

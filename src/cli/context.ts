@@ -1,0 +1,119 @@
+// What every command needs: the resolved global options, a client for the chosen backend, and
+// Argo's way of reporting a fatal error.
+import type { Command } from 'commander';
+import type { ArgoClient } from '../client/types.js';
+import type { EngineMode } from '../client/local/client.js';
+import { GLOBAL_FLAG_ENV } from './global-flags.js';
+
+export interface GlobalOptions {
+  argoServer?: string;
+  argoHttp1: boolean;
+  argoBaseHref?: string;
+  namespace?: string;
+  kubeconfig?: string;
+  token?: string;
+  secure: boolean;
+  insecureSkipVerify: boolean;
+  instanceid?: string;
+  header: string[];
+  requestTimeout: string;
+  loglevel: string;
+  logFormat: string;
+  verbose: boolean;
+}
+
+function envBool(v: string | undefined): boolean | undefined {
+  if (v === undefined || v === '') return undefined;
+  return /^(1|t|true)$/i.test(v);
+}
+
+/** Global flags of the root command, each falling back to its environment variable. */
+export function globalOptions(cmd: Command, env: NodeJS.ProcessEnv = process.env): GlobalOptions {
+  const o = cmd.optsWithGlobals() as Record<string, unknown>;
+  const str = (flag: string, key: string): string | undefined => {
+    const v = o[key] as string | undefined;
+    if (v !== undefined && cmd.getOptionValueSourceWithGlobals(key) === 'cli') return v;
+    const e = GLOBAL_FLAG_ENV[flag] ? env[GLOBAL_FLAG_ENV[flag]] : undefined;
+    return e !== undefined && e !== '' ? e : v;
+  };
+  const bool = (flag: string, key: string, dflt: boolean): boolean => {
+    if (cmd.getOptionValueSourceWithGlobals(key) === 'cli') return o[key] === true;
+    const e = GLOBAL_FLAG_ENV[flag] ? envBool(env[GLOBAL_FLAG_ENV[flag]]) : undefined;
+    return e ?? (o[key] as boolean | undefined) ?? dflt;
+  };
+  return {
+    argoServer: str('argo-server', 'argoServer'),
+    argoHttp1: bool('argo-http1', 'argoHttp1', false),
+    argoBaseHref: str('argo-base-href', 'argoBaseHref'),
+    namespace: str('namespace', 'namespace'),
+    kubeconfig: str('kubeconfig', 'kubeconfig'),
+    token: str('token', 'token'),
+    secure: bool('secure', 'secure', true),
+    insecureSkipVerify: bool('insecure-skip-verify', 'insecureSkipVerify', false),
+    instanceid: str('instanceid', 'instanceid'),
+    header: (o.header as string[] | undefined) ?? [],
+    requestTimeout: str('request-timeout', 'requestTimeout') ?? '0',
+    loglevel: str('loglevel', 'loglevel') ?? 'info',
+    logFormat: str('log-format', 'logFormat') ?? 'text',
+    verbose: o.verbose === true,
+  };
+}
+
+/** Runs `fn` with a client and always releases it (the local backend hands off its engine). */
+export async function withClient<T>(
+  cmd: Command,
+  fn: (client: ArgoClient, g: GlobalOptions) => Promise<T>,
+  opts: { engine?: EngineMode } = {},
+): Promise<T> {
+  const g = globalOptions(cmd);
+  const { createClient } = await import('../client/index.js');
+  const client = await createClient({
+    argoServer: g.argoServer,
+    kubeconfig: g.kubeconfig,
+    namespace: g.namespace,
+    engine: opts.engine,
+  });
+  const onSignal = (): void => {
+    void client.close().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    return await fn(client, g);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await client.close();
+  }
+}
+
+/** The namespace a command works in: -n, else the client's default. */
+export function namespaceOf(client: ArgoClient, g: GlobalOptions): string {
+  return g.namespace || client.namespace;
+}
+
+/** Thrown to end the process with a status and no further output. */
+export class ExitError extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}
+
+/** Argo logs fatal errors as one slog text line on stderr, then exits 1. */
+export function formatFatal(err: unknown, now: Date = new Date()): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return `time=${now.toISOString()} level=FATAL msg="An error occurred during execution" error=${quote(message)}`;
+}
+
+function quote(s: string): string {
+  return JSON.stringify(s.replace(/\s*\n\s*/g, ' '));
+}
+
+/** Writes to stdout and resolves once flushed, so output is complete before an exit. */
+export function out(text: string): Promise<void> {
+  return new Promise((resolve) => {
+    if (text === '') return resolve();
+    if (!process.stdout.write(text)) process.stdout.once('drain', () => resolve());
+    else resolve();
+  });
+}

@@ -1,0 +1,172 @@
+// Waiting on, watching and tailing workflows: what `wait`, `watch`, `logs` and
+// `submit --wait/--watch/--log` share.
+import type { ArgoClient } from '../client/types.js';
+import type { Workflow } from '../model/workflow.js';
+import { out } from './context.js';
+import { colorCodeFor, colorEnabled, ansiFormat } from './output/colors.js';
+import { printWorkflow } from './output/get.js';
+
+export interface GetFlags {
+  output?: string;
+  status?: string;
+  nodeFieldSelector?: string;
+  noColor?: boolean;
+  noUtf8?: boolean;
+}
+
+/** Prints a workflow the way `argo get` / `argo submit` do for the chosen -o. */
+export function renderWorkflow(wf: Workflow, flags: GetFlags, now = new Date()): string {
+  const output = flags.output ?? '';
+  switch (output) {
+    case 'name':
+      return `${wf.metadata.name ?? ''}\n`;
+    case 'json':
+    case 'yaml':
+    case 'short':
+    case 'wide':
+    case '':
+      return printWorkflow(wf, {
+        output: output as '' | 'wide' | 'short' | 'json' | 'yaml',
+        noColor: !colorEnabled({ noColor: flags.noColor === true, isTTY: process.stdout.isTTY === true }),
+        noUtf8: flags.noUtf8 === true,
+        status: flags.status,
+        nodeFieldSelector: flags.nodeFieldSelector,
+        now,
+      });
+    default:
+      throw new Error(`unknown output format: ${output}`);
+  }
+}
+
+/** Go's time.Time String() of a UTC time: `2026-11-27 18:43:43 +0000 UTC`. */
+export function goTimeString(rfc3339: string): string {
+  const d = new Date(rfc3339);
+  if (Number.isNaN(d.getTime())) return rfc3339;
+  const iso = d.toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)} +0000 UTC`;
+}
+
+/** Resolves once the named workflow has finished; false when it Failed/Errored (or is missing). */
+export async function waitOne(
+  client: ArgoClient,
+  namespace: string,
+  name: string,
+  opts: { ignoreNotFound?: boolean; quiet?: boolean },
+): Promise<boolean> {
+  const ac = new AbortController();
+  try {
+    let seen = false;
+    for await (const ev of client.watchWorkflows(
+      namespace,
+      { fieldSelector: `metadata.name=${name}` },
+      ac.signal,
+    )) {
+      seen = true;
+      if (ev.type === 'DELETED') return opts.ignoreNotFound === true;
+      const wf = ev.object;
+      if (wf.status?.finishedAt) {
+        if (!opts.quiet)
+          await out(`${name} ${wf.status.phase ?? ''} at ${goTimeString(wf.status.finishedAt)}\n`);
+        return wf.status.phase !== 'Failed' && wf.status.phase !== 'Error';
+      }
+    }
+    return seen;
+  } finally {
+    ac.abort();
+  }
+}
+
+export async function waitWorkflows(
+  client: ArgoClient,
+  namespace: string,
+  names: string[],
+  opts: { ignoreNotFound?: boolean; quiet?: boolean },
+): Promise<boolean> {
+  for (const name of names) {
+    try {
+      await client.getWorkflow(namespace, name);
+    } catch (err) {
+      if (opts.ignoreNotFound && (err as { status?: number }).status === 404) continue;
+      throw err;
+    }
+  }
+  const results = await Promise.all(names.map((n) => waitOne(client, namespace, n, opts)));
+  return results.every(Boolean);
+}
+
+/** Redraws the workflow until it finishes: in place on a terminal, as successive snapshots when piped. */
+export async function watchWorkflow(
+  client: ArgoClient,
+  namespace: string,
+  name: string,
+  flags: GetFlags,
+): Promise<void> {
+  const tty = process.stdout.isTTY === true;
+  const ac = new AbortController();
+  let latest: Workflow | undefined;
+  let lastPrinted = '';
+  const draw = async (): Promise<void> => {
+    if (!latest) return;
+    const text = renderWorkflow(latest, { ...flags, output: flags.output === 'wide' ? 'wide' : '' });
+    if (tty) {
+      await out(`\x1b[H\x1b[2J\x1b[0;0H${text}`);
+    } else if (text !== lastPrinted) {
+      await out(lastPrinted === '' ? text : `\n${text}`);
+    }
+    lastPrinted = text;
+  };
+  // On a terminal durations tick, so redraw every second as Argo does.
+  const timer = tty ? setInterval(() => void draw(), 1000) : undefined;
+  try {
+    for await (const ev of client.watchWorkflows(
+      namespace,
+      { fieldSelector: `metadata.name=${name}` },
+      ac.signal,
+    )) {
+      if (ev.type === 'DELETED') return;
+      latest = ev.object;
+      await draw();
+      if (latest.status?.finishedAt) return;
+    }
+  } finally {
+    if (timer) clearInterval(timer);
+    ac.abort();
+  }
+}
+
+export interface LogFlags {
+  podName?: string;
+  container?: string;
+  follow?: boolean;
+  sinceSeconds?: number;
+  sinceTime?: string;
+  tailLines?: number;
+  timestamps?: boolean;
+  grep?: string;
+  selector?: string;
+  noColor?: boolean;
+}
+
+/** Prints `<pod>: <line>` for each log line, each pod in its own colour on a terminal. */
+export async function logWorkflow(
+  client: ArgoClient,
+  namespace: string,
+  name: string,
+  flags: LogFlags,
+): Promise<void> {
+  const color = colorEnabled({ noColor: flags.noColor === true, isTTY: process.stdout.isTTY === true });
+  for await (const entry of client.workflowLogs(namespace, name, {
+    podName: flags.podName,
+    container: flags.container ?? 'main',
+    follow: flags.follow,
+    sinceSeconds: flags.sinceSeconds,
+    sinceTime: flags.sinceTime,
+    tailLines: flags.tailLines,
+    timestamps: flags.timestamps,
+    grep: flags.grep,
+    selector: flags.selector,
+  })) {
+    const line = `${entry.podName}: ${entry.content}`;
+    await out(`${color ? ansiFormat(line, [colorCodeFor(entry.podName)]) : line}\n`);
+  }
+}

@@ -1,0 +1,484 @@
+// The local backend: the ArgoClient served from the embedded store, with the embedded engine
+// started on demand so submitted workflows run on this machine.
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { KubeObject } from '../../model/meta.js';
+import type { Pod } from '../../model/pod.js';
+import type {
+  ClusterWorkflowTemplate,
+  CronWorkflow,
+  NodeStatus,
+  Workflow,
+  WorkflowTemplate,
+} from '../../model/workflow.js';
+import { API_VERSION } from '../../model/workflow.js';
+import { readPodLogs } from '../../executor/logs.js';
+import type { ResourceKind, ResourceStore } from '../../store/types.js';
+import { StoreError } from '../../store/types.js';
+import { applySubmitOpts, workflowFromCron, workflowFromTemplate } from '../../workflow/submit-opts.js';
+import { nodeTemplateName, podNameOf } from '../../workflow/pod-name.js';
+import type {
+  ArgoClient,
+  CreateOptions,
+  ListOptions,
+  ListResponse,
+  LogEntry,
+  LogOptions,
+  SubmitFromKind,
+  SubmitOpts,
+  VersionInfo,
+  WatchEvent,
+} from '../types.js';
+import { ArgoError } from '../types.js';
+import { admit, type TemplateSnapshot } from '../validate.js';
+import { versionInfo } from '../version.js';
+import { controllerRunning, Engine, spawnDetachedController } from './engine.js';
+
+export type EngineMode = 'in-process' | 'detached' | 'none';
+
+export interface LocalClientOptions {
+  store: ResourceStore;
+  home: string;
+  namespace: string;
+  /** How to make sure submitted workflows run: in this process while it waits, or a detached controller. */
+  engine: EngineMode;
+  log?: (msg: string) => void;
+}
+
+function toArgoError(err: unknown): never {
+  if (err instanceof StoreError) throw new ArgoError(err.message, err.code);
+  throw err;
+}
+
+export class LocalClient implements ArgoClient {
+  readonly backend = 'local' as const;
+  readonly namespace: string;
+  private readonly store: ResourceStore;
+  private engine?: Engine;
+
+  constructor(private readonly opts: LocalClientOptions) {
+    this.store = opts.store;
+    this.namespace = opts.namespace;
+  }
+
+  /** Makes sure some controller will run workflows in this store. */
+  async ensureEngine(): Promise<void> {
+    if (this.opts.engine === 'none' || this.engine) return;
+    if (this.opts.engine === 'in-process') {
+      this.engine = new Engine(this.store, this.opts.home, this.opts.log);
+      // If another controller leads, ours waits in the wings and takes over only if that one dies.
+      void this.engine.start();
+      return;
+    }
+    if (!(await controllerRunning(this.store))) spawnDetachedController(this.opts.home);
+  }
+
+  // ---- workflows ----------------------------------------------------------------------------
+
+  async createWorkflow(namespace: string, wf: Workflow, opts: CreateOptions = {}): Promise<Workflow> {
+    const obj = structuredClone(wf);
+    obj.apiVersion ??= API_VERSION;
+    obj.kind ??= 'Workflow';
+    obj.metadata.namespace = namespace || obj.metadata.namespace || this.namespace;
+    admit('Workflow', obj, await this.templates(obj.metadata.namespace ?? ''), { submit: true });
+    if (opts.dryRun || opts.serverDryRun) return obj;
+    const created = await this.store.create<Workflow>('Workflow', obj).catch(toArgoError);
+    await this.ensureEngine();
+    return created;
+  }
+
+  async submitFrom(
+    namespace: string,
+    kind: SubmitFromKind,
+    name: string,
+    opts: SubmitOpts,
+  ): Promise<Workflow> {
+    const ns = namespace || this.namespace;
+    let wf: Workflow;
+    switch (kind) {
+      case 'workflowtemplate':
+        await this.getWorkflowTemplate(ns, name);
+        wf = workflowFromTemplate(name, false, ns);
+        break;
+      case 'clusterworkflowtemplate':
+        await this.getClusterWorkflowTemplate(name);
+        wf = workflowFromTemplate(name, true, ns);
+        break;
+      case 'cronwf':
+      case 'cronworkflow': {
+        const cron = await this.store.get<CronWorkflow>('CronWorkflow', ns, name);
+        if (!cron) throw new ArgoError(`cronworkflows.argoproj.io "${name}" not found`, 404);
+        wf = workflowFromCron(cron);
+        break;
+      }
+      default:
+        throw new ArgoError(`Resource kind '${String(kind)}' is not supported for submitting`, 400);
+    }
+    try {
+      applySubmitOpts(wf, opts);
+    } catch (err) {
+      throw new ArgoError((err as Error).message, 400);
+    }
+    return this.createWorkflow(ns, wf, { dryRun: opts.dryRun, serverDryRun: opts.serverDryRun });
+  }
+
+  async getWorkflow(namespace: string, name: string): Promise<Workflow> {
+    const wf = await this.store.get<Workflow>('Workflow', namespace || this.namespace, name);
+    if (!wf) throw new ArgoError(`workflows.argoproj.io "${name}" not found`, 404);
+    return wf;
+  }
+
+  async listWorkflows(namespace: string, opts: ListOptions = {}): Promise<ListResponse<Workflow>> {
+    return this.listKind<Workflow>('Workflow', namespace, opts);
+  }
+
+  private async listKind<T extends KubeObject>(
+    kind: ResourceKind,
+    namespace: string,
+    opts: ListOptions,
+  ): Promise<ListResponse<T>> {
+    const res = await this.store
+      .list<T>(kind, {
+        namespace: namespace || undefined,
+        labelSelector: opts.labelSelector,
+        fieldSelector: opts.fieldSelector,
+        limit: opts.limit,
+        continue: opts.continue,
+      })
+      .catch(toArgoError);
+    return { metadata: { resourceVersion: res.resourceVersion, continue: res.continue }, items: res.items };
+  }
+
+  async deleteWorkflow(namespace: string, name: string): Promise<void> {
+    const ns = namespace || this.namespace;
+    await this.getWorkflow(ns, name);
+    await this.store.delete('Workflow', ns, name).catch(toArgoError);
+    // Kubernetes garbage-collects owned pods; the local store does it here, with their logs.
+    const pods = await this.store.list<Pod>('Pod', {
+      namespace: ns,
+      labelSelector: `workflows.argoproj.io/workflow=${name}`,
+    });
+    for (const pod of pods.items) {
+      await this.store.delete('Pod', ns, pod.metadata.name ?? '').catch(() => undefined);
+      await rm(path.join(this.opts.home, 'logs', ns, pod.metadata.name ?? ''), {
+        recursive: true,
+        force: true,
+      });
+      await rm(path.join(this.opts.home, 'pods', ns, pod.metadata.name ?? ''), {
+        recursive: true,
+        force: true,
+      });
+    }
+    const results = await this.store.list('WorkflowTaskResult', {
+      namespace: ns,
+      labelSelector: `workflows.argoproj.io/workflow=${name}`,
+    });
+    for (const r of results.items)
+      await this.store.delete('WorkflowTaskResult', ns, r.metadata.name ?? '').catch(() => undefined);
+  }
+
+  async lintWorkflow(namespace: string, wf: Workflow): Promise<Workflow> {
+    const obj = structuredClone(wf);
+    obj.metadata.namespace = namespace || obj.metadata.namespace || this.namespace;
+    admit('Workflow', obj, await this.templates(obj.metadata.namespace ?? ''), { lint: true });
+    return obj;
+  }
+
+  async *watchWorkflows(
+    namespace: string,
+    opts: ListOptions & { resourceVersion?: string },
+    signal?: AbortSignal,
+  ): AsyncIterable<WatchEvent<Workflow>> {
+    await this.ensureEngine();
+    yield* watchToIterable<Workflow>(this.store, 'Workflow', namespace, opts, signal);
+  }
+
+  async *workflowLogs(
+    namespace: string,
+    name: string,
+    opts: LogOptions,
+    signal?: AbortSignal,
+  ): AsyncIterable<LogEntry> {
+    const ns = namespace || this.namespace;
+    if (opts.follow) await this.ensureEngine();
+    const container = opts.container ?? 'main';
+    const home = this.opts.home;
+    const store = this.store;
+    const streamed = new Set<string>();
+    const merged = new MergedStreams<TimedEntry>();
+    const startPod = (podName: string): void => {
+      if (streamed.has(podName)) return;
+      streamed.add(podName);
+      merged.add(
+        (async function* (): AsyncGenerator<TimedEntry> {
+          for await (const line of readPodLogs(home, ns, podName, container, {
+            follow: opts.follow,
+            sinceTime: opts.sinceTime,
+            sinceSeconds: opts.sinceSeconds,
+            tailLines: opts.tailLines,
+            timestamps: opts.timestamps,
+            grep: opts.grep,
+            signal,
+          })) {
+            yield { podName, content: line.content, time: line.time };
+          }
+        })(),
+      );
+    };
+    const podsOf = (wf: Workflow): string[] =>
+      Object.values(wf.status?.nodes ?? {})
+        .filter((n: NodeStatus) => n.type === 'Pod')
+        .sort((a, b) => Date.parse(a.startedAt ?? '') - Date.parse(b.startedAt ?? ''))
+        .filter((n) => !opts.podName || podNameOf(wf, n) === opts.podName || n.id === opts.podName)
+        .map((n) => podNameOf(wf, n));
+    const wf = await this.getWorkflow(ns, name);
+    if (opts.podName && podsOf(wf).length === 0) startPod(opts.podName);
+    for (const p of podsOf(wf)) startPod(p);
+    if (opts.follow && !isDone(wf)) {
+      // New pods appear as the workflow runs; follow them until it is done.
+      merged.addTask(
+        (async () => {
+          for await (const ev of watchToIterable<Workflow>(
+            store,
+            'Workflow',
+            ns,
+            { fieldSelector: `metadata.name=${name}` },
+            signal,
+          )) {
+            for (const p of podsOf(ev.object)) startPod(p);
+            if (isDone(ev.object) || ev.type === 'DELETED') break;
+          }
+        })(),
+      );
+    }
+    // Lines from different pods are ordered by their timestamps, as the Argo Server orders them;
+    // while following they are passed on as they are written.
+    yield* sortedBatches(merged, opts.follow ? 0 : Infinity);
+  }
+
+  // ---- workflow templates -------------------------------------------------------------------
+
+  async createWorkflowTemplate(namespace: string, t: WorkflowTemplate): Promise<WorkflowTemplate> {
+    const obj = structuredClone(t);
+    obj.apiVersion ??= API_VERSION;
+    obj.kind ??= 'WorkflowTemplate';
+    obj.metadata.namespace = namespace || obj.metadata.namespace || this.namespace;
+    await this.lintWorkflowTemplate(obj.metadata.namespace, obj);
+    return this.store.create<WorkflowTemplate>('WorkflowTemplate', obj).catch(toArgoError);
+  }
+
+  async getWorkflowTemplate(namespace: string, name: string): Promise<WorkflowTemplate> {
+    const t = await this.store.get<WorkflowTemplate>('WorkflowTemplate', namespace || this.namespace, name);
+    if (!t) throw new ArgoError(`workflowtemplates.argoproj.io "${name}" not found`, 404);
+    return t;
+  }
+
+  listWorkflowTemplates(namespace: string, opts: ListOptions = {}): Promise<ListResponse<WorkflowTemplate>> {
+    return this.listKind<WorkflowTemplate>('WorkflowTemplate', namespace, opts);
+  }
+
+  async updateWorkflowTemplate(namespace: string, t: WorkflowTemplate): Promise<WorkflowTemplate> {
+    const ns = namespace || t.metadata.namespace || this.namespace;
+    const existing = await this.getWorkflowTemplate(ns, t.metadata.name ?? '');
+    const obj = structuredClone(t);
+    obj.metadata.namespace = ns;
+    obj.metadata.resourceVersion = existing.metadata.resourceVersion;
+    await this.lintWorkflowTemplate(ns, obj);
+    return this.store.update<WorkflowTemplate>('WorkflowTemplate', obj).catch(toArgoError);
+  }
+
+  async deleteWorkflowTemplate(namespace: string, name: string): Promise<void> {
+    await this.getWorkflowTemplate(namespace, name);
+    await this.store.delete('WorkflowTemplate', namespace || this.namespace, name).catch(toArgoError);
+  }
+
+  async lintWorkflowTemplate(namespace: string, t: WorkflowTemplate): Promise<WorkflowTemplate> {
+    const obj = structuredClone(t);
+    obj.metadata.namespace = namespace || obj.metadata.namespace || this.namespace;
+    admit('WorkflowTemplate', obj, await this.templates(obj.metadata.namespace ?? ''), { lint: true });
+    return obj;
+  }
+
+  // ---- cluster workflow templates -----------------------------------------------------------
+
+  async createClusterWorkflowTemplate(t: ClusterWorkflowTemplate): Promise<ClusterWorkflowTemplate> {
+    const obj = structuredClone(t);
+    obj.apiVersion ??= API_VERSION;
+    obj.kind ??= 'ClusterWorkflowTemplate';
+    delete obj.metadata.namespace;
+    await this.lintClusterWorkflowTemplate(obj);
+    return this.store.create<ClusterWorkflowTemplate>('ClusterWorkflowTemplate', obj).catch(toArgoError);
+  }
+
+  async getClusterWorkflowTemplate(name: string): Promise<ClusterWorkflowTemplate> {
+    const t = await this.store.get<ClusterWorkflowTemplate>('ClusterWorkflowTemplate', '', name);
+    if (!t) throw new ArgoError(`clusterworkflowtemplates.argoproj.io "${name}" not found`, 404);
+    return t;
+  }
+
+  listClusterWorkflowTemplates(opts: ListOptions = {}): Promise<ListResponse<ClusterWorkflowTemplate>> {
+    return this.listKind<ClusterWorkflowTemplate>('ClusterWorkflowTemplate', '', opts);
+  }
+
+  async updateClusterWorkflowTemplate(t: ClusterWorkflowTemplate): Promise<ClusterWorkflowTemplate> {
+    const existing = await this.getClusterWorkflowTemplate(t.metadata.name ?? '');
+    const obj = structuredClone(t);
+    obj.metadata.resourceVersion = existing.metadata.resourceVersion;
+    await this.lintClusterWorkflowTemplate(obj);
+    return this.store.update<ClusterWorkflowTemplate>('ClusterWorkflowTemplate', obj).catch(toArgoError);
+  }
+
+  async deleteClusterWorkflowTemplate(name: string): Promise<void> {
+    await this.getClusterWorkflowTemplate(name);
+    await this.store.delete('ClusterWorkflowTemplate', '', name).catch(toArgoError);
+  }
+
+  async lintClusterWorkflowTemplate(t: ClusterWorkflowTemplate): Promise<ClusterWorkflowTemplate> {
+    admit('ClusterWorkflowTemplate', t, await this.templates(''), { lint: true });
+    return t;
+  }
+
+  /** Every template references could resolve to, for admission checks. */
+  private async templates(namespace: string): Promise<TemplateSnapshot> {
+    const [wft, cwft] = await Promise.all([
+      namespace
+        ? this.store.list<WorkflowTemplate>('WorkflowTemplate', { namespace })
+        : Promise.resolve({ items: [] }),
+      this.store.list<ClusterWorkflowTemplate>('ClusterWorkflowTemplate'),
+    ]);
+    return { workflowTemplates: wft.items, clusterWorkflowTemplates: cwft.items };
+  }
+
+  async getVersion(): Promise<VersionInfo> {
+    return versionInfo();
+  }
+
+  async close(): Promise<void> {
+    if (this.engine) {
+      const wasLeader = this.engine.isLeader;
+      const remaining = this.engine.activeWorkflowCount();
+      await this.engine.stop();
+      this.engine = undefined;
+      // Hand what is still running to a detached controller so it finishes without us.
+      if (wasLeader && remaining > 0) spawnDetachedController(this.opts.home);
+    }
+    await this.store.close();
+  }
+}
+
+interface TimedEntry extends LogEntry {
+  time: string;
+}
+
+async function* sortedBatches(
+  source: AsyncIterable<TimedEntry>,
+  intervalMs: number,
+): AsyncGenerator<LogEntry> {
+  let batch: TimedEntry[] = [];
+  let last = Date.now();
+  const flush = function* (): Generator<LogEntry> {
+    batch.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
+    for (const e of batch) yield { podName: e.podName, content: e.content };
+    batch = [];
+    last = Date.now();
+  };
+  for await (const e of source) {
+    batch.push(e);
+    if (Date.now() - last >= intervalMs) yield* flush();
+  }
+  yield* flush();
+}
+
+function isDone(wf: Workflow): boolean {
+  return Boolean(wf.status?.finishedAt) || wf.metadata.labels?.['workflows.argoproj.io/completed'] === 'true';
+}
+
+/** A store watch as an async iterable; ends when `signal` aborts. */
+export async function* watchToIterable<T extends KubeObject>(
+  store: ResourceStore,
+  kind: ResourceKind,
+  namespace: string,
+  opts: ListOptions & { resourceVersion?: string },
+  signal?: AbortSignal,
+): AsyncGenerator<WatchEvent<T>> {
+  const queue: WatchEvent<T>[] = [];
+  let wake: (() => void) | undefined;
+  let failure: Error | undefined;
+  const w = store.watch<T>(
+    kind,
+    {
+      namespace: namespace || undefined,
+      labelSelector: opts.labelSelector,
+      fieldSelector: opts.fieldSelector,
+      resourceVersion: opts.resourceVersion,
+    },
+    (ev) => {
+      queue.push(ev);
+      wake?.();
+    },
+    (err) => {
+      failure = err;
+      wake?.();
+    },
+  );
+  const onAbort = (): void => wake?.();
+  signal?.addEventListener('abort', onAbort);
+  try {
+    while (!signal?.aborted) {
+      if (queue.length > 0) {
+        yield queue.shift()!;
+        continue;
+      }
+      if (failure) throw failure;
+      await new Promise<void>((resolve) => (wake = resolve));
+      wake = undefined;
+    }
+  } finally {
+    w.stop();
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/** Interleaves several async iterables, yielding items as they arrive; more can be added while running. */
+class MergedStreams<T> implements AsyncIterable<T> {
+  private readonly pending = new Set<Promise<void>>();
+  private readonly items: T[] = [];
+  private wake?: () => void;
+  private errors: Error[] = [];
+
+  add(it: AsyncIterable<T>): void {
+    this.addTask(
+      (async () => {
+        for await (const item of it) {
+          this.items.push(item);
+          this.wake?.();
+        }
+      })(),
+    );
+  }
+
+  /** Keeps the merged stream open until `task` settles (it may add more streams meanwhile). */
+  addTask(task: Promise<void>): void {
+    const p = task
+      .catch((err: unknown) => {
+        this.errors.push(err as Error);
+      })
+      .finally(() => {
+        this.pending.delete(p);
+        this.wake?.();
+      });
+    this.pending.add(p);
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<T> {
+    while (true) {
+      while (this.items.length > 0) yield this.items.shift()!;
+      if (this.errors.length > 0) throw this.errors[0];
+      if (this.pending.size === 0) return;
+      await new Promise<void>((resolve) => (this.wake = resolve));
+      this.wake = undefined;
+    }
+  }
+}
+
+export { nodeTemplateName };

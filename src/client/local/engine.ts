@@ -1,0 +1,104 @@
+// The embedded engine on this machine: the workflow controller and the host runtime over the
+// local store. One engine runs at a time per ARGO_HOME, arbitrated by a Lease in the store: the CLI
+// runs it in-process while it waits on a workflow, otherwise a detached `argo workflow-controller`
+// does, and exits once nothing is left to run.
+import { spawn } from 'node:child_process';
+import { mkdirSync, openSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WorkflowController } from '../../controller/controller.js';
+import { HostRuntime } from '../../executor/host/runtime.js';
+import { LeaderElector, leaseHolder, readLease } from '../../store/lease.js';
+import type { ResourceStore } from '../../store/types.js';
+
+export const CONTROLLER_LEASE = 'workflow-controller';
+const LEASE_SECONDS = 6;
+
+/** Runs the controller and the host runtime for as long as this process holds the lease. */
+export class Engine {
+  private controller?: WorkflowController;
+  private runtime?: HostRuntime;
+  private readonly elector: LeaderElector;
+  private leading?: Promise<void>;
+  private resolveLeading?: () => void;
+
+  constructor(
+    private readonly store: ResourceStore,
+    private readonly home: string,
+    private readonly log: (msg: string) => void = () => undefined,
+  ) {
+    this.elector = new LeaderElector(store, {
+      name: CONTROLLER_LEASE,
+      holder: `${os.hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+      durationSeconds: LEASE_SECONDS,
+      onError: (err) => this.log(`lease: ${err.message}`),
+    });
+  }
+
+  get isLeader(): boolean {
+    return this.elector.isLeader;
+  }
+
+  /** Contends for the lease; the returned promise resolves once this engine leads. */
+  start(): Promise<void> {
+    if (this.leading) return this.leading;
+    this.leading = new Promise((resolve) => (this.resolveLeading = resolve));
+    this.elector.start(
+      () => void this.onStartedLeading(),
+      () => void this.onStoppedLeading(),
+    );
+    return this.leading;
+  }
+
+  private async onStartedLeading(): Promise<void> {
+    this.runtime = new HostRuntime(this.store, { home: this.home });
+    await this.runtime.start();
+    this.controller = new WorkflowController({ store: this.store, log: this.log });
+    await this.controller.start();
+    this.resolveLeading?.();
+  }
+
+  private async onStoppedLeading(): Promise<void> {
+    await this.controller?.stop();
+    await this.runtime?.stop();
+    this.controller = undefined;
+    this.runtime = undefined;
+  }
+
+  /** Workflows not yet completed that this engine knows of. */
+  activeWorkflowCount(): number {
+    return this.controller?.activeWorkflowCount() ?? 0;
+  }
+
+  async stop(): Promise<void> {
+    await this.elector.stop();
+    await this.onStoppedLeading();
+  }
+}
+
+/** Whether some live process (this one or another) holds the controller lease. */
+export async function controllerRunning(store: ResourceStore): Promise<boolean> {
+  return leaseHolder(await readLease(store, CONTROLLER_LEASE)) !== undefined;
+}
+
+/** Seconds a detached controller stays up with nothing to do. */
+export const IDLE_EXIT_ENV = 'ARGO_TS_CONTROLLER_IDLE_EXIT_SECONDS';
+
+/** Starts `argo workflow-controller` in the background, logging to `<home>/controller.log`. */
+export function spawnDetachedController(home: string): void {
+  mkdirSync(home, { recursive: true });
+  const logFd = openSync(path.join(home, 'controller.log'), 'a');
+  const bin = fileURLToPath(new URL('../../../bin/argo.js', import.meta.url));
+  const child = spawn(process.execPath, [bin, 'workflow-controller'], {
+    detached: true,
+    stdio: ['ignore', logFd, logFd],
+    env: {
+      ...process.env,
+      ARGO_HOME: home,
+      ARGO_LOCAL: 'true',
+      [IDLE_EXIT_ENV]: process.env[IDLE_EXIT_ENV] ?? '60',
+    },
+  });
+  child.unref();
+}

@@ -1,0 +1,233 @@
+// The workflow controller: keeps informer-like caches of the resources it reads, queues workflows
+// whenever something about them changes, and runs one WorkflowOperation per queued workflow,
+// persisting the result. It knows only the ResourceStore, never which store it has.
+import type { ConfigMap, KubeObject } from '../model/meta.js';
+import type { Pod } from '../model/pod.js';
+import type {
+  ClusterWorkflowTemplate,
+  Workflow,
+  WorkflowTaskResult,
+  WorkflowTemplate,
+} from '../model/workflow.js';
+import type { ResourceKind, ResourceStore, Watch, WatchEvent } from '../store/types.js';
+import { StoreError } from '../store/types.js';
+import { LABEL_COMPLETED, LABEL_WORKFLOW, WorkflowOperation } from './operator.js';
+
+export interface ControllerOptions {
+  store: ResourceStore;
+  /** Namespace to manage; '' or undefined manages all. */
+  namespace?: string;
+  now?: () => Date;
+  log?: (msg: string) => void;
+}
+
+type Cache<T> = Map<string, T>;
+
+const key = (ns: string | undefined, name: string | undefined): string => `${ns ?? ''}/${name ?? ''}`;
+
+export class WorkflowController {
+  private readonly workflows: Cache<Workflow> = new Map();
+  private readonly pods: Cache<Pod> = new Map();
+  private readonly taskResults: Cache<WorkflowTaskResult> = new Map();
+  private readonly templates: Cache<WorkflowTemplate> = new Map();
+  private readonly clusterTemplates: Cache<ClusterWorkflowTemplate> = new Map();
+  private readonly configMaps: Cache<ConfigMap> = new Map();
+  private readonly watches: Watch[] = [];
+  private readonly queue = new Set<string>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private draining = false;
+  private stopped = false;
+  private idleWaiters: (() => void)[] = [];
+  private readonly now: () => Date;
+  private readonly store: ResourceStore;
+  private readonly log: (msg: string) => void;
+
+  constructor(private readonly opts: ControllerOptions) {
+    this.store = opts.store;
+    this.now = opts.now ?? (() => new Date());
+    this.log = opts.log ?? (() => undefined);
+  }
+
+  async start(): Promise<void> {
+    const ns = this.opts.namespace || undefined;
+    await this.sync<WorkflowTemplate>('WorkflowTemplate', this.templates, ns);
+    await this.sync<ClusterWorkflowTemplate>('ClusterWorkflowTemplate', this.clusterTemplates, undefined);
+    await this.sync<ConfigMap>('ConfigMap', this.configMaps, ns);
+    await this.sync<WorkflowTaskResult>('WorkflowTaskResult', this.taskResults, ns, (r) =>
+      this.enqueue(key(r.metadata.namespace, r.metadata.labels?.[LABEL_WORKFLOW])),
+    );
+    await this.sync<Pod>('Pod', this.pods, ns, (p) => {
+      const wf = p.metadata.labels?.[LABEL_WORKFLOW];
+      if (wf) this.enqueue(key(p.metadata.namespace, wf));
+    });
+    await this.sync<Workflow>('Workflow', this.workflows, ns, (wf) => {
+      if (wf.metadata.labels?.[LABEL_COMPLETED] !== 'true')
+        this.enqueue(key(wf.metadata.namespace, wf.metadata.name));
+    });
+  }
+
+  /** Lists a kind into its cache, then keeps the cache current from a watch. */
+  private async sync<T extends KubeObject>(
+    kind: ResourceKind,
+    cache: Cache<T>,
+    namespace: string | undefined,
+    onChange?: (obj: T) => void,
+  ): Promise<void> {
+    const list = await this.store.list<T>(kind, { namespace });
+    for (const obj of list.items) cache.set(key(obj.metadata.namespace, obj.metadata.name), obj);
+    const w = this.store.watch<T>(
+      kind,
+      { namespace, resourceVersion: list.resourceVersion },
+      (ev: WatchEvent<T>) => {
+        const k = key(ev.object.metadata.namespace, ev.object.metadata.name);
+        if (ev.type === 'DELETED') cache.delete(k);
+        else cache.set(k, ev.object);
+        onChange?.(ev.object);
+      },
+      (err) => this.log(`watch ${kind} failed: ${err.message}`),
+    );
+    this.watches.push(w);
+    for (const obj of list.items) onChange?.(obj);
+  }
+
+  enqueue(k: string): void {
+    if (this.stopped) return;
+    this.queue.add(k);
+    if (!this.draining) {
+      this.draining = true;
+      setImmediate(() => void this.drain());
+    }
+  }
+
+  private requeueAfter(k: string, ms: number): void {
+    const existing = this.timers.get(k);
+    if (existing) clearTimeout(existing);
+    const t = setTimeout(
+      () => {
+        this.timers.delete(k);
+        this.enqueue(k);
+      },
+      Math.max(ms, 10),
+    );
+    this.timers.set(k, t);
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.queue.size > 0 && !this.stopped) {
+        const [k] = this.queue;
+        this.queue.delete(k);
+        try {
+          await this.process(k);
+        } catch (err) {
+          this.log(`error processing ${k}: ${(err as Error).stack ?? String(err)}`);
+          this.requeueAfter(k, 1000);
+        }
+      }
+    } finally {
+      this.draining = false;
+      if (this.queue.size > 0 && !this.stopped) this.enqueue([...this.queue][0]);
+      else this.notifyIdle();
+    }
+  }
+
+  private async process(k: string): Promise<void> {
+    const wf = this.workflows.get(k);
+    if (!wf || wf.metadata.labels?.[LABEL_COMPLETED] === 'true') return;
+    const op = new WorkflowOperation(wf, {
+      now: this.now,
+      getWorkflowTemplate: (ns, name) => this.templates.get(key(ns, name)),
+      getClusterWorkflowTemplate: (name) =>
+        this.clusterTemplates.get(key(undefined, name)) ?? this.clusterTemplates.get(key('', name)),
+      getConfigMap: (ns, name) => this.configMaps.get(key(ns, name)),
+      getPod: (ns, name) => this.pods.get(key(ns, name)),
+      getTaskResult: (ns, name) => this.taskResults.get(key(ns, name)),
+    });
+    const result = op.operate();
+    for (const pod of result.podsToCreate) {
+      try {
+        const created = await this.store.create<Pod>('Pod', pod);
+        this.pods.set(key(created.metadata.namespace, created.metadata.name), created);
+      } catch (err) {
+        if (!(err instanceof StoreError && err.code === 409)) throw err;
+      }
+    }
+    for (const name of result.podsToDelete) {
+      try {
+        await this.store.delete('Pod', wf.metadata.namespace ?? '', name);
+      } catch (err) {
+        if (!(err instanceof StoreError && err.code === 404)) throw err;
+      }
+    }
+    if (result.updated) {
+      try {
+        const saved = await this.store.update<Workflow>('Workflow', result.workflow);
+        this.workflows.set(k, saved);
+      } catch (err) {
+        if (err instanceof StoreError && (err.code === 409 || err.code === 404)) {
+          // Someone else changed (or deleted) the workflow: operate again on the fresh copy.
+          if (err.code === 409) {
+            const fresh = await this.store.get<Workflow>(
+              'Workflow',
+              wf.metadata.namespace ?? '',
+              wf.metadata.name ?? '',
+            );
+            if (fresh) this.workflows.set(k, fresh);
+            this.enqueue(k);
+          }
+          return;
+        }
+        throw err;
+      }
+      if (result.workflow.metadata.labels?.[LABEL_COMPLETED] === 'true')
+        await this.onCompleted(result.workflow);
+    }
+    if (result.requeueAfterMs !== undefined) this.requeueAfter(k, result.requeueAfterMs);
+  }
+
+  /** Once a workflow is done its task results are no longer needed and its pods are marked completed. */
+  private async onCompleted(wf: Workflow): Promise<void> {
+    const ns = wf.metadata.namespace ?? '';
+    const name = wf.metadata.name ?? '';
+    for (const [k, r] of this.taskResults) {
+      if (r.metadata.namespace === ns && r.metadata.labels?.[LABEL_WORKFLOW] === name) {
+        this.taskResults.delete(k);
+        await this.store.delete('WorkflowTaskResult', ns, r.metadata.name ?? '').catch(() => undefined);
+      }
+    }
+    for (const p of this.pods.values()) {
+      if (p.metadata.namespace !== ns || p.metadata.labels?.[LABEL_WORKFLOW] !== name) continue;
+      if (p.metadata.labels?.[LABEL_COMPLETED] === 'true') continue;
+      await this.store
+        .patch('Pod', ns, p.metadata.name ?? '', { metadata: { labels: { [LABEL_COMPLETED]: 'true' } } })
+        .catch(() => undefined);
+    }
+  }
+
+  /** Resolves when the queue is empty and nothing is being processed. */
+  idle(): Promise<void> {
+    if (!this.draining && this.queue.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private notifyIdle(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  /** Workflows this controller still has to finish. */
+  activeWorkflowCount(): number {
+    let n = 0;
+    for (const wf of this.workflows.values()) if (wf.metadata.labels?.[LABEL_COMPLETED] !== 'true') n++;
+    return n;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const w of this.watches) w.stop();
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    this.notifyIdle();
+  }
+}

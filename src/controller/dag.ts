@@ -1,0 +1,531 @@
+// DAG templates: each task runs once its `depends`/`dependencies` are satisfied.
+import type { DAGTask, Template } from '../model/template.js';
+import type { NodePhase, NodeStatus } from '../model/workflow.js';
+import {
+  evaluableDependsLogic,
+  leafTaskNames,
+  taskAncestry,
+  taskDependencies,
+  type TaskDependencies,
+} from '../workflow/dag-deps.js';
+import { evaluateBool } from '../workflow/expr/index.js';
+import { nodeFulfilled, phaseCompleted, phaseFailedOrError } from '../workflow/phase.js';
+import { renderObject, renderTemplate, UnresolvedVariableError } from '../workflow/template-string.js';
+import type { TemplateContext, TemplateHolder } from '../workflow/template-context.js';
+import { continuesOn, expandItems, markAbsentOptionalArgs, shouldExecute } from './expand.js';
+import { ParallelismReached, type ExecuteOpts, type WorkflowOperation } from './operator.js';
+import { Scope } from './scope.js';
+
+class DagContext {
+  readonly visited = new Set<string>();
+  private readonly deps = new Map<string, TaskDependencies>();
+  private readonly byName: Map<string, DAGTask>;
+
+  constructor(
+    readonly op: WorkflowOperation,
+    readonly boundaryName: string,
+    readonly boundaryID: string,
+    readonly tmpl: Template,
+    readonly tmplCtx: TemplateContext,
+    readonly onExitTemplate: boolean,
+  ) {
+    this.byName = new Map((tmpl.dag?.tasks ?? []).map((t) => [t.name, t]));
+  }
+
+  get tasks(): DAGTask[] {
+    return this.tmpl.dag?.tasks ?? [];
+  }
+
+  task(name: string): DAGTask {
+    const t = this.byName.get(name);
+    if (!t) throw new Error(`target ${name} does not exist`);
+    return t;
+  }
+
+  dependencies(name: string): TaskDependencies {
+    let d = this.deps.get(name);
+    if (!d) {
+      d = taskDependencies(this.task(name), (n) => this.byName.get(n));
+      this.deps.set(name, d);
+    }
+    return d;
+  }
+
+  taskNodeName(name: string): string {
+    return `${this.boundaryName}.${name}`;
+  }
+
+  taskNode(name: string): NodeStatus | undefined {
+    return this.op.getNodeByName(this.taskNodeName(name));
+  }
+
+  finishedAt(name: string): number {
+    const n = this.taskNode(name);
+    if (!n) return 0;
+    return Date.parse(n.finishedAt ?? n.startedAt ?? '') || 0;
+  }
+}
+
+export function executeDag(
+  op: WorkflowOperation,
+  nodeName: string,
+  tmplCtx: TemplateContext,
+  templateScope: string,
+  tmpl: Template,
+  holder: TemplateHolder,
+  opts: ExecuteOpts,
+): NodeStatus {
+  let node = op.getNodeByName(nodeName);
+  if (!node) {
+    node = op.initializeExecutableNode(
+      nodeName,
+      'DAG',
+      templateScope,
+      tmpl,
+      holder,
+      opts.boundaryID,
+      'Running',
+      opts.nodeFlag,
+    );
+  }
+  const d = new DagContext(op, nodeName, node.id, tmpl, tmplCtx, opts.onExitTemplate === true);
+  const targets = tmpl.dag?.target
+    ? tmpl.dag.target.split(' ').filter((t) => t !== '')
+    : leafTaskNames(d.tasks, (n) => d.dependencies(n).names);
+
+  for (const target of targets) executeDagTask(d, target);
+
+  const phase = assessDagPhase(d, targets);
+  if (phase === 'Running') return node;
+  if (phaseFailedOrError(phase)) {
+    updateOutboundNodes(d, targets, nodeName);
+    return op.markNodePhase(nodeName, phase);
+  }
+
+  const scope = new Scope(tmpl);
+  for (const task of d.tasks) {
+    const taskNode = d.taskNode(task.name);
+    if (!taskNode) continue;
+    if (taskNode.type === 'TaskGroup') {
+      const children = (taskNode.children ?? []).map((id) => op.nodes[id]).filter(Boolean);
+      op.processAggregateNodeOutputs(scope, 'tasks', task.name, children);
+    }
+    op.buildLocalScope(scope, 'tasks', task.name, taskNode);
+    op.addSkippedNodeOutputsToScope(d.tmplCtx, scope, 'tasks', task.name, taskNode, task);
+    op.addOutputsToGlobalScope(taskNode.outputs);
+  }
+  let outputs;
+  try {
+    outputs = op.templateOutputsFromScope(tmpl, scope);
+  } catch (err) {
+    return op.markNodeError(nodeName, err as Error);
+  }
+  if (outputs) {
+    node = op.getNodeByName(nodeName)!;
+    node.outputs = outputs;
+    op.updated = true;
+  }
+  updateOutboundNodes(d, targets, nodeName);
+  return op.markNodePhase(nodeName, 'Succeeded');
+}
+
+function updateOutboundNodes(d: DagContext, targets: string[], nodeName: string): void {
+  const outbound: string[] = [];
+  for (const t of targets) {
+    const n = d.taskNode(t);
+    if (n) outbound.push(...d.op.getOutboundNodes(n.id));
+  }
+  const node = d.op.getNodeByName(nodeName)!;
+  if (JSON.stringify(node.outboundNodes ?? []) !== JSON.stringify(outbound)) {
+    node.outboundNodes = outbound;
+    d.op.updated = true;
+  }
+}
+
+/**
+ * The DAG's phase from its target tasks: a target that was omitted inherits the phase of the branch
+ * that led to it, failures preferred.
+ */
+function assessDagPhase(d: DagContext, targets: string[]): NodePhase {
+  const op = d.op;
+  if (op.execSpec.shutdown && !d.onExitTemplate) return 'Failed';
+  const targetPhases = new Map<string, NodePhase | ''>();
+  for (const t of targets) targetPhases.set(op.nodeId(d.taskNodeName(t)), '');
+  const boundary = op.nodes[d.boundaryID];
+  const queue: { id: string; phase: NodePhase }[] = (boundary.children ?? []).map((id) => ({
+    id,
+    phase: 'Succeeded',
+  }));
+  const seen = new Set<string>();
+  while (queue.length > 0) {
+    const cur = queue.shift()!;
+    const key = `${cur.id}|${cur.phase}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const n = op.nodes[cur.id];
+    if (!n) return 'Running';
+    let branch = cur.phase;
+    if (!nodeFulfilled(n)) {
+      const groupPhase = completableTaskGroupPhase(op, n);
+      if (!groupPhase) return 'Running';
+      op.markNodePhase(n.name, groupPhase);
+      branch = groupPhase;
+    } else if (phaseCompleted(n.phase)) {
+      branch = n.phase!;
+    }
+    if (targetPhases.has(n.id)) {
+      const prev = targetPhases.get(n.id);
+      if (!phaseFailedOrError(prev || undefined)) targetPhases.set(n.id, branch);
+    }
+    const next = n.type === 'Retry' ? retryChildren(op, n) : (n.children ?? []);
+    for (const id of next) queue.push({ id, phase: branch });
+  }
+  const failFast = d.tmpl.dag?.failFast !== false;
+  let result: NodePhase = 'Succeeded';
+  for (const t of targets) {
+    const branch = targetPhases.get(op.nodeId(d.taskNodeName(t)));
+    if (!branch) {
+      result = 'Running';
+      if (!failFast) break;
+    } else if (phaseFailedOrError(branch)) {
+      if (continuesOn(d.task(t).continueOn, branch)) continue;
+      result = branch;
+      if (failFast) break;
+    }
+  }
+  return result;
+}
+
+function retryChildren(op: WorkflowOperation, node: NodeStatus): string[] {
+  return (node.children ?? []).filter((id) => !op.nodes[id]?.nodeFlag?.hooked);
+}
+
+function completableTaskGroupPhase(op: WorkflowOperation, node: NodeStatus): NodePhase | undefined {
+  if (node.type !== 'TaskGroup' || !node.children?.length) return undefined;
+  let phase: NodePhase = 'Succeeded';
+  for (const id of node.children) {
+    const c = op.nodes[id];
+    if (!c || !nodeFulfilled(c)) return undefined;
+    if (phaseFailedOrError(c.phase)) phase = c.phase!;
+  }
+  return phase;
+}
+
+function executeDagTask(d: DagContext, taskName: string): void {
+  if (d.visited.has(taskName)) return;
+  d.visited.add(taskName);
+  const op = d.op;
+  let node = d.taskNode(taskName);
+  const task = d.task(taskName);
+  if (node && nodeFulfilled(node)) return;
+
+  const dagTemplateScope = d.tmplCtx.templateScope;
+  const nodeName = d.taskNodeName(taskName);
+  const deps = d.dependencies(taskName);
+  let taskGroupNode = op.getNodeByName(nodeName);
+  if (taskGroupNode && taskGroupNode.type !== 'TaskGroup') taskGroupNode = undefined;
+
+  const connectDependencies = (taskNodeName: string): void => {
+    if (deps.names.length === 0 || taskGroupNode) {
+      op.addChildNode(taskGroupNode ? taskGroupNode.name : d.boundaryName, taskNodeName);
+      return;
+    }
+    for (const dep of deps.names) {
+      const depNode = d.taskNode(dep);
+      if (!depNode) continue;
+      for (const outId of op.getOutboundNodes(depNode.id))
+        op.addChildNode(op.nodes[outId].name, taskNodeName);
+    }
+  };
+
+  if (deps.logic !== '') {
+    for (const dep of deps.names) executeDagTask(d, dep);
+    let decision: { execute: boolean; proceed: boolean };
+    try {
+      decision = evaluateDependsLogic(d, taskName, deps);
+    } catch (err) {
+      if (!node)
+        op.initializeNode(
+          nodeName,
+          'Skipped',
+          dagTemplateScope,
+          task,
+          d.boundaryID,
+          'Error',
+          undefined,
+          (err as Error).message,
+        );
+      connectDependencies(nodeName);
+      return;
+    }
+    if (!decision.proceed) return;
+    if (!decision.execute) {
+      if (!node) {
+        op.initializeNode(
+          nodeName,
+          'Skipped',
+          dagTemplateScope,
+          task,
+          d.boundaryID,
+          'Omitted',
+          undefined,
+          'omitted: depends condition not met',
+        );
+        connectDependencies(nodeName);
+      }
+      return;
+    }
+  }
+
+  let newTask: DAGTask;
+  try {
+    newTask = resolveDependencyReferences(d, task);
+  } catch (err) {
+    if (err instanceof UnresolvedVariableError) {
+      op.requeueAfter(1000);
+      return;
+    }
+    if (!node)
+      op.initializeNode(
+        nodeName,
+        'Skipped',
+        dagTemplateScope,
+        task,
+        d.boundaryID,
+        'Error',
+        undefined,
+        (err as Error).message,
+      );
+    connectDependencies(nodeName);
+    return;
+  }
+
+  let expanded: DAGTask[];
+  try {
+    expanded = expandItems(newTask, buildTaskScope(d, newTask).vars(op.globals));
+  } catch (err) {
+    if (!node)
+      op.initializeNode(
+        nodeName,
+        'Skipped',
+        dagTemplateScope,
+        task,
+        d.boundaryID,
+        'Error',
+        undefined,
+        (err as Error).message,
+      );
+    connectDependencies(nodeName);
+    return;
+  }
+
+  const shouldExpand =
+    task.withItems !== undefined || task.withParam !== undefined || task.withSequence !== undefined;
+  if (shouldExpand) {
+    if (expanded.length === 0) {
+      if (!op.getNodeByName(nodeName)) {
+        op.initializeNode(
+          nodeName,
+          'Skipped',
+          dagTemplateScope,
+          task,
+          d.boundaryID,
+          'Skipped',
+          undefined,
+          'Skipped, empty params',
+        );
+        connectDependencies(nodeName);
+      }
+    } else if (!taskGroupNode) {
+      connectDependencies(nodeName);
+      taskGroupNode = op.initializeNode(
+        nodeName,
+        'TaskGroup',
+        dagTemplateScope,
+        task,
+        d.boundaryID,
+        'Running',
+      );
+    }
+  }
+
+  for (const t of expanded) {
+    const taskNodeName = d.taskNodeName(t.name);
+    node = op.getNodeByName(taskNodeName);
+    if (!node) {
+      connectDependencies(taskNodeName);
+      let proceed: boolean;
+      try {
+        proceed = shouldExecute(t.when);
+      } catch (err) {
+        op.initializeNode(
+          taskNodeName,
+          'Skipped',
+          dagTemplateScope,
+          task,
+          d.boundaryID,
+          'Error',
+          undefined,
+          (err as Error).message,
+        );
+        continue;
+      }
+      if (!proceed) {
+        op.initializeNode(
+          taskNodeName,
+          'Skipped',
+          dagTemplateScope,
+          task,
+          d.boundaryID,
+          'Skipped',
+          undefined,
+          `when '${t.when ?? ''}' evaluated false`,
+        );
+        continue;
+      }
+    }
+    try {
+      node = op.executeTemplate(taskNodeName, t, d.tmplCtx, t.arguments ?? {}, {
+        boundaryID: d.boundaryID,
+        onExitTemplate: d.onExitTemplate,
+        holderKind: 'task',
+      });
+    } catch (err) {
+      if (err instanceof ParallelismReached) continue;
+      op.markNodeError(taskNodeName, new Error(`task '${taskNodeName}' errored: ${(err as Error).message}`));
+      return;
+    }
+    if (!node) return;
+  }
+
+  if (taskGroupNode) {
+    let groupPhase: NodePhase = 'Succeeded';
+    for (const t of expanded) {
+      const n = d.taskNode(t.name);
+      if (!n || !nodeFulfilled(n)) return;
+      if (phaseFailedOrError(n.phase)) groupPhase = n.phase!;
+    }
+    op.markNodePhase(taskGroupNode.name, groupPhase);
+  }
+}
+
+/** Whether a task's dependencies are all done (proceed) and, if so, whether their outcome lets it run. */
+function evaluateDependsLogic(
+  d: DagContext,
+  taskName: string,
+  deps: TaskDependencies,
+): { execute: boolean; proceed: boolean } {
+  if (d.taskNode(taskName)) return { execute: true, proceed: true };
+  const env: Record<string, Record<string, boolean>> = {};
+  for (const dep of deps.names) {
+    const n = d.taskNode(dep);
+    if (!n || !nodeFulfilled(n) || !hooksFulfilled(d.op, n)) return { execute: false, proceed: false };
+    const key = dep.replaceAll('-', '_');
+    if (env[key]) continue;
+    let anySucceeded = false;
+    let allFailed = false;
+    if (n.type === 'TaskGroup') {
+      allFailed = (n.children?.length ?? 0) > 0;
+      for (const id of n.children ?? []) {
+        const c = d.op.nodes[id];
+        if (!c) {
+          allFailed = false;
+          continue;
+        }
+        anySucceeded ||= c.phase === 'Succeeded';
+        allFailed &&= c.phase === 'Failed';
+      }
+    }
+    env[key] = {
+      Succeeded: n.phase === 'Succeeded',
+      Failed: n.phase === 'Failed',
+      Errored: n.phase === 'Error',
+      Skipped: n.phase === 'Skipped',
+      Omitted: n.phase === 'Omitted',
+      Daemoned: n.daemoned === true && n.phase !== 'Pending',
+      AnySucceeded: anySucceeded,
+      AllFailed: allFailed,
+    };
+  }
+  const logic = evaluableDependsLogic(deps.logic);
+  let execute: boolean;
+  try {
+    execute = evaluateBool(logic, env);
+  } catch (err) {
+    throw new Error(`unable to evaluate expression '${logic}': ${(err as Error).message}`);
+  }
+  return { execute, proceed: true };
+}
+
+function hooksFulfilled(op: WorkflowOperation, node: NodeStatus): boolean {
+  for (const id of node.children ?? []) {
+    const c = op.nodes[id];
+    if (c?.nodeFlag?.hooked && !nodeFulfilled(c)) return false;
+  }
+  return true;
+}
+
+/** The scope a task sees: the DAG's inputs and the outputs of every task it (transitively) depends on. */
+function buildTaskScope(d: DagContext, task: DAGTask): Scope {
+  const op = d.op;
+  const scope = new Scope(d.tmpl);
+  op.addWorkflowOutputsToScope(scope);
+  const ancestors = taskAncestry(
+    task.name,
+    (n) => (d.tasks.some((t) => t.name === n) ? d.dependencies(n).names : []),
+    (n) => d.finishedAt(n),
+  );
+  for (const ancestor of ancestors) {
+    const an = d.taskNode(ancestor);
+    if (!an) throw new Error(`Ancestor task node ${ancestor} not found`);
+    if (an.type === 'TaskGroup') {
+      const children = Object.values(op.nodes).filter(
+        (n) => n.boundaryID === d.boundaryID && n.name.startsWith(`${an.name}(`),
+      );
+      op.processAggregateNodeOutputs(scope, 'tasks', ancestor, children);
+    }
+    op.buildLocalScope(scope, 'tasks', ancestor, an);
+    op.addSkippedNodeOutputsToScope(d.tmplCtx, scope, 'tasks', ancestor, an, d.task(ancestor));
+  }
+  return scope;
+}
+
+function resolveDependencyReferences(d: DagContext, task: DAGTask): DAGTask {
+  const op = d.op;
+  const scope = buildTaskScope(d, task);
+  const { hooks, ...rest } = task;
+  const vars = scope.vars(op.globals);
+  const strict = { allowUnresolved: true, strictPrefixes: ['tasks', 'steps'] };
+  const shouldExpand =
+    task.withItems !== undefined || task.withParam !== undefined || task.withSequence !== undefined;
+  if (rest.when) {
+    const when = renderTemplate(rest.when, vars, strict);
+    try {
+      if (!shouldExecute(when)) return { ...rest, when, ...(hooks ? { hooks } : {}) } as DAGTask;
+    } catch (err) {
+      if (!shouldExpand) throw err;
+    }
+  }
+  const marked = markAbsentOptionalArgs(rest as DAGTask, scope);
+  const out = renderObject(marked, vars, strict);
+  if (hooks) out.hooks = hooks;
+  if (out.arguments?.artifacts) {
+    const arts = [];
+    for (const art of out.arguments.artifacts) {
+      if (!art.from && !art.fromExpression) {
+        arts.push(art);
+        continue;
+      }
+      try {
+        const r = scope.resolveArtifact(art)!;
+        r.name = art.name;
+        arts.push(r);
+      } catch (err) {
+        if (art.optional && /Unable to resolve/.test((err as Error).message)) continue;
+        throw err;
+      }
+    }
+    out.arguments.artifacts = arts;
+  }
+  return out;
+}

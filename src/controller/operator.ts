@@ -1,0 +1,1250 @@
+// One reconciliation of one workflow: walk the template tree from the entrypoint, create the nodes
+// and pods that are due, fold pod results into nodes, and derive the workflow's phase. The walk is
+// idempotent, so running it again after any event (or after a controller restart) continues where
+// the stored status left off.
+import type { ConfigMap } from '../model/meta.js';
+import type { Pod } from '../model/pod.js';
+import type { Arguments, Outputs, Parameter, Template } from '../model/template.js';
+import type {
+  ClusterWorkflowTemplate,
+  NodeFlag,
+  NodePhase,
+  NodeStatus,
+  NodeType,
+  Workflow,
+  WorkflowPhase,
+  WorkflowSpec,
+  WorkflowTaskResult,
+  WorkflowTemplate,
+} from '../model/workflow.js';
+import { applyTemplateDefaults, joinWorkflowSpec, templateType } from '../workflow/merge.js';
+import { nodeId as computeNodeId } from '../workflow/node-id.js';
+import {
+  POD_NAME_FORMAT_ANNOTATION,
+  podName as computePodName,
+  workflowPodNameVersion,
+} from '../workflow/pod-name.js';
+import { updateProgress } from '../workflow/progress.js';
+import {
+  isDaemoned,
+  nodeFulfilled,
+  phaseCompleted,
+  phaseFailedOrError,
+  phaseFulfilled,
+  rfc3339,
+  workflowPhaseCompleted,
+} from '../workflow/phase.js';
+import { orderParameter, processArgs } from '../workflow/args.js';
+import { parseArgoDuration } from '../workflow/duration.js';
+import { TemplateContext, type TemplateHolder } from '../workflow/template-context.js';
+import type { Vars } from '../workflow/template-string.js';
+import { buildGlobalParams } from './globals.js';
+import { assessPod } from './pod-status.js';
+import { buildPod } from './pod-builder.js';
+import { Scope } from './scope.js';
+import { executeSteps } from './steps.js';
+import { executeDag } from './dag.js';
+import { validateForRun } from './validate-run.js';
+
+export const LABEL_COMPLETED = 'workflows.argoproj.io/completed';
+export const LABEL_PHASE = 'workflows.argoproj.io/phase';
+export const LABEL_WORKFLOW = 'workflows.argoproj.io/workflow';
+export const ANNOTATION_NODE_ID = 'workflows.argoproj.io/node-id';
+export const ANNOTATION_NODE_NAME = 'workflows.argoproj.io/node-name';
+
+/** What the operation may read; the controller serves these from its caches. */
+export interface OperatorDeps {
+  now(): Date;
+  getWorkflowTemplate(namespace: string, name: string): WorkflowTemplate | undefined;
+  getClusterWorkflowTemplate(name: string): ClusterWorkflowTemplate | undefined;
+  getConfigMap(namespace: string, name: string): ConfigMap | undefined;
+  getPod(namespace: string, name: string): Pod | undefined;
+  getTaskResult(namespace: string, name: string): WorkflowTaskResult | undefined;
+}
+
+export interface OperateResult {
+  workflow: Workflow;
+  updated: boolean;
+  podsToCreate: Pod[];
+  podsToDelete: string[];
+  /** Operate again after this many milliseconds even without an event (suspend durations, deadlines). */
+  requeueAfterMs?: number;
+}
+
+export interface ExecuteOpts {
+  boundaryID?: string;
+  /** What holds the template: a step or a DAG task (sets `steps.name` / `tasks.name`). */
+  holderKind?: 'step' | 'task';
+  onExitTemplate?: boolean;
+  nodeFlag?: NodeFlag;
+}
+
+/** Signals that a parallelism limit holds this node back for now; not an error of the node. */
+export class ParallelismReached extends Error {
+  constructor() {
+    super('Max parallelism reached');
+  }
+}
+
+/** Nodes Argo puts between a step/task and its templates in a display name: "[0]", ".", "(0:x)". */
+const STEPS_OR_DAG_SEPARATOR = /^(\[\d+\])?\./;
+
+export class WorkflowOperation {
+  readonly wf: Workflow;
+  execSpec!: WorkflowSpec;
+  globals: Vars = {};
+  updated = false;
+  readonly podsToCreate: Pod[] = [];
+  readonly podsToDelete: string[] = [];
+  private requeueAt?: number;
+  private podsCreatedThisRound = new Set<string>();
+  activePods = 0;
+  rootCtx!: TemplateContext;
+
+  constructor(
+    wf: Workflow,
+    readonly deps: OperatorDeps,
+  ) {
+    this.wf = structuredClone(wf);
+    this.wf.status ??= {};
+  }
+
+  get nodes(): Record<string, NodeStatus> {
+    return (this.wf.status!.nodes ??= {});
+  }
+
+  get namespace(): string {
+    return this.wf.metadata.namespace ?? 'default';
+  }
+
+  get name(): string {
+    return this.wf.metadata.name ?? '';
+  }
+
+  now(): Date {
+    return this.deps.now();
+  }
+
+  requeueAfter(ms: number): void {
+    const at = this.now().getTime() + Math.max(ms, 0);
+    if (this.requeueAt === undefined || at < this.requeueAt) this.requeueAt = at;
+  }
+
+  result(): OperateResult {
+    return {
+      workflow: this.wf,
+      updated: this.updated,
+      podsToCreate: this.podsToCreate,
+      podsToDelete: this.podsToDelete,
+      requeueAfterMs:
+        this.requeueAt === undefined ? undefined : Math.max(this.requeueAt - this.now().getTime(), 0),
+    };
+  }
+
+  // ---- the reconciliation -------------------------------------------------------------------
+
+  operate(): OperateResult {
+    const status = this.wf.status!;
+    if (this.wf.metadata.labels?.[LABEL_COMPLETED] === 'true') return this.result();
+    if (!this.setExecWorkflow()) return this.finish();
+
+    if (!status.phase) {
+      this.markWorkflowPhase('Running', '');
+      const annotations = (this.wf.metadata.annotations ??= {});
+      annotations[POD_NAME_FORMAT_ANNOTATION] = workflowPodNameVersion(this.wf);
+    } else {
+      this.podReconciliation();
+      this.failNodesPastDeadline();
+    }
+    if (this.execSpec.suspend) return this.finish();
+
+    this.activePods = this.countActivePods();
+    let node: NodeStatus | undefined;
+    try {
+      node = this.executeTemplate(
+        this.name,
+        { template: this.execSpec.entrypoint },
+        this.rootCtx,
+        this.execSpec.arguments ?? {},
+        {},
+      );
+    } catch (err) {
+      if (err instanceof ParallelismReached) return this.finish();
+      this.markWorkflowError(`error in entry template execution: ${(err as Error).message}`);
+      return this.finish();
+    }
+    if (!node || !nodeFulfilled(node)) return this.finish();
+
+    const phase = workflowPhaseOfNode(node.phase);
+    this.globals['workflow.status'] = phase;
+    this.globals['workflow.failures'] = this.failuresJson();
+
+    if (this.execSpec.onExit) {
+      const onExitName = `${this.name}.onExit`;
+      let exitNode: NodeStatus | undefined;
+      try {
+        exitNode = this.executeTemplate(
+          onExitName,
+          { template: this.execSpec.onExit },
+          this.rootCtx,
+          this.execSpec.arguments ?? {},
+          {
+            onExitTemplate: true,
+            nodeFlag: { hooked: true },
+          },
+        );
+      } catch (err) {
+        if (err instanceof ParallelismReached) return this.finish();
+        this.markWorkflowError(`error in exit template execution : ${(err as Error).message}`);
+        return this.finish();
+      }
+      if (!exitNode || !nodeFulfilled(exitNode)) return this.finish();
+      if (phase === 'Succeeded' && phaseFailedOrError(exitNode.phase)) {
+        this.markWorkflowPhase(exitNode.phase === 'Failed' ? 'Failed' : 'Error', exitNode.message ?? '');
+        return this.finish();
+      }
+    }
+    const message =
+      phaseFailedOrError(node.phase) && this.execSpec.shutdown
+        ? `Stopped with strategy '${this.execSpec.shutdown}'`
+        : (node.message ?? '');
+    this.markWorkflowPhase(phase, phase === 'Succeeded' ? '' : message);
+    return this.finish();
+  }
+
+  private finish(): OperateResult {
+    if (this.updated) updateProgress(this.wf);
+    return this.result();
+  }
+
+  /** Sets up the spec the workflow executes with, its template context and global variables. */
+  private setExecWorkflow(): boolean {
+    const status = this.wf.status!;
+    const ref = this.wf.spec.workflowTemplateRef;
+    if (ref) {
+      if (!status.storedWorkflowTemplateSpec) {
+        const holder = ref.clusterScope
+          ? this.deps.getClusterWorkflowTemplate(ref.name ?? '')
+          : this.deps.getWorkflowTemplate(this.namespace, ref.name ?? '');
+        if (!holder) {
+          const kind = ref.clusterScope ? 'clusterworkflowtemplates' : 'workflowtemplates';
+          this.markWorkflowError(`${kind}.argoproj.io "${ref.name ?? ''}" not found`);
+          return false;
+        }
+        status.storedWorkflowTemplateSpec = joinWorkflowSpec(this.wf.spec, holder.spec);
+        this.updated = true;
+        const labels = (this.wf.metadata.labels ??= {});
+        labels[
+          ref.clusterScope
+            ? 'workflows.argoproj.io/cluster-workflow-template'
+            : 'workflows.argoproj.io/workflow-template'
+        ] = ref.name ?? '';
+      }
+      this.execSpec = structuredClone(status.storedWorkflowTemplateSpec);
+    } else {
+      this.execSpec = this.wf.spec;
+    }
+    this.rootCtx = new TemplateContext(
+      {
+        getWorkflowTemplate: (n) => this.deps.getWorkflowTemplate(this.namespace, n),
+        getClusterWorkflowTemplate: (n) => this.deps.getClusterWorkflowTemplate(n),
+      },
+      { scope: 'local', name: this.name, spec: this.execSpec },
+      this.wf,
+    );
+    if (!status.phase) {
+      const problem = validateForRun(this.wf, this.rootCtx.getters);
+      if (problem) {
+        this.markWorkflowPhase('Failed', `invalid spec: ${problem}`);
+        return false;
+      }
+    }
+    try {
+      this.globals = buildGlobalParams(this.wf, this.execSpec, (ns, n) => this.deps.getConfigMap(ns, n));
+    } catch (err) {
+      this.markWorkflowPhase('Failed', `failed to set global parameters: ${(err as Error).message}`);
+      return false;
+    }
+    this.globals['workflow.status'] = status.phase ?? '';
+    return true;
+  }
+
+  // ---- nodes --------------------------------------------------------------------------------
+
+  nodeId(nodeName: string): string {
+    return computeNodeId(this.name, nodeName);
+  }
+
+  getNodeByName(nodeName: string): NodeStatus | undefined {
+    return this.nodes[this.nodeId(nodeName)];
+  }
+
+  initializeNode(
+    nodeName: string,
+    type: NodeType,
+    templateScope: string,
+    holder: TemplateHolder,
+    boundaryID: string | undefined,
+    phase: NodePhase,
+    nodeFlag?: NodeFlag,
+    message?: string,
+  ): NodeStatus {
+    const id = this.nodeId(nodeName);
+    if (this.nodes[id]) throw new Error(`node ${nodeName} already initialized`);
+    const now = rfc3339(this.now());
+    const node: NodeStatus = {
+      id,
+      name: nodeName,
+      displayName: nodeName,
+      type,
+      templateName: holder.templateRef ? undefined : holder.template,
+      templateRef: holder.templateRef,
+      templateScope,
+      phase,
+      boundaryID: boundaryID || undefined,
+      startedAt: now,
+    };
+    if (nodeFlag && (nodeFlag.hooked || nodeFlag.retried)) node.nodeFlag = { ...nodeFlag };
+    if (holder.inline && !holder.template) delete node.templateName;
+    const boundary = boundaryID ? this.nodes[boundaryID] : undefined;
+    if (boundary) {
+      let display = nodeName.startsWith(boundary.name) ? nodeName.slice(boundary.name.length) : nodeName;
+      display = display.replace(STEPS_OR_DAG_SEPARATOR, '');
+      node.displayName = display;
+    }
+    if (phaseFulfilled(phase)) node.finishedAt = now;
+    if (message) node.message = message;
+    this.nodes[id] = orderNode(node);
+    this.updated = true;
+    return this.nodes[id];
+  }
+
+  initializeExecutableNode(
+    nodeName: string,
+    type: NodeType,
+    templateScope: string,
+    tmpl: Template,
+    holder: TemplateHolder,
+    boundaryID: string | undefined,
+    phase: NodePhase,
+    nodeFlag?: NodeFlag,
+    message?: string,
+  ): NodeStatus {
+    const node = this.initializeNode(
+      nodeName,
+      type,
+      templateScope,
+      holder,
+      boundaryID,
+      phase,
+      nodeFlag,
+      message,
+    );
+    if ((tmpl.inputs?.parameters?.length ?? 0) > 0 || (tmpl.inputs?.artifacts?.length ?? 0) > 0) {
+      node.inputs = structuredClone(tmpl.inputs);
+    }
+    if (type === 'Suspend') addSuppliedOutputs(node, tmpl);
+    this.nodes[node.id] = orderNode(node);
+    return this.nodes[node.id];
+  }
+
+  markNodePhase(nodeName: string, phase: NodePhase, message?: string): NodeStatus {
+    const node = this.getNodeByName(nodeName);
+    if (!node) throw new Error(`workflow node ${nodeName} uninitialized when marking phase ${phase}`);
+    if (node.phase !== phase) {
+      node.phase = phase;
+      this.updated = true;
+    }
+    if (message !== undefined && message !== node.message) {
+      node.message = message;
+      this.updated = true;
+    }
+    if (phaseFulfilled(node.phase) && !node.finishedAt) {
+      node.finishedAt = rfc3339(this.now());
+      this.updated = true;
+    }
+    return node;
+  }
+
+  markNodeError(nodeName: string, err: Error | string): NodeStatus {
+    return this.markNodePhase(nodeName, 'Error', typeof err === 'string' ? err : err.message);
+  }
+
+  /** Initializes an Error node, or marks the existing one Error. */
+  initializeNodeOrMarkError(
+    node: NodeStatus | undefined,
+    nodeName: string,
+    templateScope: string,
+    holder: TemplateHolder,
+    boundaryID: string | undefined,
+    nodeFlag: NodeFlag | undefined,
+    err: Error,
+  ): NodeStatus {
+    if (node) return this.markNodeError(nodeName, err);
+    return this.initializeNode(
+      nodeName,
+      'Skipped',
+      templateScope,
+      holder,
+      boundaryID,
+      'Error',
+      nodeFlag,
+      err.message,
+    );
+  }
+
+  addChildNode(parentName: string, childName: string): void {
+    const parent = this.getNodeByName(parentName);
+    if (!parent) throw new Error(`was unable to obtain node for ${parentName}`);
+    const childId = this.nodeId(childName);
+    const children = (parent.children ??= []);
+    if (!children.includes(childId)) {
+      children.push(childId);
+      this.updated = true;
+    }
+  }
+
+  /** The nodes a following step group or dependent task hangs off. */
+  getOutboundNodes(nodeID: string): string[] {
+    const node = this.nodes[nodeID];
+    if (!node) return [];
+    switch (node.type) {
+      case 'Skipped':
+      case 'Suspend':
+      case 'HTTP':
+      case 'Plugin':
+        return [node.id];
+      case 'Pod': {
+        if (!this.isContainerSetPod(node)) return [node.id];
+        return this.outboundOfGroup(node);
+      }
+      case 'Container':
+      case 'TaskGroup':
+        return this.outboundOfGroup(node);
+      case 'Retry': {
+        const children = node.children ?? [];
+        if (children.length > 0) return [children[children.length - 1]];
+        break;
+      }
+      case 'Steps':
+      case 'DAG':
+        if (node.memoizationStatus?.hit) return [node.id];
+        break;
+    }
+    const out: string[] = [];
+    for (const id of node.outboundNodes ?? []) out.push(...this.getOutboundNodes(id));
+    return out;
+  }
+
+  private outboundOfGroup(node: NodeStatus): string[] {
+    const children = node.children ?? [];
+    if (children.length === 0) return [node.id];
+    const out: string[] = [];
+    for (const id of children) {
+      const child = this.nodes[id];
+      if (!child) continue;
+      if (node.type === 'Container' && node.boundaryID !== child.boundaryID) out.push(node.id);
+      else out.push(...this.getOutboundNodes(id));
+    }
+    return out;
+  }
+
+  private isContainerSetPod(node: NodeStatus): boolean {
+    try {
+      const tmpl = this.templateOfNode(node);
+      return tmpl?.containerSet !== undefined;
+    } catch {
+      return false;
+    }
+  }
+
+  /** The template a node ran, resolved from its templateName/templateRef and scope. */
+  templateOfNode(node: NodeStatus): Template | undefined {
+    const ctx = this.rootCtx.forScope(node.templateScope);
+    const holder: TemplateHolder = { template: node.templateName, templateRef: node.templateRef };
+    if (!holder.template && !holder.templateRef) return undefined;
+    return applyTemplateDefaults(ctx.resolve(holder).tmpl, this.execSpec.templateDefaults);
+  }
+
+  childrenFulfilled(node: NodeStatus, seen = new Set<string>()): boolean {
+    for (const id of node.children ?? []) {
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const child = this.nodes[id];
+      if (!child) continue;
+      if (!nodeFulfilled(child) || !this.childrenFulfilled(child, seen)) return false;
+    }
+    return true;
+  }
+
+  // ---- scope helpers ------------------------------------------------------------------------
+
+  /** Adds a finished node's id, status, times, ip and outputs to a scope under `steps.<name>` / `tasks.<name>`. */
+  buildLocalScope(scope: Scope, prefix: 'steps' | 'tasks', name: string, node: NodeStatus): void {
+    const last = this.lastRetryChild(node);
+    const n = last ?? node;
+    const key = `${prefix}.${name}`;
+    if (n.id) scope.set(`${key}.id`, n.id);
+    if (n.startedAt) scope.set(`${key}.startedAt`, n.startedAt);
+    if (n.finishedAt) scope.set(`${key}.finishedAt`, n.finishedAt);
+    if (n.podIP) scope.set(`${key}.ip`, n.podIP);
+    if (n.phase) scope.set(`${key}.status`, n.phase);
+    if (n.hostNodeName) scope.set(`${key}.hostNodeName`, n.hostNodeName);
+    addOutputsToScope(scope, key, n.outputs);
+  }
+
+  lastRetryChild(node: NodeStatus): NodeStatus | undefined {
+    if (node.type !== 'Retry' || !node.children?.length) return undefined;
+    return this.nodes[node.children[node.children.length - 1]];
+  }
+
+  /** For a skipped/omitted node with no outputs, its declared outputs become defaults or absent optionals. */
+  addSkippedNodeOutputsToScope(
+    ctx: TemplateContext,
+    scope: Scope,
+    prefix: 'steps' | 'tasks',
+    name: string,
+    node: NodeStatus | undefined,
+    holder: TemplateHolder,
+  ): void {
+    if (!node || node.outputs || (node.phase !== 'Skipped' && node.phase !== 'Omitted')) return;
+    let tmpl: Template;
+    try {
+      tmpl = ctx.resolve(holder).tmpl;
+    } catch {
+      return;
+    }
+    for (const p of tmpl.outputs?.parameters ?? []) {
+      const k = `${prefix}.${name}.outputs.parameters.${p.name}`;
+      scope.set(k, p.valueFrom?.default !== undefined ? String(p.valueFrom.default) : null);
+    }
+    if (tmpl.outputs?.result !== undefined) scope.set(`${prefix}.${name}.outputs.result`, null);
+  }
+
+  /** The JSON lists a loop's outputs aggregate into: `.outputs.result`, `.outputs.parameters`, `.outputs.parameters.<p>`. */
+  processAggregateNodeOutputs(
+    scope: Scope,
+    prefix: 'steps' | 'tasks',
+    name: string,
+    childNodes: NodeStatus[],
+  ): void {
+    const children = childNodes
+      .filter((c) => !c.nodeFlag || (!c.nodeFlag.hooked && !c.nodeFlag.retried))
+      .sort((a, b) => loopIndex(a.name) - loopIndex(b.name));
+    if (children.length === 0) return;
+    const paramList: Record<string, string>[] = [];
+    const byName = new Map<string, string[]>();
+    const results: unknown[] = [];
+    for (const c of children) {
+      if (!c.outputs || c.phase !== 'Succeeded') continue;
+      if (c.outputs.parameters?.length) {
+        const m: Record<string, string> = {};
+        for (const p of c.outputs.parameters) {
+          m[p.name] = p.value ?? '';
+          const list = byName.get(p.name) ?? [];
+          list.push(p.value ?? '');
+          byName.set(p.name, list);
+        }
+        paramList.push(m);
+      }
+      if (c.outputs.result !== undefined) {
+        results.push(parseItemJson(c.outputs.result));
+      }
+    }
+    const key = `${prefix}.${name}.outputs`;
+    scope.set(`${key}.result`, JSON.stringify(results));
+    scope.set(`${key}.parameters`, JSON.stringify(paramList));
+    for (const [p, values] of byName) scope.set(`${key}.parameters.${p}`, aggregatedJsonValueList(values));
+  }
+
+  /** Resolves a steps/DAG template's outputs from what its children produced. */
+  templateOutputsFromScope(tmpl: Template, scope: Scope): Outputs | undefined {
+    const outs = tmpl.outputs;
+    if (
+      !outs ||
+      (!outs.parameters?.length &&
+        !outs.artifacts?.length &&
+        outs.result === undefined &&
+        outs.exitCode === undefined)
+    ) {
+      return undefined;
+    }
+    const result: Outputs = {};
+    if (outs.parameters?.length) {
+      result.parameters = [];
+      for (const param of outs.parameters) {
+        if (!param.valueFrom) throw new Error('output parameters must have a valueFrom specified');
+        let value: string | null;
+        try {
+          const r = scope.resolveParameter(param.valueFrom);
+          value = r.value;
+          if (r.skipped && param.valueFrom.default !== undefined) value = String(param.valueFrom.default);
+        } catch (err) {
+          if (param.valueFrom.default === undefined) throw err;
+          value = String(param.valueFrom.default);
+        }
+        if (value === null) {
+          throw new Error(
+            `output parameter "${param.name}": "${param.valueFrom.parameter ?? ''}" is an absent optional (skipped/omitted node output with no default)`,
+          );
+        }
+        const out: Parameter = { ...param, value };
+        delete out.valueFrom;
+        result.parameters.push(orderParameter(out));
+      }
+    }
+    if (outs.artifacts?.length) {
+      result.artifacts = [];
+      for (const art of outs.artifacts) {
+        try {
+          const resolved = scope.resolveArtifact(art);
+          if (!resolved) continue;
+          resolved.name = art.name;
+          result.artifacts.push(resolved);
+        } catch (err) {
+          if (art.optional && /Unable to resolve/.test((err as Error).message)) continue;
+          throw new Error(`unable to resolve outputs from scope: ${(err as Error).message}`);
+        }
+      }
+    }
+    return result;
+  }
+
+  addOutputsToGlobalScope(outputs: Outputs | undefined): void {
+    if (!outputs) return;
+    for (const p of outputs.parameters ?? []) {
+      if (!p.globalName) continue;
+      if (p.value !== undefined) this.globals[`workflow.outputs.parameters.${p.globalName}`] = p.value;
+      const status = this.wf.status!;
+      const wfOut = (status.outputs ??= {});
+      const params = (wfOut.parameters ??= []);
+      const existing = params.find((x) => x.name === p.globalName);
+      const value = p.value ?? '';
+      if (existing) {
+        if (existing.value !== value) {
+          existing.value = value;
+          this.updated = true;
+        }
+      } else {
+        params.push({ name: p.globalName, value });
+        this.updated = true;
+      }
+    }
+    for (const a of outputs.artifacts ?? []) {
+      if (!a.globalName) continue;
+      const status = this.wf.status!;
+      const wfOut = (status.outputs ??= {});
+      const arts = (wfOut.artifacts ??= []);
+      const copy = structuredClone(a);
+      copy.name = a.globalName;
+      delete copy.globalName;
+      delete copy.path;
+      const i = arts.findIndex((x) => x.name === copy.name);
+      if (i >= 0) {
+        if (JSON.stringify(arts[i]) !== JSON.stringify(copy)) {
+          arts[i] = copy;
+          this.updated = true;
+        }
+      } else {
+        arts.push(copy);
+        this.updated = true;
+      }
+    }
+  }
+
+  addWorkflowOutputsToScope(scope: Scope): void {
+    for (const p of this.wf.status?.outputs?.parameters ?? []) {
+      if (p.value !== undefined) scope.set(`workflow.outputs.parameters.${p.name}`, p.value);
+    }
+    for (const a of this.wf.status?.outputs?.artifacts ?? [])
+      scope.setArtifact(`workflow.outputs.artifacts.${a.name}`, a);
+  }
+
+  // ---- executeTemplate ------------------------------------------------------------------------
+
+  /**
+   * Runs (or continues) the node `nodeName` for the template `holder` refers to. Returns the node, or
+   * undefined when a limit holds it back. Throws ParallelismReached to tell callers to stop for now.
+   */
+  executeTemplate(
+    nodeName: string,
+    holder: TemplateHolder,
+    ctx: TemplateContext,
+    args: Arguments,
+    opts: ExecuteOpts,
+  ): NodeStatus | undefined {
+    let node = this.getNodeByName(nodeName);
+    const templateScope = ctx.templateScope;
+    let resolved: { ctx: TemplateContext; tmpl: Template };
+    try {
+      resolved = ctx.resolve(holder);
+      resolved.tmpl = applyTemplateDefaults(resolved.tmpl, this.execSpec.templateDefaults);
+    } catch (err) {
+      return this.initializeNodeOrMarkError(
+        node,
+        nodeName,
+        templateScope,
+        holder,
+        opts.boundaryID,
+        opts.nodeFlag,
+        err as Error,
+      );
+    }
+    const tmpl = resolved.tmpl;
+    if (node && nodeFulfilled(node)) return node;
+
+    const locals: Vars = { 'node.name': nodeName };
+    const type = templateType(tmpl);
+    if (
+      (type === 'container' ||
+        type === 'script' ||
+        type === 'containerSet' ||
+        type === 'resource' ||
+        type === 'data') &&
+      !this.retryStrategyOf(tmpl)
+    ) {
+      locals['pod.name'] = this.podNameFor(nodeName, tmpl.name ?? holder.template ?? '');
+    }
+    if (opts.holderKind === 'task') locals['tasks.name'] = holder.name ?? '';
+    if (opts.holderKind === 'step') locals['steps.name'] = holder.name ?? '';
+
+    let processed: Template;
+    try {
+      processed = processArgs(tmpl, args, {
+        globals: this.globals,
+        locals,
+        namespace: this.namespace,
+        getConfigMap: (ns, n) => this.deps.getConfigMap(ns, n),
+      });
+    } catch (err) {
+      return this.initializeNodeOrMarkError(
+        node,
+        nodeName,
+        templateScope,
+        holder,
+        opts.boundaryID,
+        opts.nodeFlag,
+        err as Error,
+      );
+    }
+
+    this.checkParallelism(processed, node, opts.boundaryID);
+
+    switch (templateType(processed)) {
+      case 'container':
+      case 'script':
+      case 'containerSet':
+        node = this.executePod(nodeName, templateScope, processed, holder, opts);
+        break;
+      case 'steps':
+        node = executeSteps(this, nodeName, resolved.ctx, templateScope, processed, holder, opts);
+        break;
+      case 'dag':
+        node = executeDag(this, nodeName, resolved.ctx, templateScope, processed, holder, opts);
+        break;
+      case 'suspend':
+        node = this.executeSuspend(nodeName, templateScope, processed, holder, opts);
+        break;
+      case 'resource':
+      case 'data':
+      case 'http':
+      case 'plugin': {
+        const msg = `${templateType(processed)} templates are not supported by the local engine yet`;
+        node = this.initializeNodeOrMarkError(
+          node,
+          nodeName,
+          templateScope,
+          holder,
+          opts.boundaryID,
+          opts.nodeFlag,
+          new Error(msg),
+        );
+        break;
+      }
+      default: {
+        const err = new Error(`Template '${processed.name ?? ''}' missing specification`);
+        node = this.initializeNodeOrMarkError(
+          node,
+          nodeName,
+          templateScope,
+          holder,
+          opts.boundaryID,
+          opts.nodeFlag,
+          err,
+        );
+      }
+    }
+    return node;
+  }
+
+  retryStrategyOf(tmpl: Template) {
+    return tmpl.retryStrategy ?? this.execSpec.retryStrategy;
+  }
+
+  podNameFor(nodeName: string, templateName: string): string {
+    return computePodName(
+      this.name,
+      nodeName,
+      templateName,
+      this.nodeId(nodeName),
+      workflowPodNameVersion(this.wf),
+    );
+  }
+
+  /** Pods currently running or pending under `boundaryID` ('' = the whole workflow). */
+  countActivePods(boundaryID = ''): number {
+    let n = 0;
+    for (const node of Object.values(this.nodes)) {
+      if (node.type !== 'Pod' || phaseFulfilled(node.phase)) continue;
+      if (node.phase !== 'Pending' && node.phase !== 'Running') continue;
+      if (boundaryID && !this.isDescendantOf(node, boundaryID)) continue;
+      n++;
+    }
+    return n;
+  }
+
+  /** Children of `boundaryID` (directly bounded) that are still running. */
+  countActiveChildren(boundaryID: string): number {
+    let n = 0;
+    for (const node of Object.values(this.nodes)) {
+      if (node.boundaryID !== boundaryID) continue;
+      if (
+        node.type !== 'Pod' &&
+        node.type !== 'Steps' &&
+        node.type !== 'DAG' &&
+        node.type !== 'Suspend' &&
+        node.type !== 'Retry'
+      )
+        continue;
+      if (node.phase === 'Pending' || node.phase === 'Running') n++;
+    }
+    return n;
+  }
+
+  private isDescendantOf(node: NodeStatus, boundaryID: string): boolean {
+    let cur: NodeStatus | undefined = node;
+    const seen = new Set<string>();
+    while (cur?.boundaryID && !seen.has(cur.id)) {
+      if (cur.boundaryID === boundaryID) return true;
+      seen.add(cur.id);
+      cur = this.nodes[cur.boundaryID];
+    }
+    return false;
+  }
+
+  private unsuccessfulChildren(boundaryID: string): number {
+    let n = 0;
+    for (const node of Object.values(this.nodes)) {
+      if (node.boundaryID === boundaryID && phaseFailedOrError(node.phase) && node.type !== 'Skipped') n++;
+    }
+    return n;
+  }
+
+  private checkParallelism(
+    tmpl: Template,
+    node: NodeStatus | undefined,
+    boundaryID: string | undefined,
+  ): void {
+    const wfPar = this.execSpec.parallelism;
+    const isPod = ['container', 'script', 'containerSet'].includes(templateType(tmpl) ?? '');
+    if (wfPar !== undefined && isPod && !node && this.activePods >= wfPar) throw new ParallelismReached();
+    const type = templateType(tmpl);
+    if (node && (type === 'dag' || type === 'steps')) {
+      if (tmpl.parallelism !== undefined && this.countActivePods(node.id) >= tmpl.parallelism) {
+        throw new ParallelismReached();
+      }
+    }
+    if (boundaryID && (!node || (node.phase !== 'Pending' && node.phase !== 'Running'))) {
+      const boundaryNode = this.nodes[boundaryID];
+      if (!boundaryNode) return;
+      const boundaryTmpl = this.templateOfNode(boundaryNode);
+      if (!boundaryTmpl) return;
+      const failFast = boundaryTmpl.failFast ?? boundaryTmpl.dag?.failFast;
+      if (boundaryTmpl.dag && failFast !== false && this.unsuccessfulChildren(boundaryID) > 0) {
+        // A failed task stops new tasks of a fail-fast DAG from starting.
+        throw new ParallelismReached();
+      }
+      if (
+        boundaryTmpl.parallelism !== undefined &&
+        this.countActiveChildren(boundaryID) >= boundaryTmpl.parallelism
+      ) {
+        throw new ParallelismReached();
+      }
+    }
+  }
+
+  // ---- pod templates --------------------------------------------------------------------------
+
+  private executePod(
+    nodeName: string,
+    templateScope: string,
+    tmpl: Template,
+    holder: TemplateHolder,
+    opts: ExecuteOpts,
+  ): NodeStatus {
+    let node = this.getNodeByName(nodeName);
+    if (!node) {
+      node = this.initializeExecutableNode(
+        nodeName,
+        'Pod',
+        templateScope,
+        tmpl,
+        holder,
+        opts.boundaryID,
+        'Pending',
+        opts.nodeFlag,
+      );
+      node.progress = '0/1';
+      this.activePods++;
+    }
+    const podName = this.podNameFor(nodeName, tmpl.name ?? holder.template ?? '');
+    if (
+      !this.deps.getPod(this.namespace, podName) &&
+      !this.podsCreatedThisRound.has(podName) &&
+      !phaseFulfilled(node.phase)
+    ) {
+      const includeScriptOutput =
+        tmpl.script !== undefined || this.hasOutputResultRef(nodeName, opts.boundaryID);
+      const pod = buildPod({
+        wf: this.wf,
+        execSpec: this.execSpec,
+        node,
+        podName,
+        tmpl,
+        includeScriptOutput,
+        onExitPod: opts.onExitTemplate === true,
+        deadline: this.workflowDeadline(),
+      });
+      this.podsToCreate.push(pod);
+      this.podsCreatedThisRound.add(podName);
+    }
+    return node;
+  }
+
+  /** Whether some sibling step/task refers to this node's `outputs.result`. */
+  private hasOutputResultRef(nodeName: string, boundaryID: string | undefined): boolean {
+    if (!boundaryID) return false;
+    const boundary = this.nodes[boundaryID];
+    if (!boundary) return false;
+    let parent: Template | undefined;
+    try {
+      parent = this.templateOfNode(boundary);
+    } catch {
+      return false;
+    }
+    if (!parent) return false;
+    const name = stepOrTaskName(nodeName);
+    const prefix = parent.dag ? 'tasks' : parent.steps ? 'steps' : '';
+    const text = JSON.stringify(parent);
+    const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const ref = new RegExp(`${prefix}\\.${esc}\\.outputs\\.result`);
+    const expr = new RegExp(`${prefix}\\[['"]${esc}['"]\\]\\.outputs\\.result`);
+    return ref.test(text) || expr.test(text);
+  }
+
+  // ---- suspend ------------------------------------------------------------------------------
+
+  private executeSuspend(
+    nodeName: string,
+    templateScope: string,
+    tmpl: Template,
+    holder: TemplateHolder,
+    opts: ExecuteOpts,
+  ): NodeStatus {
+    let node = this.getNodeByName(nodeName);
+    if (!node) {
+      node = this.initializeExecutableNode(
+        nodeName,
+        'Suspend',
+        templateScope,
+        tmpl,
+        holder,
+        opts.boundaryID,
+        'Pending',
+        opts.nodeFlag,
+      );
+    }
+    const duration = tmpl.suspend?.duration;
+    if (duration) {
+      const ms = parseArgoDuration(duration);
+      const until = Date.parse(node.startedAt ?? rfc3339(this.now())) + ms;
+      if (this.now().getTime() >= until) {
+        for (const p of node.outputs?.parameters ?? []) {
+          if (p.value === undefined && p.valueFrom?.default !== undefined)
+            p.value = String(p.valueFrom.default);
+        }
+        return this.markNodePhase(nodeName, 'Succeeded');
+      }
+      this.requeueAfter(until - this.now().getTime());
+    }
+    const deadline = this.workflowDeadline();
+    if (deadline) this.requeueAfter(deadline.getTime() - this.now().getTime());
+    return this.markNodePhase(nodeName, 'Running');
+  }
+
+  // ---- pods → nodes -------------------------------------------------------------------------
+
+  private podReconciliation(): void {
+    let anyRunning = false;
+    for (const node of Object.values(this.nodes)) {
+      if (node.type !== 'Pod' || phaseFulfilled(node.phase)) continue;
+      const tmpl = this.safeTemplateOfNode(node);
+      const podName = this.podNameFor(
+        node.name,
+        node.templateName ?? node.templateRef?.template ?? tmpl?.name ?? '',
+      );
+      const pod = this.deps.getPod(this.namespace, podName);
+      if (!pod) continue;
+      const result = this.deps.getTaskResult(this.namespace, node.id);
+      const changed = assessPod(node, pod, tmpl, result);
+      if (changed) {
+        this.updated = true;
+        if (phaseFulfilled(node.phase) && !node.finishedAt) node.finishedAt = rfc3339(this.now());
+      }
+      if (pod.status?.phase === 'Running') anyRunning = true;
+    }
+    const conditions = (this.wf.status!.conditions ??= []);
+    const podRunning = conditions.find((c) => c.type === 'PodRunning');
+    const status = anyRunning ? 'True' : 'False';
+    if (!podRunning) {
+      conditions.push({ type: 'PodRunning', status });
+      this.updated = true;
+    } else if (podRunning.status !== status) {
+      podRunning.status = status;
+      this.updated = true;
+    }
+  }
+
+  private safeTemplateOfNode(node: NodeStatus): Template | undefined {
+    try {
+      return this.templateOfNode(node);
+    } catch {
+      return undefined;
+    }
+  }
+
+  workflowDeadline(): Date | undefined {
+    const secs = this.execSpec.activeDeadlineSeconds;
+    const started = this.wf.status?.startedAt;
+    if (secs === undefined || !started) return undefined;
+    return new Date(Date.parse(started) + secs * 1000);
+  }
+
+  /** activeDeadlineSeconds: nodes still running when it passes fail, their pods are removed. */
+  private failNodesPastDeadline(): void {
+    const deadline = this.workflowDeadline();
+    if (!deadline) return;
+    if (this.now() < deadline) {
+      this.requeueAfter(deadline.getTime() - this.now().getTime());
+      return;
+    }
+    for (const node of Object.values(this.nodes)) {
+      if (phaseFulfilled(node.phase)) continue;
+      if (node.type === 'Pod' || node.type === 'Suspend') {
+        this.markNodePhase(node.name, 'Failed', 'Step exceeded its deadline');
+        if (node.type === 'Pod') {
+          this.podsToDelete.push(
+            this.podNameFor(node.name, node.templateName ?? node.templateRef?.template ?? ''),
+          );
+        }
+      }
+    }
+  }
+
+  // ---- workflow phase -----------------------------------------------------------------------
+
+  markWorkflowPhase(phase: WorkflowPhase, message: string): void {
+    const status = this.wf.status!;
+    const labels = (this.wf.metadata.labels ??= {});
+    if (status.phase !== phase) {
+      status.phase = phase;
+      labels[LABEL_PHASE] = phase;
+      if (!(LABEL_COMPLETED in labels)) labels[LABEL_COMPLETED] = 'false';
+      this.updated = true;
+    }
+    if (!status.startedAt && phase !== 'Pending') {
+      status.startedAt = rfc3339(this.now());
+      this.updated = true;
+    }
+    if ((status.message ?? '') !== message) {
+      if (message) status.message = message;
+      else delete status.message;
+      this.updated = true;
+    }
+    if (phase === 'Error') {
+      const entry = this.nodes[this.name];
+      if (entry && entry.phase === 'Running') {
+        entry.phase = 'Error';
+        entry.message = 'Workflow operation error';
+      }
+    }
+    if (workflowPhaseCompleted(phase)) {
+      status.finishedAt = rfc3339(this.now());
+      labels[LABEL_COMPLETED] = 'true';
+      const conditions = (status.conditions ??= []);
+      const done = conditions.find((c) => c.type === 'Completed');
+      if (done) done.status = 'True';
+      else conditions.push({ type: 'Completed', status: 'True' });
+      const running = conditions.find((c) => c.type === 'PodRunning');
+      if (running) running.status = 'False';
+      this.updated = true;
+    }
+  }
+
+  markWorkflowError(message: string): void {
+    this.markWorkflowPhase('Error', message);
+  }
+
+  private failuresJson(): string {
+    const failures = [];
+    for (const node of Object.values(this.nodes)) {
+      if (node.phase !== 'Failed' && node.phase !== 'Error') continue;
+      const templateName = node.templateName ?? node.templateRef?.template ?? '';
+      failures.push({
+        displayName: node.displayName ?? '',
+        message: node.message ?? '',
+        templateName,
+        phase: node.phase,
+        podName: this.podNameFor(node.name, templateName),
+        finishedAt: node.finishedAt ?? null,
+      });
+    }
+    return JSON.stringify(failures);
+  }
+}
+
+// ---- helpers ----------------------------------------------------------------------------------
+
+export function workflowPhaseOfNode(phase: NodePhase | undefined): WorkflowPhase {
+  switch (phase) {
+    case 'Pending':
+      return 'Pending';
+    case 'Running':
+      return 'Running';
+    case 'Failed':
+      return 'Failed';
+    case 'Error':
+      return 'Error';
+    default:
+      return 'Succeeded';
+  }
+}
+
+function addOutputsToScope(scope: Scope, key: string, outputs: Outputs | undefined): void {
+  if (!outputs) return;
+  if (outputs.result !== undefined) scope.set(`${key}.outputs.result`, outputs.result);
+  if (outputs.exitCode !== undefined) scope.set(`${key}.exitCode`, outputs.exitCode);
+  for (const p of outputs.parameters ?? []) {
+    if (p.value !== undefined) scope.set(`${key}.outputs.parameters.${p.name}`, p.value);
+  }
+  for (const a of outputs.artifacts ?? []) scope.setArtifact(`${key}.outputs.artifacts.${a.name}`, a);
+}
+
+function loopIndex(name: string): number {
+  const parts = name.split('(');
+  const last = parts[parts.length - 1];
+  const n = Number.parseInt(last.split(':')[0], 10);
+  return Number.isNaN(n) ? 0 : n;
+}
+
+/** A loop child's result parsed as JSON when it is JSON, else kept as a string (Argo's wfv1.Item). */
+function parseItemJson(result: string): unknown {
+  try {
+    return JSON.parse(result);
+  } catch {
+    return result;
+  }
+}
+
+/** Aggregated values of one output parameter: a JSON list of objects/lists if all parse as such, else of strings. */
+function aggregatedJsonValueList(values: string[]): string {
+  const parsed: unknown[] = [];
+  for (const v of values) {
+    try {
+      const x = JSON.parse(v);
+      if (x && typeof x === 'object') {
+        parsed.push(x);
+        continue;
+      }
+    } catch {
+      // fall through to strings
+    }
+    return JSON.stringify(values);
+  }
+  return JSON.stringify(parsed);
+}
+
+/** ".fanout1(0:1)(0)[0]" → "fanout1": the step or task name of a node name. */
+export function stepOrTaskName(nodeName: string): string {
+  let name = nodeName;
+  let opener = '';
+  let i = name.length - 1;
+  for (; i >= 0; i--) {
+    const ch = name[i];
+    if (opener) {
+      if (ch === opener) opener = '';
+      continue;
+    }
+    if (ch === ')') opener = '(';
+    else if (ch === ']') opener = '[';
+    else break;
+  }
+  name = name.slice(0, i + 1);
+  const dot = name.lastIndexOf('.');
+  return dot >= 0 ? name.slice(dot + 1) : name;
+}
+
+function addSuppliedOutputs(node: NodeStatus, tmpl: Template): void {
+  for (const param of tmpl.outputs?.parameters ?? []) {
+    if (!param.valueFrom?.supplied) continue;
+    const p = structuredClone(param);
+    if (p.valueFrom && p.valueFrom.default === undefined) {
+      const inDefault = tmpl.inputs?.parameters?.find((i) => i.name === p.name)?.default;
+      if (inDefault !== undefined) p.valueFrom.default = inDefault;
+    }
+    const outputs = (node.outputs ??= { parameters: [] });
+    (outputs.parameters ??= []).push(p);
+  }
+}
+
+const NODE_FIELD_ORDER = [
+  'id',
+  'name',
+  'displayName',
+  'type',
+  'templateName',
+  'templateRef',
+  'templateScope',
+  'phase',
+  'boundaryID',
+  'message',
+  'startedAt',
+  'finishedAt',
+  'estimatedDuration',
+  'progress',
+  'resourcesDuration',
+  'podIP',
+  'daemoned',
+  'nodeFlag',
+  'inputs',
+  'outputs',
+  'children',
+  'outboundNodes',
+  'hostNodeName',
+  'memoizationStatus',
+  'synchronizationStatus',
+  'taskResultSynced',
+];
+
+/** Keeps node fields in the order Argo's NodeStatus struct serialises them. */
+export function orderNode(node: NodeStatus): NodeStatus {
+  const out: Record<string, unknown> = {};
+  for (const k of NODE_FIELD_ORDER) {
+    const v = (node as unknown as Record<string, unknown>)[k];
+    if (v !== undefined) out[k] = v;
+  }
+  for (const [k, v] of Object.entries(node)) if (!(k in out) && v !== undefined) out[k] = v;
+  return out as unknown as NodeStatus;
+}
+
+export { isDaemoned, phaseCompleted };

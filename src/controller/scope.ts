@@ -1,0 +1,96 @@
+// Variables visible while a steps or DAG template runs: its inputs and the outputs of the steps/tasks
+// that already ran. `null` marks an absent optional (a skipped node's output with no default).
+import type { Artifact, Template, ValueFrom } from '../model/template.js';
+import { evaluate, evaluateRaw, formatV } from '../workflow/expr/index.js';
+import type { Vars } from '../workflow/template-string.js';
+import { expressionEnv } from '../workflow/template-string.js';
+
+export class ScopeError extends Error {}
+
+export class Scope {
+  readonly params = new Map<string, string | null>();
+  readonly artifacts = new Map<string, Artifact>();
+
+  constructor(readonly tmpl?: Template) {
+    for (const p of tmpl?.inputs?.parameters ?? [])
+      this.params.set(`inputs.parameters.${p.name}`, p.value ?? '');
+    for (const a of tmpl?.inputs?.artifacts ?? []) this.artifacts.set(`inputs.artifacts.${a.name}`, a);
+  }
+
+  set(key: string, value: string | null): void {
+    this.params.set(key, value);
+  }
+
+  setArtifact(key: string, art: Artifact): void {
+    this.artifacts.set(key, art);
+  }
+
+  /** The scope merged over `globals`, for substitution; absent optionals stay null. */
+  vars(globals: Vars = {}): Vars {
+    const out: Vars = { ...globals };
+    for (const [k, v] of this.params) out[k] = v;
+    return out;
+  }
+
+  isSkipped(key: string): boolean {
+    return this.params.has(key) && this.params.get(key) === null;
+  }
+
+  /** Resolves `valueFrom.parameter` / `valueFrom.expression` of an output parameter. */
+  resolveParameter(vf: ValueFrom): { value: string | null; skipped: boolean } {
+    if (vf.expression) {
+      const v = evaluateRaw(vf.expression, expressionEnv(this.vars()));
+      if (v === null || v === undefined)
+        throw new ScopeError(`failed to evaluate expression "${vf.expression}"`);
+      // Argo stores the result with Go's %v formatting.
+      return { value: formatV(v), skipped: false };
+    }
+    if (!vf.parameter) return { value: '', skipped: false };
+    const key = unwrapTag(vf.parameter);
+    if (!this.params.has(key)) throw new ScopeError(`Unable to resolve: {{${key}}}`);
+    return { value: this.params.get(key) ?? null, skipped: this.isSkipped(key) };
+  }
+
+  resolveArtifact(art: Artifact): Artifact | undefined {
+    if (!art.from && !art.fromExpression) return undefined;
+    let found: unknown;
+    if (art.fromExpression) {
+      const env = expressionEnv(this.vars());
+      for (const [k, v] of this.artifacts) setPath(env, k, v);
+      found = evaluate(art.fromExpression, env);
+    } else {
+      const key = unwrapTag(art.from ?? '');
+      found = this.artifacts.get(key);
+      if (!found) throw new ScopeError(`Unable to resolve: {{${key}}}`);
+    }
+    if (!found || typeof found !== 'object')
+      throw new ScopeError(`Variable {{${art.from ?? art.fromExpression}}} is not an artifact`);
+    const resolved = structuredClone(found as Artifact);
+    if (art.subPath) {
+      const key = (resolved as { key?: string }).key;
+      if (resolved.s3) resolved.s3.key = joinKey(resolved.s3.key ?? key ?? '', art.subPath);
+      else if (key !== undefined) (resolved as { key?: string }).key = joinKey(key, art.subPath);
+    }
+    return resolved;
+  }
+}
+
+function joinKey(a: string, b: string): string {
+  return `${a.replace(/\/+$/, '')}/${b.replace(/^\/+/, '')}`;
+}
+
+function unwrapTag(s: string): string {
+  const t = s.trim();
+  return t.startsWith('{{') && t.endsWith('}}') ? t.slice(2, -2).trim() : t;
+}
+
+function setPath(env: Record<string, unknown>, dotted: string, value: unknown): void {
+  const parts = dotted.split('.');
+  let cur = env;
+  for (let i = 0; i < parts.length - 1; i++) {
+    const next = cur[parts[i]];
+    if (!next || typeof next !== 'object') cur[parts[i]] = {};
+    cur = cur[parts[i]] as Record<string, unknown>;
+  }
+  cur[parts[parts.length - 1]] = value;
+}

@@ -1,0 +1,325 @@
+// Steps templates: step groups run one after another; the steps of a group run in parallel.
+import type { Template, WorkflowStep } from '../model/template.js';
+import type { NodeStatus } from '../model/workflow.js';
+import { nodeFulfilled, phaseFailedOrError, phaseFulfilled } from '../workflow/phase.js';
+import { renderObject, renderTemplate, UnresolvedVariableError } from '../workflow/template-string.js';
+import type { TemplateContext, TemplateHolder } from '../workflow/template-context.js';
+import { expandItems, markAbsentOptionalArgs, shouldExecute, continuesOn } from './expand.js';
+import { ParallelismReached, type ExecuteOpts, type WorkflowOperation } from './operator.js';
+import { Scope } from './scope.js';
+
+interface StepsContext {
+  boundaryID: string;
+  scope: Scope;
+  tmplCtx: TemplateContext;
+  onExitTemplate: boolean;
+}
+
+export function executeSteps(
+  op: WorkflowOperation,
+  nodeName: string,
+  tmplCtx: TemplateContext,
+  templateScope: string,
+  tmpl: Template,
+  holder: TemplateHolder,
+  opts: ExecuteOpts,
+): NodeStatus {
+  let node = op.getNodeByName(nodeName);
+  if (!node) {
+    node = op.initializeExecutableNode(
+      nodeName,
+      'Steps',
+      templateScope,
+      tmpl,
+      holder,
+      opts.boundaryID,
+      'Running',
+      opts.nodeFlag,
+    );
+  }
+  const stepsCtx: StepsContext = {
+    boundaryID: node.id,
+    scope: new Scope(tmpl),
+    tmplCtx,
+    onExitTemplate: opts.onExitTemplate === true,
+  };
+  op.addWorkflowOutputsToScope(stepsCtx.scope);
+  const stepTemplateScope = tmplCtx.templateScope;
+  const groups = tmpl.steps ?? [];
+
+  for (let i = 0; i < groups.length; i++) {
+    const sgNodeName = `${nodeName}[${i}]`;
+    const existing = op.getNodeByName(sgNodeName);
+    if (!existing) {
+      op.initializeNode(sgNodeName, 'StepGroup', stepTemplateScope, {}, stepsCtx.boundaryID, 'Running');
+    } else if (!nodeFulfilled(existing)) {
+      op.markNodePhase(sgNodeName, 'Running');
+    }
+    if (i === 0) {
+      op.addChildNode(nodeName, sgNodeName);
+    } else {
+      const prevName = `${nodeName}[${i - 1}]`;
+      const prev = op.getNodeByName(prevName)!;
+      if (!prev.children?.length) {
+        op.addChildNode(prevName, sgNodeName);
+      } else {
+        for (const childId of prev.children) {
+          for (const outId of op.getOutboundNodes(childId)) {
+            op.addChildNode(op.nodes[outId].name, sgNodeName);
+          }
+        }
+      }
+    }
+
+    let sgNode: NodeStatus;
+    try {
+      sgNode = executeStepGroup(op, groups[i], sgNodeName, stepsCtx);
+    } catch (err) {
+      if (err instanceof ParallelismReached) throw err;
+      op.markNodeError(sgNodeName, err as Error);
+      return node;
+    }
+    if (!nodeFulfilled(sgNode)) return node;
+    if (phaseFailedOrError(sgNode.phase)) {
+      updateOutboundNodes(op, nodeName, groups.length);
+      return op.markNodePhase(nodeName, 'Failed', sgNode.message ?? '');
+    }
+
+    for (const step of groups[i]) {
+      const childNodeName = `${sgNodeName}.${step.name ?? ''}`;
+      const childNode = op.getNodeByName(childNodeName);
+      if (!childNode) {
+        // A loop: its children are `<name>(i:item)` nodes; their outputs aggregate into JSON lists.
+        const loopChildren = Object.values(op.nodes).filter(
+          (n) =>
+            n.boundaryID === stepsCtx.boundaryID &&
+            n.name.startsWith(`${childNodeName}(`) &&
+            n.type !== 'Skipped',
+        );
+        if (loopChildren.length > 0)
+          op.processAggregateNodeOutputs(stepsCtx.scope, 'steps', step.name ?? '', loopChildren);
+        op.buildLocalScope(stepsCtx.scope, 'steps', step.name ?? '', sgNode);
+      } else {
+        op.buildLocalScope(stepsCtx.scope, 'steps', step.name ?? '', childNode);
+        op.addSkippedNodeOutputsToScope(
+          stepsCtx.tmplCtx,
+          stepsCtx.scope,
+          'steps',
+          step.name ?? '',
+          childNode,
+          step,
+        );
+      }
+    }
+  }
+
+  updateOutboundNodes(op, nodeName, groups.length);
+  let outputs;
+  try {
+    outputs = op.templateOutputsFromScope(tmpl, stepsCtx.scope);
+  } catch (err) {
+    return op.markNodeError(nodeName, err as Error);
+  }
+  if (outputs) {
+    node = op.getNodeByName(nodeName)!;
+    node.outputs = outputs;
+    op.addOutputsToGlobalScope(outputs);
+    op.updated = true;
+  }
+  return op.markNodePhase(nodeName, 'Succeeded');
+}
+
+/** The last initialised step group's outbound nodes are the steps node's outbound nodes. */
+function updateOutboundNodes(op: WorkflowOperation, nodeName: string, groupCount: number): void {
+  let last: NodeStatus | undefined;
+  for (let i = groupCount - 1; i >= 0; i--) {
+    last = op.getNodeByName(`${nodeName}[${i}]`);
+    if (last) break;
+  }
+  if (!last) return;
+  const outbound: string[] = [];
+  for (const childId of last.children ?? []) outbound.push(...op.getOutboundNodes(childId));
+  const node = op.getNodeByName(nodeName)!;
+  if (JSON.stringify(node.outboundNodes ?? []) !== JSON.stringify(outbound)) {
+    node.outboundNodes = outbound;
+    op.updated = true;
+  }
+}
+
+function executeStepGroup(
+  op: WorkflowOperation,
+  stepGroup: WorkflowStep[],
+  sgNodeName: string,
+  stepsCtx: StepsContext,
+): NodeStatus {
+  let node = op.getNodeByName(sgNodeName)!;
+  if (nodeFulfilled(node) && op.childrenFulfilled(node)) return node;
+
+  let resolved: WorkflowStep[];
+  try {
+    resolved = stepGroup.map((s) => resolveStepReferences(op, s, stepsCtx.scope));
+  } catch (err) {
+    if (err instanceof UnresolvedVariableError) {
+      op.requeueAfter(1000);
+      return node;
+    }
+    return op.markNodeError(sgNodeName, new Error(`failed to resolve references: ${(err as Error).message}`));
+  }
+
+  let expanded: WorkflowStep[];
+  try {
+    expanded = expandStepGroup(op, sgNodeName, resolved, stepsCtx);
+  } catch (err) {
+    return op.markNodeError(sgNodeName, err as Error);
+  }
+
+  const nodeSteps = new Map<string, WorkflowStep>();
+  const stepTemplateScope = stepsCtx.tmplCtx.templateScope;
+  for (const step of expanded) {
+    const childNodeName = `${sgNodeName}.${step.name ?? ''}`;
+    let proceed: boolean;
+    try {
+      proceed = shouldExecute(step.when);
+    } catch (err) {
+      if (!op.getNodeByName(childNodeName)) {
+        op.initializeNode(
+          childNodeName,
+          'Skipped',
+          stepTemplateScope,
+          step,
+          stepsCtx.boundaryID,
+          'Error',
+          undefined,
+          (err as Error).message,
+        );
+      }
+      op.addChildNode(sgNodeName, childNodeName);
+      op.markNodeError(childNodeName, err as Error);
+      return op.markNodeError(sgNodeName, err as Error);
+    }
+    if (!proceed) {
+      if (!op.getNodeByName(childNodeName)) {
+        op.initializeNode(
+          childNodeName,
+          'Skipped',
+          stepTemplateScope,
+          step,
+          stepsCtx.boundaryID,
+          'Skipped',
+          undefined,
+          `when '${step.when ?? ''}' evaluated false`,
+        );
+        op.addChildNode(sgNodeName, childNodeName);
+      }
+      continue;
+    }
+    let child: NodeStatus | undefined;
+    try {
+      child = op.executeTemplate(childNodeName, step, stepsCtx.tmplCtx, step.arguments ?? {}, {
+        boundaryID: stepsCtx.boundaryID,
+        onExitTemplate: stepsCtx.onExitTemplate,
+        holderKind: 'step',
+      });
+    } catch (err) {
+      if (err instanceof ParallelismReached) continue;
+      throw err;
+    }
+    if (child) {
+      nodeSteps.set(child.name, step);
+      op.addChildNode(sgNodeName, childNodeName);
+    }
+  }
+
+  node = op.getNodeByName(sgNodeName)!;
+  let completed = true;
+  for (const childId of node.children ?? []) {
+    const child = op.nodes[childId];
+    if (!child || !nodeFulfilled(child)) completed = false;
+  }
+  if (!completed) {
+    if (phaseFulfilled(node.phase)) return op.markNodePhase(sgNodeName, 'Running');
+    return node;
+  }
+  for (const childId of node.children ?? []) {
+    const child = op.nodes[childId];
+    const step =
+      nodeSteps.get(child.name) ?? expanded.find((s) => `${sgNodeName}.${s.name ?? ''}` === child.name);
+    if (phaseFailedOrError(child.phase) && !continuesOn(step?.continueOn, child.phase)) {
+      return op.markNodePhase(sgNodeName, 'Failed', `child '${childId}' failed`);
+    }
+  }
+  return op.markNodePhase(sgNodeName, 'Succeeded');
+}
+
+/** Substitutes the outputs of earlier steps into a step; a false `when` short-circuits the rest. */
+function resolveStepReferences(op: WorkflowOperation, step: WorkflowStep, scope: Scope): WorkflowStep {
+  const { hooks, ...rest } = step;
+  const vars = scope.vars(op.globals);
+  const strict = { allowUnresolved: true, strictPrefixes: ['steps', 'tasks'] };
+  const shouldExpand =
+    step.withItems !== undefined || step.withParam !== undefined || step.withSequence !== undefined;
+  if (rest.when) {
+    const when = renderTemplate(rest.when, vars, strict);
+    try {
+      if (!shouldExecute(when)) return { ...rest, when, ...(hooks ? { hooks } : {}) };
+    } catch (err) {
+      if (!shouldExpand) throw err;
+    }
+  }
+  const marked = markAbsentOptionalArgs(rest as WorkflowStep, scope);
+  const out: WorkflowStep = renderObject(marked, vars, strict);
+  if (hooks) out.hooks = hooks;
+  if (out.arguments?.artifacts) {
+    const arts = [];
+    for (const art of out.arguments.artifacts) {
+      if (!art.from && !art.fromExpression) {
+        arts.push(art);
+        continue;
+      }
+      try {
+        const r = scope.resolveArtifact(art)!;
+        r.name = art.name;
+        arts.push(r);
+      } catch (err) {
+        if (art.optional) continue;
+        throw new Error(`unable to resolve references: ${(err as Error).message}`);
+      }
+    }
+    out.arguments.artifacts = arts;
+  }
+  return out;
+}
+
+function expandStepGroup(
+  op: WorkflowOperation,
+  sgNodeName: string,
+  stepGroup: WorkflowStep[],
+  stepsCtx: StepsContext,
+): WorkflowStep[] {
+  const out: WorkflowStep[] = [];
+  for (const step of stepGroup) {
+    if (step.withItems === undefined && step.withParam === undefined && step.withSequence === undefined) {
+      out.push(step);
+      continue;
+    }
+    const expanded = expandItems(step, stepsCtx.scope.vars(op.globals));
+    if (expanded.length === 0) {
+      const childNodeName = `${sgNodeName}.${step.name ?? ''}`;
+      if (!op.getNodeByName(childNodeName)) {
+        op.initializeNode(
+          childNodeName,
+          'Skipped',
+          stepsCtx.tmplCtx.templateScope,
+          step,
+          stepsCtx.boundaryID,
+          'Skipped',
+          undefined,
+          'Skipped, empty params',
+        );
+        op.addChildNode(sgNodeName, childNodeName);
+      }
+    }
+    out.push(...expanded);
+  }
+  return out;
+}

@@ -1,0 +1,40 @@
+// Node and workflow phase predicates, named as Argo names them.
+import type { NodePhase, NodeStatus, WorkflowPhase } from '../model/workflow.js';
+
+/** Succeeded, Failed, Error, Skipped or Omitted: the node will not change again. */
+export function phaseFulfilled(phase: NodePhase | undefined): boolean {
+  return (
+    phase === 'Succeeded' ||
+    phase === 'Failed' ||
+    phase === 'Error' ||
+    phase === 'Skipped' ||
+    phase === 'Omitted'
+  );
+}
+
+/** Fulfilled, and for pod nodes, their outputs have been reported. */
+export function nodeFulfilled(node: NodeStatus): boolean {
+  if (node.taskResultSynced === false) return false;
+  return phaseFulfilled(node.phase);
+}
+
+export function phaseCompleted(phase: NodePhase | undefined): boolean {
+  return phase === 'Succeeded' || phase === 'Failed' || phase === 'Error';
+}
+
+export function phaseFailedOrError(phase: NodePhase | undefined): boolean {
+  return phase === 'Failed' || phase === 'Error';
+}
+
+export function isDaemoned(node: NodeStatus): boolean {
+  return node.daemoned === true;
+}
+
+export function workflowPhaseCompleted(phase: WorkflowPhase | undefined): boolean {
+  return phase === 'Succeeded' || phase === 'Failed' || phase === 'Error';
+}
+
+/** RFC3339 with second precision and a Z, as Kubernetes serialises metav1.Time. */
+export function rfc3339(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
