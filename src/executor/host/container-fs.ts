@@ -37,7 +37,13 @@ export class ContainerFs {
   readonly workDir: string;
   /** The host folder the container sees as /tmp (TMPDIR without isolation). */
   readonly tmpDir: string;
+  /**
+   * Folders of the pod the caller must create before the container starts. Left to the caller so
+   * it can do so asynchronously: these are made for every container, the rest only on request.
+   */
+  readonly folders: string[] = [];
   private readonly root: string;
+  private readonly container: string;
   private readonly isolated: boolean;
   private readonly podDir: string;
   private readonly mounts: ResolvedMount[];
@@ -50,11 +56,13 @@ export class ContainerFs {
     this.isolated = input.isolated;
     this.podDir = input.podDir;
     this.mountPoints = input.mountPoints;
+    this.container = input.container;
     this.mounts = [...input.mounts].sort((a, b) => depth(a.mountPath) - depth(b.mountPath));
-    this.root = path.join(input.podDir, 'ctr', input.container);
+    // Flat names in the pod's folder (container names have no dots): fewer folders to make and remove.
+    this.root = path.join(input.podDir, `${input.container}.root`);
     const tmpVolume = this.mounts.find((m) => m.mountPath === TMP);
-    this.tmpDir = tmpVolume?.source ?? path.join(this.root, 'tmp');
-    mkdirSync(this.tmpDir, { recursive: true });
+    this.tmpDir = tmpVolume?.source ?? path.join(input.podDir, `${input.container}.tmp`);
+    this.folders.push(this.tmpDir);
 
     if (!this.isolated) {
       for (const m of this.mounts) this.linkMount(m);
@@ -164,8 +172,8 @@ export class ContainerFs {
         return target;
       }
     }
-    if (exists(target)) return target;
-    const top = topMissing(target);
+    const top = this.topToCreate(target);
+    if (top === undefined) return target;
     if (top === target) {
       if (!this.mountPoints.acquire(target, kind)) return undefined;
       this.acquired.push(target);
@@ -180,6 +188,24 @@ export class ContainerFs {
     else createPath(path.join(this.root, target), kind);
     this.binds.push({ source: this.relative(path.join(this.root, top)), target: top, readOnly: false });
     return target;
+  }
+
+  /**
+   * The top-most path from `target` up that must be made as a mount point (its parent is a real
+   * folder of the host), or undefined when `target` itself is real. A mount point another pod
+   * made counts as missing: this pod then holds it too, so it stays while either needs it.
+   */
+  private topToCreate(target: string): string | undefined {
+    const real = (p: string): boolean => exists(p) && !this.mountPoints.made(p);
+    if (real(target)) return undefined;
+    let top = target;
+    for (
+      let parent = path.posix.dirname(top);
+      parent !== top && !real(parent);
+      parent = path.posix.dirname(top)
+    )
+      top = parent;
+    return top;
   }
 
   private isolatedWorkDir(workingDir: string | undefined): string {
@@ -205,8 +231,8 @@ export class ContainerFs {
 
   /** Without isolation, a folder of the pod stands in for the image's working directory. */
   private defaultWorkDir(): string {
-    const dir = path.join(this.root, 'work');
-    mkdirSync(dir, { recursive: true });
+    const dir = path.join(this.podDir, `${this.container}.work`);
+    this.folders.push(dir);
     return this.relative(dir);
   }
 
@@ -229,19 +255,6 @@ function createPath(p: string, kind: PathKind): void {
     mkdirSync(path.dirname(p), { recursive: true });
     writeFileSync(p, '');
   }
-}
-
-/** The top-most ancestor of `p` (or `p` itself) that does not exist; its parent does. */
-function topMissing(p: string): string {
-  let top = p;
-  for (
-    let parent = path.posix.dirname(top);
-    parent !== top && !exists(parent);
-    parent = path.posix.dirname(top)
-  ) {
-    top = parent;
-  }
-  return top;
 }
 
 function isUnder(p: string, dir: string): boolean {

@@ -1,7 +1,7 @@
 // Writes a container's stdout and stderr into its log file the way the kubelet does: one line per
 // output line, each prefixed with its RFC3339Nano timestamp and a space. Each stream keeps its own
 // partial line, so interleaved writes never splice two lines together.
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { close, open, writeSync } from 'node:fs';
 import { nowNano } from '../log-time.js';
 
 /** Longer lines are split, as the kubelet splits lines over 16 KiB. */
@@ -9,11 +9,16 @@ const MAX_LINE = 16 * 1024;
 const NEWLINE = 0x0a;
 
 export class LineLog {
-  private fd: number | undefined;
-
-  constructor(file: string) {
-    this.fd = openSync(file, 'a');
+  /** Opens (creating) the log file for appending. */
+  static open(file: string): Promise<LineLog> {
+    // A plain descriptor (not a FileHandle, which would close it again when collected). Writes
+    // stay synchronous on it, so lines are in the file in the order they came.
+    return new Promise((resolve, reject) =>
+      open(file, 'a', (err, fd) => (err ? reject(err) : resolve(new LineLog(fd)))),
+    );
   }
+
+  private constructor(private fd: number | undefined) {}
 
   /** A sink for one output stream: feed it chunks, then end() it to flush a partial last line. */
   stream(): LineSink {
@@ -29,7 +34,7 @@ export class LineLog {
   }
 
   close(): void {
-    if (this.fd !== undefined) closeSync(this.fd);
+    if (this.fd !== undefined) close(this.fd, () => undefined);
     this.fd = undefined;
   }
 }

@@ -69,6 +69,11 @@ export class MountPoints {
     return true;
   }
 
+  /** Whether the runtime made this path (it is a mount point, not part of the host). */
+  made(target: string): boolean {
+    return this.created.has(target);
+  }
+
   release(target: string): void {
     const count = this.users.get(target);
     if (count === undefined) return;

@@ -2,7 +2,8 @@
 // order, then main containers and sidecars together (containerSet containers once their
 // dependencies succeeded), sidecars killed when the main containers are done, deadlines, outputs
 // reported as a WorkflowTaskResult, and the pod's status written back as Kubernetes would.
-import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFile, mkdir, readFile, rm, rmdir, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Container } from '../../model/meta.js';
 import type { ContainerStatus, Pod, PodStatus } from '../../model/pod.js';
@@ -37,6 +38,7 @@ import { launchCommand, type IsolationMode } from './isolation.js';
 import { LineLog } from './line-log.js';
 import type { MountPoints } from './mount-points.js';
 import { OutputCollector } from './outputs.js';
+import { killGroups, parsePgidRecords, pgidRecord } from './owner.js';
 import { materializeVolumes, resolveMounts, type PodVolume } from './volumes.js';
 
 export const ANNOTATION_HOST_PGID = 'argo-ts.io/host-pgid';
@@ -61,6 +63,12 @@ export interface HostContext {
   /** This runtime's identity, written on the pods it runs. */
   owner: string;
   keepPodDirs: boolean;
+  /**
+   * A pod's Pending/Running status is written once it has run this long; a pod done sooner goes
+   * straight to its final status. Saves a status write (and a controller pass) per quick pod;
+   * the kubelet, too, reports status changes some time after they happen.
+   */
+  reportAfterMs: number;
   onError(err: unknown, where: string): void;
 }
 
@@ -73,6 +81,8 @@ interface Slot {
   argv?: string[];
   env?: Record<string, string>;
   fs?: ContainerFs;
+  /** Opened while preparing, so starting the container needs no file system call. */
+  log?: LineLog;
   /** Set when the container cannot start (unknown command): it terminates with this at once. */
   startError?: CommandError;
   proc?: ContainerProcess;
@@ -98,6 +108,15 @@ export class PodRun {
   private stepDeadlineExceeded = false;
   private readonly timers: NodeJS.Timeout[] = [];
   private startTime = '';
+  /** What the pod is doing, for the status reported while it runs. */
+  private progress: 'initializing' | 'running' | undefined;
+  /** Set once the pod has run long enough for its progress to be reported (see HostContext.reportAfterMs). */
+  private reporting = false;
+  /** The final status is on its way: progress reports are dropped. */
+  private finalizing = false;
+  /** Status writes in flight, so the final status is never overtaken by a progress report. */
+  private writes: Promise<void> = Promise.resolve();
+  private readonly markers: Promise<unknown>[] = [];
   private startMs = 0;
   /** Re-decides waiting containerSet containers; set while main containers run. */
   private settle: () => void = () => undefined;
@@ -133,10 +152,7 @@ export class PodRun {
   private async run(): Promise<void> {
     this.startMs = Date.now();
     this.startTime = kubeTime(new Date(this.startMs));
-    rmSync(this.dir, { recursive: true, force: true });
-    rmSync(this.logDir, { recursive: true, force: true });
-    mkdirSync(this.dir, { recursive: true });
-    mkdirSync(this.logDir, { recursive: true });
+    await Promise.all([freshFolder(this.dir, killRecordedGroups), freshFolder(this.logDir)]);
     const collector = new OutputCollector(this.tmpl, this.mainEnv(ENV_INCLUDE_SCRIPT_OUTPUT) === 'true');
     try {
       try {
@@ -151,6 +167,7 @@ export class PodRun {
         return;
       }
       this.armDeadline();
+      this.timers.push(setTimeout(() => this.startReporting(), this.ctx.reportAfterMs));
       const initOk = await this.runInitContainers();
       if (this.stopReason) return;
       if (!initOk || this.deadlineExceeded) {
@@ -176,7 +193,7 @@ export class PodRun {
       if (this.stopReason) return;
       await this.writeStatus(this.finalStatus(wait));
     } finally {
-      this.cleanUp();
+      await this.cleanUp();
     }
   }
 
@@ -212,6 +229,11 @@ export class PodRun {
       mountPoints: this.ctx.mountPoints,
     });
     s.fs = fs;
+    const [log] = await Promise.all([
+      LineLog.open(containerLogPath(this.ctx.home, this.ns, this.name, s.name)),
+      ...fs.folders.map((f) => mkdir(f, { recursive: true })),
+    ]);
+    s.log = log;
     if (!s.spec.env?.some((e) => e.name === 'TMPDIR')) env.TMPDIR = isolated ? '/tmp' : fs.tmpDir;
     s.env = env;
     const script =
@@ -266,18 +288,11 @@ export class PodRun {
   private async runInitContainers(): Promise<boolean> {
     const inits = this.inits();
     if (inits.length === 0) return true;
-    this.launch(inits[0]);
-    await this.writeStatus(
-      {
-        phase: 'Pending',
-        initContainerStatuses: inits.map((s) => this.statusOf(s, 'PodInitializing')),
-        containerStatuses: this.regular().map((s) => waitingStatus(s.spec, 'PodInitializing')),
-      },
-      true,
-    );
-    for (const [i, s] of inits.entries()) {
+    this.setProgress('initializing');
+    for (const s of inits) {
       if (this.stopReason || this.deadlineExceeded) return false;
-      if (i > 0) this.launch(s);
+      this.launch(s);
+      this.report();
       const t = await this.finished(s);
       if (t.exitCode !== 0) return false;
     }
@@ -308,16 +323,7 @@ export class PodRun {
     const startedAt = kubeTime();
     for (const s of regular) if (!pending.has(s)) this.track(s);
     for (const s of pending) s.startedAt = startedAt;
-    await this.writeStatus(
-      {
-        phase: 'Running',
-        containerStatuses: [
-          ...regular.map((s) => this.statusOf(s)),
-          runningStatus({ name: WAIT_CONTAINER_NAME }, this.startTime),
-        ],
-      },
-      true,
-    );
+    this.setProgress('running');
     this.armStepDeadline();
     this.settle();
     await mainsDone;
@@ -363,10 +369,9 @@ export class PodRun {
   /** Runs a container to its end, retrying a containerSet container as its retryStrategy says. */
   private async execute(s: Slot): Promise<Termination> {
     s.startedAt ??= kubeTime();
-    let log: LineLog | undefined;
+    const log = s.log!;
     let exit: ProcessExit;
     try {
-      log = new LineLog(containerLogPath(this.ctx.home, this.ns, this.name, s.name));
       const retry = s.role === 'main' ? this.tmpl?.containerSet?.retryStrategy : undefined;
       const attempts = retry ? Math.max(1, Number(retry.retries) || 0) : 1;
       for (let attempt = 1; ; attempt++) {
@@ -383,7 +388,7 @@ export class PodRun {
         reason: 'StartError',
       };
     } finally {
-      log?.close();
+      log.close();
       this.markLogDone(s.name);
     }
     s.termination = {
@@ -420,13 +425,9 @@ export class PodRun {
       captureStdout: capture,
     });
     s.proc = proc;
-    if (proc.pgid > 0) {
-      try {
-        appendFileSync(path.join(this.dir, PGIDS_FILE), `${proc.pgid}\n`);
-      } catch {
-        // The annotation still records the first processes.
-      }
-    }
+    // Recorded at once, so a runtime taking over after a crash can kill it.
+    if (proc.pgid > 0)
+      appendFile(path.join(this.dir, PGIDS_FILE), pgidRecord(proc.pgid)).catch(() => undefined);
     // A deadline or stop that came while the process was being started.
     if (this.stopping() || (s.role === 'main' && this.stepDeadlineExceeded))
       void proc.terminate(this.graceMs);
@@ -442,15 +443,16 @@ export class PodRun {
   private terminateUnstarted(s: Slot, exitCode: number, message?: string): void {
     const now = kubeTime();
     s.termination = { exitCode, message, startedAt: s.startedAt ?? now, finishedAt: now };
+    if (message) s.log?.write([Buffer.from(message)]);
+    s.log?.close();
     this.markLogDone(s.name);
   }
 
   private markLogDone(container: string): void {
-    try {
-      writeFileSync(containerLogDonePath(this.ctx.home, this.ns, this.name, container), '');
-    } catch {
-      // The log folder went away with the pod.
-    }
+    const marker = writeFile(containerLogDonePath(this.ctx.home, this.ns, this.name, container), '').catch(
+      () => undefined,
+    );
+    this.markers.push(marker);
   }
 
   // ---- deadlines ----------------------------------------------------------------------------
@@ -519,24 +521,63 @@ export class PodRun {
     return status;
   }
 
-  /** Patches the pod's status (merged into what the runtime knows), and its runtime annotations. */
-  private async writeStatus(status: PodStatus, annotate = false): Promise<void> {
-    if (this.stopReason) return;
-    const patch: { status: PodStatus; metadata?: { annotations: Record<string, string> } } = {
-      status: { startTime: this.startTime, podIP: POD_IP, hostIP: POD_IP, ...status },
-    };
-    if (annotate) {
-      const pgids = this.slots.filter((s) => s.proc && s.proc.pgid > 0).map((s) => s.proc!.pgid);
-      patch.metadata = {
-        annotations: { [ANNOTATION_HOST_OWNER]: this.ctx.owner, [ANNOTATION_HOST_PGID]: pgids.join(',') },
+  private setProgress(progress: 'initializing' | 'running'): void {
+    this.progress = progress;
+    this.report();
+  }
+
+  private startReporting(): void {
+    this.reporting = true;
+    this.report();
+  }
+
+  /** Writes the pod's progress (Pending while initializing, then Running) once reporting has started. */
+  private report(): void {
+    if (!this.reporting || !this.progress) return;
+    const regular = this.regular();
+    const status: PodStatus =
+      this.progress === 'initializing'
+        ? {
+            phase: 'Pending',
+            initContainerStatuses: this.inits().map((s) => this.statusOf(s, 'PodInitializing')),
+            containerStatuses: regular.map((s) => waitingStatus(s.spec, 'PodInitializing')),
+          }
+        : {
+            phase: 'Running',
+            containerStatuses: [
+              ...regular.map((s) => this.statusOf(s)),
+              runningStatus({ name: WAIT_CONTAINER_NAME }, this.startTime),
+            ],
+          };
+    void this.writeStatus(status, true);
+  }
+
+  /**
+   * Patches the pod's status and, for progress reports, the annotations that say which runtime
+   * runs it and its process groups. Writes go out in order; none after the final one.
+   */
+  private writeStatus(status: PodStatus, progress = false): Promise<void> {
+    const write = async (): Promise<void> => {
+      if (this.stopReason || (progress && this.finalizing)) return;
+      const patch: { status: PodStatus; metadata?: { annotations: Record<string, string> } } = {
+        status: { startTime: this.startTime, podIP: POD_IP, hostIP: POD_IP, ...status },
       };
-    }
-    try {
-      await this.ctx.store.patch<Pod>('Pod', this.ns, this.name, patch);
-    } catch (err) {
-      if ((err as { code?: number }).code === 404) this.stopReason ??= 'deleted';
-      else this.ctx.onError(err, `pod ${this.ns}/${this.name}: writing status`);
-    }
+      if (progress) {
+        const pgids = this.slots.filter((s) => s.proc && s.proc.pgid > 0).map((s) => s.proc!.pgid);
+        patch.metadata = {
+          annotations: { [ANNOTATION_HOST_OWNER]: this.ctx.owner, [ANNOTATION_HOST_PGID]: pgids.join(',') },
+        };
+      }
+      try {
+        await this.ctx.store.patch<Pod>('Pod', this.ns, this.name, patch);
+      } catch (err) {
+        if ((err as { code?: number }).code === 404) this.stopReason ??= 'deleted';
+        else this.ctx.onError(err, `pod ${this.ns}/${this.name}: writing status`);
+      }
+    };
+    if (!progress) this.finalizing = true;
+    this.writes = this.writes.then(write);
+    return this.writes;
   }
 
   private async writeTaskResult(outputs: WorkflowTaskResult['outputs']): Promise<void> {
@@ -583,13 +624,19 @@ export class PodRun {
     });
   }
 
-  private cleanUp(): void {
+  private async cleanUp(): Promise<void> {
     for (const t of this.timers) clearTimeout(t);
     for (const s of this.slots) {
       s.fs?.release();
+      s.log?.close();
       if (!s.termination) this.markLogDone(s.name);
     }
-    if (!this.ctx.keepPodDirs) rmSync(this.dir, { recursive: true, force: true });
+    await Promise.all(this.markers);
+    if (!this.ctx.keepPodDirs)
+      await removeFolder(
+        this.dir,
+        this.slots.flatMap((s) => s.fs?.folders ?? []),
+      );
   }
 
   // ---- helpers ------------------------------------------------------------------------------
@@ -614,6 +661,43 @@ export class PodRun {
       if (v !== undefined) return v;
     }
     return undefined;
+  }
+}
+
+/**
+ * An empty folder at `dir`. The usual case (nothing there yet) costs one mkdir: on a busy host
+ * every file system call per pod counts. What an earlier pod of this name left is removed first.
+ */
+async function freshFolder(dir: string, beforeRemoving?: (dir: string) => Promise<void>): Promise<void> {
+  try {
+    await mkdir(dir);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') {
+      await beforeRemoving?.(dir);
+      await rm(dir, { recursive: true, force: true });
+    } else if (code !== 'ENOENT') throw err;
+    await mkdir(dir, { recursive: true });
+  }
+}
+
+/** A pod folder left by a runtime that died before it could say so in the pod: its processes go too. */
+async function killRecordedGroups(dir: string): Promise<void> {
+  try {
+    await killGroups(parsePgidRecords(await readFile(path.join(dir, PGIDS_FILE), 'utf8')));
+  } catch {
+    // No record: nothing was started.
+  }
+}
+
+/** Removes a pod's folder: the known empty folders one by one first, the slow recursive way only if needed. */
+async function removeFolder(dir: string, folders: string[]): Promise<void> {
+  try {
+    await unlink(path.join(dir, PGIDS_FILE)).catch(() => undefined);
+    for (const f of folders) await rmdir(f);
+    await rmdir(dir);
+  } catch {
+    await rm(dir, { recursive: true, force: true }).catch(() => undefined);
   }
 }
 

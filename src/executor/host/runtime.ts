@@ -1,23 +1,16 @@
 // The host runtime: plays the kubelet (and argoexec) for pods on this machine. It watches Pods in
 // every namespace, runs each new one as host processes (see pod-run.ts), kills a pod's processes
 // when the pod is deleted, and after a crash takes over pods a dead runtime left running.
-import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { mkdirSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import type { Pod } from '../../model/pod.js';
 import type { ResourceStore, Watch, WatchEvent } from '../../store/types.js';
-import { podDir } from '../paths.js';
 import { BUILTINS_DIR } from './command.js';
 import { findExecutable } from './executables.js';
 import { detectIsolation, type IsolationMode, type IsolationPreference } from './isolation.js';
 import { MountPoints } from './mount-points.js';
 import { claimOwnerIdentity, killGroups, ownerState, type Owner } from './owner.js';
-import {
-  ANNOTATION_HOST_OWNER,
-  ANNOTATION_HOST_PGID,
-  PGIDS_FILE,
-  PodRun,
-  type HostContext,
-} from './pod-run.js';
+import { ANNOTATION_HOST_OWNER, ANNOTATION_HOST_PGID, PodRun, type HostContext } from './pod-run.js';
 
 export interface HostRuntimeOptions {
   /** The argo home: pod folders go to <home>/pods, logs to <home>/logs. */
@@ -28,6 +21,11 @@ export interface HostRuntimeOptions {
   gracePeriodSeconds?: number;
   /** Keep each pod's working folder after it finishes (for debugging). */
   keepPodDirs?: boolean;
+  /**
+   * How long a pod runs before its Pending/Running status is written; quicker pods go straight
+   * to Succeeded or Failed. Default 100.
+   */
+  reportAfterMs?: number;
   /** Host environment variables containers inherit besides the usual few (PATH, HOME, locale, ...). */
   inheritEnv?: string[];
   /** Where runtime errors that concern no caller go. Default: console.error. */
@@ -95,6 +93,7 @@ export class HostRuntime {
       defaultGraceMs: (this.opts.gracePeriodSeconds ?? 10) * 1000,
       owner: this.owner.identity,
       keepPodDirs: this.opts.keepPodDirs ?? false,
+      reportAfterMs: this.opts.reportAfterMs ?? 100,
       onError: this.opts.onError ?? ((err, where) => console.error(`host runtime: ${where}:`, err)),
     };
     if (!this.stopped) this.startWatch();
@@ -143,21 +142,25 @@ export class HostRuntime {
     void this.takeOver(pod, state.rebooted);
   }
 
-  /** A pod left running by a runtime that died: kill what is left of it and run it from scratch. */
+  /**
+   * A pod left running by a runtime that died: kill what is left of it and run it from scratch.
+   * The groups in its annotation go here; those recorded in its folder when the pod run starts.
+   */
   private async takeOver(pod: Pod, rebooted: boolean): Promise<void> {
-    if (!rebooted) {
-      const pgids = (pod.metadata.annotations?.[ANNOTATION_HOST_PGID] ?? '').split(',').map(Number);
-      try {
-        const file = path.join(
-          podDir(this.opts.home, pod.metadata.namespace ?? '', pod.metadata.name ?? ''),
-          PGIDS_FILE,
-        );
-        pgids.push(...readFileSync(file, 'utf8').split('\n').map(Number));
-      } catch {
-        // No folder: nothing was started beyond what the annotation says.
-      }
-      await killGroups(pgids);
+    try {
+      // Claimed first, at the version seen: of two runtimes taking over, one gets a conflict.
+      const claim = {
+        metadata: {
+          resourceVersion: pod.metadata.resourceVersion,
+          annotations: { [ANNOTATION_HOST_OWNER]: this.ctx!.owner },
+        },
+      };
+      await this.store.patch('Pod', pod.metadata.namespace ?? '', pod.metadata.name ?? '', claim);
+    } catch {
+      return;
     }
+    if (!rebooted)
+      await killGroups((pod.metadata.annotations?.[ANNOTATION_HOST_PGID] ?? '').split(',').map(Number));
     if (!this.stopped) this.run(pod);
   }
 

@@ -75,9 +75,10 @@ describe('host runtime lifecycle', () => {
       volumes: [{ name: 'w', emptyDir: {} }],
     };
     const seen: string[] = [];
-    const watch = h.store.watch<Pod>('Pod', { fieldSelector: 'metadata.name=inits' }, (e) =>
-      seen.push(e.object.status?.phase ?? 'none'),
-    );
+    const watch = h.store.watch<Pod>('Pod', { fieldSelector: 'metadata.name=inits' }, (e) => {
+      const phase = e.object.status?.phase ?? 'none';
+      if (seen[seen.length - 1] !== phase) seen.push(phase);
+    });
     const pod = await runPod(h, podFor('inits', tmpl, { includeScriptOutput: true }));
     watch.stop();
     expect(pod.status?.phase).toBe('Succeeded');

@@ -99,6 +99,20 @@ describe.each(MODES)('host runtime outputs (isolation: %s)', (mode) => {
     expect((await taskResult(h, b))?.outputs?.result).toBe('3 /argo/staging/script');
   });
 
+  it('runs script pods side by side, sharing the mount point made for /argo/staging', async () => {
+    const hadArgo = existsSync('/argo');
+    const script = (i: number): Template => ({
+      name: 's',
+      script: { image: 'alpine', command: ['sh'], source: `sleep 0.0${i}; echo ${i}` },
+    });
+    const pods = await Promise.all(
+      [0, 1, 2, 3, 4, 5].map((i) => runPod(h, podFor(`many-${i}`, script(i), { includeScriptOutput: true }))),
+    );
+    for (const [i, pod] of pods.entries())
+      expect((await taskResult(h, pod))?.outputs?.result).toBe(String(i));
+    expect(existsSync('/argo')).toBe(hadArgo);
+  });
+
   it('gives parallel pods their own /tmp: each reads back its own /tmp/x', async () => {
     const tmpl = (v: string) =>
       shell(`sleep 0.2; echo ${v} > /tmp/x; sleep 0.2; cat /tmp/x`, {
@@ -239,10 +253,8 @@ describe('host runtime without isolation', () => {
       );
       expect(plain.runtime.isolation).toEqual({ kind: 'none' });
       const outputs = (await taskResult(plain, pod))!.outputs!;
-      expect(outputs.parameters![0].value).toBe(
-        path.join(plain.home, 'pods', 'argo', 'plain', 'ctr', 'main', 'tmp'),
-      );
-      expect(outputs.result).toBe(path.join(plain.home, 'pods', 'argo', 'plain', 'ctr', 'main', 'work'));
+      expect(outputs.parameters![0].value).toBe(path.join(plain.home, 'pods', 'argo', 'plain', 'main.tmp'));
+      expect(outputs.result).toBe(path.join(plain.home, 'pods', 'argo', 'plain', 'main.work'));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
