@@ -791,83 +791,85 @@ export class WorkflowOperation {
     );
   }
 
-  /** Pods currently running or pending under `boundaryID` ('' = the whole workflow). */
+  /** Pending or running pods directly under `boundaryID` ('' = the whole workflow) whose pod exists. */
   countActivePods(boundaryID = ''): number {
     let n = 0;
     for (const node of Object.values(this.nodes)) {
-      if (node.type !== 'Pod' || phaseFulfilled(node.phase)) continue;
-      if (node.phase !== 'Pending' && node.phase !== 'Running') continue;
-      if (boundaryID && !this.isDescendantOf(node, boundaryID)) continue;
+      if (node.type !== 'Pod' || (node.phase !== 'Pending' && node.phase !== 'Running')) continue;
+      if (boundaryID && node.boundaryID !== boundaryID) continue;
+      if (node.synchronizationStatus?.waiting) continue;
+      if (!this.podExists(node)) continue;
       n++;
     }
     return n;
   }
 
-  /** Children of `boundaryID` (directly bounded) that are still running. */
-  countActiveChildren(boundaryID: string): number {
+  private podExists(node: NodeStatus): boolean {
+    const podName = this.podNameFor(node.name, node.templateRef?.template ?? node.templateName ?? '');
+    return this.podsCreatedThisRound.has(podName) || this.deps.getPod(this.namespace, podName) !== undefined;
+  }
+
+  /** Pending or running pods, steps and DAGs directly under `boundaryID`. */
+  private countActiveChildren(boundaryID: string): number {
     let n = 0;
     for (const node of Object.values(this.nodes)) {
       if (node.boundaryID !== boundaryID) continue;
-      if (
-        node.type !== 'Pod' &&
-        node.type !== 'Steps' &&
-        node.type !== 'DAG' &&
-        node.type !== 'Suspend' &&
-        node.type !== 'Retry'
-      )
-        continue;
+      if (node.type !== 'Pod' && node.type !== 'Steps' && node.type !== 'DAG') continue;
       if (node.phase === 'Pending' || node.phase === 'Running') n++;
     }
     return n;
   }
 
-  private isDescendantOf(node: NodeStatus, boundaryID: string): boolean {
-    let cur: NodeStatus | undefined = node;
-    const seen = new Set<string>();
-    while (cur?.boundaryID && !seen.has(cur.id)) {
-      if (cur.boundaryID === boundaryID) return true;
-      seen.add(cur.id);
-      cur = this.nodes[cur.boundaryID];
-    }
-    return false;
-  }
-
   private unsuccessfulChildren(boundaryID: string): number {
     let n = 0;
     for (const node of Object.values(this.nodes)) {
-      if (node.boundaryID === boundaryID && phaseFailedOrError(node.phase) && node.type !== 'Skipped') n++;
+      if (node.boundaryID !== boundaryID) continue;
+      if (node.type !== 'Pod' && node.type !== 'Steps' && node.type !== 'DAG') continue;
+      if (phaseFailedOrError(node.phase)) n++;
     }
     return n;
   }
 
-  private checkParallelism(
-    tmpl: Template,
-    node: NodeStatus | undefined,
-    boundaryID: string | undefined,
-  ): void {
+  /** The deepest StepGroup under a steps node, which failFast marks failed. */
+  private leafStepGroup(boundaryID: string): NodeStatus | undefined {
+    let leaf: NodeStatus | undefined;
+    for (const node of Object.values(this.nodes)) {
+      if (node.boundaryID === boundaryID && node.type === 'StepGroup') {
+        if (!leaf || Date.parse(node.startedAt ?? '') >= Date.parse(leaf.startedAt ?? '')) leaf = node;
+      }
+    }
+    return leaf;
+  }
+
+  /** A template with `failFast: true` stops starting children once one failed, and fails when none run. */
+  private applyFailFast(tmpl: Template, node: NodeStatus): void {
+    if (tmpl.failFast !== true || this.unsuccessfulChildren(node.id) === 0) return;
+    if (this.countActivePods(node.id) === 0) {
+      const message = 'template has failed or errored children and failFast enabled';
+      if (tmpl.steps) {
+        const leaf = this.leafStepGroup(node.id);
+        if (leaf) this.markNodePhase(leaf.name, 'Failed', message);
+      }
+      this.markNodePhase(node.name, 'Failed', message);
+    }
+    throw new ParallelismReached();
+  }
+
+  private checkParallelism(tmpl: Template, node: NodeStatus | undefined, boundaryID: string | undefined): void {
     const wfPar = this.execSpec.parallelism;
-    const isPod = ['container', 'script', 'containerSet'].includes(templateType(tmpl) ?? '');
-    if (wfPar !== undefined && isPod && !node && this.activePods >= wfPar) throw new ParallelismReached();
+    if (wfPar !== undefined && this.activePods >= wfPar) throw new ParallelismReached();
     const type = templateType(tmpl);
     if (node && (type === 'dag' || type === 'steps')) {
-      if (tmpl.parallelism !== undefined && this.countActivePods(node.id) >= tmpl.parallelism) {
-        throw new ParallelismReached();
-      }
+      this.applyFailFast(tmpl, node);
+      if (tmpl.parallelism && this.countActivePods(node.id) >= tmpl.parallelism) throw new ParallelismReached();
     }
     if (boundaryID && (!node || (node.phase !== 'Pending' && node.phase !== 'Running'))) {
       const boundaryNode = this.nodes[boundaryID];
       if (!boundaryNode) return;
-      const boundaryTmpl = this.templateOfNode(boundaryNode);
+      const boundaryTmpl = this.safeTemplateOfNode(boundaryNode);
       if (!boundaryTmpl) return;
-      const failFast = boundaryTmpl.failFast ?? boundaryTmpl.dag?.failFast;
-      if (boundaryTmpl.dag && failFast !== false && this.unsuccessfulChildren(boundaryID) > 0) {
-        // A failed task stops new tasks of a fail-fast DAG from starting.
-        throw new ParallelismReached();
-      }
-      if (
-        boundaryTmpl.parallelism !== undefined &&
-        this.countActiveChildren(boundaryID) >= boundaryTmpl.parallelism
-      ) {
+      this.applyFailFast(boundaryTmpl, boundaryNode);
+      if (boundaryTmpl.parallelism && this.countActiveChildren(boundaryID) >= boundaryTmpl.parallelism) {
         throw new ParallelismReached();
       }
     }
@@ -895,7 +897,6 @@ export class WorkflowOperation {
         opts.nodeFlag,
       );
       node.progress = '0/1';
-      this.activePods++;
     }
     const podName = this.podNameFor(nodeName, tmpl.name ?? holder.template ?? '');
     if (
@@ -917,6 +918,7 @@ export class WorkflowOperation {
       });
       this.podsToCreate.push(pod);
       this.podsCreatedThisRound.add(podName);
+      this.activePods++;
     }
     return node;
   }

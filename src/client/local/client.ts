@@ -430,7 +430,10 @@ export async function* watchToIterable<T extends KubeObject>(
         continue;
       }
       if (failure) throw failure;
+      // Store timers do not hold the process open; a caller waiting on events must.
+      const keepAlive = setTimeout(() => undefined, 2 ** 31 - 1);
       await new Promise<void>((resolve) => (wake = resolve));
+      clearTimeout(keepAlive);
       wake = undefined;
     }
   } finally {

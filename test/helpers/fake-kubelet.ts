@@ -1,0 +1,109 @@
+// A stand-in kubelet for controller tests: it "runs" each pod the controller creates by asking a
+// test-supplied function what the pod does, then reports the result the way the host runtime does
+// (a WorkflowTaskResult with outputs, then the pod's terminal status). No processes are spawned, so
+// node-shape tests are fast and deterministic.
+import type { Pod } from '../../src/model/pod.js';
+import type { Outputs, Template } from '../../src/model/template.js';
+import type { WorkflowTaskResult } from '../../src/model/workflow.js';
+import type { ResourceStore, Watch } from '../../src/store/types.js';
+
+export interface PodBehaviour {
+  exitCode?: number;
+  /** stdout, reported as outputs.result when the pod asks for it. */
+  stdout?: string;
+  /** Output parameter values by name (as if read from valueFrom.path). */
+  parameters?: Record<string, string>;
+  /** Keep the pod running this long before it finishes. */
+  runMs?: number;
+}
+
+export type Behaviour = (tmpl: Template, pod: Pod) => PodBehaviour;
+
+export class FakeKubelet {
+  private watch?: Watch;
+  private readonly seen = new Set<string>();
+  running = 0;
+  maxRunning = 0;
+  readonly started: string[] = [];
+
+  constructor(
+    private readonly store: ResourceStore,
+    private readonly behaviour: Behaviour = () => ({}),
+  ) {}
+
+  start(): void {
+    this.watch = this.store.watch<Pod>('Pod', {}, (ev) => {
+      if (ev.type !== 'ADDED' || this.seen.has(ev.object.metadata.name ?? '')) return;
+      this.seen.add(ev.object.metadata.name ?? '');
+      void this.run(ev.object);
+    });
+  }
+
+  stop(): void {
+    this.watch?.stop();
+  }
+
+  private async run(pod: Pod): Promise<void> {
+    const env = pod.spec.containers[0]?.env ?? [];
+    const tmpl = JSON.parse(env.find((e) => e.name === 'ARGO_TEMPLATE')?.value ?? '{}') as Template;
+    const includeResult = env.find((e) => e.name === 'ARGO_INCLUDE_SCRIPT_OUTPUT')?.value === 'true';
+    const nodeId = pod.metadata.annotations?.['workflows.argoproj.io/node-id'] ?? '';
+    const b = this.behaviour(tmpl, pod);
+    const ns = pod.metadata.namespace ?? '';
+    const name = pod.metadata.name ?? '';
+    this.running++;
+    this.maxRunning = Math.max(this.maxRunning, this.running);
+    this.started.push(name);
+    const startedAt = new Date().toISOString();
+    await this.store.patch<Pod>('Pod', ns, name, {
+      status: {
+        phase: 'Running',
+        podIP: '127.0.0.1',
+        startTime: startedAt,
+        containerStatuses: [{ name: 'main', ready: true, state: { running: { startedAt } } }],
+      },
+    });
+    await new Promise((r) => setTimeout(r, b.runMs ?? 0));
+    const exitCode = b.exitCode ?? 0;
+    const outputs: Outputs = {};
+    const params = (tmpl.outputs?.parameters ?? []).filter((p) => p.valueFrom?.path);
+    if (params.length) {
+      outputs.parameters = params.map((p) => ({
+        name: p.name,
+        value: b.parameters?.[p.name] ?? p.valueFrom?.default ?? '',
+      }));
+    }
+    if (includeResult) outputs.result = (b.stdout ?? '').replace(/\n$/, '');
+    outputs.exitCode = String(exitCode);
+    const result: WorkflowTaskResult = {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'WorkflowTaskResult',
+      metadata: {
+        name: nodeId,
+        namespace: ns,
+        labels: {
+          'workflows.argoproj.io/workflow': pod.metadata.labels?.['workflows.argoproj.io/workflow'] ?? '',
+          'workflows.argoproj.io/report-outputs-completed': 'true',
+        },
+      },
+      outputs,
+    };
+    await this.store.create('WorkflowTaskResult', result);
+    const finishedAt = new Date().toISOString();
+    this.running--;
+    await this.store.patch<Pod>('Pod', ns, name, {
+      status: {
+        phase: exitCode === 0 ? 'Succeeded' : 'Failed',
+        containerStatuses: [
+          {
+            name: 'main',
+            ready: false,
+            state: {
+              terminated: { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', startedAt, finishedAt },
+            },
+          },
+        ],
+      },
+    });
+  }
+}
