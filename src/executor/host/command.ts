@@ -28,6 +28,8 @@ export interface CommandInput {
    * the path upstream's controller appends, or is appended when the controller did not.
    */
   script?: { path: string; append: boolean };
+  /** Programs the host lacks under a name images use, and what runs instead (python: python3). */
+  aliases?: Record<string, string>;
 }
 
 export function resolveCommand(input: CommandInput): string[] {
@@ -51,7 +53,7 @@ export function resolveCommand(input: CommandInput): string[] {
     else if (append) argv.push(scriptPath);
   }
   if (argv.length === 0 || !argv[0]) throw new CommandError('failed to start command: no command specified');
-  argv[0] = locateProgram(argv[0], env.PATH ?? '');
+  argv[0] = input.aliases?.[argv[0]] ?? locateProgram(argv[0], env.PATH ?? '');
   return argv;
 }
 

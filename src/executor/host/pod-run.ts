@@ -59,6 +59,8 @@ export interface HostContext {
   mountPoints: MountPoints;
   /** The environment every container starts from (PATH, HOME, locale, ...). */
   baseEnv: Record<string, string>;
+  /** Commands the host lacks and what runs in their place (see CommandInput.aliases). */
+  aliases: Record<string, string>;
   defaultGraceMs: number;
   /** This runtime's identity, written on the pods it runs. */
   owner: string;
@@ -103,6 +105,7 @@ export class PodRun {
   private readonly tmpl: Template | undefined;
   private readonly slots: Slot[];
   private readonly graceMs: number;
+  private readonly collector: OutputCollector;
   private stopReason: StopReason | undefined;
   private deadlineExceeded = false;
   private stepDeadlineExceeded = false;
@@ -137,6 +140,7 @@ export class PodRun {
       ...pod.spec.containers.map((c) => slot(c, mains.has(c.name ?? '') ? 'main' : 'sidecar')),
     ];
     this.graceMs = gracePeriodMs(pod, ctx.defaultGraceMs);
+    this.collector = new OutputCollector(this.tmpl, this.mainEnv(ENV_INCLUDE_SCRIPT_OUTPUT) === 'true');
     this.done = this.run().catch((err) => this.crashed(err));
   }
 
@@ -153,7 +157,7 @@ export class PodRun {
     this.startMs = Date.now();
     this.startTime = kubeTime(new Date(this.startMs));
     await Promise.all([freshFolder(this.dir, killRecordedGroups), freshFolder(this.logDir)]);
-    const collector = new OutputCollector(this.tmpl, this.mainEnv(ENV_INCLUDE_SCRIPT_OUTPUT) === 'true');
+    const collector = this.collector;
     try {
       try {
         await this.prepare(collector);
@@ -166,6 +170,7 @@ export class PodRun {
         });
         return;
       }
+      if (this.stopReason) return;
       this.armDeadline();
       this.timers.push(setTimeout(() => this.startReporting(), this.ctx.reportAfterMs));
       const initOk = await this.runInitContainers();
@@ -241,7 +246,7 @@ export class PodRun {
         ? { path: this.stageScript(source, fs, isolated), append: source !== '' }
         : undefined;
     try {
-      s.argv = resolveCommand({ container: s.spec, env, script });
+      s.argv = resolveCommand({ container: s.spec, env, script, aliases: this.ctx.aliases });
     } catch (err) {
       if (!(err instanceof CommandError)) throw err;
       s.startError = err;
@@ -404,6 +409,9 @@ export class PodRun {
 
   /** One attempt: the process's exit, or at once the error when the command could not be resolved. */
   private start(s: Slot, log: LineLog): Promise<ProcessExit> {
+    // Stopped or out of time before it could start: as if terminated while waiting to.
+    if (this.stopping() || (s.role === 'main' && this.stepDeadlineExceeded))
+      return Promise.resolve({ exitCode: TERMINATED_WAITING });
     if (s.startError || !s.argv) {
       const message = s.startError?.message ?? 'no command to run';
       log.write([Buffer.from(message)]);
@@ -415,7 +423,10 @@ export class PodRun {
       binds: s.fs!.binds,
       argv: s.argv,
     });
-    const capture = s.name === MAIN_CONTAINER_NAME && s.role === 'main' ? RESULT_CAPTURE_BYTES : 0;
+    const capture =
+      s.name === MAIN_CONTAINER_NAME && s.role === 'main' && this.collector.capturesStdout
+        ? RESULT_CAPTURE_BYTES
+        : 0;
     const proc = new ContainerProcess({
       file: launch.file,
       args: launch.args,

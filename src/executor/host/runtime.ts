@@ -90,6 +90,7 @@ export class HostRuntime {
       isolation,
       mountPoints,
       baseEnv: baseEnv(path.join(hostDir, 'shims'), this.opts.inheritEnv ?? []),
+      aliases: hostAliases(path.join(hostDir, 'shims')),
       defaultGraceMs: (this.opts.gracePeriodSeconds ?? 10) * 1000,
       owner: this.owner.identity,
       keepPodDirs: this.opts.keepPodDirs ?? false,
@@ -186,21 +187,29 @@ function baseEnv(shimDir: string, extra: string[]): Record<string, string> {
     )
       env[name] = value;
   }
-  const hostPath = process.env.PATH || DEFAULT_PATH;
-  env.PATH = [BUILTINS_DIR, hostPath, prepareShims(shimDir, hostPath)].join(':');
+  env.PATH = [BUILTINS_DIR, hostPath(), shimDir].join(':');
   return env;
 }
 
-/** Images call `python` where hosts often only have python3: a link in a folder at the end of PATH. */
-function prepareShims(dir: string, hostPath: string): string {
-  mkdirSync(dir, { recursive: true });
-  const python3 = findExecutable('python3', hostPath);
-  if (python3 && !findExecutable('python', hostPath)) {
+function hostPath(): string {
+  return process.env.PATH || DEFAULT_PATH;
+}
+
+/**
+ * Images call `python` where hosts often only have python3. A command of a container is mapped
+ * directly; for scripts that call it, a link in a folder at the end of PATH stands in.
+ */
+function hostAliases(shimDir: string): Record<string, string> {
+  const aliases: Record<string, string> = {};
+  const python3 = findExecutable('python3', hostPath());
+  if (python3 && !findExecutable('python', hostPath())) {
+    aliases.python = python3;
+    mkdirSync(shimDir, { recursive: true });
     try {
-      symlinkSync(python3, path.join(dir, 'python'));
+      symlinkSync(python3, path.join(shimDir, 'python'));
     } catch {
       // Already there from an earlier start.
     }
   }
-  return dir;
+  return aliases;
 }

@@ -1,6 +1,6 @@
 // What a container sees on the host: its command (image defaults, built-in test images), its
 // environment, its volumes, its working directory; and containerSet sequencing.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Template } from '../../../src/model/template.js';
 import { NS, podFor, runPod, startHarness, taskResult, terminated, type Harness } from './harness.js';
@@ -112,6 +112,32 @@ describe('argosay stand-in (argoproj/argosay:v2)', () => {
     ).toBe('from args');
   });
 });
+
+describe.runIf(existsSync('/usr/bin/python3') && !existsSync('/usr/bin/python'))(
+  'python on a host with only python3',
+  () => {
+    it('runs `python` as python3', async () => {
+      const saved = process.env.PATH;
+      process.env.PATH = '/usr/bin:/bin';
+      const py = await startHarness();
+      process.env.PATH = saved;
+      try {
+        const tmpl: Template = {
+          name: 'py',
+          script: {
+            image: 'python:alpine3.23',
+            command: ['python'],
+            source: 'import sys\nprint(sys.version_info[0])',
+          },
+        };
+        const pod = await runPod(py, podFor('py3', tmpl, { includeScriptOutput: true }));
+        expect((await taskResult(py, pod))?.outputs?.result).toBe('3');
+      } finally {
+        await py.close();
+      }
+    });
+  },
+);
 
 describe('container environment', () => {
   it('resolves env from values, ConfigMaps, Secrets, envFrom and pod fields, with $(VAR) expansion', async () => {
