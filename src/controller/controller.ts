@@ -9,9 +9,12 @@ import type {
   WorkflowTaskResult,
   WorkflowTemplate,
 } from '../model/workflow.js';
-import type { ResourceKind, ResourceStore, Watch, WatchEvent } from '../store/types.js';
+import type { ResourceKind, ResourceStore, Watch, WatchEvent, WatchEventType } from '../store/types.js';
 import { StoreError } from '../store/types.js';
+import { workflowPhaseCompleted } from '../workflow/phase.js';
+import { MemoCache } from './memo/index.js';
 import { LABEL_COMPLETED, LABEL_WORKFLOW, WorkflowOperation } from './operator.js';
+import { SyncManager } from './sync/index.js';
 
 export interface ControllerOptions {
   store: ResourceStore;
@@ -41,6 +44,10 @@ export class WorkflowController {
   private readonly now: () => Date;
   private readonly store: ResourceStore;
   private readonly log: (msg: string) => void;
+  private syncManager?: SyncManager;
+  private memoCache?: MemoCache;
+  /** Cache ConfigMap writes the memoization cache queued during an operation, by `<ns>/<name>`. */
+  private readonly configMapWrites = new Map<string, ConfigMap>();
 
   constructor(private readonly opts: ControllerOptions) {
     this.store = opts.store;
@@ -50,9 +57,24 @@ export class WorkflowController {
 
   async start(): Promise<void> {
     const ns = this.opts.namespace || undefined;
+    const syncManager = new SyncManager({
+      getConfigMap: (n, name) => this.configMaps.get(key(n, name)),
+      onLockReleased: (keys) => {
+        for (const k of keys) this.enqueue(k);
+      },
+      now: this.now,
+      log: this.log,
+    });
+    this.syncManager = syncManager;
+    this.memoCache = new MemoCache({
+      getConfigMap: (n, name) => this.configMaps.get(key(n, name)),
+      writeConfigMap: (cm) => this.configMapWrites.set(key(cm.metadata.namespace, cm.metadata.name), cm),
+      now: this.now,
+    });
     await this.sync<WorkflowTemplate>('WorkflowTemplate', this.templates, ns);
     await this.sync<ClusterWorkflowTemplate>('ClusterWorkflowTemplate', this.clusterTemplates, undefined);
-    await this.sync<ConfigMap>('ConfigMap', this.configMaps, ns);
+    // A semaphore limit may have changed: waiters that now fit are woken.
+    await this.sync<ConfigMap>('ConfigMap', this.configMaps, ns, (cm) => syncManager.configMapChanged(cm));
     await this.sync<WorkflowTaskResult>('WorkflowTaskResult', this.taskResults, ns, (r) =>
       this.enqueue(key(r.metadata.namespace, r.metadata.labels?.[LABEL_WORKFLOW])),
     );
@@ -60,10 +82,22 @@ export class WorkflowController {
       const wf = p.metadata.labels?.[LABEL_WORKFLOW];
       if (wf) this.enqueue(key(p.metadata.namespace, wf));
     });
-    await this.sync<Workflow>('Workflow', this.workflows, ns, (wf) => {
-      if (wf.metadata.labels?.[LABEL_COMPLETED] !== 'true')
-        this.enqueue(key(wf.metadata.namespace, wf.metadata.name));
-    });
+    await this.sync<Workflow>(
+      'Workflow',
+      this.workflows,
+      ns,
+      (wf, type) => {
+        if (type === 'DELETED') {
+          // A deleted workflow gives back its locks and leaves the lines it waited in.
+          syncManager.releaseAll(structuredClone(wf));
+          return;
+        }
+        if (wf.metadata.labels?.[LABEL_COMPLETED] !== 'true')
+          this.enqueue(key(wf.metadata.namespace, wf.metadata.name));
+      },
+      // Locks held before a restart are taken again before any workflow is operated on.
+      (items) => syncManager.restore(items),
+    );
   }
 
   /** Lists a kind into its cache, then keeps the cache current from a watch. */
@@ -71,10 +105,12 @@ export class WorkflowController {
     kind: ResourceKind,
     cache: Cache<T>,
     namespace: string | undefined,
-    onChange?: (obj: T) => void,
+    onChange?: (obj: T, type: WatchEventType) => void,
+    onListed?: (items: T[]) => void,
   ): Promise<void> {
     const list = await this.store.list<T>(kind, { namespace });
     for (const obj of list.items) cache.set(key(obj.metadata.namespace, obj.metadata.name), obj);
+    onListed?.(list.items);
     const w = this.store.watch<T>(
       kind,
       { namespace, resourceVersion: list.resourceVersion },
@@ -82,12 +118,12 @@ export class WorkflowController {
         const k = key(ev.object.metadata.namespace, ev.object.metadata.name);
         if (ev.type === 'DELETED') cache.delete(k);
         else cache.set(k, ev.object);
-        onChange?.(ev.object);
+        onChange?.(ev.object, ev.type);
       },
       (err) => this.log(`watch ${kind} failed: ${err.message}`),
     );
     this.watches.push(w);
-    for (const obj of list.items) onChange?.(obj);
+    for (const obj of list.items) onChange?.(obj, 'ADDED');
   }
 
   enqueue(k: string): void {
@@ -122,6 +158,8 @@ export class WorkflowController {
         } catch (err) {
           this.log(`error processing ${k}: ${(err as Error).stack ?? String(err)}`);
           this.requeueAfter(k, 1000);
+        } finally {
+          await this.persistConfigMapWrites();
         }
       }
     } finally {
@@ -135,6 +173,8 @@ export class WorkflowController {
     const wf = this.workflows.get(k);
     if (!wf || wf.metadata.labels?.[LABEL_COMPLETED] === 'true') return;
     const op = new WorkflowOperation(wf, {
+      sync: this.syncManager,
+      memo: this.memoCache,
       now: this.now,
       getWorkflowTemplate: (ns, name) => this.templates.get(key(ns, name)),
       getClusterWorkflowTemplate: (name) =>
@@ -160,6 +200,9 @@ export class WorkflowController {
       }
     }
     if (result.updated) {
+      // A finished workflow is stored without locks, as Argo stores it; waiters are woken.
+      if (workflowPhaseCompleted(result.workflow.status?.phase))
+        this.syncManager?.releaseAll(result.workflow);
       try {
         const saved = await this.store.update<Workflow>('Workflow', result.workflow);
         this.workflows.set(k, saved);
@@ -183,6 +226,44 @@ export class WorkflowController {
         await this.onCompleted(result.workflow);
     }
     if (result.requeueAfterMs !== undefined) this.requeueAfter(k, result.requeueAfterMs);
+  }
+
+  /** Stores the cache ConfigMaps the memoization cache changed, merging into newer versions on conflict. */
+  private async persistConfigMapWrites(): Promise<void> {
+    const writes = [...this.configMapWrites.values()];
+    this.configMapWrites.clear();
+    for (const cm of writes) {
+      try {
+        const saved = await this.writeConfigMap(cm);
+        this.configMaps.set(key(saved.metadata.namespace, saved.metadata.name), saved);
+      } catch (err) {
+        this.log(
+          `cannot save ConfigMap ${key(cm.metadata.namespace, cm.metadata.name)}: ${(err as Error).message}`,
+        );
+      }
+    }
+  }
+
+  private async writeConfigMap(cm: ConfigMap): Promise<ConfigMap> {
+    const ns = cm.metadata.namespace ?? '';
+    const name = cm.metadata.name ?? '';
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (cm.metadata.resourceVersion) return await this.store.update<ConfigMap>('ConfigMap', cm);
+        return await this.store.create<ConfigMap>('ConfigMap', cm);
+      } catch (err) {
+        if (!(err instanceof StoreError) || (err.code !== 409 && err.code !== 404) || attempt >= 5) throw err;
+        // Someone else wrote (or removed) it meanwhile: apply our entries to what is there now.
+        const fresh = await this.store.get<ConfigMap>('ConfigMap', ns, name);
+        cm = fresh
+          ? {
+              ...fresh,
+              metadata: { ...fresh.metadata, labels: { ...fresh.metadata.labels, ...cm.metadata.labels } },
+              data: { ...fresh.data, ...cm.data },
+            }
+          : { ...cm, metadata: { ...cm.metadata, resourceVersion: undefined } };
+      }
+    }
   }
 
   /** Once a workflow is done its task results are no longer needed and its pods are marked completed. */

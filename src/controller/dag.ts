@@ -15,6 +15,7 @@ import type { TemplateContext, TemplateHolder } from '../workflow/template-conte
 import { continuesOn, expandItems, markAbsentOptionalArgs, shouldExecute } from './expand.js';
 import { ParallelismReached, type ExecuteOpts, type WorkflowOperation } from './operator.js';
 import { Scope } from './scope.js';
+import { executeTemplateHooks, exitHookOf, runOnExitNode } from './hooks.js';
 
 class DagContext {
   readonly visited = new Set<string>();
@@ -93,13 +94,37 @@ export function executeDag(
     ? tmpl.dag.target.split(' ').filter((t) => t !== '')
     : leafTaskNames(d.tasks, (n) => d.dependencies(n).names);
 
-  for (const target of targets) executeDagTask(d, target);
+  // Daemoned tasks are revisited first so their state is current.
+  for (const task of d.tasks) {
+    if (d.taskNode(task.name)?.daemoned) executeDagTask(d, task.name);
+  }
+  let onExitCompleted = true;
+  for (const target of targets) {
+    executeDagTask(d, target);
+    const taskNode = d.taskNode(target);
+    if (!taskNode) continue;
+    const task = d.task(target);
+    try {
+      const scope = buildTaskScope(d, task);
+      scope.set(`tasks.${target}.status`, taskNode.phase ?? '');
+      executeTemplateHooks(op, scope, task.hooks, taskNode, d.boundaryID, d.tmplCtx, 'tasks', target);
+    } catch (err) {
+      if (err instanceof ParallelismReached) continue;
+      return op.markNodeError(nodeName, err as Error);
+    }
+    if (nodeFulfilled(taskNode) && phaseCompleted(taskNode.phase)) {
+      const exitNode = op.getNodeByName(`${taskNode.name}.onExit`);
+      if (exitNode && !nodeFulfilled(exitNode)) onExitCompleted = false;
+    }
+  }
 
-  const phase = assessDagPhase(d, targets);
+  const phase = assessDagPhase(d, targets, onExitCompleted);
   if (phase === 'Running') return node;
   if (phaseFailedOrError(phase)) {
     updateOutboundNodes(d, targets, nodeName);
-    return op.markNodePhase(nodeName, phase);
+    const failed = op.markNodePhase(nodeName, phase);
+    op.killDaemonedChildren(failed.id);
+    return failed;
   }
 
   const scope = new Scope(tmpl);
@@ -126,7 +151,9 @@ export function executeDag(
     op.updated = true;
   }
   updateOutboundNodes(d, targets, nodeName);
-  return op.markNodePhase(nodeName, 'Succeeded');
+  const done = op.markNodePhase(nodeName, 'Succeeded');
+  op.killDaemonedChildren(done.id);
+  return done;
 }
 
 function updateOutboundNodes(d: DagContext, targets: string[], nodeName: string): void {
@@ -146,9 +173,10 @@ function updateOutboundNodes(d: DagContext, targets: string[], nodeName: string)
  * The DAG's phase from its target tasks: a target that was omitted inherits the phase of the branch
  * that led to it, failures preferred.
  */
-function assessDagPhase(d: DagContext, targets: string[]): NodePhase {
+function assessDagPhase(d: DagContext, targets: string[], onExitCompleted: boolean): NodePhase {
   const op = d.op;
-  if (op.execSpec.shutdown && !d.onExitTemplate) return 'Failed';
+  // Shutting down fails the DAG, but exit handlers it started are waited for.
+  if (op.execSpec.shutdown && onExitCompleted && !d.onExitTemplate) return 'Failed';
   const targetPhases = new Map<string, NodePhase | ''>();
   for (const t of targets) targetPhases.set(op.nodeId(d.taskNodeName(t)), '');
   const boundary = op.nodes[d.boundaryID];
@@ -217,7 +245,32 @@ function executeDagTask(d: DagContext, taskName: string): void {
   const op = d.op;
   let node = d.taskNode(taskName);
   const task = d.task(taskName);
-  if (node && nodeFulfilled(node)) return;
+  if (node && (nodeFulfilled(node) || node.phase === 'Running')) {
+    let hooksDone: boolean;
+    try {
+      const scope = buildTaskScope(d, task);
+      scope.set(`tasks.${taskName}.status`, node.phase ?? '');
+      hooksDone = executeTemplateHooks(
+        op,
+        scope,
+        task.hooks,
+        node,
+        d.boundaryID,
+        d.tmplCtx,
+        'tasks',
+        taskName,
+      );
+    } catch (err) {
+      if (err instanceof ParallelismReached) return;
+      op.markNodeError(node.name, err as Error);
+      hooksDone = true;
+    }
+    if (!hooksDone) return;
+  }
+  if (node && nodeFulfilled(node)) {
+    if (phaseCompleted(node.phase)) runTaskExitHook(d, task, node);
+    return;
+  }
 
   const dagTemplateScope = d.tmplCtx.templateScope;
   const nodeName = d.taskNodeName(taskName);
@@ -396,6 +449,7 @@ function executeDagTask(d: DagContext, taskName: string): void {
       return;
     }
     if (!node) return;
+    if (phaseCompleted(node.phase) && !runTaskExitHook(d, task, node)) return;
   }
 
   if (taskGroupNode) {
@@ -455,6 +509,30 @@ function evaluateDependsLogic(
     throw new Error(`unable to evaluate expression '${logic}': ${(err as Error).message}`);
   }
   return { execute, proceed: true };
+}
+
+/** Runs a finished task's exit hook; false while that hook has yet to finish. */
+function runTaskExitHook(d: DagContext, task: DAGTask, node: NodeStatus): boolean {
+  const op = d.op;
+  try {
+    const scope = buildTaskScope(d, task);
+    scope.set(`tasks.${task.name}.status`, node.phase ?? '');
+    const exit = runOnExitNode(
+      op,
+      exitHookOf(task, op.execSpec.arguments),
+      node,
+      d.boundaryID,
+      d.tmplCtx,
+      'tasks',
+      task.name,
+      scope,
+    );
+    return !exit.has || (exit.node !== undefined && nodeFulfilled(exit.node));
+  } catch (err) {
+    if (err instanceof ParallelismReached) return false;
+    op.markNodeError(node.name, err as Error);
+    return true;
+  }
 }
 
 function hooksFulfilled(op: WorkflowOperation, node: NodeStatus): boolean {

@@ -4,7 +4,7 @@
 // the stored status left off.
 import type { ConfigMap } from '../model/meta.js';
 import type { Pod } from '../model/pod.js';
-import type { Arguments, Outputs, Parameter, Template } from '../model/template.js';
+import type { Arguments, Outputs, Parameter, Synchronization, Template } from '../model/template.js';
 import type {
   ClusterWorkflowTemplate,
   NodeFlag,
@@ -20,6 +20,7 @@ import type {
 import { applyTemplateDefaults, joinWorkflowSpec, templateType } from '../workflow/merge.js';
 import { nodeId as computeNodeId } from '../workflow/node-id.js';
 import {
+  nodeTemplateName,
   POD_NAME_FORMAT_ANNOTATION,
   podName as computePodName,
   workflowPodNameVersion,
@@ -34,7 +35,7 @@ import {
   rfc3339,
   workflowPhaseCompleted,
 } from '../workflow/phase.js';
-import { orderParameter, processArgs } from '../workflow/args.js';
+import { orderParameter, processArgs, substituteParams } from '../workflow/args.js';
 import { parseArgoDuration } from '../workflow/duration.js';
 import { TemplateContext, type TemplateHolder } from '../workflow/template-context.js';
 import type { Vars } from '../workflow/template-string.js';
@@ -45,15 +46,52 @@ import { Scope } from './scope.js';
 import { executeSteps } from './steps.js';
 import { executeDag } from './dag.js';
 import { validateForRun } from './validate-run.js';
+import { nodeDurationSeconds, processNodeRetries, retriedChildren, type RetryOutcome } from './retry.js';
+import { executeWorkflowHooks, exitHookOf, shutdownAllows } from './hooks.js';
 
 export const LABEL_COMPLETED = 'workflows.argoproj.io/completed';
 export const LABEL_PHASE = 'workflows.argoproj.io/phase';
 export const LABEL_WORKFLOW = 'workflows.argoproj.io/workflow';
 export const ANNOTATION_NODE_ID = 'workflows.argoproj.io/node-id';
 export const ANNOTATION_NODE_NAME = 'workflows.argoproj.io/node-name';
+export const LABEL_ON_EXIT = 'workflows.argoproj.io/on-exit';
+
+/** Locks for `synchronization` (mutexes and semaphores), shared by all workflows of a controller. */
+export interface SyncHooks {
+  /** `holderKey` is the node id, or '' for the workflow itself. */
+  tryAcquire(
+    wf: Workflow,
+    holderKey: string,
+    sync: Synchronization,
+  ): { acquired: boolean; updated: boolean; message: string; failedLockName: string; error?: string };
+  release(wf: Workflow, holderKey: string, sync: Synchronization | undefined): void;
+  releaseAll(wf: Workflow): void;
+}
+
+/** The memoization cache (ConfigMaps named by `memoize.cache.configMap`). */
+export interface MemoHooks {
+  /** The cached outputs for `key`, unless absent or older than `maxAgeMs`. */
+  load(
+    namespace: string,
+    cacheName: string,
+    key: string,
+    maxAgeMs: number | undefined,
+    now: Date,
+  ): { outputs?: Outputs } | undefined;
+  save(
+    namespace: string,
+    cacheName: string,
+    key: string,
+    nodeId: string,
+    outputs: Outputs | undefined,
+    now: Date,
+  ): void;
+}
 
 /** What the operation may read; the controller serves these from its caches. */
 export interface OperatorDeps {
+  sync?: SyncHooks;
+  memo?: MemoHooks;
   now(): Date;
   getWorkflowTemplate(namespace: string, name: string): WorkflowTemplate | undefined;
   getClusterWorkflowTemplate(name: string): ClusterWorkflowTemplate | undefined;
@@ -75,6 +113,8 @@ export interface ExecuteOpts {
   boundaryID?: string;
   /** What holds the template: a step or a DAG task (sets `steps.name` / `tasks.name`). */
   holderKind?: 'step' | 'task';
+  /** Pods must finish by then (backoff.maxDuration). */
+  executionDeadline?: Date;
   onExitTemplate?: boolean;
   nodeFlag?: NodeFlag;
 }
@@ -148,13 +188,29 @@ export class WorkflowOperation {
     if (this.wf.metadata.labels?.[LABEL_COMPLETED] === 'true') return this.result();
     if (!this.setExecWorkflow()) return this.finish();
 
-    if (!status.phase) {
+    // Workflow-level synchronization: the whole workflow waits for its locks.
+    if (this.execSpec.synchronization && this.deps.sync) {
+      const lock = this.deps.sync.tryAcquire(this.wf, '', this.execSpec.synchronization);
+      if (lock.updated) this.updated = true;
+      if (lock.error) {
+        this.markWorkflowPhase('Failed', `Failed to acquire the synchronization lock. ${lock.error}`);
+        return this.finish();
+      }
+      if (!lock.acquired) {
+        this.markWorkflowPhase(status.phase || 'Pending', lock.message);
+        return this.finish();
+      }
+    }
+
+    if (!status.phase || status.phase === 'Pending') {
       this.markWorkflowPhase('Running', '');
       const annotations = (this.wf.metadata.annotations ??= {});
       annotations[POD_NAME_FORMAT_ANNOTATION] = workflowPodNameVersion(this.wf);
+      const deadline = this.workflowDeadline();
+      if (deadline) this.requeueAfter(deadline.getTime() - this.now().getTime());
     } else {
       this.podReconciliation();
-      this.failNodesPastDeadline();
+      this.failNodesWithoutPodsAfterDeadlineOrShutdown();
     }
     if (this.execSpec.suspend) return this.finish();
 
@@ -173,42 +229,57 @@ export class WorkflowOperation {
       this.markWorkflowError(`error in entry template execution: ${(err as Error).message}`);
       return this.finish();
     }
-    if (!node || !nodeFulfilled(node)) return this.finish();
+    if (!node) return this.finish();
 
     const phase = workflowPhaseOfNode(node.phase);
     this.globals['workflow.status'] = phase;
     this.globals['workflow.failures'] = this.failuresJson();
 
-    if (this.execSpec.onExit) {
+    let hooksDone: boolean;
+    try {
+      hooksDone = executeWorkflowHooks(this);
+    } catch (err) {
+      if (err instanceof ParallelismReached) return this.finish();
+      this.markNodeError(node.name, err as Error);
+      hooksDone = true;
+    }
+    if (!hooksDone || !nodeFulfilled(node)) return this.finish();
+
+    let exitNode: NodeStatus | undefined;
+    const exitHook = exitHookOf(this.execSpec, this.execSpec.arguments);
+    if (exitHook) {
       const onExitName = `${this.name}.onExit`;
-      let exitNode: NodeStatus | undefined;
-      try {
-        exitNode = this.executeTemplate(
-          onExitName,
-          { template: this.execSpec.onExit },
-          this.rootCtx,
-          this.execSpec.arguments ?? {},
-          {
-            onExitTemplate: true,
-            nodeFlag: { hooked: true },
-          },
-        );
-      } catch (err) {
-        if (err instanceof ParallelismReached) return this.finish();
-        this.markWorkflowError(`error in exit template execution : ${(err as Error).message}`);
-        return this.finish();
-      }
-      if (!exitNode || !nodeFulfilled(exitNode)) return this.finish();
-      if (phase === 'Succeeded' && phaseFailedOrError(exitNode.phase)) {
-        this.markWorkflowPhase(exitNode.phase === 'Failed' ? 'Failed' : 'Error', exitNode.message ?? '');
-        return this.finish();
+      exitNode = this.getNodeByName(onExitName);
+      if (exitNode || shutdownAllows(this, true)) {
+        try {
+          exitNode = this.executeTemplate(
+            onExitName,
+            { template: exitHook.template, templateRef: exitHook.templateRef },
+            this.rootCtx,
+            exitHook.arguments ?? {},
+            {
+              onExitTemplate: true,
+              nodeFlag: { hooked: true },
+            },
+          );
+        } catch (err) {
+          if (err instanceof ParallelismReached) return this.finish();
+          this.markWorkflowError(`error in exit template execution : ${(err as Error).message}`);
+          return this.finish();
+        }
+        if (!exitNode || !nodeFulfilled(exitNode)) return this.finish();
       }
     }
+
     const message =
       phaseFailedOrError(node.phase) && this.execSpec.shutdown
         ? `Stopped with strategy '${this.execSpec.shutdown}'`
         : (node.message ?? '');
-    this.markWorkflowPhase(phase, phase === 'Succeeded' ? '' : message);
+    if (phase === 'Succeeded' && exitNode && phaseFailedOrError(exitNode.phase)) {
+      this.markWorkflowPhase(exitNode.phase === 'Failed' ? 'Failed' : 'Error', exitNode.message ?? '');
+    } else {
+      this.markWorkflowPhase(phase, phase === 'Succeeded' ? '' : message);
+    }
     return this.finish();
   }
 
@@ -675,36 +746,29 @@ export class WorkflowOperation {
   ): NodeStatus | undefined {
     let node = this.getNodeByName(nodeName);
     const templateScope = ctx.templateScope;
-    let resolved: { ctx: TemplateContext; tmpl: Template };
-    try {
-      resolved = ctx.resolve(holder);
-      resolved.tmpl = applyTemplateDefaults(resolved.tmpl, this.execSpec.templateDefaults);
-    } catch (err) {
-      return this.initializeNodeOrMarkError(
+    const fail = (err: Error): NodeStatus =>
+      this.initializeNodeOrMarkError(
         node,
         nodeName,
         templateScope,
         holder,
         opts.boundaryID,
         opts.nodeFlag,
-        err as Error,
+        err,
       );
+    let resolved: { ctx: TemplateContext; tmpl: Template };
+    try {
+      resolved = ctx.resolve(holder);
+      resolved.tmpl = applyTemplateDefaults(resolved.tmpl, this.execSpec.templateDefaults);
+    } catch (err) {
+      return fail(err as Error);
     }
     const tmpl = resolved.tmpl;
-    if (node && nodeFulfilled(node)) return node;
 
     const locals: Vars = { 'node.name': nodeName };
-    const type = templateType(tmpl);
-    if (
-      (type === 'container' ||
-        type === 'script' ||
-        type === 'containerSet' ||
-        type === 'resource' ||
-        type === 'data') &&
-      !this.retryStrategyOf(tmpl)
-    ) {
+    const retryStrategy = this.retryStrategyOf(tmpl);
+    if (isPodTemplate(tmpl) && !retryStrategy)
       locals['pod.name'] = this.podNameFor(nodeName, tmpl.name ?? holder.template ?? '');
-    }
     if (opts.holderKind === 'task') locals['tasks.name'] = holder.name ?? '';
     if (opts.holderKind === 'step') locals['steps.name'] = holder.name ?? '';
 
@@ -717,33 +781,177 @@ export class WorkflowOperation {
         getConfigMap: (ns, n) => this.deps.getConfigMap(ns, n),
       });
     } catch (err) {
-      return this.initializeNodeOrMarkError(
-        node,
-        nodeName,
-        templateScope,
-        holder,
-        opts.boundaryID,
-        opts.nodeFlag,
-        err as Error,
-      );
+      return fail(err as Error);
+    }
+
+    if (node && nodeFulfilled(node)) {
+      this.deps.sync?.release(this.wf, node.id, processed.synchronization);
+      return node;
+    }
+
+    // A node still pending past its timeout (or pendingTimeout) fails.
+    if (node) {
+      let deadlines: { deadline?: number; pendingDeadline?: number };
+      try {
+        deadlines = templateDeadlines(processed, node);
+      } catch (err) {
+        return fail(err as Error);
+      }
+      const now = this.now().getTime();
+      const pendingTooLong =
+        (deadlines.deadline !== undefined && node.phase === 'Pending' && now > deadlines.deadline) ||
+        (deadlines.pendingDeadline !== undefined && now > deadlines.pendingDeadline);
+      if (pendingTooLong) {
+        if (node.type === 'Pod') this.podsToDelete.push(this.podNameFor(node.name, nodeTemplateName(node)));
+        return this.markNodePhase(nodeName, 'Failed', 'timeout');
+      }
+      const next = Math.min(deadlines.deadline ?? Infinity, deadlines.pendingDeadline ?? Infinity);
+      if (next !== Infinity && now < next) this.requeueAfter(next - now);
     }
 
     this.checkParallelism(processed, node, opts.boundaryID);
+
+    let unlockedNode = false;
+    if (processed.synchronization && this.deps.sync) {
+      const nodeId = this.nodeId(nodeName);
+      const lock = this.deps.sync.tryAcquire(this.wf, nodeId, processed.synchronization);
+      if (lock.updated) this.updated = true;
+      if (lock.error) return fail(new Error(lock.error));
+      if (!lock.acquired) {
+        if (!node) {
+          node = this.initializeExecutableNode(
+            nodeName,
+            nodeTypeOf(processed),
+            templateScope,
+            processed,
+            holder,
+            opts.boundaryID,
+            'Pending',
+            opts.nodeFlag,
+            lock.message,
+          );
+        }
+        return this.markNodeWaitingForLock(nodeName, lock.failedLockName, lock.message);
+      }
+      if (node) node = this.markNodeWaitingForLock(nodeName, '', '');
+      unlockedNode = true;
+    }
+
+    if (processed.memoize && this.deps.memo && (!node || unlockedNode)) {
+      const memo = processed.memoize;
+      const cacheName = memo.cache?.configMap?.name ?? '';
+      let hit: ReturnType<MemoHooks['load']>;
+      try {
+        hit = this.deps.memo.load(
+          this.namespace,
+          cacheName,
+          memo.key,
+          memo.maxAge ? parseArgoDuration(memo.maxAge) : undefined,
+          this.now(),
+        );
+      } catch (err) {
+        return fail(err as Error);
+      }
+      const memoizationStatus = { hit: hit !== undefined, key: memo.key, cacheName };
+      if (!node) {
+        node = this.initializeExecutableNode(
+          nodeName,
+          nodeTypeOf(processed),
+          templateScope,
+          processed,
+          holder,
+          opts.boundaryID,
+          'Pending',
+          opts.nodeFlag,
+        );
+      }
+      node.memoizationStatus = memoizationStatus;
+      if (hit) {
+        node.outputs = structuredClone(hit.outputs);
+        this.markNodePhase(nodeName, 'Succeeded');
+        this.deps.sync?.release(this.wf, node.id, processed.synchronization);
+        return node;
+      }
+      this.updated = true;
+    }
+
+    // With a retryStrategy, the node is a Retry node whose children are the attempts.
+    let retryNodeName = '';
+    let execOpts = opts;
+    if (retryStrategy) {
+      retryNodeName = nodeName;
+      let retryParent: NodeStatus =
+        node ??
+        this.initializeExecutableNode(
+          nodeName,
+          'Retry',
+          templateScope,
+          processed,
+          holder,
+          opts.boundaryID,
+          'Running',
+          opts.nodeFlag,
+        );
+      execOpts = { ...opts, nodeFlag: { ...(opts.nodeFlag ?? {}), retried: true } };
+      let outcome: RetryOutcome;
+      try {
+        outcome = processNodeRetries(this, retryParent, retryStrategy, execOpts);
+      } catch (err) {
+        return this.markNodeError(retryNodeName, err as Error);
+      }
+      if (!outcome.continueExecution) return retryParent;
+      retryParent = outcome.node;
+      const { ids, last } = retriedChildren(this, retryParent);
+      if (
+        nodeFulfilled(retryParent) &&
+        (this.childrenFulfilled(retryParent) ||
+          (isDaemoned(retryParent) && phaseFailedOrError(retryParent.phase)))
+      ) {
+        if (last) retryParent.outputs = structuredClone(last.outputs);
+        if (!retryParent.outputs) delete retryParent.outputs;
+        this.deps.sync?.release(this.wf, retryParent.id, processed.synchronization);
+        return retryParent;
+      }
+      let retryNum: number;
+      if (last && !nodeFulfilled(last)) {
+        nodeName = last.name;
+        node = last;
+        retryNum = ids.length - 1;
+      } else {
+        retryNum = ids.length;
+        nodeName = `${retryNodeName}(${retryNum})`;
+        this.addChildNode(retryNodeName, nodeName);
+        node = undefined;
+      }
+      const retryLocals: Vars = { retries: String(retryNum) };
+      if (isPodTemplate(processed))
+        retryLocals['pod.name'] = this.podNameFor(nodeName, processed.name ?? holder.template ?? '');
+      retryLocals['lastRetry.exitCode'] = last?.outputs?.exitCode ?? '0';
+      retryLocals['lastRetry.status'] = last?.phase ?? '';
+      retryLocals['lastRetry.duration'] = last ? String(nodeDurationSeconds(last, this.now())) : '0';
+      retryLocals['lastRetry.message'] = last?.message ?? '';
+      try {
+        processed = substituteParams(processed, this.globals, retryLocals);
+      } catch (err) {
+        return fail(err as Error);
+      }
+      if (outcome.executionDeadline) execOpts = { ...execOpts, executionDeadline: outcome.executionDeadline };
+    }
 
     switch (templateType(processed)) {
       case 'container':
       case 'script':
       case 'containerSet':
-        node = this.executePod(nodeName, templateScope, processed, holder, opts);
+        node = this.executePod(nodeName, templateScope, processed, holder, execOpts);
         break;
       case 'steps':
-        node = executeSteps(this, nodeName, resolved.ctx, templateScope, processed, holder, opts);
+        node = executeSteps(this, nodeName, resolved.ctx, templateScope, processed, holder, execOpts);
         break;
       case 'dag':
-        node = executeDag(this, nodeName, resolved.ctx, templateScope, processed, holder, opts);
+        node = executeDag(this, nodeName, resolved.ctx, templateScope, processed, holder, execOpts);
         break;
       case 'suspend':
-        node = this.executeSuspend(nodeName, templateScope, processed, holder, opts);
+        node = this.executeSuspend(nodeName, templateScope, processed, holder, execOpts);
         break;
       case 'resource':
       case 'data':
@@ -756,7 +964,7 @@ export class WorkflowOperation {
           templateScope,
           holder,
           opts.boundaryID,
-          opts.nodeFlag,
+          execOpts.nodeFlag,
           new Error(msg),
         );
         break;
@@ -769,11 +977,49 @@ export class WorkflowOperation {
           templateScope,
           holder,
           opts.boundaryID,
-          opts.nodeFlag,
+          execOpts.nodeFlag,
           err,
         );
       }
     }
+    if (node && nodeFulfilled(node)) {
+      this.deps.sync?.release(this.wf, node.id, processed.synchronization);
+      if (node.memoizationStatus && node.phase === 'Succeeded') {
+        this.deps.memo?.save(
+          this.namespace,
+          node.memoizationStatus.cacheName,
+          node.memoizationStatus.key,
+          node.id,
+          node.outputs,
+          this.now(),
+        );
+      }
+    }
+
+    if (retryNodeName) {
+      let retryNode = this.getNodeByName(retryNodeName)!;
+      if (!nodeFulfilled(retryNode) && node && nodeFulfilled(node)) {
+        retryNode = this.executeTemplate(retryNodeName, holder, ctx, args, opts) ?? retryNode;
+      }
+      if (node && !nodeFulfilled(node) && isDaemoned(node)) {
+        retryNode = this.markNodePhase(retryNodeName, node.phase ?? 'Running');
+        retryNode.daemoned = true;
+      }
+      return retryNode;
+    }
+    return node;
+  }
+
+  markNodeWaitingForLock(nodeName: string, lockName: string, message: string): NodeStatus {
+    const node = this.getNodeByName(nodeName)!;
+    if (!lockName) {
+      delete node.synchronizationStatus;
+      delete node.message;
+    } else {
+      node.synchronizationStatus = { waiting: lockName };
+    }
+    if (message) node.message = message;
+    this.updated = true;
     return node;
   }
 
@@ -855,13 +1101,18 @@ export class WorkflowOperation {
     throw new ParallelismReached();
   }
 
-  private checkParallelism(tmpl: Template, node: NodeStatus | undefined, boundaryID: string | undefined): void {
+  private checkParallelism(
+    tmpl: Template,
+    node: NodeStatus | undefined,
+    boundaryID: string | undefined,
+  ): void {
     const wfPar = this.execSpec.parallelism;
     if (wfPar !== undefined && this.activePods >= wfPar) throw new ParallelismReached();
     const type = templateType(tmpl);
     if (node && (type === 'dag' || type === 'steps')) {
       this.applyFailFast(tmpl, node);
-      if (tmpl.parallelism && this.countActivePods(node.id) >= tmpl.parallelism) throw new ParallelismReached();
+      if (tmpl.parallelism && this.countActivePods(node.id) >= tmpl.parallelism)
+        throw new ParallelismReached();
     }
     if (boundaryID && (!node || (node.phase !== 'Pending' && node.phase !== 'Running'))) {
       const boundaryNode = this.nodes[boundaryID];
@@ -902,8 +1153,24 @@ export class WorkflowOperation {
     if (
       !this.deps.getPod(this.namespace, podName) &&
       !this.podsCreatedThisRound.has(podName) &&
-      !phaseFulfilled(node.phase)
+      node.phase === 'Pending'
     ) {
+      if (this.execSpec.shutdown && !shutdownAllows(this, opts.onExitTemplate === true)) {
+        return this.markNodePhase(
+          nodeName,
+          'Failed',
+          `workflow shutdown with strategy: ${this.execSpec.shutdown}`,
+        );
+      }
+      // A template timeout becomes the pod's activeDeadlineSeconds.
+      let activeDeadlineSeconds: number | undefined;
+      const { deadline } = templateDeadlines(tmpl, node);
+      if (deadline !== undefined) {
+        const remaining = Math.trunc((deadline - this.now().getTime()) / 1000);
+        if (remaining <= 1)
+          return this.markNodeError(nodeName, new Error(`${nodeName} exceeded its deadline`));
+        activeDeadlineSeconds = remaining;
+      }
       const includeScriptOutput =
         tmpl.script !== undefined || this.hasOutputResultRef(nodeName, opts.boundaryID);
       const pod = buildPod({
@@ -914,7 +1181,8 @@ export class WorkflowOperation {
         tmpl,
         includeScriptOutput,
         onExitPod: opts.onExitTemplate === true,
-        deadline: this.workflowDeadline(),
+        deadline: earliest(this.workflowDeadline(), opts.executionDeadline),
+        activeDeadlineSeconds,
       });
       this.podsToCreate.push(pod);
       this.podsCreatedThisRound.add(podName);
@@ -988,21 +1256,23 @@ export class WorkflowOperation {
 
   private podReconciliation(): void {
     let anyRunning = false;
+    const deadline = this.workflowDeadline();
+    const pastDeadline = deadline !== undefined && this.now() > deadline;
     for (const node of Object.values(this.nodes)) {
       if (node.type !== 'Pod' || phaseFulfilled(node.phase)) continue;
       const tmpl = this.safeTemplateOfNode(node);
-      const podName = this.podNameFor(
-        node.name,
-        node.templateName ?? node.templateRef?.template ?? tmpl?.name ?? '',
-      );
+      const podName = this.podNameFor(node.name, nodeTemplateName(node));
       const pod = this.deps.getPod(this.namespace, podName);
-      if (!pod) continue;
+      if (!pod) {
+        if (node.phase === 'Running') this.markNodeError(node.name, new Error('pod deleted'));
+        continue;
+      }
       const result = this.deps.getTaskResult(this.namespace, node.id);
-      const changed = assessPod(node, pod, tmpl, result);
-      if (changed) {
+      if (assessPod(node, pod, tmpl, result)) {
         this.updated = true;
         if (phaseFulfilled(node.phase) && !node.finishedAt) node.finishedAt = rfc3339(this.now());
       }
+      if (!phaseFulfilled(node.phase)) this.applyExecutionControl(node, pod, pastDeadline);
       if (pod.status?.phase === 'Running') anyRunning = true;
     }
     const conditions = (this.wf.status!.conditions ??= []);
@@ -1015,6 +1285,86 @@ export class WorkflowOperation {
       podRunning.status = status;
       this.updated = true;
     }
+  }
+
+  /** Stops the pods of a workflow that is shutting down or past its activeDeadlineSeconds. */
+  private applyExecutionControl(node: NodeStatus, pod: Pod, pastDeadline: boolean): void {
+    const phase = pod.status?.phase;
+    if (phase === 'Succeeded' || phase === 'Failed') return;
+    const onExitPod = pod.metadata.labels?.[LABEL_ON_EXIT] !== undefined;
+    let message: string | undefined;
+    if (this.execSpec.shutdown && !shutdownAllows(this, onExitPod)) {
+      message = `workflow shutdown with strategy:  ${this.execSpec.shutdown}`;
+    } else if (pastDeadline && !onExitPod) {
+      message = 'Step exceeded its deadline';
+    }
+    if (!message) return;
+    this.podsToDelete.push(pod.metadata.name ?? '');
+    this.markNodePhase(node.name, 'Failed', message);
+    for (const child of this.nestedChildren(node.id)) {
+      if (!nodeFulfilled(child)) this.markNodePhase(child.name, 'Failed', message);
+    }
+  }
+
+  private nestedChildren(id: string, seen = new Set<string>()): NodeStatus[] {
+    const out: NodeStatus[] = [];
+    for (const c of this.nodes[id]?.children ?? []) {
+      if (seen.has(c) || !this.nodes[c]) continue;
+      seen.add(c);
+      out.push(this.nodes[c], ...this.nestedChildren(c, seen));
+    }
+    return out;
+  }
+
+  /** Whether the node runs under an exit handler (some boundary above it is an `.onExit` node). */
+  isPartOfExitHandler(node: NodeStatus): boolean {
+    let cur: NodeStatus | undefined = node;
+    const seen = new Set<string>();
+    while (cur && !(cur.displayName ?? '').endsWith('.onExit') && !cur.name.endsWith('.onExit')) {
+      if (!cur.boundaryID || seen.has(cur.id)) return false;
+      seen.add(cur.id);
+      cur = this.nodes[cur.boundaryID];
+    }
+    return cur !== undefined;
+  }
+
+  /** Nodes without pods (suspend, lock waits, retries between attempts) fail on shutdown or deadline too. */
+  private failNodesWithoutPodsAfterDeadlineOrShutdown(): void {
+    const deadline = this.workflowDeadline();
+    const pastDeadline = deadline !== undefined && this.now() > deadline;
+    if (deadline && !pastDeadline) this.requeueAfter(deadline.getTime() - this.now().getTime());
+    for (const node of Object.values(this.nodes)) {
+      if (nodeFulfilled(node)) continue;
+      const inExit = this.isPartOfExitHandler(node);
+      if (this.execSpec.shutdown && !shutdownAllows(this, inExit)) {
+        const message = `Stopped with strategy '${this.execSpec.shutdown}'`;
+        const waitingForLock = node.phase === 'Pending' && node.synchronizationStatus?.waiting;
+        const retryDone = node.type === 'Retry' && this.childrenFulfilled(node);
+        if (isActiveSuspendNode(node) || waitingForLock || retryDone) {
+          this.markNodePhase(node.name, 'Failed', message);
+          continue;
+        }
+      }
+      if (pastDeadline && !inExit && (node.phase === 'Pending' || isActiveSuspendNode(node))) {
+        this.markNodePhase(node.name, 'Failed', 'Step exceeded its deadline');
+      }
+    }
+  }
+
+  /** Daemons live as long as the steps or DAG node that started them; then they are stopped. */
+  killDaemonedChildren(boundaryID: string): void {
+    for (const child of Object.values(this.nodes)) {
+      if ((child.boundaryID ?? '') !== boundaryID || !child.daemoned) continue;
+      this.podsToDelete.push(this.podNameFor(child.name, nodeTemplateName(child)));
+      child.phase = 'Succeeded';
+      delete child.daemoned;
+      if (!child.finishedAt) child.finishedAt = rfc3339(this.now());
+      this.updated = true;
+    }
+  }
+
+  hasDaemonNodes(): boolean {
+    return Object.values(this.nodes).some((n) => n.daemoned === true);
   }
 
   private safeTemplateOfNode(node: NodeStatus): Template | undefined {
@@ -1032,31 +1382,20 @@ export class WorkflowOperation {
     return new Date(Date.parse(started) + secs * 1000);
   }
 
-  /** activeDeadlineSeconds: nodes still running when it passes fail, their pods are removed. */
-  private failNodesPastDeadline(): void {
-    const deadline = this.workflowDeadline();
-    if (!deadline) return;
-    if (this.now() < deadline) {
-      this.requeueAfter(deadline.getTime() - this.now().getTime());
-      return;
-    }
-    for (const node of Object.values(this.nodes)) {
-      if (phaseFulfilled(node.phase)) continue;
-      if (node.type === 'Pod' || node.type === 'Suspend') {
-        this.markNodePhase(node.name, 'Failed', 'Step exceeded its deadline');
-        if (node.type === 'Pod') {
-          this.podsToDelete.push(
-            this.podNameFor(node.name, node.templateName ?? node.templateRef?.template ?? ''),
-          );
-        }
-      }
-    }
-  }
-
   // ---- workflow phase -----------------------------------------------------------------------
 
   markWorkflowPhase(phase: WorkflowPhase, message: string): void {
     const status = this.wf.status!;
+    // Daemons must be stopped before the workflow can complete; the next pass completes it.
+    if (workflowPhaseCompleted(phase) && this.hasDaemonNodes()) {
+      this.killDaemonedChildren('');
+      if (this.hasDaemonNodes()) {
+        for (const n of Object.values(this.nodes))
+          if (n.daemoned) this.killDaemonedChildren(n.boundaryID ?? '');
+      }
+      this.requeueAfter(0);
+      return;
+    }
     const labels = (this.wf.metadata.labels ??= {});
     if (status.phase !== phase) {
       status.phase = phase;
@@ -1247,6 +1586,66 @@ export function orderNode(node: NodeStatus): NodeStatus {
   }
   for (const [k, v] of Object.entries(node)) if (!(k in out) && v !== undefined) out[k] = v;
   return out as unknown as NodeStatus;
+}
+
+/** Templates that run as a pod. */
+/** A suspend node still waiting to be resumed. */
+function earliest(a: Date | undefined, b: Date | undefined): Date | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  return a < b ? a : b;
+}
+
+export function isActiveSuspendNode(node: NodeStatus): boolean {
+  return node.type === 'Suspend' && node.phase === 'Running';
+}
+
+export function isPodTemplate(t: Template): boolean {
+  const type = templateType(t);
+  return (
+    type === 'container' ||
+    type === 'script' ||
+    type === 'containerSet' ||
+    type === 'resource' ||
+    type === 'data'
+  );
+}
+
+/** The node type a template's node gets. */
+export function nodeTypeOf(t: Template): NodeType {
+  switch (templateType(t)) {
+    case 'steps':
+      return 'Steps';
+    case 'dag':
+      return 'DAG';
+    case 'suspend':
+      return 'Suspend';
+    case 'http':
+      return 'HTTP';
+    case 'plugin':
+      return 'Plugin';
+    default:
+      return 'Pod';
+  }
+}
+
+/** `timeout` and `pendingTimeout` of a template as absolute times from the node's start. */
+export function templateDeadlines(
+  t: Template,
+  node: NodeStatus,
+): { deadline?: number; pendingDeadline?: number } {
+  const started = Date.parse(node.startedAt ?? '');
+  const out: { deadline?: number; pendingDeadline?: number } = {};
+  const parse = (v: string): number => {
+    try {
+      return parseArgoDuration(v);
+    } catch (err) {
+      throw new Error(`invalid timeout format ${(err as Error).message}`);
+    }
+  };
+  if (t.timeout) out.deadline = started + parse(t.timeout);
+  if (t.pendingTimeout && node.phase === 'Pending') out.pendingDeadline = started + parse(t.pendingTimeout);
+  return out;
 }
 
 export { isDaemoned, phaseCompleted };

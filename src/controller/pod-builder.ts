@@ -18,6 +18,8 @@ export interface BuildPodInput {
   includeScriptOutput: boolean;
   onExitPod: boolean;
   deadline?: Date;
+  /** From the template's timeout; wins over the template's own activeDeadlineSeconds when sooner. */
+  activeDeadlineSeconds?: number;
 }
 
 export function buildPod(input: BuildPodInput): Pod {
@@ -56,7 +58,7 @@ export function buildPod(input: BuildPodInput): Pod {
     'workflows.argoproj.io/node-id': node.id,
     'workflows.argoproj.io/node-name': node.name,
   };
-  if (input.onExitPod) annotations['workflows.argoproj.io/on-exit'] = 'true';
+  if (input.onExitPod) labels['workflows.argoproj.io/on-exit'] = 'true';
 
   const pod: Pod = {
     apiVersion: 'v1',
@@ -86,6 +88,11 @@ export function buildPod(input: BuildPodInput): Pod {
   if (tmpl.initContainers?.length) pod.spec.initContainers = structuredClone(tmpl.initContainers);
   const ads = tmpl.activeDeadlineSeconds;
   if (ads !== undefined && ads !== '') pod.spec.activeDeadlineSeconds = Number(ads);
+  if (input.activeDeadlineSeconds !== undefined) {
+    const current = pod.spec.activeDeadlineSeconds;
+    if (current === undefined || input.activeDeadlineSeconds < current)
+      pod.spec.activeDeadlineSeconds = input.activeDeadlineSeconds;
+  }
   const sa = tmpl.serviceAccountName ?? execSpec.serviceAccountName;
   if (sa) pod.spec.serviceAccountName = sa;
   const nodeSelector = { ...(execSpec.nodeSelector ?? {}), ...(tmpl.nodeSelector ?? {}) };

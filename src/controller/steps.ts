@@ -1,12 +1,13 @@
 // Steps templates: step groups run one after another; the steps of a group run in parallel.
 import type { Template, WorkflowStep } from '../model/template.js';
 import type { NodeStatus } from '../model/workflow.js';
-import { nodeFulfilled, phaseFailedOrError, phaseFulfilled } from '../workflow/phase.js';
+import { nodeFulfilled, phaseCompleted, phaseFailedOrError, phaseFulfilled } from '../workflow/phase.js';
 import { renderObject, renderTemplate, UnresolvedVariableError } from '../workflow/template-string.js';
 import type { TemplateContext, TemplateHolder } from '../workflow/template-context.js';
 import { expandItems, markAbsentOptionalArgs, shouldExecute, continuesOn } from './expand.js';
 import { ParallelismReached, type ExecuteOpts, type WorkflowOperation } from './operator.js';
 import { Scope } from './scope.js';
+import { executeTemplateHooks, exitHookOf, runOnExitNode } from './hooks.js';
 
 interface StepsContext {
   boundaryID: string;
@@ -82,7 +83,9 @@ export function executeSteps(
     if (!nodeFulfilled(sgNode)) return node;
     if (phaseFailedOrError(sgNode.phase)) {
       updateOutboundNodes(op, nodeName, groups.length);
-      return op.markNodePhase(nodeName, 'Failed', sgNode.message ?? '');
+      const failed = op.markNodePhase(nodeName, 'Failed', sgNode.message ?? '');
+      op.killDaemonedChildren(failed.id);
+      return failed;
     }
 
     for (const step of groups[i]) {
@@ -126,7 +129,9 @@ export function executeSteps(
     op.addOutputsToGlobalScope(outputs);
     op.updated = true;
   }
-  return op.markNodePhase(nodeName, 'Succeeded');
+  const done = op.markNodePhase(nodeName, 'Succeeded');
+  op.killDaemonedChildren(done.id);
+  return done;
 }
 
 /** The last initialised step group's outbound nodes are the steps node's outbound nodes. */
@@ -234,7 +239,49 @@ function executeStepGroup(
   let completed = true;
   for (const childId of node.children ?? []) {
     const child = op.nodes[childId];
-    if (!child || !nodeFulfilled(child)) completed = false;
+    if (!child) continue;
+    const step = nodeSteps.get(child.name);
+    if (step) {
+      stepsCtx.scope.set(`steps.${step.name ?? ''}.status`, child.phase ?? '');
+      let hooksDone: boolean;
+      try {
+        hooksDone = executeTemplateHooks(
+          op,
+          stepsCtx.scope,
+          step.hooks,
+          child,
+          stepsCtx.boundaryID,
+          stepsCtx.tmplCtx,
+          'steps',
+          step.name ?? '',
+        );
+      } catch (err) {
+        if (err instanceof ParallelismReached) return node;
+        op.markNodeError(sgNodeName, err as Error);
+        hooksDone = true;
+      }
+      if (!hooksDone) return node;
+    }
+    if (!nodeFulfilled(child)) {
+      completed = false;
+    } else if (phaseCompleted(child.phase) && step) {
+      try {
+        const exit = runOnExitNode(
+          op,
+          exitHookOf(step, op.execSpec.arguments),
+          child,
+          stepsCtx.boundaryID,
+          stepsCtx.tmplCtx,
+          'steps',
+          step.name ?? '',
+          stepsCtx.scope,
+        );
+        if (exit.has && (!exit.node || !nodeFulfilled(exit.node))) completed = false;
+      } catch (err) {
+        if (err instanceof ParallelismReached) completed = false;
+        else throw err;
+      }
+    }
   }
   if (!completed) {
     if (phaseFulfilled(node.phase)) return op.markNodePhase(sgNodeName, 'Running');

@@ -1,6 +1,6 @@
 // `argo archive get`: like `argo get`, but compact JSON, an extra newline after YAML, and a short summary.
 import type { Workflow } from '../../model/workflow.js';
-import { humanizeRelativeDuration, humanizeTimestamp, isZeroTime } from './duration.js';
+import { humanizeRelativeDuration, humanizeTimestamp, isZeroTime } from '../../workflow/humanize.js';
 import { toJson, toYaml } from './serialize.js';
 import { execSpec, labelLine } from './workflow-status.js';
 

@@ -1,6 +1,6 @@
 // `argo cron get`.
 import type { CronWorkflow } from '../../model/workflow.js';
-import { humanizeTimestamp, type TimeLike } from './duration.js';
+import { humanizeTimestamp, type TimeLike } from '../../workflow/humanize.js';
 import { cronSchedulesText } from './list.js';
 import { formatResource } from './serialize.js';
 import { labelLine, parameterHasValue, parameterValue } from './workflow-status.js';

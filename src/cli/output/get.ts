@@ -4,7 +4,12 @@ import type { NodeStatus, Workflow } from '../../model/workflow.js';
 import { FieldSelectorError, parseFieldSelector } from '../../workflow/node-field-selector.js';
 import { podNameOf } from '../../workflow/pod-name.js';
 import { createPalette, FG, type Palette } from './colors.js';
-import { humanizeDuration, humanizeRelativeDuration, humanizeTimestamp, isZeroTime } from './duration.js';
+import {
+  humanizeDuration,
+  humanizeRelativeDuration,
+  humanizeTimestamp,
+  isZeroTime,
+} from '../../workflow/humanize.js';
 import { artifactLocationText, resourcesDurationText } from './go-strings.js';
 import { formatResource } from './serialize.js';
 import { tabwrite } from './tabwriter.js';

@@ -1,7 +1,7 @@
 // Values the Go CLI prints through their String() methods: resource durations and artifact locations.
 import type { SecretKeySelector } from '../../model/meta.js';
 import type { Artifact } from '../../model/template.js';
-import { goDurationString } from './duration.js';
+import { goDurationString } from '../../workflow/humanize.js';
 
 // A resource duration is counted in units of these quantities (ResourceQuantityDenominator).
 const DENOMINATORS: Record<string, string> = {

@@ -8,7 +8,7 @@ import type {
   Workflow,
   WorkflowTemplate,
 } from '../../model/workflow.js';
-import { humanizeAge, humanizeShortDuration, timeMs, type TimeLike } from './duration.js';
+import { humanizeAge, humanizeShortDuration, timeMs, type TimeLike } from '../../workflow/humanize.js';
 import { toJson, toYaml } from './serialize.js';
 import { tabwrite } from './tabwriter.js';
 import { workflowStatusText } from './workflow-status.js';

@@ -1,6 +1,6 @@
 // `argo template get` and `argo cluster-template get`.
 import type { ClusterWorkflowTemplate, WorkflowTemplate } from '../../model/workflow.js';
-import { humanizeTimestamp } from './duration.js';
+import { humanizeTimestamp } from '../../workflow/humanize.js';
 import { formatResource } from './serialize.js';
 import { labelLine } from './workflow-status.js';
 

@@ -12,7 +12,7 @@ import type { NodePhase, NodeStatus, NodeType, Workflow } from '../../model/work
 import { type FieldTerm, nodeMatchesSelector } from '../../workflow/node-field-selector.js';
 import { nodeId } from '../../workflow/node-id.js';
 import { FG, type Palette } from './colors.js';
-import { humanizeShortDuration, timeMs } from './duration.js';
+import { humanizeShortDuration, timeMs } from '../../workflow/humanize.js';
 import { resourcesDurationText } from './go-strings.js';
 import { isActiveSuspendNode } from './workflow-status.js';
 

@@ -1,7 +1,7 @@
 // Small facts about workflows that several printers show.
 import type { Parameter } from '../../model/template.js';
 import type { NodeStatus, Workflow, WorkflowSpec } from '../../model/workflow.js';
-import { isZeroTime } from './duration.js';
+import { isZeroTime } from '../../workflow/humanize.js';
 
 export function isActiveSuspendNode(node: NodeStatus): boolean {
   return node.type === 'Suspend' && node.phase === 'Running';

@@ -9,7 +9,7 @@ import {
   humanizeRelativeTime,
   humanizeShortDuration,
   humanizeTimestamp,
-} from '../../../src/cli/output/duration.js';
+} from '../../../src/workflow/humanize.js';
 
 const S = 1000;
 const M = 60 * S;

@@ -1,0 +1,2 @@
+export { SyncManager, type SyncManagerOptions } from './sync-manager.js';
+export { decodeLockName, encodeLockName, type LockName } from './lock-name.js';
