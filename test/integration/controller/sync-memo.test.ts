@@ -254,18 +254,7 @@ describe('controller restart', () => {
     await cluster.startController();
     // The holder has no pod, so after the restart the newcomer (listed first) is operated on first.
     await cluster.submit(
-      `
-apiVersion: argoproj.io/v1alpha1
-kind: Workflow
-metadata: {name: x}
-spec:
-  entrypoint: main
-  synchronization:
-    mutexes: [{name: test}]
-  templates:
-  - name: main
-    suspend: {duration: "1"}
-`,
+      WF_MUTEX.replace('container: {image: busybox}', 'suspend: {duration: "1"}'),
       'b-holder',
     );
     await cluster.waitFor('b-holder', (w) => w.status?.phase === 'Running' && nodes(w).length > 0);
