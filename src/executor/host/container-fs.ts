@@ -34,7 +34,7 @@ export class ContainerFs {
   /** Bind mounts in the order they must be made (parents first, /tmp last). */
   readonly binds: Bind[] = [];
   /** Working directory for the launch plan: a container path, or relative to the pod folder. */
-  readonly workDir: string;
+  readonly workDir: string = '';
   /** The host folder the container sees as /tmp (TMPDIR without isolation). */
   readonly tmpDir: string;
   /**
@@ -64,11 +64,22 @@ export class ContainerFs {
     this.tmpDir = tmpVolume?.source ?? path.join(input.podDir, `${input.container}.tmp`);
     this.folders.push(this.tmpDir);
 
-    if (!this.isolated) {
-      for (const m of this.mounts) this.linkMount(m);
-      this.workDir = this.directWorkDir(input.workingDir);
-      return;
+    try {
+      this.workDir = this.isolated ? this.planIsolated(input, tmpVolume) : this.planDirect(input);
+    } catch (err) {
+      // Mount points made before the failure are not left behind.
+      this.release();
+      throw err;
     }
+  }
+
+  private planDirect(input: ContainerFsInput): string {
+    for (const m of this.mounts) this.linkMount(m);
+    return this.directWorkDir(input.workingDir);
+  }
+
+  /** Plans the binds; returns the working directory. */
+  private planIsolated(input: ContainerFsInput, tmpVolume: ResolvedMount | undefined): string {
     for (const m of this.mounts) {
       if (m.mountPath === TMP) continue;
       const target = this.ensureTarget(m.mountPath, m.kind);
@@ -77,13 +88,14 @@ export class ContainerFs {
     for (const p of [...input.privatePaths].sort((a, b) => depth(a.path) - depth(b.path))) this.privatize(p);
     if (input.hostsFile)
       this.binds.push({ source: this.relative(input.hostsFile), target: '/etc/hosts', readOnly: true });
-    this.workDir = this.isolatedWorkDir(input.workingDir);
+    const workDir = this.isolatedWorkDir(input.workingDir);
     // Last, so binds above could still reach sources below the real /tmp.
     this.binds.push({
       source: this.relative(this.tmpDir),
       target: TMP,
       readOnly: tmpVolume?.readOnly ?? false,
     });
+    return workDir;
   }
 
   /** Where a path the container used lives on the host, for reading outputs after it exits. */

@@ -20,14 +20,20 @@ import path from 'node:path';
 export type PathKind = 'file' | 'dir';
 type CreatedKind = PathKind | 'link';
 
-export class MountPoints {
-  private readonly users = new Map<string, number>();
-  private readonly created = new Map<string, CreatedKind>();
+/**
+ * Shared by every runtime of the process (tests run several, on different homes): a mount point
+ * one of them made is counted while pods of any of them use it. Each path remembers the record
+ * file of the runtime that made it.
+ */
+const users = new Map<string, number>();
+const made = new Map<string, { kind: CreatedKind; record: string }>();
 
+export class MountPoints {
   constructor(private readonly recordFile: string) {
     try {
       const saved = JSON.parse(readFileSync(recordFile, 'utf8')) as Record<string, CreatedKind>;
-      for (const [p, kind] of Object.entries(saved)) this.created.set(p, kind);
+      for (const [p, kind] of Object.entries(saved))
+        if (!made.has(p)) made.set(p, { kind, record: recordFile });
     } catch {
       // No record: nothing was left behind.
     }
@@ -50,10 +56,32 @@ export class MountPoints {
     return this.use(target, 'link', () => symlinkSync(to, target));
   }
 
+  /** Whether a runtime made this path (it is a mount point, not part of the host). */
+  made(target: string): boolean {
+    return made.has(target);
+  }
+
+  release(target: string): void {
+    const count = users.get(target);
+    if (count === undefined) return;
+    if (count > 1) {
+      users.set(target, count - 1);
+      return;
+    }
+    users.delete(target);
+    if (made.has(target)) remove(target);
+  }
+
+  /** Removes mount points this runtime's record lists that no pod uses. */
+  removeUnused(): void {
+    for (const [target, entry] of [...made])
+      if (entry.record === this.recordFile && !users.has(target)) remove(target);
+  }
+
   private use(target: string, kind: CreatedKind, create: () => void): boolean {
-    const count = this.users.get(target);
+    const count = users.get(target);
     if (count !== undefined) {
-      this.users.set(target, count + 1);
+      users.set(target, count + 1);
       return true;
     }
     if (!exists(target)) {
@@ -62,57 +90,41 @@ export class MountPoints {
       } catch {
         return false;
       }
-      this.created.set(target, kind);
-      this.save();
+      made.set(target, { kind, record: this.recordFile });
+      save(this.recordFile);
     }
-    this.users.set(target, 1);
+    users.set(target, 1);
     return true;
   }
+}
 
-  /** Whether the runtime made this path (it is a mount point, not part of the host). */
-  made(target: string): boolean {
-    return this.created.has(target);
+function remove(target: string): void {
+  const entry = made.get(target);
+  if (!entry) return;
+  try {
+    // Only ever remove what is still empty: a user may have put something there meanwhile.
+    if (entry.kind === 'dir') rmdirSync(target);
+    else if (entry.kind === 'link' ? lstatSync(target).isSymbolicLink() : statSync(target).size === 0)
+      unlinkSync(target);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    // Still in use or not empty yet: it stays ours (not taken for part of the host), to be
+    // removed by a later removeUnused().
+    if (code === 'ENOTEMPTY' || code === 'EBUSY' || code === 'EEXIST') return;
   }
+  made.delete(target);
+  save(entry.record);
+}
 
-  release(target: string): void {
-    const count = this.users.get(target);
-    if (count === undefined) return;
-    if (count > 1) {
-      this.users.set(target, count - 1);
-      return;
-    }
-    this.users.delete(target);
-    if (this.created.has(target)) this.remove(target);
-  }
-
-  /** Removes created mount points that no pod of this runtime uses. */
-  removeUnused(): void {
-    for (const target of [...this.created.keys()]) if (!this.users.has(target)) this.remove(target);
-  }
-
-  private remove(target: string): void {
-    const kind = this.created.get(target);
-    try {
-      // Only ever remove what is still empty: a user may have put something there meanwhile.
-      if (kind === 'dir') rmdirSync(target);
-      else if (kind === 'link' ? lstatSync(target).isSymbolicLink() : statSync(target).size === 0)
-        unlinkSync(target);
-    } catch {
-      // Already gone, or no longer ours to remove.
-    }
-    this.created.delete(target);
-    this.save();
-  }
-
-  private save(): void {
-    try {
-      mkdirSync(path.dirname(this.recordFile), { recursive: true });
-      const partial = `${this.recordFile}.${process.pid}.tmp`;
-      writeFileSync(partial, JSON.stringify(Object.fromEntries(this.created)));
-      renameSync(partial, this.recordFile);
-    } catch {
-      // The record only helps clean up after a crash; running pods matter more.
-    }
+function save(recordFile: string): void {
+  try {
+    const entries = [...made].filter(([, e]) => e.record === recordFile).map(([p, e]) => [p, e.kind]);
+    mkdirSync(path.dirname(recordFile), { recursive: true });
+    const partial = `${recordFile}.${process.pid}.tmp`;
+    writeFileSync(partial, JSON.stringify(Object.fromEntries(entries)));
+    renameSync(partial, recordFile);
+  } catch {
+    // The record only helps clean up after a crash; running pods matter more.
   }
 }
 

@@ -2,7 +2,7 @@
 // order, then main containers and sidecars together (containerSet containers once their
 // dependencies succeeded), sidecars killed when the main containers are done, deadlines, outputs
 // reported as a WorkflowTaskResult, and the pod's status written back as Kubernetes would.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { appendFile, mkdir, readFile, rm, rmdir, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Container } from '../../model/meta.js';
@@ -43,7 +43,7 @@ import { materializeVolumes, resolveMounts, type PodVolume } from './volumes.js'
 
 export const ANNOTATION_HOST_PGID = 'argo-ts.io/host-pgid';
 export const ANNOTATION_HOST_OWNER = 'argo-ts.io/host-runtime';
-/** The file in a pod's folder listing every process group it started, one per line. */
+/** The file in a pod's folder recording every process group it started: `<boot id> <pgid>` lines. */
 export const PGIDS_FILE = 'pgids';
 
 const POD_IP = '127.0.0.1';
@@ -157,10 +157,9 @@ export class PodRun {
     this.startMs = Date.now();
     this.startTime = kubeTime(new Date(this.startMs));
     await Promise.all([freshFolder(this.dir, killRecordedGroups), freshFolder(this.logDir)]);
-    const collector = this.collector;
     try {
       try {
-        await this.prepare(collector);
+        await this.prepare();
       } catch (err) {
         if (!(err instanceof ContainerConfigError)) throw err;
         await this.writeStatus({
@@ -182,7 +181,7 @@ export class PodRun {
       await this.runMainContainers();
       if (this.stopReason) return;
       const main = this.regular().find((s) => s.name === MAIN_CONTAINER_NAME && s.role === 'main');
-      const collected = collector.collect({
+      const collected = this.collector.collect({
         fs: main?.fs,
         exitCode: main?.termination?.exitCode,
         stdout: main?.termination?.stdout,
@@ -202,18 +201,17 @@ export class PodRun {
     }
   }
 
-  private async prepare(collector: OutputCollector): Promise<void> {
+  private async prepare(): Promise<void> {
     const objects = new PodObjects(this.ctx.store, this.ns);
     const volumes = await materializeVolumes(this.pod, this.dir, this.ctx.home, objects);
     const hostsFile = this.hostsFile();
-    for (const s of this.slots) await this.prepareSlot(s, volumes, objects, collector, hostsFile);
+    for (const s of this.slots) await this.prepareSlot(s, volumes, objects, hostsFile);
   }
 
   private async prepareSlot(
     s: Slot,
     volumes: Map<string, PodVolume>,
     objects: PodObjects,
-    collector: OutputCollector,
     hostsFile: string | undefined,
   ): Promise<void> {
     const isolated = this.ctx.isolation.kind !== 'none';
@@ -221,7 +219,7 @@ export class PodRun {
     const env = await containerEnv(this.pod, s.spec, objects, base);
     const collects = s.role === 'main' && s.name === MAIN_CONTAINER_NAME;
     const source = collects ? this.tmpl?.script?.source : undefined;
-    const privatePaths: PrivatePath[] = collects ? collector.privatePaths() : [];
+    const privatePaths: PrivatePath[] = collects ? this.collector.privatePaths() : [];
     if (source !== undefined && isolated) privatePaths.push({ path: SCRIPT_SOURCE_PATH, kind: 'file' });
     const fs = new ContainerFs({
       isolated,
@@ -269,7 +267,10 @@ export class PodRun {
       }
     }
     mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, source, { mode: 0o755 });
+    writeFileSync(file, source);
+    // Executable, as argoexec writes it (`command: [sh, -c]` runs the file itself); the file may
+    // already exist as a private mount source, which a mode given to writeFileSync would not change.
+    chmodSync(file, 0o755);
     return seenAs;
   }
 

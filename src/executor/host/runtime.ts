@@ -68,6 +68,7 @@ export class HostRuntime {
     await this.starting?.catch(() => undefined);
     this.watch?.stop();
     await Promise.all([...this.runs.values()].map((r) => r.stop('stopped')));
+    this.ctx?.mountPoints.removeUnused();
     this.owner?.release();
   }
 
