@@ -1,7 +1,7 @@
 // A container's environment as the kubelet builds it: envFrom first, then env in order (later
 // entries win, values may reference earlier ones with $(VAR)), with valueFrom read from the
 // pod's ConfigMaps and Secrets, its own fields, and the container's resources.
-import { cpus, totalmem } from 'node:os';
+import { cpus, hostname, totalmem } from 'node:os';
 import type { ConfigMap, Container, Secret } from '../../model/meta.js';
 import type { Pod } from '../../model/pod.js';
 import type { ResourceStore } from '../../store/types.js';
@@ -131,7 +131,7 @@ function fieldValue(pod: Pod, fieldPath: string): string {
     case 'metadata.uid':
       return meta.uid ?? '';
     case 'spec.nodeName':
-      return (pod.spec.nodeName as string | undefined) ?? 'localhost';
+      return (pod.spec.nodeName as string | undefined) ?? hostname();
     case 'spec.serviceAccountName':
       return pod.spec.serviceAccountName ?? 'default';
     case 'status.podIP':

@@ -4,6 +4,7 @@
 // reported as a WorkflowTaskResult, and the pod's status written back as Kubernetes would.
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { appendFile, mkdir, readFile, rm, rmdir, unlink, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import type { Container } from '../../model/meta.js';
 import type { ContainerStatus, Pod, PodStatus } from '../../model/pod.js';
@@ -47,6 +48,7 @@ export const ANNOTATION_HOST_OWNER = 'argo-ts.io/host-runtime';
 export const PGIDS_FILE = 'pgids';
 
 const POD_IP = '127.0.0.1';
+const NODE_NAME = hostname();
 const DEADLINE_MESSAGE = 'Pod was active on the node longer than the specified deadline';
 const STEP_DEADLINE_MESSAGE = 'Step exceeded its deadline';
 /** What a container waiting on its dependencies exits with when it is terminated (emissary). */
@@ -571,9 +573,15 @@ export class PodRun {
   private writeStatus(status: PodStatus, progress = false): Promise<void> {
     const write = async (): Promise<void> => {
       if (this.stopReason || (progress && this.finalizing)) return;
-      const patch: { status: PodStatus; metadata?: { annotations: Record<string, string> } } = {
+      const patch: {
+        status: PodStatus;
+        spec?: { nodeName: string };
+        metadata?: { annotations: Record<string, string> };
+      } = {
         status: { startTime: this.startTime, podIP: POD_IP, hostIP: POD_IP, ...status },
       };
+      // The node it runs on, as the scheduler would have set it (Argo shows it as hostNodeName).
+      if (!this.pod.spec.nodeName) patch.spec = { nodeName: NODE_NAME };
       if (progress) {
         const pgids = this.slots.filter((s) => s.proc && s.proc.pgid > 0).map((s) => s.proc!.pgid);
         patch.metadata = {

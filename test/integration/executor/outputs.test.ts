@@ -1,6 +1,6 @@
 // Pods run on the host report their outputs as argoexec would: result, parameters, exit code.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Template } from '../../../src/model/template.js';
@@ -45,6 +45,7 @@ describe.each(MODES)('host runtime outputs (isolation: %s)', (mode) => {
     );
     expect(pod.status?.phase).toBe('Succeeded');
     expect(pod.status?.podIP).toBe('127.0.0.1');
+    expect(pod.spec.nodeName).toBe(hostname());
     expect(pod.status?.startTime).toMatch(/Z$/);
     expect(terminated(pod, 'main')).toMatchObject({ exitCode: 0, reason: 'Completed' });
     const result = await taskResult(h, pod);
