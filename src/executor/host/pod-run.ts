@@ -48,6 +48,8 @@ export const ANNOTATION_HOST_OWNER = 'argo-ts.io/host-runtime';
 export const PGIDS_FILE = 'pgids';
 
 const POD_IP = '127.0.0.1';
+/** Where argoexec stages a script's source; each script pod gets its own folder bound here. */
+const STAGING_DIR = path.posix.dirname(SCRIPT_SOURCE_PATH);
 const NODE_NAME = hostname();
 const DEADLINE_MESSAGE = 'Pod was active on the node longer than the specified deadline';
 const STEP_DEADLINE_MESSAGE = 'Step exceeded its deadline';
@@ -222,7 +224,8 @@ export class PodRun {
     const collects = s.role === 'main' && s.name === MAIN_CONTAINER_NAME;
     const source = collects ? this.tmpl?.script?.source : undefined;
     const privatePaths: PrivatePath[] = collects ? this.collector.privatePaths() : [];
-    if (source !== undefined && isolated) privatePaths.push({ path: SCRIPT_SOURCE_PATH, kind: 'file' });
+    if (source !== undefined && isolated && stagingFolderExists())
+      privatePaths.push({ path: STAGING_DIR, kind: 'dir' });
     const fs = new ContainerFs({
       isolated,
       podDir: this.dir,
@@ -263,7 +266,7 @@ export class PodRun {
         file = bound;
         seenAs = SCRIPT_SOURCE_PATH;
       } else {
-        // No mount point could be made for /argo/staging: use the private /tmp instead.
+        // /argo/staging could not be made (no permission on /): use the private /tmp instead.
         file = path.join(fs.tmpDir, 'argo-staging', 'script');
         seenAs = '/tmp/argo-staging/script';
       }
@@ -681,6 +684,21 @@ export class PodRun {
       if (v !== undefined) return v;
     }
     return undefined;
+  }
+}
+
+/**
+ * Makes sure /argo/staging exists on the host. Unlike other mount points it is made once and
+ * left, as /var/run/argo is on a node: every script pod binds it, and removing it would race with
+ * runtimes of other argo homes on the machine (a folder removed on the host vanishes from the
+ * containers that have something mounted on it).
+ */
+function stagingFolderExists(): boolean {
+  try {
+    mkdirSync(STAGING_DIR, { recursive: true });
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -39,7 +39,7 @@ const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/b
 
 export class HostRuntime {
   private readonly runs = new Map<string, PodRun>();
-  /** Pod uids this runtime has taken on, so repeated events never start a pod twice. */
+  /** Pod uids this runtime has taken on and not finished, so repeated events never start a pod twice. */
   private readonly taken = new Set<string>();
   private ctx: HostContext | undefined;
   private owner: Owner | undefined;
@@ -173,6 +173,8 @@ export class HostRuntime {
     this.runs.set(key, run);
     void run.done.finally(() => {
       if (this.runs.get(key) === run) this.runs.delete(key);
+      // Its status now says it is done (or it is gone), which later events show: no need to remember it.
+      this.taken.delete(run.uid);
     });
   }
 }
