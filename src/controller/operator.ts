@@ -36,7 +36,7 @@ import {
   workflowPhaseCompleted,
 } from '../workflow/phase.js';
 import { orderParameter, processArgs, substituteParams } from '../workflow/args.js';
-import { parseArgoDuration } from '../workflow/duration.js';
+import { parseArgoDuration, parseGoDuration } from '../workflow/duration.js';
 import { TemplateContext, type TemplateHolder } from '../workflow/template-context.js';
 import type { Vars } from '../workflow/template-string.js';
 import { buildGlobalParams } from './globals.js';
@@ -197,7 +197,13 @@ export class WorkflowOperation {
         return this.finish();
       }
       if (!lock.acquired) {
-        this.markWorkflowPhase(status.phase || 'Pending', lock.message);
+        if (this.execSpec.shutdown) {
+          // Shutting down while queued for the lock: nothing ran, nothing will.
+          this.deps.sync.releaseAll(this.wf);
+          this.markWorkflowPhase('Failed', `Stopped with strategy '${this.execSpec.shutdown}'`);
+        } else {
+          this.markWorkflowPhase(status.phase || 'Pending', lock.message);
+        }
         return this.finish();
       }
     }
@@ -846,7 +852,7 @@ export class WorkflowOperation {
           this.namespace,
           cacheName,
           memo.key,
-          memo.maxAge ? parseArgoDuration(memo.maxAge) : undefined,
+          memo.maxAge ? parseMaxAge(memo.maxAge) : undefined,
           this.now(),
         );
       } catch (err) {
@@ -984,15 +990,13 @@ export class WorkflowOperation {
     }
     if (node && nodeFulfilled(node)) {
       this.deps.sync?.release(this.wf, node.id, processed.synchronization);
-      if (node.memoizationStatus && node.phase === 'Succeeded') {
-        this.deps.memo?.save(
-          this.namespace,
-          node.memoizationStatus.cacheName,
-          node.memoizationStatus.key,
-          node.id,
-          node.outputs,
-          this.now(),
-        );
+      if (
+        node.memoizationStatus &&
+        !node.memoizationStatus.hit &&
+        node.phase === 'Succeeded' &&
+        node.type !== 'Pod'
+      ) {
+        this.saveMemoized(node);
       }
     }
 
@@ -1008,6 +1012,19 @@ export class WorkflowOperation {
       return retryNode;
     }
     return node;
+  }
+
+  /** Stores a memoized node's outputs in its cache; a cache that cannot be written errors the node. */
+  saveMemoized(node: NodeStatus): void {
+    const m = node.memoizationStatus;
+    if (!m || !this.deps.memo) return;
+    try {
+      this.deps.memo.save(this.namespace, m.cacheName, m.key, node.id, node.outputs, this.now());
+    } catch (err) {
+      node.phase = 'Error';
+      node.message = (err as Error).message;
+      this.updated = true;
+    }
   }
 
   markNodeWaitingForLock(nodeName: string, lockName: string, message: string): NodeStatus {
@@ -1271,6 +1288,8 @@ export class WorkflowOperation {
       if (assessPod(node, pod, tmpl, result)) {
         this.updated = true;
         if (phaseFulfilled(node.phase) && !node.finishedAt) node.finishedAt = rfc3339(this.now());
+        if (node.phase === 'Succeeded' && node.memoizationStatus && !node.memoizationStatus.hit)
+          this.saveMemoized(node);
       }
       if (!phaseFulfilled(node.phase)) this.applyExecutionControl(node, pod, pastDeadline);
       if (pod.status?.phase === 'Running') anyRunning = true;
@@ -1590,6 +1609,14 @@ export function orderNode(node: NodeStatus): NodeStatus {
 
 /** Templates that run as a pod. */
 /** A suspend node still waiting to be resumed. */
+function parseMaxAge(text: string): number {
+  try {
+    return parseGoDuration(text);
+  } catch (err) {
+    throw new Error(`invalid maxAge: ${(err as Error).message}`);
+  }
+}
+
 function earliest(a: Date | undefined, b: Date | undefined): Date | undefined {
   if (!a) return b;
   if (!b) return a;

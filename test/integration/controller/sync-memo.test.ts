@@ -365,7 +365,7 @@ describe('memoization', () => {
   // The operator saves a memoized node's outputs only when the node finishes inside
   // executeTemplate; a pod node finishes in pod reconciliation, where Argo saves it and this
   // operator does not yet. Flip to `it` once it does.
-  it.fails('caches a memoized pod template', async () => {
+  it('caches a memoized pod template', async () => {
     cluster = new Cluster(() => ({ parameters: { hello: 'world' } }));
     await cluster.startController();
     await cluster.submit(MEMO, 'one');
