@@ -13,16 +13,18 @@ import { promisify } from 'node:util';
  * MODE `root` unshares the mount namespace; `user` also a user namespace mapping the caller to
  * root. Sources are resolved from BASEDIR, which is entered first, so a later bind over a folder
  * that holds BASEDIR (e.g. /tmp) does not hide the remaining sources. OP `b` binds (recursively),
- * `r` binds read-only. Exit codes follow container runtimes: 125 setup failed, 126 not
- * executable, 127 not found.
+ * `r` binds read-only. The command gets SIGKILL if the runtime dies (PR_SET_PDEATHSIG). Exit
+ * codes follow container runtimes: 125 setup failed, 126 not executable, 127 not found.
  */
 const SOURCE = String.raw`#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -56,6 +58,10 @@ int main(int argc, char **argv) {
   }
   int user = strcmp(argv[1], "user") == 0;
   unsigned uid = getuid(), gid = getgid();
+  /* The container dies with the runtime that started it (which would kill it when taking over anyway). */
+  pid_t parent = getppid();
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) return fail("prctl", "PR_SET_PDEATHSIG");
+  if (getppid() != parent) return 125;
   if (unshare(CLONE_NEWNS | (user ? CLONE_NEWUSER : 0)) != 0) return fail("unshare", argv[1]);
   if (user) {
     char map[64];

@@ -80,21 +80,6 @@ function liveGroups(groups: number[]): number[] {
   return groups.filter((g) => live.has(g));
 }
 
-/** A line of a pod's process-group record: the boot it belongs to, so a reboot voids it. */
-export function pgidRecord(pgid: number): string {
-  return `${bootId()} ${pgid}\n`;
-}
-
-/** The process groups of a record that belong to this boot. */
-export function parsePgidRecords(text: string): number[] {
-  const boot = bootId();
-  return text
-    .split('\n')
-    .map((line) => line.split(' '))
-    .filter(([b, pgid]) => b === boot && pgid)
-    .map(([, pgid]) => Number(pgid));
-}
-
 let cachedBootId: string | undefined;
 
 function bootId(): string {

@@ -3,7 +3,7 @@
 // dependencies succeeded), sidecars killed when the main containers are done, deadlines, outputs
 // reported as a WorkflowTaskResult, and the pod's status written back as Kubernetes would.
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { appendFile, mkdir, readFile, rm, rmdir, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, rm, rmdir, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import type { Container } from '../../model/meta.js';
@@ -39,13 +39,10 @@ import { launchCommand, type IsolationMode } from './isolation.js';
 import { LineLog } from './line-log.js';
 import type { MountPoints } from './mount-points.js';
 import { OutputCollector } from './outputs.js';
-import { killGroups, parsePgidRecords, pgidRecord } from './owner.js';
 import { materializeVolumes, resolveMounts, type PodVolume } from './volumes.js';
 
 export const ANNOTATION_HOST_PGID = 'argo-ts.io/host-pgid';
 export const ANNOTATION_HOST_OWNER = 'argo-ts.io/host-runtime';
-/** The file in a pod's folder recording every process group it started: `<boot id> <pgid>` lines. */
-export const PGIDS_FILE = 'pgids';
 
 const POD_IP = '127.0.0.1';
 /** Where argoexec stages a script's source; each script pod gets its own folder bound here. */
@@ -160,7 +157,7 @@ export class PodRun {
   private async run(): Promise<void> {
     this.startMs = Date.now();
     this.startTime = kubeTime(new Date(this.startMs));
-    await Promise.all([freshFolder(this.dir, killRecordedGroups), freshFolder(this.logDir)]);
+    await Promise.all([freshFolder(this.dir), freshFolder(this.logDir)]);
     try {
       try {
         await this.prepare();
@@ -442,9 +439,8 @@ export class PodRun {
       captureStdout: capture,
     });
     s.proc = proc;
-    // Recorded at once, so a runtime taking over after a crash can kill it.
-    if (proc.pgid > 0)
-      appendFile(path.join(this.dir, PGIDS_FILE), pgidRecord(proc.pgid)).catch(() => undefined);
+    // A pod already reported running gets its new process group into its annotation at once.
+    if (this.reporting) this.report();
     // A deadline or stop that came while the process was being started.
     if (this.stopping() || (s.role === 'main' && this.stepDeadlineExceeded))
       void proc.terminate(this.graceMs);
@@ -706,32 +702,20 @@ function stagingFolderExists(): boolean {
  * An empty folder at `dir`. The usual case (nothing there yet) costs one mkdir: on a busy host
  * every file system call per pod counts. What an earlier pod of this name left is removed first.
  */
-async function freshFolder(dir: string, beforeRemoving?: (dir: string) => Promise<void>): Promise<void> {
+async function freshFolder(dir: string): Promise<void> {
   try {
     await mkdir(dir);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') {
-      await beforeRemoving?.(dir);
-      await rm(dir, { recursive: true, force: true });
-    } else if (code !== 'ENOENT') throw err;
+    if (code === 'EEXIST') await rm(dir, { recursive: true, force: true });
+    else if (code !== 'ENOENT') throw err;
     await mkdir(dir, { recursive: true });
-  }
-}
-
-/** A pod folder left by a runtime that died before it could say so in the pod: its processes go too. */
-async function killRecordedGroups(dir: string): Promise<void> {
-  try {
-    await killGroups(parsePgidRecords(await readFile(path.join(dir, PGIDS_FILE), 'utf8')));
-  } catch {
-    // No record: nothing was started.
   }
 }
 
 /** Removes a pod's folder: the known empty folders one by one first, the slow recursive way only if needed. */
 async function removeFolder(dir: string, folders: string[]): Promise<void> {
   try {
-    await unlink(path.join(dir, PGIDS_FILE)).catch(() => undefined);
     for (const f of folders) await rmdir(f);
     await rmdir(dir);
   } catch {

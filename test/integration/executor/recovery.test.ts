@@ -70,6 +70,28 @@ describe.runIf(process.platform === 'linux')('host runtime recovery', () => {
     }
   });
 
+  it('takes containers down with the runtime process that started them (namespace helper)', async () => {
+    const h = await startHarness();
+    harnesses.push(h);
+    const mode = h.runtime.isolation!;
+    if (mode.kind !== 'helper') return;
+    // A stand-in for the runtime process: a shell that starts a container through the helper.
+    const parent = spawn('sh', ['-c', `"$0" root "$1" . -- sleep 300 & echo $!; wait`, mode.file, h.home], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    const pid = Number(
+      await new Promise<string>((resolve) =>
+        parent.stdout.once('data', (d: Buffer) => resolve(d.toString())),
+      ),
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    expect(running(pid)).toBe(true);
+    parent.kill('SIGKILL');
+    const until = Date.now() + 3000;
+    while (running(pid) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    expect(running(pid)).toBe(false);
+  });
+
   it('leaves alone pods whose runtime is alive', async () => {
     const h = await startHarness();
     harnesses.push(h);
