@@ -1,7 +1,7 @@
 // Which runtime owns a running pod, and whether that runtime is still alive. A runtime writes its
-// identity on every pod it starts: boot id, process id and that process's start time (so a reused
-// pid is not mistaken for it), and an instance id. A pod whose owner is gone was left running by
-// a crash: its process groups are killed and it is run again.
+// identity on every pod it reports running: boot id, process id and that process's start time (so
+// a reused pid is not mistaken for it), and an instance id. A pod whose owner is gone was left
+// running by a crash: its process groups are killed and it is run again.
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { signalGroup } from './container-process.js';
