@@ -52,6 +52,41 @@ export interface LogEntry {
   content: string;
 }
 
+/** WorkflowRetryRequest. */
+export interface RetryOpts {
+  restartSuccessful?: boolean;
+  nodeFieldSelector?: string;
+  /** NAME=VALUE overrides of the workflow's arguments. */
+  parameters?: string[];
+}
+
+/** WorkflowResubmitRequest. */
+export interface ResubmitOpts {
+  memoized?: boolean;
+  /** NAME=VALUE overrides of the workflow's arguments. */
+  parameters?: string[];
+}
+
+/** WorkflowResumeRequest. */
+export interface ResumeOpts {
+  nodeFieldSelector?: string;
+}
+
+/** WorkflowStopRequest. */
+export interface StopOpts {
+  message?: string;
+  nodeFieldSelector?: string;
+}
+
+/** WorkflowSetRequest. */
+export interface SetOpts {
+  message?: string;
+  nodeFieldSelector?: string;
+  /** A JSON object of output parameter names to values, e.g. `{"approve":"yes"}`. */
+  outputParameters?: string;
+  phase?: string;
+}
+
 export interface VersionInfo {
   version: string;
   buildDate: string;
@@ -70,11 +105,22 @@ export interface ArgoClient {
 
   createWorkflow(namespace: string, wf: Workflow, opts?: CreateOptions): Promise<Workflow>;
   submitFrom(namespace: string, kind: SubmitFromKind, name: string, opts: SubmitOpts): Promise<Workflow>;
+  /** `@latest` names the most recently created workflow of the namespace. */
   getWorkflow(namespace: string, name: string): Promise<Workflow>;
   /** namespace '' lists every namespace. */
   listWorkflows(namespace: string, opts?: ListOptions): Promise<ListResponse<Workflow>>;
   deleteWorkflow(namespace: string, name: string): Promise<void>;
   lintWorkflow(namespace: string, wf: Workflow): Promise<Workflow>;
+  /** Runs a Failed/Error workflow again from its failed nodes; the same object, updated. */
+  retryWorkflow(namespace: string, name: string, opts?: RetryOpts): Promise<Workflow>;
+  /** Creates a new workflow from an old one; returns the new workflow. */
+  resubmitWorkflow(namespace: string, name: string, opts?: ResubmitOpts): Promise<Workflow>;
+  resumeWorkflow(namespace: string, name: string, opts?: ResumeOpts): Promise<Workflow>;
+  suspendWorkflow(namespace: string, name: string): Promise<Workflow>;
+  stopWorkflow(namespace: string, name: string, opts?: StopOpts): Promise<Workflow>;
+  terminateWorkflow(namespace: string, name: string): Promise<Workflow>;
+  /** Sets phase, message or supplied outputs of suspend nodes (`argo node set`). */
+  setWorkflow(namespace: string, name: string, opts: SetOpts): Promise<Workflow>;
   watchWorkflows(
     namespace: string,
     opts: ListOptions & { resourceVersion?: string },

@@ -16,6 +16,17 @@ import { readPodLogs } from '../../executor/logs.js';
 import type { ResourceKind, ResourceStore } from '../../store/types.js';
 import { StoreError } from '../../store/types.js';
 import { applySubmitOpts, workflowFromCron, workflowFromTemplate } from '../../workflow/submit-opts.js';
+import {
+  formulateResubmitWorkflow,
+  formulateRetryWorkflow,
+  LifecycleError,
+  resumeWorkflow,
+  setWorkflow,
+  stopWorkflow,
+  suspendWorkflow,
+  terminateWorkflow,
+} from '../../workflow/lifecycle/index.js';
+import { FieldSelectorError } from '../../workflow/node-field-selector.js';
 import { nodeTemplateName, podNameOf } from '../../workflow/pod-name.js';
 import type {
   ArgoClient,
@@ -24,6 +35,11 @@ import type {
   ListResponse,
   LogEntry,
   LogOptions,
+  ResubmitOpts,
+  ResumeOpts,
+  RetryOpts,
+  SetOpts,
+  StopOpts,
   SubmitFromKind,
   SubmitOpts,
   VersionInfo,
@@ -49,6 +65,25 @@ function toArgoError(err: unknown): never {
   if (err instanceof StoreError) throw new ArgoError(err.message, err.code);
   throw err;
 }
+
+/** Runs a lifecycle formulation, reporting refusals as the Argo Server would. */
+async function formulate<T>(fn: () => T | Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof LifecycleError) throw new ArgoError(err.message, err.status);
+    if (err instanceof FieldSelectorError) throw new ArgoError(err.message, 400);
+    throw err;
+  }
+}
+
+const isConflict = (err: unknown): boolean => err instanceof StoreError && err.code === 409;
+
+/** The name `argo get @latest` and friends use for the namespace's most recently created workflow. */
+export const LATEST_ALIAS = '@latest';
+
+/** How often a read-modify-write is tried again when another writer got in between. */
+const CONFLICT_ATTEMPTS = 10;
 
 export class LocalClient implements ArgoClient {
   readonly backend = 'local' as const;
@@ -123,9 +158,31 @@ export class LocalClient implements ArgoClient {
   }
 
   async getWorkflow(namespace: string, name: string): Promise<Workflow> {
-    const wf = await this.store.get<Workflow>('Workflow', namespace || this.namespace, name);
+    const ns = namespace || this.namespace;
+    if (name === LATEST_ALIAS) return this.latestWorkflow(ns);
+    const wf = await this.store.get<Workflow>('Workflow', ns, name);
     if (!wf) throw new ArgoError(`workflows.argoproj.io "${name}" not found`, 404);
     return wf;
+  }
+
+  /** The most recently created workflow of the namespace; on a tie, the first listed, as Argo picks. */
+  private async latestWorkflow(namespace: string): Promise<Workflow> {
+    const { items } = await this.store.list<Workflow>('Workflow', { namespace }).catch(toArgoError);
+    if (items.length === 0) throw new ArgoError('no workflows found', 404);
+    let latest = items[0];
+    for (const wf of items) {
+      if (
+        Date.parse(wf.metadata.creationTimestamp ?? '') > Date.parse(latest.metadata.creationTimestamp ?? '')
+      )
+        latest = wf;
+    }
+    return latest;
+  }
+
+  /** The real name behind `name`, resolving `@latest`. */
+  private async resolveName(namespace: string, name: string): Promise<string> {
+    if (name !== LATEST_ALIAS) return name;
+    return (await this.latestWorkflow(namespace || this.namespace)).metadata.name ?? '';
   }
 
   async listWorkflows(namespace: string, opts: ListOptions = {}): Promise<ListResponse<Workflow>> {
@@ -151,30 +208,105 @@ export class LocalClient implements ArgoClient {
 
   async deleteWorkflow(namespace: string, name: string): Promise<void> {
     const ns = namespace || this.namespace;
-    await this.getWorkflow(ns, name);
+    name = (await this.getWorkflow(ns, name)).metadata.name ?? name;
     await this.store.delete('Workflow', ns, name).catch(toArgoError);
     // Kubernetes garbage-collects owned pods; the local store does it here, with their logs.
     const pods = await this.store.list<Pod>('Pod', {
       namespace: ns,
       labelSelector: `workflows.argoproj.io/workflow=${name}`,
     });
-    for (const pod of pods.items) {
-      await this.store.delete('Pod', ns, pod.metadata.name ?? '').catch(() => undefined);
-      await rm(path.join(this.opts.home, 'logs', ns, pod.metadata.name ?? ''), {
-        recursive: true,
-        force: true,
-      });
-      await rm(path.join(this.opts.home, 'pods', ns, pod.metadata.name ?? ''), {
-        recursive: true,
-        force: true,
-      });
-    }
+    for (const pod of pods.items) await this.deletePod(ns, pod.metadata.name ?? '');
     const results = await this.store.list('WorkflowTaskResult', {
       namespace: ns,
       labelSelector: `workflows.argoproj.io/workflow=${name}`,
     });
     for (const r of results.items)
       await this.store.delete('WorkflowTaskResult', ns, r.metadata.name ?? '').catch(() => undefined);
+  }
+
+  /** Deletes a pod with the log and working folders the host runtime kept for it. */
+  private async deletePod(namespace: string, podName: string): Promise<void> {
+    await this.store.delete('Pod', namespace, podName).catch(() => undefined);
+    for (const folder of ['logs', 'pods'])
+      await rm(path.join(this.opts.home, folder, namespace, podName), { recursive: true, force: true });
+  }
+
+  /** Read-modify-write of one workflow, tried again on the fresh copy when another writer got in between. */
+  private async changeWorkflow(
+    namespace: string,
+    name: string,
+    change: (wf: Workflow) => Workflow | Promise<Workflow>,
+  ): Promise<Workflow> {
+    const ns = namespace || this.namespace;
+    let wf = await this.getWorkflow(ns, name);
+    for (let attempt = 1; ; attempt++) {
+      const next = await formulate(() => change(wf));
+      if (next === wf) return wf;
+      try {
+        const saved = await this.store.update<Workflow>('Workflow', next);
+        await this.ensureEngine();
+        return saved;
+      } catch (err) {
+        if (!isConflict(err) || attempt >= CONFLICT_ATTEMPTS) toArgoError(err);
+        wf = await this.getWorkflow(ns, wf.metadata.name ?? name);
+      }
+    }
+  }
+
+  suspendWorkflow(namespace: string, name: string): Promise<Workflow> {
+    return this.changeWorkflow(namespace, name, (wf) => suspendWorkflow(wf));
+  }
+
+  resumeWorkflow(namespace: string, name: string, opts: ResumeOpts = {}): Promise<Workflow> {
+    return this.changeWorkflow(namespace, name, (wf) =>
+      resumeWorkflow(wf, { nodeFieldSelector: opts.nodeFieldSelector }, new Date()),
+    );
+  }
+
+  stopWorkflow(namespace: string, name: string, opts: StopOpts = {}): Promise<Workflow> {
+    return this.changeWorkflow(namespace, name, (wf) =>
+      stopWorkflow(wf, { nodeFieldSelector: opts.nodeFieldSelector, message: opts.message }, new Date()),
+    );
+  }
+
+  terminateWorkflow(namespace: string, name: string): Promise<Workflow> {
+    return this.changeWorkflow(namespace, name, (wf) => terminateWorkflow(wf));
+  }
+
+  setWorkflow(namespace: string, name: string, opts: SetOpts): Promise<Workflow> {
+    return this.changeWorkflow(namespace, name, (wf) => setWorkflow(wf, opts, new Date()));
+  }
+
+  retryWorkflow(namespace: string, name: string, opts: RetryOpts = {}): Promise<Workflow> {
+    const ns = namespace || this.namespace;
+    return this.changeWorkflow(ns, name, async (wf) => {
+      const { workflow, podsToDelete } = formulateRetryWorkflow(
+        wf,
+        {
+          restartSuccessful: opts.restartSuccessful,
+          nodeFieldSelector: opts.nodeFieldSelector,
+          parameters: opts.parameters,
+        },
+        new Date(),
+      );
+      for (const pod of podsToDelete) await this.deletePod(ns, pod);
+      // Outputs reported by the deleted pods must not be read for the pods that replace them.
+      const kept = workflow.status?.nodes ?? {};
+      for (const node of Object.values(wf.status?.nodes ?? {})) {
+        if (node.type === 'Pod' && !kept[node.id])
+          await this.store.delete('WorkflowTaskResult', ns, node.id).catch(() => undefined);
+      }
+      return workflow;
+    });
+  }
+
+  async resubmitWorkflow(namespace: string, name: string, opts: ResubmitOpts = {}): Promise<Workflow> {
+    const ns = namespace || this.namespace;
+    const wf = await this.getWorkflow(ns, name);
+    const next = await formulate(() =>
+      formulateResubmitWorkflow(wf, { memoized: opts.memoized, parameters: opts.parameters }, new Date()),
+    );
+    return this.createWorkflow(ns, next);
   }
 
   async lintWorkflow(namespace: string, wf: Workflow): Promise<Workflow> {
@@ -190,6 +322,11 @@ export class LocalClient implements ArgoClient {
     signal?: AbortSignal,
   ): AsyncIterable<WatchEvent<Workflow>> {
     await this.ensureEngine();
+    if (opts.fieldSelector?.split(',').some((t) => t.trim() === `metadata.name=${LATEST_ALIAS}`)) {
+      // As the Argo Server does, a watch of `@latest` becomes a watch of the workflow it names.
+      const latest = await this.latestWorkflow(namespace || this.namespace);
+      opts = { ...opts, fieldSelector: `metadata.name=${latest.metadata.name ?? ''}` };
+    }
     yield* watchToIterable<Workflow>(this.store, 'Workflow', namespace, opts, signal);
   }
 
@@ -200,6 +337,7 @@ export class LocalClient implements ArgoClient {
     signal?: AbortSignal,
   ): AsyncIterable<LogEntry> {
     const ns = namespace || this.namespace;
+    name = await this.resolveName(ns, name);
     if (opts.follow) await this.ensureEngine();
     const container = opts.container ?? 'main';
     const home = this.opts.home;
