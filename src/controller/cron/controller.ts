@@ -1,0 +1,261 @@
+// The cron controller: keeps caches of CronWorkflows and of the workflows they created, arms one
+// timer per CronWorkflow for its next scheduled time, and runs a CronOperation when the timer
+// fires, when the CronWorkflow changes (catching up a missed run) and when one of its workflows
+// changes or the periodic sync comes round (history limits, active list, counts). Work on one
+// CronWorkflow is never concurrent. Like the workflow controller, it knows only the store.
+import type { KubeObject } from '../../model/meta.js';
+import type { CronWorkflow, Workflow } from '../../model/workflow.js';
+import type { ResourceKind, ResourceStore, Watch, WatchEvent, WatchEventType } from '../../store/types.js';
+import { StoreError } from '../../store/types.js';
+import { LABEL_CRON_COMPLETED, LABEL_CRON_WORKFLOW } from './child-workflow.js';
+import { systemClock, type Clock } from './clock.js';
+import { CronOperation, type CronEnvironment } from './operation.js';
+import { parseSchedule, schedulesWithTimezone } from './schedule.js';
+
+export interface CronControllerOptions {
+  store: ResourceStore;
+  /** Namespace to manage; '' or undefined manages all. */
+  namespace?: string;
+  clock?: Clock;
+  /** Zone of schedules without a `timezone` (an IANA name); undefined: this process's zone. */
+  timeZone?: string;
+  log?: (msg: string) => void;
+  /** How often every CronWorkflow is synced with its workflows; Argo's CRON_SYNC_PERIOD, 10s by default. */
+  syncPeriodMs?: number;
+  /** Removes a workflow the history limit drops; by default the workflow, its pods and task results. */
+  deleteWorkflow?: (namespace: string, name: string) => Promise<void>;
+}
+
+const key = (ns: string | undefined, name: string | undefined): string => `${ns ?? ''}/${name ?? ''}`;
+
+/** CRON_SYNC_PERIOD as a Go duration (e.g. `10s`, `1m`), in milliseconds; undefined when unset or bad. */
+export function cronSyncPeriodFromEnv(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(env.CRON_SYNC_PERIOD ?? '');
+  if (!m) return undefined;
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
+  return Number(m[1]) * unit;
+}
+
+export class CronController {
+  private readonly crons = new Map<string, CronWorkflow>();
+  private readonly workflows = new Map<string, Workflow>();
+  private readonly timers = new Map<string, { at: Date; cancel: () => void }>();
+  private readonly chains = new Map<string, Promise<void>>();
+  private readonly syncRequested = new Set<string>();
+  /** The missed run last caught up per CronWorkflow, so each is tried once. */
+  private readonly caughtUp = new Map<string, number>();
+  private readonly watches: Watch[] = [];
+  private cancelSyncTimer?: () => void;
+  private stopped = false;
+  private readonly store: ResourceStore;
+  private readonly clock: Clock;
+  private readonly log: (msg: string) => void;
+  private readonly env: CronEnvironment;
+
+  constructor(private readonly opts: CronControllerOptions) {
+    this.store = opts.store;
+    this.clock = opts.clock ?? systemClock;
+    this.log = opts.log ?? (() => undefined);
+    this.env = {
+      store: this.store,
+      clock: this.clock,
+      timeZone: opts.timeZone,
+      log: this.log,
+      deleteWorkflow: opts.deleteWorkflow ?? ((ns, name) => deleteWorkflowAndPods(this.store, ns, name)),
+    };
+  }
+
+  async start(): Promise<void> {
+    const ns = this.opts.namespace || undefined;
+    await this.sync<Workflow>('Workflow', this.workflows, ns, LABEL_CRON_WORKFLOW, (wf) => {
+      const cron = wf.metadata.labels?.[LABEL_CRON_WORKFLOW];
+      if (cron) this.requestSync(key(wf.metadata.namespace, cron));
+    });
+    await this.sync<CronWorkflow>('CronWorkflow', this.crons, ns, undefined, (cron, type) => {
+      const k = key(cron.metadata.namespace, cron.metadata.name);
+      if (type === 'DELETED') {
+        this.cancelTimer(k);
+        this.caughtUp.delete(k);
+        return;
+      }
+      this.enqueue(k, () => this.process(k));
+    });
+    this.armSyncAll();
+  }
+
+  /** Lists a kind into its cache, then keeps the cache current from a watch. */
+  private async sync<T extends KubeObject>(
+    kind: ResourceKind,
+    cache: Map<string, T>,
+    namespace: string | undefined,
+    labelSelector: string | undefined,
+    onChange: (obj: T, type: WatchEventType) => void,
+  ): Promise<void> {
+    const list = await this.store.list<T>(kind, { namespace, labelSelector });
+    for (const obj of list.items) cache.set(key(obj.metadata.namespace, obj.metadata.name), obj);
+    const w = this.store.watch<T>(
+      kind,
+      { namespace, labelSelector, resourceVersion: list.resourceVersion },
+      (ev: WatchEvent<T>) => {
+        const k = key(ev.object.metadata.namespace, ev.object.metadata.name);
+        if (ev.type === 'DELETED') cache.delete(k);
+        else cache.set(k, ev.object);
+        onChange(ev.object, ev.type);
+      },
+      (err) => this.log(`watch ${kind} failed: ${err.message}`),
+    );
+    this.watches.push(w);
+    for (const obj of list.items) onChange(obj, 'ADDED');
+  }
+
+  /** Runs `fn` after everything already queued for the same CronWorkflow. */
+  private enqueue(k: string, fn: () => Promise<void>): void {
+    if (this.stopped) return;
+    const prev = this.chains.get(k) ?? Promise.resolve();
+    const next = prev
+      .then(() => (this.stopped ? undefined : fn()))
+      .catch((err: unknown) => this.log(`cron ${k}: ${(err as Error).stack ?? String(err)}`));
+    this.chains.set(k, next);
+    void next.finally(() => {
+      if (this.chains.get(k) === next) this.chains.delete(k);
+    });
+  }
+
+  private requestSync(k: string): void {
+    if (this.syncRequested.has(k)) return;
+    this.syncRequested.add(k);
+    this.enqueue(k, async () => {
+      this.syncRequested.delete(k);
+      await this.syncOne(k);
+    });
+  }
+
+  private armSyncAll(): void {
+    const period = this.opts.syncPeriodMs ?? cronSyncPeriodFromEnv() ?? 10_000;
+    const at = new Date(this.clock.now().getTime() + period);
+    this.cancelSyncTimer = this.clock.setTimer(at, () => {
+      if (this.stopped) return;
+      for (const k of this.crons.keys()) this.requestSync(k);
+      this.armSyncAll();
+    });
+  }
+
+  /** A CronWorkflow was added or changed: check it, catch up a missed run, and (re)arm its timer. */
+  private async process(k: string): Promise<void> {
+    const cron = this.crons.get(k);
+    if (!cron || cron.metadata.labels?.[LABEL_CRON_COMPLETED] === 'true') {
+      this.cancelTimer(k);
+      return;
+    }
+    const op = new CronOperation(cron, this.env);
+    const valid = await op.validate();
+    if (!valid) {
+      await op.save();
+      this.cancelTimer(k);
+      return;
+    }
+    let missed: Date | undefined;
+    try {
+      missed = op.missedRun();
+    } catch (err) {
+      this.log(`cron ${k}: could not run outstanding Workflow: ${(err as Error).message}`);
+      return;
+    }
+    if (missed && this.caughtUp.get(k) !== missed.getTime()) {
+      this.caughtUp.set(k, missed.getTime());
+      await op.run(missed);
+    }
+    this.arm(k);
+  }
+
+  /** Arms the timer for the next time any schedule of the CronWorkflow fires. */
+  private arm(k: string): void {
+    this.cancelTimer(k);
+    const cron = this.crons.get(k);
+    if (!cron || cron.spec.suspend || cron.metadata.labels?.[LABEL_CRON_COMPLETED] === 'true') return;
+    const now = this.clock.now();
+    let next: Date | undefined;
+    for (const s of schedulesWithTimezone(cron.spec)) {
+      let at: Date | undefined;
+      try {
+        at = parseSchedule(s, this.opts.timeZone).next(now);
+      } catch (err) {
+        this.log(`cron ${k}: could not schedule: ${(err as Error).message}`);
+        return;
+      }
+      if (at && (!next || at < next)) next = at;
+    }
+    if (!next) return;
+    const at = next;
+    const cancel = this.clock.setTimer(at, () => {
+      if (this.timers.get(k)?.at === at) this.timers.delete(k);
+      this.enqueue(k, () => this.fire(k, at));
+    });
+    this.timers.set(k, { at, cancel });
+  }
+
+  private async fire(k: string, at: Date): Promise<void> {
+    const cron = this.crons.get(k);
+    if (!cron || cron.metadata.labels?.[LABEL_CRON_COMPLETED] === 'true') return;
+    await new CronOperation(cron, this.env).run(at);
+    this.arm(k);
+  }
+
+  private async syncOne(k: string): Promise<void> {
+    const cron = this.crons.get(k);
+    if (!cron) return;
+    const owned = [...this.workflows.values()].filter((wf) =>
+      wf.metadata.ownerReferences?.some(
+        (o) => o.controller && o.kind === 'CronWorkflow' && o.uid === cron.metadata.uid,
+      ),
+    );
+    await new CronOperation(cron, this.env).sync(owned);
+  }
+
+  private cancelTimer(k: string): void {
+    this.timers.get(k)?.cancel();
+    this.timers.delete(k);
+  }
+
+  /** CronWorkflows with a run ahead of them (not suspended, not stopped, with a valid schedule). */
+  scheduledCount(): number {
+    return this.timers.size;
+  }
+
+  /** The time the timer of a CronWorkflow is armed for, if any. */
+  nextRunOf(namespace: string, name: string): Date | undefined {
+    return this.timers.get(key(namespace, name))?.at;
+  }
+
+  /** Resolves once no work is queued for any CronWorkflow. */
+  async idle(): Promise<void> {
+    while (this.chains.size > 0) await Promise.all([...this.chains.values()]);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const w of this.watches) w.stop();
+    for (const t of this.timers.values()) t.cancel();
+    this.timers.clear();
+    this.cancelSyncTimer?.();
+    await Promise.all([...this.chains.values()]);
+  }
+}
+
+/** The default for removing a workflow: the workflow, then its pods and task results, as Kubernetes would collect them. */
+export async function deleteWorkflowAndPods(
+  store: ResourceStore,
+  namespace: string,
+  name: string,
+): Promise<void> {
+  await store.delete('Workflow', namespace, name);
+  const selector = `workflows.argoproj.io/workflow=${name}`;
+  for (const kind of ['Pod', 'WorkflowTaskResult'] as const) {
+    const { items } = await store.list(kind, { namespace, labelSelector: selector });
+    for (const obj of items) {
+      await store.delete(kind, namespace, obj.metadata.name ?? '').catch((err: unknown) => {
+        if (!(err instanceof StoreError && err.code === 404)) throw err;
+      });
+    }
+  }
+}
