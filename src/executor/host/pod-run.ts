@@ -2,15 +2,16 @@
 // order, then main containers and sidecars together (containerSet containers once their
 // dependencies succeeded), sidecars killed when the main containers are done, deadlines, outputs
 // reported as a WorkflowTaskResult, and the pod's status written back as Kubernetes would.
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { mkdir, rm, rmdir, writeFile } from 'node:fs/promises';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import type { Container } from '../../model/meta.js';
 import type { ContainerStatus, Pod, PodStatus } from '../../model/pod.js';
-import type { Template } from '../../model/template.js';
-import type { WorkflowTaskResult } from '../../model/workflow.js';
+import type { Outputs, Template } from '../../model/template.js';
 import type { ResourceStore } from '../../store/types.js';
+import { parseGoDuration } from '../../workflow/duration.js';
+import { rfc3339 } from '../../workflow/phase.js';
 import { containerLogDonePath, containerLogPath, podDir, podLogDir } from '../paths.js';
 import {
   ANNOTATION_NODE_ID,
@@ -21,7 +22,6 @@ import {
   ENV_TERMINATION_GRACE_PERIOD_SECONDS,
   ENV_WORKFLOW_NAME,
   ENV_WORKFLOW_UID,
-  LABEL_REPORT_OUTPUTS_COMPLETED,
   LABEL_WORKFLOW,
   literalEnv,
   MAIN_CONTAINER_NAME,
@@ -39,14 +39,20 @@ import { launchCommand, type IsolationMode } from './isolation.js';
 import { LineLog } from './line-log.js';
 import type { MountPoints } from './mount-points.js';
 import { OutputCollector } from './outputs.js';
+import {
+  freshFolder,
+  removeFolder,
+  STAGING_DIR,
+  stagingFolderExists,
+  writeHostsFile,
+} from './pod-folders.js';
+import { writeTaskResult } from './task-result.js';
 import { materializeVolumes, resolveMounts, type PodVolume } from './volumes.js';
 
 export const ANNOTATION_HOST_PGID = 'argo-ts.io/host-pgid';
 export const ANNOTATION_HOST_OWNER = 'argo-ts.io/host-runtime';
 
 const POD_IP = '127.0.0.1';
-/** Where argoexec stages a script's source; each script pod gets its own folder bound here. */
-const STAGING_DIR = path.posix.dirname(SCRIPT_SOURCE_PATH);
 const NODE_NAME = hostname();
 const DEADLINE_MESSAGE = 'Pod was active on the node longer than the specified deadline';
 const STEP_DEADLINE_MESSAGE = 'Step exceeded its deadline';
@@ -156,7 +162,7 @@ export class PodRun {
 
   private async run(): Promise<void> {
     this.startMs = Date.now();
-    this.startTime = kubeTime(new Date(this.startMs));
+    this.startTime = rfc3339(new Date(this.startMs));
     await Promise.all([freshFolder(this.dir), freshFolder(this.logDir)]);
     try {
       try {
@@ -191,7 +197,7 @@ export class PodRun {
         exitCode: collected.error ? 64 : 0,
         message: collected.error ?? (this.stepDeadlineExceeded ? STEP_DEADLINE_MESSAGE : undefined),
         startedAt: this.startTime,
-        finishedAt: kubeTime(),
+        finishedAt: rfc3339(new Date()),
       };
       // The result goes first: the controller must never see the pod done without its outputs.
       await this.writeTaskResult(collected.outputs);
@@ -279,18 +285,7 @@ export class PodRun {
   private hostsFile(): string | undefined {
     const aliases = this.pod.spec.hostAliases ?? [];
     if (aliases.length === 0 || this.ctx.isolation.kind === 'none') return undefined;
-    let hosts = '';
-    try {
-      hosts = readFileSync('/etc/hosts', 'utf8');
-    } catch {
-      hosts = '127.0.0.1\tlocalhost\n';
-    }
-    if (hosts && !hosts.endsWith('\n')) hosts += '\n';
-    hosts += '# Entries added by HostAliases.\n';
-    for (const a of aliases) hosts += `${a.ip}\t${(a.hostnames ?? []).join('\t')}\n`;
-    const file = path.join(this.dir, 'hosts');
-    writeFileSync(file, hosts);
-    return file;
+    return writeHostsFile(this.dir, aliases);
   }
 
   private async runInitContainers(): Promise<boolean> {
@@ -328,7 +323,7 @@ export class PodRun {
       }
       if (mains.every((s) => s.termination)) allMainsDone();
     };
-    const startedAt = kubeTime();
+    const startedAt = rfc3339(new Date());
     for (const s of regular) if (!pending.has(s)) this.track(s);
     for (const s of pending) s.startedAt = startedAt;
     this.setProgress('running');
@@ -376,7 +371,7 @@ export class PodRun {
 
   /** Runs a container to its end, retrying a containerSet container as its retryStrategy says. */
   private async execute(s: Slot): Promise<Termination> {
-    s.startedAt ??= kubeTime();
+    s.startedAt ??= rfc3339(new Date());
     const log = s.log!;
     let exit: ProcessExit;
     try {
@@ -385,7 +380,7 @@ export class PodRun {
       for (let attempt = 1; ; attempt++) {
         exit = await this.start(s, log);
         if (exit.exitCode === 0 || attempt >= attempts || this.stopping() || s.killedByUs) break;
-        await sleep(durationMs(retry?.duration));
+        await sleep(retryPauseMs(retry?.duration));
         if (this.stopping()) break;
       }
     } catch (err) {
@@ -404,7 +399,7 @@ export class PodRun {
       message: exit.message,
       reason: exit.reason,
       startedAt: s.startedAt,
-      finishedAt: kubeTime(),
+      finishedAt: rfc3339(new Date()),
       stdout: exit.stdout,
     };
     return s.termination;
@@ -454,7 +449,7 @@ export class PodRun {
   }
 
   private terminateUnstarted(s: Slot, exitCode: number, message?: string): void {
-    const now = kubeTime();
+    const now = rfc3339(new Date());
     s.termination = { exitCode, message, startedAt: s.startedAt ?? now, finishedAt: now };
     if (message) s.log?.write([Buffer.from(message)]);
     s.log?.close();
@@ -599,35 +594,16 @@ export class PodRun {
     return this.writes;
   }
 
-  private async writeTaskResult(outputs: WorkflowTaskResult['outputs']): Promise<void> {
+  private async writeTaskResult(outputs: Outputs): Promise<void> {
     const nodeId = this.pod.metadata.annotations?.[ANNOTATION_NODE_ID] ?? this.mainEnv(ENV_NODE_ID);
     if (!nodeId) return;
     const workflow = this.pod.metadata.labels?.[LABEL_WORKFLOW] ?? this.mainEnv(ENV_WORKFLOW_NAME) ?? '';
-    const labels = { [LABEL_WORKFLOW]: workflow, [LABEL_REPORT_OUTPUTS_COMPLETED]: 'true' };
-    const result: WorkflowTaskResult = {
-      apiVersion: 'argoproj.io/v1alpha1',
-      kind: 'WorkflowTaskResult',
-      metadata: { name: nodeId, namespace: this.ns, labels },
-      outputs,
-    };
-    const wfUid = this.mainEnv(ENV_WORKFLOW_UID);
-    if (workflow && wfUid) {
-      result.metadata.ownerReferences = [
-        { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', name: workflow, uid: wfUid },
-      ];
-    }
     try {
-      try {
-        await this.ctx.store.create('WorkflowTaskResult', result);
-      } catch (err) {
-        if ((err as { code?: number }).code !== 409) throw err;
-        // A result from an earlier run of this pod (before a restart): replace its outputs.
-        const clear = { parameters: null, artifacts: null, result: null, exitCode: null };
-        await this.ctx.store.patch('WorkflowTaskResult', this.ns, nodeId, {
-          metadata: { labels },
-          outputs: { ...clear, ...outputs },
-        });
-      }
+      await writeTaskResult(
+        this.ctx.store,
+        { namespace: this.ns, nodeId, workflow, workflowUid: this.mainEnv(ENV_WORKFLOW_UID) },
+        outputs,
+      );
     } catch (err) {
       this.ctx.onError(err, `pod ${this.ns}/${this.name}: writing task result ${nodeId}`);
     }
@@ -683,46 +659,6 @@ export class PodRun {
   }
 }
 
-/**
- * Makes sure /argo/staging exists on the host. Unlike other mount points it is made once and
- * left, as /var/run/argo is on a node: every script pod binds it, and removing it would race with
- * runtimes of other argo homes on the machine (a folder removed on the host vanishes from the
- * containers that have something mounted on it).
- */
-function stagingFolderExists(): boolean {
-  try {
-    mkdirSync(STAGING_DIR, { recursive: true });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * An empty folder at `dir`. The usual case (nothing there yet) costs one mkdir: on a busy host
- * every file system call per pod counts. What an earlier pod of this name left is removed first.
- */
-async function freshFolder(dir: string): Promise<void> {
-  try {
-    await mkdir(dir);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') await rm(dir, { recursive: true, force: true });
-    else if (code !== 'ENOENT') throw err;
-    await mkdir(dir, { recursive: true });
-  }
-}
-
-/** Removes a pod's folder: the known empty folders one by one first, the slow recursive way only if needed. */
-async function removeFolder(dir: string, folders: string[]): Promise<void> {
-  try {
-    for (const f of folders) await rmdir(f);
-    await rmdir(dir);
-  } catch {
-    await rm(dir, { recursive: true, force: true }).catch(() => undefined);
-  }
-}
-
 /** stdout kept for the result: upstream's 256 kB, plus the trailing newline it trims first. */
 const RESULT_CAPTURE_BYTES = 256 * 1024 + 1;
 
@@ -748,28 +684,15 @@ function gracePeriodMs(pod: Pod, fallback: number): number {
   return fallback;
 }
 
-/** Go durations as containerSet retryStrategy.duration uses them ("300ms", "1s", "5m"). */
-function durationMs(text: string | undefined): number {
-  if (!text) return 0;
-  const units: Record<string, number> = {
-    ns: 1e-6,
-    us: 1e-3,
-    µs: 1e-3,
-    ms: 1,
-    s: 1000,
-    m: 60_000,
-    h: 3_600_000,
-  };
-  let total = 0;
-  for (const m of text.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) total += Number(m[1]) * units[m[2]];
-  return total;
-}
-
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Kubernetes status times have second precision. */
-function kubeTime(date: Date = new Date()): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+/** containerSet retryStrategy.duration: a Go duration; an unreadable one means no pause. */
+function retryPauseMs(text: string | undefined): number {
+  try {
+    return text ? parseGoDuration(text) : 0;
+  } catch {
+    return 0;
+  }
 }
