@@ -10,6 +10,7 @@
 //     --update-known       rewrite the known-failures file from this run
 //     --expectations FILE  default test/acceptance/expectations.yaml
 //     --known FILE         default test/acceptance/known-failures.yaml
+//     --setup DIR          extra objects to apply first (default test/acceptance/setup)
 //     --namespace NS       namespace the workflows run in (default argo, as upstream's tests)
 //     --show-logs          print the last lines of `argo logs` under each failure
 //     --keep               keep the temporary ARGO_HOMEs
@@ -50,6 +51,7 @@ function options() {
         expectations: { type: 'string', default: path.join(here, 'expectations.yaml') },
         known: { type: 'string', default: path.join(here, 'known-failures.yaml') },
         namespace: { type: 'string', default: 'argo' },
+        setup: { type: 'string', default: path.join(here, 'setup') },
         keep: { type: 'boolean', default: false },
         'show-logs': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -95,7 +97,9 @@ async function main() {
   const expectations = loadExpectations(opts.expectations);
   const known = loadKnownFailures(opts.known);
   const files = findManifestFiles(opts.roots);
-  const { setup, workflows: all } = collectManifests(files);
+  const { setup: folderSetup, workflows: all } = collectManifests(files);
+  const extra = existsSync(opts.setup) ? collectManifests(findManifestFiles([opts.setup])).setup : [];
+  const setup = [...extra, ...folderSetup];
   const workflows = opts.filter.length ? all.filter((w) => opts.filter.some((f) => w.key.includes(f))) : all;
 
   const tmpRoot = mkdtempSync(path.join(os.tmpdir(), 'argo-acceptance-'));

@@ -116,7 +116,7 @@ function submittedName(stdout) {
 export function statusMessage(wf) {
   const status = wf?.status ?? {};
   const failed = Object.values(status.nodes ?? {})
-    .filter((n) => (n.phase === 'Failed' || n.phase === 'Error') && n.message)
+    .filter((n) => (n.phase === 'Failed' || n.phase === 'Error') && n.message && !PASSED_ON.test(n.message))
     .sort((a, b) => rank(a) - rank(b) || String(a.startedAt ?? '').localeCompare(String(b.startedAt ?? '')));
   const cause = failed.length
     ? `${failed[0].displayName ?? failed[0].name}: ${oneLine(failed[0].message)}`
@@ -126,6 +126,9 @@ export function statusMessage(wf) {
     ? `${oneLine(status.message)}; ${cause}`
     : oneLine(status.message);
 }
+
+/** A parent's message that only points at a failed child: the child's says more. */
+const PASSED_ON = /^child '[^']*' (failed|errored)/;
 
 /** Pods first: theirs is the message that says what went wrong. */
 function rank(node) {
