@@ -1,6 +1,12 @@
 // The shared client layer: every CLI command talks to an ArgoClient, whichever backend serves it.
 // Method shapes follow the Argo Server services in swagger.json so the http backend is a thin mapping.
-import type { ClusterWorkflowTemplate, SubmitOpts, Workflow, WorkflowTemplate } from '../model/workflow.js';
+import type {
+  ClusterWorkflowTemplate,
+  CronWorkflow,
+  SubmitOpts,
+  Workflow,
+  WorkflowTemplate,
+} from '../model/workflow.js';
 
 export type { SubmitOpts };
 
@@ -146,6 +152,18 @@ export interface ArgoClient {
   updateClusterWorkflowTemplate(t: ClusterWorkflowTemplate): Promise<ClusterWorkflowTemplate>;
   deleteClusterWorkflowTemplate(name: string): Promise<void>;
   lintClusterWorkflowTemplate(t: ClusterWorkflowTemplate): Promise<ClusterWorkflowTemplate>;
+
+  // CronWorkflowService
+  createCronWorkflow(namespace: string, cron: CronWorkflow): Promise<CronWorkflow>;
+  getCronWorkflow(namespace: string, name: string): Promise<CronWorkflow>;
+  /** namespace '' lists every namespace. */
+  listCronWorkflows(namespace: string, opts?: ListOptions): Promise<ListResponse<CronWorkflow>>;
+  /** Replaces the stored cron workflow of the same name (its resourceVersion must be current). */
+  updateCronWorkflow(namespace: string, cron: CronWorkflow): Promise<CronWorkflow>;
+  deleteCronWorkflow(namespace: string, name: string): Promise<void>;
+  lintCronWorkflow(namespace: string, cron: CronWorkflow): Promise<CronWorkflow>;
+  suspendCronWorkflow(namespace: string, name: string): Promise<CronWorkflow>;
+  resumeCronWorkflow(namespace: string, name: string): Promise<CronWorkflow>;
 
   getVersion(): Promise<VersionInfo>;
   /** Release connections; the local backend hands running workflows to a detached controller. */

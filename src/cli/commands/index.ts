@@ -1,6 +1,7 @@
 // Every registered command. Only commands that work are listed here.
 import type { Command } from 'commander';
 import { registerCompletion } from './completion.js';
+import { registerCron } from './cron/index.js';
 import { registerDelete } from './delete.js';
 import { registerGet } from './get.js';
 import { registerLint } from './lint.js';
@@ -15,6 +16,7 @@ import { registerWorkflowController } from './workflow-controller.js';
 
 export const COMMANDS: ((program: Command) => void)[] = [
   registerCompletion,
+  registerCron,
   registerDelete,
   registerGet,
   registerLint,

@@ -31,8 +31,9 @@ export async function runWorkflowController(_o: {
   // Keeps the process alive, and lets a detached controller go once it has had nothing to do.
   let idleSince = Date.now();
   setInterval(() => {
-    // Waiting behind another leader counts as idle: that one is doing the work.
-    if (engine.isLeader && engine.activeWorkflowCount() > 0) {
+    // Waiting behind another leader counts as idle: that one is doing the work. Cron workflows
+    // that will run again keep the controller up, as their schedules need it.
+    if (engine.isLeader && (engine.activeWorkflowCount() > 0 || engine.scheduledCronCount() > 0)) {
       idleSince = Date.now();
       return;
     }

@@ -13,6 +13,8 @@ export async function listNames(kind: NameKind): Promise<string[]> {
         return (await client.listWorkflowTemplates(ns)).items.map((w) => w.metadata.name ?? '');
       case 'clusterworkflowtemplate':
         return (await client.listClusterWorkflowTemplates()).items.map((w) => w.metadata.name ?? '');
+      case 'cronworkflow':
+        return (await client.listCronWorkflows(ns)).items.map((w) => w.metadata.name ?? '');
       default:
         return [];
     }

@@ -15,7 +15,8 @@ import { API_VERSION } from '../../model/workflow.js';
 import { readPodLogs } from '../../executor/logs.js';
 import type { ResourceKind, ResourceStore } from '../../store/types.js';
 import { StoreError } from '../../store/types.js';
-import { applySubmitOpts, workflowFromCron, workflowFromTemplate } from '../../workflow/submit-opts.js';
+import { applySubmitOpts, workflowFromTemplate } from '../../workflow/submit-opts.js';
+import { workflowFromCronNow } from '../../controller/cron/child-workflow.js';
 import {
   formulateResubmitWorkflow,
   formulateRetryWorkflow,
@@ -143,7 +144,8 @@ export class LocalClient implements ArgoClient {
       case 'cronworkflow': {
         const cron = await this.store.get<CronWorkflow>('CronWorkflow', ns, name);
         if (!cron) throw new ArgoError(`cronworkflows.argoproj.io "${name}" not found`, 404);
-        wf = workflowFromCron(cron);
+        // As Argo's server makes it: owned by the cron workflow, scheduled now.
+        wf = workflowFromCronNow(cron, new Date());
         break;
       }
       default:
@@ -476,6 +478,84 @@ export class LocalClient implements ArgoClient {
     return t;
   }
 
+  // ---- cron workflows -----------------------------------------------------------------------
+
+  async createCronWorkflow(namespace: string, cron: CronWorkflow): Promise<CronWorkflow> {
+    const obj = await this.lintCronWorkflow(namespace, cron);
+    obj.apiVersion ??= API_VERSION;
+    obj.kind ??= 'CronWorkflow';
+    const created = await this.store.create<CronWorkflow>('CronWorkflow', obj).catch(toArgoError);
+    if (!created.spec.suspend) await this.ensureEngine();
+    return created;
+  }
+
+  async getCronWorkflow(namespace: string, name: string): Promise<CronWorkflow> {
+    const cron = await this.store.get<CronWorkflow>('CronWorkflow', namespace || this.namespace, name);
+    if (!cron) throw new ArgoError(`cronworkflows.argoproj.io "${name}" not found`, 404);
+    return cron;
+  }
+
+  listCronWorkflows(namespace: string, opts: ListOptions = {}): Promise<ListResponse<CronWorkflow>> {
+    return this.listKind<CronWorkflow>('CronWorkflow', namespace, opts);
+  }
+
+  async updateCronWorkflow(namespace: string, cron: CronWorkflow): Promise<CronWorkflow> {
+    const ns = namespace || cron.metadata.namespace || this.namespace;
+    const existing = await this.getCronWorkflow(ns, cron.metadata.name ?? '');
+    const obj = await this.lintCronWorkflow(ns, cron);
+    obj.apiVersion ??= API_VERSION;
+    obj.kind ??= 'CronWorkflow';
+    obj.metadata.resourceVersion ||= existing.metadata.resourceVersion;
+    const saved = await this.store.update<CronWorkflow>('CronWorkflow', obj).catch(toArgoError);
+    if (!saved.spec.suspend) await this.ensureEngine();
+    return saved;
+  }
+
+  async deleteCronWorkflow(namespace: string, name: string): Promise<void> {
+    const ns = namespace || this.namespace;
+    const cron = await this.getCronWorkflow(ns, name);
+    await this.store.delete('CronWorkflow', ns, name).catch(toArgoError);
+    // Kubernetes garbage-collects the workflows a cron workflow owns; the local store does it here.
+    const { items } = await this.store.list<Workflow>('Workflow', {
+      namespace: ns,
+      labelSelector: `workflows.argoproj.io/cron-workflow=${name}`,
+    });
+    for (const wf of items) {
+      const owned = wf.metadata.ownerReferences?.some(
+        (o) => o.kind === 'CronWorkflow' && o.uid === cron.metadata.uid,
+      );
+      if (owned) await this.deleteWorkflow(ns, wf.metadata.name ?? '').catch(() => undefined);
+    }
+  }
+
+  async lintCronWorkflow(namespace: string, cron: CronWorkflow): Promise<CronWorkflow> {
+    const obj = structuredClone(cron);
+    obj.metadata.namespace = namespace || obj.metadata.namespace || this.namespace;
+    // A v3.5 single `schedule` is taken as `schedules`, as `argo convert` migrates it.
+    if (obj.spec?.schedule) {
+      obj.spec.schedules = [obj.spec.schedule];
+      delete obj.spec.schedule;
+    }
+    admit('CronWorkflow', obj, await this.templates(obj.metadata.namespace));
+    return obj;
+  }
+
+  suspendCronWorkflow(namespace: string, name: string): Promise<CronWorkflow> {
+    return this.setCronSuspend(namespace, name, true);
+  }
+
+  async resumeCronWorkflow(namespace: string, name: string): Promise<CronWorkflow> {
+    const cron = await this.setCronSuspend(namespace, name, false);
+    await this.ensureEngine();
+    return cron;
+  }
+
+  private async setCronSuspend(namespace: string, name: string, suspend: boolean): Promise<CronWorkflow> {
+    return this.store
+      .patch<CronWorkflow>('CronWorkflow', namespace || this.namespace, name, { spec: { suspend } })
+      .catch(toArgoError);
+  }
+
   /** Every template references could resolve to, for admission checks. */
   private async templates(namespace: string): Promise<TemplateSnapshot> {
     const [wft, cwft] = await Promise.all([
@@ -494,7 +574,7 @@ export class LocalClient implements ArgoClient {
   async close(): Promise<void> {
     if (this.engine) {
       const wasLeader = this.engine.isLeader;
-      const remaining = this.engine.activeWorkflowCount();
+      const remaining = this.engine.activeWorkflowCount() + this.engine.scheduledCronCount();
       await this.engine.stop();
       this.engine = undefined;
       // Hand what is still running to a detached controller so it finishes without us.

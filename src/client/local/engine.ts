@@ -4,10 +4,13 @@
 // does, and exits once nothing is left to run.
 import { spawn } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WorkflowController } from '../../controller/controller.js';
+import { CronController, deleteWorkflowAndPods } from '../../controller/cron/index.js';
+import type { Pod } from '../../model/pod.js';
 import { HostRuntime } from '../../executor/host/runtime.js';
 import { LeaderElector, leaseHolder, readLease } from '../../store/lease.js';
 import type { ResourceStore } from '../../store/types.js';
@@ -18,6 +21,7 @@ const LEASE_SECONDS = 6;
 /** Runs the controller and the host runtime for as long as this process holds the lease. */
 export class Engine {
   private controller?: WorkflowController;
+  private cron?: CronController;
   private runtime?: HostRuntime;
   private readonly elector: LeaderElector;
   private leading?: Promise<void>;
@@ -56,10 +60,18 @@ export class Engine {
     await this.runtime.start();
     this.controller = new WorkflowController({ store: this.store, log: this.log });
     await this.controller.start();
+    this.cron = new CronController({
+      store: this.store,
+      log: this.log,
+      deleteWorkflow: (ns, name) => deleteLocalWorkflow(this.store, this.home, ns, name),
+    });
+    await this.cron.start();
     this.resolveLeading?.();
   }
 
   private async onStoppedLeading(): Promise<void> {
+    await this.cron?.stop();
+    this.cron = undefined;
     await this.controller?.stop();
     await this.runtime?.stop();
     this.controller = undefined;
@@ -71,9 +83,32 @@ export class Engine {
     return this.controller?.activeWorkflowCount() ?? 0;
   }
 
+  /** CronWorkflows with a run ahead of them (not suspended or stopped) that this engine schedules. */
+  scheduledCronCount(): number {
+    return this.cron?.scheduledCount() ?? 0;
+  }
+
   async stop(): Promise<void> {
     await this.elector.stop();
     await this.onStoppedLeading();
+  }
+}
+
+/** Removes a workflow the cron history limit drops, with its pods and the folders the host runtime kept for them. */
+async function deleteLocalWorkflow(
+  store: ResourceStore,
+  home: string,
+  ns: string,
+  name: string,
+): Promise<void> {
+  const pods = await store.list<Pod>('Pod', {
+    namespace: ns,
+    labelSelector: `workflows.argoproj.io/workflow=${name}`,
+  });
+  await deleteWorkflowAndPods(store, ns, name);
+  for (const pod of pods.items) {
+    for (const folder of ['logs', 'pods'])
+      await rm(path.join(home, folder, ns, pod.metadata.name ?? ''), { recursive: true, force: true });
   }
 }
 

@@ -115,6 +115,7 @@ export class PodRun {
   private readonly collector: OutputCollector;
   private stopReason: StopReason | undefined;
   private deadlineExceeded = false;
+  private terminating = false;
   private stepDeadlineExceeded = false;
   private readonly timers: NodeJS.Timeout[] = [];
   private startTime = '';
@@ -156,6 +157,16 @@ export class PodRun {
     this.stopReason ??= reason;
     this.killAll();
     return this.done;
+  }
+
+  /**
+   * The pod is being deleted (deletionTimestamp set, finalizers holding it): its containers are
+   * stopped and, as the kubelet does, their end is still reported, outputs included.
+   */
+  terminate(): void {
+    if (this.terminating) return;
+    this.terminating = true;
+    this.killAll();
   }
 
   // -------------------------------------------------------------------------------------------
@@ -293,7 +304,7 @@ export class PodRun {
     if (inits.length === 0) return true;
     this.setProgress('initializing');
     for (const s of inits) {
-      if (this.stopReason || this.deadlineExceeded) return false;
+      if (this.stopping()) return false;
       this.launch(s);
       this.report();
       const t = await this.finished(s);
@@ -518,6 +529,8 @@ export class PodRun {
     if (status.initContainerStatuses!.length === 0) delete status.initContainerStatuses;
     const failed =
       this.deadlineExceeded ||
+      // Stopped before its containers ran (being deleted, out of time, an init container failed).
+      this.regular().some((s) => !s.termination) ||
       this.inits().some((s) => s.termination?.exitCode !== 0) ||
       this.regular().some((s) => failedContainer(s)) ||
       (wait !== undefined && wait.exitCode !== 0);
@@ -637,7 +650,7 @@ export class PodRun {
   // ---- helpers ------------------------------------------------------------------------------
 
   private stopping(): boolean {
-    return this.stopReason !== undefined || this.deadlineExceeded;
+    return this.stopReason !== undefined || this.deadlineExceeded || this.terminating;
   }
 
   private inits(): Slot[] {

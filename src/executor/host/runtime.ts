@@ -120,9 +120,14 @@ export class HostRuntime {
     const key = `${pod.metadata.namespace ?? ''}/${pod.metadata.name ?? ''}`;
     const uid = pod.metadata.uid ?? '';
     const run = this.runs.get(key);
-    if (event.type === 'DELETED' || pod.metadata.deletionTimestamp) {
+    if (event.type === 'DELETED') {
       if (run?.uid === uid) void run.stop('deleted');
-      if (event.type === 'DELETED') this.taken.delete(uid);
+      this.taken.delete(uid);
+      return;
+    }
+    if (pod.metadata.deletionTimestamp) {
+      // Deleted but held by finalizers: stop it, and say so in its status (unless never started).
+      if (run?.uid === uid) run.terminate();
       return;
     }
     if (this.taken.has(uid)) return;

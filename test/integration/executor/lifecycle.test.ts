@@ -209,6 +209,24 @@ describe('host runtime lifecycle', () => {
     expect(await h.store.get('Pod', NS, 'tree')).toBeUndefined();
   });
 
+  it('stops a pod being deleted under a finalizer and still reports how it ended', async () => {
+    const pod = podFor(
+      'finalized',
+      { name: 'f', container: { image: 'alpine', command: ['sh', '-c', 'echo started; sleep 30'] } },
+      { includeScriptOutput: true },
+    );
+    pod.metadata.finalizers = ['workflows.argoproj.io/status'];
+    await h.store.create('Pod', pod);
+    await waitForPod(h, 'finalized', (p) => p.status?.phase === 'Running');
+    await h.store.delete('Pod', NS, 'finalized');
+    const done = await waitForPod(h, 'finalized', (p) => p.status?.phase === 'Failed');
+    expect(done.metadata.deletionTimestamp).toBeDefined();
+    expect(terminated(done, 'main')?.exitCode).toBe(143);
+    expect((await taskResult(h, done))?.outputs).toMatchObject({ result: 'started', exitCode: '143' });
+    await h.store.patch('Pod', NS, 'finalized', { metadata: { finalizers: null } });
+    expect(await h.store.get('Pod', NS, 'finalized')).toBeUndefined();
+  });
+
   it('kills what a finished container left running in the background', async () => {
     const tmpl: Template = {
       name: 'bg',
