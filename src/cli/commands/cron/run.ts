@@ -1,5 +1,6 @@
 // `argo cron create|get|list|update|delete|suspend|resume`, printing what Argo's CLI prints.
 import type { Command } from 'commander';
+import type { ArgoClient } from '../../../client/types.js';
 import { nextRuntime } from '../../../controller/cron/schedule.js';
 import type { CronWorkflow, Workflow } from '../../../model/workflow.js';
 import { readManifests } from '../../../workflow/manifest/index.js';
@@ -77,60 +78,53 @@ async function applyOverrides(cron: CronWorkflow, o: CronOverrideFlags): Promise
   }
 }
 
-export async function createCronWorkflows(
+/** Reads the cron workflows of the files, applies the overrides, and prints what `write` stores for each. */
+async function writeCronWorkflows(
   cmd: Command,
   files: string[],
   o: CronOverrideFlags,
+  write: (client: ArgoClient, namespace: string, cron: CronWorkflow) => Promise<CronWorkflow>,
 ): Promise<void> {
   checkEnumFlag(o.output, PRINT_OUTPUTS);
   const crons = await readCronWorkflows(files, o.strict !== false);
   await withClient(cmd, async (client, g) => {
     for (const cron of crons) {
-      if (o.schedule) {
-        cron.spec.schedules = [o.schedule];
-        delete cron.spec.schedule;
-      }
       await applyOverrides(cron, o);
-      const ns = cron.metadata.namespace || namespaceOf(client, g);
-      let created: CronWorkflow;
-      try {
-        created = await client.createCronWorkflow(ns, cron);
-      } catch (err) {
-        throw new CronCommandError(`failed to create cron workflow: ${(err as Error).message}`);
-      }
-      await out(details(created));
+      await out(details(await write(client, cron.metadata.namespace || namespaceOf(client, g), cron)));
     }
   });
 }
 
-export async function updateCronWorkflows(
-  cmd: Command,
-  files: string[],
-  o: CronOverrideFlags,
-): Promise<void> {
-  checkEnumFlag(o.output, PRINT_OUTPUTS);
-  const crons = await readCronWorkflows(files, o.strict !== false);
-  await withClient(cmd, async (client, g) => {
-    for (const cron of crons) {
-      await applyOverrides(cron, o);
-      const ns = cron.metadata.namespace || namespaceOf(client, g);
-      const name = cron.metadata.name ?? '';
-      let current: CronWorkflow;
-      try {
-        current = await client.getCronWorkflow(ns, name);
-      } catch (err) {
-        throw new CronCommandError(
-          `failed to get existing cron workflow "${name}" to update: ${(err as Error).message}`,
-        );
-      }
-      cron.metadata.resourceVersion = current.metadata.resourceVersion;
-      let updated: CronWorkflow;
-      try {
-        updated = await client.updateCronWorkflow(ns, cron);
-      } catch (err) {
-        throw new CronCommandError(`failed to update workflow template: ${(err as Error).message}`);
-      }
-      await out(details(updated));
+export function createCronWorkflows(cmd: Command, files: string[], o: CronOverrideFlags): Promise<void> {
+  return writeCronWorkflows(cmd, files, o, async (client, ns, cron) => {
+    if (o.schedule) {
+      cron.spec.schedules = [o.schedule];
+      delete cron.spec.schedule;
+    }
+    try {
+      return await client.createCronWorkflow(ns, cron);
+    } catch (err) {
+      throw new CronCommandError(`failed to create cron workflow: ${(err as Error).message}`);
+    }
+  });
+}
+
+export function updateCronWorkflows(cmd: Command, files: string[], o: CronOverrideFlags): Promise<void> {
+  return writeCronWorkflows(cmd, files, o, async (client, ns, cron) => {
+    const name = cron.metadata.name ?? '';
+    let current: CronWorkflow;
+    try {
+      current = await client.getCronWorkflow(ns, name);
+    } catch (err) {
+      throw new CronCommandError(
+        `failed to get existing cron workflow "${name}" to update: ${(err as Error).message}`,
+      );
+    }
+    cron.metadata.resourceVersion = current.metadata.resourceVersion;
+    try {
+      return await client.updateCronWorkflow(ns, cron);
+    } catch (err) {
+      throw new CronCommandError(`failed to update workflow template: ${(err as Error).message}`);
     }
   });
 }
