@@ -7,8 +7,15 @@ import { registerGet } from './get.js';
 import { registerLint } from './lint.js';
 import { registerList } from './list.js';
 import { registerLogs } from './logs.js';
+import { registerNode } from './node.js';
+import { registerResubmit } from './resubmit.js';
+import { registerResume } from './resume.js';
+import { registerRetry } from './retry.js';
+import { registerStop } from './stop.js';
 import { registerSubmit } from './submit.js';
+import { registerSuspend } from './suspend.js';
 import { registerTemplate } from './template/index.js';
+import { registerTerminate } from './terminate.js';
 import { registerVersion } from './version.js';
 import { registerWait } from './wait.js';
 import { registerWatch } from './watch.js';
@@ -22,7 +29,14 @@ export const COMMANDS: ((program: Command) => void)[] = [
   registerLint,
   registerList,
   registerLogs,
+  registerNode,
+  registerResubmit,
+  registerResume,
+  registerRetry,
+  registerStop,
   registerSubmit,
+  registerSuspend,
+  registerTerminate,
   registerWait,
   registerWatch,
   registerVersion,
