@@ -263,6 +263,21 @@ describe('retry', () => {
     expect(second.started).toEqual([podOfB, podOf('c')]);
   });
 
+  it('runs the exit handler again after the retried nodes', async () => {
+    const h = await started(failTask('b'));
+    await h.submit(DAG.replace('entrypoint: main', 'entrypoint: main\n  onExit: work'));
+    let wf = await h.finished('flaky');
+    expect(nodeNamed(wf, 'flaky.onExit').phase).toBe('Succeeded');
+    const exitPod = podNameOf(wf, nodeNamed(wf, 'flaky.onExit'));
+    const second = await h.replaceKubelet(() => ({}));
+    const retried = await h.client.retryWorkflow(NS, 'flaky');
+    expect(Object.values(retried.status?.nodes ?? {}).map((n) => n.name)).not.toContain('flaky.onExit');
+    wf = await h.finished('flaky');
+    expect(wf.status?.phase).toBe('Succeeded');
+    expect(second.started).toHaveLength(3);
+    expect(second.started.at(-1)).toBe(exitPod);
+  });
+
   it('--restart-successful with a selector re-runs a node of a succeeded workflow', async () => {
     const h = await started();
     await h.submit(DAG);
