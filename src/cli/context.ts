@@ -72,6 +72,14 @@ export async function withClient<T>(
     kubeconfig: g.kubeconfig,
     namespace: g.namespace,
     engine: opts.engine,
+    http: {
+      secure: g.secure,
+      insecureSkipVerify: g.insecureSkipVerify,
+      baseHref: g.argoBaseHref,
+      token: g.token,
+      headers: g.header,
+      requestTimeout: g.requestTimeout,
+    },
   });
   const onSignal = (): void => {
     void client.close().finally(() => process.exit(130));

@@ -18,6 +18,23 @@ export interface ClientOptions {
   /** For the local backend: run the engine in this process (when the caller waits) or detached. */
   engine?: EngineMode;
   env?: NodeJS.ProcessEnv;
+  /** For the http backend: the Argo Server client flags (each defaults to its ARGO_* variable). */
+  http?: HttpFlags;
+}
+
+export interface HttpFlags {
+  /** --secure / ARGO_SECURE */
+  secure?: boolean;
+  /** --insecure-skip-verify / ARGO_INSECURE_SKIP_VERIFY */
+  insecureSkipVerify?: boolean;
+  /** --argo-base-href / ARGO_BASE_HREF */
+  baseHref?: string;
+  /** --token (a bearer token); ARGO_TOKEN, the whole Authorization value, takes precedence */
+  token?: string;
+  /** -H "Name: value" */
+  headers?: string[];
+  /** --request-timeout, e.g. 30s */
+  requestTimeout?: string;
 }
 
 export type BackendChoice =
@@ -43,11 +60,24 @@ export async function createClient(opts: ClientOptions = {}): Promise<ArgoClient
   const choice = chooseBackend(opts);
   const env = opts.env ?? process.env;
   switch (choice.backend) {
-    case 'http':
-      throw new ArgoError(
-        `ARGO_SERVER is set (${choice.server}) but this build of argo-ts cannot talk to an Argo Server yet; unset it or set ARGO_LOCAL=true to use the embedded engine`,
-        501,
-      );
+    case 'http': {
+      const [{ HttpClient }, { authorizationFor }, { parseRequestTimeout }] = await Promise.all([
+        import('./http/client.js'),
+        import('./http/auth.js'),
+        import('./http/transport.js'),
+      ]);
+      const f = opts.http ?? {};
+      return new HttpClient({
+        server: choice.server,
+        secure: f.secure ?? env.ARGO_SECURE !== 'false',
+        insecureSkipVerify: f.insecureSkipVerify ?? env.ARGO_INSECURE_SKIP_VERIFY === 'true',
+        baseHref: f.baseHref ?? env.ARGO_BASE_HREF,
+        authorization: authorizationFor(choice.server, env, f.token),
+        headers: f.headers ?? [],
+        requestTimeoutMs: parseRequestTimeout(f.requestTimeout),
+        namespace: opts.namespace || env.ARGO_NAMESPACE || 'default',
+      });
+    }
     case 'kube':
       throw new ArgoError(
         `a kubeconfig was found (${choice.kubeconfig}) but this build of argo-ts cannot talk to Kubernetes yet; set ARGO_LOCAL=true (or KUBECONFIG=/dev/null) to use the embedded engine`,

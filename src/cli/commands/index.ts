@@ -1,5 +1,6 @@
 // Every registered command. Only commands that work are listed here.
 import type { Command } from 'commander';
+import { registerAuth } from './auth.js';
 import { registerCompletion } from './completion.js';
 import { registerCron } from './cron/index.js';
 import { registerDelete } from './delete.js';
@@ -7,21 +8,16 @@ import { registerGet } from './get.js';
 import { registerLint } from './lint.js';
 import { registerList } from './list.js';
 import { registerLogs } from './logs.js';
-import { registerNode } from './node.js';
-import { registerResubmit } from './resubmit.js';
-import { registerResume } from './resume.js';
-import { registerRetry } from './retry.js';
-import { registerStop } from './stop.js';
+import { registerServer } from './server.js';
 import { registerSubmit } from './submit.js';
-import { registerSuspend } from './suspend.js';
 import { registerTemplate } from './template/index.js';
-import { registerTerminate } from './terminate.js';
 import { registerVersion } from './version.js';
 import { registerWait } from './wait.js';
 import { registerWatch } from './watch.js';
 import { registerWorkflowController } from './workflow-controller.js';
 
 export const COMMANDS: ((program: Command) => void)[] = [
+  registerAuth,
   registerCompletion,
   registerCron,
   registerDelete,
@@ -29,14 +25,8 @@ export const COMMANDS: ((program: Command) => void)[] = [
   registerLint,
   registerList,
   registerLogs,
-  registerNode,
-  registerResubmit,
-  registerResume,
-  registerRetry,
-  registerStop,
+  registerServer,
   registerSubmit,
-  registerSuspend,
-  registerTerminate,
   registerWait,
   registerWatch,
   registerVersion,

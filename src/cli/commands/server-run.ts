@@ -1,0 +1,193 @@
+// `argo server` on this machine: the Argo Server API over the embedded store, with the embedded
+// engine (controller and host runtime) contending for the controller lease, so a CLI-run engine and
+// the server never both run workflows.
+import type { Command } from 'commander';
+import { chooseBackend } from '../../client/index.js';
+import { Engine } from '../../client/local/engine.js';
+import { LocalClient } from '../../client/local/client.js';
+import { versionInfo } from '../../client/version.js';
+import {
+  AuthModeError,
+  certificateFromSecret,
+  createLogger,
+  ensureServerToken,
+  parseAuthModes,
+  selfSignedCertificate,
+  serverTokenPath,
+  startServer,
+  type LogFormat,
+  type LogLevel,
+} from '../../server/index.js';
+import { argoHome, openStore } from '../../store/index.js';
+import { globalOptions } from '../context.js';
+import { FlagError } from '../flags.js';
+import { SERVER_FLAGS } from './server.js';
+
+type Raw = Record<string, unknown>;
+
+/** A flag's value: given on the command line (to `server` or, for shared names, the root), else ARGO_<FLAG>, else its default. */
+function flagReader(cmd: Command, env: NodeJS.ProcessEnv) {
+  const own = cmd.opts() as Raw;
+  const root = (cmd.parent?.opts() ?? {}) as Raw;
+  return (long: string): unknown => {
+    const key = long.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
+    if (cmd.getOptionValueSource(key) === 'cli') return own[key];
+    if (cmd.parent?.getOptionValueSource(key) === 'cli') return root[key];
+    const spec = SERVER_FLAGS.find((f) => f.long === long);
+    const e = env[`ARGO_${long.toUpperCase().replace(/-/g, '_')}`];
+    if (e !== undefined && e !== '' && spec) {
+      switch (spec.type) {
+        case 'bool':
+          if (/^(1|t|true)$/i.test(e)) return true;
+          if (/^(0|f|false)$/i.test(e)) return false;
+          throw new FlagError(
+            `invalid argument "${e}" for "--${long}" flag: strconv.ParseBool: parsing "${e}": invalid syntax`,
+          );
+        case 'int':
+          if (!/^[+-]?\d+$/.test(e))
+            throw new FlagError(
+              `invalid argument "${e}" for "--${long}" flag: strconv.ParseInt: parsing "${e}": invalid syntax`,
+            );
+          return Number(e);
+        case 'stringArray':
+          return e.split(',').filter(Boolean);
+        default:
+          return e;
+      }
+    }
+    return own[key] ?? spec?.default;
+  };
+}
+
+export async function runServer(cmd: Command, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const flag = flagReader(cmd, env);
+  const g = globalOptions(cmd, env);
+  const logFormat = String(flag('log-format')) as LogFormat;
+  const logLevel = String(flag('loglevel')) as LogLevel;
+  if (logFormat !== 'text' && logFormat !== 'json')
+    throw new FlagError(`invalid log format "${logFormat}": one of text|json`);
+  if (!['debug', 'info', 'warn', 'error'].includes(logLevel))
+    throw new FlagError(`invalid log level "${logLevel}": one of debug|info|warn|error`);
+  const logger = createLogger(logFormat, logLevel);
+
+  let authModes;
+  try {
+    authModes = parseAuthModes(
+      ((flag('auth-mode') as string[] | undefined) ?? ['client'])
+        .flatMap((v) => v.split(','))
+        .filter(Boolean),
+    );
+  } catch (err) {
+    if (err instanceof AuthModeError) throw new Error(err.message);
+    throw err;
+  }
+  const port = Number(flag('port'));
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new FlagError(`invalid port ${port}`);
+  const apiRateLimit = Number(flag('api-rate-limit'));
+  if (!Number.isInteger(apiRateLimit) || apiRateLimit < 0)
+    throw new FlagError(`invalid argument "${apiRateLimit}" for "--api-rate-limit" flag`);
+  const secure = flag('secure') === true;
+  const namespace = g.namespace || env.ARGO_NAMESPACE || 'default';
+  const namespaced = flag('namespaced') === true;
+  let managedNamespace = (flag('managed-namespace') as string | undefined) || undefined;
+  if (!namespaced && managedNamespace) {
+    logger.warn('ignoring --managed-namespace because --namespaced is false');
+    managedNamespace = undefined;
+  }
+  if (namespaced && !managedNamespace) managedNamespace = namespace;
+
+  // The server serves a store, never another Argo Server: ARGO_SERVER is for clients.
+  const choice = chooseBackend({ kubeconfig: g.kubeconfig, env: { ...env, ARGO_SERVER: undefined } });
+  if (choice.backend === 'kube') {
+    throw new Error(
+      `a kubeconfig was found (${choice.kubeconfig}) but this build of argo-ts cannot serve a cluster yet; set ARGO_LOCAL=true (or KUBECONFIG=/dev/null) to serve the embedded store`,
+    );
+  }
+
+  logger.info(
+    {
+      authModes: [...authModes].join(','),
+      namespace,
+      managedNamespace: managedNamespace ?? '',
+      baseHRef: String(flag('base-href')),
+      secure,
+    },
+    'Starting Argo Server',
+  );
+  const home = argoHome(env);
+  const store = openStore();
+  const backend = new LocalClient({ store, home, namespace, engine: 'none' });
+  const engine = new Engine(store, home, (msg) => logger.info(msg));
+
+  const token = authModes.has('client') ? ensureServerToken(home) : undefined;
+  if (token)
+    logger.info(
+      { path: serverTokenPath(home) },
+      'Client auth mode: requests need "Authorization: Bearer <token>" with the token in this file (`argo auth token` prints it)',
+    );
+  if (authModes.size === 1 && authModes.has('server')) {
+    logger.warn(
+      'You are running without client authentication. Learn how to enable client authentication: https://argo-workflows.readthedocs.io/en/latest/argo-server-auth-mode/',
+    );
+  }
+  let tls;
+  if (secure) {
+    const secretName = flag('tls-certificate-secret-name') as string | undefined;
+    if (secretName) {
+      logger.info({ secretName }, 'Getting contents of Kubernetes secret for TLS Certificates');
+      tls = await certificateFromSecret(store, namespace, secretName);
+    } else {
+      logger.info('Generating Self Signed TLS Certificates for Secure Mode');
+      tls = await selfSignedCertificate();
+    }
+  } else {
+    logger.warn(
+      'You are running in insecure mode. Learn how to enable transport layer security: https://argo-workflows.readthedocs.io/en/latest/tls/',
+    );
+  }
+
+  const server = await startServer(
+    { backend, store, version: versionInfo },
+    {
+      port,
+      secure,
+      tls,
+      authModes,
+      token,
+      managedNamespace,
+      baseHref: String(flag('base-href')),
+      hsts: flag('hsts') === true,
+      xFrameOptions: String(flag('x-frame-options') ?? ''),
+      accessControlAllowOrigin: (flag('access-control-allow-origin') as string | undefined) || undefined,
+      apiRateLimit,
+      metricsAuth: env.ARGO_SERVER_METRICS_AUTH !== 'false',
+      logger,
+    },
+  );
+  void engine.start().then(() => logger.info('leading: controller and host runtime started'));
+  logger.info({ url: server.url }, 'Argo Server started successfully');
+  if (flag('browser') === true) await openBrowser(server.url, logger.warn.bind(logger));
+
+  let stopping = false;
+  const stop = async (why: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal: why }, 'shutting down');
+    await server.close().catch(() => undefined);
+    await engine.stop().catch(() => undefined);
+    await store.close().catch(() => undefined);
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+  await new Promise<never>(() => undefined);
+}
+
+async function openBrowser(url: string, warn: (msg: string) => void): Promise<void> {
+  const { spawn } = await import('node:child_process');
+  const opener =
+    process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
+  const child = spawn(opener, [url], { stdio: 'ignore', detached: true });
+  child.on('error', (err) => warn(`Unable to open the browser: ${err.message}`));
+  child.unref();
+}

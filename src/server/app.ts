@@ -1,0 +1,155 @@
+// The Argo Server's HTTP application: the API routes, artifact downloads, /metrics, the health page
+// at `/`, and what wraps every response (security headers, CORS, rate limit, base href).
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { ServerDeps } from './backend.js';
+import { authorize, sendError, type RouteContext, type ServerOptions } from './context.js';
+import { ApiError, Code } from './errors.js';
+import { ServerMetrics } from './metrics.js';
+import { RateLimiter } from './rate-limit.js';
+import { registerArchivedWorkflowRoutes } from './routes/archived-workflows.js';
+import { registerArtifactRoutes } from './routes/artifacts.js';
+import { registerCronWorkflowRoutes } from './routes/cron-workflows.js';
+import { registerEventRoutes } from './routes/events.js';
+import { registerInfoRoutes } from './routes/info.js';
+import { registerSyncRoutes } from './routes/sync.js';
+import { registerTemplateRoutes } from './routes/templates.js';
+import { registerWorkflowRoutes } from './routes/workflows.js';
+
+export type { ServerOptions };
+
+/** gRPC's default message limit as Argo raises it (GRPC_MESSAGE_SIZE, 100 MiB). */
+const BODY_LIMIT = Number(process.env.GRPC_MESSAGE_SIZE ?? 100 * 1024 * 1024);
+
+/** `/argo/` → `/argo`; `/` → ''. */
+export function basePath(baseHref: string): string {
+  const trimmed = baseHref.replace(/^\/+|\/+$/g, '');
+  return trimmed === '' ? '' : `/${trimmed}`;
+}
+
+function indexPage(baseHref: string): string {
+  const base = basePath(baseHref);
+  return `<!DOCTYPE html>
+<html lang="en">
+<head><meta charset="UTF-8"><title>Argo</title><base href="${base}/"></head>
+<body><p>Argo Server (argo-ts). The API is served under <a href="api/v1/info">api/v1</a>; this build has no web UI.</p></body>
+</html>
+`;
+}
+
+export function buildApp(
+  deps: ServerDeps,
+  opts: ServerOptions,
+  fastifyOptions: FastifyServerOptions = {},
+): FastifyInstance {
+  const base = basePath(opts.baseHref);
+  const app = Fastify({
+    bodyLimit: BODY_LIMIT,
+    // Requests under the base href (a proxy that does not strip it) reach the same routes.
+    rewriteUrl: (req) => {
+      const url = req.url ?? '/';
+      if (base && (url === base || url.startsWith(`${base}/`) || url.startsWith(`${base}?`))) {
+        return url.slice(base.length) || '/';
+      }
+      return url;
+    },
+    ...fastifyOptions,
+  });
+  const ctx: RouteContext = { deps, opts, metrics: new ServerMetrics() };
+
+  // Argo clients (the Go CLI) send JSON bodies without a Content-Type.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
+    const text = String(body).trim();
+    if (text === '') return done(null, {});
+    try {
+      done(null, JSON.parse(text));
+    } catch (err) {
+      done(new ApiError(Code.InvalidArgument, (err as Error).message), undefined);
+    }
+  });
+
+  const limiter = opts.apiRateLimit > 0 ? new RateLimiter(opts.apiRateLimit) : undefined;
+  app.addHook('onRequest', async (req, reply) => {
+    if (opts.xFrameOptions) reply.header('x-frame-options', opts.xFrameOptions);
+    if (opts.secure && opts.hsts) reply.header('strict-transport-security', 'max-age=31536000');
+    if (opts.accessControlAllowOrigin) {
+      reply.header('access-control-allow-origin', opts.accessControlAllowOrigin);
+      if (req.method === 'OPTIONS') {
+        reply
+          .header('access-control-allow-credentials', 'true')
+          .header('access-control-allow-methods', 'POST, GET, OPTIONS, PUT, DELETE')
+          .header('access-control-allow-headers', 'Content-Type, Authorization')
+          .code(204)
+          .send();
+        return reply;
+      }
+    }
+    if (limiter) {
+      const d = limiter.take(req.ip);
+      reply
+        .header('x-ratelimit-limit', d.limit)
+        .header('x-ratelimit-remaining', d.remaining)
+        .header('x-ratelimit-reset', new Date(d.reset * 1000).toUTCString());
+      if (!d.allowed) {
+        reply
+          .code(429)
+          .type('text/plain; charset=utf-8')
+          .header('retry-after', new Date(d.reset * 1000).toUTCString());
+        reply.send('Too Many Requests\n');
+        return reply;
+      }
+    }
+  });
+
+  app.setErrorHandler((err, req, reply) => {
+    const e =
+      err instanceof ApiError
+        ? err
+        : new ApiError(
+            (err as { statusCode?: number }).statusCode === 413
+              ? Code.ResourceExhausted
+              : Code.InvalidArgument,
+            (err as Error).message,
+          );
+    req.log.debug({ err }, 'request failed');
+    return sendError(reply, e);
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    const url = req.url.split('?')[0];
+    if (url.startsWith('/api/')) return sendError(reply, new ApiError(Code.NotFound, 'Not Found'));
+    // Like the UI's file server: any other path is the index page.
+    return reply.code(200).type('text/html; charset=utf-8').send(indexPage(opts.baseHref));
+  });
+
+  registerInfoRoutes(app, ctx);
+  registerWorkflowRoutes(app, ctx);
+  registerTemplateRoutes(app, ctx);
+  registerCronWorkflowRoutes(app, ctx);
+  registerArchivedWorkflowRoutes(app, ctx);
+  registerSyncRoutes(app, ctx);
+  registerEventRoutes(app, ctx);
+  registerArtifactRoutes(app, ctx);
+
+  app.get('/metrics', async (req, reply) => {
+    if (opts.metricsAuth) {
+      try {
+        authorize(ctx, req);
+      } catch {
+        return reply.code(403).send();
+      }
+    }
+    return reply.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
+  });
+
+  // The readiness probe of upstream's manifests asks for `/`.
+  app.get('/', async (_req, reply) =>
+    reply
+      .code(200)
+      .header('content-security-policy', "default-src 'self' 'unsafe-inline'; img-src 'self' data:")
+      .type('text/html; charset=utf-8')
+      .send(indexPage(opts.baseHref)),
+  );
+
+  return app;
+}

@@ -1,0 +1,21 @@
+// What the Argo Server serves from. The workflow and template services are the client layer's
+// operations (the same ones the CLI uses, so the server answers exactly as the local backend does);
+// kinds the client layer does not carry (cron workflows, sync limits, event bindings) come from the
+// ResourceStore directly. Only types cross from client/ to here: the CLI composes the server with a
+// concrete backend, so the server never loads a client at run time.
+import type { ArgoClient, VersionInfo } from '../client/types.js';
+import type { ResourceStore } from '../store/types.js';
+import type { ArtifactReader } from './artifacts.js';
+import type { WorkflowArchive } from './archive.js';
+
+/** The client-layer operations the routes call. */
+export type WorkflowBackend = Omit<ArgoClient, 'backend' | 'namespace' | 'close' | 'getVersion'>;
+
+export interface ServerDeps {
+  backend: WorkflowBackend;
+  store: ResourceStore;
+  /** Archived workflows; the null archive answers as upstream does without a persistence config. */
+  archive?: WorkflowArchive;
+  artifacts?: ArtifactReader;
+  version: () => VersionInfo;
+}

@@ -1,0 +1,185 @@
+// What every route shares: the dependencies, the server's options, authorization, the namespace
+// boundary of --namespaced, and the request/response plumbing of unary and streaming calls.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { authenticate, authorizationOf, type AuthMode } from './auth.js';
+import type { ServerDeps } from './backend.js';
+import { ApiError, Code, invalid, toApiError } from './errors.js';
+import { callLabels, type ServerMetrics } from './metrics.js';
+import type { Query } from './query.js';
+import { streamResults } from './sse.js';
+import { pruneEmpty } from './wire.js';
+
+export interface ServerOptions {
+  authModes: ReadonlySet<AuthMode>;
+  /** The bearer token client mode accepts. */
+  token?: string;
+  /** Set with --namespaced: the only namespace this server serves. */
+  managedNamespace?: string;
+  baseHref: string;
+  secure: boolean;
+  hsts: boolean;
+  xFrameOptions: string;
+  accessControlAllowOrigin?: string;
+  /** Requests per second per client address; 0 turns the limit off. */
+  apiRateLimit: number;
+  /** Whether /metrics needs the same authorization as the API (ARGO_SERVER_METRICS_AUTH). */
+  metricsAuth: boolean;
+}
+
+export interface RouteContext {
+  deps: ServerDeps;
+  opts: ServerOptions;
+  metrics: ServerMetrics;
+}
+
+export type Body = Record<string, unknown>;
+
+export interface Call {
+  req: FastifyRequest;
+  params: Record<string, string>;
+  query: Query;
+  body: Body;
+}
+
+export function authorize(ctx: RouteContext, req: FastifyRequest): AuthMode {
+  return authenticate(authorizationOf(req.headers), ctx.opts.authModes, ctx.opts.token);
+}
+
+/** Refuses namespaces outside the one a --namespaced server manages. */
+export function servedNamespace(ctx: RouteContext, namespace: string): string {
+  const managed = ctx.opts.managedNamespace;
+  if (managed === undefined) return namespace;
+  if (namespace === '') return managed;
+  if (namespace !== managed) {
+    throw new ApiError(
+      Code.PermissionDenied,
+      `namespace "${namespace}" is not served: this server manages only namespace "${managed}"`,
+    );
+  }
+  return namespace;
+}
+
+/** A request body as an object; grpc-gateway answers 400 for JSON that does not decode. */
+function bodyOf(req: FastifyRequest): Body {
+  const b = req.body;
+  if (b === undefined || b === null || b === '') return {};
+  if (typeof b !== 'object' || Array.isArray(b)) throw invalid('request body must be a JSON object');
+  return b as Body;
+}
+
+function callOf(req: FastifyRequest): Call {
+  return {
+    req,
+    params: (req.params ?? {}) as Record<string, string>,
+    query: (req.query ?? {}) as Query,
+    body: bodyOf(req),
+  };
+}
+
+export function sendError(reply: FastifyReply, err: ApiError): FastifyReply {
+  return reply.code(err.httpStatus).type('application/json').send(JSON.stringify(err.toJSON()));
+}
+
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/** A request/response call: the handler's result is sent as JSON, a failure as a gRPC status. */
+export function unary(
+  app: FastifyInstance,
+  ctx: RouteContext,
+  method: Method,
+  url: string,
+  operationId: string,
+  handler: (call: Call) => Promise<unknown>,
+): void {
+  app.route({
+    method,
+    url,
+    handler: async (req, reply) => {
+      const done = ctx.metrics.start(callLabels(operationId, false));
+      try {
+        authorize(ctx, req);
+        const result = await handler(callOf(req));
+        done(Code.OK);
+        reply.header('grpc-metadata-argo-version', ctx.deps.version().version);
+        return reply
+          .code(200)
+          .type('application/json')
+          .send(JSON.stringify(pruneEmpty(result ?? {})));
+      } catch (err) {
+        const e = toApiError(err);
+        done(e.code);
+        if (e.code === Code.Internal || e.code === Code.Unknown) req.log.error({ err }, e.message);
+        return sendError(reply, e);
+      }
+    },
+  });
+}
+
+/**
+ * A server-streaming call: `open` checks the request (failures answer as a unary error would) and
+ * returns the messages to send until the client leaves.
+ */
+export function streaming(
+  app: FastifyInstance,
+  ctx: RouteContext,
+  url: string,
+  operationId: string,
+  open: (call: Call, signal: AbortSignal) => Promise<AsyncIterable<unknown>>,
+): void {
+  app.route({
+    method: 'GET',
+    url,
+    handler: async (req, reply) => {
+      const done = ctx.metrics.start(callLabels(operationId, true));
+      const controller = new AbortController();
+      let source: AsyncIterable<unknown>;
+      try {
+        authorize(ctx, req);
+        source = await open(callOf(req), controller.signal);
+      } catch (err) {
+        const e = toApiError(err);
+        done(e.code);
+        return sendError(reply, e);
+      }
+      reply.header('grpc-metadata-argo-version', ctx.deps.version().version);
+      await streamResults(req, reply, mapPruned(source), { controller });
+      done(Code.OK);
+    },
+  });
+}
+
+async function* mapPruned(source: AsyncIterable<unknown>): AsyncGenerator<unknown> {
+  for await (const item of source) yield pruneEmpty(item);
+}
+
+/** The object a create/update/lint body carries under `key`, or a 400 with upstream's message. */
+export function required<T>(
+  body: Body,
+  key: string,
+  message: string,
+  code: Code400 = Code.InvalidArgument,
+): T {
+  const v = body[key];
+  if (v === undefined || v === null || typeof v !== 'object') throw new ApiError(code, message);
+  return v as T;
+}
+
+type Code400 = (typeof Code)[keyof typeof Code];
+
+/** Every item of a paged backend list. */
+export async function listAll<T>(
+  page: (
+    cont: string | undefined,
+  ) => Promise<{ items: T[]; metadata: { resourceVersion?: string; continue?: string } }>,
+): Promise<{ items: T[]; resourceVersion?: string }> {
+  let items: T[] = [];
+  let resourceVersion: string | undefined;
+  let cont: string | undefined;
+  do {
+    const res = await page(cont);
+    items = items.concat(res.items);
+    resourceVersion ??= res.metadata.resourceVersion;
+    cont = res.metadata.continue || undefined;
+  } while (cont);
+  return { items, resourceVersion };
+}

@@ -1,0 +1,288 @@
+// WorkflowService: workflows, their lifecycle, logs and watch streams.
+import type { FastifyInstance } from 'fastify';
+import type { SubmitFromKind } from '../../client/types.js';
+import type { SubmitOpts, Workflow } from '../../model/workflow.js';
+import { ApiError, Code, invalid, notFound, toApiError } from '../errors.js';
+import { bool, listQuery, logQuery, str } from '../query.js';
+import {
+  listAll,
+  required,
+  servedNamespace,
+  streaming,
+  unary,
+  type Body,
+  type RouteContext,
+} from '../context.js';
+import { FieldCleaner } from '../wire.js';
+import { pageOf, workflowListCriteria } from '../workflow-list.js';
+
+/** Names upstream accepts for each kind `submit` can start from. */
+const SUBMIT_KINDS: Record<string, SubmitFromKind> = {
+  CronWorkflow: 'cronworkflow',
+  cronworkflow: 'cronworkflow',
+  cronworkflows: 'cronworkflow',
+  cronwf: 'cronworkflow',
+  cwf: 'cronworkflow',
+  WorkflowTemplate: 'workflowtemplate',
+  workflowtemplate: 'workflowtemplate',
+  workflowtemplates: 'workflowtemplate',
+  wftmpl: 'workflowtemplate',
+  ClusterWorkflowTemplate: 'clusterworkflowtemplate',
+  clusterworkflowtemplate: 'clusterworkflowtemplate',
+  clusterworkflowtemplates: 'clusterworkflowtemplate',
+  cwftmpl: 'clusterworkflowtemplate',
+  cwft: 'clusterworkflowtemplate',
+};
+
+const string = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+const strings = (v: unknown): string[] | undefined =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : undefined;
+
+/** The object's namespace must be the request's, as the Kubernetes API insists. */
+export function placeInNamespace(obj: { metadata?: { namespace?: string } }, namespace: string): void {
+  obj.metadata ??= {};
+  if (!obj.metadata.namespace) obj.metadata.namespace = namespace;
+  else if (obj.metadata.namespace !== namespace) {
+    throw invalid('the namespace of the provided object does not match the namespace sent on the request');
+  }
+}
+
+export function registerWorkflowRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  const { backend } = ctx.deps;
+  const ns = (p: Record<string, string>): string => servedNamespace(ctx, p.namespace ?? '');
+
+  unary(
+    app,
+    ctx,
+    'GET',
+    '/api/v1/workflows/:namespace',
+    'WorkflowService_ListWorkflows',
+    async ({ params, query }) => {
+      const lq = listQuery(query);
+      const criteria = workflowListCriteria({
+        namespace: ns(params),
+        fieldSelector: lq.fieldSelector,
+        nameFilter: str(query, 'nameFilter'),
+        createdAfter: str(query, 'createdAfter'),
+        finishedBefore: str(query, 'finishedBefore'),
+        limit: lq.limit,
+        continue: lq.continue,
+      });
+      // A namespace excluded by `metadata.namespace!=` still means listing every served namespace.
+      const scope = criteria.namespaceNotEquals ? servedNamespace(ctx, '') : criteria.namespace;
+      const { items: all, resourceVersion } = await listAll((cont) =>
+        backend.listWorkflows(scope, { labelSelector: lq.labelSelector, continue: cont }),
+      );
+      const page = pageOf(all, criteria);
+      const list = {
+        metadata: {
+          resourceVersion,
+          continue: page.continue,
+          remainingItemCount: page.remainingItemCount,
+        },
+        items: page.items,
+      };
+      return new FieldCleaner(str(query, 'fields')).clean(list);
+    },
+  );
+
+  unary(
+    app,
+    ctx,
+    'POST',
+    '/api/v1/workflows/:namespace',
+    'WorkflowService_CreateWorkflow',
+    async ({ params, body }) => {
+      const namespace = ns(params);
+      const wf = required<Workflow>(body, 'workflow', 'workflow body not specified');
+      placeInNamespace(wf, namespace);
+      const createOptions = (body.createOptions ?? {}) as { dryRun?: string[] };
+      return backend.createWorkflow(namespace, wf, {
+        dryRun: (createOptions.dryRun ?? []).length > 0,
+        serverDryRun: body.serverDryRun === true,
+      });
+    },
+  );
+
+  unary(
+    app,
+    ctx,
+    'POST',
+    '/api/v1/workflows/:namespace/lint',
+    'WorkflowService_LintWorkflow',
+    async ({ params, body }) => {
+      const namespace = ns(params);
+      const wf = body.workflow as Workflow | undefined;
+      if (!wf || typeof wf !== 'object') throw new ApiError(Code.Unknown, 'unable to get a workflow');
+      placeInNamespace(wf, namespace);
+      // Upstream returns the validation error as it is, which gRPC reports as Unknown.
+      return backend.lintWorkflow(namespace, wf).catch((err: unknown) => {
+        throw toApiError(err).code === Code.InvalidArgument
+          ? new ApiError(Code.Unknown, (err as Error).message)
+          : err;
+      });
+    },
+  );
+
+  unary(
+    app,
+    ctx,
+    'POST',
+    '/api/v1/workflows/:namespace/submit',
+    'WorkflowService_SubmitWorkflow',
+    async ({ params, body }) => {
+      const namespace = ns(params);
+      const kindName = String(body.resourceKind ?? '');
+      const kind = SUBMIT_KINDS[kindName];
+      if (!kind) throw invalid(`Resource kind '${kindName}' is not supported for submitting`);
+      const name = string(body.resourceName) ?? '';
+      return backend.submitFrom(namespace, kind, name, (body.submitOptions ?? {}) as SubmitOpts);
+    },
+  );
+
+  unary(
+    app,
+    ctx,
+    'GET',
+    '/api/v1/workflows/:namespace/:name',
+    'WorkflowService_GetWorkflow',
+    async ({ params, query }) => {
+      const wf = await backend.getWorkflow(ns(params), params.name);
+      const uid = str(query, 'uid');
+      if (uid && wf.metadata.uid !== uid) throw notFound(`workflows.argoproj.io "${params.name}" not found`);
+      return new FieldCleaner(str(query, 'fields')).clean(wf);
+    },
+  );
+
+  unary(
+    app,
+    ctx,
+    'DELETE',
+    '/api/v1/workflows/:namespace/:name',
+    'WorkflowService_DeleteWorkflow',
+    async ({ params, query }) => {
+      bool(query, 'force');
+      await backend.deleteWorkflow(ns(params), params.name);
+      return {};
+    },
+  );
+
+  const lifecycle = (
+    action: string,
+    operation: string,
+    run: (namespace: string, name: string, body: Body) => Promise<Workflow>,
+  ): void =>
+    unary(app, ctx, 'PUT', `/api/v1/workflows/:namespace/:name/${action}`, operation, ({ params, body }) =>
+      run(ns(params), params.name, body),
+    );
+  lifecycle('retry', 'WorkflowService_RetryWorkflow', (namespace, name, b) =>
+    backend.retryWorkflow(namespace, name, {
+      restartSuccessful: b.restartSuccessful === true,
+      nodeFieldSelector: string(b.nodeFieldSelector),
+      parameters: strings(b.parameters),
+    }),
+  );
+  lifecycle('resubmit', 'WorkflowService_ResubmitWorkflow', (namespace, name, b) =>
+    backend.resubmitWorkflow(namespace, name, {
+      memoized: b.memoized === true,
+      parameters: strings(b.parameters),
+    }),
+  );
+  lifecycle('resume', 'WorkflowService_ResumeWorkflow', (namespace, name, b) =>
+    backend.resumeWorkflow(namespace, name, { nodeFieldSelector: string(b.nodeFieldSelector) }),
+  );
+  lifecycle('suspend', 'WorkflowService_SuspendWorkflow', (namespace, name) =>
+    backend.suspendWorkflow(namespace, name),
+  );
+  lifecycle('stop', 'WorkflowService_StopWorkflow', (namespace, name, b) =>
+    backend.stopWorkflow(namespace, name, {
+      nodeFieldSelector: string(b.nodeFieldSelector),
+      message: string(b.message),
+    }),
+  );
+  lifecycle('terminate', 'WorkflowService_TerminateWorkflow', (namespace, name) =>
+    backend.terminateWorkflow(namespace, name),
+  );
+  lifecycle('set', 'WorkflowService_SetWorkflow', (namespace, name, b) =>
+    backend.setWorkflow(namespace, name, {
+      nodeFieldSelector: string(b.nodeFieldSelector),
+      message: string(b.message),
+      outputParameters: string(b.outputParameters),
+      phase: string(b.phase),
+    }),
+  );
+
+  const logs = (url: string, operation: string): void =>
+    streaming(app, ctx, url, operation, async ({ params, query }, signal) => {
+      const namespace = ns(params);
+      const wf = await backend.getWorkflow(namespace, params.name);
+      const lq = logQuery(query);
+      const podName = params.podName ?? str(query, 'podName');
+      return backend.workflowLogs(
+        namespace,
+        wf.metadata.name ?? params.name,
+        {
+          podName: podName || undefined,
+          container: lq.container,
+          follow: lq.follow,
+          previous: lq.previous,
+          sinceSeconds: lq.sinceSeconds,
+          sinceTime: lq.sinceTime,
+          timestamps: lq.timestamps,
+          tailLines: lq.tailLines,
+          grep: str(query, 'grep') || undefined,
+          selector: str(query, 'selector') || undefined,
+        },
+        signal,
+      );
+    });
+  logs('/api/v1/workflows/:namespace/:name/log', 'WorkflowService_WorkflowLogs');
+  logs('/api/v1/workflows/:namespace/:name/:podName/log', 'WorkflowService_PodLogs');
+
+  streaming(
+    app,
+    ctx,
+    '/api/v1/workflow-events/:namespace',
+    'WorkflowService_WatchWorkflows',
+    async ({ params, query }, signal) => {
+      const namespace = ns(params);
+      const lq = listQuery(query);
+      const cleaner = new FieldCleaner(str(query, 'fields')).withoutPrefix('result.object.');
+      const events = backend.watchWorkflows(
+        namespace,
+        {
+          labelSelector: lq.labelSelector,
+          fieldSelector: lq.fieldSelector,
+          resourceVersion: lq.resourceVersion,
+        },
+        signal,
+      );
+      return (async function* () {
+        for await (const ev of events) yield { type: ev.type, object: cleaner.clean(ev.object) };
+      })();
+    },
+  );
+
+  // The local engine records no Kubernetes Events: the stream stays open and quiet.
+  streaming(
+    app,
+    ctx,
+    '/api/v1/stream/events/:namespace',
+    'WorkflowService_WatchEvents',
+    async ({ params, query }, signal) => {
+      ns(params);
+      listQuery(query);
+      const quiet: AsyncIterable<never> = {
+        [Symbol.asyncIterator]: () => ({
+          next: () =>
+            new Promise<IteratorResult<never>>((resolve) =>
+              signal.addEventListener('abort', () => resolve({ done: true, value: undefined }), {
+                once: true,
+              }),
+            ),
+        }),
+      };
+      return quiet;
+    },
+  );
+}

@@ -1,0 +1,82 @@
+// JSON as the Argo Server writes it. Upstream re-encodes every object through its Go structs, so
+// null values and empty lists (omitempty) never reach the wire; `fields` then trims the response
+// the way upstream's field cleaner does.
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/**
+ * A copy without null/undefined members and without empty arrays, as Go's omitempty writes. Arrays
+ * at the top level stay: a list response always has its `items`.
+ */
+export function pruneEmpty<T>(value: T): T {
+  return prune(value as unknown as Json, true) as unknown as T;
+}
+
+function prune(value: Json, top = false): Json {
+  if (Array.isArray(value)) return value.map((v) => prune(v));
+  if (value === null || typeof value !== 'object') return value;
+  const out: { [key: string]: Json } = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (v === null || v === undefined) continue;
+    if (Array.isArray(v) && v.length === 0 && !top) continue;
+    out[k] = prune(v);
+  }
+  return out;
+}
+
+/**
+ * The `fields` query parameter: `a,b.c` keeps only those paths (and their parents), `-a,b.c` drops
+ * them. Paths run through arrays without an index (`items.metadata.name`).
+ */
+export class FieldCleaner {
+  private readonly exclude: boolean;
+  private readonly fields: Set<string>;
+
+  constructor(spec: string | undefined, exclude?: boolean) {
+    let text = spec ?? '';
+    this.exclude = exclude ?? text.startsWith('-');
+    if (exclude === undefined && this.exclude) text = text.slice(1);
+    this.fields = new Set(text === '' ? [] : text.split(','));
+  }
+
+  get active(): boolean {
+    return this.fields.size > 0;
+  }
+
+  /** The same cleaner for objects nested under `prefix` (e.g. `result.object.` of a watch event). */
+  withoutPrefix(prefix: string): FieldCleaner {
+    const fields = [...this.fields].map((f) => (f.startsWith(prefix) ? f.slice(prefix.length) : f));
+    return new FieldCleaner(fields.join(','), this.exclude);
+  }
+
+  /** Whether the response would leave out `path`, so the work to fill it can be skipped. */
+  willExclude(path: string): boolean {
+    if (!this.active) return false;
+    const matches = [...this.fields].some((f) => path.startsWith(f) || f.startsWith(path));
+    return matches ? this.exclude : !this.exclude;
+  }
+
+  clean<T>(value: T): T {
+    if (!this.active) return value;
+    const copy = JSON.parse(JSON.stringify(value)) as Json;
+    this.cleanItem([], copy);
+    return copy as unknown as T;
+  }
+
+  private cleanItem(path: string[], item: Json): void {
+    if (Array.isArray(item)) {
+      for (const el of item) this.cleanItem(path, el);
+      return;
+    }
+    if (item === null || typeof item !== 'object') return;
+    for (const key of Object.keys(item)) {
+      const fieldPath = [...path, key].join('.');
+      const listed = this.fields.has(fieldPath);
+      // A listed path's ancestors stay, so the path can be reached.
+      const leadsToListed = listed || [...this.fields].some((f) => f.startsWith(fieldPath));
+      const keep = this.exclude ? !listed : leadsToListed;
+      if (!keep) delete item[key];
+      else if (!listed) this.cleanItem([...path, key], item[key]);
+    }
+  }
+}

@@ -1,0 +1,161 @@
+// Listing workflows as the Argo Server does: the field selector understands only a few fields
+// (namespace, name, startedAt and `ext.showRemainingItemCount`), `nameFilter` says how to match the
+// name, `listOptions.continue` is an offset, and each page is ordered running-first, newest first.
+import type { Workflow } from '../model/workflow.js';
+import { ApiError, Code, invalid } from './errors.js';
+
+export interface WorkflowListCriteria {
+  namespace: string;
+  namespaceNotEquals: boolean;
+  name: string;
+  nameFilter: string;
+  minStartedAt?: number;
+  maxStartedAt?: number;
+  createdAfter?: number;
+  finishedBefore?: number;
+  limit: number;
+  offset: number;
+  showRemainingItemCount: boolean;
+}
+
+function rfc3339(value: string): number {
+  const t = Date.parse(value);
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value) || Number.isNaN(t)) {
+    throw new ApiError(
+      Code.Internal,
+      `parsing time ${JSON.stringify(value)} as "2006-01-02T15:04:05Z07:00": cannot parse`,
+    );
+  }
+  return t;
+}
+
+export function workflowListCriteria(input: {
+  namespace: string;
+  fieldSelector?: string;
+  nameFilter?: string;
+  createdAfter?: string;
+  finishedBefore?: string;
+  limit?: number;
+  continue?: string;
+}): WorkflowListCriteria {
+  const cont = input.continue || '0';
+  if (!/^[+-]?\d+$/.test(cont)) throw invalid('listOptions.continue must be int');
+  const offset = Number(cont);
+  if (offset < 0) throw invalid('listOptions.continue must >= 0');
+  const c: WorkflowListCriteria = {
+    namespace: input.namespace,
+    namespaceNotEquals: false,
+    name: '',
+    nameFilter: input.nameFilter ?? '',
+    limit: input.limit ?? 0,
+    offset,
+    showRemainingItemCount: false,
+  };
+  if (input.createdAfter) c.createdAfter = rfc3339(input.createdAfter);
+  if (input.finishedBefore) c.finishedBefore = rfc3339(input.finishedBefore);
+  const namespaceFromSelector = (ns: string): void => {
+    if (c.namespace === '' || c.namespace === ns) c.namespace = ns;
+    else
+      throw invalid(
+        `'namespace' query param (${JSON.stringify(c.namespace)}) and fieldselector 'metadata.namespace' (${JSON.stringify(ns)}) are both specified and contradict each other`,
+      );
+  };
+  for (const selector of (input.fieldSelector ?? '').split(',')) {
+    if (selector === '') continue;
+    const after = (prefix: string): string | undefined =>
+      selector.startsWith(prefix) ? selector.slice(prefix.length) : undefined;
+    let v: string | undefined;
+    if ((v = after('metadata.namespace!=')) !== undefined) {
+      c.namespace = v;
+      c.namespaceNotEquals = true;
+    } else if ((v = after('metadata.namespace==') ?? after('metadata.namespace=')) !== undefined) {
+      namespaceFromSelector(v);
+    } else if ((v = after('metadata.name!=')) !== undefined) {
+      c.name = v;
+      c.nameFilter = 'NotEquals';
+    } else if ((v = after('metadata.name==') ?? after('metadata.name=')) !== undefined) {
+      c.name = v;
+    } else if ((v = after('spec.startedAt>')) !== undefined) {
+      c.minStartedAt = rfc3339(v);
+    } else if ((v = after('spec.startedAt<')) !== undefined) {
+      c.maxStartedAt = rfc3339(v);
+    } else if (selector.startsWith('ext.showRemainingItemCount')) {
+      const flag = selector.slice('ext.showRemainingItemCount='.length);
+      if (!/^(1|t|T|TRUE|true|True|0|f|F|FALSE|false|False)$/.test(flag)) {
+        throw new ApiError(
+          Code.Internal,
+          `strconv.ParseBool: parsing ${JSON.stringify(flag)}: invalid syntax`,
+        );
+      }
+      c.showRemainingItemCount = /^(1|t|T|TRUE|true|True)$/.test(flag);
+    } else {
+      throw invalid(`unsupported requirement ${selector}`);
+    }
+  }
+  return c;
+}
+
+const time = (s: string | undefined): number => (s ? Date.parse(s) : 0) || 0;
+
+export function matchesCriteria(wf: Workflow, c: WorkflowListCriteria): boolean {
+  const name = wf.metadata.name ?? '';
+  const ns = wf.metadata.namespace ?? '';
+  if (c.namespace !== '' && (c.namespaceNotEquals ? ns === c.namespace : ns !== c.namespace)) return false;
+  if (c.name !== '') {
+    switch (c.nameFilter || 'Exact') {
+      case 'Exact':
+        if (name !== c.name) return false;
+        break;
+      case 'Contains':
+        if (!name.includes(c.name)) return false;
+        break;
+      case 'Prefix':
+        if (!name.startsWith(c.name)) return false;
+        break;
+      case 'NotEquals':
+        if (name === c.name) return false;
+        break;
+    }
+  }
+  const started = time(wf.status?.startedAt);
+  if (c.minStartedAt !== undefined && started < c.minStartedAt) return false;
+  if (c.maxStartedAt !== undefined && started > c.maxStartedAt) return false;
+  if (c.createdAfter !== undefined && time(wf.metadata.creationTimestamp) < c.createdAfter) return false;
+  if (
+    c.finishedBefore !== undefined &&
+    !(wf.status?.finishedAt && time(wf.status.finishedAt) <= c.finishedBefore)
+  )
+    return false;
+  return true;
+}
+
+/** Upstream's page order: unfinished first (newest created first), then latest finished first. */
+export function compareForPage(a: Workflow, b: Workflow): number {
+  const af = time(a.status?.finishedAt);
+  const bf = time(b.status?.finishedAt);
+  if (!af && !bf) return time(b.metadata.creationTimestamp) - time(a.metadata.creationTimestamp);
+  if (!af) return -1;
+  if (!bf) return 1;
+  return bf - af;
+}
+
+export interface WorkflowPage {
+  items: Workflow[];
+  continue?: string;
+  remainingItemCount?: number;
+}
+
+/** One page of the matching workflows: selected newest-started first, then ordered for display. */
+export function pageOf(all: Workflow[], c: WorkflowListCriteria): WorkflowPage {
+  const matching = all
+    .filter((wf) => matchesCriteria(wf, c))
+    .sort((a, b) => time(b.status?.startedAt) - time(a.status?.startedAt));
+  const items = c.limit > 0 ? matching.slice(c.offset, c.offset + c.limit) : matching.slice(c.offset);
+  const remaining = Math.max(matching.length - c.offset - items.length, 0);
+  items.sort(compareForPage);
+  return {
+    items,
+    continue: remaining > 0 ? String(c.offset + items.length) : undefined,
+    remainingItemCount: c.showRemainingItemCount ? remaining : undefined,
+  };
+}
