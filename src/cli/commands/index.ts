@@ -8,9 +8,16 @@ import { registerGet } from './get.js';
 import { registerLint } from './lint.js';
 import { registerList } from './list.js';
 import { registerLogs } from './logs.js';
+import { registerNode } from './node.js';
+import { registerResubmit } from './resubmit.js';
+import { registerResume } from './resume.js';
+import { registerRetry } from './retry.js';
 import { registerServer } from './server.js';
+import { registerStop } from './stop.js';
 import { registerSubmit } from './submit.js';
+import { registerSuspend } from './suspend.js';
 import { registerTemplate } from './template/index.js';
+import { registerTerminate } from './terminate.js';
 import { registerVersion } from './version.js';
 import { registerWait } from './wait.js';
 import { registerWatch } from './watch.js';
@@ -25,8 +32,15 @@ export const COMMANDS: ((program: Command) => void)[] = [
   registerLint,
   registerList,
   registerLogs,
+  registerNode,
+  registerResubmit,
+  registerResume,
+  registerRetry,
   registerServer,
+  registerStop,
   registerSubmit,
+  registerSuspend,
+  registerTerminate,
   registerWait,
   registerWatch,
   registerVersion,
