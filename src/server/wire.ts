@@ -80,3 +80,13 @@ export class FieldCleaner {
     }
   }
 }
+
+/**
+ * A resource as Go writes it after a `fields` trim: `metadata`, `spec` and `status` are structs,
+ * which Go always writes (as `{}` when empty), so clients can rely on them being objects.
+ */
+export function withResourceStructs<T>(obj: T): T {
+  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return obj;
+  const o = obj as Record<string, unknown>;
+  return { ...o, metadata: o.metadata ?? {}, spec: o.spec ?? {}, status: o.status ?? {} } as T;
+}

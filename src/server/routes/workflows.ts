@@ -13,7 +13,7 @@ import {
   type Body,
   type RouteContext,
 } from '../context.js';
-import { FieldCleaner } from '../wire.js';
+import { FieldCleaner, withResourceStructs } from '../wire.js';
 import { pageOf, workflowListCriteria } from '../workflow-list.js';
 
 /** Names upstream accepts for each kind `submit` can start from. */
@@ -82,7 +82,8 @@ export function registerWorkflowRoutes(app: FastifyInstance, ctx: RouteContext):
         },
         items: page.items,
       };
-      return new FieldCleaner(str(query, 'fields')).clean(list);
+      const cleaned = new FieldCleaner(str(query, 'fields')).clean(list);
+      return { ...cleaned, items: (cleaned.items ?? []).map(withResourceStructs) };
     },
   );
 
@@ -150,7 +151,7 @@ export function registerWorkflowRoutes(app: FastifyInstance, ctx: RouteContext):
       const wf = await backend.getWorkflow(ns(params), params.name);
       const uid = str(query, 'uid');
       if (uid && wf.metadata.uid !== uid) throw notFound(`workflows.argoproj.io "${params.name}" not found`);
-      return new FieldCleaner(str(query, 'fields')).clean(wf);
+      return withResourceStructs(new FieldCleaner(str(query, 'fields')).clean(wf));
     },
   );
 
@@ -258,7 +259,8 @@ export function registerWorkflowRoutes(app: FastifyInstance, ctx: RouteContext):
         signal,
       );
       return (async function* () {
-        for await (const ev of events) yield { type: ev.type, object: cleaner.clean(ev.object) };
+        for await (const ev of events)
+          yield { type: ev.type, object: withResourceStructs(cleaner.clean(ev.object)) };
       })();
     },
   );
