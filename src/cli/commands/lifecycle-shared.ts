@@ -1,8 +1,10 @@
 // What the lifecycle commands (stop, terminate, retry, resubmit, resume, node) share: which
 // workflows a command line names, node field selector checks, and following a rerun workflow.
+import type { Command } from 'commander';
 import type { ArgoClient } from '../../client/types.js';
+import type { Workflow } from '../../model/workflow.js';
 import { parseFieldSelector } from '../../workflow/node-field-selector.js';
-import { ExitError, out } from '../context.js';
+import { ExitError, namespaceOf, out, withClient } from '../context.js';
 import { FlagError } from '../flags.js';
 import { logWorkflow, renderWorkflow, waitWorkflows, watchWorkflow } from '../follow.js';
 import { listWorkflows } from './list-run.js';
@@ -75,7 +77,7 @@ export interface FollowFlags {
 }
 
 /** Prints a workflow as `argo get -o …` does. */
-export function printWorkflow(
+function printWorkflow(
   wf: Parameters<typeof renderWorkflow>[0],
   output: string | undefined,
 ): Promise<void> {
@@ -83,7 +85,7 @@ export function printWorkflow(
 }
 
 /** After a rerun: tail its logs, then wait for it (exit 1 if it fails) or watch it. */
-export async function waitWatchOrLog(client: ArgoClient, ref: WorkflowRef, o: FollowFlags): Promise<void> {
+async function waitWatchOrLog(client: ArgoClient, ref: WorkflowRef, o: FollowFlags): Promise<void> {
   if (o.log) await logWorkflow(client, ref.namespace, ref.name, { container: 'main', follow: true });
   if (o.wait) {
     const quiet = Boolean(o.output) && o.output !== 'wide';
@@ -91,4 +93,32 @@ export async function waitWatchOrLog(client: ArgoClient, ref: WorkflowRef, o: Fo
   } else if (o.watch) {
     await watchWorkflow(client, ref.namespace, ref.name, {});
   }
+}
+
+/**
+ * Retry and resubmit: reruns each selected workflow, printing what comes back; when there was
+ * just one, follows it as --log, --wait or --watch ask (waiting runs the local engine in-process).
+ */
+export async function rerunWorkflows(
+  cmd: Command,
+  names: string[],
+  o: FollowFlags & SelectorFlags,
+  rerun: (client: ArgoClient, ref: WorkflowRef) => Promise<Workflow>,
+): Promise<void> {
+  await withClient(
+    cmd,
+    async (client, g) => {
+      const refs = onceEach(await selectedWorkflows(client, namespaceOf(client, g), names, o));
+      let last: Workflow | undefined;
+      for (const ref of refs) {
+        last = await rerun(client, ref);
+        await printWorkflow(last, o.output);
+      }
+      if (refs.length === 1 && last) {
+        const ref = { name: last.metadata.name ?? '', namespace: last.metadata.namespace ?? '' };
+        await waitWatchOrLog(client, ref, o);
+      }
+    },
+    { engine: o.wait || o.watch || o.log ? 'in-process' : 'detached' },
+  );
 }
