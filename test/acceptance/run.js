@@ -209,7 +209,7 @@ async function main() {
   }
   if (opts['update-known']) {
     const next = updatedKnownFailures(results, known);
-    saveKnownFailures(opts.known, next);
+    await saveKnownFailures(opts.known, next);
     console.log(`known failures: wrote ${next.size} entries to ${path.relative(process.cwd(), opts.known)}`);
     exitCode = 0;
   }

@@ -131,7 +131,7 @@ describe('ratchet', () => {
     expect(nowPassing.map((r: { key: string }) => r.key)).toEqual(['examples/listed-passing.yaml']);
   });
 
-  it('--update-known keeps reasons, adds new failures with their message, drops passes, keeps entries not run', () => {
+  it('--update-known keeps reasons, adds new failures with their message, drops passes, keeps entries not run', async () => {
     const next = updatedKnownFailures(results, known);
     expect(Object.fromEntries(next)).toEqual({
       'examples/not-run.yaml': 'still listed',
@@ -139,7 +139,7 @@ describe('ratchet', () => {
       'examples/new-failure.yaml': 'expected Succeeded, got Failed',
     });
     const file = path.join(dir, 'known.yaml');
-    saveKnownFailures(file, next);
+    await saveKnownFailures(file, next);
     expect(readFileSync(file, 'utf8')).toMatch(/^# /);
     expect(Object.fromEntries(loadKnownFailures(file))).toEqual(Object.fromEntries(next));
   });

@@ -20,9 +20,18 @@ export function loadKnownFailures(file) {
   return new Map(Object.entries(raw).map(([k, v]) => [k, String(v ?? '')]));
 }
 
-export function saveKnownFailures(file, known) {
+/** Writes the list sorted by key, formatted as the repository's prettier would (so lint stays clean). */
+export async function saveKnownFailures(file, known) {
   const sorted = Object.fromEntries([...known].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  writeFileSync(file, HEADER + (known.size ? stringify(sorted, { lineWidth: 0 }) : '{}\n'));
+  let text = HEADER + (known.size ? stringify(sorted, { lineWidth: 0 }) : '{}\n');
+  try {
+    const prettier = await import('prettier');
+    const config = (await prettier.resolveConfig(file)) ?? {};
+    text = await prettier.format(text, { ...config, filepath: file });
+  } catch {
+    // No prettier (a production install): the plain YAML is just as valid.
+  }
+  writeFileSync(file, text);
 }
 
 /**
