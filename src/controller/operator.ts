@@ -317,6 +317,14 @@ export class WorkflowOperation {
             : 'workflows.argoproj.io/workflow-template'
         ] = ref.name ?? '';
       }
+      // Suspend and shutdown are set on the workflow itself (argo suspend/stop/terminate) and must
+      // reach the stored spec the workflow runs from.
+      const stored = status.storedWorkflowTemplateSpec;
+      if (stored.suspend !== this.wf.spec.suspend || stored.shutdown !== this.wf.spec.shutdown) {
+        status.storedWorkflowTemplateSpec = joinWorkflowSpec(this.wf.spec, stored);
+        if (this.wf.spec.shutdown === undefined) delete status.storedWorkflowTemplateSpec.shutdown;
+        this.updated = true;
+      }
       this.execSpec = structuredClone(status.storedWorkflowTemplateSpec);
     } else {
       this.execSpec = this.wf.spec;
