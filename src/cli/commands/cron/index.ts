@@ -163,6 +163,7 @@ export function registerCron(program: Command): void {
     { long: 'strict', type: 'bool', default: true, description: 'reject unknown fields' },
   ]);
   lint.action(async (files: string[], o: { output: string; strict?: boolean }, self: Command) => {
+    (await lazy()).checkEnumFlag(o.output, ['pretty', 'simple']);
     const { runLint } = await import('../lint-run.js');
     await runLint(self, files, { output: o.output, strict: o.strict !== false, kinds: ['cronworkflows'] });
   });
