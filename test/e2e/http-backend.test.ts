@@ -1,0 +1,265 @@
+// One suite, two backends: the same CLI scenarios on the embedded engine (local) and through
+// `argo server` (http, with its defaults: TLS with a self-signed certificate and client auth, the
+// token found the way `argo auth token` finds it). The outputs must not tell the backends apart.
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliWithHome, fixture, lines, repoRoot, type Cli, type CliResult } from './cli.js';
+
+interface Backend {
+  run(args: string[], env?: NodeJS.ProcessEnv): Promise<CliResult>;
+  dispose(): Promise<void>;
+}
+
+/** Starts `argo server` on a free port over `home`; resolves with the port once it listens. */
+function startServer(
+  home: string,
+  args: string[] = [],
+): Promise<{ port: number; child: ChildProcess; log: () => string }> {
+  const child = spawn(
+    process.execPath,
+    [path.join(repoRoot, 'bin/argo.js'), 'server', '--port', '0', ...args],
+    {
+      env: { ...process.env, ARGO_HOME: home, ARGO_LOCAL: 'true', ARGO_SERVER: '', NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`argo server did not start:\n${output}`)), 20_000);
+    const onData = (d: Buffer): void => {
+      output += d.toString();
+      const m = /msg="Argo Server started successfully" url=https?:\/\/localhost:(\d+)/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ port: Number(m[1]), child, log: () => output });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`argo server exited with ${code}:\n${output}`));
+    });
+  });
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+  });
+}
+
+const idle = { ARGO_TS_CONTROLLER_IDLE_EXIT_SECONDS: '2' };
+
+async function localBackend(): Promise<Backend> {
+  const cli = cliWithHome();
+  return {
+    run: (args, env = {}) => cli.run(args, { env: { ...idle, ...env }, timeoutMs: 40_000 }),
+    dispose: async () => cli.dispose(),
+  };
+}
+
+async function httpBackend(): Promise<Backend & { port: number }> {
+  const cli = cliWithHome();
+  const server = await startServer(cli.home);
+  const env = { ARGO_LOCAL: '', ARGO_SERVER: `localhost:${server.port}`, ARGO_INSECURE_SKIP_VERIFY: 'true' };
+  return {
+    port: server.port,
+    run: (args, extra = {}) => cli.run(args, { env: { ...env, ...extra }, timeoutMs: 40_000 }),
+    dispose: async () => {
+      await stop(server.child);
+      cli.dispose();
+    },
+  };
+}
+
+describe.each([
+  ['local', localBackend],
+  ['http', httpBackend],
+] as const)('the CLI on the %s backend', (_name, make) => {
+  let b: Backend;
+  let name: string;
+  beforeAll(async () => {
+    b = await make();
+  }, 40_000);
+  afterAll(() => b?.dispose());
+
+  it('submit --wait -o name prints the name and exits 0', async () => {
+    const r = await b.run(['submit', fixture('succeed.yaml'), '--wait', '-o', 'name']);
+    expect(r.code, r.stderr).toBe(0);
+    name = r.stdout.trim();
+    expect(name).toMatch(/^e2e-succeed-[a-z0-9]{5}$/);
+  });
+
+  it('list and get show the finished workflow', async () => {
+    expect(lines((await b.run(['list', '-o', 'name'])).stdout)).toEqual([name]);
+    const list = await b.run(['list']);
+    expect(lines(list.stdout)[1]).toMatch(new RegExp(`^${name}\\s+Succeeded\\s`));
+    const get = await b.run(['get', name]);
+    expect(get.code).toBe(0);
+    expect(get.stdout).toMatch(/^Status:\s+Succeeded$/m);
+    expect(get.stdout).toMatch(/^Parameters:\s*$\n^\s+word:\s+default-word$/m);
+    const json = JSON.parse((await b.run(['get', name, '-o', 'json'])).stdout);
+    expect(json.metadata.name).toBe(name);
+    expect(json.status.phase).toBe('Succeeded');
+  });
+
+  it('logs prints "pod: line"', async () => {
+    const r = await b.run(['logs', name]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(lines(r.stdout)).toEqual([`${name}: said default-word`]);
+  });
+
+  it('a failing workflow makes submit --wait exit 1', async () => {
+    const r = await b.run(['submit', fixture('fail.yaml'), '--wait', '-o', 'name']);
+    expect(r.code).toBe(1);
+    const logs = await b.run(['logs', r.stdout.trim()]);
+    expect(lines(logs.stdout).map((l) => l.split(': ')[1])).toEqual(['about to fail']);
+  });
+
+  it('get of an unknown workflow exits 1 with one "not found" line', async () => {
+    const r = await b.run(['get', 'no-such-workflow']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(lines(r.stderr)).toHaveLength(1);
+    expect(r.stderr).toContain('workflows.argoproj.io \\"no-such-workflow\\" not found');
+  });
+
+  it('submitting an invalid workflow fails with the validation message', async () => {
+    const r = await b.run(['submit', fixture('invalid.yaml')]);
+    expect(r.code).toBe(1);
+    expect(lines(r.stderr)).toHaveLength(1);
+  });
+
+  it('templates: create, list, submit --from, delete', async () => {
+    const created = await b.run(['template', 'create', fixture('template.yaml'), '-o', 'name']);
+    expect(created.code, created.stderr).toBe(0);
+    expect(lines((await b.run(['template', 'list', '-o', 'name'])).stdout)).toEqual(['e2e-greeter']);
+    const sub = await b.run([
+      'submit',
+      '--from',
+      'workflowtemplate/e2e-greeter',
+      '-p',
+      'who=backend',
+      '--wait',
+      '-o',
+      'name',
+    ]);
+    expect(sub.code, sub.stderr).toBe(0);
+    const logs = await b.run(['logs', sub.stdout.trim()]);
+    expect(lines(logs.stdout).map((l) => l.split(': ')[1])).toEqual(['hi backend']);
+    expect((await b.run(['template', 'delete', 'e2e-greeter'])).code).toBe(0);
+    expect((await b.run(['template', 'list', '-o', 'name'])).stdout).toBe('');
+  });
+
+  it('suspend nodes: node set supplies the output, resume lets it finish', async () => {
+    const sub = await b.run(['submit', fixture('lifecycle-approval.yaml'), '-o', 'name']);
+    expect(sub.code, sub.stderr).toBe(0);
+    const wf = sub.stdout.trim();
+    const end = Date.now() + 20_000;
+    for (;;) {
+      const got = JSON.parse((await b.run(['get', wf, '-o', 'json'])).stdout);
+      if (Object.values(got.status?.nodes ?? {}).some((n: any) => n.displayName === 'approve')) break;
+      if (Date.now() > end) throw new Error('approve node never appeared');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const set = await b.run([
+      'node',
+      'set',
+      wf,
+      '--output-parameter',
+      'choice="yes"',
+      '--node-field-selector',
+      'displayName=approve',
+    ]);
+    expect(set.code, set.stderr).toBe(0);
+    const resume = await b.run(['resume', wf, '--node-field-selector', 'displayName=approve']);
+    expect(resume.code, resume.stderr).toBe(0);
+    expect((await b.run(['wait', wf])).code).toBe(0);
+    expect(lines((await b.run(['logs', wf])).stdout).map((l) => l.split(': ')[1])).toEqual(['chose yes']);
+  });
+
+  it('cron workflows: create, list, suspend, delete', async () => {
+    const c = await b.run(['cron', 'create', fixture('cron-yearly.yaml')]);
+    expect(c.code, c.stderr).toBe(0);
+    expect(lines((await b.run(['cron', 'list', '-o', 'name'])).stdout)).toEqual(['yearly']);
+    expect((await b.run(['cron', 'suspend', 'yearly'])).code).toBe(0);
+    expect((await b.run(['cron', 'delete', 'yearly'])).code).toBe(0);
+  });
+
+  it('delete prints the line and the workflow is gone', async () => {
+    const r = await b.run(['delete', name]);
+    expect(r.code).toBe(0);
+    expect(lines(r.stdout)).toEqual([`Workflow '${name}' deleted`]);
+    expect((await b.run(['get', name])).code).toBe(1);
+  });
+});
+
+describe('the http backend against servers it cannot use', () => {
+  let cli: Cli;
+  beforeAll(() => {
+    cli = cliWithHome();
+  });
+  afterAll(() => cli.dispose());
+
+  it('names the address in one error line when nothing listens there', async () => {
+    const r = await cli.run(['list'], { env: { ARGO_LOCAL: '', ARGO_SERVER: 'localhost:1' } });
+    expect(r.code).toBe(1);
+    expect(lines(r.stderr)).toHaveLength(1);
+    expect(r.stderr).toContain('cannot reach the Argo Server at https://localhost:1');
+  });
+
+  it('says what to do when the certificate is not trusted or TLS is not spoken', async () => {
+    const server = await startServer(cli.home);
+    try {
+      const strict = await cli.run(['list'], {
+        env: { ARGO_LOCAL: '', ARGO_SERVER: `localhost:${server.port}` },
+      });
+      expect(strict.code).toBe(1);
+      expect(strict.stderr).toContain('ARGO_INSECURE_SKIP_VERIFY=true');
+      const plain = await cli.run(['list'], {
+        env: { ARGO_LOCAL: '', ARGO_SERVER: `localhost:${server.port}`, ARGO_SECURE: 'false' },
+      });
+      expect(plain.code).toBe(1);
+      expect(lines(plain.stderr)).toHaveLength(1);
+      expect(plain.stderr).toContain(`cannot reach the Argo Server at http://localhost:${server.port}`);
+      const noToken = await cli.run(['list'], {
+        env: {
+          ARGO_LOCAL: '',
+          ARGO_SERVER: `localhost:${server.port}`,
+          ARGO_INSECURE_SKIP_VERIFY: 'true',
+          ARGO_TOKEN: 'Bearer nope',
+        },
+      });
+      expect(noToken.code).toBe(1);
+      expect(noToken.stderr).toContain('Unauthorized');
+      const token = await cli.run(['auth', 'token'], { env: { ARGO_LOCAL: '' } });
+      expect(token.stdout).toMatch(/^Bearer [\w-]{20,}\n$/);
+      const withToken = await cli.run(['list'], {
+        env: {
+          ARGO_LOCAL: '',
+          ARGO_SERVER: `localhost:${server.port}`,
+          ARGO_INSECURE_SKIP_VERIFY: 'true',
+          ARGO_TOKEN: token.stdout.trim(),
+        },
+      });
+      expect(withToken.code, withToken.stderr).toBe(0);
+      const headers = await cli.run(['list', '-H', 'X-Trace: 1', '--argo-base-href', '/'], {
+        env: { ARGO_LOCAL: '', ARGO_SERVER: `localhost:${server.port}`, ARGO_INSECURE_SKIP_VERIFY: 'true' },
+      });
+      expect(headers.code, headers.stderr).toBe(0);
+    } finally {
+      await stop(server.child);
+    }
+  });
+
+  it('argo server refuses sso with a clear message', async () => {
+    await expect(startServer(cli.home, ['--auth-mode', 'sso'])).rejects.toThrow(
+      /auth mode \\"sso\\" is not supported/,
+    );
+  });
+});
