@@ -83,9 +83,9 @@ export class Engine {
     return this.controller?.activeWorkflowCount() ?? 0;
   }
 
-  /** CronWorkflows with a run ahead of them (not suspended or stopped) that this engine schedules. */
+  /** CronWorkflows that may still run (neither suspended nor stopped), which need this engine up. */
   scheduledCronCount(): number {
-    return this.cron?.scheduledCount() ?? 0;
+    return this.cron?.activeCronCount() ?? 0;
   }
 
   async stop(): Promise<void> {

@@ -22,6 +22,11 @@ export interface CronControllerOptions {
   log?: (msg: string) => void;
   /** How often every CronWorkflow is synced with its workflows; Argo's CRON_SYNC_PERIOD, 10s by default. */
   syncPeriodMs?: number;
+  /**
+   * How often every CronWorkflow is looked at again as if it had changed (Argo's informer resync,
+   * 20 minutes): one whose spec could not be validated (a template it uses was missing) is retried.
+   */
+  resyncPeriodMs?: number;
   /** Removes a workflow the history limit drops; by default the workflow, its pods and task results. */
   deleteWorkflow?: (namespace: string, name: string) => Promise<void>;
 }
@@ -46,6 +51,7 @@ export class CronController {
   private readonly caughtUp = new Map<string, number>();
   private readonly watches: Watch[] = [];
   private cancelSyncTimer?: () => void;
+  private cancelResyncTimer?: () => void;
   private stopped = false;
   private readonly store: ResourceStore;
   private readonly clock: Clock;
@@ -81,6 +87,7 @@ export class CronController {
       this.enqueue(k, () => this.process(k));
     });
     this.armSyncAll();
+    this.armResync();
   }
 
   /** Lists a kind into its cache, then keeps the cache current from a watch. */
@@ -140,6 +147,15 @@ export class CronController {
     });
   }
 
+  private armResync(): void {
+    const at = new Date(this.clock.now().getTime() + (this.opts.resyncPeriodMs ?? 20 * 60_000));
+    this.cancelResyncTimer = this.clock.setTimer(at, () => {
+      if (this.stopped) return;
+      for (const k of this.crons.keys()) this.enqueue(k, () => this.process(k));
+      this.armResync();
+    });
+  }
+
   /** A CronWorkflow was added or changed: check it, catch up a missed run, and (re)arm its timer. */
   private async process(k: string): Promise<void> {
     const cron = this.crons.get(k);
@@ -148,8 +164,9 @@ export class CronController {
       return;
     }
     const op = new CronOperation(cron, this.env);
-    const valid = await op.validate();
-    if (!valid) {
+    // As Argo's does, a spec found valid here clears its SpecError with the next run, not now: the
+    // condition may come from the stop expression, which only a run evaluates.
+    if (!(await op.validate())) {
       await op.save();
       this.cancelTimer(k);
       return;
@@ -170,15 +187,18 @@ export class CronController {
 
   /** Arms the timer for the next time any schedule of the CronWorkflow fires. */
   private arm(k: string): void {
+    // A timer that is due but has not fired yet keeps its time: re-arming from now would skip that run.
+    const due = this.timers.get(k)?.at;
+    const now = this.clock.now();
+    const from = due && due <= now ? new Date(due.getTime() - 1000) : now;
     this.cancelTimer(k);
     const cron = this.crons.get(k);
     if (!cron || cron.spec.suspend || cron.metadata.labels?.[LABEL_CRON_COMPLETED] === 'true') return;
-    const now = this.clock.now();
     let next: Date | undefined;
     for (const s of schedulesWithTimezone(cron.spec)) {
       let at: Date | undefined;
       try {
-        at = parseSchedule(s, this.opts.timeZone).next(now);
+        at = parseSchedule(s, this.opts.timeZone).next(from);
       } catch (err) {
         this.log(`cron ${k}: could not schedule: ${(err as Error).message}`);
         return;
@@ -217,9 +237,17 @@ export class CronController {
     this.timers.delete(k);
   }
 
-  /** CronWorkflows with a run ahead of them (not suspended, not stopped, with a valid schedule). */
+  /** CronWorkflows with a timer armed for their next run. */
   scheduledCount(): number {
     return this.timers.size;
+  }
+
+  /** CronWorkflows that may still run: neither suspended nor stopped (even if invalid for now). */
+  activeCronCount(): number {
+    let n = 0;
+    for (const c of this.crons.values())
+      if (!c.spec.suspend && c.metadata.labels?.[LABEL_CRON_COMPLETED] !== 'true') n++;
+    return n;
   }
 
   /** The time the timer of a CronWorkflow is armed for, if any. */
@@ -238,6 +266,7 @@ export class CronController {
     for (const t of this.timers.values()) t.cancel();
     this.timers.clear();
     this.cancelSyncTimer?.();
+    this.cancelResyncTimer?.();
     await Promise.all([...this.chains.values()]);
   }
 }

@@ -204,6 +204,20 @@ ${WORKFLOW_SPEC}`);
     expect(names(await h.workflows())).toEqual([`paused-${unix('2024-05-01T12:06:00Z')}`]);
   });
 
+  it('keeps a run whose timer is due when the cron workflow changes before it fires', async () => {
+    const cron = cronOf(`
+metadata: {name: late}
+spec:
+  schedules: ["0 * * * *"]
+${WORKFLOW_SPEC}`);
+    const h = await start('2024-05-01T12:30:00Z', [cron]);
+    h.clock.jumpTo('2024-05-01T13:00:05Z');
+    await h.store.patch('CronWorkflow', NS, 'late', { metadata: { labels: { touched: 'yes' } } });
+    await h.settle();
+    await h.advanceTo('2024-05-01T13:00:10Z');
+    expect(names(await h.workflows())).toEqual([`late-${unix('2024-05-01T13:00:00Z')}`]);
+  });
+
   it('stops scheduling a deleted cron workflow', async () => {
     const cron = cronOf(`
 metadata: {name: gone}
@@ -585,5 +599,30 @@ ${WORKFLOW_SPEC}`);
     const status = (await h.cron('restart')).status!;
     expect(status.active?.map((x) => x.name)).toEqual([b]);
     await again.stop();
+  });
+});
+
+describe('resync', () => {
+  it('retries a cron workflow whose template was missing, and counts it as active meanwhile', async () => {
+    const cron = cronOf(`
+metadata: {name: later}
+spec:
+  schedules: ["* * * * *"]
+  workflowSpec:
+    workflowTemplateRef: {name: arrives-later}`);
+    const h = await start('2024-05-01T12:00:30Z', [cron]);
+    expect(h.controller.scheduledCount()).toBe(0);
+    expect(h.controller.activeCronCount()).toBe(1);
+    await h.store.create('WorkflowTemplate', {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'WorkflowTemplate',
+      metadata: { name: 'arrives-later', namespace: NS },
+      spec: { entrypoint: 'main', templates: [{ name: 'main', container: { image: 'busybox' } }] },
+    });
+    await h.advanceTo('2024-05-01T12:20:40Z');
+    expect(h.controller.scheduledCount()).toBe(1);
+    await h.advanceTo('2024-05-01T12:21:30Z');
+    expect(names(await h.workflows())).toEqual([`later-${unix('2024-05-01T12:21:00Z')}`]);
+    expect((await h.cron('later')).status?.conditions).toBeUndefined();
   });
 });
