@@ -13,7 +13,7 @@ export const SERVER_FLAGS: FlagSpec[] = [
     long: 'allowed-link-protocol',
     type: 'stringArray',
     description:
-      'Protocols links may use (accepted for compatibility; this server has no UI links) (default [http,https])',
+      'Protocols links may use (accepted for compatibility; this server has no UI links) (default: [http,https])',
   },
   {
     long: 'api-rate-limit',
@@ -26,7 +26,7 @@ export const SERVER_FLAGS: FlagSpec[] = [
     long: 'auth-mode',
     type: 'stringArray',
     description:
-      'How callers authenticate: client (bearer token, see `argo auth token`), server (no check), hybrid (both); repeatable (default [client])',
+      'How callers authenticate: client (bearer token, see `argo auth token`), server (no check), hybrid (both); repeatable (default: [client])',
   },
   {
     long: 'base-href',

@@ -343,6 +343,50 @@ describe('WorkflowService', () => {
     expect(events[0].result.type).toBe('ADDED');
   });
 
+  it('resumes a watch from a list`s resourceVersion, as the UI does', async () => {
+    const labelled = (name: string) => ({ ...workflow(name), metadata: { name, labels: { rv: 'test' } } });
+    await s.fetch('POST', '/api/v1/workflows/default', { body: { workflow: labelled('api-before-rv') } });
+    await waitFor('api-before-rv', finished);
+    const listed = await s.fetch('GET', '/api/v1/workflows/default?listOptions.labelSelector=rv%3Dtest');
+    const rv = listed.json.metadata.resourceVersion;
+    expect(listed.json.items.map((w: any) => w.metadata.name)).toEqual(['api-before-rv']);
+    const watch = (query: string) =>
+      s.events(
+        `/api/v1/workflow-events/default?listOptions.labelSelector=rv%3Dtest${query}&fields=result.type,result.object.metadata.name`,
+        1,
+      );
+    // Without a resourceVersion a watch starts with what exists; from the list's version, only what changed since.
+    expect((await watch(''))[0].result).toEqual({
+      type: 'ADDED',
+      object: { metadata: { name: 'api-before-rv' }, spec: {}, status: {} },
+    });
+    const watching = watch(`&listOptions.resourceVersion=${rv}`);
+    await new Promise((r) => setTimeout(r, 300));
+    await s.fetch('POST', '/api/v1/workflows/default', { body: { workflow: labelled('api-after-rv') } });
+    expect((await watching)[0].result).toEqual({
+      type: 'ADDED',
+      object: { metadata: { name: 'api-after-rv' }, spec: {}, status: {} },
+    });
+  });
+
+  it('accepts a Hera-shaped create (JSON content type, generateName, serverDryRun false)', async () => {
+    const r = await s.fetch('POST', '/api/v1/workflows/default', {
+      headers: { 'content-type': 'application/json; charset=utf-8', accept: 'application/json' },
+      body: {
+        serverDryRun: false,
+        workflow: {
+          apiVersion: 'argoproj.io/v1alpha1',
+          kind: 'Workflow',
+          ...workflow(''),
+          metadata: { generateName: 'hera-' },
+        },
+      },
+    });
+    expect(r.status).toBe(200);
+    expect(r.json.metadata.name).toMatch(/^hera-[a-z0-9]{5}$/);
+    expectValid('Workflow', r.json);
+  });
+
   it('suspends, resumes, stops, terminates and sets workflows', async () => {
     const create = (name: string) =>
       s.fetch('POST', '/api/v1/workflows/default', { body: { workflow: suspending(name) } });
