@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { KubeObject } from '../../model/meta.js';
 import { ApiError, Code } from '../errors.js';
+import { dispatchEvent } from '../event-dispatch.js';
 import { listQuery } from '../query.js';
 import { servedNamespace, unary, type RouteContext } from '../context.js';
 
@@ -40,12 +41,18 @@ export function registerEventRoutes(app: FastifyInstance, ctx: RouteContext): vo
     'POST',
     '/api/v1/events/:namespace/:discriminator',
     'EventService_ReceiveEvent',
-    async ({ params }) => {
-      servedNamespace(ctx, params.namespace ?? '');
-      throw new ApiError(
-        Code.Unimplemented,
-        'receiving events for workflow event bindings is not supported by this server yet; submit the workflow with `argo submit --from`',
+    async ({ req, params }) => {
+      await dispatchEvent(
+        {
+          namespace: servedNamespace(ctx, params.namespace ?? ''),
+          discriminator: params.discriminator ?? '',
+          payload: req.body,
+          headers: req.headers,
+        },
+        store,
+        ctx.deps.backend,
       );
+      return {};
     },
   );
 

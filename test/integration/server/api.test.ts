@@ -734,6 +734,72 @@ describe('EventService, event sources and sensors', () => {
     expectValid('WorkflowEventBindingList', r.json);
   });
 
+  it('submits workflows for the event bindings an event matches', async () => {
+    await s.fetch('POST', '/api/v1/workflow-templates/default', {
+      body: {
+        template: {
+          metadata: { name: 'api-on-event' },
+          spec: {
+            entrypoint: 'main',
+            arguments: { parameters: [{ name: 'message' }] },
+            templates: [
+              {
+                name: 'main',
+                inputs: { parameters: [{ name: 'message' }] },
+                container: {
+                  image: 'busybox',
+                  command: ['sh', '-c'],
+                  args: ['echo got {{inputs.parameters.message}}'],
+                },
+              },
+            ],
+          },
+        },
+      },
+    });
+    const binding = (name: string, selector: string) => ({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'WorkflowEventBinding',
+      metadata: { name, namespace: 'default' },
+      spec: {
+        event: { selector },
+        submit: {
+          workflowTemplateRef: { name: 'api-on-event' },
+          metadata: { labels: { trace: 'metadata["x-trace"][0]' } },
+          arguments: { parameters: [{ name: 'message', valueFrom: { event: 'payload.message' } }] },
+        },
+      },
+    });
+    await s.store.create(
+      'WorkflowEventBinding',
+      binding('api-hook', 'discriminator == "hook" && payload.message != ""'),
+    );
+    await s.store.create('WorkflowEventBinding', binding('api-other', 'discriminator == "other"'));
+    const r = await s.fetch('POST', '/api/v1/events/default/hook', {
+      body: { message: 'ping' },
+      headers: { 'x-trace': 't-1' },
+    });
+    expect(r.status, r.text).toBe(200);
+    expect(r.json).toEqual({});
+    const list = await s.fetch(
+      'GET',
+      '/api/v1/workflows/default?listOptions.labelSelector=workflows.argoproj.io%2Fworkflow-event-binding',
+    );
+    expect(list.json.items).toHaveLength(1);
+    const wf = list.json.items[0];
+    expect(wf.metadata.labels['workflows.argoproj.io/workflow-event-binding']).toBe('api-hook');
+    expect(wf.metadata.labels.trace).toBe('t-1');
+    expect(wf.spec.arguments.parameters).toEqual([{ name: 'message', value: 'ping' }]);
+    expect((await waitFor(wf.metadata.name, finished)).status.phase).toBe('Succeeded');
+    await s.store.create('WorkflowEventBinding', binding('api-broken', 'payload.nope.deeper =='));
+    expectError(
+      await s.fetch('POST', '/api/v1/events/default/hook', { body: { message: 'x' } }),
+      500,
+      13,
+      /failed to dispatch event/,
+    );
+  });
+
   it('answers Argo Events endpoints with Unimplemented', async () => {
     for (const [method, path] of [
       ['GET', '/api/v1/event-sources/default'],
@@ -750,7 +816,6 @@ describe('EventService, event sources and sensors', () => {
       ['DELETE', '/api/v1/sensors/default/x'],
       ['GET', '/api/v1/stream/sensors/default'],
       ['GET', '/api/v1/stream/sensors/default/logs'],
-      ['POST', '/api/v1/events/default/hook'],
     ] as const) {
       const r = await s.fetch(method, path, method === 'GET' || method === 'DELETE' ? {} : { body: {} });
       expectError(r, 501, 12);
