@@ -331,4 +331,15 @@ describe('argo submit --from cronwf and argo cron backfill', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('start date should not be empty');
   });
+
+  it('delete also removes the workflows the cron workflow owns, as Kubernetes collects them', async () => {
+    const submitted = await argo('submit', '--from', 'cronwf/yearly', '-o', 'name');
+    expect(submitted.code).toBe(0);
+    const name = submitted.stdout.trim();
+    expect((await argo('get', name, '-o', 'name')).stdout).toBe(`${name}\n`);
+    expect((await argo('cron', 'delete', 'yearly')).code).toBe(0);
+    const gone = await argo('get', name);
+    expect(gone.code).toBe(1);
+    expect(gone.stderr).toContain('not found');
+  });
 });
