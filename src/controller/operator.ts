@@ -1213,7 +1213,56 @@ export class WorkflowOperation {
       this.podsCreatedThisRound.add(podName);
       this.activePods++;
     }
+    if (
+      tmpl.containerSet &&
+      (this.deps.getPod(this.namespace, podName) || this.podsCreatedThisRound.has(podName))
+    ) {
+      this.addContainerNodes(node, tmpl, templateScope, holder, opts);
+    }
     return node;
+  }
+
+  /** A containerSet pod's containers are Container nodes under it, linked as their dependencies say. */
+  private addContainerNodes(
+    node: NodeStatus,
+    tmpl: Template,
+    templateScope: string,
+    holder: TemplateHolder,
+    opts: ExecuteOpts,
+  ): void {
+    const containers = tmpl.containerSet?.containers ?? [];
+    for (const c of containers) {
+      const name = `${node.name}.${c.name}`;
+      if (!this.getNodeByName(name))
+        this.initializeNode(name, 'Container', templateScope, holder, node.id, 'Pending', opts.nodeFlag);
+    }
+    for (const c of containers) {
+      const name = `${node.name}.${c.name}`;
+      if (!c.dependencies?.length) this.addChildNode(node.name, name);
+      for (const dep of c.dependencies ?? []) this.addChildNode(`${node.name}.${dep}`, name);
+    }
+  }
+
+  /** Container nodes follow their container's state in the pod. */
+  private updateContainerNodes(node: NodeStatus, pod: Pod): void {
+    for (const c of pod.status?.containerStatuses ?? []) {
+      const name = `${node.name}.${c.name}`;
+      const ctr = this.getNodeByName(name);
+      if (!ctr || phaseFulfilled(ctr.phase)) continue;
+      const t = c.state?.terminated;
+      if (t) {
+        const message = `${c.name}: ${t.reason ?? ''} (exit code ${t.exitCode}): ${t.message ?? ''}`;
+        if (t.exitCode === 0) this.markNodePhase(name, 'Succeeded');
+        else if (t.exitCode === 64) this.markNodePhase(name, 'Error', message);
+        else this.markNodePhase(name, 'Failed', message);
+      } else if (pod.status?.phase === 'Failed') {
+        this.markNodePhase(name, 'Failed', 'Pod Failed whilst container running');
+      } else if (c.state?.waiting) {
+        this.markNodePhase(name, 'Pending');
+      } else if (c.state?.running) {
+        this.markNodePhase(name, 'Running');
+      }
+    }
   }
 
   /** Whether some sibling step/task refers to this node's `outputs.result`. */
@@ -1299,6 +1348,7 @@ export class WorkflowOperation {
         if (node.phase === 'Succeeded' && node.memoizationStatus && !node.memoizationStatus.hit)
           this.saveMemoized(node);
       }
+      if (tmpl?.containerSet) this.updateContainerNodes(node, pod);
       if (!phaseFulfilled(node.phase)) this.applyExecutionControl(node, pod, pastDeadline);
       if (pod.status?.phase === 'Running') anyRunning = true;
     }
