@@ -59,7 +59,7 @@ export function registerCron(program: Command): void {
   const group = program
     .command('cron')
     .description(
-      'manage cron workflows\n\nNextScheduledRun assumes that the workflow-controller uses UTC as its timezone',
+      'manage cron workflows\n\nNext scheduled times are worked out as if the workflow controller ran in UTC',
     )
     .usage('[flags]');
   group.action(() => group.outputHelp());
