@@ -289,6 +289,21 @@ function executeDagTask(d: DagContext, taskName: string): void {
       for (const outId of op.getOutboundNodes(depNode.id))
         op.addChildNode(op.nodes[outId].name, taskNodeName);
     }
+  }; /** The task cannot run: an Error node in its place, linked like the task would have been. */
+  const errorTask = (err: Error): void => {
+    if (!op.getNodeByName(nodeName)) {
+      op.initializeNode(
+        nodeName,
+        'Skipped',
+        dagTemplateScope,
+        task,
+        d.boundaryID,
+        'Error',
+        undefined,
+        err.message,
+      );
+    }
+    connectDependencies(nodeName);
   };
 
   if (deps.logic !== '') {
@@ -297,18 +312,7 @@ function executeDagTask(d: DagContext, taskName: string): void {
     try {
       decision = evaluateDependsLogic(d, taskName, deps);
     } catch (err) {
-      if (!node)
-        op.initializeNode(
-          nodeName,
-          'Skipped',
-          dagTemplateScope,
-          task,
-          d.boundaryID,
-          'Error',
-          undefined,
-          (err as Error).message,
-        );
-      connectDependencies(nodeName);
+      errorTask(err as Error);
       return;
     }
     if (!decision.proceed) return;
@@ -338,18 +342,7 @@ function executeDagTask(d: DagContext, taskName: string): void {
       op.requeueAfter(1000);
       return;
     }
-    if (!node)
-      op.initializeNode(
-        nodeName,
-        'Skipped',
-        dagTemplateScope,
-        task,
-        d.boundaryID,
-        'Error',
-        undefined,
-        (err as Error).message,
-      );
-    connectDependencies(nodeName);
+    errorTask(err as Error);
     return;
   }
 
@@ -357,18 +350,7 @@ function executeDagTask(d: DagContext, taskName: string): void {
   try {
     expanded = expandItems(newTask, buildTaskScope(d, newTask).vars(op.globals));
   } catch (err) {
-    if (!node)
-      op.initializeNode(
-        nodeName,
-        'Skipped',
-        dagTemplateScope,
-        task,
-        d.boundaryID,
-        'Error',
-        undefined,
-        (err as Error).message,
-      );
-    connectDependencies(nodeName);
+    errorTask(err as Error);
     return;
   }
 
