@@ -2,7 +2,8 @@
 // flags accept `--flag=false`, repeated and comma-separated lists, and env defaults.
 import { Command, Option } from 'commander';
 
-export type FlagType = 'bool' | 'string' | 'int' | 'stringArray' | 'strings' | 'duration';
+export type FlagType =
+  'bool' | 'string' | 'int' | 'int32' | 'uint' | 'float32' | 'stringArray' | 'strings' | 'duration';
 
 export interface FlagSpec {
   long: string;
@@ -12,25 +13,46 @@ export interface FlagSpec {
   /** Default as the Go flag declares it. */
   default?: string | number | boolean | string[];
   hidden?: boolean;
-  /** Placeholder shown in help, e.g. `kind/name`. */
+  /** Placeholder shown in help, e.g. `kind/name`; defaults to the type's name as pflag shows it. */
   valueName?: string;
 }
 
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
+// The spec each option was made from, so help can print it the way pflag does.
+const specs = new WeakMap<Option, FlagSpec>();
+
+export function flagSpecOf(opt: Option): FlagSpec | undefined {
+  return specs.get(opt);
 }
 
-function collectCommaSeparated(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), ...value.split(',').filter((v) => v !== '')];
+/** pflag replaces a list flag's default on first use and appends afterwards; commander hands us the default. */
+function listParser(split: boolean, dflt: unknown) {
+  return (value: string, previous: string[] | undefined): string[] => {
+    const base = previous === undefined || previous === dflt ? [] : previous;
+    return [...base, ...(split ? value.split(',').filter((v) => v !== '') : [value])];
+  };
 }
 
-function parseIntFlag(long: string) {
+function parseIntFlag(long: string, type: FlagType) {
   return (value: string): number => {
-    if (!/^[+-]?\d+$/.test(value.trim()))
+    const bad = !/^[+-]?\d+$/.test(value.trim()) || (type === 'uint' && value.trim().startsWith('-'));
+    if (bad) {
+      const fn = type === 'uint' ? 'ParseUint' : 'ParseInt';
       throw new FlagError(
-        `invalid argument "${value}" for "--${long}" flag: strconv.ParseInt: parsing "${value}": invalid syntax`,
+        `invalid argument "${value}" for "--${long}" flag: strconv.${fn}: parsing "${value}": invalid syntax`,
       );
+    }
     return Number(value);
+  };
+}
+
+function parseFloatFlag(long: string) {
+  return (value: string): number => {
+    const n = Number(value.trim());
+    if (value.trim() === '' || Number.isNaN(n))
+      throw new FlagError(
+        `invalid argument "${value}" for "--${long}" flag: strconv.ParseFloat: parsing "${value}": invalid syntax`,
+      );
+    return n;
   };
 }
 
@@ -39,33 +61,51 @@ export class FlagError extends Error {}
 export function addFlags(cmd: Command, flags: FlagSpec[]): Command {
   for (const f of flags) {
     const names = `${f.short ? `-${f.short}, ` : ''}--${f.long}`;
+    const placeholder = `<${f.valueName ?? f.type}>`;
     let opt: Option;
     switch (f.type) {
       case 'bool':
         opt = new Option(names, f.description);
+        // Commander reads `--no-x` as the negation of `x`; pflag's `--no-color` is a flag of its own.
+        opt.negate = false;
         if (f.default === true) opt.default(true);
+        specs.set(opt, f);
         cmd.addOption(f.hidden ? opt.hideHelp() : opt);
         // `--flag=false` is rewritten to `--no-flag` before parsing (see normalizeArgv).
         cmd.addOption(new Option(`--no-${f.long}`).hideHelp());
         continue;
       case 'int':
-        opt = new Option(`${names} <${f.valueName ?? 'int'}>`, f.description).argParser(parseIntFlag(f.long));
+      case 'int32':
+      case 'uint':
+        opt = new Option(`${names} ${placeholder}`, f.description).argParser(parseIntFlag(f.long, f.type));
+        break;
+      case 'float32':
+        opt = new Option(`${names} ${placeholder}`, f.description).argParser(parseFloatFlag(f.long));
         break;
       case 'stringArray':
-        opt = new Option(`${names} <${f.valueName ?? 'stringArray'}>`, f.description).argParser(collect);
+        opt = new Option(`${names} ${placeholder}`, f.description).argParser(listParser(false, f.default));
         break;
       case 'strings':
-        opt = new Option(`${names} <${f.valueName ?? 'strings'}>`, f.description).argParser(
-          collectCommaSeparated,
-        );
+        opt = new Option(`${names} ${placeholder}`, f.description).argParser(listParser(true, f.default));
         break;
       default:
-        opt = new Option(`${names} <${f.valueName ?? f.type}>`, f.description);
+        opt = new Option(`${names} ${placeholder}`, f.description);
     }
     if (f.default !== undefined && f.default !== '') opt.default(f.default);
+    specs.set(opt, f);
     cmd.addOption(f.hidden ? opt.hideHelp() : opt);
   }
   return cmd;
+}
+
+/** The `(default ...)` pflag appends to a flag's usage, or '' when the default is the zero value. */
+export function pflagDefault(f: FlagSpec): string {
+  const d = f.default;
+  if (d === undefined || d === '' || d === false || d === 0) return '';
+  if (Array.isArray(d)) return d.length === 0 ? '' : `[${d.join(',')}]`;
+  if (f.type === 'string') return JSON.stringify(String(d));
+  if (f.type === 'duration' && (d === '0s' || d === '0')) return '';
+  return String(d);
 }
 
 /**

@@ -5,17 +5,46 @@ import { addFlags, FlagError, normalizeArgv, type FlagSpec } from './flags.js';
 import { ExitError, formatFatal } from './context.js';
 import { GLOBAL_FLAGS } from './global-flags.js';
 import { COMMANDS } from './commands/index.js';
+import { helpText, usageText } from './help.js';
+
+const ROOT_DESCRIPTION = `argo is the command line interface to Argo Workflows.
+
+It talks to one of three backends, chosen in this order:
+
+  Argo Server     when --argo-server or ARGO_SERVER is set (host:port, no scheme). Add
+                  ARGO_SECURE=false for plain HTTP, ARGO_INSECURE_SKIP_VERIFY=true for a
+                  self-signed certificate, ARGO_TOKEN='Bearer ...' to authenticate and
+                  ARGO_BASE_HREF=/argo when the server sits under a path.
+  Kubernetes API  when a kubeconfig is found (KUBECONFIG, ~/.kube/config or in-cluster).
+  Local           otherwise, or with ARGO_LOCAL=true: workflows run on this machine and are
+                  kept under ARGO_HOME, no cluster needed.
+
+ARGO_NAMESPACE sets the default namespace.`;
 
 export function buildProgram(): Command {
   const program = new Command('argo');
+  // Set before any subcommand is made: commander copies these settings into each one.
+  let afterError = false;
   program
-    .description('argo is the command line interface to Argo')
+    .description(ROOT_DESCRIPTION)
     .usage('[flags]')
     .helpOption('-h, --help', 'help for argo')
-    .addHelpCommand(false)
+    .helpCommand('help [command]', 'help about any command')
     .showSuggestionAfterError(true)
+    .showHelpAfterError(true)
+    .configureHelp({
+      prepareContext(ctx: { error?: boolean }) {
+        afterError = ctx.error === true;
+      },
+      // cobra prints the usage (not the description) after a usage error.
+      formatHelp: (cmd) => (afterError ? `${usageText(cmd)}\n` : helpText(cmd)),
+    })
     .configureOutput({
       outputError: (str, write) => write(cobraStyleError(str)),
+      // Commander puts a blank line between an error and the usage; cobra does not.
+      writeErr: (str) => {
+        if (str !== '\n') process.stderr.write(str);
+      },
     })
     .exitOverride();
   addFlags(program, GLOBAL_FLAGS);
