@@ -142,8 +142,18 @@ export function streaming(
         return sendError(reply, e);
       }
       reply.header('grpc-metadata-argo-version', ctx.deps.version().version);
+      const started = Date.now();
       await streamResults(req, reply, mapPruned(source), { controller });
       done(Code.OK);
+      req.log.info(
+        {
+          method: req.method,
+          path: req.url.split('?')[0],
+          status: 200,
+          duration: `${Date.now() - started}ms`,
+        },
+        'stream',
+      );
     },
   });
 }

@@ -49,7 +49,13 @@ export async function startServer(deps: ServerDeps, opts: StartOptions): Promise
       'request',
     );
   });
-  await app.listen({ port: opts.port, host: opts.host ?? '::' });
+  try {
+    await app.listen({ port: opts.port, host: opts.host ?? '::' });
+  } catch (err) {
+    // Without IPv6 on the machine, all interfaces means all IPv4 ones.
+    if (opts.host !== undefined || (err as NodeJS.ErrnoException).code !== 'EAFNOSUPPORT') throw err;
+    await app.listen({ port: opts.port, host: '0.0.0.0' });
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
   return {
