@@ -15,6 +15,8 @@ export interface FlagSpec {
   hidden?: boolean;
   /** Placeholder shown in help, e.g. `kind/name`; defaults to the type's name as pflag shows it. */
   valueName?: string;
+  /** The only values a string flag takes, checked while parsing as upstream's EnumFlagValue does. */
+  enum?: string[];
 }
 
 // The spec each option was made from, so help can print it the way pflag does.
@@ -58,6 +60,19 @@ function parseFloatFlag(long: string) {
 
 export class FlagError extends Error {}
 
+function enumParser(f: FlagSpec) {
+  const allowed = f.enum ?? [];
+  const name = f.short ? `-${f.short}, --${f.long}` : `--${f.long}`;
+  return (value: string): string => {
+    if (!allowed.includes(value))
+      throw new FlagError(`invalid argument "${value}" for "${name}" flag: One of: ${allowed.join('|')}`);
+    return value;
+  };
+}
+
+/** `-o` as most upstream commands declare it. */
+export const WORKFLOW_OUTPUTS = ['name', 'json', 'yaml', 'wide'];
+
 export function addFlags(cmd: Command, flags: FlagSpec[]): Command {
   for (const f of flags) {
     const names = `${f.short ? `-${f.short}, ` : ''}--${f.long}`;
@@ -90,6 +105,7 @@ export function addFlags(cmd: Command, flags: FlagSpec[]): Command {
         break;
       default:
         opt = new Option(`${names} ${placeholder}`, f.description);
+        if (f.enum) opt.argParser(enumParser(f));
     }
     if (f.default !== undefined && f.default !== '') opt.default(f.default);
     specs.set(opt, f);

@@ -19,6 +19,7 @@ export function registerGet(program: Command): void {
       long: 'output',
       short: 'o',
       type: 'string',
+      enum: ['name', 'json', 'yaml', 'short', 'wide'],
       description: 'output format: name, json, yaml, short or wide',
     },
     {
@@ -41,11 +42,6 @@ export function registerGet(program: Command): void {
     ) => {
       const { withClient, namespaceOf, out } = await import('../context.js');
       const { renderWorkflow } = await import('../follow.js');
-      if (o.output && !['name', 'json', 'yaml', 'short', 'wide'].includes(o.output)) {
-        throw new Error(
-          `invalid argument "${o.output}" for "-o, --output" flag: one of name|json|yaml|short|wide`,
-        );
-      }
       await withClient(
         self,
         async (client, g) => {

@@ -16,7 +16,7 @@ import { registerServer } from './server.js';
 import { registerStop } from './stop.js';
 import { registerSubmit } from './submit.js';
 import { registerSuspend } from './suspend.js';
-import { registerTemplate } from './template/index.js';
+import { registerClusterTemplate, registerTemplate } from './template/index.js';
 import { registerTerminate } from './terminate.js';
 import { registerVersion } from './version.js';
 import { registerWait } from './wait.js';
@@ -45,5 +45,6 @@ export const COMMANDS: ((program: Command) => void)[] = [
   registerWatch,
   registerVersion,
   registerTemplate,
+  registerClusterTemplate,
   registerWorkflowController,
 ];

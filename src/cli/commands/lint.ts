@@ -26,6 +26,7 @@ export function registerLint(program: Command): void {
       short: 'o',
       type: 'string',
       default: 'pretty',
+      enum: ['pretty', 'simple'],
       description: 'lint report format: pretty or simple',
     },
     { long: 'strict', type: 'bool', default: true, description: 'reject unknown fields' },

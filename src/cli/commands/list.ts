@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { addFlags } from '../flags.js';
+import { addFlags, WORKFLOW_OUTPUTS } from '../flags.js';
 
 export interface ListFlags {
   allNamespaces?: boolean;
@@ -34,7 +34,13 @@ export function registerList(program: Command): void {
       type: 'string',
       description: 'only workflows that finished longer ago than this, e.g. 10m, 3h, 1d',
     },
-    { long: 'output', short: 'o', type: 'string', description: 'output format: name, json, yaml or wide' },
+    {
+      long: 'output',
+      short: 'o',
+      type: 'string',
+      enum: WORKFLOW_OUTPUTS,
+      description: 'output format: name, json, yaml or wide',
+    },
     { long: 'prefix', type: 'string', description: 'only workflows whose name starts with this' },
     { long: 'resubmitted', type: 'bool', description: 'only resubmitted workflows' },
     { long: 'running', type: 'bool', description: 'only workflows still running (not with --completed)' },

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { addFlags, type FlagSpec } from '../flags.js';
+import { addFlags, WORKFLOW_OUTPUTS, type FlagSpec } from '../flags.js';
 
 export const SUBMIT_FLAGS: FlagSpec[] = [
   {
@@ -28,7 +28,13 @@ export const SUBMIT_FLAGS: FlagSpec[] = [
     type: 'string',
     description: 'only show nodes matching this field selector, e.g. phase=Failed',
   },
-  { long: 'output', short: 'o', type: 'string', description: 'output format: name, json, yaml or wide' },
+  {
+    long: 'output',
+    short: 'o',
+    type: 'string',
+    enum: WORKFLOW_OUTPUTS,
+    description: 'output format: name, json, yaml or wide',
+  },
   {
     long: 'parameter',
     short: 'p',
