@@ -193,3 +193,11 @@ export async function listAll<T>(
   } while (cont);
   return { items, resourceVersion };
 }
+
+/** An update's object takes its name from the URL when it has none, and must not name another. */
+export function nameFromUrl<T extends { metadata: { name?: string } }>(obj: T, urlName: string): T {
+  obj.metadata.name ||= urlName;
+  if (obj.metadata.name !== urlName)
+    throw invalid('the name of the object does not match the name on the URL');
+  return obj;
+}

@@ -1,9 +1,9 @@
 // CronWorkflowService. The cron controller (not the server) turns schedules into workflows.
 import type { FastifyInstance } from 'fastify';
 import type { CronWorkflow } from '../../model/workflow.js';
-import { ApiError, Code, invalid } from '../errors.js';
+import { ApiError, Code } from '../errors.js';
 import { listQuery } from '../query.js';
-import { servedNamespace, unary, type Body, type RouteContext } from '../context.js';
+import { servedNamespace, unary, type Body, type RouteContext, nameFromUrl } from '../context.js';
 import { placeInNamespace } from './workflows.js';
 
 function cronOf(body: Body, namespace: string, code: (typeof Code)[keyof typeof Code]): CronWorkflow {
@@ -78,9 +78,7 @@ export function registerCronWorkflowRoutes(app: FastifyInstance, ctx: RouteConte
     ({ params, body }) => {
       const namespace = ns(params);
       const cron = cronOf(body, namespace, Code.InvalidArgument);
-      cron.metadata.name ||= params.name;
-      if (cron.metadata.name !== params.name)
-        throw invalid('the name of the object does not match the name on the URL');
+      nameFromUrl(cron, params.name);
       return backend.updateCronWorkflow(namespace, cron);
     },
   );

@@ -2,9 +2,17 @@
 import type { FastifyInstance } from 'fastify';
 import type { KubeObject } from '../../model/meta.js';
 import type { ClusterWorkflowTemplate, WorkflowTemplate } from '../../model/workflow.js';
-import { invalid, notFound } from '../errors.js';
+import { notFound } from '../errors.js';
 import { listQuery, str } from '../query.js';
-import { listAll, required, servedNamespace, unary, type Body, type RouteContext } from '../context.js';
+import {
+  listAll,
+  required,
+  servedNamespace,
+  unary,
+  type Body,
+  type RouteContext,
+  nameFromUrl,
+} from '../context.js';
 import { placeInNamespace } from './workflows.js';
 
 const byName = (a: KubeObject, b: KubeObject): number =>
@@ -114,9 +122,7 @@ export function registerTemplateRoutes(app: FastifyInstance, ctx: RouteContext):
       const namespace = ns(params);
       const t = required<WorkflowTemplate>(body, 'template', 'WorkflowTemplate is not found in Request body');
       placeInNamespace(t, namespace);
-      t.metadata.name ||= params.name;
-      if (t.metadata.name !== params.name)
-        throw invalid('the name of the object does not match the name on the URL');
+      nameFromUrl(t, params.name);
       return backend.updateWorkflowTemplate(namespace, t);
     },
   );
@@ -196,9 +202,7 @@ export function registerTemplateRoutes(app: FastifyInstance, ctx: RouteContext):
     'ClusterWorkflowTemplateService_UpdateClusterWorkflowTemplate',
     async ({ params, body }) => {
       const t = clusterTemplate(body);
-      t.metadata.name ||= params.name;
-      if (t.metadata.name !== params.name)
-        throw invalid('the name of the object does not match the name on the URL');
+      nameFromUrl(t, params.name);
       return backend.updateClusterWorkflowTemplate(t);
     },
   );
