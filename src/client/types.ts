@@ -93,6 +93,46 @@ export interface SetOpts {
   phase?: string;
 }
 
+/** ListArchivedWorkflowsRequest: list options plus a name match. */
+export interface ArchiveListOptions extends ListOptions {
+  namePrefix?: string;
+  /** How `namePrefix` matches: Exact, Contains or Prefix (the server's default). */
+  nameFilter?: 'Exact' | 'Contains' | 'Prefix';
+}
+
+/** An archived workflow is found by uid, or by namespace and name when the uid is not known. */
+export interface ArchiveRef {
+  uid?: string;
+  namespace?: string;
+  name?: string;
+}
+
+/** RetryArchivedWorkflowRequest. */
+export interface ArchiveRetryOpts extends RetryOpts {
+  namespace?: string;
+}
+
+/** ResubmitArchivedWorkflowRequest. */
+export interface ArchiveResubmitOpts extends ResubmitOpts {
+  namespace?: string;
+}
+
+/** sync.SyncConfigType: where a semaphore limit is kept. */
+export type SyncConfigType = 'CONFIGMAP' | 'DATABASE';
+
+/** sync.SyncLimitResponse and the create/update requests. */
+export interface SyncLimit {
+  namespace: string;
+  key: string;
+  /** The ConfigMap holding the key (CONFIGMAP type). */
+  cmName?: string;
+  limit: number;
+  type: SyncConfigType;
+}
+
+/** Which limit a get or delete names. */
+export type SyncLimitRef = Omit<SyncLimit, 'limit'>;
+
 export interface VersionInfo {
   version: string;
   buildDate: string;
@@ -164,6 +204,24 @@ export interface ArgoClient {
   lintCronWorkflow(namespace: string, cron: CronWorkflow): Promise<CronWorkflow>;
   suspendCronWorkflow(namespace: string, name: string): Promise<CronWorkflow>;
   resumeCronWorkflow(namespace: string, name: string): Promise<CronWorkflow>;
+
+  // ArchivedWorkflowService (needs an Argo Server with persistence)
+  listArchivedWorkflows(namespace: string, opts?: ArchiveListOptions): Promise<ListResponse<Workflow>>;
+  getArchivedWorkflow(ref: ArchiveRef): Promise<Workflow>;
+  deleteArchivedWorkflow(ref: ArchiveRef): Promise<void>;
+  listArchivedWorkflowLabelKeys(namespace?: string): Promise<string[]>;
+  /** `labelSelector` names exactly one key, e.g. `workflows.argoproj.io/phase`. */
+  listArchivedWorkflowLabelValues(labelSelector: string, namespace?: string): Promise<string[]>;
+  /** Creates a new workflow from an archived one. */
+  resubmitArchivedWorkflow(ref: ArchiveRef, opts?: ArchiveResubmitOpts): Promise<Workflow>;
+  /** Brings an archived Failed/Error workflow back and runs it again from its failed nodes. */
+  retryArchivedWorkflow(ref: ArchiveRef, opts?: ArchiveRetryOpts): Promise<Workflow>;
+
+  // SyncService: semaphore limits
+  createSyncLimit(limit: SyncLimit): Promise<SyncLimit>;
+  getSyncLimit(ref: SyncLimitRef): Promise<SyncLimit>;
+  updateSyncLimit(limit: SyncLimit): Promise<SyncLimit>;
+  deleteSyncLimit(ref: SyncLimitRef): Promise<void>;
 
   getVersion(): Promise<VersionInfo>;
   /** Release connections; the local backend hands running workflows to a detached controller. */

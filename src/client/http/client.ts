@@ -8,6 +8,10 @@ import type {
   WorkflowTemplate,
 } from '../../model/workflow.js';
 import type {
+  ArchiveListOptions,
+  ArchiveRef,
+  ArchiveResubmitOpts,
+  ArchiveRetryOpts,
   ArgoClient,
   CreateOptions,
   ListOptions,
@@ -21,6 +25,8 @@ import type {
   StopOpts,
   SubmitFromKind,
   SubmitOpts,
+  SyncLimit,
+  SyncLimitRef,
   VersionInfo,
   WatchEvent,
 } from '../types.js';
@@ -315,6 +321,106 @@ export class HttpClient implements ArgoClient {
 
   resumeCronWorkflow(namespace: string, name: string): Promise<CronWorkflow> {
     return this.cronAction(namespace, name, 'resume');
+  }
+
+  // ---- archived workflows ------------------------------------------------------------------
+
+  async listArchivedWorkflows(
+    namespace: string,
+    opts: ArchiveListOptions = {},
+  ): Promise<ListResponse<Workflow>> {
+    return list(
+      await this.http.json('GET', '/api/v1/archived-workflows', {
+        query: { ...listQuery(opts), namespace, namePrefix: opts.namePrefix, nameFilter: opts.nameFilter },
+      }),
+    );
+  }
+
+  getArchivedWorkflow(ref: ArchiveRef): Promise<Workflow> {
+    return this.http.json('GET', `/api/v1/archived-workflows/${seg(ref.uid ?? '')}`, {
+      query: { namespace: ref.namespace, name: ref.name },
+    });
+  }
+
+  async deleteArchivedWorkflow(ref: ArchiveRef): Promise<void> {
+    await this.http.json('DELETE', `/api/v1/archived-workflows/${seg(ref.uid ?? '')}`, {
+      query: { namespace: ref.namespace, name: ref.name },
+    });
+  }
+
+  async listArchivedWorkflowLabelKeys(namespace?: string): Promise<string[]> {
+    const res = await this.http.json<{ items?: string[] | null }>(
+      'GET',
+      '/api/v1/archived-workflows-label-keys',
+      {
+        query: { namespace },
+      },
+    );
+    return res.items ?? [];
+  }
+
+  async listArchivedWorkflowLabelValues(labelSelector: string, namespace?: string): Promise<string[]> {
+    const res = await this.http.json<{ items?: string[] | null }>(
+      'GET',
+      '/api/v1/archived-workflows-label-values',
+      { query: { 'listOptions.labelSelector': labelSelector, namespace } },
+    );
+    return res.items ?? [];
+  }
+
+  resubmitArchivedWorkflow(ref: ArchiveRef, opts: ArchiveResubmitOpts = {}): Promise<Workflow> {
+    return this.http.json('PUT', `/api/v1/archived-workflows/${seg(ref.uid ?? '')}/resubmit`, {
+      body: { uid: ref.uid, name: ref.name, namespace: opts.namespace ?? ref.namespace, ...opts },
+    });
+  }
+
+  retryArchivedWorkflow(ref: ArchiveRef, opts: ArchiveRetryOpts = {}): Promise<Workflow> {
+    return this.http.json('PUT', `/api/v1/archived-workflows/${seg(ref.uid ?? '')}/retry`, {
+      body: { uid: ref.uid, name: ref.name, namespace: opts.namespace ?? ref.namespace, ...opts },
+    });
+  }
+
+  // ---- sync limits --------------------------------------------------------------------------
+
+  private syncLimit(res: Partial<SyncLimit>, fallback: SyncLimitRef): SyncLimit {
+    // Go leaves out zero values: CONFIGMAP (enum 0) and a zero limit come back absent.
+    return {
+      namespace: res.namespace ?? fallback.namespace,
+      key: res.key ?? fallback.key,
+      cmName: res.cmName ?? fallback.cmName,
+      limit: Number(res.limit ?? 0),
+      type: res.type ?? 'CONFIGMAP',
+    };
+  }
+
+  async createSyncLimit(req: SyncLimit): Promise<SyncLimit> {
+    const ns = this.ns(req.namespace);
+    const body = { ...req, namespace: ns };
+    return this.syncLimit(await this.http.json('POST', `/api/v1/sync/${seg(ns)}`, { body }), body);
+  }
+
+  async getSyncLimit(ref: SyncLimitRef): Promise<SyncLimit> {
+    const ns = this.ns(ref.namespace);
+    const res = await this.http.json<Partial<SyncLimit>>('GET', `/api/v1/sync/${seg(ns)}/${seg(ref.key)}`, {
+      query: { type: ref.type, cmName: ref.cmName },
+    });
+    return this.syncLimit(res, { ...ref, namespace: ns });
+  }
+
+  async updateSyncLimit(req: SyncLimit): Promise<SyncLimit> {
+    const ns = this.ns(req.namespace);
+    const body = { ...req, namespace: ns };
+    const res = await this.http.json<Partial<SyncLimit>>('PUT', `/api/v1/sync/${seg(ns)}/${seg(req.key)}`, {
+      body,
+    });
+    return this.syncLimit(res, body);
+  }
+
+  async deleteSyncLimit(ref: SyncLimitRef): Promise<void> {
+    const ns = this.ns(ref.namespace);
+    await this.http.json('DELETE', `/api/v1/sync/${seg(ns)}/${seg(ref.key)}`, {
+      query: { type: ref.type, cmName: ref.cmName },
+    });
   }
 
   getVersion(): Promise<VersionInfo> {

@@ -43,6 +43,8 @@ import type {
   StopOpts,
   SubmitFromKind,
   SubmitOpts,
+  SyncLimit,
+  SyncLimitRef,
   VersionInfo,
   WatchEvent,
 } from '../types.js';
@@ -50,6 +52,8 @@ import { ArgoError } from '../types.js';
 import { admit, type TemplateSnapshot } from '../validate.js';
 import { versionInfo } from '../version.js';
 import { controllerRunning, Engine, spawnDetachedController } from './engine.js';
+import * as syncLimits from './sync-limits.js';
+import { archiveNeedsServer } from './sync-limits.js';
 
 export type EngineMode = 'in-process' | 'detached' | 'none';
 
@@ -565,6 +569,54 @@ export class LocalClient implements ArgoClient {
       this.store.list<ClusterWorkflowTemplate>('ClusterWorkflowTemplate'),
     ]);
     return { workflowTemplates: wft.items, clusterWorkflowTemplates: cwft.items };
+  }
+
+  // ---- archive: only an Argo Server with persistence keeps one --------------------------------
+
+  listArchivedWorkflows(): Promise<ListResponse<Workflow>> {
+    return Promise.reject(archiveNeedsServer());
+  }
+
+  getArchivedWorkflow(): Promise<Workflow> {
+    return Promise.reject(archiveNeedsServer());
+  }
+
+  deleteArchivedWorkflow(): Promise<void> {
+    return Promise.reject(archiveNeedsServer());
+  }
+
+  listArchivedWorkflowLabelKeys(): Promise<string[]> {
+    return Promise.reject(archiveNeedsServer());
+  }
+
+  listArchivedWorkflowLabelValues(): Promise<string[]> {
+    return Promise.reject(archiveNeedsServer());
+  }
+
+  resubmitArchivedWorkflow(): Promise<Workflow> {
+    return Promise.reject(archiveNeedsServer());
+  }
+
+  retryArchivedWorkflow(): Promise<Workflow> {
+    return Promise.reject(archiveNeedsServer());
+  }
+
+  // ---- sync limits: keys of ConfigMaps in the store ---------------------------------------------
+
+  createSyncLimit(limit: SyncLimit): Promise<SyncLimit> {
+    return syncLimits.createSyncLimit(this.store, { ...limit, namespace: limit.namespace || this.namespace });
+  }
+
+  getSyncLimit(ref: SyncLimitRef): Promise<SyncLimit> {
+    return syncLimits.getSyncLimit(this.store, { ...ref, namespace: ref.namespace || this.namespace });
+  }
+
+  updateSyncLimit(limit: SyncLimit): Promise<SyncLimit> {
+    return syncLimits.updateSyncLimit(this.store, { ...limit, namespace: limit.namespace || this.namespace });
+  }
+
+  deleteSyncLimit(ref: SyncLimitRef): Promise<void> {
+    return syncLimits.deleteSyncLimit(this.store, { ...ref, namespace: ref.namespace || this.namespace });
   }
 
   async getVersion(): Promise<VersionInfo> {
