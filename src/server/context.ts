@@ -7,7 +7,7 @@ import { ApiError, Code, invalid, toApiError } from './errors.js';
 import { callLabels, type ServerMetrics } from './metrics.js';
 import type { Query } from './query.js';
 import { streamResults } from './sse.js';
-import { pruneEmpty } from './wire.js';
+import { dropNulls, pruneEmpty } from './wire.js';
 
 export interface ServerOptions {
   authModes: ReadonlySet<AuthMode>;
@@ -64,7 +64,7 @@ function bodyOf(req: FastifyRequest): Body {
   const b = req.body;
   if (b === undefined || b === null || b === '') return {};
   if (typeof b !== 'object' || Array.isArray(b)) throw invalid('request body must be a JSON object');
-  return b as Body;
+  return dropNulls(b as Body);
 }
 
 function callOf(req: FastifyRequest): Call {

@@ -25,6 +25,18 @@ function prune(value: Json, top = false): Json {
 }
 
 /**
+ * A request body without its null members. Go clients write unset pointers and times as null
+ * (`"creationTimestamp": null`); to a Go server, as here, those mean absent.
+ */
+export function dropNulls<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(dropNulls) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (v !== null && v !== undefined) out[k] = dropNulls(v);
+  return out as T;
+}
+
+/**
  * The `fields` query parameter: `a,b.c` keeps only those paths (and their parents), `-a,b.c` drops
  * them. Paths run through arrays without an index (`items.metadata.name`).
  */
