@@ -121,6 +121,23 @@ describe.each([
     expect(lines(logs.stdout).map((l) => l.split(': ')[1])).toEqual(['about to fail']);
   });
 
+  it('retry runs a failed workflow again; resubmit makes a new one; logs --follow streams to the end', async () => {
+    const failed = (
+      await b.run(['submit', fixture('lifecycle-flaky.yaml'), '--wait', '-o', 'name'])
+    ).stdout.trim();
+    const retry = await b.run(['retry', failed, '-p', 'code=0', '--wait', '-o', 'name']);
+    expect(retry.code, retry.stderr).toBe(0);
+    expect(retry.stdout.trim()).toBe(failed);
+    const resubmit = await b.run(['resubmit', failed, '-o', 'name']);
+    expect(resubmit.code, resubmit.stderr).toBe(0);
+    const fresh = resubmit.stdout.trim();
+    expect(fresh).not.toBe(failed);
+    const follow = await b.run(['logs', fresh, '--follow']);
+    expect(follow.code, follow.stderr).toBe(0);
+    expect(lines(follow.stdout).length).toBeGreaterThan(0);
+    expect((await b.run(['wait', fresh])).code).toBe(0);
+  });
+
   it('get of an unknown workflow exits 1 with one "not found" line', async () => {
     const r = await b.run(['get', 'no-such-workflow']);
     expect(r.code).toBe(1);
