@@ -1,9 +1,12 @@
 // Every registered command. Only commands that work are listed here.
 import type { Command } from 'commander';
+import { registerArchive } from './archive/index.js';
 import { registerAuth } from './auth.js';
 import { registerCompletion } from './completion.js';
+import { registerConvert } from './convert.js';
 import { registerCron } from './cron/index.js';
 import { registerDelete } from './delete.js';
+import { registerExecutorPlugin } from './executor-plugin/index.js';
 import { registerGet } from './get.js';
 import { registerLint } from './lint.js';
 import { registerList } from './list.js';
@@ -16,6 +19,7 @@ import { registerServer } from './server.js';
 import { registerStop } from './stop.js';
 import { registerSubmit } from './submit.js';
 import { registerSuspend } from './suspend.js';
+import { registerSync } from './sync/index.js';
 import { registerClusterTemplate, registerTemplate } from './template/index.js';
 import { registerTerminate } from './terminate.js';
 import { registerVersion } from './version.js';
@@ -24,10 +28,13 @@ import { registerWatch } from './watch.js';
 import { registerWorkflowController } from './workflow-controller.js';
 
 export const COMMANDS: ((program: Command) => void)[] = [
+  registerArchive,
   registerAuth,
   registerCompletion,
+  registerConvert,
   registerCron,
   registerDelete,
+  registerExecutorPlugin,
   registerGet,
   registerLint,
   registerList,
@@ -40,6 +47,7 @@ export const COMMANDS: ((program: Command) => void)[] = [
   registerStop,
   registerSubmit,
   registerSuspend,
+  registerSync,
   registerTerminate,
   registerWait,
   registerWatch,

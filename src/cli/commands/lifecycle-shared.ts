@@ -77,15 +77,12 @@ export interface FollowFlags {
 }
 
 /** Prints a workflow as `argo get -o …` does. */
-function printWorkflow(
-  wf: Parameters<typeof renderWorkflow>[0],
-  output: string | undefined,
-): Promise<void> {
+function printWorkflow(wf: Parameters<typeof renderWorkflow>[0], output: string | undefined): Promise<void> {
   return out(renderWorkflow(wf, { output }));
 }
 
 /** After a rerun: tail its logs, then wait for it (exit 1 if it fails) or watch it. */
-async function waitWatchOrLog(client: ArgoClient, ref: WorkflowRef, o: FollowFlags): Promise<void> {
+export async function waitWatchOrLog(client: ArgoClient, ref: WorkflowRef, o: FollowFlags): Promise<void> {
   if (o.log) await logWorkflow(client, ref.namespace, ref.name, { container: 'main', follow: true });
   if (o.wait) {
     const quiet = Boolean(o.output) && o.output !== 'wide';

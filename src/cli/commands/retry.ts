@@ -50,6 +50,20 @@ export const RERUN_FLAGS: FlagSpec[] = [
   },
 ];
 
+/** What only retry adds (also `argo archive retry`). */
+export const RETRY_FLAGS: FlagSpec[] = [
+  {
+    long: 'node-field-selector',
+    type: 'string',
+    description: 'with --restart-successful, the succeeded nodes to run again, e.g. displayName=build',
+  },
+  {
+    long: 'restart-successful',
+    type: 'bool',
+    description: 'also run again the succeeded nodes --node-field-selector matches',
+  },
+];
+
 /** Help lists flags by name, as cobra does. */
 export const sortedFlags = (flags: FlagSpec[]): FlagSpec[] =>
   [...flags].sort((a, b) => a.long.localeCompare(b.long));
@@ -60,22 +74,7 @@ export function registerRetry(program: Command): void {
     .description('retry zero or more workflows')
     .usage('[WORKFLOW...] [flags]')
     .argument('[workflows...]');
-  addFlags(
-    cmd,
-    sortedFlags([
-      ...RERUN_FLAGS,
-      {
-        long: 'node-field-selector',
-        type: 'string',
-        description: 'with --restart-successful, the succeeded nodes to run again, e.g. displayName=build',
-      },
-      {
-        long: 'restart-successful',
-        type: 'bool',
-        description: 'also run again the succeeded nodes --node-field-selector matches',
-      },
-    ]),
-  );
+  addFlags(cmd, sortedFlags([...RERUN_FLAGS, ...RETRY_FLAGS]));
   cmd.action(async (names: string[], o: RetryFlags, self: Command) => {
     const { runRetry } = await import('./retry-run.js');
     await runRetry(self, names, o);

@@ -12,8 +12,8 @@ export const SERVER_FLAGS: FlagSpec[] = [
   {
     long: 'allowed-link-protocol',
     type: 'stringArray',
-    description:
-      'Protocols links may use (accepted for compatibility; this server has no UI links) (default: [http,https])',
+    default: ['http', 'https'],
+    description: 'Protocols links may use (accepted for compatibility; this server has no UI links)',
   },
   {
     long: 'api-rate-limit',
@@ -25,8 +25,9 @@ export const SERVER_FLAGS: FlagSpec[] = [
   {
     long: 'auth-mode',
     type: 'stringArray',
+    default: ['client'],
     description:
-      'How callers authenticate: client (bearer token, see `argo auth token`), server (no check), hybrid (both); repeatable (default: [client])',
+      'How callers authenticate: client (bearer token, see `argo auth token`), server (no check), hybrid (both); repeatable',
   },
   {
     long: 'base-href',
@@ -77,9 +78,8 @@ export const SERVER_FLAGS: FlagSpec[] = [
   },
   {
     long: 'kube-api-qps',
-    type: 'string',
-    valueName: 'float32',
-    default: '20',
+    type: 'float32',
+    default: 20,
     description: 'Requests per second to the Kubernetes API (with a cluster)',
   },
   { long: 'log-format', type: 'string', default: 'text', description: 'Log line format: text or json' },

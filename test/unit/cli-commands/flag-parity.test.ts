@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../../src/cli/program.js';
 import { helpText } from '../../../src/cli/help.js';
+import { flagSpecOf } from '../../../src/cli/flags.js';
 
 interface RefFlag {
   short: string | null;
@@ -60,7 +61,11 @@ async function parses(words: string[], flag: string, type: string): Promise<stri
   const { program, errors } = quietProgram();
   const cmd = find(program, words);
   if (!cmd) return 'no such command';
-  const value = sampleValue(type);
+  // A flag with a fixed set of values gets one of them.
+  const opt = [cmd, ...(cmd.parent ? [cmd.parent, program] : [])]
+    .flatMap((c) => c.options)
+    .find((o) => o.long === flag || o.short === flag);
+  const value = (opt && flagSpecOf(opt)?.enum?.[0]) ?? sampleValue(type);
   const required = cmd.registeredArguments.filter((a) => a.required).map(() => 'arg');
   const argv = [...words, flag, ...(value === undefined ? [] : [value]), ...required];
   try {
