@@ -12,6 +12,8 @@ import type {
 import type { ResourceKind, ResourceStore, Watch, WatchEvent, WatchEventType } from '../store/types.js';
 import { StoreError } from '../store/types.js';
 import { workflowPhaseCompleted } from '../workflow/phase.js';
+import { CONTROLLER_CONFIGMAP, controllerArtifactRepository } from '../artifacts/index.js';
+import { HttpAgent } from './http-agent.js';
 import { MemoCache } from './memo/index.js';
 import { LABEL_COMPLETED, LABEL_WORKFLOW, WorkflowOperation } from './operator.js';
 import { SyncManager } from './sync/index.js';
@@ -22,6 +24,11 @@ export interface ControllerOptions {
   namespace?: string;
   now?: () => Date;
   log?: (msg: string) => void;
+  /**
+   * The namespace the controller runs in, where its configuration ConfigMap
+   * (workflow-controller-configmap) lives. Default: $ARGO_NAMESPACE, else argo.
+   */
+  controllerNamespace?: string;
 }
 
 type Cache<T> = Map<string, T>;
@@ -46,6 +53,7 @@ export class WorkflowController {
   private readonly log: (msg: string) => void;
   private syncManager?: SyncManager;
   private memoCache?: MemoCache;
+  private httpAgent?: HttpAgent;
   /** Cache ConfigMap writes the memoization cache queued during an operation, by `<ns>/<name>`. */
   private readonly configMapWrites = new Map<string, ConfigMap>();
 
@@ -71,10 +79,14 @@ export class WorkflowController {
       writeConfigMap: (cm) => this.configMapWrites.set(key(cm.metadata.namespace, cm.metadata.name), cm),
       now: this.now,
     });
+    this.httpAgent = new HttpAgent({ store: this.store, onDone: (k) => this.enqueue(k), log: this.log });
     await this.sync<WorkflowTemplate>('WorkflowTemplate', this.templates, ns);
     await this.sync<ClusterWorkflowTemplate>('ClusterWorkflowTemplate', this.clusterTemplates, undefined);
     // A semaphore limit may have changed: waiters that now fit are woken.
-    await this.sync<ConfigMap>('ConfigMap', this.configMaps, ns, (cm) => syncManager.configMapChanged(cm));
+    // All namespaces: the controller's own configuration lives in its namespace, which may not be the managed one.
+    await this.sync<ConfigMap>('ConfigMap', this.configMaps, undefined, (cm) =>
+      syncManager.configMapChanged(cm),
+    );
     await this.sync<WorkflowTaskResult>('WorkflowTaskResult', this.taskResults, ns, (r) =>
       this.enqueue(key(r.metadata.namespace, r.metadata.labels?.[LABEL_WORKFLOW])),
     );
@@ -172,9 +184,20 @@ export class WorkflowController {
   private async process(k: string): Promise<void> {
     const wf = this.workflows.get(k);
     if (!wf || wf.metadata.labels?.[LABEL_COMPLETED] === 'true') return;
+    const controllerNamespace = this.controllerNamespace();
+    let defaultRepository;
+    try {
+      defaultRepository = controllerArtifactRepository(
+        this.configMaps.get(key(controllerNamespace, CONTROLLER_CONFIGMAP)),
+      );
+    } catch (err) {
+      this.log((err as Error).message);
+    }
     const op = new WorkflowOperation(wf, {
       sync: this.syncManager,
       memo: this.memoCache,
+      http: this.httpAgent,
+      artifacts: { defaultRepository, controllerNamespace },
       now: this.now,
       getWorkflowTemplate: (ns, name) => this.templates.get(key(ns, name)),
       getClusterWorkflowTemplate: (name) =>
@@ -184,6 +207,7 @@ export class WorkflowController {
       getTaskResult: (ns, name) => this.taskResults.get(key(ns, name)),
     });
     const result = op.operate();
+    for (const claim of result.claimsToCreate) await this.createClaim(wf, claim);
     for (const pod of result.podsToCreate) {
       try {
         const created = await this.store.create<Pod>('Pod', pod);
@@ -228,6 +252,58 @@ export class WorkflowController {
     if (result.requeueAfterMs !== undefined) this.requeueAfter(k, result.requeueAfterMs);
   }
 
+  private controllerNamespace(): string {
+    return this.opts.controllerNamespace ?? (process.env.ARGO_NAMESPACE || 'argo');
+  }
+
+  /** A claim for a volumeClaimTemplate, owned by the workflow; one left from before is reused. */
+  private async createClaim(wf: Workflow, claim: { name: string; templateName: string }): Promise<void> {
+    const tmpl = (wf.status?.storedWorkflowTemplateSpec ?? wf.spec).volumeClaimTemplates?.find(
+      (t) => t.metadata.name === claim.templateName,
+    );
+    const pvc = {
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: {
+        ...structuredClone(tmpl?.metadata ?? {}),
+        name: claim.name,
+        namespace: wf.metadata.namespace,
+        labels: { ...(tmpl?.metadata.labels ?? {}), [LABEL_WORKFLOW]: wf.metadata.name ?? '' },
+        ownerReferences: [
+          {
+            apiVersion: 'argoproj.io/v1alpha1',
+            kind: 'Workflow',
+            name: wf.metadata.name ?? '',
+            uid: wf.metadata.uid ?? '',
+            controller: true,
+          },
+        ],
+      },
+      spec: structuredClone((tmpl as { spec?: unknown } | undefined)?.spec ?? {}),
+    };
+    try {
+      await this.store.create('PersistentVolumeClaim', pvc as unknown as KubeObject);
+    } catch (err) {
+      if (!(err instanceof StoreError && err.code === 409)) throw err;
+    }
+  }
+
+  /** The workflow's claims go when it is done, as its volumeClaimGC says (default: when it succeeded). */
+  private async collectClaims(wf: Workflow): Promise<void> {
+    const claims = wf.status?.persistentVolumeClaims ?? [];
+    if (claims.length === 0) return;
+    const strategy =
+      (wf.status?.storedWorkflowTemplateSpec ?? wf.spec).volumeClaimGC?.strategy || 'OnWorkflowSuccess';
+    if (strategy === 'OnWorkflowSuccess' && wf.status?.phase !== 'Succeeded') return;
+    for (const c of claims) {
+      const name = c.persistentVolumeClaim?.claimName;
+      if (!name) continue;
+      await this.store
+        .delete('PersistentVolumeClaim', wf.metadata.namespace ?? '', name)
+        .catch(() => undefined);
+    }
+  }
+
   /** Stores the cache ConfigMaps the memoization cache changed, merging into newer versions on conflict. */
   private async persistConfigMapWrites(): Promise<void> {
     const writes = [...this.configMapWrites.values()];
@@ -270,6 +346,8 @@ export class WorkflowController {
   private async onCompleted(wf: Workflow): Promise<void> {
     const ns = wf.metadata.namespace ?? '';
     const name = wf.metadata.name ?? '';
+    this.httpAgent?.forgetWorkflow(wf);
+    await this.collectClaims(wf);
     for (const [k, r] of this.taskResults) {
       if (r.metadata.namespace === ns && r.metadata.labels?.[LABEL_WORKFLOW] === name) {
         this.taskResults.delete(k);

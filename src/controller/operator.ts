@@ -2,9 +2,24 @@
 // and pods that are due, fold pod results into nodes, and derive the workflow's phase. The walk is
 // idempotent, so running it again after any event (or after a controller restart) continues where
 // the stored status left off.
+import {
+  archiveLocationOf,
+  hasLocation,
+  resolveArtifactRepository,
+  type ArtifactRepositoryConfig,
+  type ArtifactRepositoryRefStatus,
+} from '../artifacts/index.js';
 import type { ConfigMap } from '../model/meta.js';
 import type { Pod } from '../model/pod.js';
-import type { Arguments, Outputs, Parameter, Synchronization, Template } from '../model/template.js';
+import type {
+  Arguments,
+  Artifact,
+  ArtifactLocation,
+  Outputs,
+  Parameter,
+  Synchronization,
+  Template,
+} from '../model/template.js';
 import type {
   ClusterWorkflowTemplate,
   NodeFlag,
@@ -41,7 +56,9 @@ import { TemplateContext, type TemplateHolder } from '../workflow/template-conte
 import type { Vars } from '../workflow/template-string.js';
 import { buildGlobalParams } from './globals.js';
 import { assessPod } from './pod-status.js';
-import { buildPod } from './pod-builder.js';
+import { buildPod, claimNameFor } from './pod-builder.js';
+import type { HttpHooks } from './http-agent.js';
+import { renderTemplate } from '../workflow/template-string.js';
 import { Scope } from './scope.js';
 import { executeSteps } from './steps.js';
 import { executeDag } from './dag.js';
@@ -92,6 +109,10 @@ export interface MemoHooks {
 export interface OperatorDeps {
   sync?: SyncHooks;
   memo?: MemoHooks;
+  /** Runs HTTP templates (the controller's agent). */
+  http?: HttpHooks;
+  /** The controller configuration's artifactRepository, and the namespace the controller runs in. */
+  artifacts?: { defaultRepository?: ArtifactRepositoryConfig; controllerNamespace: string };
   now(): Date;
   getWorkflowTemplate(namespace: string, name: string): WorkflowTemplate | undefined;
   getClusterWorkflowTemplate(name: string): ClusterWorkflowTemplate | undefined;
@@ -105,6 +126,8 @@ export interface OperateResult {
   updated: boolean;
   podsToCreate: Pod[];
   podsToDelete: string[];
+  /** Claims for the workflow's volumeClaimTemplates, to create (an existing one is reused). */
+  claimsToCreate: { name: string; templateName: string }[];
   /** Operate again after this many milliseconds even without an event (suspend durations, deadlines). */
   requeueAfterMs?: number;
 }
@@ -136,6 +159,9 @@ export class WorkflowOperation {
   updated = false;
   readonly podsToCreate: Pod[] = [];
   readonly podsToDelete: string[] = [];
+  readonly claimsToCreate: { name: string; templateName: string }[] = [];
+  /** The repository the workflow's artifacts go to (status.artifactRepositoryRef). */
+  artifactRepository: ArtifactRepositoryConfig | undefined;
   private requeueAt?: number;
   private podsCreatedThisRound = new Set<string>();
   activePods = 0;
@@ -176,6 +202,7 @@ export class WorkflowOperation {
       updated: this.updated,
       podsToCreate: this.podsToCreate,
       podsToDelete: this.podsToDelete,
+      claimsToCreate: this.claimsToCreate,
       requeueAfterMs:
         this.requeueAt === undefined ? undefined : Math.max(this.requeueAt - this.now().getTime(), 0),
     };
@@ -187,6 +214,7 @@ export class WorkflowOperation {
     const status = this.wf.status!;
     if (this.wf.metadata.labels?.[LABEL_COMPLETED] === 'true') return this.result();
     if (!this.setExecWorkflow()) return this.finish();
+    if (!this.resolveArtifactRepository()) return this.finish();
 
     // Workflow-level synchronization: the whole workflow waits for its locks.
     if (this.execSpec.synchronization && this.deps.sync) {
@@ -210,6 +238,7 @@ export class WorkflowOperation {
 
     if (!status.phase || status.phase === 'Pending') {
       this.markWorkflowPhase('Running', '');
+      this.claimVolumes();
       const annotations = (this.wf.metadata.annotations ??= {});
       annotations[POD_NAME_FORMAT_ANNOTATION] = workflowPodNameVersion(this.wf);
       const deadline = this.workflowDeadline();
@@ -352,6 +381,72 @@ export class WorkflowOperation {
     }
     this.globals['workflow.status'] = status.phase ?? '';
     return true;
+  }
+
+  /** Finds (once) and records the artifact repository the workflow uses, as upstream does. */
+  private resolveArtifactRepository(): boolean {
+    const status = this.wf.status!;
+    if (!status.artifactRepositoryRef) {
+      const cfg = this.deps.artifacts;
+      try {
+        const ref: ArtifactRepositoryRefStatus = resolveArtifactRepository(
+          this.execSpec.artifactRepositoryRef,
+          this.namespace,
+          cfg?.controllerNamespace ?? 'argo',
+          (ns, n) => this.deps.getConfigMap(ns, n),
+          cfg?.defaultRepository,
+        );
+        status.artifactRepositoryRef = ref as Record<string, unknown>;
+        this.updated = true;
+      } catch (err) {
+        this.markWorkflowError(`failed to resolve artifact repository: ${(err as Error).message}`);
+        return false;
+      }
+    }
+    this.artifactRepository = (
+      status.artifactRepositoryRef as ArtifactRepositoryRefStatus
+    ).artifactRepository;
+    return true;
+  }
+
+  /** The claims of the workflow's volumeClaimTemplates: <workflow>-<name>, created once. */
+  private claimVolumes(): void {
+    const templates = this.execSpec.volumeClaimTemplates ?? [];
+    const status = this.wf.status!;
+    if (templates.length === 0 || (status.persistentVolumeClaims?.length ?? 0) >= templates.length) return;
+    status.persistentVolumeClaims = templates.map((t) => {
+      const templateName = t.metadata.name ?? '';
+      const name = claimNameFor(this.wf, templateName);
+      this.claimsToCreate.push({ name, templateName });
+      return { name: templateName, persistentVolumeClaim: { claimName: name } };
+    });
+    this.updated = true;
+  }
+
+  /**
+   * The archive location a pod's template gets (addArchiveLocation upstream): the repository's,
+   * with its key format rendered for this pod, when an artifact or the logs need one.
+   */
+  archiveLocationFor(tmpl: Template, podName: string): ArtifactLocation | undefined {
+    if (tmpl.archiveLocation && hasLocation(tmpl.archiveLocation)) return undefined;
+    const repo = this.artifactRepository;
+    let archiveLogs = repo?.archiveLogs === true;
+    if (!archiveLogs) {
+      if (this.execSpec.archiveLogs !== undefined) archiveLogs = this.execSpec.archiveLogs;
+      if (tmpl.archiveLocation?.archiveLogs !== undefined) archiveLogs = tmpl.archiveLocation.archiveLogs;
+    }
+    const artifacts: Artifact[] = [...(tmpl.inputs?.artifacts ?? []), ...(tmpl.outputs?.artifacts ?? [])];
+    const source = tmpl.data?.source?.artifactPaths;
+    if (source) artifacts.push(source as Artifact);
+    if (!archiveLogs && artifacts.every((a) => hasLocation(a))) return undefined;
+    const loc = archiveLocationOf(repo);
+    loc.archiveLogs = archiveLogs;
+    const vars: Vars = { ...this.globals, 'pod.name': podName };
+    for (const p of tmpl.inputs?.parameters ?? [])
+      if (p.value !== undefined) vars[`inputs.parameters.${p.name}`] = p.value;
+    return JSON.parse(
+      renderTemplate(JSON.stringify(loc), vars, { allowUnresolved: true }),
+    ) as ArtifactLocation;
   }
 
   // ---- nodes --------------------------------------------------------------------------------
@@ -956,7 +1051,14 @@ export class WorkflowOperation {
       case 'container':
       case 'script':
       case 'containerSet':
+      case 'data':
         node = this.executePod(nodeName, templateScope, processed, holder, execOpts);
+        break;
+      case 'http':
+        node = this.executeHttp(nodeName, templateScope, processed, holder, execOpts);
+        break;
+      case 'resource':
+        node = this.executeResource(nodeName, templateScope, processed, holder, execOpts);
         break;
       case 'steps':
         node = executeSteps(this, nodeName, resolved.ctx, templateScope, processed, holder, execOpts);
@@ -967,9 +1069,6 @@ export class WorkflowOperation {
       case 'suspend':
         node = this.executeSuspend(nodeName, templateScope, processed, holder, execOpts);
         break;
-      case 'resource':
-      case 'data':
-      case 'http':
       case 'plugin': {
         const msg = `${templateType(processed)} templates are not supported by the local engine yet`;
         node = this.initializeNodeOrMarkError(
@@ -1208,6 +1307,7 @@ export class WorkflowOperation {
         onExitPod: opts.onExitTemplate === true,
         deadline: earliest(this.workflowDeadline(), opts.executionDeadline),
         activeDeadlineSeconds,
+        archiveLocation: this.archiveLocationFor(tmpl, podName),
       });
       this.podsToCreate.push(pod);
       this.podsCreatedThisRound.add(podName);
@@ -1284,6 +1384,75 @@ export class WorkflowOperation {
     const ref = new RegExp(`${prefix}\\.${esc}\\.outputs\\.result`);
     const expr = new RegExp(`${prefix}\\[['"]${esc}['"]\\]\\.outputs\\.result`);
     return ref.test(text) || expr.test(text);
+  }
+
+  // ---- http and resource -------------------------------------------------------------------
+
+  /** An HTTP node: the controller's agent makes the request; its result decides the node. */
+  private executeHttp(
+    nodeName: string,
+    templateScope: string,
+    tmpl: Template,
+    holder: TemplateHolder,
+    opts: ExecuteOpts,
+  ): NodeStatus {
+    const node =
+      this.getNodeByName(nodeName) ??
+      this.initializeExecutableNode(
+        nodeName,
+        'HTTP',
+        templateScope,
+        tmpl,
+        holder,
+        opts.boundaryID,
+        'Pending',
+        opts.nodeFlag,
+      );
+    if (nodeFulfilled(node)) return node;
+    if (this.execSpec.shutdown && !shutdownAllows(this, opts.onExitTemplate === true))
+      return this.markNodePhase(
+        nodeName,
+        'Failed',
+        `workflow shutdown with strategy: ${this.execSpec.shutdown}`,
+      );
+    if (!this.deps.http)
+      return this.markNodeError(nodeName, "http templates need the controller's HTTP agent");
+    const result = this.deps.http.result(this.wf, node.id);
+    if (!result) {
+      this.deps.http.start(this.wf, node.id, tmpl.http!);
+      return node;
+    }
+    if (result.outputs) {
+      node.outputs = structuredClone(result.outputs);
+      this.updated = true;
+    }
+    return this.markNodePhase(nodeName, result.phase, result.message ?? '');
+  }
+
+  /** Resource templates act on Kubernetes objects: without a cluster the node fails and says why. */
+  private executeResource(
+    nodeName: string,
+    templateScope: string,
+    tmpl: Template,
+    holder: TemplateHolder,
+    opts: ExecuteOpts,
+  ): NodeStatus {
+    const message =
+      `resource templates need Kubernetes: the local engine has no Kubernetes API to ${tmpl.resource?.action ?? 'act on'} ` +
+      'resources; run this workflow on a cluster (a kubeconfig, or ARGO_SERVER pointing at an Argo Server)';
+    const node = this.getNodeByName(nodeName);
+    if (node) return nodeFulfilled(node) ? node : this.markNodeError(nodeName, message);
+    return this.initializeExecutableNode(
+      nodeName,
+      'Pod',
+      templateScope,
+      tmpl,
+      holder,
+      opts.boundaryID,
+      'Error',
+      opts.nodeFlag,
+      message,
+    );
   }
 
   // ---- suspend ------------------------------------------------------------------------------

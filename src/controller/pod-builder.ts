@@ -2,7 +2,7 @@
 // contract so the same pod shape serves the host runtime and (later) Kubernetes.
 import type { Container, EnvVar, Volume } from '../model/meta.js';
 import type { Pod } from '../model/pod.js';
-import type { Template } from '../model/template.js';
+import type { ArtifactLocation, Template } from '../model/template.js';
 import type { NodeStatus, Workflow, WorkflowSpec } from '../model/workflow.js';
 import { API_VERSION } from '../model/workflow.js';
 import { rfc3339 } from '../workflow/phase.js';
@@ -20,10 +20,16 @@ export interface BuildPodInput {
   deadline?: Date;
   /** From the template's timeout; wins over the template's own activeDeadlineSeconds when sooner. */
   activeDeadlineSeconds?: number;
+  /** Where the executor saves outputs (and finds key-only inputs); set on the template it gets. */
+  archiveLocation?: ArtifactLocation;
 }
 
+/** What runs a data template's work upstream: argoexec as the main container. */
+export const EXECUTOR_IMAGE = 'quay.io/argoproj/argoexec:latest';
+
 export function buildPod(input: BuildPodInput): Pod {
-  const { wf, execSpec, node, podName, tmpl } = input;
+  const { wf, execSpec, node, podName } = input;
+  const tmpl = input.archiveLocation ? { ...input.tmpl, archiveLocation: input.archiveLocation } : input.tmpl;
   const wfName = wf.metadata.name ?? '';
   const mainContainers = mainContainersOf(tmpl);
   const argoEnv = (containerName: string): EnvVar[] => {
@@ -82,7 +88,7 @@ export function buildPod(input: BuildPodInput): Pod {
     spec: {
       containers,
       restartPolicy: 'Never',
-      volumes: podVolumes(execSpec, tmpl),
+      volumes: podVolumes(wf, execSpec, tmpl),
     },
   };
   if (tmpl.initContainers?.length) pod.spec.initContainers = structuredClone(tmpl.initContainers);
@@ -111,6 +117,7 @@ function mainContainersOf(tmpl: Template): Container[] {
     if (tmpl.script.source) c.args = [...(c.args ?? []), SCRIPT_SOURCE_PATH];
     return [c];
   }
+  if (tmpl.data) return [{ name: 'main', image: EXECUTOR_IMAGE, command: ['argoexec', 'data'] }];
   if (tmpl.containerSet) {
     const shared = tmpl.containerSet.volumeMounts ?? [];
     return tmpl.containerSet.containers.map((c) => {
@@ -121,13 +128,24 @@ function mainContainersOf(tmpl: Template): Container[] {
   return [];
 }
 
-function podVolumes(execSpec: WorkflowSpec, tmpl: Template): Volume[] {
+function podVolumes(wf: Workflow, execSpec: WorkflowSpec, tmpl: Template): Volume[] {
   const byName = new Map<string, Volume>();
   for (const v of execSpec.volumes ?? []) byName.set(v.name, structuredClone(v));
   for (const v of tmpl.volumes ?? []) byName.set(v.name, structuredClone(v));
+  // A volumeClaimTemplate is the claim the workflow made for it, named <workflow>-<template>.
+  const claims = wf.status?.persistentVolumeClaims ?? [];
   for (const pvc of execSpec.volumeClaimTemplates ?? []) {
     const name = pvc.metadata.name ?? '';
-    if (!byName.has(name)) byName.set(name, { name, persistentVolumeClaim: { claimName: name } });
+    const claim = claims.find((c) => c.name === name) ?? {
+      name,
+      persistentVolumeClaim: { claimName: claimNameFor(wf, name) },
+    };
+    if (!byName.has(name)) byName.set(name, structuredClone(claim));
   }
   return [...byName.values()];
+}
+
+/** The claim a workflow makes for one of its volumeClaimTemplates, as upstream names it. */
+export function claimNameFor(wf: Workflow, templateName: string): string {
+  return `${wf.metadata.name ?? ''}-${templateName}`;
 }

@@ -4,7 +4,9 @@
 // hostPathOf() finds where a path the container wrote actually lives. Without isolation, paths
 // map 1:1 and only TMPDIR points into the pod.
 import { closeSync, mkdirSync, openSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
+import { BUILTINS_DIR } from './command.js';
 import type { Bind } from './isolation.js';
 import { exists, type MountPoints, type PathKind } from './mount-points.js';
 import type { ResolvedMount } from './volumes.js';
@@ -12,7 +14,11 @@ import type { ResolvedMount } from './volumes.js';
 export interface PrivatePath {
   /** Absolute path inside the container. */
   path: string;
-  kind: PathKind;
+  /**
+   * 'output': a path the container creates, file or folder, which must not exist before it
+   * runs (a script may mkdir it); its parent is made private where hiding the host's is safe.
+   */
+  kind: PathKind | 'output';
 }
 
 export interface ContainerFsInput {
@@ -85,7 +91,9 @@ export class ContainerFs {
       const target = this.ensureTarget(m.mountPath, m.kind);
       if (target) this.binds.push({ source: this.relative(m.source), target, readOnly: m.readOnly });
     }
-    for (const p of [...input.privatePaths].sort((a, b) => depth(a.path) - depth(b.path))) this.privatize(p);
+    const concrete = input.privatePaths.map((p) => (p.kind === 'output' ? this.outputPath(p.path) : p));
+    for (const p of concrete.sort((a, b) => depth(a.path) - depth(b.path)))
+      this.privatize(p as PrivatePath & { kind: PathKind });
     if (input.hostsFile)
       this.binds.push({ source: this.relative(input.hostsFile), target: '/etc/hosts', readOnly: true });
     const workDir = this.isolatedWorkDir(input.workingDir);
@@ -137,7 +145,23 @@ export class ContainerFs {
 
   // -------------------------------------------------------------------------------------------
 
-  private privatize(p: PrivatePath): void {
+  /**
+   * What to make private for a path the container will create. Its top-most missing folder
+   * must not exist when the container starts, so instead of a mount point there the folder
+   * above it is replaced by a private one, when nothing the host needs is in it (/mnt, /data,
+   * /outputs). Otherwise the path itself becomes a private file, as an output parameter's does.
+   */
+  private outputPath(containerPath: string): { path: string; kind: PathKind } {
+    const target = path.posix.normalize(containerPath);
+    // What must be absent when the container starts: the top-most missing folder, or the path
+    // itself when the host has it (a leftover must not be mistaken for the container's output).
+    const parent = path.posix.dirname(this.topToCreate(target) ?? target);
+    if (safeToHide(parent, this.podDir)) return { path: parent, kind: 'dir' };
+    if (statSync(target, { throwIfNoEntry: false })?.isDirectory()) return { path: target, kind: 'dir' };
+    return { path: target, kind: 'file' };
+  }
+
+  private privatize(p: PrivatePath & { kind: PathKind }): void {
     const target = path.posix.normalize(p.path);
     if (isUnder(target, TMP) || this.mounts.some((m) => isUnder(target, m.mountPath))) return;
     if ([...this.privatized.keys()].some((dir) => isUnder(target, dir))) return;
@@ -267,6 +291,35 @@ function createPath(p: string, kind: PathKind): void {
     mkdirSync(path.dirname(p), { recursive: true });
     writeFileSync(p, '');
   }
+}
+
+/** Host folders a container's programs, libraries and our own files live in: never hidden. */
+const SYSTEM_DIRS = [
+  '/bin',
+  '/boot',
+  '/dev',
+  '/etc',
+  '/home',
+  '/lib',
+  '/lib32',
+  '/lib64',
+  '/libx32',
+  '/nix',
+  '/opt',
+  '/proc',
+  '/root',
+  '/run',
+  '/sbin',
+  '/snap',
+  '/sys',
+  '/usr',
+  '/var',
+];
+
+function safeToHide(dir: string, podDir: string): boolean {
+  if (dir === '/' || SYSTEM_DIRS.some((s) => isUnder(dir, s))) return false;
+  const needed = [podDir, process.cwd(), homedir(), tmpdir(), path.dirname(process.execPath), BUILTINS_DIR];
+  return !needed.some((n) => isUnder(path.resolve(n), dir));
 }
 
 function isUnder(p: string, dir: string): boolean {

@@ -10,6 +10,7 @@ import type { Container } from '../../model/meta.js';
 import type { ContainerStatus, Pod, PodStatus } from '../../model/pod.js';
 import type { Outputs, Template } from '../../model/template.js';
 import type { ResourceStore } from '../../store/types.js';
+import { localArtifactRoot, Repositories } from '../../artifacts/index.js';
 import { parseGoDuration } from '../../workflow/duration.js';
 import { rfc3339 } from '../../workflow/phase.js';
 import { containerLogDonePath, containerLogPath, podDir, podLogDir } from '../paths.js';
@@ -30,6 +31,8 @@ import {
   SCRIPT_SOURCE_PATH,
   WAIT_CONTAINER_NAME,
 } from '../pod-contract.js';
+import { InputArtifactError, PodArtifacts, type StagedInput } from './artifacts.js';
+import { processData } from './data-template.js';
 import { CommandError, resolveCommand } from './command.js';
 import { ContainerFs, type PrivatePath } from './container-fs.js';
 import { ContainerProcess, type ProcessExit } from './container-process.js';
@@ -113,6 +116,11 @@ export class PodRun {
   private readonly slots: Slot[];
   private readonly graceMs: number;
   private readonly collector: OutputCollector;
+  private readonly objects: PodObjects;
+  private readonly artifacts: PodArtifacts;
+  private readonly repositories: Repositories;
+  /** A data template's result, which its main container (argoexec upstream) produced in-process. */
+  private dataResult: string | undefined;
   private stopReason: StopReason | undefined;
   private deadlineExceeded = false;
   private terminating = false;
@@ -149,6 +157,12 @@ export class PodRun {
     ];
     this.graceMs = gracePeriodMs(pod, ctx.defaultGraceMs);
     this.collector = new OutputCollector(this.tmpl, this.mainEnv(ENV_INCLUDE_SCRIPT_OUTPUT) === 'true');
+    this.objects = new PodObjects(ctx.store, this.ns);
+    const repositories = (this.repositories = new Repositories({
+      localRoot: localArtifactRoot(ctx.home),
+      secret: async (name, key) => (await this.objects.entries('Secret', name))?.get(key)?.toString('utf8'),
+    }));
+    this.artifacts = new PodArtifacts(this.tmpl, this.dir, repositories);
     this.done = this.run().catch((err) => this.crashed(err));
   }
 
@@ -179,6 +193,10 @@ export class PodRun {
       try {
         await this.prepare();
       } catch (err) {
+        if (err instanceof InputArtifactError) {
+          await this.writeStatus(this.initFailure(err.message));
+          return;
+        }
         if (!(err instanceof ContainerConfigError)) throw err;
         await this.writeStatus({
           phase: 'Failed',
@@ -204,9 +222,12 @@ export class PodRun {
         exitCode: main?.termination?.exitCode,
         stdout: main?.termination?.stdout,
       });
+      if (this.dataResult !== undefined) collected.outputs.result = this.dataResult;
+      const artifactError = await this.saveArtifacts(main?.fs, collected.outputs);
+      const error = collected.error ?? artifactError;
       const wait: Termination = {
-        exitCode: collected.error ? 64 : 0,
-        message: collected.error ?? (this.stepDeadlineExceeded ? STEP_DEADLINE_MESSAGE : undefined),
+        exitCode: error ? 64 : 0,
+        message: error ?? (this.stepDeadlineExceeded ? STEP_DEADLINE_MESSAGE : undefined),
         startedAt: this.startTime,
         finishedAt: rfc3339(new Date()),
       };
@@ -220,10 +241,12 @@ export class PodRun {
   }
 
   private async prepare(): Promise<void> {
-    const objects = new PodObjects(this.ctx.store, this.ns);
+    const objects = this.objects;
     const volumes = await materializeVolumes(this.pod, this.dir, this.ctx.home, objects);
+    const inputs = await this.artifacts.stageInputs();
     const hostsFile = this.hostsFile();
-    for (const s of this.slots) await this.prepareSlot(s, volumes, objects, hostsFile);
+    const receivers = this.slots.filter((s) => s.role === 'main').length;
+    for (const s of this.slots) await this.prepareSlot(s, volumes, objects, hostsFile, inputs, receivers > 1);
   }
 
   private async prepareSlot(
@@ -231,6 +254,8 @@ export class PodRun {
     volumes: Map<string, PodVolume>,
     objects: PodObjects,
     hostsFile: string | undefined,
+    inputs: StagedInput[],
+    copyInputs: boolean,
   ): Promise<void> {
     const isolated = this.ctx.isolation.kind !== 'none';
     const base = { ...this.ctx.baseEnv, HOSTNAME: this.name };
@@ -238,6 +263,9 @@ export class PodRun {
     const collects = s.role === 'main' && s.name === MAIN_CONTAINER_NAME;
     const source = collects ? this.tmpl?.script?.source : undefined;
     const privatePaths: PrivatePath[] = collects ? this.collector.privatePaths() : [];
+    // Input artifacts reach every main container (all of a containerSet); outputs come from main.
+    const artifactInputs = s.role === 'main' ? inputs : [];
+    privatePaths.push(...this.artifacts.privatePaths(artifactInputs, collects));
     if (source !== undefined && isolated && stagingFolderExists())
       privatePaths.push({ path: STAGING_DIR, kind: 'dir' });
     const fs = new ContainerFs({
@@ -256,6 +284,7 @@ export class PodRun {
       ...fs.folders.map((f) => mkdir(f, { recursive: true })),
     ]);
     s.log = log;
+    await this.artifacts.placeInputs(artifactInputs, fs, copyInputs);
     if (!s.spec.env?.some((e) => e.name === 'TMPDIR')) env.TMPDIR = isolated ? '/tmp' : fs.tmpDir;
     s.env = env;
     const script =
@@ -421,6 +450,7 @@ export class PodRun {
     // Stopped or out of time before it could start: as if terminated while waiting to.
     if (this.stopping() || (s.role === 'main' && this.stepDeadlineExceeded))
       return Promise.resolve({ exitCode: TERMINATED_WAITING });
+    if (this.tmpl?.data && s.role === 'main' && s.name === MAIN_CONTAINER_NAME) return this.runData(log);
     if (s.startError || !s.argv) {
       const message = s.startError?.message ?? 'no command to run';
       log.write([Buffer.from(message)]);
@@ -451,6 +481,18 @@ export class PodRun {
     if (this.stopping() || (s.role === 'main' && this.stepDeadlineExceeded))
       void proc.terminate(this.graceMs);
     return proc.exited;
+  }
+
+  /** A data template's main container: argoexec's `data` command, run here in-process. */
+  private async runData(log: LineLog): Promise<ProcessExit> {
+    try {
+      this.dataResult = await processData(this.tmpl!.data!, this.repositories, this.tmpl!.archiveLocation);
+      return { exitCode: 0 };
+    } catch (err) {
+      const message = `unable to process data template: ${(err as Error).message}`;
+      log.write([Buffer.from(message)]);
+      return { exitCode: 1, message };
+    }
   }
 
   /** Terminates every running container (grace period, then SIGKILL) and re-decides waiting ones. */
@@ -605,6 +647,46 @@ export class PodRun {
     if (!progress) this.finalizing = true;
     this.writes = this.writes.then(write);
     return this.writes;
+  }
+
+  /**
+   * Output artifacts and (with archiveLogs) the main containers' logs, uploaded as the wait
+   * container does; returns argoexec's error when an artifact could not be saved.
+   */
+  private async saveArtifacts(fs: ContainerFs | undefined, outputs: Outputs): Promise<string | undefined> {
+    const saved = await this.artifacts.saveOutputs(fs);
+    const artifacts = saved.artifacts;
+    if (this.artifacts.archivesLogs) {
+      for (const s of this.regular()) {
+        if (s.role !== 'main' || !s.termination) continue;
+        try {
+          const log = await this.artifacts.saveLog(
+            s.name,
+            containerLogPath(this.ctx.home, this.ns, this.name, s.name),
+          );
+          if (log) artifacts.push(log);
+        } catch (err) {
+          return `saving the ${s.name} container's log: ${(err as Error).message}`;
+        }
+      }
+    }
+    if (artifacts.length) outputs.artifacts = artifacts;
+    return saved.error;
+  }
+
+  /** The status of a pod whose inputs could not be loaded: argoexec's init container failed. */
+  private initFailure(message: string): PodStatus {
+    const now = rfc3339(new Date());
+    return {
+      phase: 'Failed',
+      initContainerStatuses: [
+        terminatedStatus(
+          { name: 'init' },
+          { exitCode: 1, message, startedAt: this.startTime, finishedAt: now },
+        ),
+      ],
+      containerStatuses: this.regular().map((s) => waitingStatus(s.spec, 'PodInitializing')),
+    };
   }
 
   private async writeTaskResult(outputs: Outputs): Promise<void> {

@@ -2,7 +2,9 @@
 // every namespace, runs each new one as host processes (see pod-run.ts), kills a pod's processes
 // when the pod is deleted, and after a crash takes over pods a dead runtime left running.
 import { mkdirSync, symlinkSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
+import type { KubeObject } from '../../model/meta.js';
 import type { Pod } from '../../model/pod.js';
 import type { ResourceStore, Watch, WatchEvent } from '../../store/types.js';
 import { BUILTINS_DIR } from './command.js';
@@ -11,6 +13,7 @@ import { detectIsolation, type IsolationMode, type IsolationPreference } from '.
 import { MountPoints } from './mount-points.js';
 import { claimOwnerIdentity, killGroups, ownerState, type Owner } from './owner.js';
 import { ANNOTATION_HOST_OWNER, ANNOTATION_HOST_PGID, PodRun, type HostContext } from './pod-run.js';
+import { claimFolder } from './volumes.js';
 
 export interface HostRuntimeOptions {
   /** The argo home: pod folders go to <home>/pods, logs to <home>/logs. */
@@ -44,6 +47,7 @@ export class HostRuntime {
   private ctx: HostContext | undefined;
   private owner: Owner | undefined;
   private watch: Watch | undefined;
+  private claimWatch: Watch | undefined;
   private starting: Promise<void> | undefined;
   private stopped = false;
 
@@ -67,6 +71,7 @@ export class HostRuntime {
     this.stopped = true;
     await this.starting?.catch(() => undefined);
     this.watch?.stop();
+    this.claimWatch?.stop();
     await Promise.all([...this.runs.values()].map((r) => r.stop('stopped')));
     this.ctx?.mountPoints.removeUnused();
     this.owner?.release();
@@ -98,7 +103,29 @@ export class HostRuntime {
       reportAfterMs: this.opts.reportAfterMs ?? 100,
       onError: this.opts.onError ?? ((err, where) => console.error(`host runtime: ${where}:`, err)),
     };
-    if (!this.stopped) this.startWatch();
+    if (!this.stopped) {
+      this.startWatch();
+      this.watchClaims();
+    }
+  }
+
+  /** A deleted claim takes the folder standing in for its volume with it, as a dynamic volume goes. */
+  private watchClaims(): void {
+    this.claimWatch = this.store.watch<KubeObject>(
+      'PersistentVolumeClaim',
+      {},
+      (event) => {
+        if (event.type !== 'DELETED') return;
+        const { namespace, name } = event.object.metadata;
+        void rm(claimFolder(this.opts.home, namespace ?? '', name ?? ''), {
+          recursive: true,
+          force: true,
+        }).catch((err: unknown) =>
+          this.ctx!.onError(err, `removing the volume of claim ${namespace ?? ''}/${name ?? ''}`),
+        );
+      },
+      (err) => this.ctx!.onError(err, 'watching persistent volume claims'),
+    );
   }
 
   private startWatch(): void {

@@ -47,7 +47,7 @@ async function materialize(
   const own = path.join(podDir, 'volumes', v.name);
   if (v.hostPath) return hostPathVolume(v.name, v.hostPath.path, v.hostPath.type ?? '');
   if (v.persistentVolumeClaim) {
-    const dir = path.join(home, 'volumes', pod.metadata.namespace ?? '', v.persistentVolumeClaim.claimName);
+    const dir = claimFolder(home, pod.metadata.namespace ?? '', v.persistentVolumeClaim.claimName);
     mkdirSync(dir, { recursive: true });
     return { name: v.name, source: dir, kind: 'dir', readOnly: v.persistentVolumeClaim.readOnly === true };
   }
@@ -83,6 +83,11 @@ async function materialize(
   }
   // emptyDir, and kinds the host cannot provide (downwardAPI, projected, ...): a fresh folder.
   return { name: v.name, source: own, kind: 'dir', readOnly: false };
+}
+
+/** The folder that stands in for a PersistentVolumeClaim's volume; it goes when the claim is deleted. */
+export function claimFolder(home: string, namespace: string, claimName: string): string {
+  return path.join(home, 'volumes', namespace, claimName);
 }
 
 function hostPathVolume(name: string, hostPath: string, type: string): PodVolume {

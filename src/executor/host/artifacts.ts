@@ -1,0 +1,274 @@
+// A pod's artifacts on the host, as argoexec's init and wait containers handle them: input
+// artifacts fetched into the pod's folder before any container starts (then placed where the
+// main containers see them), output artifacts packed and uploaded once main has exited, and the
+// main containers' logs saved when the archive location says to.
+import { readFileSync } from 'node:fs';
+import { chmod, cp, lstat, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  ArtifactNotFoundError,
+  archiveFormat,
+  cloneGit,
+  downloadHttp,
+  hasKey,
+  hasLocation,
+  hasLocationOrKey,
+  isTarball,
+  joinKey,
+  keyOnly,
+  locationKey,
+  locationKind,
+  packTarGz,
+  packZip,
+  relocate,
+  Repositories,
+  unpack,
+  writeRaw,
+} from '../../artifacts/index.js';
+import type { Artifact, ArtifactLocation, Template } from '../../model/template.js';
+import type { ContainerFs, PrivatePath } from './container-fs.js';
+import type { PathKind } from './mount-points.js';
+
+/** An input artifact fetched into the pod's folder, waiting to be placed at its path. */
+export interface StagedInput {
+  name: string;
+  /** Where the containers see it. */
+  path: string;
+  /** Where it is now. */
+  staged: string;
+  kind: PathKind;
+}
+
+/** Why the pod cannot start: argoexec's init container fails with this. */
+export class InputArtifactError extends Error {}
+
+/** gzip's default level, which an unset compressionLevel means. */
+const DEFAULT_COMPRESSION = -1;
+
+export class PodArtifacts {
+  private readonly dir: string;
+
+  constructor(
+    private readonly tmpl: Template | undefined,
+    podDir: string,
+    private readonly repos: Repositories,
+  ) {
+    this.dir = path.join(podDir, 'artifacts');
+  }
+
+  get archiveLocation(): ArtifactLocation | undefined {
+    return this.tmpl?.archiveLocation;
+  }
+
+  /** Fetches every input artifact into the pod's folder; throws InputArtifactError. */
+  async stageInputs(): Promise<StagedInput[]> {
+    const out: StagedInput[] = [];
+    for (const art of this.tmpl?.inputs?.artifacts ?? []) {
+      try {
+        const staged = await this.stageInput(art);
+        if (staged) out.push(staged);
+      } catch (err) {
+        if (err instanceof InputArtifactError) throw err;
+        throw new InputArtifactError(`artifact ${art.name} failed to load: ${(err as Error).message}`);
+      }
+    }
+    return out;
+  }
+
+  private async stageInput(art: Artifact): Promise<StagedInput | undefined> {
+    if (!hasLocationOrKey(art)) {
+      if (art.optional) return undefined;
+      throw new InputArtifactError(`required artifact '${art.name}' not supplied`);
+    }
+    if (!art.path) throw new InputArtifactError(`Artifact '${art.name}' did not specify a path`);
+    const staged = path.join(this.dir, 'in', art.name);
+    const download = `${staged}.tmp`;
+    await mkdir(path.dirname(staged), { recursive: true });
+    const secret = this.repos.ctx.secret;
+    try {
+      if (art.raw) await writeRaw(art.raw.data ?? '', download);
+      else if (art.http && hasLocation(art)) await downloadHttp(art.http, download, secret);
+      else if (art.git) await cloneGit(art.git, download, secret);
+      else {
+        const { repository, key } = await this.repos.open(relocate(art, this.archiveLocation), art.name);
+        await repository.get(key, download);
+      }
+    } catch (err) {
+      if (art.optional && err instanceof ArtifactNotFoundError) return undefined;
+      throw err;
+    }
+    await this.unarchive(art, download, staged);
+    if (art.mode !== undefined) await applyMode(staged, art.mode, art.recurseMode === true);
+    return {
+      name: art.name,
+      path: art.path,
+      staged,
+      kind: (await stat(staged)).isDirectory() ? 'dir' : 'file',
+    };
+  }
+
+  /** A downloaded file is unpacked as its archive strategy says, or when it looks like a tarball. */
+  private async unarchive(art: Artifact, download: string, dest: string): Promise<void> {
+    const isFile = (await lstat(download)).isFile();
+    let format: 'tgz' | 'zip' | undefined;
+    if (art.archive?.none) format = undefined;
+    else if (art.archive?.tar) format = 'tgz';
+    else if (art.archive?.zip) format = 'zip';
+    else format = isFile && (await isTarball(download)) ? 'tgz' : undefined;
+    if (format && isFile) {
+      await unpack(download, dest, format);
+      await rm(download, { force: true });
+    } else {
+      await rename(download, dest);
+    }
+  }
+
+  /** Container paths a main container needs private: each input at its path, each output's place. */
+  privatePaths(inputs: StagedInput[], forMain: boolean): PrivatePath[] {
+    const paths: PrivatePath[] = inputs.map((i) => ({ path: i.path, kind: i.kind }));
+    if (forMain)
+      for (const a of this.tmpl?.outputs?.artifacts ?? [])
+        if (a.path) paths.push({ path: a.path, kind: 'output' });
+    return paths;
+  }
+
+  /** Puts the staged inputs where the container sees them (a copy, when several containers need them). */
+  async placeInputs(inputs: StagedInput[], fs: ContainerFs, copy: boolean): Promise<void> {
+    for (const input of inputs) {
+      const target = fs.hostPathOf(input.path);
+      await rm(target, { recursive: true, force: true });
+      await mkdir(path.dirname(target), { recursive: true });
+      if (copy) await cp(input.staged, target, { recursive: true, verbatimSymlinks: true });
+      else await moveOrCopy(input.staged, target);
+    }
+  }
+
+  /**
+   * Packs and uploads the output artifacts from the main container's file system. Returns the
+   * artifacts saved (as the status records them) and, when some could not be, argoexec's error.
+   */
+  async saveOutputs(fs: ContainerFs | undefined): Promise<{ artifacts: Artifact[]; error?: string }> {
+    const saved: Artifact[] = [];
+    const errors: string[] = [];
+    for (const art of this.tmpl?.outputs?.artifacts ?? []) {
+      try {
+        const result = await this.saveOutput(art, fs);
+        if (result) saved.push(result);
+      } catch (err) {
+        errors.push((err as Error).message);
+      }
+    }
+    return { artifacts: saved, error: errors.length ? errors.join('; ') : undefined };
+  }
+
+  private async saveOutput(art: Artifact, fs: ContainerFs | undefined): Promise<Artifact | undefined> {
+    if (!art.path) throw new Error(`Artifact '${art.name}' did not specify a path`);
+    const source = fs ? fs.hostPathOf(art.path) : art.path;
+    const present = fs ? !fs.untouched(art.path) && (await exists(source)) : await exists(source);
+    if (!present) {
+      if (art.optional) return undefined;
+      throw new Error(missingOutputMessage(art, fs));
+    }
+    const format = archiveFormat(art.archive);
+    const outDir = path.join(this.dir, 'out');
+    await mkdir(outDir, { recursive: true });
+    let fileName: string;
+    let upload: string;
+    if (format === 'tgz') {
+      fileName = `${art.name}.tgz`;
+      upload = path.join(outDir, fileName);
+      await packTarGz(source, upload, art.archive?.tar?.compressionLevel ?? DEFAULT_COMPRESSION);
+    } else if (format === 'zip') {
+      fileName = `${art.name}.zip`;
+      upload = path.join(outDir, fileName);
+      await packZip(source, upload);
+    } else {
+      fileName = path.posix.basename(path.posix.normalize(art.path));
+      upload = source;
+    }
+    return this.upload(art, fileName, upload);
+  }
+
+  /** Uploads a file or folder for `art`: at its own key, or below the archive location's key. */
+  private async upload(art: Artifact, fileName: string, local: string): Promise<Artifact> {
+    let record: Artifact;
+    if (hasKey(art)) record = structuredClone(art);
+    else {
+      const archive = this.archiveLocation;
+      const kind = locationKind(archive);
+      if (!archive || !kind)
+        throw new Error(
+          'artifact storage is not configured; see the docs for setup instructions: https://argo-workflows.readthedocs.io/en/latest/configure-artifact-repository/',
+        );
+      record = keyOnly(art, joinKey(locationKey(archive), fileName), kind);
+    }
+    const { repository, key } = await this.repos.open(relocate(record, this.archiveLocation), art.name);
+    if ((await lstat(local)).isDirectory()) await repository.putDirectory(key, local);
+    else await repository.putFile(key, local);
+    return record;
+  }
+
+  /** Whether the main containers' logs are to be saved (archiveLocation.archiveLogs). */
+  get archivesLogs(): boolean {
+    return this.archiveLocation?.archiveLogs === true;
+  }
+
+  /** Saves a container's log (without the runtime's timestamps) as the artifact `<name>-logs`. */
+  async saveLog(container: string, logFile: string): Promise<Artifact | undefined> {
+    let text: string;
+    try {
+      text = readFileSync(logFile, 'utf8');
+    } catch {
+      return undefined;
+    }
+    const plain = text
+      .split('\n')
+      .filter((l, i, all) => l !== '' || i < all.length - 1)
+      .map((l) => l.slice(l.indexOf(' ') + 1))
+      .join('\n');
+    const file = path.join(this.dir, 'logs', `${container}.log`);
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, plain);
+    return this.upload({ name: `${container}-logs` }, `${container}.log`, file);
+  }
+}
+
+/** argoexec's words for an output that is not there, which depend on where it looked. */
+function missingOutputMessage(art: Artifact, fs: ContainerFs | undefined): string {
+  const p = path.posix.normalize(art.path ?? '');
+  if (fs?.onVolume(p)) {
+    return archiveFormat(art.archive) === 'none'
+      ? `${p} no such file or directory`
+      : `stat /mainctrfs${p}: no such file or directory`;
+  }
+  return `open /var/run/argo/outputs/artifacts${p.replace(/\/$/, '')}.tgz: no such file or directory`;
+}
+
+async function applyMode(p: string, mode: number, recurse: boolean): Promise<void> {
+  await chmod(p, mode);
+  if (!recurse || !(await stat(p)).isDirectory()) return;
+  for (const e of await readdir(p, { withFileTypes: true })) {
+    const child = path.join(p, e.name);
+    if (e.isDirectory()) await applyMode(child, mode, true);
+    else if (!e.isSymbolicLink()) await chmod(child, mode);
+  }
+}
+
+async function moveOrCopy(from: string, to: string): Promise<void> {
+  try {
+    await rename(from, to);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
+    await cp(from, to, { recursive: true, verbatimSymlinks: true });
+    await rm(from, { recursive: true, force: true });
+  }
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await lstat(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
