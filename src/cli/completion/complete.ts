@@ -1,6 +1,7 @@
 // Completion candidates for a partial command line: subcommands, flags, and the names of
 // workflows and templates the current backend knows (for the commands that take them).
-import type { Command } from 'commander';
+import type { Command, Option } from 'commander';
+import { flagSpecOf } from '../flags.js';
 
 export type NameKind = 'workflow' | 'workflowtemplate' | 'clusterworkflowtemplate' | 'cronworkflow';
 
@@ -26,6 +27,7 @@ const NAME_ARGS: Record<string, NameKind> = {
   'argo cron delete': 'cronworkflow',
   'argo cron suspend': 'cronworkflow',
   'argo cron resume': 'cronworkflow',
+  'argo cron backfill': 'cronworkflow',
 };
 
 export interface Completion {
@@ -41,7 +43,7 @@ function visible(cmd: Command): Command[] {
 }
 
 function flagsOf(cmd: Command): string[] {
-  const out: string[] = [];
+  const out: string[] = ['--help', '-h'];
   for (let c: Command | null = cmd; c; c = c.parent) {
     for (const o of c.options) {
       if (o.hidden || o.negate) continue;
@@ -58,11 +60,11 @@ export function complete(program: Command, words: string[]): Completion {
   const path = ['argo'];
   const args = words.slice(0, -1);
   const current = words[words.length - 1] ?? '';
-  let expectValue = false;
+  let expectValue: Option | undefined;
   let positional = 0;
   for (const w of args) {
     if (expectValue) {
-      expectValue = false;
+      expectValue = undefined;
       continue;
     }
     if (w.startsWith('-')) {
@@ -70,7 +72,7 @@ export function complete(program: Command, words: string[]): Completion {
       const opt = [cmd, ...ancestors(cmd)]
         .flatMap((c) => c.options)
         .find((o) => o.long === name || o.short === name);
-      if (opt && (opt.required || opt.optional) && !w.includes('=')) expectValue = true;
+      if (opt && (opt.required || opt.optional) && !w.includes('=')) expectValue = opt;
       continue;
     }
     const sub = visible(cmd).find((c) => c.name() === w || c.aliases().includes(w));
@@ -81,7 +83,12 @@ export function complete(program: Command, words: string[]): Completion {
       positional++;
     }
   }
-  if (expectValue) return { candidates: [], files: true };
+  if (expectValue) {
+    // A flag with a fixed set of values (-o) completes to them; any other value may be a file.
+    const allowed = flagSpecOf(expectValue)?.enum;
+    if (allowed) return { candidates: allowed.filter((v) => v.startsWith(current)), files: false };
+    return { candidates: [], files: true };
+  }
   if (current.startsWith('-')) {
     return {
       candidates: flagsOf(cmd)

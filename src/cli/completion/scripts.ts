@@ -1,19 +1,22 @@
-// Shell completion scripts. Each asks `argo __complete <words>` for candidates, so commands,
-// flags and workflow names are always those of the installed argo and its current backend.
+// Shell completion scripts. Each asks `argo __complete -- <words>` for candidates, so commands,
+// flags, flag values and workflow names are always those of the installed argo and its current
+// backend. The answer is one candidate a line, then `:files` (complete file names instead) or
+// `:nofiles`.
 
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;
 export type Shell = (typeof SHELLS)[number];
 
 const BASH = `# bash completion for argo (argo-ts)
-# Load with: source <(argo completion bash)
+# Load it now with: source <(argo completion bash)
+# or for every shell: argo completion bash > /etc/bash_completion.d/argo
 _argo_ts_complete() {
-  local cur words out directive
+  local cur out directive
   cur="\${COMP_WORDS[COMP_CWORD]}"
-  words=("\${COMP_WORDS[@]:1:COMP_CWORD}")
-  out=$(ARGO_TS_COMPLETING=1 "\${COMP_WORDS[0]}" __complete "\${words[@]}" 2>/dev/null) || return
+  out=$("\${COMP_WORDS[0]}" __complete -- "\${COMP_WORDS[@]:1:COMP_CWORD}" 2>/dev/null) || return
   directive="\${out##*:}"
   out="\${out%:*}"
   if [[ "$directive" == "files" ]]; then
+    compopt -o filenames 2>/dev/null
     COMPREPLY=($(compgen -f -- "$cur"))
   else
     local IFS=$'\\n'
@@ -25,11 +28,12 @@ complete -o default -F _argo_ts_complete argo
 
 const ZSH = `#compdef argo
 # zsh completion for argo (argo-ts)
-# Load with: source <(argo completion zsh)
-_argo_ts_complete() {
-  local -a candidates
+# Load it now with: source <(argo completion zsh)
+# or for every shell: argo completion zsh > "\${fpath[1]}/_argo"
+_argo() {
   local out directive
-  out=$(ARGO_TS_COMPLETING=1 "\${words[1]}" __complete "\${(@)words[2,$CURRENT]}" 2>/dev/null) || return 1
+  local -a candidates
+  out=$("\${words[1]}" __complete -- "\${(@)words[2,CURRENT]}" 2>/dev/null) || return 1
   directive="\${out##*:}"
   out="\${out%:*}"
   if [[ "$directive" == "files" ]]; then
@@ -40,20 +44,23 @@ _argo_ts_complete() {
   candidates=("\${(@)candidates:#}")
   compadd -- "\${candidates[@]}"
 }
-if (( $+functions[compdef] )); then
-  compdef _argo_ts_complete argo
+if [[ "\${funcstack[1]}" == "_argo" ]]; then
+  # Autoloaded from fpath: this file is the body of _argo, so complete now.
+  _argo "$@"
+elif (( $+functions[compdef] )); then
+  compdef _argo argo
 else
-  autoload -U compinit && compinit && compdef _argo_ts_complete argo
+  autoload -U compinit && compinit && compdef _argo argo
 fi
 `;
 
 const FISH = `# fish completion for argo (argo-ts)
-# Load with: argo completion fish | source
+# Load it now with: argo completion fish | source
+# or for every shell: argo completion fish > ~/.config/fish/completions/argo.fish
 function __argo_ts_complete
   set -l words (commandline -opc)
-  set -e words[1]
   set -l current (commandline -ct)
-  set -l out (env ARGO_TS_COMPLETING=1 argo __complete $words "$current" 2>/dev/null)
+  set -l out ($words[1] __complete -- $words[2..-1] "$current" 2>/dev/null)
   set -l directive (string replace -r '^.*:' '' -- $out[-1])
   set -e out[-1]
   if test "$directive" = files
