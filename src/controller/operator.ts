@@ -1516,6 +1516,8 @@ export class WorkflowOperation {
         if (phaseFulfilled(node.phase) && !node.finishedAt) node.finishedAt = rfc3339(this.now());
         if (node.phase === 'Succeeded' && node.memoizationStatus && !node.memoizationStatus.hit)
           this.saveMemoized(node);
+        // Outputs with a globalName are the workflow's as soon as the pod reports them.
+        if (node.outputs) this.addOutputsToGlobalScope(node.outputs);
       }
       if (tmpl?.containerSet) this.updateContainerNodes(node, pod);
       if (!phaseFulfilled(node.phase)) this.applyExecutionControl(node, pod, pastDeadline);

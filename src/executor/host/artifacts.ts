@@ -163,8 +163,15 @@ export class PodArtifacts {
 
   private async saveOutput(art: Artifact, fs: ContainerFs | undefined): Promise<Artifact | undefined> {
     if (!art.path) throw new Error(`Artifact '${art.name}' did not specify a path`);
-    const source = fs ? fs.hostPathOf(art.path) : art.path;
-    const present = fs ? !fs.untouched(art.path) && (await exists(source)) : await exists(source);
+    let source = fs ? fs.hostPathOf(art.path) : art.path;
+    let present = fs ? !fs.untouched(art.path) && (await exists(source)) : await exists(source);
+    const inRoot = path.posix.dirname(path.posix.normalize(art.path)) === '/';
+    if (!present && inRoot && fs?.defaultWorkDirHost) {
+      // Images mostly work in `/`, which the host stands in for with another folder: a file the
+      // container wrote relative to its working directory is looked for there.
+      source = path.join(fs.defaultWorkDirHost, path.posix.basename(art.path));
+      present = await exists(source);
+    }
     if (!present) {
       if (art.optional) return undefined;
       throw new Error(missingOutputMessage(art, fs));

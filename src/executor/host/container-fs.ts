@@ -57,8 +57,10 @@ export class ContainerFs {
   private readonly privatized = new Map<string, PathKind>();
   private readonly acquired: string[] = [];
   private readonly mountPoints: MountPoints;
+  private readonly namedWorkDir: boolean;
 
   constructor(input: ContainerFsInput) {
+    this.namedWorkDir = !!input.workingDir;
     this.isolated = input.isolated;
     this.podDir = input.podDir;
     this.mountPoints = input.mountPoints;
@@ -106,6 +108,16 @@ export class ContainerFs {
     return workDir;
   }
 
+  /**
+   * Where the image's working directory `/` is emulated (the private /tmp, or the pod's work
+   * folder without isolation) when the container names none: a file it wrote relative to its
+   * working directory, which upstream finds at `/<name>`, is there. Undefined when it named one.
+   */
+  get defaultWorkDirHost(): string | undefined {
+    if (this.namedWorkDir) return undefined;
+    return this.isolated ? this.tmpDir : path.resolve(this.podDir, this.workDir);
+  }
+
   /** Where a path the container used lives on the host, for reading outputs after it exits. */
   hostPathOf(containerPath: string): string {
     const p = path.posix.normalize(containerPath);
@@ -146,15 +158,17 @@ export class ContainerFs {
   // -------------------------------------------------------------------------------------------
 
   /**
-   * What to make private for a path the container will create. Its top-most missing folder
-   * must not exist when the container starts, so instead of a mount point there the folder
-   * above it is replaced by a private one, when nothing the host needs is in it (/mnt, /data,
+   * What to make private for a path the container will create, which must not exist when it
+   * starts (a script may mkdir it): its top-level folder, or else the folder above its top-most
+   * missing one, replaced by a private folder when nothing the host needs is in it (/mnt, /data,
    * /outputs). Otherwise the path itself becomes a private file, as an output parameter's does.
    */
   private outputPath(containerPath: string): { path: string; kind: PathKind } {
     const target = path.posix.normalize(containerPath);
-    // What must be absent when the container starts: the top-most missing folder, or the path
-    // itself when the host has it (a leftover must not be mistaken for the container's output).
+    // The container starts with an empty top-level folder of its own (as an image has its own
+    // /mnt), so nothing of the host, a leftover or a mount point, is mistaken for its output.
+    const top = `/${target.split('/')[1] ?? ''}`;
+    if (top !== target && safeToHide(top, this.podDir)) return { path: top, kind: 'dir' };
     const parent = path.posix.dirname(this.topToCreate(target) ?? target);
     if (safeToHide(parent, this.podDir)) return { path: parent, kind: 'dir' };
     if (statSync(target, { throwIfNoEntry: false })?.isDirectory()) return { path: target, kind: 'dir' };

@@ -17,14 +17,18 @@ export async function processData(
     const { repository, key } = await repos.open(relocate(paths, archiveLocation), paths.name);
     value = await repository.list(key);
   } catch (err) {
-    throw new Error(`unable to process data source: unable to source artifact paths: ${(err as Error).message}`);
+    throw new Error(
+      `unable to process data source: unable to source artifact paths: ${(err as Error).message}`,
+    );
   }
   for (const [i, step] of (data.transformation ?? []).entries()) {
     if (!step.expression) continue;
     try {
       value = evaluate(step.expression, { data: value });
     } catch (err) {
-      throw new Error(`unable to process data transformation: error processing data step ${i}: ${(err as Error).message}`);
+      throw new Error(
+        `unable to process data transformation: error processing data step ${i}: ${(err as Error).message}`,
+      );
     }
   }
   return JSON.stringify(value ?? null);
