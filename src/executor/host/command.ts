@@ -2,7 +2,8 @@
 // image's entrypoint and cmd, Kubernetes' $(VAR) expansion, the script file for script templates,
 // built-in stand-ins for test images, and the PATH lookup that tells "not found" up front with
 // the error argoexec's emissary gives.
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Container } from '../../model/meta.js';
@@ -13,6 +14,33 @@ import { imageDefaults } from './image-defaults.js';
 /** Our stand-ins for programs of test images (argosay, cowsay), shipped in the package's images/bin. */
 export const BUILTINS_DIR = fileURLToPath(new URL('../../../images/bin', import.meta.url));
 const BUILTINS = new Set(['argosay', 'cowsay']);
+
+/** Where the stand-ins are copied when the package lives under the host's /tmp. */
+export const SHARED_BUILTINS_DIR = '/argo/bin';
+
+let visibleDir: string | undefined;
+
+/**
+ * The stand-ins' folder as containers see it. A container's /tmp is private, so a package
+ * installed or cloned under /tmp would hide them; then they are copied once to /argo/bin (left in
+ * place, like /argo/staging), falling back to the package folder when that cannot be written.
+ */
+export function builtinsDir(): string {
+  if (visibleDir) return visibleDir;
+  visibleDir = BUILTINS_DIR;
+  const tmp = path.resolve(tmpdir());
+  if (BUILTINS_DIR === tmp || BUILTINS_DIR.startsWith(`${tmp}${path.sep}`)) {
+    try {
+      mkdirSync(SHARED_BUILTINS_DIR, { recursive: true });
+      for (const name of BUILTINS)
+        copyFileSync(path.join(BUILTINS_DIR, name), path.join(SHARED_BUILTINS_DIR, name));
+      visibleDir = SHARED_BUILTINS_DIR;
+    } catch {
+      // Not writable (not root): the stand-ins stay where they are and work without isolation.
+    }
+  }
+  return visibleDir;
+}
 
 /** A container that cannot start; exit code 64 and the message are what argoexec reports. */
 export class CommandError extends Error {
@@ -61,7 +89,7 @@ function locateProgram(name: string, pathList: string): string {
   if (name.includes('/')) {
     // Test images keep their programs at fixed paths (/argosay); on the host ours stand in for them.
     const base = path.basename(name);
-    if (BUILTINS.has(base) && !existsSync(name)) return path.join(BUILTINS_DIR, base);
+    if (BUILTINS.has(base) && !existsSync(name)) return path.join(builtinsDir(), base);
     return name;
   }
   const found = findExecutable(name, pathList);

@@ -6,7 +6,7 @@
 import { closeSync, mkdirSync, openSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
-import { BUILTINS_DIR } from './command.js';
+import { builtinsDir } from './command.js';
 import type { Bind } from './isolation.js';
 import { exists, type MountPoints, type PathKind } from './mount-points.js';
 import type { ResolvedMount } from './volumes.js';
@@ -332,7 +332,7 @@ const SYSTEM_DIRS = [
 
 function safeToHide(dir: string, podDir: string): boolean {
   if (dir === '/' || SYSTEM_DIRS.some((s) => isUnder(dir, s))) return false;
-  const needed = [podDir, process.cwd(), homedir(), tmpdir(), path.dirname(process.execPath), BUILTINS_DIR];
+  const needed = [podDir, process.cwd(), homedir(), tmpdir(), path.dirname(process.execPath), builtinsDir()];
   return !needed.some((n) => isUnder(path.resolve(n), dir));
 }
 

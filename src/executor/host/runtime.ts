@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { KubeObject } from '../../model/meta.js';
 import type { Pod } from '../../model/pod.js';
 import type { ResourceStore, Watch, WatchEvent } from '../../store/types.js';
-import { BUILTINS_DIR } from './command.js';
+import { builtinsDir } from './command.js';
 import { findExecutable } from './executables.js';
 import { detectIsolation, type IsolationMode, type IsolationPreference } from './isolation.js';
 import { MountPoints } from './mount-points.js';
@@ -222,7 +222,7 @@ function baseEnv(shimDir: string, extra: string[]): Record<string, string> {
     )
       env[name] = value;
   }
-  env.PATH = [BUILTINS_DIR, hostPath(), shimDir].join(':');
+  env.PATH = [builtinsDir(), hostPath(), shimDir].join(':');
   return env;
 }
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   BUILTINS_DIR,
+  builtinsDir,
   CommandError,
   expandVars,
   resolveCommand,
@@ -55,9 +56,9 @@ describe('resolveCommand', () => {
   it("puts the image's entrypoint before args, and its cmd in place of missing args", () => {
     expect(
       resolveCommand({ container: { image: 'argoproj/argosay:v2', args: ['echo', 'hi'] }, env }),
-    ).toEqual([path.join(BUILTINS_DIR, 'argosay'), 'echo', 'hi']);
+    ).toEqual([path.join(builtinsDir(), 'argosay'), 'echo', 'hi']);
     const whalesay = resolveCommand({ container: { image: 'argoproj/argosay:v1' }, env });
-    expect(whalesay).toEqual([path.join(BUILTINS_DIR, 'cowsay'), 'hello argo']);
+    expect(whalesay).toEqual([path.join(builtinsDir(), 'cowsay'), 'hello argo']);
   });
 
   it('puts the program in front of option-only args for docker-entrypoint images', () => {
