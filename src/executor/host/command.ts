@@ -81,6 +81,10 @@ export function resolveCommand(input: CommandInput): string[] {
     else if (append) argv.push(scriptPath);
   }
   if (argv.length === 0 || !argv[0]) throw new CommandError('failed to start command: no command specified');
+  if ((argv[0] === 'sh' || argv[0] === '/bin/sh') && imageDefaults(container.image).ashShell) {
+    const bash = findExecutable('bash', env.PATH ?? '');
+    if (bash) argv[0] = bash;
+  }
   argv[0] = input.aliases?.[argv[0]] ?? locateProgram(argv[0], env.PATH ?? '');
   return argv;
 }

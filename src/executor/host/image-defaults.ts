@@ -10,14 +10,19 @@ export interface ImageDefaults {
    * first one looks like an option rather than a command.
    */
   prependWhenOption?: string;
+  /**
+   * The image's sh is busybox ash, which has bash-like extensions ($RANDOM, arrays of words)
+   * that the host's sh (often dash) lacks; bash stands in for it.
+   */
+  ashShell?: boolean;
 }
 
-const SHELL: ImageDefaults = { cmd: ['sh'] };
+const SHELL: ImageDefaults = { cmd: ['sh'], ashShell: true };
 
 /** Keyed by repository without registry or tag; `repo:tag` entries win over `repo`. */
 const TABLE: Record<string, ImageDefaults> = {
   busybox: SHELL,
-  alpine: { cmd: ['/bin/sh'] },
+  alpine: { cmd: ['/bin/sh'], ashShell: true },
   debian: { cmd: ['bash'] },
   ubuntu: { cmd: ['bash'] },
   centos: { cmd: ['/bin/bash'] },

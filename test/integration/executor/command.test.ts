@@ -45,12 +45,22 @@ describe('image references', () => {
 describe('resolveCommand', () => {
   it('uses command and args, with $(VAR) expanded and the program found in PATH', () => {
     const argv = resolveCommand({
-      container: { image: 'alpine', command: ['sh', '-c'], args: ['echo $(NAME)'] },
+      container: { image: 'debian', command: ['sh', '-c'], args: ['echo $(NAME)'] },
       env,
     });
     expect(path.basename(argv[0])).toBe('sh');
     expect(path.isAbsolute(argv[0])).toBe(true);
     expect(argv.slice(1)).toEqual(['-c', 'echo world']);
+  });
+
+  it('runs sh of busybox and alpine images with bash, which has $RANDOM like their ash', () => {
+    for (const image of ['alpine:3.23', 'busybox']) {
+      const argv = resolveCommand({
+        container: { image, command: ['sh', '-c'], args: ['echo $RANDOM'] },
+        env,
+      });
+      expect(path.basename(argv[0])).toBe('bash');
+    }
   });
 
   it("puts the image's entrypoint before args, and its cmd in place of missing args", () => {
