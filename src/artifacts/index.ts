@@ -8,3 +8,4 @@ export * from './archive.js';
 export * from './config.js';
 export * from './open.js';
 export * from './fetch.js';
+export * from './reader.js';

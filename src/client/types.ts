@@ -1,5 +1,6 @@
 // The shared client layer: every CLI command talks to an ArgoClient, whichever backend serves it.
 // Method shapes follow the Argo Server services in swagger.json so the http backend is a thin mapping.
+import type { Readable } from 'node:stream';
 import type {
   ClusterWorkflowTemplate,
   CronWorkflow,
@@ -222,6 +223,18 @@ export interface ArgoClient {
   getSyncLimit(ref: SyncLimitRef): Promise<SyncLimit>;
   updateSyncLimit(limit: SyncLimit): Promise<SyncLimit>;
   deleteSyncLimit(ref: SyncLimitRef): Promise<void>;
+
+  /**
+   * The stored bytes of a node's artifact (an output unless `direction` says inputs), as the
+   * Argo Server's /artifacts and /input-artifacts routes serve them.
+   */
+  getArtifact(
+    namespace: string,
+    name: string,
+    nodeId: string,
+    artifactName: string,
+    opts?: { direction?: 'inputs' | 'outputs' },
+  ): Promise<Readable>;
 
   getVersion(): Promise<VersionInfo>;
   /** Release connections; the local backend hands running workflows to a detached controller. */

@@ -4,6 +4,7 @@ import { registerArchive } from './archive/index.js';
 import { registerAuth } from './auth.js';
 import { registerCompletion } from './completion.js';
 import { registerConvert } from './convert.js';
+import { registerCp } from './cp.js';
 import { registerCron } from './cron/index.js';
 import { registerDelete } from './delete.js';
 import { registerExecutorPlugin } from './executor-plugin/index.js';
@@ -32,6 +33,7 @@ export const COMMANDS: ((program: Command) => void)[] = [
   registerAuth,
   registerCompletion,
   registerConvert,
+  registerCp,
   registerCron,
   registerDelete,
   registerExecutorPlugin,

@@ -1,6 +1,8 @@
 // `argo server` on this machine: the Argo Server API over the embedded store, with the embedded
 // engine (controller and host runtime) contending for the controller lease, so a CLI-run engine and
 // the server never both run workflows.
+import { storeSecrets, WorkflowArtifactReader } from '../../artifacts/reader.js';
+import type { ResourceStore } from '../../store/types.js';
 import type { Command } from 'commander';
 import { chooseBackend } from '../../client/index.js';
 import { Engine } from '../../client/local/engine.js';
@@ -147,7 +149,7 @@ export async function runServer(cmd: Command, env: NodeJS.ProcessEnv = process.e
   }
 
   const server = await startServer(
-    { backend, store, version: versionInfo },
+    { backend, store, version: versionInfo, artifacts: artifactReader(store, home) },
     {
       port,
       secure,
@@ -190,4 +192,12 @@ async function openBrowser(url: string, warn: (msg: string) => void): Promise<vo
   const child = spawn(opener, [url], { stdio: 'ignore', detached: true });
   child.on('error', (err) => warn(`Unable to open the browser: ${err.message}`));
   child.unref();
+}
+
+/** Artifact downloads from the repositories this machine's workflows used. */
+function artifactReader(store: ResourceStore, home: string): WorkflowArtifactReader {
+  return new WorkflowArtifactReader({
+    home,
+    secret: storeSecrets(store),
+  });
 }

@@ -1,6 +1,7 @@
 // The http backend: every ArgoClient operation as the Argo Server REST call (grpc-gateway paths,
 // `listOptions.*`/`logOptions.*` query parameters, request bodies naming the namespace) that Argo's
 // own CLI makes with ARGO_HTTP1.
+import type { Readable } from 'node:stream';
 import type {
   ClusterWorkflowTemplate,
   CronWorkflow,
@@ -421,6 +422,18 @@ export class HttpClient implements ArgoClient {
     await this.http.json('DELETE', `/api/v1/sync/${seg(ns)}/${seg(ref.key)}`, {
       query: { type: ref.type, cmName: ref.cmName },
     });
+  }
+
+  getArtifact(
+    namespace: string,
+    name: string,
+    nodeId: string,
+    artifactName: string,
+    opts: { direction?: 'inputs' | 'outputs' } = {},
+  ): Promise<Readable> {
+    const route = opts.direction === 'inputs' ? 'input-artifacts' : 'artifacts';
+    const ns = this.ns(namespace);
+    return this.http.download(`/${route}/${seg(ns)}/${seg(name)}/${seg(nodeId)}/${seg(artifactName)}`);
   }
 
   getVersion(): Promise<VersionInfo> {

@@ -2,6 +2,7 @@
 // ARGO_SERVER (host:port), ARGO_SECURE, ARGO_INSECURE_SKIP_VERIFY, ARGO_BASE_HREF, -H headers and
 // --request-timeout. Failures become ArgoErrors: the server's `{code, message}`, or one line naming
 // the address when the server cannot be reached.
+import type { Readable } from 'node:stream';
 import { Agent, request, type Dispatcher } from 'undici';
 import { ArgoError } from '../types.js';
 
@@ -150,6 +151,12 @@ export class Transport {
     );
     const text = await res.body.text();
     return (text.trim() === '' ? {} : JSON.parse(text)) as T;
+  }
+
+  /** A download's body as a stream (artifact routes answer plain bytes, not JSON). */
+  async download(path: string): Promise<Readable> {
+    const res = await this.send('GET', this.url(path), undefined, { accept: '*/*' }, true);
+    return res.body;
   }
 
   /** The `result` of each message of a server-sent event stream, until it ends or `signal` aborts. */

@@ -2,6 +2,8 @@
 // started on demand so submitted workflows run on this machine.
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
+import { Readable } from 'node:stream';
+import { storeSecrets, WorkflowArtifactReader } from '../../artifacts/reader.js';
 import type { KubeObject } from '../../model/meta.js';
 import type { Pod } from '../../model/pod.js';
 import type {
@@ -617,6 +619,21 @@ export class LocalClient implements ArgoClient {
 
   deleteSyncLimit(ref: SyncLimitRef): Promise<void> {
     return syncLimits.deleteSyncLimit(this.store, { ...ref, namespace: ref.namespace || this.namespace });
+  }
+
+  async getArtifact(
+    namespace: string,
+    name: string,
+    nodeId: string,
+    artifactName: string,
+    opts: { direction?: 'inputs' | 'outputs' } = {},
+  ): Promise<Readable> {
+    const workflow = await this.getWorkflow(namespace, name);
+    const reader = new WorkflowArtifactReader({ home: this.opts.home, secret: storeSecrets(this.store) });
+    const direction = opts.direction ?? 'outputs';
+    const found = await reader.open({ workflow, nodeId, artifactName, direction });
+    if (!found) throw new ArgoError(`artifact not found: ${artifactName}`, 404);
+    return Buffer.isBuffer(found.body) ? Readable.from([found.body]) : found.body;
   }
 
   async getVersion(): Promise<VersionInfo> {
