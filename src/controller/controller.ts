@@ -14,6 +14,7 @@ import { StoreError } from '../store/types.js';
 import { workflowPhaseCompleted } from '../workflow/phase.js';
 import { CONTROLLER_CONFIGMAP, controllerArtifactRepository } from '../artifacts/index.js';
 import { HttpAgent } from './http-agent.js';
+import { collectArtifacts, FINALIZER_ARTIFACT_GC } from './artifact-gc.js';
 import { MemoCache } from './memo/index.js';
 import { LABEL_COMPLETED, LABEL_WORKFLOW, WorkflowOperation } from './operator.js';
 import { SyncManager } from './sync/index.js';
@@ -29,6 +30,8 @@ export interface ControllerOptions {
    * (workflow-controller-configmap) lives. Default: $ARGO_NAMESPACE, else argo.
    */
   controllerNamespace?: string;
+  /** The argo home whose embedded artifact repository artifact GC deletes from. */
+  home?: string;
 }
 
 type Cache<T> = Map<string, T>;
@@ -104,7 +107,10 @@ export class WorkflowController {
           syncManager.releaseAll(structuredClone(wf));
           return;
         }
-        if (wf.metadata.labels?.[LABEL_COMPLETED] !== 'true')
+        if (
+          wf.metadata.labels?.[LABEL_COMPLETED] !== 'true' ||
+          wf.metadata.finalizers?.includes(FINALIZER_ARTIFACT_GC)
+        )
           this.enqueue(key(wf.metadata.namespace, wf.metadata.name));
       },
       // Locks held before a restart are taken again before any workflow is operated on.
@@ -183,7 +189,11 @@ export class WorkflowController {
 
   private async process(k: string): Promise<void> {
     const wf = this.workflows.get(k);
-    if (!wf || wf.metadata.labels?.[LABEL_COMPLETED] === 'true') return;
+    if (!wf) return;
+    if (wf.metadata.labels?.[LABEL_COMPLETED] === 'true' || wf.metadata.deletionTimestamp) {
+      await this.collectArtifacts(k, wf);
+      return;
+    }
     const controllerNamespace = this.controllerNamespace();
     let defaultRepository;
     try {
@@ -250,6 +260,26 @@ export class WorkflowController {
         await this.onCompleted(result.workflow);
     }
     if (result.requeueAfterMs !== undefined) this.requeueAfter(k, result.requeueAfterMs);
+  }
+
+  /** Artifact GC for a completed or deleted workflow; the store is updated with what was done. */
+  private async collectArtifacts(k: string, wf: Workflow): Promise<void> {
+    const updated = await collectArtifacts(wf, { store: this.store, home: this.opts.home, log: this.log });
+    if (!updated) return;
+    try {
+      const saved = await this.store.update<Workflow>('Workflow', updated);
+      this.workflows.set(k, saved);
+    } catch (err) {
+      if (err instanceof StoreError && err.code === 404) return;
+      if (err instanceof StoreError && err.code === 409) {
+        this.requeueAfter(k, 100);
+        return;
+      }
+      throw err;
+    }
+    // Artifacts that would not delete are tried again later.
+    if (updated.metadata.finalizers?.includes(FINALIZER_ARTIFACT_GC) && updated.metadata.deletionTimestamp)
+      this.requeueAfter(k, 10_000);
   }
 
   private controllerNamespace(): string {
@@ -378,7 +408,11 @@ export class WorkflowController {
   /** Workflows this controller still has to finish. */
   activeWorkflowCount(): number {
     let n = 0;
-    for (const wf of this.workflows.values()) if (wf.metadata.labels?.[LABEL_COMPLETED] !== 'true') n++;
+    for (const wf of this.workflows.values()) {
+      const collecting =
+        wf.metadata.deletionTimestamp && wf.metadata.finalizers?.includes(FINALIZER_ARTIFACT_GC);
+      if (wf.metadata.labels?.[LABEL_COMPLETED] !== 'true' || collecting) n++;
+    }
     return n;
   }
 

@@ -58,6 +58,7 @@ import { buildGlobalParams } from './globals.js';
 import { assessPod } from './pod-status.js';
 import { buildPod, claimNameFor } from './pod-builder.js';
 import type { HttpHooks } from './http-agent.js';
+import { FINALIZER_ARTIFACT_GC, needsArtifactGC } from './artifact-gc.js';
 import { renderTemplate } from '../workflow/template-string.js';
 import { Scope } from './scope.js';
 import { executeSteps } from './steps.js';
@@ -171,7 +172,8 @@ export class WorkflowOperation {
     wf: Workflow,
     readonly deps: OperatorDeps,
   ) {
-    this.wf = structuredClone(wf);
+    // A JSON round trip is the fastest deep copy of a plain API object.
+    this.wf = JSON.parse(JSON.stringify(wf)) as Workflow;
     this.wf.status ??= {};
   }
 
@@ -215,6 +217,7 @@ export class WorkflowOperation {
     if (this.wf.metadata.labels?.[LABEL_COMPLETED] === 'true') return this.result();
     if (!this.setExecWorkflow()) return this.finish();
     if (!this.resolveArtifactRepository()) return this.finish();
+    this.addArtifactGCFinalizer();
 
     // Workflow-level synchronization: the whole workflow waits for its locks.
     if (this.execSpec.synchronization && this.deps.sync) {
@@ -409,6 +412,15 @@ export class WorkflowOperation {
     return true;
   }
 
+  /** A workflow whose artifacts are to be collected keeps a finalizer until they are. */
+  private addArtifactGCFinalizer(): void {
+    const finalizers = this.wf.metadata.finalizers ?? [];
+    if (finalizers.includes(FINALIZER_ARTIFACT_GC) || this.wf.metadata.deletionTimestamp) return;
+    if (!needsArtifactGC(this.wf)) return;
+    this.wf.metadata.finalizers = [...finalizers, FINALIZER_ARTIFACT_GC];
+    this.updated = true;
+  }
+
   /** The claims of the workflow's volumeClaimTemplates: <workflow>-<name>, created once. */
   private claimVolumes(): void {
     const templates = this.execSpec.volumeClaimTemplates ?? [];
@@ -451,8 +463,15 @@ export class WorkflowOperation {
 
   // ---- nodes --------------------------------------------------------------------------------
 
+  private readonly ids = new Map<string, string>();
+
   nodeId(nodeName: string): string {
-    return computeNodeId(this.name, nodeName);
+    let id = this.ids.get(nodeName);
+    if (id === undefined) {
+      id = computeNodeId(this.name, nodeName);
+      this.ids.set(nodeName, id);
+    }
+    return id;
   }
 
   getNodeByName(nodeName: string): NodeStatus | undefined {
@@ -1365,6 +1384,9 @@ export class WorkflowOperation {
     }
   }
 
+  /** The JSON text of boundary templates, searched for references to `outputs.result`. */
+  private readonly templateTexts = new Map<string, string>();
+
   /** Whether some sibling step/task refers to this node's `outputs.result`. */
   private hasOutputResultRef(nodeName: string, boundaryID: string | undefined): boolean {
     if (!boundaryID) return false;
@@ -1379,7 +1401,11 @@ export class WorkflowOperation {
     if (!parent) return false;
     const name = stepOrTaskName(nodeName);
     const prefix = parent.dag ? 'tasks' : parent.steps ? 'steps' : '';
-    const text = JSON.stringify(parent);
+    let text = this.templateTexts.get(boundaryID);
+    if (text === undefined) {
+      text = JSON.stringify(parent);
+      this.templateTexts.set(boundaryID, text);
+    }
     const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     const ref = new RegExp(`${prefix}\\.${esc}\\.outputs\\.result`);
     const expr = new RegExp(`${prefix}\\[['"]${esc}['"]\\]\\.outputs\\.result`);

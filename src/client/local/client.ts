@@ -218,6 +218,9 @@ export class LocalClient implements ArgoClient {
     const ns = namespace || this.namespace;
     name = (await this.getWorkflow(ns, name)).metadata.name ?? name;
     await this.store.delete('Workflow', ns, name).catch(toArgoError);
+    // Held by a finalizer (artifact GC): a controller must run to let it go.
+    if ((await this.store.get('Workflow', ns, name)) && !(await controllerRunning(this.store)))
+      spawnDetachedController(this.opts.home);
     // Kubernetes garbage-collects owned pods; the local store does it here, with their logs.
     const pods = await this.store.list<Pod>('Pod', {
       namespace: ns,

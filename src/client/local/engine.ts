@@ -58,7 +58,7 @@ export class Engine {
   private async onStartedLeading(): Promise<void> {
     this.runtime = new HostRuntime(this.store, { home: this.home });
     await this.runtime.start();
-    this.controller = new WorkflowController({ store: this.store, log: this.log });
+    this.controller = new WorkflowController({ store: this.store, log: this.log, home: this.home });
     await this.controller.start();
     this.cron = new CronController({
       store: this.store,
