@@ -228,11 +228,10 @@ export class PodArtifacts {
     } catch {
       return undefined;
     }
-    const plain = text
-      .split('\n')
-      .filter((l, i, all) => l !== '' || i < all.length - 1)
-      .map((l) => l.slice(l.indexOf(' ') + 1))
-      .join('\n');
+    const lines = text.split('\n');
+    if (lines[lines.length - 1] === '') lines.pop();
+    // Each line is "<RFC 3339 time> <text>" in the runtime's log; the artifact holds the text.
+    const plain = lines.map((l) => `${l.slice(l.indexOf(' ') + 1)}\n`).join('');
     const file = path.join(this.dir, 'logs', `${container}.log`);
     await mkdir(path.dirname(file), { recursive: true });
     await writeFile(file, plain);
