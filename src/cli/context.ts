@@ -67,7 +67,9 @@ export async function withClient<T>(
 ): Promise<T> {
   const g = globalOptions(cmd);
   const { createClient } = await import('../client/index.js');
-  const client = await createClient({
+  const { requestTimeoutMs, withRequestTimeout } = await import('./request-timeout.js');
+  const timeoutMs = requestTimeoutMs(g.requestTimeout);
+  const created = await createClient({
     argoServer: g.argoServer,
     kubeconfig: g.kubeconfig,
     namespace: g.namespace,
@@ -81,6 +83,8 @@ export async function withClient<T>(
       requestTimeout: g.requestTimeout,
     },
   });
+  // The http backend bounds its requests itself.
+  const client = created.backend === 'http' ? created : withRequestTimeout(created, timeoutMs);
   const onSignal = (): void => {
     void client.close().finally(() => process.exit(130));
   };

@@ -5,6 +5,7 @@ import type { Workflow } from '../model/workflow.js';
 import { out } from './context.js';
 import { colorCodeFor, colorEnabled, ansiFormat } from './output/colors.js';
 import { printWorkflow } from './output/get.js';
+import { startSpinner, type Spinner } from './spinner.js';
 
 export interface GetFlags {
   output?: string;
@@ -51,8 +52,10 @@ export async function waitOne(
   client: ArgoClient,
   namespace: string,
   name: string,
-  opts: { ignoreNotFound?: boolean; quiet?: boolean },
+  opts: { ignoreNotFound?: boolean; quiet?: boolean; spinner?: Spinner },
 ): Promise<boolean> {
+  const print = (text: string): Promise<void> =>
+    opts.spinner ? opts.spinner.pause(() => out(text)) : out(text);
   const ac = new AbortController();
   try {
     let seen = false;
@@ -66,7 +69,7 @@ export async function waitOne(
       const wf = ev.object;
       if (wf.status?.finishedAt) {
         if (!opts.quiet)
-          await out(`${name} ${wf.status.phase ?? ''} at ${goTimeString(wf.status.finishedAt)}\n`);
+          await print(`${name} ${wf.status.phase ?? ''} at ${goTimeString(wf.status.finishedAt)}\n`);
         return wf.status.phase !== 'Failed' && wf.status.phase !== 'Error';
       }
     }
@@ -90,8 +93,15 @@ export async function waitWorkflows(
       throw err;
     }
   }
-  const results = await Promise.all(names.map((n) => waitOne(client, namespace, n, opts)));
-  return results.every(Boolean);
+  const spinner = await startSpinner(
+    names.length === 1 ? `Waiting for ${names[0]}` : `Waiting for ${names.length} workflows`,
+  );
+  try {
+    const results = await Promise.all(names.map((n) => waitOne(client, namespace, n, { ...opts, spinner })));
+    return results.every(Boolean);
+  } finally {
+    spinner.stop();
+  }
 }
 
 /** Redraws the workflow until it finishes: in place on a terminal, as successive snapshots when piped. */

@@ -1,11 +1,12 @@
 // The commands beyond workflows, run as a process on the local backend: cluster templates,
 // template update, sync limits, the archive's answer without a server, convert, executor-plugin
 // build, and cobra's help and flag errors.
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fixture, lines, useCli } from './cli.js';
+import { fixture, lines, repoRoot, useCli } from './cli.js';
 
 const cli = useCli();
 const cliFixture = (name: string): string => fixture(path.join('cli', name));
@@ -198,4 +199,30 @@ describe('help and flag errors as cobra prints them', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr.startsWith('Error: unknown flag: --bogus\nUsage:\n  argo list [flags]\n')).toBe(true);
   });
+});
+
+describe('a spinner while waiting, only on a terminal', () => {
+  const hasScript = spawnSync('sh', ['-c', 'command -v script']).status === 0;
+  it.skipIf(!hasScript)(
+    'spins on stderr on a terminal, and writes nothing to stderr when piped',
+    async () => {
+      const piped = await cli.run(['submit', fixture('succeed.yaml'), '--wait', '-o', 'name']);
+      expect(piped.code).toBe(0);
+      expect(piped.stderr).toBe('');
+      // `script` runs the command on a pseudo-terminal; stty gives it a width to redraw within.
+      const home = mkdtempSync(path.join(os.tmpdir(), 'argo-tty-'));
+      const argo = `"${process.execPath}" "${path.join(repoRoot, 'bin/argo.js')}"`;
+      const env: NodeJS.ProcessEnv = { ...process.env, ARGO_HOME: home, ARGO_LOCAL: 'true' };
+      for (const k of ['CI', 'ARGO_SERVER', 'NO_COLOR']) delete env[k];
+      const tty = spawnSync(
+        'script',
+        ['-qec', `stty cols 80; ${argo} submit ${fixture('succeed.yaml')} --wait -o name`, '/dev/null'],
+        { env, encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      rmSync(home, { recursive: true, force: true });
+      expect(tty.stdout).toContain('Waiting for e2e-succeed-');
+      // The cursor is shown again once the wait is over.
+    expect(tty.stdout.trimEnd().endsWith('\x1b[?25h')).toBe(true);
+    },
+  );
 });
