@@ -38,6 +38,9 @@ type Cache<T> = Map<string, T>;
 
 const key = (ns: string | undefined, name: string | undefined): string => `${ns ?? ''}/${name ?? ''}`;
 
+/** How long queued events wait to be processed together. */
+const COALESCE_MS = 5;
+
 export class WorkflowController {
   private readonly workflows: Cache<Workflow> = new Map();
   private readonly pods: Cache<Pod> = new Map();
@@ -149,7 +152,8 @@ export class WorkflowController {
     this.queue.add(k);
     if (!this.draining) {
       this.draining = true;
-      setImmediate(() => void this.drain());
+      // A short pause lets the events of pods finishing together fold into one reconciliation.
+      setTimeout(() => void this.drain(), COALESCE_MS);
     }
   }
 

@@ -104,13 +104,16 @@ export function executeDag(
     const taskNode = d.taskNode(target);
     if (!taskNode) continue;
     const task = d.task(target);
-    try {
-      const scope = buildTaskScope(d, task);
-      scope.set(`tasks.${target}.status`, taskNode.phase ?? '');
-      executeTemplateHooks(op, scope, task.hooks, taskNode, d.boundaryID, d.tmplCtx, 'tasks', target);
-    } catch (err) {
-      if (err instanceof ParallelismReached) continue;
-      return op.markNodeError(nodeName, err as Error);
+    // Building a task's scope walks its ancestry: only do it for tasks that have hooks.
+    if (hasExpressionHooks(task)) {
+      try {
+        const scope = buildTaskScope(d, task);
+        scope.set(`tasks.${target}.status`, taskNode.phase ?? '');
+        executeTemplateHooks(op, scope, task.hooks, taskNode, d.boundaryID, d.tmplCtx, 'tasks', target);
+      } catch (err) {
+        if (err instanceof ParallelismReached) continue;
+        return op.markNodeError(nodeName, err as Error);
+      }
     }
     if (nodeFulfilled(taskNode) && phaseCompleted(taskNode.phase)) {
       const exitNode = op.getNodeByName(`${taskNode.name}.onExit`);
@@ -245,7 +248,7 @@ function executeDagTask(d: DagContext, taskName: string): void {
   const op = d.op;
   let node = d.taskNode(taskName);
   const task = d.task(taskName);
-  if (node && (nodeFulfilled(node) || node.phase === 'Running')) {
+  if (node && (nodeFulfilled(node) || node.phase === 'Running') && hasExpressionHooks(task)) {
     let hooksDone: boolean;
     try {
       const scope = buildTaskScope(d, task);
@@ -493,9 +496,15 @@ function evaluateDependsLogic(
   return { execute, proceed: true };
 }
 
+/** Whether a task has lifecycle hooks other than the exit hook. */
+function hasExpressionHooks(task: DAGTask): boolean {
+  return Object.keys(task.hooks ?? {}).some((k) => k !== 'exit');
+}
+
 /** Runs a finished task's exit hook; false while that hook has yet to finish. */
 function runTaskExitHook(d: DagContext, task: DAGTask, node: NodeStatus): boolean {
   const op = d.op;
+  if (!exitHookOf(task, undefined)) return true;
   try {
     const scope = buildTaskScope(d, task);
     scope.set(`tasks.${task.name}.status`, node.phase ?? '');

@@ -892,6 +892,8 @@ export class WorkflowOperation {
       return fail(err as Error);
     }
     const tmpl = resolved.tmpl;
+    // A finished node needs nothing more, unless it still holds a lock to release.
+    if (node && nodeFulfilled(node) && !tmpl.synchronization) return node;
 
     const locals: Vars = { 'node.name': nodeName };
     const retryStrategy = this.retryStrategyOf(tmpl);

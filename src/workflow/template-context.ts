@@ -28,31 +28,51 @@ export interface TemplateGetters {
 
 export class TemplateNotFoundError extends Error {}
 
+/** Resolutions shared by the contexts of one walk, so a big template is copied once, not per node. */
+interface ResolutionCache {
+  templates: Map<string, Template>;
+  contexts: Map<string, TemplateContext>;
+}
+
 export class TemplateContext {
+  private readonly cache: ResolutionCache;
+
   constructor(
     readonly getters: TemplateGetters,
     readonly base: TemplateBase,
     /** Where resolved external templates are remembered (status.storedTemplates); optional for lint. */
     readonly workflow?: Workflow,
-  ) {}
+    cache?: ResolutionCache,
+  ) {
+    this.cache = cache ?? { templates: new Map(), contexts: new Map() };
+  }
 
   /** `local/<workflow>`, `namespaced/<wftmpl>` or `cluster/<cwftmpl>`, as node.templateScope shows. */
   get templateScope(): string {
     return `${this.base.scope}/${this.base.name}`;
   }
 
-  /** Resolves a holder to its template and the context its own references resolve in. */
+  /**
+   * Resolves a holder to its template and the context its own references resolve in. The
+   * template is shared with later resolutions of the same holder: callers must not modify it.
+   */
   resolve(holder: TemplateHolder): { ctx: TemplateContext; tmpl: Template } {
     const storedKey = this.storedKey(holder);
-    let tmpl: Template | undefined;
-    if (storedKey && this.workflow?.status?.storedTemplates?.[storedKey]) {
-      tmpl = structuredClone(this.workflow.status.storedTemplates[storedKey]);
-    } else {
-      tmpl = this.lookup(holder);
-      if (storedKey && this.workflow) {
-        const status = (this.workflow.status ??= {});
-        (status.storedTemplates ??= {})[storedKey] = structuredClone(tmpl);
+    const cacheKey = holder.inline
+      ? undefined
+      : `${this.templateScope}|${storedKey ?? holder.template ?? ''}`;
+    let tmpl = cacheKey ? this.cache.templates.get(cacheKey) : undefined;
+    if (!tmpl) {
+      if (storedKey && this.workflow?.status?.storedTemplates?.[storedKey]) {
+        tmpl = structuredClone(this.workflow.status.storedTemplates[storedKey]);
+      } else {
+        tmpl = this.lookup(holder);
+        if (storedKey && this.workflow) {
+          const status = (this.workflow.status ??= {});
+          (status.storedTemplates ??= {})[storedKey] = structuredClone(tmpl);
+        }
       }
+      if (cacheKey) this.cache.templates.set(cacheKey, tmpl);
     }
     const ctx = holder.templateRef ? this.withRef(holder.templateRef) : this;
     if (!templateType(tmpl)) throw new TemplateNotFoundError(`template '${tmpl.name ?? ''}' type is unknown`);
@@ -95,13 +115,19 @@ export class TemplateContext {
   }
 
   private withRef(ref: TemplateRef): TemplateContext {
+    const key = `${ref.clusterScope ? 'cluster' : 'namespaced'}/${ref.name ?? ''}`;
+    const cached = this.cache.contexts.get(key);
+    if (cached) return cached;
     const holder = this.holderOf(ref);
     if (!holder) throw new TemplateNotFoundError(`workflow template ${ref.name ?? ''} not found`);
-    return new TemplateContext(
+    const ctx = new TemplateContext(
       this.getters,
       { scope: ref.clusterScope ? 'cluster' : 'namespaced', name: ref.name ?? '', spec: holder.spec },
       this.workflow,
+      this.cache,
     );
+    this.cache.contexts.set(key, ctx);
+    return ctx;
   }
 
   /** Key under status.storedTemplates; undefined when a workflow's own templates are used. */
