@@ -198,6 +198,39 @@ spec:
     expect(readFileSync(stored(log!.s3!.key!), 'utf8')).toBe('raw content\nsecond line\n');
   });
 
+  it('gives a containerSet its inputs in every container and saves outputs from main and its volume', async () => {
+    const wf = await engine.run(`
+metadata: {generateName: cset-}
+spec:
+  entrypoint: main
+  archiveLogs: true
+  templates:
+  - name: main
+    volumes: [{name: ws, emptyDir: {}}]
+    inputs:
+      artifacts: [{name: seed, path: /tmp/seed, raw: {data: "seeded"}}]
+    containerSet:
+      volumeMounts: [{name: ws, mountPath: /workspace}]
+      containers:
+      - {name: a, image: busybox, command: [sh, -c, "cat /tmp/seed > /workspace/from-a"]}
+      - name: main
+        image: busybox
+        command: [sh, -c, "cat /workspace/from-a /tmp/seed > /tmp/both; echo main says hi"]
+        dependencies: [a]
+    outputs:
+      artifacts:
+      - {name: both, path: /tmp/both, archive: {none: {}}}
+      - {name: ws, path: /workspace/from-a, archive: {none: {}}}
+`);
+    expect(wf.status?.phase).toBe('Succeeded');
+    const pod = Object.values(wf.status!.nodes!).find((n) => n.type === 'Pod')!;
+    const arts = Object.fromEntries(pod.outputs!.artifacts!.map((a) => [a.name, a.s3!.key!]));
+    expect(readFileSync(stored(arts.both), 'utf8')).toBe('seededseeded');
+    expect(readFileSync(stored(arts.ws), 'utf8')).toBe('seeded');
+    expect(readFileSync(stored(arts['main-logs']), 'utf8')).toBe('main says hi\n');
+    expect(Object.keys(arts).sort()).toEqual(['a-logs', 'both', 'main-logs', 'ws']);
+  });
+
   it('lets a container mkdir the folder of its outputs, which the host has already', async () => {
     // A private top-level /mnt: the host's /mnt (and anything left in it) is not what the container sees.
     const wf = await engine.run(`
