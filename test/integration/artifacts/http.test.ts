@@ -29,6 +29,7 @@ beforeAll(async () => {
         res.writeHead(200).end('downloaded content');
       } else if (url === '/redirect') res.writeHead(302, { location: '/plain' }).end();
       else if (url === '/plain') res.writeHead(200).end('plain');
+      else if (url === '/tool') res.writeHead(200).end('#!/bin/sh\necho "tool $1"\n');
       else if (url === '/api') {
         res
           .writeHead(200, { 'content-type': 'application/json' })
@@ -85,6 +86,29 @@ spec:
     expect(param(main, 'f')).toBe('downloaded content');
     expect(param(main, 'r')).toBe('plain');
     expect(seen.find((s) => s.url === '/file')?.headers['x-extra']).toBe('yes');
+  });
+
+  it('takes a workflow argument artifact into an input with a mode, as arguments-artifacts does', async () => {
+    const wf = await engine.run(`
+metadata: {generateName: args-art-}
+spec:
+  entrypoint: main
+  arguments:
+    artifacts: [{name: tool, http: {url: "${base}/tool"}}]
+  templates:
+  - name: main
+    inputs:
+      artifacts: [{name: tool, path: /tmp/bin/tool, mode: 493}]
+    container: {image: busybox, command: [/tmp/bin/tool, version]}
+`);
+    expect(wf.status?.phase).toBe('Succeeded');
+    const { readPodLogs } = await import('../../../src/executor/index.js');
+    const pod = Object.values(wf.status!.nodes!)[0];
+    const lines: string[] = [];
+    for await (const l of readPodLogs(engine.home, 'argo', wf.metadata.name!, 'main', {}))
+      lines.push(l.content);
+    expect(pod.phase).toBe('Succeeded');
+    expect(lines).toEqual(['tool version']);
   });
 
   it('fails the pod when a required download is not found', async () => {
