@@ -45,7 +45,7 @@ export class LocalDirectoryRepository implements ArtifactRepository {
       await mkdir(path.dirname(target), { recursive: true });
       // Nothing there yet: the whole folder appears at once. Otherwise it merges file by file
       // (each file still whole), as objects under a prefix do in S3.
-      if (!(await exists(target))) {
+      if (!(await pathExists(target))) {
         try {
           await rename(partial, target);
           return;
@@ -173,7 +173,8 @@ async function filesBelow(dir: string, skip?: Set<string>): Promise<string[]> {
   return out;
 }
 
-async function exists(p: string): Promise<boolean> {
+/** Whether anything (a dangling link included) is at `p`. */
+export async function pathExists(p: string): Promise<boolean> {
   try {
     await lstat(p);
     return true;

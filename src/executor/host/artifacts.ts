@@ -20,6 +20,7 @@ import {
   locationKind,
   packTarGz,
   packZip,
+  pathExists,
   relocate,
   Repositories,
   unpack,
@@ -164,13 +165,13 @@ export class PodArtifacts {
   private async saveOutput(art: Artifact, fs: ContainerFs | undefined): Promise<Artifact | undefined> {
     if (!art.path) throw new Error(`Artifact '${art.name}' did not specify a path`);
     let source = fs ? fs.hostPathOf(art.path) : art.path;
-    let present = fs ? !fs.untouched(art.path) && (await exists(source)) : await exists(source);
+    let present = fs ? !fs.untouched(art.path) && (await pathExists(source)) : await pathExists(source);
     const inRoot = path.posix.dirname(path.posix.normalize(art.path)) === '/';
     if (!present && inRoot && fs?.defaultWorkDirHost) {
       // Images mostly work in `/`, which the host stands in for with another folder: a file the
       // container wrote relative to its working directory is looked for there.
       source = path.join(fs.defaultWorkDirHost, path.posix.basename(art.path));
-      present = await exists(source);
+      present = await pathExists(source);
     }
     if (!present) {
       if (art.optional) return undefined;
@@ -267,14 +268,5 @@ async function moveOrCopy(from: string, to: string): Promise<void> {
     if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
     await cp(from, to, { recursive: true, verbatimSymlinks: true });
     await rm(from, { recursive: true, force: true });
-  }
-}
-
-async function exists(p: string): Promise<boolean> {
-  try {
-    await lstat(p);
-    return true;
-  } catch {
-    return false;
   }
 }
