@@ -222,7 +222,7 @@ describe('a spinner while waiting, only on a terminal', () => {
       rmSync(home, { recursive: true, force: true });
       expect(tty.stdout).toContain('Waiting for e2e-succeed-');
       // The cursor is shown again once the wait is over.
-    expect(tty.stdout.trimEnd().endsWith('\x1b[?25h')).toBe(true);
+      expect(tty.stdout.trimEnd().endsWith('\x1b[?25h')).toBe(true);
     },
   );
 });
