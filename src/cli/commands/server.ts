@@ -1,4 +1,4 @@
-// `argo server`: the Argo Server API (hidden, as the daemons are). Flags as upstream declares them;
+// `argo server`: the Argo Server API (listed in `argo --help`, as upstream lists it). Flags as upstream declares them;
 // like upstream, each flag not given falls back to ARGO_<FLAG> (e.g. ARGO_PORT, ARGO_AUTH_MODE).
 import type { Command } from 'commander';
 import { addFlags, type FlagSpec } from '../flags.js';
@@ -118,7 +118,7 @@ export const SERVER_FLAGS: FlagSpec[] = [
 
 export function registerServer(program: Command): void {
   const cmd = program
-    .command('server', { hidden: true })
+    .command('server')
     .description('start the Argo Server')
     .usage('[flags]')
     .addHelpText(

@@ -108,6 +108,11 @@ describe('argo-cli.json parity', () => {
       const cmd = find(program, words);
       check(cmd !== undefined, `${ref.command}: command missing`);
       if (!cmd) continue;
+      // Upstream lists each of these in its parent's help, so none may be hidden.
+      if (cmd.parent) {
+        const listed = helpText(cmd.parent).includes(`\n  ${cmd.name()} `);
+        check(listed, `${ref.command}: not listed in the help of its parent`);
+      }
       const shown = helpFlags(cmd);
       for (const f of ref.flags) {
         const where = `${ref.command} --${f.long}`;
