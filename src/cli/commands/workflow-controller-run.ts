@@ -1,6 +1,6 @@
 // `argo workflow-controller` on this machine: the embedded engine in the foreground. Started
 // detached by the CLI, it exits after a quiet spell (ARGO_TS_CONTROLLER_IDLE_EXIT_SECONDS).
-import { Engine, IDLE_EXIT_ENV } from '../../client/local/engine.js';
+import { Engine, IDLE_EXIT_ENV, spawnDetachedController } from '../../client/local/engine.js';
 import { argoHome, openStore } from '../../store/index.js';
 
 function log(msg: string): void {
@@ -22,6 +22,15 @@ export async function runWorkflowController(_o: {
     stopping = true;
     log(`stopping: ${why}`);
     await engine.stop();
+    // A workflow submitted while we were deciding to go saw our lease and started no controller:
+    // now that the lease is free, leave a successor for it.
+    const waiting = await store
+      .list('Workflow', { labelSelector: 'workflows.argoproj.io/completed!=true' })
+      .catch(() => ({ items: [] }));
+    if (why.startsWith('idle') && waiting.items.length > 0) {
+      log(`handing ${waiting.items.length} unfinished workflow(s) to a new controller`);
+      spawnDetachedController(home);
+    }
     await store.close();
     process.exit(0);
   };
