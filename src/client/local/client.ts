@@ -15,6 +15,7 @@ import type {
 } from '../../model/workflow.js';
 import { API_VERSION } from '../../model/workflow.js';
 import { readPodLogs } from '../../executor/logs.js';
+import { claimFolder } from '../../executor/host/volumes.js';
 import type { ResourceKind, ResourceStore } from '../../store/types.js';
 import { StoreError } from '../../store/types.js';
 import { applySubmitOpts, workflowFromTemplate } from '../../workflow/submit-opts.js';
@@ -233,6 +234,16 @@ export class LocalClient implements ArgoClient {
     });
     for (const r of results.items)
       await this.store.delete('WorkflowTaskResult', ns, r.metadata.name ?? '').catch(() => undefined);
+    // The claims it made for its volumeClaimTemplates are owned by it too, with their folders.
+    const claims = await this.store.list('PersistentVolumeClaim', {
+      namespace: ns,
+      labelSelector: `workflows.argoproj.io/workflow=${name}`,
+    });
+    for (const c of claims.items) {
+      const claim = c.metadata.name ?? '';
+      await this.store.delete('PersistentVolumeClaim', ns, claim).catch(() => undefined);
+      await rm(claimFolder(this.opts.home, ns, claim), { recursive: true, force: true });
+    }
   }
 
   /** Deletes a pod with the log and working folders the host runtime kept for it. */

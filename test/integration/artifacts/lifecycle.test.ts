@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalClient } from '../../../src/client/local/client.js';
 import type { KubeObject } from '../../../src/model/meta.js';
 import type { Workflow } from '../../../src/model/workflow.js';
 import { node, NS, param, startEngine, type Engine } from './engine.js';
@@ -115,5 +116,29 @@ spec:
       (await engine.store.get<KubeObject>('PersistentVolumeClaim', NS, claim)) ? undefined : true,
     );
     await until(async () => (existsSync(path.join(engine.home, 'volumes', NS, claim)) ? undefined : true));
+  });
+
+  it('keeps the claim of a failed workflow for a retry, and deletes it with the workflow', async () => {
+    const wf = await engine.run(`
+metadata: {generateName: pvc-fail-}
+spec:
+  entrypoint: main
+  volumeClaimTemplates: [{metadata: {name: workdir}, spec: {resources: {requests: {storage: 1Gi}}}}]
+  templates:
+  - name: main
+    container:
+      image: busybox
+      command: [sh, -c, "echo kept > /mnt/vol/f; exit 1"]
+      volumeMounts: [{name: workdir, mountPath: /mnt/vol}]
+`);
+    expect(wf.status?.phase).toBe('Failed');
+    const claim = `${wf.metadata.name}-workdir`;
+    const folder = path.join(engine.home, 'volumes', NS, claim);
+    expect(await engine.store.get('PersistentVolumeClaim', NS, claim)).toBeDefined();
+    expect(existsSync(path.join(folder, 'f'))).toBe(true);
+    const client = new LocalClient({ store: engine.store, home: engine.home, namespace: NS, engine: 'none' });
+    await client.deleteWorkflow(NS, wf.metadata.name ?? '');
+    expect(await engine.store.get('PersistentVolumeClaim', NS, claim)).toBeUndefined();
+    expect(existsSync(folder)).toBe(false);
   });
 });
