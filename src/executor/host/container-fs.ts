@@ -168,11 +168,16 @@ export class ContainerFs {
     // The container starts with an empty top-level folder of its own (as an image has its own
     // /mnt), so nothing of the host, a leftover or a mount point, is mistaken for its output.
     const top = `/${target.split('/')[1] ?? ''}`;
-    if (top !== target && safeToHide(top, this.podDir)) return { path: top, kind: 'dir' };
+    if (top !== target && this.canHide(top)) return { path: top, kind: 'dir' };
     const parent = path.posix.dirname(this.topToCreate(target) ?? target);
-    if (safeToHide(parent, this.podDir)) return { path: parent, kind: 'dir' };
+    if (this.canHide(parent)) return { path: parent, kind: 'dir' };
     if (statSync(target, { throwIfNoEntry: false })?.isDirectory()) return { path: target, kind: 'dir' };
     return { path: target, kind: 'file' };
+  }
+
+  /** A folder may be replaced by a private one unless the host needs it or a volume is mounted inside. */
+  private canHide(dir: string): boolean {
+    return safeToHide(dir, this.podDir) && !this.mounts.some((m) => isUnder(m.mountPath, dir));
   }
 
   private privatize(p: PrivatePath & { kind: PathKind }): void {

@@ -231,6 +231,28 @@ spec:
     expect(Object.keys(arts).sort()).toEqual(['a-logs', 'both', 'main-logs', 'ws']);
   });
 
+  it('keeps a volume mounted beside an output folder visible (the top-level folder is not hidden then)', async () => {
+    const wf = await engine.run(`
+metadata: {generateName: beside-}
+spec:
+  entrypoint: main
+  templates:
+  - name: main
+    volumes: [{name: v, emptyDir: {}}]
+    container:
+      image: busybox
+      command: [sh, -c, "echo vol > /mnt/artifacts-test-vol/a && mkdir -p /mnt/artifacts-test-out && echo out > /mnt/artifacts-test-out/b"]
+      volumeMounts: [{name: v, mountPath: /mnt/artifacts-test-vol}]
+    outputs:
+      artifacts:
+      - {name: a, path: /mnt/artifacts-test-vol/a, archive: {none: {}}}
+      - {name: b, path: /mnt/artifacts-test-out/b, archive: {none: {}}}
+`);
+    expect(wf.status?.phase).toBe('Succeeded');
+    const arts = Object.values(wf.status!.nodes!)[0].outputs!.artifacts!;
+    expect(arts.map((a) => readFileSync(stored(a.s3!.key!), 'utf8'))).toEqual(['vol\n', 'out\n']);
+  });
+
   it('lets a container mkdir the folder of its outputs, which the host has already', async () => {
     // A private top-level /mnt: the host's /mnt (and anything left in it) is not what the container sees.
     const wf = await engine.run(`
