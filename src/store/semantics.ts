@@ -3,6 +3,7 @@
 // deletionTimestamp/finalizer protocol. Pure, so every store (SQLite, the fake API server) agrees.
 import type { KubeObject, ObjectMeta } from '../model/meta.js';
 import { CLUSTER_SCOPED, ConflictError, InvalidError, type ResourceKind } from './types.js';
+import { applyMergePatch } from './merge-patch.js';
 import { checkDnsLabel, checkDnsSubdomain, checkLabelValue, checkQualifiedName } from './validation.js';
 
 export const API_VERSIONS: Record<ResourceKind, string> = {
@@ -293,4 +294,47 @@ export function prepareDelete<T extends KubeObject>(
   // The DELETED watch event carries the version of the deletion, as in Kubernetes.
   gone.metadata.resourceVersion = String(resourceVersion);
   return { action: 'delete', object: gone };
+}
+
+/** Where an update writes: the object's name and stored namespace, which both must be given. */
+export function updateTarget(kind: ResourceKind, obj: KubeObject): { namespace: string; name: string } {
+  const name = obj?.metadata?.name;
+  if (!name) throw new InvalidError(`${kind} update: metadata.name is required`);
+  const namespace = storedNamespace(kind, obj.metadata.namespace);
+  if (!isClusterScoped(kind) && !namespace)
+    throw new InvalidError(`${kind} update: metadata.namespace is required`);
+  return { namespace, name };
+}
+
+/**
+ * A JSON merge patch as a function from the stored object to the patched one, refusing patches that
+ * are not objects or that would remove metadata or move the object to another name or namespace.
+ */
+export function mergePatcher<T extends KubeObject>(
+  kind: ResourceKind,
+  namespace: string,
+  name: string,
+  patch: unknown,
+): (existing: T) => T {
+  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
+    throw new InvalidError(`${kind} "${name}": a merge patch must be a JSON object`);
+  }
+  return (existing) => {
+    const patched = applyMergePatch(existing, patch) as T;
+    const meta = patched.metadata as unknown;
+    if (typeof meta !== 'object' || meta === null) {
+      throw new InvalidError(`${kind} "${name}": the patch must not remove metadata`);
+    }
+    if (patched.metadata.name !== name) {
+      throw new InvalidError(
+        `${kind} "${name}": the patch must not change metadata.name (to "${patched.metadata.name}")`,
+      );
+    }
+    if (!isClusterScoped(kind) && patched.metadata.namespace !== namespace) {
+      throw new InvalidError(
+        `${kind} "${name}": the patch must not change metadata.namespace (to "${patched.metadata.namespace}")`,
+      );
+    }
+    return patched;
+  };
 }

@@ -4,7 +4,6 @@
 // write, in resourceVersion order, and objects handed out are always private copies.
 import { randomUUID } from 'node:crypto';
 import type { KubeObject } from '../../src/model/meta.js';
-import { applyMergePatch } from '../../src/store/merge-patch.js';
 import { compileSelector, type CompiledSelector } from '../../src/store/selectors.js';
 import {
   checkName,
@@ -12,8 +11,10 @@ import {
   isClusterScoped,
   prepareCreate,
   prepareDelete,
+  mergePatcher,
   prepareUpdate,
   storedNamespace,
+  updateTarget,
 } from '../../src/store/semantics.js';
 import { decodeContinue, encodeContinue } from '../../src/store/sqlite/continue-token.js';
 import { WatchHub, type Change } from '../../src/store/sqlite/watch-hub.js';
@@ -129,12 +130,8 @@ export class MemoryStore implements ResourceStore {
 
   async update<T extends KubeObject>(kind: ResourceKind, obj: T): Promise<T> {
     this.ensureOpen();
-    const name = obj?.metadata?.name;
-    if (!name) throw new InvalidError(`${kind} update: metadata.name is required`);
-    const namespace = storedNamespace(kind, obj.metadata.namespace);
-    if (!isClusterScoped(kind) && !namespace)
-      throw new InvalidError(`${kind} update: metadata.namespace is required`);
-    return this.replace(kind, namespace, name, () => obj);
+    const { namespace, name } = updateTarget(kind, obj);
+    return this.replace<T>(kind, namespace, name, () => obj);
   }
 
   async patch<T extends KubeObject>(
@@ -144,22 +141,8 @@ export class MemoryStore implements ResourceStore {
     patch: unknown,
   ): Promise<T> {
     this.ensureOpen();
-    if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
-      throw new InvalidError(`${kind} "${name}": a merge patch must be a JSON object`);
-    }
     const ns = storedNamespace(kind, namespace);
-    return this.replace<T>(kind, ns, name, (existing) => {
-      const patched = applyMergePatch(existing, patch) as T;
-      if (typeof patched.metadata !== 'object' || patched.metadata === null) {
-        throw new InvalidError(`${kind} "${name}": the patch must not remove metadata`);
-      }
-      if (patched.metadata.name !== name || (!isClusterScoped(kind) && patched.metadata.namespace !== ns)) {
-        throw new InvalidError(
-          `${kind} "${name}": the patch must not change metadata.name or metadata.namespace`,
-        );
-      }
-      return patched;
-    });
+    return this.replace<T>(kind, ns, name, mergePatcher<T>(kind, ns, name, patch));
   }
 
   async delete(kind: ResourceKind, namespace: string, name: string, opts: DeleteOptions = {}): Promise<void> {

@@ -8,7 +8,6 @@ import path from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { KubeObject } from '../../model/meta.js';
 import { argoHome } from '../home.js';
-import { applyMergePatch } from '../merge-patch.js';
 import { compileSelector, matchesFields, matchesLabels, type CompiledSelector } from '../selectors.js';
 import {
   checkName,
@@ -16,8 +15,10 @@ import {
   isClusterScoped,
   prepareCreate,
   prepareDelete,
+  mergePatcher,
   prepareUpdate,
   storedNamespace,
+  updateTarget,
 } from '../semantics.js';
 import {
   AlreadyExistsError,
@@ -202,11 +203,7 @@ export class SqliteStore implements ResourceStore {
 
   async update<T extends KubeObject>(kind: ResourceKind, obj: T): Promise<T> {
     this.ensureOpen();
-    const name = obj?.metadata?.name;
-    if (!name) throw new InvalidError(`${kind} update: metadata.name is required`);
-    const namespace = storedNamespace(kind, obj.metadata.namespace);
-    if (!isClusterScoped(kind) && !namespace)
-      throw new InvalidError(`${kind} update: metadata.namespace is required`);
+    const { namespace, name } = updateTarget(kind, obj);
     return this.replace<T>(kind, namespace, name, () => obj);
   }
 
@@ -217,28 +214,8 @@ export class SqliteStore implements ResourceStore {
     patch: unknown,
   ): Promise<T> {
     this.ensureOpen();
-    if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
-      throw new InvalidError(`${kind} "${name}": a merge patch must be a JSON object`);
-    }
     const ns = storedNamespace(kind, namespace);
-    return this.replace<T>(kind, ns, name, (existing) => {
-      const patched = applyMergePatch(existing, patch) as T;
-      const meta = patched.metadata as unknown;
-      if (typeof meta !== 'object' || meta === null) {
-        throw new InvalidError(`${kind} "${name}": the patch must not remove metadata`);
-      }
-      if (patched.metadata.name !== name) {
-        throw new InvalidError(
-          `${kind} "${name}": the patch must not change metadata.name (to "${patched.metadata.name}")`,
-        );
-      }
-      if (!isClusterScoped(kind) && patched.metadata.namespace !== ns) {
-        throw new InvalidError(
-          `${kind} "${name}": the patch must not change metadata.namespace (to "${patched.metadata.namespace}")`,
-        );
-      }
-      return patched;
-    });
+    return this.replace<T>(kind, ns, name, mergePatcher<T>(kind, ns, name, patch));
   }
 
   async delete(kind: ResourceKind, namespace: string, name: string, opts: DeleteOptions = {}): Promise<void> {
