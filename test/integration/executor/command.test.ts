@@ -1,16 +1,10 @@
 // From container spec to argv, as a container runtime does it.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  BUILTINS_DIR,
-  builtinsDir,
-  CommandError,
-  expandVars,
-  resolveCommand,
-} from '../../../src/executor/host/command.js';
+import { builtinsDir, CommandError, expandVars, resolveCommand } from '../../../src/executor/host/command.js';
 import { imageDefaults, parseImage } from '../../../src/executor/host/image-defaults.js';
 
-const env = { PATH: `${BUILTINS_DIR}:${process.env.PATH}`, NAME: 'world', EMPTY: '' };
+const env = { PATH: `${builtinsDir()}:${process.env.PATH}`, NAME: 'world', EMPTY: '' };
 
 describe('Kubernetes $(VAR) expansion', () => {
   it.each([
