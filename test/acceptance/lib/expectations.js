@@ -7,7 +7,10 @@ import { lookup } from './keys.js';
 export const NO_TEST_LABEL = 'workflows.argoproj.io/no-test';
 
 const PHASES = new Set(['Succeeded', 'Failed', 'Error']);
-const FIELDS = new Set(['phase', 'timeout', 'parameters', 'entrypoint', 'skip', 'attempts', 'why']);
+const FIELDS = new Set(['phase', 'timeout', 'parameters', 'entrypoint', 'skip', 'attempts', 'why', 'actions']);
+
+/** When an action runs: a suspend node waits, or a pod runs. */
+const ACTION_WHEN = new Set(['suspended', 'running']);
 
 /**
  * @typedef {object} Expectation
@@ -17,6 +20,8 @@ const FIELDS = new Set(['phase', 'timeout', 'parameters', 'entrypoint', 'skip', 
  * @property {string | undefined} entrypoint
  * @property {string | undefined} skip   why the workflow is not run here
  * @property {number} attempts      runs allowed until the phase matches (for workflows that draw random numbers)
+ * @property {{ when: string, args: string[] }[]} actions  CLI commands run on the running workflow
+ *   (`argo ARGS... NAME`), each once its condition first holds, as upstream's tests act on them
  * @property {string | undefined} entry  the expectations key that applied
  */
 
@@ -46,6 +51,10 @@ export function loadExpectations(file) {
       (typeof value.parameters !== 'object' || Array.isArray(value.parameters))
     )
       throw new Error(`${where}: parameters must be a map of name to value`);
+    for (const a of value.actions ?? []) {
+      if (!a || typeof a !== 'object' || !ACTION_WHEN.has(a.when) || !Array.isArray(a.args) || a.args.length === 0)
+        throw new Error(`${where}: each action needs when (${[...ACTION_WHEN].join(' or ')}) and args (a list)`);
+    }
     entries.set(key, value);
   }
   return entries;
@@ -62,6 +71,7 @@ export function expectationFor(entries, doc, defaultTimeoutSec) {
     entrypoint: e.entrypoint,
     skip: e.skip,
     attempts: e.attempts ?? 1,
+    actions: (e.actions ?? []).map((a) => ({ when: a.when, args: a.args.map(String) })),
     entry: found?.key,
   };
 }

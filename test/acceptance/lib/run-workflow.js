@@ -46,14 +46,12 @@ async function runOnce(doc, exp, ctx) {
       file = path.join(dir, path.basename(doc.file).replace(/\.json$/i, '.yaml'));
       writeFileSync(file, doc.text);
     }
-    const args = [bin, 'submit', file, '--wait', '-o', 'name'];
+    const args = [bin, 'submit', file, '-o', 'name'];
     for (const [k, v] of Object.entries(exp.parameters)) args.push('-p', `${k}=${v}`);
     if (exp.entrypoint) args.push('--entrypoint', exp.entrypoint);
-    const submit = await runNode(args, {
-      env,
-      cwd: path.dirname(doc.file),
-      timeoutMs: exp.timeoutSec * 1000,
-    });
+    const submit = exp.actions.length
+      ? await submitAndAct(args, exp, { env, bin, cwd: path.dirname(doc.file), repoRoot: ctx.repoRoot })
+      : await runNode([...args, '--wait'], { env, cwd: path.dirname(doc.file), timeoutMs: exp.timeoutSec * 1000 });
     const name = submittedName(submit.stdout);
     if (!name) {
       const why = submit.timedOut
@@ -95,6 +93,44 @@ async function runOnce(doc, exp, ctx) {
     ctx.activeHomes.delete(home);
     if (!ctx.keep) rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Submits without waiting, runs the expectation's actions on the running workflow as their
+ * conditions come true (resume a suspend node, set its outputs, stop it), then waits for the end.
+ * Returns what `submit --wait` would have: the name on stdout, and the wait's exit code.
+ */
+async function submitAndAct(args, exp, { env, bin, cwd, repoRoot }) {
+  const started = Date.now();
+  const deadline = started + exp.timeoutSec * 1000;
+  const left = () => Math.max(deadline - Date.now(), 1);
+  const submitted = await runNode(args, { env, cwd, timeoutMs: left() });
+  const name = submittedName(submitted.stdout);
+  if (!name) return submitted;
+  const pending = [...exp.actions];
+  while (pending.length && Date.now() < deadline) {
+    const got = await runNode([bin, 'get', name, '-o', 'json'], { env, cwd: repoRoot, timeoutMs: left() });
+    let wf;
+    try {
+      wf = JSON.parse(got.stdout);
+    } catch {
+      wf = undefined;
+    }
+    if (wf?.status?.finishedAt) break;
+    const nodes = Object.values(wf?.status?.nodes ?? {});
+    const holds = (when) =>
+      when === 'suspended'
+        ? nodes.some((n) => n.type === 'Suspend' && n.phase === 'Running')
+        : nodes.some((n) => n.type === 'Pod' && n.phase === 'Running');
+    if (holds(pending[0].when)) {
+      const action = pending.shift();
+      await runNode([bin, ...action.args, name], { env, cwd: repoRoot, timeoutMs: left() });
+      continue;
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  const waited = await runNode([bin, 'wait', name], { env, cwd: repoRoot, timeoutMs: left() });
+  return { ...waited, stdout: `${name}\n`, ms: Date.now() - started };
 }
 
 /** The last lines `argo logs NAME` prints, to show why a workflow failed. */
