@@ -7,7 +7,16 @@ import { lookup } from './keys.js';
 export const NO_TEST_LABEL = 'workflows.argoproj.io/no-test';
 
 const PHASES = new Set(['Succeeded', 'Failed', 'Error']);
-const FIELDS = new Set(['phase', 'timeout', 'parameters', 'entrypoint', 'skip', 'attempts', 'why', 'actions']);
+const FIELDS = new Set([
+  'phase',
+  'timeout',
+  'parameters',
+  'entrypoint',
+  'skip',
+  'attempts',
+  'why',
+  'actions',
+]);
 
 /** When an action runs: a suspend node waits, or a pod runs. */
 const ACTION_WHEN = new Set(['suspended', 'running']);
@@ -52,8 +61,16 @@ export function loadExpectations(file) {
     )
       throw new Error(`${where}: parameters must be a map of name to value`);
     for (const a of value.actions ?? []) {
-      if (!a || typeof a !== 'object' || !ACTION_WHEN.has(a.when) || !Array.isArray(a.args) || a.args.length === 0)
-        throw new Error(`${where}: each action needs when (${[...ACTION_WHEN].join(' or ')}) and args (a list)`);
+      if (
+        !a ||
+        typeof a !== 'object' ||
+        !ACTION_WHEN.has(a.when) ||
+        !Array.isArray(a.args) ||
+        a.args.length === 0
+      )
+        throw new Error(
+          `${where}: each action needs when (${[...ACTION_WHEN].join(' or ')}) and args (a list)`,
+        );
     }
     entries.set(key, value);
   }

@@ -51,7 +51,11 @@ async function runOnce(doc, exp, ctx) {
     if (exp.entrypoint) args.push('--entrypoint', exp.entrypoint);
     const submit = exp.actions.length
       ? await submitAndAct(args, exp, { env, bin, cwd: path.dirname(doc.file), repoRoot: ctx.repoRoot })
-      : await runNode([...args, '--wait'], { env, cwd: path.dirname(doc.file), timeoutMs: exp.timeoutSec * 1000 });
+      : await runNode([...args, '--wait'], {
+          env,
+          cwd: path.dirname(doc.file),
+          timeoutMs: exp.timeoutSec * 1000,
+        });
     const name = submittedName(submit.stdout);
     if (!name) {
       const why = submit.timedOut
