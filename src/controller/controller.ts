@@ -225,7 +225,10 @@ export class WorkflowController {
     for (const pod of result.podsToCreate) {
       try {
         const created = await this.store.create<Pod>('Pod', pod);
-        this.pods.set(key(created.metadata.namespace, created.metadata.name), created);
+        // The watch may already have delivered a newer version (the pod started while create
+        // returned); a stale copy would hide that change until the pod changed again.
+        const podKey = key(created.metadata.namespace, created.metadata.name);
+        if (!this.pods.has(podKey)) this.pods.set(podKey, created);
       } catch (err) {
         if (!(err instanceof StoreError && err.code === 409)) throw err;
       }

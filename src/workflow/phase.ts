@@ -12,8 +12,13 @@ export function phaseFulfilled(phase: NodePhase | undefined): boolean {
   );
 }
 
-/** Fulfilled, and for pod nodes, their outputs have been reported. */
+/**
+ * Fulfilled, and for pod nodes, their outputs have been reported. A daemoned
+ * node counts as fulfilled once it runs: its siblings must not wait for a
+ * server that only stops when the scope that started it ends.
+ */
 export function nodeFulfilled(node: NodeStatus): boolean {
+  if (node.daemoned === true && node.phase !== undefined && node.phase !== 'Pending') return true;
   if (node.taskResultSynced === false) return false;
   return phaseFulfilled(node.phase);
 }
