@@ -44,6 +44,19 @@ export class FakeKubelet {
   }
 
   private async run(pod: Pod): Promise<void> {
+    this.running++;
+    this.maxRunning = Math.max(this.maxRunning, this.running);
+    try {
+      await this.runPod(pod);
+    } catch (err) {
+      // The controller deleted the pod (stop, deadline, daemon cleanup): it just ends.
+      if ((err as { code?: number }).code !== 404) throw err;
+    } finally {
+      this.running--;
+    }
+  }
+
+  private async runPod(pod: Pod): Promise<void> {
     const env = pod.spec.containers[0]?.env ?? [];
     const tmpl = JSON.parse(env.find((e) => e.name === 'ARGO_TEMPLATE')?.value ?? '{}') as Template;
     const includeResult = env.find((e) => e.name === 'ARGO_INCLUDE_SCRIPT_OUTPUT')?.value === 'true';
@@ -51,8 +64,6 @@ export class FakeKubelet {
     const b = this.behaviour(tmpl, pod);
     const ns = pod.metadata.namespace ?? '';
     const name = pod.metadata.name ?? '';
-    this.running++;
-    this.maxRunning = Math.max(this.maxRunning, this.running);
     this.started.push(name);
     const startedAt = new Date().toISOString();
     await this.store.patch<Pod>('Pod', ns, name, {
@@ -63,13 +74,27 @@ export class FakeKubelet {
         containerStatuses: [{ name: 'main', ready: true, state: { running: { startedAt } } }],
       },
     });
-    await new Promise((r) => setTimeout(r, b.runMs ?? 0));
+    const deadlineMs =
+      pod.spec.activeDeadlineSeconds !== undefined ? pod.spec.activeDeadlineSeconds * 1000 : Infinity;
+    await new Promise((r) => setTimeout(r, Math.min(b.runMs ?? 0, deadlineMs)));
+    if ((b.runMs ?? 0) > deadlineMs) {
+      // What the kubelet does when activeDeadlineSeconds passes.
+      await this.store.patch<Pod>('Pod', ns, name, {
+        status: {
+          phase: 'Failed',
+          reason: 'DeadlineExceeded',
+          message: 'Pod was active on the node longer than the specified deadline',
+        },
+      });
+      return;
+    }
     const exitCode = b.exitCode ?? 0;
     const outputs: Outputs = {};
     const params = (tmpl.outputs?.parameters ?? []).filter((p) => p.valueFrom?.path);
     if (params.length) {
+      // As the executor does, each declared parameter is reported whole, with its value.
       outputs.parameters = params.map((p) => ({
-        name: p.name,
+        ...p,
         value: b.parameters?.[p.name] ?? p.valueFrom?.default ?? '',
       }));
     }
@@ -90,7 +115,6 @@ export class FakeKubelet {
     };
     await this.store.create('WorkflowTaskResult', result);
     const finishedAt = new Date().toISOString();
-    this.running--;
     await this.store.patch<Pod>('Pod', ns, name, {
       status: {
         phase: exitCode === 0 ? 'Succeeded' : 'Failed',

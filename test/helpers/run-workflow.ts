@@ -3,7 +3,7 @@
 import { parse } from 'yaml';
 import { WorkflowController } from '../../src/controller/controller.js';
 import type { KubeObject } from '../../src/model/meta.js';
-import type { Workflow } from '../../src/model/workflow.js';
+import type { NodeStatus, Workflow } from '../../src/model/workflow.js';
 import type { ResourceKind } from '../../src/store/types.js';
 import { FakeKubelet, type Behaviour } from './fake-kubelet.js';
 import { MemoryStore } from './memory-store.js';
@@ -58,4 +58,12 @@ export async function runWorkflow(
     await controller.stop();
     kubelet.stop();
   }
+}
+
+/** The node called `name`; a missing node fails the test with the names there are. */
+export function nodeByName(wf: Workflow, name: string): NodeStatus {
+  const nodes = Object.values(wf.status?.nodes ?? {});
+  const n = nodes.find((x) => x.name === name);
+  if (!n) throw new Error(`no node ${name}; have ${nodes.map((x) => x.name).join(', ')}`);
+  return n;
 }

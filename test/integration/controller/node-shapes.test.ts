@@ -1,20 +1,8 @@
 // The status.nodes tree the controller builds, in Argo's exact shape: ids, names, display names,
 // types, boundaries, children and outbound nodes.
 import { describe, expect, it } from 'vitest';
-import type { NodeStatus, Workflow } from '../../../src/model/workflow.js';
 import { nodeId } from '../../../src/workflow/node-id.js';
-import { runWorkflow } from '../../helpers/run-workflow.js';
-
-function byName(wf: Workflow, name: string): NodeStatus {
-  const n = Object.values(wf.status?.nodes ?? {}).find((x) => x.name === name);
-  if (!n)
-    throw new Error(
-      `no node ${name}; have ${Object.values(wf.status?.nodes ?? {})
-        .map((x) => x.name)
-        .join(', ')}`,
-    );
-  return n;
-}
+import { nodeByName as byName, runWorkflow } from '../../helpers/run-workflow.js';
 
 const STEPS = `
 apiVersion: argoproj.io/v1alpha1
