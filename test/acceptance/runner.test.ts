@@ -12,6 +12,7 @@ import { expectationFor, loadExpectations } from './lib/expectations.js';
 import { loadKnownFailures, ratchet, saveKnownFailures, updatedKnownFailures } from './lib/known-failures.js';
 // @ts-expect-error plain JS module without type declarations
 import { runNode } from './lib/processes.js';
+import { processRunning } from '../helpers/process-state.js';
 
 let dir: string;
 beforeAll(() => {
@@ -145,16 +146,6 @@ describe('ratchet', () => {
   });
 });
 
-/** Alive and not a zombie (an orphan killed here may wait for init to reap it). */
-function running(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
 describe('runNode', () => {
   it('kills a hung process and what it started at the timeout', async () => {
     const pidFile = path.join(dir, 'grandchild.pid');
@@ -164,6 +155,6 @@ describe('runNode', () => {
     expect(r.timedOut).toBe(true);
     const grandchild = Number(readFileSync(pidFile, 'utf8'));
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(running(grandchild)).toBe(false);
+    expect(processRunning(grandchild)).toBe(false);
   });
 });

@@ -2,8 +2,10 @@
 // started), stdout and stderr into its log, stdout kept for the result when asked, and the exit
 // reported the way a container's is (128+N for a process killed by signal N). When the main
 // process exits, whatever it left running in its group is killed, as a container's are.
-import { spawn, type ChildProcess } from 'node:child_process';
+// Started through the runtime's launcher when it has one (Node does not fork then), else spawned.
+import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
+import type { ProcessHandle, ProcessLauncher } from './launcher.js';
 import type { LineLog } from './line-log.js';
 
 export interface ProcessSpec {
@@ -14,6 +16,7 @@ export interface ProcessSpec {
   log: LineLog;
   /** Keep the last this many bytes of stdout (0: keep none). */
   captureStdout: number;
+  launcher?: ProcessLauncher;
 }
 
 export interface ProcessExit {
@@ -29,27 +32,42 @@ export interface ProcessExit {
 const PIPE_GRACE_MS = 1000;
 
 export class ContainerProcess {
-  readonly pgid: number;
+  /** The process group (the process's pid); -1 until it has started. */
+  pgid = -1;
   readonly exited: Promise<ProcessExit>;
-  private readonly child: ChildProcess;
   private done = false;
+  /** A signal asked for before the process had started, sent once it has. */
+  private pendingSignal: NodeJS.Signals | undefined;
+  /** The launcher kills the rest of the group itself, before the leader's pid can be reused. */
+  private readonly groupKilledOnExit: boolean;
 
   constructor(spec: ProcessSpec) {
-    const child = spawn(spec.file, spec.args, {
-      cwd: spec.cwd,
-      env: spec.env,
-      // A new session and process group, whose id is the child's pid.
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const launched = spec.launcher?.usable === true;
+    this.groupKilledOnExit = launched;
+    const child: ProcessHandle = launched
+      ? spec.launcher!.launch({ file: spec.file, args: spec.args, env: spec.env, cwd: spec.cwd })
+      : spawn(spec.file, spec.args, {
+          cwd: spec.cwd,
+          env: spec.env,
+          // A new session and process group, whose id is the child's pid.
+          detached: true,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+    if (child.pid !== undefined) this.pgid = child.pid;
+    child.once('spawn', () => {
+      this.pgid = child.pid ?? -1;
+      if (this.pendingSignal) this.signal(this.pendingSignal);
     });
-    this.child = child;
-    this.pgid = child.pid ?? -1;
     this.exited = this.watch(child, spec);
   }
 
   /** Signals the whole process group. */
   signal(sig: NodeJS.Signals): void {
-    if (this.done || this.pgid <= 0) return;
+    if (this.done) return;
+    if (this.pgid <= 0) {
+      if (this.pendingSignal !== 'SIGKILL') this.pendingSignal = sig;
+      return;
+    }
     signalGroup(this.pgid, sig);
   }
 
@@ -60,7 +78,7 @@ export class ContainerProcess {
     return this.exited.finally(() => clearTimeout(timer));
   }
 
-  private watch(child: ChildProcess, spec: ProcessSpec): Promise<ProcessExit> {
+  private watch(child: ProcessHandle, spec: ProcessSpec): Promise<ProcessExit> {
     const out = spec.log.stream();
     const err = spec.log.stream();
     const captured: Buffer[] = [];
@@ -98,10 +116,10 @@ export class ContainerProcess {
         };
         finish();
       });
-      child.on('exit', (code, signal) => {
+      child.on('exit', (code: number | null, signal: NodeJS.Signals | null) => {
         exit = { exitCode: code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0) };
         // PID 1 of a container going takes the rest of the container with it.
-        if (this.pgid > 0) signalGroup(this.pgid, 'SIGKILL');
+        if (this.pgid > 0 && !this.groupKilledOnExit) signalGroup(this.pgid, 'SIGKILL');
         if (closed) finish();
         // A daemonized grandchild (own session) may hold the pipes open: do not wait for it forever.
         else setTimeout(finish, PIPE_GRACE_MS).unref();

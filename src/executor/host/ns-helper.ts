@@ -2,11 +2,7 @@
 // the container's command: one exec between the runtime and the command, where `unshare` + `sh`
 // + one `mount` per bind costs several. Compiled once per argo home when a C compiler exists;
 // without one the runtime falls back to the `unshare` shell prelude (see isolation.ts).
-import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { promisify } from 'node:util';
+import { compileHelper } from './native-helper.js';
 
 /**
  * Usage: argo-ns MODE BASEDIR WORKDIR [OP SOURCE TARGET]... -- FILE [ARG]...
@@ -93,30 +89,7 @@ int main(int argc, char **argv) {
 }
 `;
 
-const run = promisify(execFile);
-
-/**
- * The helper's path under `dir`, compiling it first if needed; undefined when no compiler works.
- * The file name carries a hash of the source, so a changed helper is rebuilt, never reused.
- */
-export async function buildNamespaceHelper(dir: string): Promise<string | undefined> {
-  const hash = createHash('sha256').update(SOURCE).digest('hex').slice(0, 12);
-  const binary = path.join(dir, `argo-ns-${hash}`);
-  if (existsSync(binary)) return binary;
-  mkdirSync(dir, { recursive: true });
-  const source = path.join(dir, `argo-ns-${hash}.c`);
-  writeFileSync(source, SOURCE);
-  const partial = `${binary}.${process.pid}.tmp`;
-  for (const cc of [process.env.CC, 'cc', 'gcc', 'clang']) {
-    if (!cc) continue;
-    try {
-      await run(cc, ['-O2', '-o', partial, source], { timeout: 60_000 });
-      // Rename so a concurrent runtime never executes a half-written binary.
-      renameSync(partial, binary);
-      return binary;
-    } catch {
-      // Try the next compiler.
-    }
-  }
-  return undefined;
+/** The helper's path under `dir`, compiled on first use; undefined when no compiler works. */
+export function buildNamespaceHelper(dir: string): Promise<string | undefined> {
+  return compileHelper(dir, 'argo-ns', SOURCE);
 }

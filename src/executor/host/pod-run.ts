@@ -39,6 +39,7 @@ import { ContainerProcess, type ProcessExit } from './container-process.js';
 import { runningStatus, terminatedStatus, waitingStatus, type Termination } from './container-status.js';
 import { containerEnv, ContainerConfigError, PodObjects } from './env.js';
 import { launchCommand, type IsolationMode } from './isolation.js';
+import type { ProcessLauncher } from './launcher.js';
 import { LineLog } from './line-log.js';
 import type { MountPoints } from './mount-points.js';
 import { OutputCollector } from './outputs.js';
@@ -66,6 +67,8 @@ export interface HostContext {
   store: ResourceStore;
   home: string;
   isolation: IsolationMode;
+  /** Starts containers without forking this process; absent where it cannot run. */
+  launcher?: ProcessLauncher;
   mountPoints: MountPoints;
   /** The environment every container starts from (PATH, HOME, locale, ...). */
   baseEnv: Record<string, string>;
@@ -473,6 +476,7 @@ export class PodRun {
       env: s.env!,
       log,
       captureStdout: capture,
+      launcher: this.ctx.launcher,
     });
     s.proc = proc;
     // A pod already reported running gets its new process group into its annotation at once.

@@ -10,6 +10,7 @@ import type { ResourceStore, Watch, WatchEvent } from '../../store/types.js';
 import { builtinsDir } from './command.js';
 import { findExecutable } from './executables.js';
 import { detectIsolation, type IsolationMode, type IsolationPreference } from './isolation.js';
+import { ProcessLauncher } from './launcher.js';
 import { MountPoints } from './mount-points.js';
 import { claimOwnerIdentity, killGroups, ownerState, type Owner } from './owner.js';
 import { ANNOTATION_HOST_OWNER, ANNOTATION_HOST_PGID, PodRun, type HostContext } from './pod-run.js';
@@ -31,6 +32,11 @@ export interface HostRuntimeOptions {
   reportAfterMs?: number;
   /** Host environment variables containers inherit besides the usual few (PATH, HOME, locale, ...). */
   inheritEnv?: string[];
+  /**
+   * Start containers through the argo-launch helper (default true where it can be built), so
+   * the runtime's process never forks; false spawns each container from Node.
+   */
+  launcher?: boolean;
   /** Where runtime errors that concern no caller go. Default: console.error. */
   onError?: (err: unknown, where: string) => void;
 }
@@ -73,6 +79,7 @@ export class HostRuntime {
     this.watch?.stop();
     this.claimWatch?.stop();
     await Promise.all([...this.runs.values()].map((r) => r.stop('stopped')));
+    this.ctx?.launcher?.stop();
     this.ctx?.mountPoints.removeUnused();
     this.owner?.release();
   }
@@ -86,7 +93,10 @@ export class HostRuntime {
 
   private async init(): Promise<void> {
     const hostDir = path.join(this.opts.home, 'host');
-    const isolation = await detectIsolation(hostDir, this.opts.isolation ?? 'auto');
+    const [isolation, launcher] = await Promise.all([
+      detectIsolation(hostDir, this.opts.isolation ?? 'auto'),
+      this.opts.launcher === false ? undefined : ProcessLauncher.start(path.join(hostDir, 'bin')),
+    ]);
     const mountPoints = new MountPoints(path.join(hostDir, 'mount-points.json'));
     mountPoints.removeUnused();
     this.owner = claimOwnerIdentity();
@@ -94,6 +104,7 @@ export class HostRuntime {
       store: this.store,
       home: this.opts.home,
       isolation,
+      launcher,
       mountPoints,
       baseEnv: baseEnv(path.join(hostDir, 'shims'), this.opts.inheritEnv ?? []),
       aliases: hostAliases(path.join(hostDir, 'shims')),

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Pod } from '../../../src/model/pod.js';
 import type { Template } from '../../../src/model/template.js';
+import { processRunning } from '../../helpers/process-state.js';
 import {
   NS,
   podFor,
@@ -26,16 +27,6 @@ afterAll(async () => {
   await h.close();
   rmSync(shared, { recursive: true, force: true });
 });
-
-/** Running, that is: a killed process waiting to be reaped (a zombie) counts as gone. */
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
 async function eventually(check: () => boolean, timeoutMs = 5000): Promise<void> {
   const until = Date.now() + timeoutMs;
@@ -203,9 +194,9 @@ describe('host runtime lifecycle', () => {
     });
     const child = Number(readFileSync(path.join(shared, 'child'), 'utf8'));
     const parent = Number(readFileSync(path.join(shared, 'parent'), 'utf8'));
-    expect(alive(child) && alive(parent)).toBe(true);
+    expect(processRunning(child) && processRunning(parent)).toBe(true);
     await h.store.delete('Pod', NS, 'tree');
-    await eventually(() => !alive(child) && !alive(parent));
+    await eventually(() => !processRunning(child) && !processRunning(parent));
     expect(await h.store.get('Pod', NS, 'tree')).toBeUndefined();
   });
 
@@ -241,6 +232,6 @@ describe('host runtime lifecycle', () => {
     expect(pod.status?.phase).toBe('Succeeded');
     expect(Date.now() - started).toBeLessThan(3000);
     const bg = Number(readFileSync(path.join(shared, 'bg'), 'utf8'));
-    await eventually(() => !alive(bg));
+    await eventually(() => !processRunning(bg));
   });
 });
