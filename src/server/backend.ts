@@ -1,9 +1,9 @@
 // What the Argo Server serves from. The workflow and template services are the client layer's
 // operations (the same ones the CLI uses, so the server answers exactly as the local backend does);
 // kinds the client layer does not carry (cron workflows, sync limits, event bindings) come from the
-// ResourceStore directly. Only types cross from client/ to here: the CLI composes the server with a
-// concrete backend, so the server never loads a client at run time.
-import type { ArgoClient, VersionInfo } from '../client/types.js';
+// ResourceStore directly. The operations' interface is the model's (model/service.ts): the CLI
+// composes the server with a concrete backend, so the server never imports the client layer.
+import type { ArgoClient, VersionInfo } from '../model/service.js';
 import type { ResourceStore } from '../store/types.js';
 import type { ArtifactReader } from './artifacts.js';
 import type { WorkflowArchive } from './archive.js';

@@ -1,6 +1,6 @@
 // SyncService: semaphore limits, kept by the backend (ConfigMaps on the local backend).
 import type { FastifyInstance } from 'fastify';
-import type { SyncConfigType, SyncLimit } from '../../client/types.js';
+import type { SyncConfigType, SyncLimit } from '../../model/service.js';
 import { invalid } from '../errors.js';
 import { str } from '../query.js';
 import { servedNamespace, unary, type Body, type RouteContext } from '../context.js';

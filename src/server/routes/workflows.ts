@@ -1,6 +1,6 @@
 // WorkflowService: workflows, their lifecycle, logs and watch streams.
 import type { FastifyInstance } from 'fastify';
-import type { SubmitFromKind } from '../../client/types.js';
+import type { SubmitFromKind } from '../../model/service.js';
 import type { SubmitOpts, Workflow } from '../../model/workflow.js';
 import { ApiError, Code, invalid, notFound, toApiError } from '../errors.js';
 import { bool, listQuery, logQuery, str } from '../query.js';
