@@ -2,6 +2,7 @@
 // (`listOptions.limit`, `logOptions.sinceTime.seconds`), Go's strconv rules for numbers and booleans,
 // and a 400 naming the parameter when a value does not parse.
 import { ApiError, Code } from './errors.js';
+import type { LogOptions } from '../model/service.js';
 
 export type Query = Record<string, string | string[] | undefined>;
 
@@ -72,16 +73,7 @@ export function listQuery(q: Query, prefix = 'listOptions'): ListQuery {
 }
 
 /** corev1.PodLogOptions as `logOptions.*` (or `podLogOptions.*`) parameters. */
-export interface LogQuery {
-  container?: string;
-  follow?: boolean;
-  previous?: boolean;
-  sinceSeconds?: number;
-  sinceTime?: string;
-  timestamps?: boolean;
-  tailLines?: number;
-  limitBytes?: number;
-}
+export type LogQuery = Omit<LogOptions, 'podName' | 'grep' | 'selector'> & { limitBytes?: number };
 
 export function logQuery(q: Query, prefix = 'logOptions'): LogQuery {
   const seconds = int(q, `${prefix}.sinceTime.seconds`);
