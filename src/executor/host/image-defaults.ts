@@ -30,9 +30,10 @@ const TABLE: Record<string, ImageDefaults> = {
   golang: { cmd: ['bash'] },
   python: { cmd: ['python3'] },
   node: { cmd: ['node'], prependWhenOption: 'node' },
-  'argoproj/argosay:v2': { entrypoint: ['/argosay'] },
+  // Upstream's functional tests run `sh -c '[[ ... ]]'` in argosay v2: its sh is not a plain POSIX one.
+  'argoproj/argosay:v2': { entrypoint: ['/argosay'], ashShell: true },
   'argoproj/argosay:v1': { entrypoint: ['cowsay'], cmd: ['hello argo'] },
-  'argoproj/argosay': { entrypoint: ['/argosay'] },
+  'argoproj/argosay': { entrypoint: ['/argosay'], ashShell: true },
   'docker/whalesay': { cmd: ['/bin/bash'] },
   'curlimages/curl': { cmd: ['curl'], prependWhenOption: 'curl' },
   'stedolan/jq': { entrypoint: ['jq'] },

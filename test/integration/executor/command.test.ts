@@ -47,14 +47,17 @@ describe('resolveCommand', () => {
     expect(argv.slice(1)).toEqual(['-c', 'echo world']);
   });
 
-  it('runs sh of busybox and alpine images with bash, which has $RANDOM like their ash', () => {
-    for (const image of ['alpine:3.23', 'busybox']) {
+  it('runs sh of busybox, alpine and argosay images with bash, which has $RANDOM and [[ like their sh', () => {
+    for (const image of ['alpine:3.23', 'busybox', 'argoproj/argosay:v2']) {
       const argv = resolveCommand({
         container: { image, command: ['sh', '-c'], args: ['echo $RANDOM'] },
         env,
       });
       expect(path.basename(argv[0])).toBe('bash');
     }
+    // Images whose sh is a plain POSIX one keep the host's.
+    const ubuntu = resolveCommand({ container: { image: 'ubuntu', command: ['sh', '-c', 'true'] }, env });
+    expect(path.basename(ubuntu[0])).toBe('sh');
   });
 
   it("puts the image's entrypoint before args, and its cmd in place of missing args", () => {
