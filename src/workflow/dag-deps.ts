@@ -28,7 +28,12 @@ export function taskDependencies(
   task: DAGTask,
   getTask: (name: string) => DAGTask | undefined,
 ): TaskDependencies {
-  const depends = dependsLogicOf(task, getTask);
+  if (!task.depends) {
+    // A `dependencies:` list names its tasks outright: nothing to parse (this runs for every
+    // task of a DAG on every reconciliation).
+    return { names: [...new Set(task.dependencies ?? [])], logic: dependsLogicOf(task, getTask) };
+  }
+  const depends = task.depends;
   const names = new Set<string>();
   const bare: { name: string; start: number; end: number }[] = [];
   for (const m of depends.matchAll(TASK_NAME)) {
