@@ -57,12 +57,19 @@ export class ProcessLauncher {
     if (process.platform !== 'linux') return undefined;
     const file = await compileHelper(dir, 'argo-launch', LAUNCHER_SOURCE);
     if (!file) return undefined;
-    const helper = spawn(file, [], { stdio: ['pipe', 'pipe', 'inherit'] });
+    // Its own session: a Ctrl+C at the terminal goes to the CLI, which stops the runtime in order;
+    // the helper must not die of it first.
+    const helper = spawn(file, [], { stdio: ['pipe', 'pipe', 'inherit'], detached: true });
     const started = await new Promise<boolean>((resolve) => {
       helper.once('spawn', () => resolve(true));
       helper.once('error', () => resolve(false));
     });
     return started ? new ProcessLauncher(helper) : undefined;
+  }
+
+  /** The helper's process id. */
+  get pid(): number | undefined {
+    return this.helper.pid;
   }
 
   /** True while the helper runs; once it has gone, callers spawn directly. */

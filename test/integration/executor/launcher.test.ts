@@ -151,6 +151,15 @@ describe.runIf(process.platform === 'linux')('argo-launch', () => {
     all.forEach((o, i) => expect(o).toMatchObject({ out: `${i}\n`, code: i % 7 }));
   });
 
+  it("stays out of the caller's process group, so a terminal's Ctrl+C reaches only the CLI", () => {
+    const group = (pid: number) => {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+    };
+    expect(launcher.pid).toBeGreaterThan(0);
+    expect(group(launcher.pid!)).not.toBe(group(process.pid));
+  });
+
   it('kills the process groups it still runs when the runtime stops it', async () => {
     const own = await ProcessLauncher.start(path.join(dir, 'bin'));
     const p = own!.launch({ file: '/bin/sh', args: ['-c', 'sleep 30 & sleep 30'], env: ENV });
