@@ -84,6 +84,16 @@ export class ProcessLauncher {
     if (this.running.size === 1) this.busy();
     const strings = [req.cwd ?? '', req.file, req.file, ...req.args];
     for (const [k, v] of Object.entries(req.env)) strings.push(`${k}=${v}`);
+    // NUL ends a string in the protocol (and in exec's arguments): refused, as Node's spawn does.
+    const bad = strings.find((x) => x.includes('\0'));
+    if (bad !== undefined) {
+      const err: NodeJS.ErrnoException = new Error(
+        `an argument or variable contains a NUL byte: ${JSON.stringify(bad)}`,
+      );
+      err.code = 'ERR_INVALID_ARG_VALUE';
+      queueMicrotask(() => this.fail(id, err));
+      return proc;
+    }
     const body = Buffer.from(strings.join('\0') + '\0');
     const head = Buffer.alloc(17);
     head.writeUInt32LE(13 + body.length, 0);

@@ -109,6 +109,15 @@ describe.runIf(process.platform === 'linux')('argo-launch', () => {
     expect(notExecutable.error?.code).toBe('EACCES');
   });
 
+  it('refuses a NUL byte in an argument or variable, which would end it early', async () => {
+    const arg = await outcome(launcher.launch({ file: 'echo', args: ['a\0b'], env: ENV }));
+    expect(arg.error?.code).toBe('ERR_INVALID_ARG_VALUE');
+    const env = await outcome(launcher.launch({ file: 'echo', args: [], env: { ...ENV, X: 'a\0b' } }));
+    expect(env.error?.code).toBe('ERR_INVALID_ARG_VALUE');
+    // The launcher still works afterwards.
+    expect((await outcome(launcher.launch({ file: 'echo', args: ['ok'], env: ENV }))).out).toBe('ok\n');
+  });
+
   it('reports a death by signal, and kills what the command left in its group when it exits', async () => {
     const killed = launcher.launch({ file: '/bin/sh', args: ['-c', 'echo ready; sleep 30'], env: ENV });
     const k = outcome(killed);
