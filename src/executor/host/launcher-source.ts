@@ -154,11 +154,14 @@ static void launch(uint32_t id, char *cwd, char *file, char **argv, char **envp)
   put32('S', id, (uint32_t)pid);
 }
 
-/* One request frame; malformed ones are dropped (the runtime never sends them). */
+/* One request frame; a malformed one (the runtime never sends one) is answered EINVAL. */
 static void request(unsigned char *p, uint32_t len) {
   if (len < 13 || p[0] != 'L') return;
   uint32_t id = rd32(p + 1), nargs = rd32(p + 5), nenv = rd32(p + 9);
-  if (nargs == 0 || nargs > len || nenv > len) return;
+  if (nargs == 0 || nargs > len || nenv > len) {
+    put32('F', id, EINVAL);
+    return;
+  }
   char **list = calloc((size_t)nargs + nenv + 2, sizeof *list);
   if (!list) _exit(70);
   char *s = (char *)p + 13, *end = (char *)p + len;
@@ -172,7 +175,8 @@ static void request(unsigned char *p, uint32_t len) {
     else list[got - 1] = s;
     s = z + 1;
   }
-  if (got == want) launch(id, fields[0], fields[1], list, list + nargs + 1);
+  if (got == want && s == end) launch(id, fields[0], fields[1], list, list + nargs + 1);
+  else put32('F', id, EINVAL);
   free(list);
 }
 

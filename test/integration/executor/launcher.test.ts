@@ -1,12 +1,15 @@
 // argo-launch, the helper that starts containers so the runtime never forks: output, exit
 // codes, signals, start failures, process groups and shutdown, through the ProcessLauncher
 // and through ContainerProcess (which the pods use), against the same commands spawned by Node.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { constants, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContainerProcess, type ProcessExit } from '../../../src/executor/host/container-process.js';
+import { LAUNCHER_SOURCE } from '../../../src/executor/host/launcher-source.js';
 import { ProcessLauncher, type ProcessHandle } from '../../../src/executor/host/launcher.js';
+import { compileHelper } from '../../../src/executor/host/native-helper.js';
 import { LineLog } from '../../../src/executor/host/line-log.js';
 import { processRunning } from '../../helpers/process-state.js';
 
@@ -116,6 +119,26 @@ describe.runIf(process.platform === 'linux')('argo-launch', () => {
     expect(env.error?.code).toBe('ERR_INVALID_ARG_VALUE');
     // The launcher still works afterwards.
     expect((await outcome(launcher.launch({ file: 'echo', args: ['ok'], env: ENV }))).out).toBe('ok\n');
+  });
+
+  it('answers a malformed request with EINVAL instead of leaving it unanswered', async () => {
+    const file = await compileHelper(path.join(dir, 'bin'), 'argo-launch', LAUNCHER_SOURCE);
+    const helper = spawn(file!, [], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const reply = new Promise<Buffer>((resolve) => helper.stdout.once('data', resolve));
+    // Request 7 says it has 2 arguments and no environment but carries a single string.
+    const body = Buffer.from('\0/bin/true\0');
+    const head = Buffer.alloc(17);
+    head.writeUInt32LE(13 + body.length, 0);
+    head.write('L', 4, 'latin1');
+    head.writeUInt32LE(7, 5);
+    head.writeUInt32LE(2, 9);
+    head.writeUInt32LE(0, 13);
+    helper.stdin.write(Buffer.concat([head, body]));
+    const frame = await reply;
+    helper.stdin.end();
+    expect(String.fromCharCode(frame[0])).toBe('F');
+    expect(frame.readUInt32LE(1)).toBe(7);
+    expect(frame.readUInt32LE(9)).toBe(constants.errno.EINVAL);
   });
 
   it('reports a death by signal, and kills what the command left in its group when it exits', async () => {
