@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { constants } from 'node:os';
+import { signalGroup } from './container-process.js';
 import { LAUNCHER_SOURCE } from './launcher-source.js';
 import { compileHelper } from './native-helper.js';
 
@@ -84,14 +85,9 @@ export class ProcessLauncher {
     if (this.running.size === 1) this.busy();
     const strings = [req.cwd ?? '', req.file, req.file, ...req.args];
     for (const [k, v] of Object.entries(req.env)) strings.push(`${k}=${v}`);
-    // NUL ends a string in the protocol (and in exec's arguments): refused, as Node's spawn does.
-    const bad = strings.find((x) => x.includes('\0'));
-    if (bad !== undefined) {
-      const err: NodeJS.ErrnoException = new Error(
-        `an argument or variable contains a NUL byte: ${JSON.stringify(bad)}`,
-      );
-      err.code = 'ERR_INVALID_ARG_VALUE';
-      queueMicrotask(() => this.fail(id, err));
+    const refusal = this.gone ? new Error('the process launcher has exited') : nulByteError(strings);
+    if (refusal) {
+      queueMicrotask(() => this.fail(id, refusal));
       return proc;
     }
     const body = Buffer.from(strings.join('\0') + '\0');
@@ -101,8 +97,7 @@ export class ProcessLauncher {
     head.writeUInt32LE(id, 5);
     head.writeUInt32LE(1 + req.args.length, 9);
     head.writeUInt32LE(Object.keys(req.env).length, 13);
-    if (this.gone) queueMicrotask(() => this.fail(id, new Error('the process launcher has exited')));
-    else this.helper.stdin!.write(Buffer.concat([head, body]));
+    this.helper.stdin!.write(Buffer.concat([head, body]));
     return proc;
   }
 
@@ -178,7 +173,10 @@ export class ProcessLauncher {
     if (this.running.size === 0) this.idle();
   }
 
-  /** The helper died: what it ran was killed with it (PR_SET_PDEATHSIG or its own group kill). */
+  /**
+   * The helper died. A helper that could not clean up (killed) leaves its containers running
+   * (argo-ns ones die with it, others do not): their groups are killed here, as it would have.
+   */
   private lost(): void {
     this.gone = true;
     for (const [id, proc] of [...this.running]) {
@@ -186,6 +184,7 @@ export class ProcessLauncher {
         this.fail(id, new Error('the process launcher exited before starting the command'));
         continue;
       }
+      if (!proc.exited) signalGroup(proc.pid, 'SIGKILL');
       proc.exited = proc.closed = true;
       proc.emit('exit', null, 'SIGKILL');
       this.settle(id, proc);
@@ -204,6 +203,17 @@ export class ProcessLauncher {
     (this.helper.stdout as unknown as { unref?(): void }).unref?.();
     (this.helper.stdin as unknown as { unref?(): void }).unref?.();
   }
+}
+
+/** NUL ends a string in the protocol (and in exec's arguments): refused, as Node's spawn refuses it. */
+function nulByteError(strings: string[]): NodeJS.ErrnoException | undefined {
+  const bad = strings.find((x) => x.includes('\0'));
+  if (bad === undefined) return undefined;
+  const err: NodeJS.ErrnoException = new Error(
+    `an argument or variable contains a NUL byte: ${JSON.stringify(bad)}`,
+  );
+  err.code = 'ERR_INVALID_ARG_VALUE';
+  return err;
 }
 
 function signalName(n: number): NodeJS.Signals {

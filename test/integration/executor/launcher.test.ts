@@ -192,6 +192,16 @@ describe.runIf(process.platform === 'linux')('argo-launch', () => {
     expect(group(launcher.pid!)).not.toBe(group(process.pid));
   });
 
+  it('kills the process groups a helper that was itself killed leaves behind', async () => {
+    const own = await ProcessLauncher.start(path.join(dir, 'bin'));
+    const p = own!.launch({ file: '/bin/sh', args: ['-c', 'sleep 30'], env: ENV });
+    const o = outcome(p);
+    await until(() => p.pid !== undefined, 2000);
+    process.kill(own!.pid!, 'SIGKILL');
+    expect((await o).signal).toBe('SIGKILL');
+    expect(await until(() => !processRunning(p.pid!), 2000)).toBe(true);
+  });
+
   it('kills the process groups it still runs when the runtime stops it', async () => {
     const own = await ProcessLauncher.start(path.join(dir, 'bin'));
     const p = own!.launch({ file: '/bin/sh', args: ['-c', 'sleep 30 & sleep 30'], env: ENV });
