@@ -941,6 +941,19 @@ export class WorkflowOperation {
 
     this.checkParallelism(processed, node, opts.boundaryID);
 
+    /** The node of a template that cannot start yet (waiting for a lock) or is served from the cache. */
+    const pendingNode = (message?: string): NodeStatus =>
+      this.initializeExecutableNode(
+        nodeName,
+        nodeTypeOf(processed),
+        templateScope,
+        processed,
+        holder,
+        opts.boundaryID,
+        'Pending',
+        opts.nodeFlag,
+        message,
+      );
     let unlockedNode = false;
     if (processed.synchronization && this.deps.sync) {
       const nodeId = this.nodeId(nodeName);
@@ -948,19 +961,7 @@ export class WorkflowOperation {
       if (lock.updated) this.updated = true;
       if (lock.error) return fail(new Error(lock.error));
       if (!lock.acquired) {
-        if (!node) {
-          node = this.initializeExecutableNode(
-            nodeName,
-            nodeTypeOf(processed),
-            templateScope,
-            processed,
-            holder,
-            opts.boundaryID,
-            'Pending',
-            opts.nodeFlag,
-            lock.message,
-          );
-        }
+        node ??= pendingNode(lock.message);
         return this.markNodeWaitingForLock(nodeName, lock.failedLockName, lock.message);
       }
       if (node) node = this.markNodeWaitingForLock(nodeName, '', '');
@@ -983,18 +984,7 @@ export class WorkflowOperation {
         return fail(err as Error);
       }
       const memoizationStatus = { hit: hit !== undefined, key: memo.key, cacheName };
-      if (!node) {
-        node = this.initializeExecutableNode(
-          nodeName,
-          nodeTypeOf(processed),
-          templateScope,
-          processed,
-          holder,
-          opts.boundaryID,
-          'Pending',
-          opts.nodeFlag,
-        );
-      }
+      node ??= pendingNode();
       node.memoizationStatus = memoizationStatus;
       if (hit) {
         node.outputs = structuredClone(hit.outputs);

@@ -19,11 +19,6 @@ export function expandDependency(name: string, task: DAGTask | undefined): strin
   return `(${parts.join(' || ')})`;
 }
 
-export function dependsLogicOf(task: DAGTask, getTask: (name: string) => DAGTask | undefined): string {
-  if (task.depends) return task.depends;
-  return (task.dependencies ?? []).map((d) => expandDependency(d, getTask(d))).join(' && ');
-}
-
 export function taskDependencies(
   task: DAGTask,
   getTask: (name: string) => DAGTask | undefined,
@@ -31,7 +26,11 @@ export function taskDependencies(
   if (!task.depends) {
     // A `dependencies:` list names its tasks outright: nothing to parse (this runs for every
     // task of a DAG on every reconciliation).
-    return { names: [...new Set(task.dependencies ?? [])], logic: dependsLogicOf(task, getTask) };
+    const listed = task.dependencies ?? [];
+    return {
+      names: [...new Set(listed)],
+      logic: listed.map((d) => expandDependency(d, getTask(d))).join(' && '),
+    };
   }
   const depends = task.depends;
   const names = new Set<string>();
