@@ -25,18 +25,6 @@ describe('SqliteStore watch', () => {
     expect(w.events[3].object.metadata.resourceVersion).toBe(store.currentResourceVersion());
   });
 
-  it('replays existing objects as ADDED when started without a resourceVersion', async () => {
-    const store = openTempStore();
-    await store.create('Workflow', wf('z'));
-    await store.create('Workflow', wf('a'));
-    await store.create('Workflow', wf('m', { metadata: { labels: { keep: 'no' } } }));
-    const w = collect(store, 'Workflow', { labelSelector: 'keep!=no' });
-    await w.until(2);
-    expect(w.summary()).toEqual(['ADDED a', 'ADDED z']);
-    await store.create('Workflow', wf('n'));
-    expect(w.summary()).toEqual(['ADDED a', 'ADDED z', 'ADDED n']);
-  });
-
   it('resumes after a resourceVersion without replaying what came before', async () => {
     const store = openTempStore();
     await store.create('Workflow', wf('a'));
