@@ -10,6 +10,8 @@ export const LABEL_REPORT_OUTPUTS_COMPLETED = 'workflows.argoproj.io/report-outp
 export const ANNOTATION_NODE_ID = 'workflows.argoproj.io/node-id';
 
 export const ENV_TEMPLATE = 'ARGO_TEMPLATE';
+export const ENV_CONTAINER_NAME = 'ARGO_CONTAINER_NAME';
+export const ENV_POD_NAME = 'ARGO_POD_NAME';
 export const ENV_NODE_ID = 'ARGO_NODE_ID';
 export const ENV_WORKFLOW_NAME = 'ARGO_WORKFLOW_NAME';
 export const ENV_WORKFLOW_UID = 'ARGO_WORKFLOW_UID';

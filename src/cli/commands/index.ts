@@ -1,6 +1,7 @@
 // Every registered command. Only commands that work are listed here.
 import type { Command } from 'commander';
 import { registerArchive } from './archive/index.js';
+import { registerArgoexec } from './argoexec.js';
 import { registerAuth } from './auth.js';
 import { registerCompletion } from './completion.js';
 import { registerConvert } from './convert.js';
@@ -30,6 +31,7 @@ import { registerWorkflowController } from './workflow-controller.js';
 
 export const COMMANDS: ((program: Command) => void)[] = [
   registerArchive,
+  registerArgoexec,
   registerAuth,
   registerCompletion,
   registerConvert,

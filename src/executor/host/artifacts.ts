@@ -28,6 +28,7 @@ import {
 } from '../../artifacts/index.js';
 import type { Artifact, ArtifactLocation, Template } from '../../model/template.js';
 import type { ContainerFs, PrivatePath } from './container-fs.js';
+import type { MainFiles } from './main-files.js';
 import type { PathKind } from './mount-points.js';
 
 /** An input artifact fetched into the pod's folder, waiting to be placed at its path. */
@@ -53,6 +54,8 @@ export class PodArtifacts {
     private readonly tmpl: Template | undefined,
     podDir: string,
     private readonly repos: Repositories,
+    /** Where an input is fetched to; by default a folder of the pod's, to be placed later. */
+    private readonly inputTarget?: (art: Artifact) => string,
   ) {
     this.dir = path.join(podDir, 'artifacts');
   }
@@ -82,7 +85,7 @@ export class PodArtifacts {
       throw new InputArtifactError(`required artifact '${art.name}' not supplied`);
     }
     if (!art.path) throw new InputArtifactError(`Artifact '${art.name}' did not specify a path`);
-    const staged = path.join(this.dir, 'in', art.name);
+    const staged = this.inputTarget?.(art) ?? path.join(this.dir, 'in', art.name);
     const download = `${staged}.tmp`;
     await mkdir(path.dirname(staged), { recursive: true });
     const secret = this.repos.ctx.secret;
@@ -148,7 +151,7 @@ export class PodArtifacts {
    * Packs and uploads the output artifacts from the main container's file system. Returns the
    * artifacts saved (as the status records them) and, when some could not be, argoexec's error.
    */
-  async saveOutputs(fs: ContainerFs | undefined): Promise<{ artifacts: Artifact[]; error?: string }> {
+  async saveOutputs(fs: MainFiles | undefined): Promise<{ artifacts: Artifact[]; error?: string }> {
     const saved: Artifact[] = [];
     const errors: string[] = [];
     for (const art of this.tmpl?.outputs?.artifacts ?? []) {
@@ -162,7 +165,7 @@ export class PodArtifacts {
     return { artifacts: saved, error: errors.length ? errors.join('; ') : undefined };
   }
 
-  private async saveOutput(art: Artifact, fs: ContainerFs | undefined): Promise<Artifact | undefined> {
+  private async saveOutput(art: Artifact, fs: MainFiles | undefined): Promise<Artifact | undefined> {
     if (!art.path) throw new Error(`Artifact '${art.name}' did not specify a path`);
     let source = fs ? fs.hostPathOf(art.path) : art.path;
     let present = fs ? !fs.untouched(art.path) && (await pathExists(source)) : await pathExists(source);
@@ -232,7 +235,11 @@ export class PodArtifacts {
     const lines = text.split('\n');
     if (lines[lines.length - 1] === '') lines.pop();
     // Each line is "<RFC 3339 time> <text>" in the runtime's log; the artifact holds the text.
-    const plain = lines.map((l) => `${l.slice(l.indexOf(' ') + 1)}\n`).join('');
+    return this.saveLogText(container, lines.map((l) => `${l.slice(l.indexOf(' ') + 1)}\n`).join(''));
+  }
+
+  /** Saves a container's output (stdout and stderr as they came) as the artifact `<name>-logs`. */
+  async saveLogText(container: string, plain: string | Buffer): Promise<Artifact> {
     const file = path.join(this.dir, 'logs', `${container}.log`);
     await mkdir(path.dirname(file), { recursive: true });
     await writeFile(file, plain);
@@ -241,7 +248,7 @@ export class PodArtifacts {
 }
 
 /** argoexec's words for an output that is not there, which depend on where it looked. */
-function missingOutputMessage(art: Artifact, fs: ContainerFs | undefined): string {
+function missingOutputMessage(art: Artifact, fs: MainFiles | undefined): string {
   const p = path.posix.normalize(art.path ?? '');
   if (fs?.onVolume(p)) {
     return archiveFormat(art.archive) === 'none'

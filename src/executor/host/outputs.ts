@@ -4,7 +4,8 @@
 // can be read back, which is where output artifacts will plug in.
 import { readFileSync } from 'node:fs';
 import type { Outputs, Parameter, Template } from '../../model/template.js';
-import type { ContainerFs, PrivatePath } from './container-fs.js';
+import type { PrivatePath } from './container-fs.js';
+import type { MainFiles } from './main-files.js';
 
 /** Upstream keeps at most the last 256 kB of stdout as the result. */
 const MAX_RESULT_BYTES = 256 * 1024;
@@ -17,7 +18,7 @@ export interface CollectedOutputs {
 
 export interface MainContainerOutcome {
   /** The main container's view of the file system; absent when it never started. */
-  fs?: ContainerFs;
+  fs?: MainFiles;
   exitCode?: number;
   stdout?: Buffer;
 }
@@ -64,7 +65,7 @@ export class OutputCollector {
 }
 
 /** Sets param.value from its file; returns argoexec's error when it is missing and has no default. */
-function readParameter(param: Parameter, fs: ContainerFs | undefined): string | undefined {
+function readParameter(param: Parameter, fs: MainFiles | undefined): string | undefined {
   const file = param.valueFrom!.path!;
   let content: string | undefined;
   let failure: NodeJS.ErrnoException | undefined;
@@ -85,11 +86,7 @@ function readParameter(param: Parameter, fs: ContainerFs | undefined): string | 
 }
 
 /** The error text argoexec's wait container gives: it reads main's files from its own mounts. */
-function readError(
-  file: string,
-  fs: ContainerFs | undefined,
-  err: NodeJS.ErrnoException | undefined,
-): string {
+function readError(file: string, fs: MainFiles | undefined, err: NodeJS.ErrnoException | undefined): string {
   const seenAs = fs?.onVolume(file) ? `/mainctrfs${file}` : `/var/run/argo/outputs/parameters${file}`;
   if (err?.code === 'EISDIR') return `read ${seenAs}: is a directory`;
   if (err?.code === 'EACCES') return `open ${seenAs}: permission denied`;

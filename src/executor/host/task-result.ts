@@ -1,15 +1,47 @@
 // Handing a node's outputs to the controller: a WorkflowTaskResult named after the node, as
-// argoexec's wait container writes it, marked complete (report-outputs-completed) in one write.
+// argoexec's wait container writes it. The host runtime writes it marked complete
+// (report-outputs-completed) in one write; argoexec creates it first and completes it last.
 import type { Outputs } from '../../model/template.js';
 import type { WorkflowTaskResult } from '../../model/workflow.js';
 import type { ResourceStore } from '../../store/types.js';
 import { LABEL_REPORT_OUTPUTS_COMPLETED, LABEL_WORKFLOW } from '../pod-contract.js';
+
+export const LABEL_CONTROLLER_INSTANCE_ID = 'workflows.argoproj.io/controller-instanceid';
 
 export interface TaskResultOwner {
   namespace: string;
   nodeId: string;
   workflow: string;
   workflowUid?: string;
+  instanceId?: string;
+}
+
+export function taskResultLabels(owner: TaskResultOwner, completed: boolean): Record<string, string> {
+  const labels: Record<string, string> = {
+    [LABEL_WORKFLOW]: owner.workflow,
+    [LABEL_REPORT_OUTPUTS_COMPLETED]: String(completed),
+  };
+  if (owner.instanceId) labels[LABEL_CONTROLLER_INSTANCE_ID] = owner.instanceId;
+  return labels;
+}
+
+export function newTaskResult(
+  owner: TaskResultOwner,
+  outputs: Outputs | undefined,
+  completed: boolean,
+): WorkflowTaskResult {
+  const result: WorkflowTaskResult = {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'WorkflowTaskResult',
+    metadata: { name: owner.nodeId, namespace: owner.namespace, labels: taskResultLabels(owner, completed) },
+  };
+  if (outputs) result.outputs = outputs;
+  if (owner.workflow && owner.workflowUid) {
+    result.metadata.ownerReferences = [
+      { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', name: owner.workflow, uid: owner.workflowUid },
+    ];
+  }
+  return result;
 }
 
 export async function writeTaskResult(
@@ -17,26 +49,14 @@ export async function writeTaskResult(
   owner: TaskResultOwner,
   outputs: Outputs,
 ): Promise<void> {
-  const labels = { [LABEL_WORKFLOW]: owner.workflow, [LABEL_REPORT_OUTPUTS_COMPLETED]: 'true' };
-  const result: WorkflowTaskResult = {
-    apiVersion: 'argoproj.io/v1alpha1',
-    kind: 'WorkflowTaskResult',
-    metadata: { name: owner.nodeId, namespace: owner.namespace, labels },
-    outputs,
-  };
-  if (owner.workflow && owner.workflowUid) {
-    result.metadata.ownerReferences = [
-      { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', name: owner.workflow, uid: owner.workflowUid },
-    ];
-  }
   try {
-    await store.create('WorkflowTaskResult', result);
+    await store.create('WorkflowTaskResult', newTaskResult(owner, outputs, true));
   } catch (err) {
     if ((err as { code?: number }).code !== 409) throw err;
     // A result from an earlier run of this pod (before a restart): its outputs are replaced.
     const clear = { parameters: null, artifacts: null, result: null, exitCode: null };
     await store.patch('WorkflowTaskResult', owner.namespace, owner.nodeId, {
-      metadata: { labels },
+      metadata: { labels: taskResultLabels(owner, true) },
       outputs: { ...clear, ...outputs },
     });
   }

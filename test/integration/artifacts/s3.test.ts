@@ -1,46 +1,25 @@
 // The S3 repository against a real S3 server process (s3rver on a loopback port): objects and
 // folders round-trip, and a workflow whose controller configuration names the bucket passes its
 // artifacts through it, readable afterwards as the Argo Server reads them.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { S3Repository, storeSecrets, WorkflowArtifactReader } from '../../../src/artifacts/index.js';
+import { startS3rver, type S3Server } from '../../helpers/s3rver.js';
 import { node, param, startEngine } from './engine.js';
 
-const require = createRequire(import.meta.url);
-let proc: ChildProcess;
+let s3: S3Server;
 let endpoint: string;
 let scratch: string;
 
 beforeAll(async () => {
   scratch = mkdtempSync(path.join(tmpdir(), 'argo-s3-'));
-  const bin = path.join(path.dirname(require.resolve('s3rver/package.json')), 'bin', 's3rver.js');
-  proc = spawn(
-    process.execPath,
-    [bin, '-d', path.join(scratch, 'data'), '-a', '127.0.0.1', '-p', '0', '--configure-bucket', 'artifacts'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  endpoint = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`s3rver did not start: ${out}`)), 15_000);
-    const onData = (c: Buffer) => {
-      out += c.toString();
-      const m = /127\.0\.0\.1:(\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(`127.0.0.1:${m[1]}`);
-      }
-    };
-    proc.stdout!.on('data', onData);
-    proc.stderr!.on('data', onData);
-    proc.on('exit', (code) => reject(new Error(`s3rver exited ${code}: ${out}`)));
-  });
+  s3 = await startS3rver(path.join(scratch, 'data'));
+  endpoint = s3.endpoint;
 });
 afterAll(() => {
-  proc?.kill();
+  s3?.stop();
   rmSync(scratch, { recursive: true, force: true });
 });
 
