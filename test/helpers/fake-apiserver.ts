@@ -1,19 +1,22 @@
 // A Kubernetes API server for tests, over a MemoryStore: the REST paths, verbs, Status errors,
 // selectors, paging, merge and JSON patches, and streaming watches (with 410 Expired) that
 // @kubernetes/client-node speaks, so the kube store and argoexec are tested with the real client
-// and no cluster. It is plain HTTP; writeKubeconfig points a kubeconfig at it.
+// and no cluster; pods/log is served from a callback the test gives. It is plain HTTP;
+// writeKubeconfig points a kubeconfig at it.
 import { writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import type { KubeObject } from '../../src/model/meta.js';
+import type { Pod } from '../../src/model/pod.js';
 import { API_VERSIONS } from '../../src/store/semantics.js';
 import { InvalidError, NotFoundError, StoreError, type ResourceKind } from '../../src/store/types.js';
 import { applyJsonPatch, JsonPatchError } from './json-patch.js';
 import {
   asObject,
   discovery,
+  discoveryIndex,
   errorStatus,
   HttpError,
   NO_ROUTE,
@@ -34,7 +37,21 @@ export interface FakeApiServerOptions {
   changeLogRetention?: number;
   /** End every watch stream after this long, as real API servers do after a few minutes. */
   watchTimeoutMs?: number;
+  /**
+   * Serves the pods/log subresource of pods in the store: the text of a container's log, all at
+   * once or as chunks streamed while the iterable runs (the signal aborts when the client goes).
+   * Throw an HttpError to refuse (400 "waiting to start", say). Without it, pods/log is not served.
+   */
+  podLog?: PodLogSource;
 }
+
+export type PodLogSource = (
+  namespace: string,
+  pod: string,
+  container: string,
+  query: Record<string, string>,
+  signal: AbortSignal,
+) => string | AsyncIterable<string> | Promise<string | AsyncIterable<string>>;
 
 export interface FakeRequest {
   method: string;
@@ -119,8 +136,19 @@ export async function startFakeApiServer(opts: FakeApiServerOptions = {}): Promi
       send(res, 401, status(401, 'Unauthorized', 'Unauthorized'));
       return;
     }
+    const log = POD_LOG.exec(url.pathname);
+    if (log && opts.podLog) {
+      if (method !== 'GET') throw new HttpError(405, 'MethodNotAllowed', `${method} is not allowed here`);
+      const [namespace, pod] = [decodeURIComponent(log[1]), decodeURIComponent(log[2])];
+      await servePodLog(res, store, opts.podLog, namespace, pod, url.searchParams);
+      return;
+    }
     const found = route(url.pathname);
     if (!found) throw new HttpError(404, 'NotFound', NO_ROUTE);
+    if ('index' in found) {
+      send(res, 200, discoveryIndex(found.index));
+      return;
+    }
     if ('discovery' in found) {
       if (method !== 'GET') throw new HttpError(405, 'MethodNotAllowed', `${method} is not allowed here`);
       send(res, 200, discovery(found.discovery.group, found.discovery.version));
@@ -270,6 +298,57 @@ export async function startFakeApiServer(opts: FakeApiServerOptions = {}): Promi
       if (!opts.store) await store.close();
     },
   };
+}
+
+const POD_LOG = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/log$/;
+
+/** GET pods/{name}/log: the pod must exist and name the container, as the API server checks. */
+async function servePodLog(
+  res: ServerResponse,
+  store: MemoryStore,
+  source: PodLogSource,
+  namespace: string,
+  name: string,
+  q: URLSearchParams,
+): Promise<void> {
+  const refuse = (code: number, reason: string, message: string) =>
+    send(res, code, status(code, reason, message, { name, kind: 'pods' }));
+  const pod = await store.get<Pod>('Pod', namespace, name);
+  if (!pod) return refuse(404, 'NotFound', `pods "${name}" not found`);
+  const names = (pod.spec?.containers ?? []).map((c) => c.name);
+  let container = q.get('container') ?? '';
+  if (!container) {
+    if (names.length !== 1)
+      return refuse(
+        400,
+        'BadRequest',
+        `a container name must be specified for pod ${name}, choose one of: [${names.join(' ')}]`,
+      );
+    container = names[0];
+  } else if (!names.includes(container)) {
+    return refuse(400, 'BadRequest', `container ${container} is not valid for pod ${name}`);
+  }
+  const aborted = new AbortController();
+  res.on('close', () => aborted.abort());
+  let body: string | AsyncIterable<string>;
+  try {
+    body = await source(namespace, name, container, Object.fromEntries(q), aborted.signal);
+  } catch (err) {
+    if (!(err instanceof HttpError)) throw err;
+    return refuse(err.code, err.reason, err.message);
+  }
+  if (typeof body === 'string') {
+    res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(body) });
+    res.end(body);
+    return;
+  }
+  res.writeHead(200, { 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked' });
+  res.flushHeaders();
+  for await (const chunk of body) {
+    if (aborted.signal.aborted) break;
+    res.write(chunk);
+  }
+  res.end();
 }
 
 /** RFC 6902 against the stored object, written back on the version it was read at. */

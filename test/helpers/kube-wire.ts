@@ -12,7 +12,8 @@ export interface Target {
   name?: string;
 }
 
-export type Route = { target: Target } | { discovery: { group: string; version: string } };
+export type Route =
+  { target: Target } | { discovery: { group: string; version: string } } | { index: 'api' | 'apis' };
 
 export class HttpError extends Error {
   constructor(
@@ -28,6 +29,7 @@ export const NO_ROUTE = 'the server could not find the requested resource';
 
 export function route(pathname: string): Route | undefined {
   const seg = pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  if (seg.length === 1 && (seg[0] === 'api' || seg[0] === 'apis')) return { index: seg[0] };
   let group: string;
   let version: string;
   let rest: string[];
@@ -122,4 +124,16 @@ export function discovery(group: string, version: string) {
     groupVersion: group ? `${group}/${version}` : version,
     resources,
   };
+}
+
+/** `/api` (the core versions) and `/apis` (the groups), where kubectl starts to resolve a type name. */
+export function discoveryIndex(which: 'api' | 'apis') {
+  const all = RESOURCE_KINDS.map(resourceFor);
+  if (which === 'api') return { kind: 'APIVersions', versions: ['v1'] };
+  const groups = [...new Set(all.filter((r) => r.group).map((r) => `${r.group}/${r.version}`))].map((gv) => {
+    const [name, version] = gv.split('/');
+    const v = { groupVersion: gv, version };
+    return { name, versions: [v], preferredVersion: v };
+  });
+  return { kind: 'APIGroupList', apiVersion: 'v1', groups };
 }

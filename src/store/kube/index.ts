@@ -16,3 +16,5 @@ export {
   RESOURCE_KINDS,
   type KubeResource,
 } from './resources.js';
+export * from './dynamic.js';
+export { readPodLog, type PodLogOptions, type PodLogSource } from './pod-logs.js';
