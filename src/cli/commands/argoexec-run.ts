@@ -37,7 +37,11 @@ function kubeAccess(cmd: Command): KubeAccessOptions {
   };
 }
 
-export async function runExecutorCommand(name: 'init' | 'wait' | 'data', cmd: Command): Promise<void> {
+export async function runExecutorCommand(
+  name: 'init' | 'wait' | 'data' | 'resource',
+  cmd: Command,
+  action = '',
+): Promise<void> {
   const log = logFor(cmd);
   const run: ExecutorRun = { log, api: lazyApi(kubeAccess(cmd)), env: process.env };
   const stop = new AbortController();
@@ -51,13 +55,16 @@ export async function runExecutorCommand(name: 'init' | 'wait' | 'data', cmd: Co
     } else if (name === 'wait') {
       const { runWait } = await import('../../executor/argoexec/wait.js');
       await runWait(run, stop.signal);
+    } else if (name === 'resource') {
+      const { runResource } = await import('../../executor/argoexec/resource/run.js');
+      await runResource(run, action, stop.signal);
     } else {
       const { runData } = await import('../../executor/argoexec/data.js');
       await runData(run);
     }
   } catch (err) {
     const { ExecutorErrors } = await import('../../executor/argoexec/wait.js');
-    // wait and data have logged their errors and written the termination message already.
+    // wait, data and resource have logged their errors and written the termination message already.
     if (!(err instanceof ExecutorErrors)) {
       log.error((err as Error).message);
       writeTerminateMessage((err as Error).message);

@@ -15,7 +15,17 @@ export function registerArgoexec(program: Command): void {
   };
   cmd.command('init').description('Load artifacts').action(run('init'));
   cmd.command('wait').description('wait for main container to finish and save artifacts').action(run('wait'));
-  cmd.command('data').description('Process data').action(run('data'));
+  // Upstream's controller passes the data template as an argument too; argoexec reads it from the pod.
+  cmd.command('data').description('Process data').allowExcessArguments().action(run('data'));
+  cmd
+    .command('resource')
+    .description('update a resource and wait for resource conditions')
+    .usage('(get|create|apply|delete|patch|replace)')
+    .argument('<action>')
+    .action(async (action: string, _o: unknown, sub: Command) => {
+      const { runExecutorCommand } = await import('./argoexec-run.js');
+      await runExecutorCommand('resource', sub, action);
+    });
   cmd
     .command('emissary')
     .description("run a main container's command and record its exit code and outputs for the wait container")

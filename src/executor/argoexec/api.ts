@@ -1,5 +1,6 @@
 // The Kubernetes API as argoexec uses it: WorkflowTaskResults to report outputs, Secrets for
 // artifact credentials. Opened on first use, so a step that needs neither never loads the client.
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { KubeObject } from '../../model/meta.js';
 import type { KubeConnectOptions } from '../../store/kube/index.js';
 import type { ResourceStore } from '../../store/types.js';
@@ -11,6 +12,8 @@ export interface ExecutorApi {
   store: ResourceStore;
   /** The pod's namespace: the kubeconfig's (or service account's) unless -n says otherwise. */
   namespace: string;
+  /** The connection itself, for kinds the store does not know (resource templates). */
+  kubeConfig?: KubeConfig;
 }
 
 export type ApiOpener = () => Promise<ExecutorApi>;
@@ -21,7 +24,7 @@ export function lazyApi(options: KubeAccessOptions): ApiOpener {
     opened ??= (async () => {
       const { openKubeStore } = await import('../../store/kube/index.js');
       const { store, namespace } = await openKubeStore(options);
-      return { store, namespace };
+      return { store, namespace, kubeConfig: store.kubeConfig };
     })();
     return opened;
   };
