@@ -1,6 +1,7 @@
 // What every command needs: the resolved global options, a client for the chosen backend, and
 // Argo's way of reporting a fatal error.
 import type { Command } from 'commander';
+import type { KubeFlags } from '../client/index.js';
 import type { ArgoClient } from '../client/types.js';
 import type { EngineMode } from '../client/local/client.js';
 import { GLOBAL_FLAG_ENV } from './global-flags.js';
@@ -20,6 +21,11 @@ export interface GlobalOptions {
   loglevel: string;
   logFormat: string;
   verbose: boolean;
+  /**
+   * kubectl's flags for the kube backend, as given on the command line only: KUBECONFIG is read
+   * where the kubeconfig is loaded, and ARGO_TOKEN is the Argo Server's, not the cluster's.
+   */
+  kube: KubeFlags & { kubeconfig?: string };
 }
 
 function envBool(v: string | undefined): boolean | undefined {
@@ -56,8 +62,47 @@ export function globalOptions(cmd: Command, env: NodeJS.ProcessEnv = process.env
     loglevel: str('loglevel', 'loglevel') ?? 'info',
     logFormat: str('log-format', 'logFormat') ?? 'text',
     verbose: o.verbose === true,
+    kube: kubeFlags(cmd),
   };
 }
+
+function kubeFlags(cmd: Command): GlobalOptions['kube'] {
+  const o = cmd.optsWithGlobals() as Record<string, unknown>;
+  const given = (key: string): string | undefined => {
+    const v = o[key];
+    return cmd.getOptionValueSourceWithGlobals(key) === 'cli' && typeof v === 'string' && v !== ''
+      ? v
+      : undefined;
+  };
+  return {
+    kubeconfig: given('kubeconfig'),
+    context: given('context'),
+    cluster: given('cluster'),
+    user: given('user'),
+    server: given('server'),
+    token: given('token'),
+    insecureSkipTlsVerify: o.insecureSkipTlsVerify === true || undefined,
+    unsupported: UNAPPLIED_KUBE_FLAGS.filter(
+      (flag) => cmd.getOptionValueSourceWithGlobals(camel(flag)) === 'cli',
+    ).map((flag) => `--${flag}`),
+  };
+}
+
+/** kubectl flags the kube backend cannot apply yet: given, they are refused rather than ignored. */
+const UNAPPLIED_KUBE_FLAGS = [
+  'as',
+  'as-group',
+  'as-uid',
+  'certificate-authority',
+  'client-certificate',
+  'client-key',
+  'username',
+  'password',
+  'proxy-url',
+  'tls-server-name',
+];
+
+const camel = (flag: string): string => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
 /** Runs `fn` with a client and always releases it (the local backend hands off its engine). */
 export async function withClient<T>(
@@ -69,9 +114,12 @@ export async function withClient<T>(
   const { createClient } = await import('../client/index.js');
   const { requestTimeoutMs, withRequestTimeout } = await import('./request-timeout.js');
   const timeoutMs = requestTimeoutMs(g.requestTimeout);
+  // KUBECONFIG (a list of files) is read from the environment; this is --kubeconfig only.
+  const { kubeconfig, ...kube } = g.kube;
   const created = await createClient({
     argoServer: g.argoServer,
-    kubeconfig: g.kubeconfig,
+    kubeconfig,
+    kube,
     namespace: g.namespace,
     engine: opts.engine,
     http: {

@@ -11,10 +11,12 @@ export * from './types.js';
 export interface ClientOptions {
   /** --argo-server / ARGO_SERVER */
   argoServer?: string;
-  /** --kubeconfig / KUBECONFIG */
+  /** --kubeconfig: this file only; the KUBECONFIG list is read from `env`. */
   kubeconfig?: string;
-  /** -n / ARGO_NAMESPACE */
+  /** -n; else ARGO_NAMESPACE; else (kube backend) the kubeconfig context's; else default. */
   namespace?: string;
+  /** For the kube backend: kubectl's flags, overriding what the kubeconfig says. */
+  kube?: KubeFlags;
   /** For the local backend: run the engine in this process (when the caller waits) or detached. */
   engine?: EngineMode;
   env?: NodeJS.ProcessEnv;
@@ -37,10 +39,30 @@ export interface HttpFlags {
   requestTimeout?: string;
 }
 
+export interface KubeFlags {
+  /** --context */
+  context?: string;
+  /** --cluster */
+  cluster?: string;
+  /** --user */
+  user?: string;
+  /** --server: the API server's address; enough on its own, with no kubeconfig. */
+  server?: string;
+  /** --token: a bearer token for the API server. */
+  token?: string;
+  /** --insecure-skip-tls-verify */
+  insecureSkipTlsVerify?: boolean;
+  /** kubectl flags that were given but that this client cannot apply (e.g. `--as`): refused. */
+  unsupported?: string[];
+}
+
 export type BackendChoice =
   { backend: 'local' } | { backend: 'http'; server: string } | { backend: 'kube'; kubeconfig: string };
 
-/** ARGO_SERVER → http; else a kubeconfig → kube; else the embedded local engine. ARGO_LOCAL=true forces local. */
+/**
+ * ARGO_SERVER → http; else a kubeconfig (or kubectl's --server) → kube; else the embedded local
+ * engine. ARGO_LOCAL=true forces local; KUBECONFIG=/dev/null stands for "no kubeconfig", as in kubectl.
+ */
 export function chooseBackend(opts: ClientOptions): BackendChoice {
   const env = opts.env ?? process.env;
   if (env.ARGO_LOCAL === 'true') return { backend: 'local' };
@@ -48,13 +70,17 @@ export function chooseBackend(opts: ClientOptions): BackendChoice {
   if (server) return { backend: 'http', server };
   const explicit = opts.kubeconfig ?? env.KUBECONFIG;
   if (explicit && explicit !== '/dev/null') return { backend: 'kube', kubeconfig: explicit };
-  const home = path.join(os.homedir(), '.kube', 'config');
+  const home = path.join(env.HOME || os.homedir(), '.kube', 'config');
   if (!explicit && existsSync(home)) return { backend: 'kube', kubeconfig: home };
-  if (env.KUBERNETES_SERVICE_HOST && existsSync('/var/run/secrets/kubernetes.io/serviceaccount/token')) {
+  if (env.KUBERNETES_SERVICE_HOST && existsSync(path.join(SERVICE_ACCOUNT_DIR, 'token'))) {
     return { backend: 'kube', kubeconfig: 'in-cluster' };
   }
+  if (opts.kube?.server) return { backend: 'kube', kubeconfig: 'flags' };
   return { backend: 'local' };
 }
+
+/** Where a pod's service account is mounted (the same as store/kube's, which this module must not load). */
+const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
 export async function createClient(opts: ClientOptions = {}): Promise<ArgoClient> {
   const choice = chooseBackend(opts);
@@ -78,11 +104,21 @@ export async function createClient(opts: ClientOptions = {}): Promise<ArgoClient
         namespace: opts.namespace || env.ARGO_NAMESPACE || 'default',
       });
     }
-    case 'kube':
-      throw new ArgoError(
-        `a kubeconfig was found (${choice.kubeconfig}) but this build of argo-ts cannot talk to Kubernetes yet; set ARGO_LOCAL=true (or KUBECONFIG=/dev/null) to use the embedded engine`,
-        501,
-      );
+    case 'kube': {
+      const { unsupported = [], ...flags } = opts.kube ?? {};
+      if (unsupported.length > 0)
+        throw new ArgoError(
+          `${unsupported.join(', ')}: not applied to the Kubernetes API by this CLI yet; put the credentials and settings in a kubeconfig user and cluster instead`,
+          400,
+        );
+      const { KubeClient } = await import('./kube/client.js');
+      return KubeClient.open({
+        ...flags,
+        kubeconfig: opts.kubeconfig,
+        namespace: opts.namespace || env.ARGO_NAMESPACE || undefined,
+        env,
+      });
+    }
     case 'local': {
       const [{ LocalClient }, { openStore, argoHome }] = await Promise.all([
         import('./local/client.js'),

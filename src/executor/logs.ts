@@ -87,8 +87,11 @@ export async function* readPodLogs(
   }
 }
 
-/** Turns a raw file line into a LogLine, or undefined when the options exclude it. */
-function lineFilter(opts: ReadPodLogsOptions): (raw: string) => LogLine | undefined {
+/**
+ * Turns a raw `<time> <content>` line (a log file's, or the pods/log API's with timestamps) into a
+ * LogLine, or undefined when the options exclude it.
+ */
+export function lineFilter(opts: ReadPodLogsOptions): (raw: string) => LogLine | undefined {
   let since: number | undefined;
   if (opts.sinceTime) {
     since = parseTime(opts.sinceTime);

@@ -1,4 +1,4 @@
-// SyncService on the local backend: semaphore limits are keys of ConfigMaps in the store, read by
+// SyncService over a store (local or Kubernetes): semaphore limits are keys of ConfigMaps in the store, read by
 // the controller's semaphores. Errors carry the status and words the Argo Server gives.
 import type { ConfigMap } from '../../model/meta.js';
 import type { ResourceStore } from '../../store/types.js';
@@ -84,12 +84,4 @@ export async function deleteSyncLimit(store: ResourceStore, ref: SyncLimitRef): 
   const data = { ...(cm.data ?? {}) };
   delete data[ref.key];
   await store.update<ConfigMap>('ConfigMap', { ...cm, data });
-}
-
-/** What the local backend answers for the workflow archive, which only an Argo Server keeps. */
-export function archiveNeedsServer(): ArgoError {
-  return new ArgoError(
-    'the workflow archive is kept by the Argo Server with persistence configured; the local backend has none. Point the CLI at such a server with --argo-server or ARGO_SERVER',
-    501,
-  );
 }

@@ -1,0 +1,112 @@
+// The local backend's side of the store client: on this machine the CLI itself starts the
+// embedded engine, removes what a deleted workflow owned (there is no garbage collector), and reads
+// logs and artifacts from the folders the host runtime and the embedded repository keep.
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { storeSecrets, WorkflowArtifactReader, type ArtifactReadRequest } from '../../artifacts/reader.js';
+import { claimFolder } from '../../executor/host/volumes.js';
+import { readPodLogs } from '../../executor/logs.js';
+import type { Pod } from '../../model/pod.js';
+import type { CronWorkflow, Workflow } from '../../model/workflow.js';
+import type { ResourceStore } from '../../store/types.js';
+import type { ClientHost, PodLogReadOptions } from '../store/host.js';
+import { controllerRunning, Engine, spawnDetachedController } from './engine.js';
+
+export type EngineMode = 'in-process' | 'detached' | 'none';
+
+export interface LocalHostOptions {
+  store: ResourceStore;
+  home: string;
+  /** How to make sure submitted workflows run: in this process while it waits, or a detached controller. */
+  engine: EngineMode;
+  log?: (msg: string) => void;
+}
+
+export class LocalHost implements ClientHost {
+  readonly backend = 'local' as const;
+  private readonly store: ResourceStore;
+  private readonly home: string;
+  private engine?: Engine;
+
+  constructor(private readonly opts: LocalHostOptions) {
+    this.store = opts.store;
+    this.home = opts.home;
+  }
+
+  async ensureController(): Promise<void> {
+    if (this.opts.engine === 'none' || this.engine) return;
+    if (this.opts.engine === 'in-process') {
+      this.engine = new Engine(this.store, this.home, this.opts.log);
+      // If another controller leads, ours waits in the wings and takes over only if that one dies.
+      void this.engine.start();
+      return;
+    }
+    if (!(await controllerRunning(this.store))) spawnDetachedController(this.home);
+  }
+
+  async collectWorkflow(ns: string, name: string): Promise<void> {
+    // Held by a finalizer (artifact GC): a controller must run to let it go.
+    if ((await this.store.get('Workflow', ns, name)) && !(await controllerRunning(this.store)))
+      spawnDetachedController(this.home);
+    const owned = { namespace: ns, labelSelector: `workflows.argoproj.io/workflow=${name}` };
+    const pods = await this.store.list<Pod>('Pod', owned);
+    for (const pod of pods.items) await this.deletePod(ns, pod.metadata.name ?? '');
+    const results = await this.store.list('WorkflowTaskResult', owned);
+    for (const r of results.items)
+      await this.store.delete('WorkflowTaskResult', ns, r.metadata.name ?? '').catch(() => undefined);
+    // The claims it made for its volumeClaimTemplates are owned by it too, with their folders.
+    const claims = await this.store.list('PersistentVolumeClaim', owned);
+    for (const c of claims.items) {
+      const claim = c.metadata.name ?? '';
+      await this.store.delete('PersistentVolumeClaim', ns, claim).catch(() => undefined);
+      await rm(claimFolder(this.home, ns, claim), { recursive: true, force: true });
+    }
+  }
+
+  async collectCronWorkflow(ns: string, cron: CronWorkflow): Promise<void> {
+    const { items } = await this.store.list<Workflow>('Workflow', {
+      namespace: ns,
+      labelSelector: `workflows.argoproj.io/cron-workflow=${cron.metadata.name ?? ''}`,
+    });
+    for (const wf of items) {
+      const owned = wf.metadata.ownerReferences?.some(
+        (o) => o.kind === 'CronWorkflow' && o.uid === cron.metadata.uid,
+      );
+      if (!owned) continue;
+      const name = wf.metadata.name ?? '';
+      try {
+        await this.store.delete('Workflow', ns, name);
+        await this.collectWorkflow(ns, name);
+      } catch {
+        // Gone already, or its leftovers go with the next delete: the cron workflow is deleted either way.
+      }
+    }
+  }
+
+  /** Deletes a pod with the log and working folders the host runtime kept for it. */
+  async deletePod(ns: string, podName: string): Promise<void> {
+    await this.store.delete('Pod', ns, podName).catch(() => undefined);
+    for (const folder of ['logs', 'pods'])
+      await rm(path.join(this.home, folder, ns, podName), { recursive: true, force: true });
+  }
+
+  podLogs(ns: string, podName: string, container: string, opts: PodLogReadOptions) {
+    // A host process runs once: there is no previous run to read.
+    const { previous: _previous, ...read } = opts;
+    return readPodLogs(this.home, ns, podName, container, read);
+  }
+
+  openArtifact(req: ArtifactReadRequest) {
+    return new WorkflowArtifactReader({ home: this.home, secret: storeSecrets(this.store) }).open(req);
+  }
+
+  async close(): Promise<void> {
+    if (!this.engine) return;
+    const wasLeader = this.engine.isLeader;
+    const remaining = this.engine.activeWorkflowCount() + this.engine.scheduledCronCount();
+    await this.engine.stop();
+    this.engine = undefined;
+    // Hand what is still running to a detached controller so it finishes without us.
+    if (wasLeader && remaining > 0) spawnDetachedController(this.home);
+  }
+}

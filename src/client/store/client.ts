@@ -1,0 +1,549 @@
+// The ArgoClient over a ResourceStore: every command as the Argo Server would serve it, written
+// once for any store. Where the store lives (this machine, a cluster) is the host's business: who
+// runs the workflows, who removes what deleted objects owned, where logs and artifacts are read.
+import { Readable } from 'node:stream';
+import type { KubeObject } from '../../model/meta.js';
+import type {
+  ClusterWorkflowTemplate,
+  CronWorkflow,
+  Workflow,
+  WorkflowTemplate,
+} from '../../model/workflow.js';
+import { API_VERSION } from '../../model/workflow.js';
+import type { ResourceKind, ResourceStore } from '../../store/types.js';
+import { StoreError } from '../../store/types.js';
+import { applySubmitOpts, workflowFromTemplate } from '../../workflow/submit-opts.js';
+import { workflowFromCronNow } from '../../controller/cron/child-workflow.js';
+import {
+  formulateResubmitWorkflow,
+  formulateRetryWorkflow,
+  LifecycleError,
+  resumeWorkflow,
+  setWorkflow,
+  stopWorkflow,
+  suspendWorkflow,
+  terminateWorkflow,
+} from '../../workflow/lifecycle/index.js';
+import { FieldSelectorError } from '../../workflow/node-field-selector.js';
+import type {
+  ArgoClient,
+  CreateOptions,
+  ListOptions,
+  ListResponse,
+  LogEntry,
+  LogOptions,
+  ResubmitOpts,
+  ResumeOpts,
+  RetryOpts,
+  SetOpts,
+  StopOpts,
+  SubmitFromKind,
+  SubmitOpts,
+  SyncLimit,
+  SyncLimitRef,
+  VersionInfo,
+  WatchEvent,
+} from '../types.js';
+import { ArgoError } from '../types.js';
+import { admit, type TemplateSnapshot } from '../validate.js';
+import { versionInfo } from '../version.js';
+import { archiveNeedsServer } from './archive.js';
+import type { ClientHost } from './host.js';
+import { watchToIterable } from './streams.js';
+import * as syncLimits from './sync-limits.js';
+import { workflowLogsOf } from './workflow-logs.js';
+
+export interface StoreClientOptions {
+  store: ResourceStore;
+  /** The namespace commands use when none is given. */
+  namespace: string;
+  host: ClientHost;
+}
+
+function toArgoError(err: unknown): never {
+  if (err instanceof StoreError) throw new ArgoError(err.message, err.code);
+  throw err;
+}
+
+/** Runs a lifecycle formulation, reporting refusals as the Argo Server would. */
+async function formulate<T>(fn: () => T | Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof LifecycleError) throw new ArgoError(err.message, err.status);
+    if (err instanceof FieldSelectorError) throw new ArgoError(err.message, 400);
+    throw err;
+  }
+}
+
+const isConflict = (err: unknown): boolean => err instanceof StoreError && err.code === 409;
+
+/** The name `argo get @latest` and friends use for the namespace's most recently created workflow. */
+export const LATEST_ALIAS = '@latest';
+
+/** How often a read-modify-write is tried again when another writer got in between. */
+const CONFLICT_ATTEMPTS = 10;
+
+export class StoreClient implements ArgoClient {
+  readonly backend: ClientHost['backend'];
+  readonly namespace: string;
+  protected readonly store: ResourceStore;
+  protected readonly host: ClientHost;
+
+  constructor(opts: StoreClientOptions) {
+    this.store = opts.store;
+    this.namespace = opts.namespace;
+    this.host = opts.host;
+    this.backend = opts.host.backend;
+  }
+
+  // ---- workflows ----------------------------------------------------------------------------
+
+  async createWorkflow(namespace: string, wf: Workflow, opts: CreateOptions = {}): Promise<Workflow> {
+    const obj = structuredClone(wf);
+    obj.apiVersion ??= API_VERSION;
+    obj.kind ??= 'Workflow';
+    obj.metadata.namespace = namespace || obj.metadata.namespace || this.namespace;
+    admit('Workflow', obj, await this.templates(obj.metadata.namespace ?? ''), { submit: true });
+    if (opts.dryRun || opts.serverDryRun) return obj;
+    const created = await this.store.create<Workflow>('Workflow', obj).catch(toArgoError);
+    await this.host.ensureController();
+    return created;
+  }
+
+  async submitFrom(
+    namespace: string,
+    kind: SubmitFromKind,
+    name: string,
+    opts: SubmitOpts,
+  ): Promise<Workflow> {
+    const ns = namespace || this.namespace;
+    let wf: Workflow;
+    switch (kind) {
+      case 'workflowtemplate':
+        await this.getWorkflowTemplate(ns, name);
+        wf = workflowFromTemplate(name, false, ns);
+        break;
+      case 'clusterworkflowtemplate':
+        await this.getClusterWorkflowTemplate(name);
+        wf = workflowFromTemplate(name, true, ns);
+        break;
+      case 'cronwf':
+      case 'cronworkflow': {
+        const cron = await this.store.get<CronWorkflow>('CronWorkflow', ns, name);
+        if (!cron) throw new ArgoError(`cronworkflows.argoproj.io "${name}" not found`, 404);
+        // As Argo's server makes it: owned by the cron workflow, scheduled now.
+        wf = workflowFromCronNow(cron, new Date());
+        break;
+      }
+      default:
+        throw new ArgoError(`Resource kind '${String(kind)}' is not supported for submitting`, 400);
+    }
+    try {
+      applySubmitOpts(wf, opts);
+    } catch (err) {
+      throw new ArgoError((err as Error).message, 400);
+    }
+    return this.createWorkflow(ns, wf, { dryRun: opts.dryRun, serverDryRun: opts.serverDryRun });
+  }
+
+  async getWorkflow(namespace: string, name: string): Promise<Workflow> {
+    const ns = namespace || this.namespace;
+    if (name === LATEST_ALIAS) return this.latestWorkflow(ns);
+    const wf = await this.store.get<Workflow>('Workflow', ns, name);
+    if (!wf) throw new ArgoError(`workflows.argoproj.io "${name}" not found`, 404);
+    return wf;
+  }
+
+  /** The most recently created workflow of the namespace; on a tie, the first listed, as Argo picks. */
+  private async latestWorkflow(namespace: string): Promise<Workflow> {
+    const { items } = await this.store.list<Workflow>('Workflow', { namespace }).catch(toArgoError);
+    if (items.length === 0) throw new ArgoError('no workflows found', 404);
+    let latest = items[0];
+    for (const wf of items) {
+      if (
+        Date.parse(wf.metadata.creationTimestamp ?? '') > Date.parse(latest.metadata.creationTimestamp ?? '')
+      )
+        latest = wf;
+    }
+    return latest;
+  }
+
+  /** The real name behind `name`, resolving `@latest`. */
+  private async resolveName(namespace: string, name: string): Promise<string> {
+    if (name !== LATEST_ALIAS) return name;
+    return (await this.latestWorkflow(namespace || this.namespace)).metadata.name ?? '';
+  }
+
+  async listWorkflows(namespace: string, opts: ListOptions = {}): Promise<ListResponse<Workflow>> {
+    return this.listKind<Workflow>('Workflow', namespace, opts);
+  }
+
+  private async listKind<T extends KubeObject>(
+    kind: ResourceKind,
+    namespace: string,
+    opts: ListOptions,
+  ): Promise<ListResponse<T>> {
+    const res = await this.store
+      .list<T>(kind, {
+        namespace: namespace || undefined,
+        labelSelector: opts.labelSelector,
+        fieldSelector: opts.fieldSelector,
+        limit: opts.limit,
+        continue: opts.continue,
+      })
+      .catch(toArgoError);
+    return { metadata: { resourceVersion: res.resourceVersion, continue: res.continue }, items: res.items };
+  }
+
+  async deleteWorkflow(namespace: string, name: string): Promise<void> {
+    const ns = namespace || this.namespace;
+    name = (await this.getWorkflow(ns, name)).metadata.name ?? name;
+    await this.store.delete('Workflow', ns, name).catch(toArgoError);
+    await this.host.collectWorkflow(ns, name);
+  }
+
+  /** Read-modify-write of one workflow, tried again on the fresh copy when another writer got in between. */
+  private async changeWorkflow(
+    namespace: string,
+    name: string,
+    change: (wf: Workflow) => Workflow | Promise<Workflow>,
+  ): Promise<Workflow> {
+    const ns = namespace || this.namespace;
+    let wf = await this.getWorkflow(ns, name);
+    for (let attempt = 1; ; attempt++) {
+      const next = await formulate(() => change(wf));
+      if (next === wf) return wf;
+      try {
+        const saved = await this.store.update<Workflow>('Workflow', next);
+        await this.host.ensureController();
+        return saved;
+      } catch (err) {
+        if (!isConflict(err) || attempt >= CONFLICT_ATTEMPTS) toArgoError(err);
+        wf = await this.getWorkflow(ns, wf.metadata.name ?? name);
+      }
+    }
+  }
+
+  suspendWorkflow(namespace: string, name: string): Promise<Workflow> {
+    return this.changeWorkflow(namespace, name, (wf) => suspendWorkflow(wf));
+  }
+
+  resumeWorkflow(namespace: string, name: string, opts: ResumeOpts = {}): Promise<Workflow> {
+    return this.changeWorkflow(namespace, name, (wf) =>
+      resumeWorkflow(wf, { nodeFieldSelector: opts.nodeFieldSelector }, new Date()),
+    );
+  }
+
+  stopWorkflow(namespace: string, name: string, opts: StopOpts = {}): Promise<Workflow> {
+    return this.changeWorkflow(namespace, name, (wf) =>
+      stopWorkflow(wf, { nodeFieldSelector: opts.nodeFieldSelector, message: opts.message }, new Date()),
+    );
+  }
+
+  terminateWorkflow(namespace: string, name: string): Promise<Workflow> {
+    return this.changeWorkflow(namespace, name, (wf) => terminateWorkflow(wf));
+  }
+
+  setWorkflow(namespace: string, name: string, opts: SetOpts): Promise<Workflow> {
+    return this.changeWorkflow(namespace, name, (wf) => setWorkflow(wf, opts, new Date()));
+  }
+
+  retryWorkflow(namespace: string, name: string, opts: RetryOpts = {}): Promise<Workflow> {
+    const ns = namespace || this.namespace;
+    return this.changeWorkflow(ns, name, async (wf) => {
+      const { workflow, podsToDelete } = formulateRetryWorkflow(
+        wf,
+        {
+          restartSuccessful: opts.restartSuccessful,
+          nodeFieldSelector: opts.nodeFieldSelector,
+          parameters: opts.parameters,
+        },
+        new Date(),
+      );
+      for (const pod of podsToDelete) await this.host.deletePod(ns, pod);
+      // Outputs reported by the deleted pods must not be read for the pods that replace them.
+      const kept = workflow.status?.nodes ?? {};
+      for (const node of Object.values(wf.status?.nodes ?? {})) {
+        if (node.type === 'Pod' && !kept[node.id])
+          await this.store.delete('WorkflowTaskResult', ns, node.id).catch(() => undefined);
+      }
+      return workflow;
+    });
+  }
+
+  async resubmitWorkflow(namespace: string, name: string, opts: ResubmitOpts = {}): Promise<Workflow> {
+    const ns = namespace || this.namespace;
+    const wf = await this.getWorkflow(ns, name);
+    const next = await formulate(() =>
+      formulateResubmitWorkflow(wf, { memoized: opts.memoized, parameters: opts.parameters }, new Date()),
+    );
+    return this.createWorkflow(ns, next);
+  }
+
+  async lintWorkflow(namespace: string, wf: Workflow): Promise<Workflow> {
+    const obj = structuredClone(wf);
+    obj.metadata.namespace = namespace || obj.metadata.namespace || this.namespace;
+    admit('Workflow', obj, await this.templates(obj.metadata.namespace ?? ''), { lint: true });
+    return obj;
+  }
+
+  async *watchWorkflows(
+    namespace: string,
+    opts: ListOptions & { resourceVersion?: string },
+    signal?: AbortSignal,
+  ): AsyncIterable<WatchEvent<Workflow>> {
+    await this.host.ensureController();
+    if (opts.fieldSelector?.split(',').some((t) => t.trim() === `metadata.name=${LATEST_ALIAS}`)) {
+      // As the Argo Server does, a watch of `@latest` becomes a watch of the workflow it names.
+      const latest = await this.latestWorkflow(namespace || this.namespace);
+      opts = { ...opts, fieldSelector: `metadata.name=${latest.metadata.name ?? ''}` };
+    }
+    yield* watchToIterable<Workflow>(this.store, 'Workflow', namespace, opts, signal);
+  }
+
+  async *workflowLogs(
+    namespace: string,
+    name: string,
+    opts: LogOptions,
+    signal?: AbortSignal,
+  ): AsyncIterable<LogEntry> {
+    const ns = namespace || this.namespace;
+    name = await this.resolveName(ns, name);
+    if (opts.follow) await this.host.ensureController();
+    const wf = await this.getWorkflow(ns, name);
+    yield* workflowLogsOf(this.store, this.host, ns, name, wf, opts, signal);
+  }
+
+  // ---- workflow templates -------------------------------------------------------------------
+
+  async createWorkflowTemplate(namespace: string, t: WorkflowTemplate): Promise<WorkflowTemplate> {
+    const obj = structuredClone(t);
+    obj.apiVersion ??= API_VERSION;
+    obj.kind ??= 'WorkflowTemplate';
+    obj.metadata.namespace = namespace || obj.metadata.namespace || this.namespace;
+    await this.lintWorkflowTemplate(obj.metadata.namespace, obj);
+    return this.store.create<WorkflowTemplate>('WorkflowTemplate', obj).catch(toArgoError);
+  }
+
+  async getWorkflowTemplate(namespace: string, name: string): Promise<WorkflowTemplate> {
+    const t = await this.store.get<WorkflowTemplate>('WorkflowTemplate', namespace || this.namespace, name);
+    if (!t) throw new ArgoError(`workflowtemplates.argoproj.io "${name}" not found`, 404);
+    return t;
+  }
+
+  listWorkflowTemplates(namespace: string, opts: ListOptions = {}): Promise<ListResponse<WorkflowTemplate>> {
+    return this.listKind<WorkflowTemplate>('WorkflowTemplate', namespace, opts);
+  }
+
+  async updateWorkflowTemplate(namespace: string, t: WorkflowTemplate): Promise<WorkflowTemplate> {
+    const ns = namespace || t.metadata.namespace || this.namespace;
+    const existing = await this.getWorkflowTemplate(ns, t.metadata.name ?? '');
+    const obj = structuredClone(t);
+    obj.metadata.namespace = ns;
+    obj.metadata.resourceVersion = existing.metadata.resourceVersion;
+    await this.lintWorkflowTemplate(ns, obj);
+    return this.store.update<WorkflowTemplate>('WorkflowTemplate', obj).catch(toArgoError);
+  }
+
+  async deleteWorkflowTemplate(namespace: string, name: string): Promise<void> {
+    await this.getWorkflowTemplate(namespace, name);
+    await this.store.delete('WorkflowTemplate', namespace || this.namespace, name).catch(toArgoError);
+  }
+
+  async lintWorkflowTemplate(namespace: string, t: WorkflowTemplate): Promise<WorkflowTemplate> {
+    const obj = structuredClone(t);
+    obj.metadata.namespace = namespace || obj.metadata.namespace || this.namespace;
+    admit('WorkflowTemplate', obj, await this.templates(obj.metadata.namespace ?? ''), { lint: true });
+    return obj;
+  }
+
+  // ---- cluster workflow templates -----------------------------------------------------------
+
+  async createClusterWorkflowTemplate(t: ClusterWorkflowTemplate): Promise<ClusterWorkflowTemplate> {
+    const obj = structuredClone(t);
+    obj.apiVersion ??= API_VERSION;
+    obj.kind ??= 'ClusterWorkflowTemplate';
+    delete obj.metadata.namespace;
+    await this.lintClusterWorkflowTemplate(obj);
+    return this.store.create<ClusterWorkflowTemplate>('ClusterWorkflowTemplate', obj).catch(toArgoError);
+  }
+
+  async getClusterWorkflowTemplate(name: string): Promise<ClusterWorkflowTemplate> {
+    const t = await this.store.get<ClusterWorkflowTemplate>('ClusterWorkflowTemplate', '', name);
+    if (!t) throw new ArgoError(`clusterworkflowtemplates.argoproj.io "${name}" not found`, 404);
+    return t;
+  }
+
+  listClusterWorkflowTemplates(opts: ListOptions = {}): Promise<ListResponse<ClusterWorkflowTemplate>> {
+    return this.listKind<ClusterWorkflowTemplate>('ClusterWorkflowTemplate', '', opts);
+  }
+
+  async updateClusterWorkflowTemplate(t: ClusterWorkflowTemplate): Promise<ClusterWorkflowTemplate> {
+    const existing = await this.getClusterWorkflowTemplate(t.metadata.name ?? '');
+    const obj = structuredClone(t);
+    obj.metadata.resourceVersion = existing.metadata.resourceVersion;
+    await this.lintClusterWorkflowTemplate(obj);
+    return this.store.update<ClusterWorkflowTemplate>('ClusterWorkflowTemplate', obj).catch(toArgoError);
+  }
+
+  async deleteClusterWorkflowTemplate(name: string): Promise<void> {
+    await this.getClusterWorkflowTemplate(name);
+    await this.store.delete('ClusterWorkflowTemplate', '', name).catch(toArgoError);
+  }
+
+  async lintClusterWorkflowTemplate(t: ClusterWorkflowTemplate): Promise<ClusterWorkflowTemplate> {
+    admit('ClusterWorkflowTemplate', t, await this.templates(''), { lint: true });
+    return t;
+  }
+
+  // ---- cron workflows -----------------------------------------------------------------------
+
+  async createCronWorkflow(namespace: string, cron: CronWorkflow): Promise<CronWorkflow> {
+    const obj = await this.lintCronWorkflow(namespace, cron);
+    obj.apiVersion ??= API_VERSION;
+    obj.kind ??= 'CronWorkflow';
+    const created = await this.store.create<CronWorkflow>('CronWorkflow', obj).catch(toArgoError);
+    if (!created.spec.suspend) await this.host.ensureController();
+    return created;
+  }
+
+  async getCronWorkflow(namespace: string, name: string): Promise<CronWorkflow> {
+    const cron = await this.store.get<CronWorkflow>('CronWorkflow', namespace || this.namespace, name);
+    if (!cron) throw new ArgoError(`cronworkflows.argoproj.io "${name}" not found`, 404);
+    return cron;
+  }
+
+  listCronWorkflows(namespace: string, opts: ListOptions = {}): Promise<ListResponse<CronWorkflow>> {
+    return this.listKind<CronWorkflow>('CronWorkflow', namespace, opts);
+  }
+
+  async updateCronWorkflow(namespace: string, cron: CronWorkflow): Promise<CronWorkflow> {
+    const ns = namespace || cron.metadata.namespace || this.namespace;
+    const existing = await this.getCronWorkflow(ns, cron.metadata.name ?? '');
+    const obj = await this.lintCronWorkflow(ns, cron);
+    obj.apiVersion ??= API_VERSION;
+    obj.kind ??= 'CronWorkflow';
+    obj.metadata.resourceVersion ||= existing.metadata.resourceVersion;
+    const saved = await this.store.update<CronWorkflow>('CronWorkflow', obj).catch(toArgoError);
+    if (!saved.spec.suspend) await this.host.ensureController();
+    return saved;
+  }
+
+  async deleteCronWorkflow(namespace: string, name: string): Promise<void> {
+    const ns = namespace || this.namespace;
+    const cron = await this.getCronWorkflow(ns, name);
+    await this.store.delete('CronWorkflow', ns, name).catch(toArgoError);
+    await this.host.collectCronWorkflow(ns, cron);
+  }
+
+  async lintCronWorkflow(namespace: string, cron: CronWorkflow): Promise<CronWorkflow> {
+    const obj = structuredClone(cron);
+    obj.metadata.namespace = namespace || obj.metadata.namespace || this.namespace;
+    // A v3.5 single `schedule` is taken as `schedules`, as `argo convert` migrates it.
+    if (obj.spec?.schedule) {
+      obj.spec.schedules = [obj.spec.schedule];
+      delete obj.spec.schedule;
+    }
+    admit('CronWorkflow', obj, await this.templates(obj.metadata.namespace));
+    return obj;
+  }
+
+  suspendCronWorkflow(namespace: string, name: string): Promise<CronWorkflow> {
+    return this.setCronSuspend(namespace, name, true);
+  }
+
+  async resumeCronWorkflow(namespace: string, name: string): Promise<CronWorkflow> {
+    const cron = await this.setCronSuspend(namespace, name, false);
+    await this.host.ensureController();
+    return cron;
+  }
+
+  private async setCronSuspend(namespace: string, name: string, suspend: boolean): Promise<CronWorkflow> {
+    return this.store
+      .patch<CronWorkflow>('CronWorkflow', namespace || this.namespace, name, { spec: { suspend } })
+      .catch(toArgoError);
+  }
+
+  /** Every template references could resolve to, for admission checks. */
+  private async templates(namespace: string): Promise<TemplateSnapshot> {
+    const [wft, cwft] = await Promise.all([
+      namespace
+        ? this.store.list<WorkflowTemplate>('WorkflowTemplate', { namespace })
+        : Promise.resolve({ items: [] }),
+      this.store.list<ClusterWorkflowTemplate>('ClusterWorkflowTemplate'),
+    ]);
+    return { workflowTemplates: wft.items, clusterWorkflowTemplates: cwft.items };
+  }
+
+  // ---- archive: only an Argo Server with persistence keeps one --------------------------------
+
+  listArchivedWorkflows(): Promise<ListResponse<Workflow>> {
+    return Promise.reject(archiveNeedsServer(this.backend));
+  }
+
+  getArchivedWorkflow(): Promise<Workflow> {
+    return Promise.reject(archiveNeedsServer(this.backend));
+  }
+
+  deleteArchivedWorkflow(): Promise<void> {
+    return Promise.reject(archiveNeedsServer(this.backend));
+  }
+
+  listArchivedWorkflowLabelKeys(): Promise<string[]> {
+    return Promise.reject(archiveNeedsServer(this.backend));
+  }
+
+  listArchivedWorkflowLabelValues(): Promise<string[]> {
+    return Promise.reject(archiveNeedsServer(this.backend));
+  }
+
+  resubmitArchivedWorkflow(): Promise<Workflow> {
+    return Promise.reject(archiveNeedsServer(this.backend));
+  }
+
+  retryArchivedWorkflow(): Promise<Workflow> {
+    return Promise.reject(archiveNeedsServer(this.backend));
+  }
+
+  // ---- sync limits: keys of ConfigMaps in the store ---------------------------------------------
+
+  createSyncLimit(limit: SyncLimit): Promise<SyncLimit> {
+    return syncLimits.createSyncLimit(this.store, { ...limit, namespace: limit.namespace || this.namespace });
+  }
+
+  getSyncLimit(ref: SyncLimitRef): Promise<SyncLimit> {
+    return syncLimits.getSyncLimit(this.store, { ...ref, namespace: ref.namespace || this.namespace });
+  }
+
+  updateSyncLimit(limit: SyncLimit): Promise<SyncLimit> {
+    return syncLimits.updateSyncLimit(this.store, { ...limit, namespace: limit.namespace || this.namespace });
+  }
+
+  deleteSyncLimit(ref: SyncLimitRef): Promise<void> {
+    return syncLimits.deleteSyncLimit(this.store, { ...ref, namespace: ref.namespace || this.namespace });
+  }
+
+  async getArtifact(
+    namespace: string,
+    name: string,
+    nodeId: string,
+    artifactName: string,
+    opts: { direction?: 'inputs' | 'outputs' } = {},
+  ): Promise<Readable> {
+    const workflow = await this.getWorkflow(namespace, name);
+    const direction = opts.direction ?? 'outputs';
+    const found = await this.host.openArtifact({ workflow, nodeId, artifactName, direction });
+    if (!found) throw new ArgoError(`artifact not found: ${artifactName}`, 404);
+    return Buffer.isBuffer(found.body) ? Readable.from([found.body]) : found.body;
+  }
+
+  async getVersion(): Promise<VersionInfo> {
+    return versionInfo();
+  }
+
+  async close(): Promise<void> {
+    await this.host.close();
+    await this.store.close();
+  }
+}

@@ -1,0 +1,42 @@
+// The seam between the ArgoClient over a ResourceStore (StoreClient) and where that store lives.
+// The commands are the same whichever store it is; what differs is who runs the workflows, who
+// removes what a deleted object owned, and where pod logs and artifacts are read from. On this
+// machine (the local backend) the CLI does all of that itself; against a cluster, the workflow
+// controller and Kubernetes do it, and logs come from the API server.
+import type { ArtifactReadRequest, ArtifactReadResult } from '../../artifacts/reader.js';
+import type { LogLine, ReadPodLogsOptions } from '../../executor/logs.js';
+import type { CronWorkflow } from '../../model/workflow.js';
+import type { BackendName } from '../types.js';
+
+export type { LogLine };
+
+export interface PodLogReadOptions extends ReadPodLogsOptions {
+  /** The log of the container's previous run (a restarted container). */
+  previous?: boolean;
+}
+
+export interface ClientHost {
+  readonly backend: Exclude<BackendName, 'http'>;
+  /** Makes sure some controller will run the workflows in the store. */
+  ensureController(): Promise<void>;
+  /**
+   * After a workflow was deleted: removes what it owned (pods, task results, claims), which
+   * Kubernetes' garbage collector removes in a cluster.
+   */
+  collectWorkflow(namespace: string, name: string): Promise<void>;
+  /** After a cron workflow was deleted: removes the workflows it owned, likewise. */
+  collectCronWorkflow(namespace: string, cron: CronWorkflow): Promise<void>;
+  /** Deletes a pod that a retry replaces. */
+  deletePod(namespace: string, podName: string): Promise<void>;
+  /** One container's log lines, each with its time. */
+  podLogs(
+    namespace: string,
+    podName: string,
+    container: string,
+    opts: PodLogReadOptions,
+  ): AsyncIterable<LogLine>;
+  /** A node's artifact, or undefined when there is no such artifact. */
+  openArtifact(req: ArtifactReadRequest): Promise<ArtifactReadResult | undefined>;
+  /** Lets go of what ensureController started; the store is closed after. */
+  close(): Promise<void>;
+}

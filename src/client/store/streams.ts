@@ -1,0 +1,119 @@
+// Async-iterable plumbing shared by the store-backed client: a store watch as an iterable, and the
+// merging of several pods' log streams into one ordered stream.
+import type { KubeObject } from '../../model/meta.js';
+import type { ResourceKind, ResourceStore } from '../../store/types.js';
+import type { ListOptions, LogEntry, WatchEvent } from '../types.js';
+
+/** A store watch as an async iterable; ends when `signal` aborts. */
+export async function* watchToIterable<T extends KubeObject>(
+  store: ResourceStore,
+  kind: ResourceKind,
+  namespace: string,
+  opts: ListOptions & { resourceVersion?: string },
+  signal?: AbortSignal,
+): AsyncGenerator<WatchEvent<T>> {
+  const queue: WatchEvent<T>[] = [];
+  let wake: (() => void) | undefined;
+  let failure: Error | undefined;
+  const w = store.watch<T>(
+    kind,
+    {
+      namespace: namespace || undefined,
+      labelSelector: opts.labelSelector,
+      fieldSelector: opts.fieldSelector,
+      resourceVersion: opts.resourceVersion,
+    },
+    (ev) => {
+      queue.push(ev);
+      wake?.();
+    },
+    (err) => {
+      failure = err;
+      wake?.();
+    },
+  );
+  const onAbort = (): void => wake?.();
+  signal?.addEventListener('abort', onAbort);
+  try {
+    while (!signal?.aborted) {
+      if (queue.length > 0) {
+        yield queue.shift()!;
+        continue;
+      }
+      if (failure) throw failure;
+      // Store timers do not hold the process open; a caller waiting on events must.
+      const keepAlive = setTimeout(() => undefined, 2 ** 31 - 1);
+      await new Promise<void>((resolve) => (wake = resolve));
+      clearTimeout(keepAlive);
+      wake = undefined;
+    }
+  } finally {
+    w.stop();
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/** Interleaves several async iterables, yielding items as they arrive; more can be added while running. */
+export class MergedStreams<T> implements AsyncIterable<T> {
+  private readonly pending = new Set<Promise<void>>();
+  private readonly items: T[] = [];
+  private wake?: () => void;
+  private errors: Error[] = [];
+
+  add(it: AsyncIterable<T>): void {
+    this.addTask(
+      (async () => {
+        for await (const item of it) {
+          this.items.push(item);
+          this.wake?.();
+        }
+      })(),
+    );
+  }
+
+  /** Keeps the merged stream open until `task` settles (it may add more streams meanwhile). */
+  addTask(task: Promise<void>): void {
+    const p = task
+      .catch((err: unknown) => {
+        this.errors.push(err as Error);
+      })
+      .finally(() => {
+        this.pending.delete(p);
+        this.wake?.();
+      });
+    this.pending.add(p);
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<T> {
+    while (true) {
+      while (this.items.length > 0) yield this.items.shift()!;
+      if (this.errors.length > 0) throw this.errors[0];
+      if (this.pending.size === 0) return;
+      await new Promise<void>((resolve) => (this.wake = resolve));
+      this.wake = undefined;
+    }
+  }
+}
+
+export interface TimedEntry extends LogEntry {
+  time: string;
+}
+
+export async function* sortedBatches(
+  source: AsyncIterable<TimedEntry>,
+  intervalMs: number,
+): AsyncGenerator<LogEntry> {
+  let batch: TimedEntry[] = [];
+  let last = Date.now();
+  const flush = function* (): Generator<LogEntry> {
+    batch.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
+    for (const e of batch) yield { podName: e.podName, content: e.content };
+    batch = [];
+    last = Date.now();
+  };
+  for await (const e of source) {
+    batch.push(e);
+    if (Date.now() - last >= intervalMs) yield* flush();
+  }
+  yield* flush();
+}

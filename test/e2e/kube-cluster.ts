@@ -1,0 +1,76 @@
+// A stand-in cluster for running the CLI in Kubernetes API mode: the fake API server, with our own
+// workflow controller and host runtime in the test process watching it through a KubeStore (as a
+// controller deployed in a cluster watches the real API server). pods/log is served from the log
+// files the host runtime writes, as a kubelet serves its containers' logs.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { WorkflowController } from '../../src/controller/controller.js';
+import { HostRuntime } from '../../src/executor/host/runtime.js';
+import { readPodLogs } from '../../src/executor/logs.js';
+import { openKubeStore, type KubeStore } from '../../src/store/kube/index.js';
+import { startFakeApiServer, type FakeApiServer } from '../helpers/fake-apiserver.js';
+
+export interface KubeCluster {
+  api: FakeApiServer;
+  /** The kubeconfig pointing at the API server (context namespace: "default"). */
+  kubeconfig: string;
+  /** Environment overrides for the CLI: KUBECONFIG set, no Argo Server, no forced local backend. */
+  env: NodeJS.ProcessEnv;
+  close(): Promise<void>;
+}
+
+export async function startKubeCluster(): Promise<KubeCluster> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'argo-kube-e2e-'));
+  const home = path.join(dir, 'node');
+  const api = await startFakeApiServer({
+    podLog: (namespace, pod, container, q, signal) => podLogText(home, namespace, pod, container, q, signal),
+  });
+  const kubeconfig = api.writeKubeconfig(dir);
+  const { store } = await openKubeStore({ kubeconfig });
+  const runtime = new HostRuntime(store, { home, gracePeriodSeconds: 1, onError: () => undefined });
+  await runtime.start();
+  const controller = new WorkflowController({ store, home, controllerNamespace: 'argo' });
+  await controller.start();
+  const env: NodeJS.ProcessEnv = {
+    KUBECONFIG: kubeconfig,
+    // The CLI's own ARGO_HOME stays empty: nothing may run or be kept on the CLI's side.
+    ARGO_HOME: path.join(dir, 'cli-home'),
+    // Empty rather than absent, so they override what the CLI helper's environment sets.
+    ARGO_LOCAL: '',
+    ARGO_SERVER: '',
+    ARGO_NAMESPACE: '',
+  };
+  return {
+    api,
+    kubeconfig,
+    env,
+    async close() {
+      await controller.stop();
+      await runtime.stop();
+      await (store as KubeStore).close();
+      await api.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** What a kubelet answers for GET pods/{pod}/log, from the host runtime's log files. */
+async function* podLogText(
+  home: string,
+  namespace: string,
+  pod: string,
+  container: string,
+  q: Record<string, string>,
+  signal: AbortSignal,
+): AsyncGenerator<string> {
+  for await (const line of readPodLogs(home, namespace, pod, container, {
+    follow: q.follow === 'true',
+    sinceTime: q.sinceTime,
+    sinceSeconds: q.sinceSeconds ? Number(q.sinceSeconds) : undefined,
+    tailLines: q.tailLines ? Number(q.tailLines) : undefined,
+    timestamps: q.timestamps === 'true',
+    signal,
+  }))
+    yield `${line.content}\n`;
+}
