@@ -17,6 +17,7 @@ import { HttpAgent } from './http-agent.js';
 import { collectArtifacts, FINALIZER_ARTIFACT_GC } from './artifact-gc.js';
 import { MemoCache } from './memo/index.js';
 import { LABEL_COMPLETED, LABEL_WORKFLOW, WorkflowOperation } from './operator.js';
+import type { PodLayout } from './pod-builder.js';
 import { SyncManager } from './sync/index.js';
 
 export interface ControllerOptions {
@@ -32,6 +33,13 @@ export interface ControllerOptions {
   controllerNamespace?: string;
   /** The argo home whose embedded artifact repository artifact GC deletes from. */
   home?: string;
+  /**
+   * How pods are laid out: 'host' (default) for the host runtime, which plays argoexec itself;
+   * 'argoexec' for upstream's legacy layout, whose init and wait containers run argoexec.
+   */
+  podLayout?: PodLayout;
+  /** The image of argoexec in the argoexec layout; default quay.io/argoproj/argoexec:latest. */
+  executorImage?: string;
 }
 
 type Cache<T> = Map<string, T>;
@@ -219,6 +227,9 @@ export class WorkflowController {
       getConfigMap: (ns, name) => this.configMaps.get(key(ns, name)),
       getPod: (ns, name) => this.pods.get(key(ns, name)),
       getTaskResult: (ns, name) => this.taskResults.get(key(ns, name)),
+      pods: this.opts.podLayout
+        ? { layout: this.opts.podLayout, executorImage: this.opts.executorImage }
+        : undefined,
     });
     const result = op.operate();
     for (const claim of result.claimsToCreate) await this.createClaim(wf, claim);

@@ -56,7 +56,7 @@ import { TemplateContext, type TemplateHolder } from '../workflow/template-conte
 import type { Vars } from '../workflow/template-string.js';
 import { buildGlobalParams } from './globals.js';
 import { assessPod } from './pod-status.js';
-import { buildPod, claimNameFor } from './pod-builder.js';
+import { buildPod, claimNameFor, type PodLayout } from './pod-builder.js';
 import type { HttpHooks } from './http-agent.js';
 import { FINALIZER_ARTIFACT_GC, needsArtifactGC } from './artifact-gc.js';
 import { renderTemplate } from '../workflow/template-string.js';
@@ -120,6 +120,8 @@ export interface OperatorDeps {
   getConfigMap(namespace: string, name: string): ConfigMap | undefined;
   getPod(namespace: string, name: string): Pod | undefined;
   getTaskResult(namespace: string, name: string): WorkflowTaskResult | undefined;
+  /** Which pod layout pods are built in; default the host layout (see pod-builder.ts). */
+  pods?: { layout: PodLayout; executorImage?: string };
 }
 
 export interface OperateResult {
@@ -1308,18 +1310,25 @@ export class WorkflowOperation {
       }
       const includeScriptOutput =
         tmpl.script !== undefined || this.hasOutputResultRef(nodeName, opts.boundaryID);
-      const pod = buildPod({
-        wf: this.wf,
-        execSpec: this.execSpec,
-        node,
-        podName,
-        tmpl,
-        includeScriptOutput,
-        onExitPod: opts.onExitTemplate === true,
-        deadline: earliest(this.workflowDeadline(), opts.executionDeadline),
-        activeDeadlineSeconds,
-        archiveLocation: this.archiveLocationFor(tmpl, podName),
-      });
+      let pod: Pod;
+      try {
+        pod = buildPod({
+          wf: this.wf,
+          execSpec: this.execSpec,
+          node,
+          podName,
+          tmpl,
+          includeScriptOutput,
+          onExitPod: opts.onExitTemplate === true,
+          deadline: earliest(this.workflowDeadline(), opts.executionDeadline),
+          activeDeadlineSeconds,
+          archiveLocation: this.archiveLocationFor(tmpl, podName),
+          layout: this.deps.pods?.layout,
+          executorImage: this.deps.pods?.executorImage,
+        });
+      } catch (err) {
+        return this.markNodeError(nodeName, err as Error);
+      }
       this.podsToCreate.push(pod);
       this.podsCreatedThisRound.add(podName);
       this.activePods++;

@@ -5,8 +5,12 @@ import type { ContainerStatus, Pod } from '../model/pod.js';
 import type { Template } from '../model/template.js';
 import type { NodePhase, NodeStatus, WorkflowTaskResult } from '../model/workflow.js';
 import { phaseFulfilled } from '../workflow/phase.js';
+import { LABEL_REPORT_OUTPUTS_COMPLETED } from '../executor/pod-contract.js';
 
 const MAIN = 'main';
+const WAIT = 'wait';
+/** argoexec's init container; the template's own init containers fail their pod like sidecars do. */
+const INIT = 'init';
 
 /** Updates `node` from `pod` and `result`; returns whether anything changed. */
 export function assessPod(
@@ -75,6 +79,9 @@ export function assessPod(
 
   // Outputs are reported by the executor; a succeeded pod is not done until they have arrived.
   if (phase === 'Succeeded' && tmpl?.outputs && expectsReport(tmpl) && !result) phase = old.phase;
+  // argoexec's wait creates the result first and labels it complete once every output is in it;
+  // a wait that failed never will, so its result counts as complete as it is.
+  if (phase === 'Succeeded' && reportIncomplete(result) && !waitFailed(pod)) phase = old.phase;
 
   if (
     old.phase === 'Pending' &&
@@ -113,6 +120,15 @@ function expectsReport(tmpl: Template): boolean {
   );
 }
 
+function reportIncomplete(result: WorkflowTaskResult | undefined): boolean {
+  return result?.metadata.labels?.[LABEL_REPORT_OUTPUTS_COMPLETED] === 'false';
+}
+
+function waitFailed(pod: Pod): boolean {
+  const t = pod.status?.containerStatuses?.find((c) => c.name === WAIT)?.state?.terminated;
+  return t !== undefined && t.exitCode !== 0;
+}
+
 function pendingReason(pod: Pod): string {
   for (const c of pod.status?.containerStatuses ?? []) {
     const w = c.state?.waiting;
@@ -146,8 +162,7 @@ export function inferFailedReason(
   tmpl: Template | undefined,
 ): { phase: NodePhase; message: string } {
   if (pod.status?.message) return { phase: 'Failed', message: pod.status.message };
-  const order = (c: ContainerStatus): number =>
-    isMainContainer(c.name, tmpl) ? 1 : c.name === 'wait' ? 2 : 3;
+  const order = (c: ContainerStatus): number => (isMainContainer(c.name, tmpl) ? 1 : c.name === WAIT ? 2 : 3);
   const ctrs = [
     ...(pod.status?.initContainerStatuses ?? []),
     ...[...(pod.status?.containerStatuses ?? [])].sort((a, b) => order(a) - order(b)),
@@ -158,8 +173,8 @@ export function inferFailedReason(
       message: `can't find failed message for pod ${pod.metadata.name ?? ''} namespace ${pod.metadata.namespace ?? ''}`,
     };
   }
-  const initNames = new Set((pod.status?.initContainerStatuses ?? []).map((c) => c.name));
   let mainSucceeded = false;
+  let waitSucceeded = false;
   for (const c of ctrs) {
     const w = c.state?.waiting;
     if (w)
@@ -171,19 +186,25 @@ export function inferFailedReason(
     if (!t) continue;
     if (t.exitCode === 0) {
       if (isMainContainer(c.name, tmpl)) mainSucceeded = true;
+      else if (c.name === WAIT) waitSucceeded = true;
       continue;
     }
     let msg = `${t.reason ?? 'Error'} (exit code ${t.exitCode})`;
     if (t.message) msg = `${msg}: ${t.message}`;
     msg = `${c.name}: ${msg}`;
-    if (initNames.has(c.name)) return { phase: 'Error', message: msg };
+    if (c.name === INIT) return { phase: 'Error', message: msg };
     if (isMainContainer(c.name, tmpl)) return { phase: 'Failed', message: msg };
-    if (c.name === 'wait') return { phase: 'Error', message: msg };
-    // A sidecar killed by the executor once main finished is not a failure.
+    if (c.name === WAIT) return { phase: 'Error', message: msg };
+    // A sidecar stopped once main finished (SIGTERM, or SIGKILL after the grace) is not a failure.
     if (t.exitCode !== 137 && t.exitCode !== 143) return { phase: 'Failed', message: msg };
   }
-  if (mainSucceeded) return { phase: 'Succeeded', message: '' };
-  return { phase: 'Failed', message: 'pod failed: main container did not complete successfully' };
+  // A pod that failed with nothing to blame succeeded only if main and wait both did.
+  if (mainSucceeded && waitSucceeded) return { phase: 'Succeeded', message: '' };
+  if (mainSucceeded)
+    return { phase: 'Failed', message: 'pod failed: wait container did not complete successfully' };
+  if (waitSucceeded)
+    return { phase: 'Failed', message: 'pod failed: main container did not complete successfully' };
+  return { phase: 'Failed', message: 'pod failed: neither main nor wait container completed successfully' };
 }
 
 // ---- resource durations --------------------------------------------------------------------

@@ -30,9 +30,12 @@ export function literalEnv(container: Container, name: string): string | undefin
   return container.env?.find((e) => e.name === name)?.value;
 }
 
-/** The fully substituted template the controller put in ARGO_TEMPLATE, if any container carries one. */
+/**
+ * The fully substituted template the controller put in ARGO_TEMPLATE, if any container carries
+ * one: a main container of a host pod, the init container of a pod in argoexec's layout.
+ */
 export function podTemplate(pod: Pod): Template | undefined {
-  for (const c of pod.spec.containers) {
+  for (const c of [...(pod.spec.initContainers ?? []), ...pod.spec.containers]) {
     const text = literalEnv(c, ENV_TEMPLATE);
     if (!text) continue;
     try {

@@ -105,6 +105,16 @@ function locateProgram(name: string, pathList: string): string {
 }
 
 /**
+ * The name of our stand-in for a test image's program at its fixed path (/argosay) when the host
+ * has nothing there; undefined otherwise.
+ */
+export function standInName(file: string): string | undefined {
+  if (!path.isAbsolute(file)) return undefined;
+  const base = path.basename(file);
+  return BUILTINS.has(base) && !existsSync(file) ? base : undefined;
+}
+
+/**
  * Kubernetes' expansion of `$(NAME)` in command, args and env values: a defined variable is
  * replaced, an undefined reference is kept as written, and `$$` is an escaped `$`.
  */

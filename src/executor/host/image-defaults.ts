@@ -62,7 +62,12 @@ export function parseImage(image: string): { repo: string; tag: string } {
 }
 
 export function imageDefaults(image: string | undefined): ImageDefaults {
-  if (!image) return SHELL;
+  return knownImageDefaults(image) ?? SHELL;
+}
+
+/** The table's entry for an image, or undefined when the image is not in it. */
+export function knownImageDefaults(image: string | undefined): ImageDefaults | undefined {
+  if (!image) return undefined;
   const { repo, tag } = parseImage(image);
-  return TABLE[`${repo}:${tag}`] ?? TABLE[repo] ?? SHELL;
+  return TABLE[`${repo}:${tag}`] ?? TABLE[repo];
 }

@@ -1,6 +1,8 @@
-// The host runtime: plays the kubelet (and argoexec) for pods on this machine. It watches Pods in
-// every namespace, runs each new one as host processes (see pod-run.ts), kills a pod's processes
-// when the pod is deleted, and after a crash takes over pods a dead runtime left running.
+// The host runtime: plays the kubelet for pods on this machine, and argoexec too for pods of the
+// host layout (pod-run.ts); pods whose init and wait containers run argoexec themselves are only
+// run (kubelet-run.ts). It watches Pods in every namespace, runs each new one as host processes,
+// kills a pod's processes when the pod is deleted, and after a crash takes over pods a dead
+// runtime left running.
 import { mkdirSync, symlinkSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -13,7 +15,9 @@ import { detectIsolation, type IsolationMode, type IsolationPreference } from '.
 import { ProcessLauncher } from './launcher.js';
 import { MountPoints } from './mount-points.js';
 import { claimOwnerIdentity, killGroups, ownerState, type Owner } from './owner.js';
-import { ANNOTATION_HOST_OWNER, ANNOTATION_HOST_PGID, PodRun, type HostContext } from './pod-run.js';
+import { ArgoexecSupport, isArgoexecLayout } from './argoexec-layout.js';
+import { KubeletRun, type KubeletContext } from './kubelet-run.js';
+import { ANNOTATION_HOST_OWNER, ANNOTATION_HOST_PGID, PodRun } from './pod-run.js';
 import { claimFolder } from './volumes.js';
 
 export interface HostRuntimeOptions {
@@ -39,6 +43,11 @@ export interface HostRuntimeOptions {
   launcher?: boolean;
   /** Where runtime errors that concern no caller go. Default: console.error. */
   onError?: (err: unknown, where: string) => void;
+  /**
+   * The kubeconfig through which pods of the argoexec layout (whose init and wait containers run
+   * argoexec) reach the Kubernetes API; each such pod gets a copy naming its namespace as KUBECONFIG.
+   */
+  kubeconfig?: string;
 }
 
 /** Host variables a container starts with; everything else about the host stays out. */
@@ -46,11 +55,13 @@ const INHERITED = ['HOME', 'USER', 'LOGNAME', 'LANG', 'LANGUAGE', 'TZ', 'TERM'];
 const INHERITED_PREFIXES = ['LC_', 'PYENV_'];
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
+type Run = PodRun | KubeletRun;
+
 export class HostRuntime {
-  private readonly runs = new Map<string, PodRun>();
+  private readonly runs = new Map<string, Run>();
   /** Pod uids this runtime has taken on and not finished, so repeated events never start a pod twice. */
   private readonly taken = new Set<string>();
-  private ctx: HostContext | undefined;
+  private ctx: KubeletContext | undefined;
   private owner: Owner | undefined;
   private watch: Watch | undefined;
   private claimWatch: Watch | undefined;
@@ -113,6 +124,7 @@ export class HostRuntime {
       keepPodDirs: this.opts.keepPodDirs ?? false,
       reportAfterMs: this.opts.reportAfterMs ?? 100,
       onError: this.opts.onError ?? ((err, where) => console.error(`host runtime: ${where}:`, err)),
+      argoexec: new ArgoexecSupport(this.opts.home, this.opts.kubeconfig),
     };
     if (!this.stopped) {
       this.startWatch();
@@ -212,7 +224,8 @@ export class HostRuntime {
   private run(pod: Pod): void {
     const key = `${pod.metadata.namespace ?? ''}/${pod.metadata.name ?? ''}`;
     this.taken.add(pod.metadata.uid ?? '');
-    const run = new PodRun(this.ctx!, pod);
+    // A pod that brings its own executor is only run; any other gets ours in-process.
+    const run = isArgoexecLayout(pod) ? new KubeletRun(this.ctx!, pod) : new PodRun(this.ctx!, pod);
     this.runs.set(key, run);
     void run.done.finally(() => {
       if (this.runs.get(key) === run) this.runs.delete(key);
