@@ -3,17 +3,15 @@
 // dependencies succeeded), sidecars killed when the main containers are done, deadlines, outputs
 // reported as a WorkflowTaskResult, and the pod's status written back as Kubernetes would.
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { hostname } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Container } from '../../model/meta.js';
 import type { ContainerStatus, Pod, PodStatus } from '../../model/pod.js';
 import type { Outputs, Template } from '../../model/template.js';
-import type { ResourceStore } from '../../store/types.js';
 import { localArtifactRoot, Repositories } from '../../artifacts/index.js';
 import { parseGoDuration } from '../../workflow/duration.js';
 import { rfc3339 } from '../../workflow/phase.js';
-import { containerLogDonePath, containerLogPath, podDir, podLogDir } from '../paths.js';
+import { containerLogPath } from '../paths.js';
 import {
   ANNOTATION_NODE_ID,
   containerDependencies,
@@ -35,130 +33,49 @@ import { InputArtifactError, PodArtifacts, type StagedInput } from './artifacts.
 import { processData } from './data-template.js';
 import { CommandError, resolveCommand } from './command.js';
 import { ContainerFs, type PrivatePath } from './container-fs.js';
-import { ContainerProcess, type ProcessExit } from './container-process.js';
+import type { ProcessExit } from './container-process.js';
 import { runningStatus, terminatedStatus, waitingStatus, type Termination } from './container-status.js';
 import { containerEnv, ContainerConfigError, PodObjects } from './env.js';
-import { launchCommand, type IsolationMode } from './isolation.js';
-import type { ProcessLauncher } from './launcher.js';
+import { HostPodRun, hostSlot, type HostContext, type HostSlot } from './host-pod-run.js';
 import { LineLog } from './line-log.js';
-import type { MountPoints } from './mount-points.js';
 import { OutputCollector } from './outputs.js';
-import {
-  freshFolder,
-  removeFolder,
-  STAGING_DIR,
-  stagingFolderExists,
-  writeHostsFile,
-} from './pod-folders.js';
+import { STAGING_DIR, stagingFolderExists, writeHostsFile } from './pod-folders.js';
 import { writeTaskResult } from './task-result.js';
 import { materializeVolumes, resolveMounts, type PodVolume } from './volumes.js';
 
-export const ANNOTATION_HOST_PGID = 'argo-ts.io/host-pgid';
-export const ANNOTATION_HOST_OWNER = 'argo-ts.io/host-runtime';
-
-const POD_IP = '127.0.0.1';
-const NODE_NAME = hostname();
-const DEADLINE_MESSAGE = 'Pod was active on the node longer than the specified deadline';
 const STEP_DEADLINE_MESSAGE = 'Step exceeded its deadline';
 /** What a container waiting on its dependencies exits with when it is terminated (emissary). */
 const TERMINATED_WAITING = 143;
 
-export interface HostContext {
-  store: ResourceStore;
-  home: string;
-  isolation: IsolationMode;
-  /** Starts containers without forking this process; absent where it cannot run. */
-  launcher?: ProcessLauncher;
-  mountPoints: MountPoints;
-  /** The environment every container starts from (PATH, HOME, locale, ...). */
-  baseEnv: Record<string, string>;
-  /** Commands the host lacks and what runs in their place (see CommandInput.aliases). */
-  aliases: Record<string, string>;
-  defaultGraceMs: number;
-  /** This runtime's identity, written on the pods it runs. */
-  owner: string;
-  keepPodDirs: boolean;
-  /**
-   * A pod's Pending/Running status is written once it has run this long; a pod done sooner goes
-   * straight to its final status. Saves a status write (and a controller pass) per quick pod;
-   * the kubelet, too, reports status changes some time after they happen.
-   */
-  reportAfterMs: number;
-  onError(err: unknown, where: string): void;
-}
-
-type Role = 'init' | 'main' | 'sidecar';
-
-interface Slot {
-  spec: Container;
-  name: string;
-  role: Role;
-  argv?: string[];
-  env?: Record<string, string>;
-  fs?: ContainerFs;
+interface Slot extends HostSlot<'main' | 'sidecar'> {
   /** Opened while preparing, so starting the container needs no file system call. */
   log?: LineLog;
-  /** Set when the container cannot start (unknown command): it terminates with this at once. */
-  startError?: CommandError;
-  proc?: ContainerProcess;
-  startedAt?: string;
   termination?: Termination & { stdout?: Buffer };
   killedByUs: boolean;
 }
 
-type StopReason = 'deleted' | 'stopped';
-
-export class PodRun {
-  readonly uid: string;
+export class PodRun extends HostPodRun<Slot> {
   readonly done: Promise<void>;
-  private readonly ns: string;
-  private readonly name: string;
-  private readonly dir: string;
-  private readonly logDir: string;
   private readonly tmpl: Template | undefined;
-  private readonly slots: Slot[];
-  private readonly graceMs: number;
   private readonly collector: OutputCollector;
   private readonly objects: PodObjects;
   private readonly artifacts: PodArtifacts;
   private readonly repositories: Repositories;
   /** A data template's result, which its main container (argoexec upstream) produced in-process. */
   private dataResult: string | undefined;
-  private stopReason: StopReason | undefined;
-  private deadlineExceeded = false;
-  private terminating = false;
   private stepDeadlineExceeded = false;
-  private readonly timers: NodeJS.Timeout[] = [];
-  private startTime = '';
-  /** What the pod is doing, for the status reported while it runs. */
-  private progress: 'initializing' | 'running' | undefined;
-  /** Set once the pod has run long enough for its progress to be reported (see HostContext.reportAfterMs). */
-  private reporting = false;
-  /** The final status is on its way: progress reports are dropped. */
-  private finalizing = false;
-  /** Status writes in flight, so the final status is never overtaken by a progress report. */
-  private writes: Promise<void> = Promise.resolve();
-  private readonly markers: Promise<unknown>[] = [];
-  private startMs = 0;
   /** Re-decides waiting containerSet containers; set while main containers run. */
   private settle: () => void = () => undefined;
 
-  constructor(
-    private readonly ctx: HostContext,
-    private readonly pod: Pod,
-  ) {
-    this.uid = pod.metadata.uid ?? '';
-    this.ns = pod.metadata.namespace ?? '';
-    this.name = pod.metadata.name ?? '';
-    this.dir = podDir(ctx.home, this.ns, this.name);
-    this.logDir = podLogDir(ctx.home, this.ns, this.name);
-    this.tmpl = podTemplate(pod);
-    const mains = mainContainerNames(pod, this.tmpl);
-    this.slots = [
+  constructor(ctx: HostContext, pod: Pod) {
+    const tmpl = podTemplate(pod);
+    const mains = mainContainerNames(pod, tmpl);
+    const slots = [
       ...(pod.spec.initContainers ?? []).map((c) => slot(c, 'init')),
       ...pod.spec.containers.map((c) => slot(c, mains.has(c.name ?? '') ? 'main' : 'sidecar')),
     ];
-    this.graceMs = gracePeriodMs(pod, ctx.defaultGraceMs);
+    super(ctx, pod, slots, gracePeriodMs(pod, ctx.defaultGraceMs));
+    this.tmpl = tmpl;
     this.collector = new OutputCollector(this.tmpl, this.mainEnv(ENV_INCLUDE_SCRIPT_OUTPUT) === 'true');
     this.objects = new PodObjects(ctx.store, this.ns);
     const repositories = (this.repositories = new Repositories({
@@ -166,81 +83,56 @@ export class PodRun {
       secret: async (name, key) => (await this.objects.entries('Secret', name))?.get(key)?.toString('utf8'),
     }));
     this.artifacts = new PodArtifacts(this.tmpl, this.dir, repositories);
-    this.done = this.run().catch((err) => this.crashed(err));
-  }
-
-  /** Kills the pod's processes; nothing more is written to the store for it. */
-  stop(reason: StopReason): Promise<void> {
-    this.stopReason ??= reason;
-    this.killAll();
-    return this.done;
-  }
-
-  /**
-   * The pod is being deleted (deletionTimestamp set, finalizers holding it): its containers are
-   * stopped and, as the kubelet does, their end is still reported, outputs included.
-   */
-  terminate(): void {
-    if (this.terminating) return;
-    this.terminating = true;
-    this.killAll();
+    this.done = this.begin();
   }
 
   // -------------------------------------------------------------------------------------------
 
-  private async run(): Promise<void> {
-    this.startMs = Date.now();
-    this.startTime = rfc3339(new Date(this.startMs));
-    await Promise.all([freshFolder(this.dir), freshFolder(this.logDir)]);
+  protected async runPod(): Promise<void> {
     try {
-      try {
-        await this.prepare();
-      } catch (err) {
-        if (err instanceof InputArtifactError) {
-          await this.writeStatus(this.initFailure(err.message));
-          return;
-        }
-        if (!(err instanceof ContainerConfigError)) throw err;
-        await this.writeStatus({
-          phase: 'Failed',
-          initContainerStatuses: this.inits().map((s) => waitingStatus(s.spec, err.reason, err.message)),
-          containerStatuses: this.regular().map((s) => waitingStatus(s.spec, err.reason, err.message)),
-        });
+      await this.prepare();
+    } catch (err) {
+      if (err instanceof InputArtifactError) {
+        await this.status.final(this.initFailure(err.message));
         return;
       }
-      if (this.stopReason) return;
-      this.armDeadline();
-      this.timers.push(setTimeout(() => this.startReporting(), this.ctx.reportAfterMs));
-      const initOk = await this.runInitContainers();
-      if (this.stopReason) return;
-      if (!initOk || this.deadlineExceeded) {
-        await this.writeStatus(this.finalStatus(undefined));
-        return;
-      }
-      await this.runMainContainers();
-      if (this.stopReason) return;
-      const main = this.regular().find((s) => s.name === MAIN_CONTAINER_NAME && s.role === 'main');
-      const collected = this.collector.collect({
-        fs: main?.fs,
-        exitCode: main?.termination?.exitCode,
-        stdout: main?.termination?.stdout,
+      if (!(err instanceof ContainerConfigError)) throw err;
+      await this.status.final({
+        phase: 'Failed',
+        initContainerStatuses: this.inits().map((s) => waitingStatus(s.spec, err.reason, err.message)),
+        containerStatuses: this.regular().map((s) => waitingStatus(s.spec, err.reason, err.message)),
       });
-      if (this.dataResult !== undefined) collected.outputs.result = this.dataResult;
-      const artifactError = await this.saveArtifacts(main?.fs, collected.outputs);
-      const error = collected.error ?? artifactError;
-      const wait: Termination = {
-        exitCode: error ? 64 : 0,
-        message: error ?? (this.stepDeadlineExceeded ? STEP_DEADLINE_MESSAGE : undefined),
-        startedAt: this.startTime,
-        finishedAt: rfc3339(new Date()),
-      };
-      // The result goes first: the controller must never see the pod done without its outputs.
-      await this.writeTaskResult(collected.outputs);
-      if (this.stopReason) return;
-      await this.writeStatus(this.finalStatus(wait));
-    } finally {
-      await this.cleanUp();
+      return;
     }
+    if (this.stopReason) return;
+    this.startClocks();
+    const initOk = await this.runInitContainers();
+    if (this.stopReason) return;
+    if (!initOk || this.deadlineExceeded) {
+      await this.status.final(this.finalStatus(undefined));
+      return;
+    }
+    await this.runMainContainers();
+    if (this.stopReason) return;
+    const main = this.regular().find((s) => s.name === MAIN_CONTAINER_NAME && s.role === 'main');
+    const collected = this.collector.collect({
+      fs: main?.fs,
+      exitCode: main?.termination?.exitCode,
+      stdout: main?.termination?.stdout,
+    });
+    if (this.dataResult !== undefined) collected.outputs.result = this.dataResult;
+    const artifactError = await this.saveArtifacts(main?.fs, collected.outputs);
+    const error = collected.error ?? artifactError;
+    const wait: Termination = {
+      exitCode: error ? 64 : 0,
+      message: error ?? (this.stepDeadlineExceeded ? STEP_DEADLINE_MESSAGE : undefined),
+      startedAt: this.startTime,
+      finishedAt: rfc3339(new Date()),
+    };
+    // The result goes first: the controller must never see the pod done without its outputs.
+    await this.writeTaskResult(collected.outputs);
+    if (this.stopReason) return;
+    await this.status.final(this.finalStatus(wait));
   }
 
   private async prepare(): Promise<void> {
@@ -459,26 +351,11 @@ export class PodRun {
       log.write([Buffer.from(message)]);
       return Promise.resolve({ exitCode: s.startError?.exitCode ?? 64, message });
     }
-    const launch = launchCommand(this.ctx.isolation, {
-      baseDir: this.dir,
-      workDir: s.fs!.workDir,
-      binds: s.fs!.binds,
-      argv: s.argv,
-    });
     const capture =
       s.name === MAIN_CONTAINER_NAME && s.role === 'main' && this.collector.capturesStdout
         ? RESULT_CAPTURE_BYTES
         : 0;
-    const proc = new ContainerProcess({
-      file: launch.file,
-      args: launch.args,
-      cwd: launch.cwd,
-      env: s.env!,
-      log,
-      captureStdout: capture,
-      launcher: this.ctx.launcher,
-    });
-    s.proc = proc;
+    const proc = this.spawn(s, log, s.fs!.binds, capture);
     // A pod already reported running gets its new process group into its annotation at once.
     if (this.reporting) this.report();
     // A deadline or stop that came while the process was being started.
@@ -500,8 +377,8 @@ export class PodRun {
   }
 
   /** Terminates every running container (grace period, then SIGKILL) and re-decides waiting ones. */
-  private killAll(): void {
-    for (const s of this.slots) if (s.proc && !s.termination) void s.proc.terminate(this.graceMs);
+  protected override killAll(): void {
+    super.killAll();
     this.settle();
   }
 
@@ -513,30 +390,7 @@ export class PodRun {
     this.markLogDone(s.name);
   }
 
-  private markLogDone(container: string): void {
-    const marker = writeFile(containerLogDonePath(this.ctx.home, this.ns, this.name, container), '').catch(
-      () => undefined,
-    );
-    this.markers.push(marker);
-  }
-
   // ---- deadlines ----------------------------------------------------------------------------
-
-  /** activeDeadlineSeconds, counted from the pod's start as the kubelet does. */
-  private armDeadline(): void {
-    const seconds = this.pod.spec.activeDeadlineSeconds;
-    if (seconds === undefined || seconds === null) return;
-    const due = this.startMs + Number(seconds) * 1000;
-    this.timers.push(
-      setTimeout(
-        () => {
-          this.deadlineExceeded = true;
-          this.killAll();
-        },
-        Math.max(0, due - Date.now()),
-      ),
-    );
-  }
 
   /** ARGO_DEADLINE: the workflow's or step's deadline, on which argoexec stops the main containers. */
   private armStepDeadline(): void {
@@ -559,7 +413,7 @@ export class PodRun {
 
   // ---- status -------------------------------------------------------------------------------
 
-  private statusOf(s: Slot, waitingReason = 'ContainerCreating'): ContainerStatus {
+  protected statusOf(s: Slot, waitingReason: string): ContainerStatus {
     if (s.termination) return terminatedStatus(s.spec, s.termination);
     if (s.startedAt) return runningStatus(s.spec, s.startedAt);
     return waitingStatus(s.spec, waitingReason);
@@ -572,85 +426,24 @@ export class PodRun {
       containerStatuses: this.regular().map((s) => this.statusOf(s, 'PodInitializing')),
     };
     if (wait) status.containerStatuses!.push(terminatedStatus({ name: WAIT_CONTAINER_NAME }, wait));
-    if (status.initContainerStatuses!.length === 0) delete status.initContainerStatuses;
     const failed =
-      this.deadlineExceeded ||
       // Stopped before its containers ran (being deleted, out of time, an init container failed).
       this.regular().some((s) => !s.termination) ||
       this.inits().some((s) => s.termination?.exitCode !== 0) ||
       this.regular().some((s) => failedContainer(s)) ||
       (wait !== undefined && wait.exitCode !== 0);
-    if (failed) status.phase = 'Failed';
-    if (this.deadlineExceeded) {
-      status.reason = 'DeadlineExceeded';
-      status.message = DEADLINE_MESSAGE;
-    }
-    return status;
+    return this.finishStatus(status, failed);
   }
 
-  private setProgress(progress: 'initializing' | 'running'): void {
-    this.progress = progress;
-    this.report();
-  }
-
-  private startReporting(): void {
-    this.reporting = true;
-    this.report();
-  }
-
-  /** Writes the pod's progress (Pending while initializing, then Running) once reporting has started. */
-  private report(): void {
-    if (!this.reporting || !this.progress) return;
-    const regular = this.regular();
-    const status: PodStatus =
-      this.progress === 'initializing'
-        ? {
-            phase: 'Pending',
-            initContainerStatuses: this.inits().map((s) => this.statusOf(s, 'PodInitializing')),
-            containerStatuses: regular.map((s) => waitingStatus(s.spec, 'PodInitializing')),
-          }
-        : {
-            phase: 'Running',
-            containerStatuses: [
-              ...regular.map((s) => this.statusOf(s)),
-              runningStatus({ name: WAIT_CONTAINER_NAME }, this.startTime),
-            ],
-          };
-    void this.writeStatus(status, true);
-  }
-
-  /**
-   * Patches the pod's status and, for progress reports, the annotations that say which runtime
-   * runs it and its process groups. Writes go out in order; none after the final one.
-   */
-  private writeStatus(status: PodStatus, progress = false): Promise<void> {
-    const write = async (): Promise<void> => {
-      if (this.stopReason || (progress && this.finalizing)) return;
-      const patch: {
-        status: PodStatus;
-        spec?: { nodeName: string };
-        metadata?: { annotations: Record<string, string> };
-      } = {
-        status: { startTime: this.startTime, podIP: POD_IP, hostIP: POD_IP, ...status },
-      };
-      // The node it runs on, as the scheduler would have set it (Argo shows it as hostNodeName).
-      if (!this.pod.spec.nodeName) patch.spec = { nodeName: NODE_NAME };
-      if (progress) {
-        const pgids = this.slots.filter((s) => s.proc && s.proc.pgid > 0).map((s) => s.proc!.pgid);
-        patch.metadata = {
-          annotations: { [ANNOTATION_HOST_OWNER]: this.ctx.owner, [ANNOTATION_HOST_PGID]: pgids.join(',') },
-        };
-      }
-      try {
-        await this.ctx.store.patch<Pod>('Pod', this.ns, this.name, patch);
-      } catch (err) {
-        if ((err as { code?: number }).code === 404) this.stopReason ??= 'deleted';
-        else this.ctx.onError(err, `pod ${this.ns}/${this.name}: writing status`);
-      }
+  /** Running: the containers, and wait (played here) since the pod's start. */
+  protected runningPodStatus(): PodStatus {
+    return {
+      phase: 'Running',
+      containerStatuses: [
+        ...this.regular().map((s) => this.statusOf(s, 'ContainerCreating')),
+        runningStatus({ name: WAIT_CONTAINER_NAME }, this.startTime),
+      ],
     };
-    if (!progress) this.finalizing = true;
-    this.writes = this.writes.then(write);
-    return this.writes;
   }
 
   /**
@@ -708,44 +501,7 @@ export class PodRun {
     }
   }
 
-  /** An unexpected failure of the runtime itself: the pod fails with a message that says so. */
-  private async crashed(err: unknown): Promise<void> {
-    this.ctx.onError(err, `pod ${this.ns}/${this.name}`);
-    for (const s of this.slots) s.proc?.signal('SIGKILL');
-    await this.writeStatus({
-      phase: 'Failed',
-      message: `host runtime: ${(err as Error)?.message ?? String(err)}`,
-    });
-  }
-
-  private async cleanUp(): Promise<void> {
-    for (const t of this.timers) clearTimeout(t);
-    for (const s of this.slots) {
-      s.fs?.release();
-      s.log?.close();
-      if (!s.termination) this.markLogDone(s.name);
-    }
-    await Promise.all(this.markers);
-    if (!this.ctx.keepPodDirs)
-      await removeFolder(
-        this.dir,
-        this.slots.flatMap((s) => s.fs?.folders ?? []),
-      );
-  }
-
   // ---- helpers ------------------------------------------------------------------------------
-
-  private stopping(): boolean {
-    return this.stopReason !== undefined || this.deadlineExceeded || this.terminating;
-  }
-
-  private inits(): Slot[] {
-    return this.slots.filter((s) => s.role === 'init');
-  }
-
-  private regular(): Slot[] {
-    return this.slots.filter((s) => s.role !== 'init');
-  }
 
   /** An ARGO_* value from the main containers' env. */
   private mainEnv(name: string): string | undefined {
@@ -761,8 +517,8 @@ export class PodRun {
 /** stdout kept for the result: upstream's 256 kB, plus the trailing newline it trims first. */
 const RESULT_CAPTURE_BYTES = 256 * 1024 + 1;
 
-function slot(spec: Container, role: Role): Slot {
-  return { spec, name: spec.name ?? '', role, killedByUs: false };
+function slot(spec: Container, role: Slot['role']): Slot {
+  return { ...hostSlot(spec, role), killedByUs: false };
 }
 
 /** A container that makes the pod fail; a sidecar the runtime stopped itself does not. */

@@ -17,7 +17,8 @@ import { MountPoints } from './mount-points.js';
 import { claimOwnerIdentity, killGroups, ownerState, type Owner } from './owner.js';
 import { ArgoexecSupport, isArgoexecLayout } from './argoexec-layout.js';
 import { KubeletRun, type KubeletContext } from './kubelet-run.js';
-import { ANNOTATION_HOST_OWNER, ANNOTATION_HOST_PGID, PodRun } from './pod-run.js';
+import { PodRun } from './pod-run.js';
+import { ANNOTATION_HOST_OWNER, ANNOTATION_HOST_PGID } from './status-writer.js';
 import { claimFolder } from './volumes.js';
 
 export interface HostRuntimeOptions {

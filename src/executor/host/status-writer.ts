@@ -4,7 +4,9 @@
 import { hostname } from 'node:os';
 import type { Pod, PodStatus } from '../../model/pod.js';
 import type { ResourceStore } from '../../store/types.js';
-import { ANNOTATION_HOST_OWNER, ANNOTATION_HOST_PGID } from './pod-run.js';
+
+export const ANNOTATION_HOST_PGID = 'argo-ts.io/host-pgid';
+export const ANNOTATION_HOST_OWNER = 'argo-ts.io/host-runtime';
 
 const POD_IP = '127.0.0.1';
 const NODE_NAME = hostname();
@@ -28,8 +30,11 @@ export class StatusWriter {
 
   constructor(private readonly input: StatusWriterInput) {}
 
-  /** A progress report (Pending, Running), dropped once the final status is on its way. */
-  progress(status: PodStatus, pgids: number[]): void {
+  /**
+   * A progress report (Pending, Running), dropped once the final status is on its way. The
+   * process groups are read when the write goes out, so it names every one started by then.
+   */
+  progress(status: PodStatus, pgids: () => number[]): void {
     void this.enqueue(status, pgids);
   }
 
@@ -38,7 +43,7 @@ export class StatusWriter {
     return this.enqueue(status, undefined);
   }
 
-  private enqueue(status: PodStatus, pgids: number[] | undefined): Promise<void> {
+  private enqueue(status: PodStatus, pgids: (() => number[]) | undefined): Promise<void> {
     const { store, pod, owner } = this.input;
     const ns = pod.metadata.namespace ?? '';
     const name = pod.metadata.name ?? '';
@@ -49,11 +54,11 @@ export class StatusWriter {
         spec?: { nodeName: string };
         metadata?: { annotations: Record<string, string> };
       } = { status: { startTime: this.input.startTime, podIP: POD_IP, hostIP: POD_IP, ...status } };
-      // The node it runs on, as the scheduler would have set it.
+      // The node it runs on, as the scheduler would have set it (Argo shows it as hostNodeName).
       if (!pod.spec.nodeName) patch.spec = { nodeName: NODE_NAME };
       if (pgids)
         patch.metadata = {
-          annotations: { [ANNOTATION_HOST_OWNER]: owner, [ANNOTATION_HOST_PGID]: pgids.join(',') },
+          annotations: { [ANNOTATION_HOST_OWNER]: owner, [ANNOTATION_HOST_PGID]: pgids().join(',') },
         };
       try {
         await store.patch<Pod>('Pod', ns, name, patch);
