@@ -254,25 +254,26 @@ export function labelRequirementsFrom(selector: LabelSelector): LabelRequirement
 
 /** The string form, which parses back to the same requirements. */
 export function formatLabelSelector(requirements: readonly LabelRequirement[]): string {
-  return requirements
-    .map((r) => {
-      switch (r.operator) {
-        case 'exists':
-          return r.key;
-        case '!':
-          return `!${r.key}`;
-        case 'in':
-        case 'notin':
-          return `${r.key} ${r.operator} (${r.values.join(',')})`;
-        case 'gt':
-          return `${r.key}>${r.values[0]}`;
-        case 'lt':
-          return `${r.key}<${r.values[0]}`;
-        default:
-          return `${r.key}${r.operator}${r.values[0]}`;
-      }
-    })
-    .join(',');
+  return requirements.map(formatRequirement).join(',');
+}
+
+/** One requirement as Kubernetes prints it. */
+export function formatRequirement(r: LabelRequirement): string {
+  switch (r.operator) {
+    case 'exists':
+      return r.key;
+    case '!':
+      return `!${r.key}`;
+    case 'in':
+    case 'notin':
+      return `${r.key} ${r.operator} (${r.values.join(',')})`;
+    case 'gt':
+      return `${r.key}>${r.values[0]}`;
+    case 'lt':
+      return `${r.key}<${r.values[0]}`;
+    default:
+      return `${r.key}${r.operator}${r.values[0]}`;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

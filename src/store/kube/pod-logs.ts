@@ -5,9 +5,9 @@
 import { request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { HttpMethod, RequestContext, type KubeConfig } from '@kubernetes/client-node';
-import { StoreError } from '../types.js';
 import { apiError, unreachable } from './errors.js';
 import { objectPath } from './resources.js';
+import { authenticate } from './rest.js';
 
 /** Kubernetes' PodLogOptions. */
 export interface PodLogOptions {
@@ -85,15 +85,7 @@ async function openLog(
   const ctx = new RequestContext(`${source.server}${objectPath('Pod', namespace, pod)}/log`, HttpMethod.GET);
   for (const [key, value] of Object.entries(logQuery(opts)))
     if (value !== undefined) ctx.setQueryParam(key, String(value));
-  try {
-    await source.kubeConfig.applySecurityAuthentication(ctx);
-  } catch (err) {
-    throw new StoreError(
-      `cannot use the kubeconfig's credentials or certificates for ${source.server}: ${(err as Error).message}`,
-      401,
-      'Unauthorized',
-    );
-  }
+  await authenticate(source.kubeConfig, source.server, ctx);
   if (opts.signal?.aborted) return undefined;
   const url = new URL(ctx.getUrl());
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;

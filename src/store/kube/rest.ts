@@ -51,15 +51,7 @@ export class KubeRest {
       ctx.setHeaderParam('Content-Type', req.contentType ?? 'application/json');
       ctx.setBody(JSON.stringify(req.body));
     }
-    try {
-      await this.kubeConfig.applySecurityAuthentication(ctx);
-    } catch (err) {
-      throw new StoreError(
-        `cannot use the kubeconfig's credentials or certificates for ${this.server}: ${(err as Error).message}`,
-        401,
-        'Unauthorized',
-      );
-    }
+    await authenticate(this.kubeConfig, this.server, ctx);
     let status: number;
     let text: string;
     let contentType: string;
@@ -85,4 +77,21 @@ function parseBody(text: string, contentType: string): unknown {
     }
   }
   return text;
+}
+
+/** Applies the kubeconfig's credentials and TLS settings to a request; failing that is a 401. */
+export async function authenticate(
+  kubeConfig: KubeConfig,
+  server: string,
+  ctx: RequestContext,
+): Promise<void> {
+  try {
+    await kubeConfig.applySecurityAuthentication(ctx);
+  } catch (err) {
+    throw new StoreError(
+      `cannot use the kubeconfig's credentials or certificates for ${server}: ${(err as Error).message}`,
+      401,
+      'Unauthorized',
+    );
+  }
 }

@@ -4,7 +4,11 @@
 // key is a dotted path where a number indexes an array, and a value reads as its text: a string
 // as itself, a number as written, an object or array as its JSON.
 import type { KubeObject } from '../../../model/meta.js';
-import { parseLabelSelector, type LabelRequirement } from '../../../store/selectors.js';
+import {
+  formatRequirement as formatLabelRequirement,
+  parseLabelSelector,
+  type LabelRequirement,
+} from '../../../store/selectors.js';
 
 export class ConditionError extends Error {}
 
@@ -31,24 +35,9 @@ export function parseConditions(success?: string, failure?: string): Conditions 
   return { success: parseOne('success', success), failure: parseOne('fail', failure) };
 }
 
-/** A requirement as Kubernetes prints it; set values sorted. */
+/** A requirement as Kubernetes prints it, set values sorted (as upstream's messages show them). */
 export function formatRequirement(r: LabelRequirement): string {
-  const values = [...r.values].sort();
-  switch (r.operator) {
-    case 'exists':
-      return r.key;
-    case '!':
-      return `!${r.key}`;
-    case 'in':
-    case 'notin':
-      return `${r.key} ${r.operator} (${values.join(',')})`;
-    case 'gt':
-      return `${r.key}>${values[0]}`;
-    case 'lt':
-      return `${r.key}<${values[0]}`;
-    default:
-      return `${r.key}${r.operator}${values[0]}`;
-  }
+  return formatLabelRequirement({ ...r, values: [...r.values].sort() });
 }
 
 /** gjson's view of a dotted path: whether it exists, and its value as text. */
