@@ -3,7 +3,7 @@
 // `argo argoexec wait`. ARGOEXEC_ROOT stands in for the pod's volumes; the kubeconfig points the
 // executor at a (fake) Kubernetes API.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Template } from '../../src/model/template.js';
@@ -89,4 +89,29 @@ export function terminationMessage(root: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A pod of its own below `dir` (its volumes root and argo home made), talking to the API that
+ * `kubeconfig` names; executor retries are quick so a failing API fails the test fast.
+ */
+export function podIn(
+  dir: string,
+  kubeconfig: string,
+  template: Template,
+  nodeId: string,
+  extra: NodeJS.ProcessEnv = {},
+): PodEnv {
+  const root = path.join(dir, 'root');
+  const home = path.join(dir, 'home');
+  mkdirSync(root, { recursive: true });
+  mkdirSync(home, { recursive: true });
+  return {
+    root,
+    home,
+    kubeconfig,
+    template,
+    nodeId,
+    extra: { EXECUTOR_RETRY_BACKOFF_DURATION: '10ms', ...extra },
+  };
 }

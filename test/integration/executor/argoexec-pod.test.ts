@@ -18,7 +18,14 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { LocalDirectoryRepository, S3Repository } from '../../../src/artifacts/index.js';
 import type { Template } from '../../../src/model/template.js';
 import type { WorkflowTaskResult } from '../../../src/model/workflow.js';
-import { argoexec, podEnv, runPod, terminationMessage, type PodEnv } from '../../helpers/argoexec-pod.js';
+import {
+  argoexec,
+  podEnv,
+  podIn,
+  runPod,
+  terminationMessage,
+  type PodEnv,
+} from '../../helpers/argoexec-pod.js';
 import { startFakeApiServer } from '../../helpers/fake-apiserver.js';
 import { startS3rver, type S3Server } from '../../helpers/s3rver.js';
 
@@ -43,21 +50,12 @@ let dir: string;
 let n = 0;
 beforeEach(() => {
   dir = path.join(scratch, `pod-${++n}`);
-  mkdirSync(path.join(dir, 'root'), { recursive: true });
-  mkdirSync(path.join(dir, 'home'), { recursive: true });
   mkdirSync(path.join(dir, 'out'), { recursive: true });
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 function pod(template: Template, extra: NodeJS.ProcessEnv = {}): PodEnv {
-  return {
-    root: path.join(dir, 'root'),
-    home: path.join(dir, 'home'),
-    kubeconfig,
-    template,
-    nodeId: `wf-1-${n}`,
-    extra: { EXECUTOR_RETRY_BACKOFF_DURATION: '10ms', ...extra },
-  };
+  return podIn(dir, kubeconfig, template, `wf-1-${n}`, extra);
 }
 
 async function taskResult(nodeId: string): Promise<WorkflowTaskResult | undefined> {

@@ -9,7 +9,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../src/model/meta.js';
 import type { Template } from '../../../src/model/template.js';
 import type { WorkflowTaskResult } from '../../../src/model/workflow.js';
-import { argoexec, podEnv, terminationMessage, type Exit, type PodEnv } from '../../helpers/argoexec-pod.js';
+import {
+  argoexec,
+  podEnv,
+  podIn,
+  terminationMessage,
+  type Exit,
+  type PodEnv,
+} from '../../helpers/argoexec-pod.js';
 import { startFakeApiServer } from '../../helpers/fake-apiserver.js';
 
 let api: Awaited<ReturnType<typeof startFakeApiServer>>;
@@ -30,19 +37,10 @@ let n = 0;
 let dir: string;
 beforeEach(() => {
   dir = path.join(scratch, `pod-${++n}`);
-  mkdirSync(path.join(dir, 'root'), { recursive: true });
-  mkdirSync(path.join(dir, 'home'), { recursive: true });
 });
 
 function pod(template: Template): PodEnv {
-  return {
-    root: path.join(dir, 'root'),
-    home: path.join(dir, 'home'),
-    kubeconfig,
-    template,
-    nodeId: `wf-1-${n}`,
-    extra: { RESOURCE_STATE_CHECK_INTERVAL: '50ms', EXECUTOR_RETRY_BACKOFF_DURATION: '10ms' },
-  };
+  return podIn(dir, kubeconfig, template, `wf-1-${n}`, { RESOURCE_STATE_CHECK_INTERVAL: '50ms' });
 }
 
 function resourceTemplate(resource: Template['resource'], outputs?: Template['outputs']): Template {
