@@ -48,7 +48,11 @@ export async function runWait(run: ExecutorRun, stop?: AbortSignal): Promise<voi
   }
 }
 
-async function waitForMain(settings: PodSettings, { log }: ExecutorRun, stop?: AbortSignal): Promise<void> {
+async function waitForMain(
+  settings: PodSettings,
+  { log, env }: ExecutorRun,
+  stop?: AbortSignal,
+): Promise<void> {
   const mains = mainContainersOf(settings.template);
   let deadlineTimer: NodeJS.Timeout | undefined;
   let killing: Promise<void> | undefined;
@@ -56,7 +60,7 @@ async function waitForMain(settings: PodSettings, { log }: ExecutorRun, stop?: A
     const ms = Math.max(0, settings.deadline.getTime() - Date.now());
     deadlineTimer = setTimeout(() => {
       log.info(DEADLINE_MESSAGE);
-      writeTerminateMessage(DEADLINE_MESSAGE, process.env);
+      writeTerminateMessage(DEADLINE_MESSAGE, env);
       killing = killContainers(settings.paths, mains, settings.terminationGraceMs);
     }, ms);
   }
