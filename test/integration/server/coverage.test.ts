@@ -1,8 +1,8 @@
 // Every path and method of swagger.json is served: none falls through to the "no such route" answer.
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Agent, request } from 'undici';
-import { startTestServer, SWAGGER_PATH, type TestServer } from './harness.js';
+import { readUpstreamJson } from '../../helpers/upstream.js';
+import { startTestServer, type TestServer } from './harness.js';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -10,9 +10,7 @@ beforeAll(async () => {
 });
 afterAll(() => s?.close());
 
-const swagger = JSON.parse(readFileSync(SWAGGER_PATH, 'utf8')) as {
-  paths: Record<string, Record<string, unknown>>;
-};
+const swagger = readUpstreamJson<{ paths: Record<string, Record<string, unknown>> }>('api/swagger.json');
 const operations = Object.entries(swagger.paths).flatMap(([path, methods]) =>
   Object.keys(methods)
     .filter((m) => ['get', 'post', 'put', 'delete'].includes(m))

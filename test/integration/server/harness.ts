@@ -1,7 +1,7 @@
 // An Argo Server on a free port over a fresh embedded store, with the embedded engine running, and a
 // small HTTP client that speaks to it as Argo's clients do. Also a validator for response bodies
 // against the Argo Server's swagger.json.
-import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
@@ -15,8 +15,7 @@ import { startServer, type RunningServer } from '../../../src/server/index.js';
 import { selfSignedCertificate } from '../../../src/server/tls.js';
 import { ensureServerToken } from '../../../src/server/token.js';
 import { openSqliteStore, type SqliteStore } from '../../../src/store/index.js';
-
-export const SWAGGER_PATH = new URL('../../../../shared/reference/api/swagger.json', import.meta.url);
+import { readUpstreamJson } from '../../helpers/upstream.js';
 
 export interface TestServerOptions {
   secure?: boolean;
@@ -168,7 +167,7 @@ const compiled = new Map<string, ValidateFunction>();
 /** Problems of `value` against a swagger definition (e.g. `io.argoproj.workflow.v1alpha1.Workflow`). */
 export function swaggerProblems(definition: string, value: unknown): string[] {
   if (!ajv) {
-    const swagger = JSON.parse(readFileSync(SWAGGER_PATH, 'utf8')) as { definitions: unknown };
+    const swagger = readUpstreamJson<{ definitions: unknown }>('api/swagger.json');
     ajv = new Ajv({ strict: false, validateFormats: false, allErrors: true });
     ajv.addSchema({ $id: 'swagger.json', definitions: swagger.definitions });
   }

@@ -1,13 +1,11 @@
-// Every command and flag of the Go argo CLI (../shared/reference/argo-cli.json) is accepted by our
+// Every command and flag of the Go argo CLI (test/fixtures/upstream/argo-cli.json) is accepted by our
 // parser under the same name and short form, and `--help` shows it with the same type and default.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../../src/cli/program.js';
 import { helpText } from '../../../src/cli/help.js';
 import { flagSpecOf } from '../../../src/cli/flags.js';
+import { readUpstreamJson } from '../../helpers/upstream.js';
 
 interface RefFlag {
   short: string | null;
@@ -20,10 +18,7 @@ interface RefCommand {
   flags: RefFlag[];
 }
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const reference = JSON.parse(
-  readFileSync(path.resolve(here, '../../../../shared/reference/argo-cli.json'), 'utf8'),
-) as { commands: RefCommand[] };
+const reference = readUpstreamJson<{ commands: RefCommand[] }>('argo-cli.json');
 
 function allCommands(cmd: Command): Command[] {
   return [cmd, ...cmd.commands.flatMap(allCommands)];

@@ -1,7 +1,6 @@
 // The hand-written field table must match the API: every field it knows exists in the schema with a
 // compatible type, and every field the schema's resource graph has is known (so strict decoding
 // never rejects a valid manifest, nor accepts an invalid one).
-import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   FIELD_TABLE,
@@ -9,8 +8,8 @@ import {
   parseTypeExpr,
   type TypeExpr,
 } from '../../../src/workflow/validate/fields.js';
+import { readUpstreamJson } from '../../helpers/upstream.js';
 
-const SCHEMA_PATH = '/work/shared/reference/api/schema.json';
 const ARGO = 'io.argoproj.workflow.v1alpha1.';
 const PREFIXES: [string, string][] = [
   ['io.k8s.api.core.v1.', 'core.'],
@@ -88,13 +87,8 @@ function describeSchema(p: SchemaProp): string {
   return p.type ?? 'any';
 }
 
-const schemaPresent = existsSync(SCHEMA_PATH);
-
-describe.skipIf(!schemaPresent)('field table against api/schema.json', () => {
-  const schema = schemaPresent
-    ? (JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as { definitions: Definitions })
-    : null;
-  const defs = schema?.definitions ?? {};
+describe('field table against api/schema.json', () => {
+  const defs = readUpstreamJson<{ definitions: Definitions }>('api/schema.json').definitions;
 
   // Every struct reachable from the four resources.
   const reachable = new Set<string>();
