@@ -1,13 +1,12 @@
 // `argo cron` as a process on the local backend: printed output and exit codes.
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CronWorkflow, Workflow } from '../../src/model/workflow.js';
 import { fixture, lines, useCli } from './cli.js';
 
-const EXAMPLES = fileURLToPath(new URL('../../../shared/reference/examples/', import.meta.url));
-const example = (name: string): string => join(EXAMPLES, name);
+const CRON_FIXTURES = fileURLToPath(new URL('../fixtures/cron/', import.meta.url));
+const cronFixture = (name: string): string => join(CRON_FIXTURES, name);
 // A detached controller started by `cron create` goes soon after its cron workflows do.
 const ENV = { ARGO_TS_CONTROLLER_IDLE_EXIT_SECONDS: '2', TZ: 'UTC' };
 
@@ -21,28 +20,26 @@ afterAll(async () => {
 
 const TIME = String.raw`\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \+0000`;
 
-describe.skipIf(!existsSync(EXAMPLES))('argo cron lint', () => {
-  it('finds the upstream cron examples clean, once the templates they use exist', async () => {
-    const simple = ['cron-workflow.yaml', 'cron-when.yaml', 'cron-workflow-multiple-schedules.yaml'].map(
-      example,
-    );
+describe('argo cron lint', () => {
+  it('finds cron workflows clean, once the templates they use exist', async () => {
+    const simple = ['replace-every-minute.yaml', 'when-spaced.yaml', 'two-schedules.yaml'].map(cronFixture);
     let r = await argo('cron', 'lint', ...simple);
     expect(r.stdout).toBe('✔ no linting errors found!\n');
     expect(r.code).toBe(0);
 
-    const withTemplates = ['cron-backfill.yaml', 'dag-inline-cronworkflow.yaml'].map(example);
+    const withTemplates = ['nightly-with-template.yaml', 'dag-cron.yaml'].map(cronFixture);
     r = await argo('cron', 'lint', ...withTemplates);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(
-      '✖ in "dag-inline" (CronWorkflow): cannot validate Workflow: workflowtemplates.argoproj.io "dag-inline" not found',
+      '✖ in "every-five" (CronWorkflow): cannot validate Workflow: workflowtemplates.argoproj.io "inline-dag" not found',
     );
     expect(
       (
         await argo(
           'template',
           'create',
-          example('cron-backfill.yaml'),
-          example('dag-inline-workflowtemplate.yaml'),
+          cronFixture('nightly-with-template.yaml'),
+          cronFixture('dag-template.yaml'),
         )
       ).code,
     ).toBe(0);

@@ -1,6 +1,6 @@
-// Upstream's cron examples (../shared/reference/examples), run by the cron controller in fake time:
+// Cron workflows of the kinds users write (test/fixtures/cron), run by the cron controller in fake time:
 // each does what its spec says.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -12,12 +12,11 @@ import { parseManifests } from '../../../../src/workflow/manifest/index.js';
 import { FakeClock } from '../../../helpers/fake-clock.js';
 import { MemoryStore } from '../../../helpers/memory-store.js';
 
-const EXAMPLES = fileURLToPath(new URL('../../../../../shared/reference/examples/', import.meta.url));
-const present = existsSync(EXAMPLES);
+const CRON_FIXTURES = fileURLToPath(new URL('../../../fixtures/cron/', import.meta.url));
 const NS = 'argo';
 
 function objects(file: string): KubeObject[] {
-  const text = readFileSync(join(EXAMPLES, file), 'utf8');
+  const text = readFileSync(join(CRON_FIXTURES, file), 'utf8');
   return parseManifests(text, file).map((m) => {
     expect(m.error).toBeUndefined();
     const obj = m.object as unknown as KubeObject;
@@ -62,10 +61,10 @@ afterEach(async () => {
   vi.useRealTimers();
 });
 
-describe.skipIf(!present)('upstream cron examples in fake time', () => {
-  it('cron-workflow: every minute in Los Angeles, each run replacing the one before', async () => {
+describe('cron workflows in fake time', () => {
+  it('replace-every-minute: every minute in Los Angeles, each run replacing the one before', async () => {
     const { workflows, cron } = await run(
-      ['cron-workflow.yaml'],
+      ['replace-every-minute.yaml'],
       '2024-05-01T12:00:30Z',
       '2024-05-01T12:03:30Z',
     );
@@ -76,19 +75,17 @@ describe.skipIf(!present)('upstream cron examples in fake time', () => {
     ]);
     const byName = [...workflows].sort((a, b) => a.metadata.name!.localeCompare(b.metadata.name!));
     expect(byName.map((w) => w.spec.shutdown)).toEqual(['Terminate', 'Terminate', undefined]);
-    expect(byName[0].metadata.labels?.['workflows.argoproj.io/cron-workflow']).toBe('hello-world');
-    expect(byName[0].spec.templates?.[0].container?.args).toEqual([
-      '🕓 hello world. Scheduled on: {{workflow.scheduledTime}}',
-    ]);
-    const status = (await cron('hello-world')).status!;
+    expect(byName[0].metadata.labels?.['workflows.argoproj.io/cron-workflow']).toBe('minutely');
+    expect(byName[0].spec.templates?.[0].container?.args).toEqual(['tick for {{workflow.scheduledTime}}']);
+    const status = (await cron('minutely')).status!;
     expect(status.lastScheduledTime).toBe('2024-05-01T12:03:00Z');
     expect(
-      (await cron('hello-world')).metadata.annotations?.['cronworkflows.argoproj.io/last-used-schedule'],
+      (await cron('minutely')).metadata.annotations?.['cronworkflows.argoproj.io/last-used-schedule'],
     ).toBe('CRON_TZ=America/Los_Angeles * * * * *');
   });
 
-  it('cron-when: runs when the last run is more than six minutes ago', async () => {
-    const { workflows } = await run(['cron-when.yaml'], '2024-05-01T12:00:30Z', '2024-05-01T12:20:30Z');
+  it('when-spaced: runs when the last run is more than six minutes ago', async () => {
+    const { workflows } = await run(['when-spaced.yaml'], '2024-05-01T12:00:30Z', '2024-05-01T12:20:30Z');
     expect(scheduledTimes(workflows)).toEqual([
       '2024-05-01T12:01:00Z',
       '2024-05-01T12:08:00Z',
@@ -96,27 +93,19 @@ describe.skipIf(!present)('upstream cron examples in fake time', () => {
     ]);
   });
 
-  it('cron-workflow-multiple-schedules: every 3 minutes on weekdays and every 2 minutes, in Los Angeles', async () => {
+  it('two-schedules: every 3 minutes on weekdays and every 2 minutes, in Los Angeles', async () => {
     // 12:00Z is 05:00 in Los Angeles: a Wednesday there, then a Saturday.
-    const weekday = await run(
-      ['cron-workflow-multiple-schedules.yaml'],
-      '2024-05-01T12:00:30Z',
-      '2024-05-01T12:10:30Z',
-    );
+    const weekday = await run(['two-schedules.yaml'], '2024-05-01T12:00:30Z', '2024-05-01T12:10:30Z');
     const minutes = (wfs: Workflow[]) => scheduledTimes(wfs).map((t) => Number(t.slice(14, 16)));
     expect(minutes(weekday.workflows)).toEqual([2, 3, 4, 6, 8, 9, 10]);
     await controller?.stop();
-    const weekend = await run(
-      ['cron-workflow-multiple-schedules.yaml'],
-      '2024-05-04T12:00:30Z',
-      '2024-05-04T12:10:30Z',
-    );
+    const weekend = await run(['two-schedules.yaml'], '2024-05-04T12:00:30Z', '2024-05-04T12:10:30Z');
     expect(minutes(weekend.workflows)).toEqual([2, 4, 6, 8, 10]);
   });
 
-  it('cron-backfill: daily-job runs the job template at 02:00 each day', async () => {
+  it('nightly-with-template: nightly-report runs the report template at 02:00 each day', async () => {
     const { workflows, cron } = await run(
-      ['cron-backfill.yaml'],
+      ['nightly-with-template.yaml'],
       '2024-05-01T00:00:00Z',
       '2024-05-03T12:00:00Z',
     );
@@ -125,13 +114,13 @@ describe.skipIf(!present)('upstream cron examples in fake time', () => {
       '2024-05-02T02:00:00Z',
       '2024-05-03T02:00:00Z',
     ]);
-    expect(workflows[0].spec.workflowTemplateRef).toEqual({ name: 'job' });
-    expect((await cron('daily-job')).status?.conditions).toBeUndefined();
+    expect(workflows[0].spec.workflowTemplateRef).toEqual({ name: 'report' });
+    expect((await cron('nightly-report')).status?.conditions).toBeUndefined();
   });
 
-  it('cron-backfill: in the controller zone when the cron workflow has no timezone', async () => {
+  it('nightly-with-template: in the controller zone when the cron workflow has no timezone', async () => {
     const { workflows } = await run(
-      ['cron-backfill.yaml'],
+      ['nightly-with-template.yaml'],
       '2024-05-01T00:00:00Z',
       '2024-05-02T00:00:00Z',
       'Asia/Tokyo',
@@ -142,9 +131,9 @@ describe.skipIf(!present)('upstream cron examples in fake time', () => {
     );
   });
 
-  it('dag-inline-cronworkflow: every five minutes from the dag-inline template', async () => {
+  it('dag-cron: every five minutes from the inline-dag template', async () => {
     const { workflows } = await run(
-      ['dag-inline-workflowtemplate.yaml', 'dag-inline-cronworkflow.yaml'],
+      ['dag-template.yaml', 'dag-cron.yaml'],
       '2024-05-01T12:00:30Z',
       '2024-05-01T12:16:00Z',
     );
@@ -153,19 +142,15 @@ describe.skipIf(!present)('upstream cron examples in fake time', () => {
       '2024-05-01T12:10:00Z',
       '2024-05-01T12:15:00Z',
     ]);
-    expect(workflows[0].spec.workflowTemplateRef).toEqual({ name: 'dag-inline' });
+    expect(workflows[0].spec.workflowTemplateRef).toEqual({ name: 'inline-dag' });
   });
 
-  it('dag-inline-cronworkflow: without its template it records a SpecError and does not run', async () => {
-    const { workflows, cron } = await run(
-      ['dag-inline-cronworkflow.yaml'],
-      '2024-05-01T12:00:30Z',
-      '2024-05-01T12:16:00Z',
-    );
+  it('dag-cron: without its template it records a SpecError and does not run', async () => {
+    const { workflows, cron } = await run(['dag-cron.yaml'], '2024-05-01T12:00:30Z', '2024-05-01T12:16:00Z');
     expect(workflows).toEqual([]);
-    expect((await cron('dag-inline')).status?.conditions?.[0]).toMatchObject({
+    expect((await cron('every-five')).status?.conditions?.[0]).toMatchObject({
       type: 'SpecError',
-      message: 'cannot validate Workflow: workflowtemplates.argoproj.io "dag-inline" not found',
+      message: 'cannot validate Workflow: workflowtemplates.argoproj.io "inline-dag" not found',
     });
   });
 });
