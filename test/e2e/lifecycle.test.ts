@@ -1,5 +1,8 @@
 // suspend, resume, stop, terminate, node set, retry and resubmit as a user runs them: the lines
 // printed, the exit codes, and what happens to the workflow.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Workflow } from '../../src/model/workflow.js';
 import { cliWithHome, fixture, lines, type Cli, type CliResult } from './cli.js';
@@ -12,12 +15,31 @@ const argo = (...args: string[]): Promise<CliResult> => cli.run(args, { env, tim
 beforeAll(() => {
   cli = cliWithHome();
 });
-afterAll(() => cli.dispose());
+afterAll(() => {
+  cli.dispose();
+  for (const dir of gates) rmSync(dir, { recursive: true, force: true });
+});
 
 async function submit(file: string, ...flags: string[]): Promise<string> {
   const r = await argo('submit', fixture(file), '-o', 'name', ...flags);
   expect(r.code, r.stderr).toBe(0);
   return r.stdout.trim();
+}
+
+const gates: string[] = [];
+
+/**
+ * Submits lifecycle-gate.yaml: its first step runs until `open()` is called, so the test decides when
+ * it ends (never, for a workflow the test stops).
+ */
+async function submitGated(...flags: string[]): Promise<{ name: string; open: () => void }> {
+  const gate = mkdtempSync(path.join(tmpdir(), 'argo-e2e-gate-'));
+  gates.push(gate);
+  const manifest = path.join(gate, 'workflow.yaml');
+  writeFileSync(manifest, readFileSync(fixture('lifecycle-gate.yaml'), 'utf8').replaceAll('GATE_DIR', gate));
+  const r = await argo('submit', manifest, '-o', 'name', ...flags);
+  expect(r.code, r.stderr).toBe(0);
+  return { name: r.stdout.trim(), open: () => writeFileSync(path.join(gate, 'open'), '') };
 }
 
 /** Submits lifecycle-flaky.yaml and waits for it to fail. */
@@ -50,14 +72,15 @@ const nodeIs = (displayName: string, phase: string) => (wf: Workflow) =>
 
 describe('argo suspend and resume', () => {
   it('print one line per workflow; the suspended workflow waits, the resumed one finishes', async () => {
-    const name = await submit('lifecycle-sleep.yaml');
-    await until(name, (wf) => node(wf, 'nap') !== undefined, 'the first step');
+    const { name, open } = await submitGated();
+    await until(name, nodeIs('nap', 'Running'), 'the first step to run');
     const s = await argo('suspend', name);
     expect(s.code).toBe(0);
     expect(lines(s.stdout)).toEqual([`workflow ${name} suspended`]);
-    await until(name, nodeIs('nap', 'Succeeded'), 'the first step to finish');
-    await new Promise((r) => setTimeout(r, 1000));
-    let wf = await get(name);
+    open();
+    // The controller records the finished step in the same update in which it would start the next
+    // one, so once the first step shows Succeeded, the second must not have started.
+    let wf = await until(name, nodeIs('nap', 'Succeeded'), 'the first step to finish');
     expect(wf.spec.suspend).toBe(true);
     expect(node(wf, 'after')).toBeUndefined();
     expect(wf.status?.phase).toBe('Running');
@@ -142,7 +165,7 @@ describe('argo node set and resume --node-field-selector', () => {
 
 describe('argo stop and terminate', () => {
   it('stop: the exit handler runs, the workflow fails with the strategy as its message', async () => {
-    const name = await submit('lifecycle-sleep.yaml');
+    const { name } = await submitGated();
     await until(name, nodeIs('nap', 'Running'), 'the first step to run');
     const dry = await argo('stop', name, '--dry-run');
     expect(lines(dry.stdout)).toEqual([`workflow ${name} stopped (dry-run)`]);
@@ -164,7 +187,7 @@ describe('argo stop and terminate', () => {
   });
 
   it('terminate by label selector: no exit handler', async () => {
-    const name = await submit('lifecycle-sleep.yaml', '-l', 'e2e-group=terminate-me');
+    const { name } = await submitGated('-l', 'e2e-group=terminate-me');
     await until(name, nodeIs('nap', 'Running'), 'the first step to run');
     const dry = await argo('terminate', '-l', 'e2e-group=terminate-me', '--dry-run');
     expect(lines(dry.stdout)).toEqual([`workflow ${name} terminated (dry-run)`]);
