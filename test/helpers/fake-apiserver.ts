@@ -315,7 +315,8 @@ async function servePodLog(
     send(res, code, status(code, reason, message, { name, kind: 'pods' }));
   const pod = await store.get<Pod>('Pod', namespace, name);
   if (!pod) return refuse(404, 'NotFound', `pods "${name}" not found`);
-  const names = (pod.spec?.containers ?? []).map((c) => c.name);
+  // A container without a name is not a valid pod; it matches no query.
+  const names = (pod.spec?.containers ?? []).map((c) => c.name ?? '');
   let container = q.get('container') ?? '';
   if (!container) {
     if (names.length !== 1)

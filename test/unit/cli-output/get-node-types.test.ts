@@ -28,17 +28,21 @@ afterAll(() => {
 });
 
 describe('argo get: containerSet, plugin, omitted, suspend and error nodes', () => {
-  it('default', () => expectGolden('get-containerset-plugin.txt', printWorkflow(wf, { noColor: true, now })));
+  it('default', () =>
+    expectGolden('get-containerset-plugin.txt', printWorkflow(wf, { noColor: true, noUtf8: false, now })));
   it('wide', () =>
     expectGolden(
       'get-containerset-plugin-wide.txt',
-      printWorkflow(wf, { noColor: true, now, output: 'wide' }),
+      printWorkflow(wf, { noColor: true, noUtf8: false, now, output: 'wide' }),
     ));
   it('no-utf8, coloured', () =>
-    expectGolden('get-containerset-plugin-color-no-utf8.txt', printWorkflow(wf, { noUtf8: true, now })));
+    expectGolden(
+      'get-containerset-plugin-color-no-utf8.txt',
+      printWorkflow(wf, { noColor: false, noUtf8: true, now }),
+    ));
 
   it('shows the pod but not its containers, and hides the omitted node', () => {
-    const text = printWorkflow(wf, { noColor: true, now });
+    const text = printWorkflow(wf, { noColor: true, noUtf8: false, now });
     expect(text).toMatch(/✔ build +build +cs-plugin-abcde-build-/);
     expect(text).not.toMatch(/compile|cleanup/);
     // Only pods show a duration.

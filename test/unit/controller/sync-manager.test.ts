@@ -294,6 +294,7 @@ describe('restore after a controller restart', () => {
       'b-1': {
         id: 'b-1',
         name: 'b[0].x',
+        type: 'Pod',
         phase: 'Pending',
         synchronizationStatus: { waiting: 'default/Mutex/welcome' },
       },

@@ -7,11 +7,17 @@ import {
   prepareDelete,
   prepareUpdate,
 } from '../../../src/store/semantics.js';
+import type { KubeObject } from '../../../src/model/meta.js';
 import { ConflictError, InvalidError } from '../../../src/store/types.js';
 import { checkDnsSubdomain, generatedName } from '../../../src/store/validation.js';
 
 const created = (obj: Record<string, unknown>) =>
-  finishCreate(prepareCreate('Workflow', obj as never), 'uid-1', 7, new Date('2026-01-02T03:04:05.678Z'));
+  finishCreate(
+    prepareCreate('Workflow', obj as unknown as KubeObject),
+    'uid-1',
+    7,
+    new Date('2026-01-02T03:04:05.678Z'),
+  );
 
 describe('names', () => {
   it('generates Kubernetes-style suffixes', () => {
@@ -101,7 +107,7 @@ describe('update', () => {
     const same = prepareUpdate(
       'Workflow',
       stored,
-      { metadata: { name: 'w', namespace: 'argo' }, spec: { a: 1 } },
+      { metadata: { name: 'w', namespace: 'argo' }, spec: { a: 1 } } as KubeObject,
       8,
     );
     expect(same.action).toBe('unchanged');
