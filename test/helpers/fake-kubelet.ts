@@ -15,6 +15,11 @@ export interface PodBehaviour {
   parameters?: Record<string, string>;
   /** Keep the pod running this long before it finishes. */
   runMs?: number;
+  /**
+   * Keep the pod running until this settles (instead of runMs, and regardless of the pod's deadline),
+   * so that a test acts on a surely running pod and decides when it ends.
+   */
+  until?: Promise<unknown>;
 }
 
 export type Behaviour = (tmpl: Template, pod: Pod) => PodBehaviour;
@@ -76,8 +81,9 @@ export class FakeKubelet {
     });
     const deadlineMs =
       pod.spec.activeDeadlineSeconds !== undefined ? pod.spec.activeDeadlineSeconds * 1000 : Infinity;
-    await new Promise((r) => setTimeout(r, Math.min(b.runMs ?? 0, deadlineMs)));
-    if ((b.runMs ?? 0) > deadlineMs) {
+    if (b.until) await b.until;
+    else await new Promise((r) => setTimeout(r, Math.min(b.runMs ?? 0, deadlineMs)));
+    if (!b.until && (b.runMs ?? 0) > deadlineMs) {
       // What the kubelet does when activeDeadlineSeconds passes.
       await this.store.patch<Pod>('Pod', ns, name, {
         status: {

@@ -19,6 +19,13 @@ async function started(behaviour?: ConstructorParameters<typeof Harness>[0]): Pr
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** A promise the test settles: pods held on it run until `open()` (or for ever). */
+function gate(): { held: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const held = new Promise<void>((r) => (open = r));
+  return { held, open };
+}
+
 async function rejection(p: Promise<unknown>): Promise<ArgoError> {
   try {
     await p;
@@ -43,14 +50,16 @@ spec:
 
 describe('suspend and resume', () => {
   it('a suspended workflow starts nothing new until resumed, then finishes', async () => {
-    const h = await started(() => ({ runMs: 300 }));
+    const { held, open } = gate();
+    const h = await started(() => ({ until: held }));
     await h.submit(TWO_STEPS);
     await h.waitFor('two-steps', hasNode('a', 'Pending'));
     const suspended = await h.client.suspendWorkflow(NS, 'two-steps');
     expect(suspended.spec.suspend).toBe(true);
-    await h.waitFor('two-steps', hasNode('a', 'Succeeded'));
-    await sleep(400);
-    let wf = await h.client.getWorkflow(NS, 'two-steps');
+    open();
+    // The controller records the finished step in the same write in which it would start the next
+    // one, so once `a` shows Succeeded, `b` must not have started.
+    let wf = await h.waitFor('two-steps', hasNode('a', 'Succeeded'));
     expect(wf.status?.phase).toBe('Running');
     expect(Object.values(wf.status?.nodes ?? {}).map((n) => n.displayName)).not.toContain('b');
     expect(h.kubelet.started).toHaveLength(1);
@@ -72,7 +81,7 @@ describe('suspend and resume', () => {
   });
 
   it('retries the write when another writer changed the workflow in between', async () => {
-    const h = await started(() => ({ runMs: 2000 }));
+    const h = await started(() => ({ until: gate().held }));
     await h.submit(TWO_STEPS);
     await h.waitFor('two-steps', hasNode('a', 'Pending'));
     const update = h.store.update.bind(h.store);
@@ -293,7 +302,7 @@ describe('retry', () => {
   });
 
   it('refuses to retry a running workflow', async () => {
-    const h = await started(() => ({ runMs: 1000 }));
+    const h = await started(() => ({ until: gate().held }));
     await h.submit(DAG);
     await h.waitFor('flaky', (wf) => wf.status?.phase === 'Running');
     const err = await rejection(h.client.retryWorkflow(NS, 'flaky'));

@@ -274,10 +274,13 @@ describe('headers, rate limit and base href', () => {
   });
 
   it('limits requests per second per client', async () => {
+    // The client's one-second window from the tests before has passed; then eight requests at once
+    // (sent one after another they could straddle a new window on a slow machine).
     await new Promise((r) => setTimeout(r, 1100));
-    const statuses: number[] = [];
-    for (let i = 0; i < 8; i++) statuses.push((await s.fetch('GET', '/api/v1/version')).status);
+    const statuses = await Promise.all(
+      Array.from({ length: 8 }, async () => (await s.fetch('GET', '/api/v1/version')).status),
+    );
     expect(statuses.filter((x) => x === 200).length).toBe(5);
-    expect(statuses.slice(5)).toEqual([429, 429, 429]);
+    expect(statuses.filter((x) => x === 429).length).toBe(3);
   });
 });
