@@ -21,6 +21,7 @@ import {
   ENV_TERMINATION_GRACE_PERIOD_SECONDS,
   ENV_WORKFLOW_NAME,
   ENV_WORKFLOW_UID,
+  INIT_CONTAINER_NAME,
   LABEL_WORKFLOW,
   literalEnv,
   MAIN_CONTAINER_NAME,
@@ -37,7 +38,9 @@ import type { ProcessExit } from './container-process.js';
 import { runningStatus, terminatedStatus, waitingStatus, type Termination } from './container-status.js';
 import { containerEnv, ContainerConfigError, PodObjects } from './env.js';
 import { HostPodRun, hostSlot, type HostContext, type HostSlot } from './host-pod-run.js';
+import { logInputs, logOutputs, openExecutorLog } from './executor-log.js';
 import { LineLog } from './line-log.js';
+import type { ExecutorLog } from '../argoexec/log.js';
 import { OutputCollector } from './outputs.js';
 import { STAGING_DIR, stagingFolderExists, writeHostsFile } from './pod-folders.js';
 import { writeTaskResult } from './task-result.js';
@@ -121,8 +124,13 @@ export class PodRun extends HostPodRun<Slot> {
       stdout: main?.termination?.stdout,
     });
     if (this.dataResult !== undefined) collected.outputs.result = this.dataResult;
-    const artifactError = await this.saveArtifacts(main?.fs, collected.outputs);
-    const error = collected.error ?? artifactError;
+    const error = await this.asExecutor(WAIT_CONTAINER_NAME, async (log) => {
+      log.info('Main container completed', { containers: this.mainNames().join(',') });
+      const artifactError = await this.saveArtifacts(main?.fs, collected.outputs);
+      const problem = collected.error ?? artifactError;
+      logOutputs(log, collected.outputs, problem);
+      return problem;
+    });
     const wait: Termination = {
       exitCode: error ? 64 : 0,
       message: error ?? (this.stepDeadlineExceeded ? STEP_DEADLINE_MESSAGE : undefined),
@@ -138,10 +146,37 @@ export class PodRun extends HostPodRun<Slot> {
   private async prepare(): Promise<void> {
     const objects = this.objects;
     const volumes = await materializeVolumes(this.pod, this.dir, this.ctx.home, objects);
-    const inputs = await this.artifacts.stageInputs();
+    const inputs = await this.asExecutor(INIT_CONTAINER_NAME, async (log) => {
+      const staged = await this.artifacts.stageInputs();
+      logInputs(log, staged);
+      return staged;
+    });
     const hostsFile = this.hostsFile();
     const receivers = this.slots.filter((s) => s.role === 'main').length;
     for (const s of this.slots) await this.prepareSlot(s, volumes, objects, hostsFile, inputs, receivers > 1);
+  }
+
+  /**
+   * Runs `work` as argoexec's `container` (init or wait) would, its account of it in that
+   * container's log; an error it throws is logged there too.
+   */
+  private async asExecutor<T>(container: string, work: (log: ExecutorLog) => Promise<T>): Promise<T> {
+    const log = await openExecutorLog(this.ctx.home, this.ns, this.name, container, this.tmpl?.name ?? '');
+    try {
+      return await work(log);
+    } catch (err) {
+      log.error('executor error', { error: (err as Error).message });
+      throw err;
+    } finally {
+      log.close();
+      this.markLogDone(container);
+    }
+  }
+
+  private mainNames(): string[] {
+    return this.regular()
+      .filter((s) => s.role === 'main')
+      .map((s) => s.name);
   }
 
   private async prepareSlot(
@@ -346,10 +381,11 @@ export class PodRun extends HostPodRun<Slot> {
     if (this.stopping() || (s.role === 'main' && this.stepDeadlineExceeded))
       return Promise.resolve({ exitCode: TERMINATED_WAITING });
     if (this.tmpl?.data && s.role === 'main' && s.name === MAIN_CONTAINER_NAME) return this.runData(log);
-    if (s.startError || !s.argv) {
-      const message = s.startError?.message ?? 'no command to run';
+    const problem = this.startProblem(s, s.fs?.binds ?? []);
+    if (problem || !s.argv) {
+      const message = problem?.message ?? 'no command to run';
       log.write([Buffer.from(message)]);
-      return Promise.resolve({ exitCode: s.startError?.exitCode ?? 64, message });
+      return Promise.resolve({ exitCode: problem?.exitCode ?? 64, message });
     }
     const capture =
       s.name === MAIN_CONTAINER_NAME && s.role === 'main' && this.collector.capturesStdout
