@@ -198,9 +198,9 @@ export class StoreClient implements ArgoClient {
 
   async deleteWorkflow(namespace: string, name: string): Promise<void> {
     const ns = namespace || this.namespace;
-    name = (await this.getWorkflow(ns, name)).metadata.name ?? name;
-    await this.store.delete('Workflow', ns, name).catch(toArgoError);
-    await this.host.collectWorkflow(ns, name);
+    const wf = await this.getWorkflow(ns, name);
+    await this.store.delete('Workflow', ns, wf.metadata.name ?? name).catch(toArgoError);
+    await this.host.collectWorkflow(wf);
   }
 
   /** Read-modify-write of one workflow, tried again on the fresh copy when another writer got in between. */
