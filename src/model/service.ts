@@ -76,19 +76,34 @@ export interface ResubmitOpts {
   parameters?: string[];
 }
 
+/** The identity claims Argo reads from a request: who asked for an operation. */
+export interface Actor {
+  subject?: string;
+  email?: string;
+  preferredUsername?: string;
+}
+
+/**
+ * Who performs an operation, recorded in the workflow (actor labels, "Resumed by: ..."). The Argo
+ * Server sets it from the request's identity; it is never sent on the wire.
+ */
+export interface ActingOpts {
+  actor?: Actor;
+}
+
 /** WorkflowResumeRequest. */
-export interface ResumeOpts {
+export interface ResumeOpts extends ActingOpts {
   nodeFieldSelector?: string;
 }
 
 /** WorkflowStopRequest. */
-export interface StopOpts {
+export interface StopOpts extends ActingOpts {
   message?: string;
   nodeFieldSelector?: string;
 }
 
 /** WorkflowSetRequest. */
-export interface SetOpts {
+export interface SetOpts extends ActingOpts {
   message?: string;
   nodeFieldSelector?: string;
   /** A JSON object of output parameter names to values, e.g. `{"approve":"yes"}`. */

@@ -231,13 +231,17 @@ export class StoreClient implements ArgoClient {
 
   resumeWorkflow(namespace: string, name: string, opts: ResumeOpts = {}): Promise<Workflow> {
     return this.changeWorkflow(namespace, name, (wf) =>
-      resumeWorkflow(wf, { nodeFieldSelector: opts.nodeFieldSelector }, new Date()),
+      resumeWorkflow(wf, { nodeFieldSelector: opts.nodeFieldSelector, actor: opts.actor }, new Date()),
     );
   }
 
   stopWorkflow(namespace: string, name: string, opts: StopOpts = {}): Promise<Workflow> {
     return this.changeWorkflow(namespace, name, (wf) =>
-      stopWorkflow(wf, { nodeFieldSelector: opts.nodeFieldSelector, message: opts.message }, new Date()),
+      stopWorkflow(
+        wf,
+        { nodeFieldSelector: opts.nodeFieldSelector, message: opts.message, actor: opts.actor },
+        new Date(),
+      ),
     );
   }
 

@@ -190,7 +190,10 @@ export function registerWorkflowRoutes(app: FastifyInstance, ctx: RouteContext):
     }),
   );
   lifecycle('resume', 'WorkflowService_ResumeWorkflow', (namespace, name, b) =>
-    backend.resumeWorkflow(namespace, name, { nodeFieldSelector: string(b.nodeFieldSelector) }),
+    backend.resumeWorkflow(namespace, name, {
+      nodeFieldSelector: string(b.nodeFieldSelector),
+      actor: ctx.opts.identity,
+    }),
   );
   lifecycle('suspend', 'WorkflowService_SuspendWorkflow', (namespace, name) =>
     backend.suspendWorkflow(namespace, name),
@@ -199,6 +202,7 @@ export function registerWorkflowRoutes(app: FastifyInstance, ctx: RouteContext):
     backend.stopWorkflow(namespace, name, {
       nodeFieldSelector: string(b.nodeFieldSelector),
       message: string(b.message),
+      actor: ctx.opts.identity,
     }),
   );
   lifecycle('terminate', 'WorkflowService_TerminateWorkflow', (namespace, name) =>
@@ -210,6 +214,7 @@ export function registerWorkflowRoutes(app: FastifyInstance, ctx: RouteContext):
       message: string(b.message),
       outputParameters: string(b.outputParameters),
       phase: string(b.phase),
+      actor: ctx.opts.identity,
     }),
   );
 
