@@ -62,7 +62,7 @@ export interface LogEntry {
 }
 
 /** WorkflowRetryRequest. */
-export interface RetryOpts {
+export interface RetryOpts extends ActingOpts {
   restartSuccessful?: boolean;
   nodeFieldSelector?: string;
   /** NAME=VALUE overrides of the workflow's arguments. */
@@ -70,7 +70,7 @@ export interface RetryOpts {
 }
 
 /** WorkflowResubmitRequest. */
-export interface ResubmitOpts {
+export interface ResubmitOpts extends ActingOpts {
   memoized?: boolean;
   /** NAME=VALUE overrides of the workflow's arguments. */
   parameters?: string[];
@@ -180,9 +180,9 @@ export interface ArgoClient {
   /** Creates a new workflow from an old one; returns the new workflow. */
   resubmitWorkflow(namespace: string, name: string, opts?: ResubmitOpts): Promise<Workflow>;
   resumeWorkflow(namespace: string, name: string, opts?: ResumeOpts): Promise<Workflow>;
-  suspendWorkflow(namespace: string, name: string): Promise<Workflow>;
+  suspendWorkflow(namespace: string, name: string, opts?: ActingOpts): Promise<Workflow>;
   stopWorkflow(namespace: string, name: string, opts?: StopOpts): Promise<Workflow>;
-  terminateWorkflow(namespace: string, name: string): Promise<Workflow>;
+  terminateWorkflow(namespace: string, name: string, opts?: ActingOpts): Promise<Workflow>;
   /** Sets phase, message or supplied outputs of suspend nodes (`argo node set`). */
   setWorkflow(namespace: string, name: string, opts: SetOpts): Promise<Workflow>;
   watchWorkflows(

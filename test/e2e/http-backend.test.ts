@@ -366,13 +366,23 @@ spec:
     expect(wf.metadata.labels).not.toHaveProperty(['workflows.argoproj.io/action']);
   });
 
-  it('stop of a workflow labels it with who stopped it', async () => {
-    const name = await submitSuspended();
-    expect((await b.run(['stop', name])).code).toBe(0);
-    const wf = await workflow(name);
-    expect(wf.metadata.labels).toMatchObject({
-      'workflows.argoproj.io/actor': user,
-      'workflows.argoproj.io/action': 'Stop',
-    });
+  it('suspend, stop and terminate of a workflow label it with who did it', async () => {
+    // Each on a workflow of its own: a stopped or terminated one may be over before the next action.
+    const labelsAfter = async (action: string): Promise<Record<string, string> | undefined> => {
+      const name = await submitSuspended();
+      const r = await b.run([action, name]);
+      expect(r.code, r.stderr).toBe(0);
+      return (await workflow(name)).metadata.labels;
+    };
+    for (const [action, recorded] of [
+      ['suspend', 'Suspend'],
+      ['stop', 'Stop'],
+      ['terminate', 'Terminate'],
+    ]) {
+      expect(await labelsAfter(action), action).toMatchObject({
+        'workflows.argoproj.io/actor': user,
+        'workflows.argoproj.io/action': recorded,
+      });
+    }
   });
 });

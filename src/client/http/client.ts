@@ -130,11 +130,11 @@ export class HttpClient implements ArgoClient {
   }
 
   retryWorkflow(namespace: string, name: string, opts: RetryOpts = {}): Promise<Workflow> {
-    return this.lifecycle(namespace, name, 'retry', { ...opts });
+    return this.lifecycle(namespace, name, 'retry', onTheWire(opts));
   }
 
   resubmitWorkflow(namespace: string, name: string, opts: ResubmitOpts = {}): Promise<Workflow> {
-    return this.lifecycle(namespace, name, 'resubmit', { ...opts });
+    return this.lifecycle(namespace, name, 'resubmit', onTheWire(opts));
   }
 
   resumeWorkflow(namespace: string, name: string, opts: ResumeOpts = {}): Promise<Workflow> {

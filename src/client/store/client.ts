@@ -26,6 +26,7 @@ import {
 } from '../../workflow/lifecycle/index.js';
 import { FieldSelectorError } from '../../workflow/node-field-selector.js';
 import type {
+  ActingOpts,
   ArgoClient,
   CreateOptions,
   ListOptions,
@@ -225,8 +226,8 @@ export class StoreClient implements ArgoClient {
     }
   }
 
-  suspendWorkflow(namespace: string, name: string): Promise<Workflow> {
-    return this.changeWorkflow(namespace, name, (wf) => suspendWorkflow(wf));
+  suspendWorkflow(namespace: string, name: string, opts: ActingOpts = {}): Promise<Workflow> {
+    return this.changeWorkflow(namespace, name, (wf) => suspendWorkflow(wf, { actor: opts.actor }));
   }
 
   resumeWorkflow(namespace: string, name: string, opts: ResumeOpts = {}): Promise<Workflow> {
@@ -245,8 +246,8 @@ export class StoreClient implements ArgoClient {
     );
   }
 
-  terminateWorkflow(namespace: string, name: string): Promise<Workflow> {
-    return this.changeWorkflow(namespace, name, (wf) => terminateWorkflow(wf));
+  terminateWorkflow(namespace: string, name: string, opts: ActingOpts = {}): Promise<Workflow> {
+    return this.changeWorkflow(namespace, name, (wf) => terminateWorkflow(wf, { actor: opts.actor }));
   }
 
   setWorkflow(namespace: string, name: string, opts: SetOpts): Promise<Workflow> {
@@ -262,6 +263,7 @@ export class StoreClient implements ArgoClient {
           restartSuccessful: opts.restartSuccessful,
           nodeFieldSelector: opts.nodeFieldSelector,
           parameters: opts.parameters,
+          actor: opts.actor,
         },
         new Date(),
       );
@@ -280,7 +282,11 @@ export class StoreClient implements ArgoClient {
     const ns = namespace || this.namespace;
     const wf = await this.getWorkflow(ns, name);
     const next = await formulate(() =>
-      formulateResubmitWorkflow(wf, { memoized: opts.memoized, parameters: opts.parameters }, new Date()),
+      formulateResubmitWorkflow(
+        wf,
+        { memoized: opts.memoized, parameters: opts.parameters, actor: opts.actor },
+        new Date(),
+      ),
     );
     return this.createWorkflow(ns, next);
   }

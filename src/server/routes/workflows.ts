@@ -181,12 +181,14 @@ export function registerWorkflowRoutes(app: FastifyInstance, ctx: RouteContext):
       restartSuccessful: b.restartSuccessful === true,
       nodeFieldSelector: string(b.nodeFieldSelector),
       parameters: strings(b.parameters),
+      actor: ctx.opts.identity,
     }),
   );
   lifecycle('resubmit', 'WorkflowService_ResubmitWorkflow', (namespace, name, b) =>
     backend.resubmitWorkflow(namespace, name, {
       memoized: b.memoized === true,
       parameters: strings(b.parameters),
+      actor: ctx.opts.identity,
     }),
   );
   lifecycle('resume', 'WorkflowService_ResumeWorkflow', (namespace, name, b) =>
@@ -196,7 +198,7 @@ export function registerWorkflowRoutes(app: FastifyInstance, ctx: RouteContext):
     }),
   );
   lifecycle('suspend', 'WorkflowService_SuspendWorkflow', (namespace, name) =>
-    backend.suspendWorkflow(namespace, name),
+    backend.suspendWorkflow(namespace, name, { actor: ctx.opts.identity }),
   );
   lifecycle('stop', 'WorkflowService_StopWorkflow', (namespace, name, b) =>
     backend.stopWorkflow(namespace, name, {
@@ -206,7 +208,7 @@ export function registerWorkflowRoutes(app: FastifyInstance, ctx: RouteContext):
     }),
   );
   lifecycle('terminate', 'WorkflowService_TerminateWorkflow', (namespace, name) =>
-    backend.terminateWorkflow(namespace, name),
+    backend.terminateWorkflow(namespace, name, { actor: ctx.opts.identity }),
   );
   lifecycle('set', 'WorkflowService_SetWorkflow', (namespace, name, b) =>
     backend.setWorkflow(namespace, name, {
