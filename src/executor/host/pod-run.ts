@@ -115,22 +115,25 @@ export class PodRun extends HostPodRun<Slot> {
       await this.status.final(this.finalStatus(undefined));
       return;
     }
-    await this.runMainContainers();
-    if (this.stopReason) return;
-    const main = this.regular().find((s) => s.name === MAIN_CONTAINER_NAME && s.role === 'main');
-    const collected = this.collector.collect({
-      fs: main?.fs,
-      exitCode: main?.termination?.exitCode,
-      stdout: main?.termination?.stdout,
-    });
-    if (this.dataResult !== undefined) collected.outputs.result = this.dataResult;
-    const error = await this.asExecutor(WAIT_CONTAINER_NAME, async (log) => {
+    // The wait container runs beside the main containers, then saves their outputs.
+    const saved = await this.asExecutor(WAIT_CONTAINER_NAME, async (log) => {
+      await this.runMainContainers();
+      if (this.stopReason) return undefined;
       log.info('Main container completed', { containers: this.mainNames().join(',') });
+      const main = this.regular().find((s) => s.name === MAIN_CONTAINER_NAME && s.role === 'main');
+      const collected = this.collector.collect({
+        fs: main?.fs,
+        exitCode: main?.termination?.exitCode,
+        stdout: main?.termination?.stdout,
+      });
+      if (this.dataResult !== undefined) collected.outputs.result = this.dataResult;
       const artifactError = await this.saveArtifacts(main?.fs, collected.outputs);
-      const problem = collected.error ?? artifactError;
-      logOutputs(log, collected.outputs, problem);
-      return problem;
+      const error = collected.error ?? artifactError;
+      logOutputs(log, collected.outputs, error);
+      return { outputs: collected.outputs, error };
     });
+    if (!saved) return;
+    const { outputs, error } = saved;
     const wait: Termination = {
       exitCode: error ? 64 : 0,
       message: error ?? (this.stepDeadlineExceeded ? STEP_DEADLINE_MESSAGE : undefined),
@@ -138,7 +141,7 @@ export class PodRun extends HostPodRun<Slot> {
       finishedAt: rfc3339(new Date()),
     };
     // The result goes first: the controller must never see the pod done without its outputs.
-    await this.writeTaskResult(collected.outputs);
+    await this.writeTaskResult(outputs);
     if (this.stopReason) return;
     await this.status.final(this.finalStatus(wait));
   }
