@@ -3,7 +3,7 @@
 // into place, so a reader sees either nothing (or the previous object) or the complete new one.
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { copyFile, cp, lstat, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, cp, lstat, mkdir, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { ArtifactNotFoundError, keySegments, type ArtifactRepository, type EntryKind } from './repository.js';
@@ -142,7 +142,8 @@ export class LocalDirectoryRepository implements ArtifactRepository {
     while (cur.startsWith(this.root + path.sep)) {
       try {
         if ((await readdir(cur)).length > 0) return;
-        await rm(cur, { recursive: false });
+        // rmdir, not rm: rm refuses any folder unless recursive, and recursive would race a writer.
+        await rmdir(cur);
       } catch {
         return;
       }

@@ -40,6 +40,15 @@ function marshalStringMap(m: Record<string, string> | undefined): string {
   return `{${keys.map((k) => `${JSON.stringify(k)}:${JSON.stringify(m[k])}`).join(',')}}`;
 }
 
+/**
+ * `workflow.duration`: seconds since the workflow started, as Go's `%f` prints them. The operator
+ * sets it on every pass, so an exit handler sees the duration up to the moment it is started.
+ */
+export function workflowDuration(startedAt: string | undefined, now: Date): string {
+  const ms = startedAt ? now.getTime() - Date.parse(startedAt) : 0;
+  return (Math.max(0, ms) / 1000).toFixed(6);
+}
+
 export function buildGlobalParams(
   wf: Workflow,
   spec: WorkflowSpec,

@@ -54,7 +54,7 @@ import { orderParameter, processArgs, substituteParams } from '../workflow/args.
 import { parseArgoDuration, parseGoDuration } from '../workflow/duration.js';
 import { TemplateContext, type TemplateHolder } from '../workflow/template-context.js';
 import type { Vars } from '../workflow/template-string.js';
-import { buildGlobalParams } from './globals.js';
+import { buildGlobalParams, workflowDuration } from './globals.js';
 import { assessPod } from './pod-status.js';
 import { buildPod, claimNameFor, type PodLayout } from './pod-builder.js';
 import type { HttpHooks } from './http-agent.js';
@@ -252,6 +252,7 @@ export class WorkflowOperation {
       this.podReconciliation();
       this.failNodesWithoutPodsAfterDeadlineOrShutdown();
     }
+    this.globals['workflow.duration'] = workflowDuration(status.startedAt, this.now());
     if (this.execSpec.suspend) return this.finish();
 
     this.activePods = this.countActivePods();

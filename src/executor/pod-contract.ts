@@ -22,6 +22,8 @@ export const ENV_TERMINATION_GRACE_PERIOD_SECONDS = 'ARGO_TERMINATION_GRACE_PERI
 export const MAIN_CONTAINER_NAME = 'main';
 /** Upstream's auxiliary container; the host runtime reports output collection under this name. */
 export const WAIT_CONTAINER_NAME = 'wait';
+/** Upstream's init container, which stages inputs; the host runtime logs that under this name. */
+export const INIT_CONTAINER_NAME = 'init';
 /** Where upstream's controller tells a script template's command to find its source. */
 export const SCRIPT_SOURCE_PATH = '/argo/staging/script';
 

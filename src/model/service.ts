@@ -62,7 +62,7 @@ export interface LogEntry {
 }
 
 /** WorkflowRetryRequest. */
-export interface RetryOpts {
+export interface RetryOpts extends ActingOpts {
   restartSuccessful?: boolean;
   nodeFieldSelector?: string;
   /** NAME=VALUE overrides of the workflow's arguments. */
@@ -70,25 +70,40 @@ export interface RetryOpts {
 }
 
 /** WorkflowResubmitRequest. */
-export interface ResubmitOpts {
+export interface ResubmitOpts extends ActingOpts {
   memoized?: boolean;
   /** NAME=VALUE overrides of the workflow's arguments. */
   parameters?: string[];
 }
 
+/** The identity claims Argo reads from a request: who asked for an operation. */
+export interface Actor {
+  subject?: string;
+  email?: string;
+  preferredUsername?: string;
+}
+
+/**
+ * Who performs an operation, recorded in the workflow (actor labels, "Resumed by: ..."). The Argo
+ * Server sets it from the request's identity; it is never sent on the wire.
+ */
+export interface ActingOpts {
+  actor?: Actor;
+}
+
 /** WorkflowResumeRequest. */
-export interface ResumeOpts {
+export interface ResumeOpts extends ActingOpts {
   nodeFieldSelector?: string;
 }
 
 /** WorkflowStopRequest. */
-export interface StopOpts {
+export interface StopOpts extends ActingOpts {
   message?: string;
   nodeFieldSelector?: string;
 }
 
 /** WorkflowSetRequest. */
-export interface SetOpts {
+export interface SetOpts extends ActingOpts {
   message?: string;
   nodeFieldSelector?: string;
   /** A JSON object of output parameter names to values, e.g. `{"approve":"yes"}`. */
@@ -165,9 +180,9 @@ export interface ArgoClient {
   /** Creates a new workflow from an old one; returns the new workflow. */
   resubmitWorkflow(namespace: string, name: string, opts?: ResubmitOpts): Promise<Workflow>;
   resumeWorkflow(namespace: string, name: string, opts?: ResumeOpts): Promise<Workflow>;
-  suspendWorkflow(namespace: string, name: string): Promise<Workflow>;
+  suspendWorkflow(namespace: string, name: string, opts?: ActingOpts): Promise<Workflow>;
   stopWorkflow(namespace: string, name: string, opts?: StopOpts): Promise<Workflow>;
-  terminateWorkflow(namespace: string, name: string): Promise<Workflow>;
+  terminateWorkflow(namespace: string, name: string, opts?: ActingOpts): Promise<Workflow>;
   /** Sets phase, message or supplied outputs of suspend nodes (`argo node set`). */
   setWorkflow(namespace: string, name: string, opts: SetOpts): Promise<Workflow>;
   watchWorkflows(

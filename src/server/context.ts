@@ -1,6 +1,7 @@
 // What every route shares: the dependencies, the server's options, authorization, the namespace
 // boundary of --namespaced, and the request/response plumbing of unary and streaming calls.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Actor } from '../model/service.js';
 import { authenticate, authorizationOf, type AuthMode } from './auth.js';
 import type { ServerDeps } from './backend.js';
 import { ApiError, Code, invalid, toApiError } from './errors.js';
@@ -24,6 +25,13 @@ export interface ServerOptions {
   apiRateLimit: number;
   /** Whether /metrics needs the same authorization as the API (ARGO_SERVER_METRICS_AUTH). */
   metricsAuth: boolean;
+  /**
+   * Who a request acts as, recorded as upstream records its claims ("Resumed by: map[User:...]",
+   * actor labels). Upstream takes them from the server's own Kubernetes identity in server mode
+   * and from the bearer token's subject in client mode; here the token stands for whoever may read
+   * the server's token file, the user the server runs as, so both modes act as that user.
+   */
+  identity?: Actor;
 }
 
 export interface RouteContext {

@@ -2,8 +2,11 @@
 // `argo server` (http, with its defaults: TLS with a self-signed certificate and client auth, the
 // token found the way `argo auth token` finds it). The outputs must not tell the backends apart.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Workflow } from '../../src/model/workflow.js';
 import { cliWithHome, fixture, lines, repoRoot, type Cli, type CliResult } from './cli.js';
 
 interface Backend {
@@ -278,5 +281,108 @@ describe('the http backend against servers it cannot use', () => {
     await expect(startServer(cli.home, ['--auth-mode', 'sso'])).rejects.toThrow(
       /auth mode \\"sso\\" is not supported/,
     );
+  });
+});
+
+describe('the Argo Server records who acted', () => {
+  // The user the server runs as: its token file's owner, whom client mode's token stands for.
+  const user = userInfo().username;
+  const ACTORS = `
+apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata: {generateName: actors-}
+spec:
+  entrypoint: main
+  templates:
+  - name: main
+    dag:
+      tasks:
+      - {name: resume-me, template: wait}
+      - {name: stop-me, template: wait}
+      - {name: set-me, template: wait}
+  - name: wait
+    suspend: {}
+`;
+  let b: Backend;
+  let manifest: string;
+  beforeAll(async () => {
+    b = await httpBackend();
+    manifest = path.join(mkdtempSync(path.join(tmpdir(), 'actors-')), 'actors.yaml');
+    writeFileSync(manifest, ACTORS);
+  }, 40_000);
+  afterAll(() => b?.dispose());
+
+  async function workflow(name: string): Promise<Workflow> {
+    return JSON.parse((await b.run(['get', name, '-o', 'json'])).stdout) as Workflow;
+  }
+  const node = (wf: Workflow, displayName: string) =>
+    Object.values(wf.status?.nodes ?? {}).find((n) => n.displayName === displayName);
+
+  /** Submits the three-suspend-node workflow and waits until all three wait. */
+  async function submitSuspended(): Promise<string> {
+    const sub = await b.run(['submit', manifest, '-o', 'name']);
+    expect(sub.code, sub.stderr).toBe(0);
+    const name = sub.stdout.trim();
+    const end = Date.now() + 20_000;
+    for (;;) {
+      const wf = await workflow(name);
+      if (['resume-me', 'stop-me', 'set-me'].every((d) => node(wf, d)?.phase === 'Running')) break;
+      if (Date.now() > end) throw new Error('the suspend nodes never all waited');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    return name;
+  }
+
+  it('resume, stop and node set of a node: the messages and actor labels say who', async () => {
+    const name = await submitSuspended();
+    const nodeArgs = (d: string) => [name, '--node-field-selector', `displayName=${d}`];
+    expect((await b.run(['resume', ...nodeArgs('resume-me')])).code).toBe(0);
+    let wf = await workflow(name);
+    expect(node(wf, 'resume-me')?.message).toBe(`Resumed by: map[User:${user}]`);
+    expect(wf.metadata.labels).toMatchObject({
+      'workflows.argoproj.io/actor': user,
+      'workflows.argoproj.io/action': 'Resume',
+    });
+
+    expect((await b.run(['stop', ...nodeArgs('stop-me'), '--message', 'not today'])).code).toBe(0);
+    wf = await workflow(name);
+    expect(node(wf, 'stop-me')).toMatchObject({ phase: 'Failed', message: 'not today' });
+    expect(wf.metadata.labels?.['workflows.argoproj.io/action']).toBe('Stop');
+
+    const set = await b.run([
+      'node',
+      'set',
+      ...nodeArgs('set-me'),
+      '--message',
+      'seen',
+      '--phase',
+      'Succeeded',
+    ]);
+    expect(set.code, set.stderr).toBe(0);
+    wf = await workflow(name);
+    expect(node(wf, 'set-me')?.message).toBe('seen');
+    // Set is no action of its own: the actor is recorded, the previous action cleared.
+    expect(wf.metadata.labels?.['workflows.argoproj.io/actor']).toBe(user);
+    expect(wf.metadata.labels).not.toHaveProperty(['workflows.argoproj.io/action']);
+  });
+
+  it('suspend, stop and terminate of a workflow label it with who did it', async () => {
+    // Each on a workflow of its own: a stopped or terminated one may be over before the next action.
+    const labelsAfter = async (action: string): Promise<Record<string, string> | undefined> => {
+      const name = await submitSuspended();
+      const r = await b.run([action, name]);
+      expect(r.code, r.stderr).toBe(0);
+      return (await workflow(name)).metadata.labels;
+    };
+    for (const [action, recorded] of [
+      ['suspend', 'Suspend'],
+      ['stop', 'Stop'],
+      ['terminate', 'Terminate'],
+    ]) {
+      expect(await labelsAfter(action), action).toMatchObject({
+        'workflows.argoproj.io/actor': user,
+        'workflows.argoproj.io/action': recorded,
+      });
+    }
   });
 });

@@ -3,6 +3,7 @@
 // the server never both run workflows.
 import { storeSecrets, WorkflowArtifactReader } from '../../artifacts/reader.js';
 import type { ResourceStore } from '../../store/types.js';
+import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { chooseBackend } from '../../client/index.js';
 import { Engine } from '../../client/local/engine.js';
@@ -163,6 +164,8 @@ export async function runServer(cmd: Command, env: NodeJS.ProcessEnv = process.e
       accessControlAllowOrigin: (flag('access-control-allow-origin') as string | undefined) || undefined,
       apiRateLimit,
       metricsAuth: env.ARGO_SERVER_METRICS_AUTH !== 'false',
+      // The user this server runs as (and whose token file client mode accepts) acts on its behalf.
+      identity: { subject: userInfo().username },
       logger,
     },
   );

@@ -21,6 +21,7 @@ import type {
   LogOptions,
   ResubmitOpts,
   ResumeOpts,
+  ActingOpts,
   RetryOpts,
   SetOpts,
   StopOpts,
@@ -129,15 +130,15 @@ export class HttpClient implements ArgoClient {
   }
 
   retryWorkflow(namespace: string, name: string, opts: RetryOpts = {}): Promise<Workflow> {
-    return this.lifecycle(namespace, name, 'retry', { ...opts });
+    return this.lifecycle(namespace, name, 'retry', onTheWire(opts));
   }
 
   resubmitWorkflow(namespace: string, name: string, opts: ResubmitOpts = {}): Promise<Workflow> {
-    return this.lifecycle(namespace, name, 'resubmit', { ...opts });
+    return this.lifecycle(namespace, name, 'resubmit', onTheWire(opts));
   }
 
   resumeWorkflow(namespace: string, name: string, opts: ResumeOpts = {}): Promise<Workflow> {
-    return this.lifecycle(namespace, name, 'resume', { ...opts });
+    return this.lifecycle(namespace, name, 'resume', onTheWire(opts));
   }
 
   suspendWorkflow(namespace: string, name: string): Promise<Workflow> {
@@ -145,7 +146,7 @@ export class HttpClient implements ArgoClient {
   }
 
   stopWorkflow(namespace: string, name: string, opts: StopOpts = {}): Promise<Workflow> {
-    return this.lifecycle(namespace, name, 'stop', { ...opts });
+    return this.lifecycle(namespace, name, 'stop', onTheWire(opts));
   }
 
   terminateWorkflow(namespace: string, name: string): Promise<Workflow> {
@@ -153,7 +154,7 @@ export class HttpClient implements ArgoClient {
   }
 
   setWorkflow(namespace: string, name: string, opts: SetOpts): Promise<Workflow> {
-    return this.lifecycle(namespace, name, 'set', { ...opts });
+    return this.lifecycle(namespace, name, 'set', onTheWire(opts));
   }
 
   watchWorkflows(
@@ -443,4 +444,10 @@ export class HttpClient implements ArgoClient {
   close(): Promise<void> {
     return this.http.close();
   }
+}
+
+/** A request's fields without the actor, which the server works out from the request itself. */
+function onTheWire<T extends ActingOpts>(opts: T): Omit<T, 'actor'> {
+  const { actor: _actor, ...fields } = opts;
+  return fields;
 }

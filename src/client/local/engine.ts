@@ -4,16 +4,16 @@
 // does, and exits once nothing is left to run.
 import { spawn } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WorkflowController } from '../../controller/controller.js';
 import { CronController, deleteWorkflowAndPods } from '../../controller/cron/index.js';
-import type { Pod } from '../../model/pod.js';
+import type { Workflow } from '../../model/workflow.js';
 import { HostRuntime } from '../../executor/host/runtime.js';
 import { LeaderElector, leaseHolder, readLease } from '../../store/lease.js';
 import type { ResourceStore } from '../../store/types.js';
+import { removeWorkflowLeftovers } from './workflow-leftovers.js';
 
 export const CONTROLLER_LEASE = 'workflow-controller';
 const LEASE_SECONDS = 6;
@@ -94,22 +94,16 @@ export class Engine {
   }
 }
 
-/** Removes a workflow the cron history limit drops, with its pods and the folders the host runtime kept for them. */
+/** Removes a workflow the cron history limit drops, with its pods and what the local engine kept for it. */
 async function deleteLocalWorkflow(
   store: ResourceStore,
   home: string,
   ns: string,
   name: string,
 ): Promise<void> {
-  const pods = await store.list<Pod>('Pod', {
-    namespace: ns,
-    labelSelector: `workflows.argoproj.io/workflow=${name}`,
-  });
+  const wf = await store.get<Workflow>('Workflow', ns, name);
   await deleteWorkflowAndPods(store, ns, name);
-  for (const pod of pods.items) {
-    for (const folder of ['logs', 'pods'])
-      await rm(path.join(home, folder, ns, pod.metadata.name ?? ''), { recursive: true, force: true });
-  }
+  if (wf) await removeWorkflowLeftovers(home, wf);
 }
 
 /** Whether some live process (this one or another) holds the controller lease. */

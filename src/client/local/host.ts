@@ -11,6 +11,7 @@ import type { CronWorkflow, Workflow } from '../../model/workflow.js';
 import type { ResourceStore } from '../../store/types.js';
 import type { ClientHost, PodLogReadOptions } from '../store/host.js';
 import { controllerRunning, Engine, spawnDetachedController } from './engine.js';
+import { removeWorkflowLeftovers } from './workflow-leftovers.js';
 
 export type EngineMode = 'in-process' | 'detached' | 'none';
 
@@ -44,7 +45,9 @@ export class LocalHost implements ClientHost {
     if (!(await controllerRunning(this.store))) spawnDetachedController(this.home);
   }
 
-  async collectWorkflow(ns: string, name: string): Promise<void> {
+  async collectWorkflow(deleted: Workflow): Promise<void> {
+    const ns = deleted.metadata.namespace ?? '';
+    const name = deleted.metadata.name ?? '';
     // Held by a finalizer (artifact GC): a controller must run to let it go.
     if ((await this.store.get('Workflow', ns, name)) && !(await controllerRunning(this.store)))
       spawnDetachedController(this.home);
@@ -61,6 +64,7 @@ export class LocalHost implements ClientHost {
       await this.store.delete('PersistentVolumeClaim', ns, claim).catch(() => undefined);
       await rm(claimFolder(this.home, ns, claim), { recursive: true, force: true });
     }
+    await removeWorkflowLeftovers(this.home, deleted);
   }
 
   async collectCronWorkflow(ns: string, cron: CronWorkflow): Promise<void> {
@@ -73,10 +77,9 @@ export class LocalHost implements ClientHost {
         (o) => o.kind === 'CronWorkflow' && o.uid === cron.metadata.uid,
       );
       if (!owned) continue;
-      const name = wf.metadata.name ?? '';
       try {
-        await this.store.delete('Workflow', ns, name);
-        await this.collectWorkflow(ns, name);
+        await this.store.delete('Workflow', ns, wf.metadata.name ?? '');
+        await this.collectWorkflow(wf);
       } catch {
         // Gone already, or its leftovers go with the next delete: the cron workflow is deleted either way.
       }

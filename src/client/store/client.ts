@@ -26,6 +26,7 @@ import {
 } from '../../workflow/lifecycle/index.js';
 import { FieldSelectorError } from '../../workflow/node-field-selector.js';
 import type {
+  ActingOpts,
   ArgoClient,
   CreateOptions,
   ListOptions,
@@ -198,9 +199,9 @@ export class StoreClient implements ArgoClient {
 
   async deleteWorkflow(namespace: string, name: string): Promise<void> {
     const ns = namespace || this.namespace;
-    name = (await this.getWorkflow(ns, name)).metadata.name ?? name;
-    await this.store.delete('Workflow', ns, name).catch(toArgoError);
-    await this.host.collectWorkflow(ns, name);
+    const wf = await this.getWorkflow(ns, name);
+    await this.store.delete('Workflow', ns, wf.metadata.name ?? name).catch(toArgoError);
+    await this.host.collectWorkflow(wf);
   }
 
   /** Read-modify-write of one workflow, tried again on the fresh copy when another writer got in between. */
@@ -225,24 +226,28 @@ export class StoreClient implements ArgoClient {
     }
   }
 
-  suspendWorkflow(namespace: string, name: string): Promise<Workflow> {
-    return this.changeWorkflow(namespace, name, (wf) => suspendWorkflow(wf));
+  suspendWorkflow(namespace: string, name: string, opts: ActingOpts = {}): Promise<Workflow> {
+    return this.changeWorkflow(namespace, name, (wf) => suspendWorkflow(wf, { actor: opts.actor }));
   }
 
   resumeWorkflow(namespace: string, name: string, opts: ResumeOpts = {}): Promise<Workflow> {
     return this.changeWorkflow(namespace, name, (wf) =>
-      resumeWorkflow(wf, { nodeFieldSelector: opts.nodeFieldSelector }, new Date()),
+      resumeWorkflow(wf, { nodeFieldSelector: opts.nodeFieldSelector, actor: opts.actor }, new Date()),
     );
   }
 
   stopWorkflow(namespace: string, name: string, opts: StopOpts = {}): Promise<Workflow> {
     return this.changeWorkflow(namespace, name, (wf) =>
-      stopWorkflow(wf, { nodeFieldSelector: opts.nodeFieldSelector, message: opts.message }, new Date()),
+      stopWorkflow(
+        wf,
+        { nodeFieldSelector: opts.nodeFieldSelector, message: opts.message, actor: opts.actor },
+        new Date(),
+      ),
     );
   }
 
-  terminateWorkflow(namespace: string, name: string): Promise<Workflow> {
-    return this.changeWorkflow(namespace, name, (wf) => terminateWorkflow(wf));
+  terminateWorkflow(namespace: string, name: string, opts: ActingOpts = {}): Promise<Workflow> {
+    return this.changeWorkflow(namespace, name, (wf) => terminateWorkflow(wf, { actor: opts.actor }));
   }
 
   setWorkflow(namespace: string, name: string, opts: SetOpts): Promise<Workflow> {
@@ -258,6 +263,7 @@ export class StoreClient implements ArgoClient {
           restartSuccessful: opts.restartSuccessful,
           nodeFieldSelector: opts.nodeFieldSelector,
           parameters: opts.parameters,
+          actor: opts.actor,
         },
         new Date(),
       );
@@ -276,7 +282,11 @@ export class StoreClient implements ArgoClient {
     const ns = namespace || this.namespace;
     const wf = await this.getWorkflow(ns, name);
     const next = await formulate(() =>
-      formulateResubmitWorkflow(wf, { memoized: opts.memoized, parameters: opts.parameters }, new Date()),
+      formulateResubmitWorkflow(
+        wf,
+        { memoized: opts.memoized, parameters: opts.parameters, actor: opts.actor },
+        new Date(),
+      ),
     );
     return this.createWorkflow(ns, next);
   }

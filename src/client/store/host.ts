@@ -5,7 +5,7 @@
 // controller and Kubernetes do it, and logs come from the API server.
 import type { ArtifactReadRequest, ArtifactReadResult } from '../../artifacts/reader.js';
 import type { LogLine, ReadPodLogsOptions } from '../../executor/logs.js';
-import type { CronWorkflow } from '../../model/workflow.js';
+import type { CronWorkflow, Workflow } from '../../model/workflow.js';
 import type { BackendName } from '../types.js';
 
 export type { LogLine };
@@ -23,7 +23,7 @@ export interface ClientHost {
    * After a workflow was deleted: removes what it owned (pods, task results, claims), which
    * Kubernetes' garbage collector removes in a cluster.
    */
-  collectWorkflow(namespace: string, name: string): Promise<void>;
+  collectWorkflow(deleted: Workflow): Promise<void>;
   /** After a cron workflow was deleted: removes the workflows it owned, likewise. */
   collectCronWorkflow(namespace: string, cron: CronWorkflow): Promise<void>;
   /** Deletes a pod that a retry replaces. */

@@ -12,7 +12,7 @@ import { localArtifactRoot } from '../../artifacts/index.js';
 import type { Container } from '../../model/meta.js';
 import type { Pod } from '../../model/pod.js';
 import type { Template } from '../../model/template.js';
-import { MAIN_CONTAINER_NAME, WAIT_CONTAINER_NAME } from '../pod-contract.js';
+import { INIT_CONTAINER_NAME, MAIN_CONTAINER_NAME, WAIT_CONTAINER_NAME } from '../pod-contract.js';
 import { BUILTINS_DIR, standInName } from './command.js';
 import { findExecutable } from './executables.js';
 import { imageDefaults } from './image-defaults.js';
@@ -21,7 +21,6 @@ import type { ResolvedMount } from './volumes.js';
 
 /** The CLI whose `argoexec` command the pods' `argoexec` runs. */
 const CLI = fileURLToPath(new URL('../../../bin/argo.js', import.meta.url));
-const INIT_CONTAINER_NAME = 'init';
 
 export const NEEDS_ISOLATION_MESSAGE =
   'this pod runs argoexec in its init and wait containers (the argoexec pod layout), which needs ' +

@@ -11,6 +11,7 @@ import { containerLogDonePath, podDir, podLogDir } from '../paths.js';
 import type { CommandError } from './command.js';
 import type { ContainerFs } from './container-fs.js';
 import { ContainerProcess } from './container-process.js';
+import { execProblem } from './exec-check.js';
 import { waitingStatus, type Termination } from './container-status.js';
 import { launchCommand, type Bind, type IsolationMode } from './isolation.js';
 import type { ProcessLauncher } from './launcher.js';
@@ -157,6 +158,12 @@ export abstract class HostPodRun<S extends HostSlot, C extends HostContext = Hos
   protected startClocks(): void {
     this.armDeadline();
     this.timers.push(setTimeout(() => this.startReporting(), this.ctx.reportAfterMs));
+  }
+
+  /** Why the slot's container cannot start (unknown or non-executable program), if it cannot. */
+  protected startProblem(s: S, binds: Bind[]): CommandError | undefined {
+    if (s.startError || !s.argv) return s.startError;
+    return execProblem(s.argv[0], this.ctx.isolation.kind === 'none' ? undefined : binds, this.dir);
   }
 
   /**

@@ -203,12 +203,14 @@ export class KubeletRun extends HostPodRun<Slot, KubeletContext> {
     let exit: ProcessExit;
     try {
       log = await LineLog.open(containerLogPath(this.ctx.home, this.ns, this.name, s.name));
-      if (s.startError || !s.argv) {
-        const message = s.startError?.message ?? 'no command specified';
+      const binds = [...(this.view?.binds ?? []), ...(s.fs?.binds ?? [])];
+      const problem = this.startProblem(s, binds);
+      if (problem || !s.argv) {
+        const message = problem?.message ?? 'no command specified';
         log.write([Buffer.from(message)]);
         exit = { exitCode: 128, reason: 'StartError', message };
       } else {
-        const proc = this.spawn(s, log, [...this.view!.binds, ...s.fs!.binds], 0);
+        const proc = this.spawn(s, log, binds, 0);
         this.report();
         // Stopped, or the main containers were over while this one was still being started.
         if (this.stopping() || (this.mainsOver && s.role !== 'wait')) void proc.terminate(this.graceMs);

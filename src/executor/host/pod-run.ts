@@ -21,6 +21,7 @@ import {
   ENV_TERMINATION_GRACE_PERIOD_SECONDS,
   ENV_WORKFLOW_NAME,
   ENV_WORKFLOW_UID,
+  INIT_CONTAINER_NAME,
   LABEL_WORKFLOW,
   literalEnv,
   MAIN_CONTAINER_NAME,
@@ -37,7 +38,9 @@ import type { ProcessExit } from './container-process.js';
 import { runningStatus, terminatedStatus, waitingStatus, type Termination } from './container-status.js';
 import { containerEnv, ContainerConfigError, PodObjects } from './env.js';
 import { HostPodRun, hostSlot, type HostContext, type HostSlot } from './host-pod-run.js';
+import { logInputs, logOutputs, openExecutorLog } from './executor-log.js';
 import { LineLog } from './line-log.js';
+import type { ExecutorLog } from '../argoexec/log.js';
 import { OutputCollector } from './outputs.js';
 import { STAGING_DIR, stagingFolderExists, writeHostsFile } from './pod-folders.js';
 import { writeTaskResult } from './task-result.js';
@@ -112,17 +115,25 @@ export class PodRun extends HostPodRun<Slot> {
       await this.status.final(this.finalStatus(undefined));
       return;
     }
-    await this.runMainContainers();
-    if (this.stopReason) return;
-    const main = this.regular().find((s) => s.name === MAIN_CONTAINER_NAME && s.role === 'main');
-    const collected = this.collector.collect({
-      fs: main?.fs,
-      exitCode: main?.termination?.exitCode,
-      stdout: main?.termination?.stdout,
+    // The wait container runs beside the main containers, then saves their outputs.
+    const saved = await this.asExecutor(WAIT_CONTAINER_NAME, async (log) => {
+      await this.runMainContainers();
+      if (this.stopReason) return undefined;
+      log.info('Main container completed', { containers: this.mainNames().join(',') });
+      const main = this.regular().find((s) => s.name === MAIN_CONTAINER_NAME && s.role === 'main');
+      const collected = this.collector.collect({
+        fs: main?.fs,
+        exitCode: main?.termination?.exitCode,
+        stdout: main?.termination?.stdout,
+      });
+      if (this.dataResult !== undefined) collected.outputs.result = this.dataResult;
+      const artifactError = await this.saveArtifacts(main?.fs, collected.outputs);
+      const error = collected.error ?? artifactError;
+      logOutputs(log, collected.outputs, error);
+      return { outputs: collected.outputs, error };
     });
-    if (this.dataResult !== undefined) collected.outputs.result = this.dataResult;
-    const artifactError = await this.saveArtifacts(main?.fs, collected.outputs);
-    const error = collected.error ?? artifactError;
+    if (!saved) return;
+    const { outputs, error } = saved;
     const wait: Termination = {
       exitCode: error ? 64 : 0,
       message: error ?? (this.stepDeadlineExceeded ? STEP_DEADLINE_MESSAGE : undefined),
@@ -130,7 +141,7 @@ export class PodRun extends HostPodRun<Slot> {
       finishedAt: rfc3339(new Date()),
     };
     // The result goes first: the controller must never see the pod done without its outputs.
-    await this.writeTaskResult(collected.outputs);
+    await this.writeTaskResult(outputs);
     if (this.stopReason) return;
     await this.status.final(this.finalStatus(wait));
   }
@@ -138,10 +149,37 @@ export class PodRun extends HostPodRun<Slot> {
   private async prepare(): Promise<void> {
     const objects = this.objects;
     const volumes = await materializeVolumes(this.pod, this.dir, this.ctx.home, objects);
-    const inputs = await this.artifacts.stageInputs();
+    const inputs = await this.asExecutor(INIT_CONTAINER_NAME, async (log) => {
+      const staged = await this.artifacts.stageInputs();
+      logInputs(log, staged);
+      return staged;
+    });
     const hostsFile = this.hostsFile();
     const receivers = this.slots.filter((s) => s.role === 'main').length;
     for (const s of this.slots) await this.prepareSlot(s, volumes, objects, hostsFile, inputs, receivers > 1);
+  }
+
+  /**
+   * Runs `work` as argoexec's `container` (init or wait) would, its account of it in that
+   * container's log; an error it throws is logged there too.
+   */
+  private async asExecutor<T>(container: string, work: (log: ExecutorLog) => Promise<T>): Promise<T> {
+    const log = await openExecutorLog(this.ctx.home, this.ns, this.name, container, this.tmpl?.name ?? '');
+    try {
+      return await work(log);
+    } catch (err) {
+      log.error('executor error', { error: (err as Error).message });
+      throw err;
+    } finally {
+      log.close();
+      this.markLogDone(container);
+    }
+  }
+
+  private mainNames(): string[] {
+    return this.regular()
+      .filter((s) => s.role === 'main')
+      .map((s) => s.name);
   }
 
   private async prepareSlot(
@@ -346,10 +384,11 @@ export class PodRun extends HostPodRun<Slot> {
     if (this.stopping() || (s.role === 'main' && this.stepDeadlineExceeded))
       return Promise.resolve({ exitCode: TERMINATED_WAITING });
     if (this.tmpl?.data && s.role === 'main' && s.name === MAIN_CONTAINER_NAME) return this.runData(log);
-    if (s.startError || !s.argv) {
-      const message = s.startError?.message ?? 'no command to run';
+    const problem = this.startProblem(s, s.fs?.binds ?? []);
+    if (problem || !s.argv) {
+      const message = problem?.message ?? 'no command to run';
       log.write([Buffer.from(message)]);
-      return Promise.resolve({ exitCode: s.startError?.exitCode ?? 64, message });
+      return Promise.resolve({ exitCode: problem?.exitCode ?? 64, message });
     }
     const capture =
       s.name === MAIN_CONTAINER_NAME && s.role === 'main' && this.collector.capturesStdout

@@ -181,28 +181,34 @@ export function registerWorkflowRoutes(app: FastifyInstance, ctx: RouteContext):
       restartSuccessful: b.restartSuccessful === true,
       nodeFieldSelector: string(b.nodeFieldSelector),
       parameters: strings(b.parameters),
+      actor: ctx.opts.identity,
     }),
   );
   lifecycle('resubmit', 'WorkflowService_ResubmitWorkflow', (namespace, name, b) =>
     backend.resubmitWorkflow(namespace, name, {
       memoized: b.memoized === true,
       parameters: strings(b.parameters),
+      actor: ctx.opts.identity,
     }),
   );
   lifecycle('resume', 'WorkflowService_ResumeWorkflow', (namespace, name, b) =>
-    backend.resumeWorkflow(namespace, name, { nodeFieldSelector: string(b.nodeFieldSelector) }),
+    backend.resumeWorkflow(namespace, name, {
+      nodeFieldSelector: string(b.nodeFieldSelector),
+      actor: ctx.opts.identity,
+    }),
   );
   lifecycle('suspend', 'WorkflowService_SuspendWorkflow', (namespace, name) =>
-    backend.suspendWorkflow(namespace, name),
+    backend.suspendWorkflow(namespace, name, { actor: ctx.opts.identity }),
   );
   lifecycle('stop', 'WorkflowService_StopWorkflow', (namespace, name, b) =>
     backend.stopWorkflow(namespace, name, {
       nodeFieldSelector: string(b.nodeFieldSelector),
       message: string(b.message),
+      actor: ctx.opts.identity,
     }),
   );
   lifecycle('terminate', 'WorkflowService_TerminateWorkflow', (namespace, name) =>
-    backend.terminateWorkflow(namespace, name),
+    backend.terminateWorkflow(namespace, name, { actor: ctx.opts.identity }),
   );
   lifecycle('set', 'WorkflowService_SetWorkflow', (namespace, name, b) =>
     backend.setWorkflow(namespace, name, {
@@ -210,6 +216,7 @@ export function registerWorkflowRoutes(app: FastifyInstance, ctx: RouteContext):
       message: string(b.message),
       outputParameters: string(b.outputParameters),
       phase: string(b.phase),
+      actor: ctx.opts.identity,
     }),
   );
 

@@ -1,13 +1,9 @@
 // Who asked for an operation. With a signed-in user (the Argo Server with SSO) Argo records them in
 // labels and messages; without one (the CLI on a kubeconfig, the local backend) it clears stale ones.
 import type { KubeObject } from '../../model/meta.js';
+import type { Actor } from '../../model/service.js';
 
-/** The identity claims Argo reads from a request. */
-export interface Actor {
-  subject?: string;
-  email?: string;
-  preferredUsername?: string;
-}
+export type { Actor };
 
 export type ActionType = 'Suspend' | 'Stop' | 'Terminate' | 'Resume' | 'Retry' | '';
 

@@ -87,6 +87,9 @@ describe('local directory repository', () => {
     await repo.putFile('wf/pod/b', file('b', 'b'));
     await repo.delete('wf/pod/a');
     expect(await repo.list('wf')).toEqual(['wf/pod/b']);
+    await repo.delete('wf/pod/b');
+    expect(readdirSync(path.join(dir, 'repo')).filter((f) => f !== '.partial')).toEqual([]);
+    await repo.putFile('wf/pod/b', file('b', 'b'));
     await repo.delete('wf');
     expect(await repo.list('')).toEqual([]);
     await repo.delete('wf'); // nothing there: not an error
