@@ -18,16 +18,21 @@ function file(name: string, text: string): string {
 }
 
 const workflowHead = 'apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata:\n  generateName: x-\n';
-const bomb = (): string => {
-  const anchors = ['  a0: &a0 ["lol"]'];
+/** Nine anchors, each a list of nine aliases of the one before: 9^9 values once expanded. */
+const bombAnchors = (): string[] => {
+  const anchors = ['a0: &a0 ["lol"]'];
   for (let i = 1; i <= 9; i++)
     anchors.push(
-      `  a${i}: &a${i} [${Array(9)
+      `a${i}: &a${i} [${Array(9)
         .fill(`*a${i - 1}`)
         .join(',')}]`,
     );
-  return `${workflowHead}  annotations:\n${anchors.map((a) => `  ${a}`).join('\n')}\nspec:\n  entrypoint: main\n  templates:\n  - name: main\n    container: {image: alpine}\n`;
+  return anchors;
 };
+const bomb = (): string =>
+  `${workflowHead}  annotations:\n${bombAnchors()
+    .map((a) => `    ${a}`)
+    .join('\n')}\nspec:\n  entrypoint: main\n  templates:\n  - name: main\n    container: {image: alpine}\n`;
 
 // Generous for a process start on a loaded machine; the bomb alone ran for minutes before.
 const timeoutMs = 15_000;
@@ -48,6 +53,18 @@ describe('manifest budgets', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(`${f}:`);
     expect(r.stdout).toMatch(/yaml: line \d+: document contains excessive aliasing/);
+  });
+
+  it('submit refuses a parameter file that is an alias bomb, naming it', async () => {
+    const wf = file(
+      'plain.yaml',
+      `${workflowHead}spec:\n  entrypoint: main\n  templates:\n  - name: main\n    container: {image: alpine}\n`,
+    );
+    const params = file('params.yaml', `${bombAnchors().join('\n')}\n`);
+    const r = await cli.run(['submit', wf, '--parameter-file', params], { timeoutMs });
+    expect(r.code).toBe(1);
+    expect(lines(r.stderr)).toHaveLength(1);
+    expect(r.stderr).toContain(`${params}: document contains excessive aliasing`);
   });
 
   it('refuses a file over the size limit before reading it', async () => {
