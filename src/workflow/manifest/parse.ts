@@ -136,7 +136,7 @@ export function parseManifests(text: string, source: string, opts: ParseOptions 
   return out;
 }
 
-/** A file over a size, document or depth limit: one line naming it. */
+/** A file over the size limit: one line naming it (document count and depth say where, as ManifestError). */
 export class ManifestLimitError extends Error {
   constructor(message: string) {
     super(message);
