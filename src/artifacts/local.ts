@@ -2,8 +2,8 @@
 // paths below it. Every write goes to a private name in the same folder tree first and is renamed
 // into place, so a reader sees either nothing (or the previous object) or the complete new one.
 import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { copyFile, cp, lstat, mkdir, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { constants, createReadStream, type Stats } from 'node:fs';
+import { copyFile, cp, lstat, mkdir, open, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { ArtifactNotFoundError, keySegments, type ArtifactRepository, type EntryKind } from './repository.js';
@@ -65,12 +65,35 @@ export class LocalDirectoryRepository implements ArtifactRepository {
 
   async stat(key: string): Promise<EntryKind | undefined> {
     try {
-      const st = await stat(this.pathOf(key));
+      const st = await this.lstatWithoutLinks(key);
+      if (!st || st.isSymbolicLink()) return undefined;
       return st.isDirectory() ? 'directory' : 'file';
     } catch (err) {
-      if (isCode(err, 'ENOENT', 'ENOTDIR') || err instanceof ArtifactNotFoundError) return undefined;
+      if (err instanceof ArtifactNotFoundError) return undefined;
       throw err;
     }
+  }
+
+  /**
+   * What is at a key, looked at segment by segment below the root: a key that passes through a
+   * symbolic link finds nothing. Artifacts keep the links a container made (`etclink -> /etc`),
+   * and following one would serve the host's files; a link itself is returned as one.
+   */
+  private async lstatWithoutLinks(key: string): Promise<Stats | undefined> {
+    this.pathOf(key); // refuses the partial-writes folder
+    let cur = this.root;
+    let st: Stats | undefined;
+    for (const seg of keySegments(key)) {
+      if (st?.isSymbolicLink()) return undefined;
+      cur = path.join(cur, seg);
+      try {
+        st = await lstat(cur);
+      } catch (err) {
+        if (isCode(err, 'ENOENT', 'ENOTDIR')) return undefined;
+        throw err;
+      }
+    }
+    return st ?? (await stat(this.root).catch(() => undefined));
   }
 
   async get(key: string, dest: string): Promise<EntryKind> {
@@ -85,7 +108,9 @@ export class LocalDirectoryRepository implements ArtifactRepository {
 
   async openRead(key: string): Promise<Readable> {
     if ((await this.stat(key)) !== 'file') throw new ArtifactNotFoundError(key);
-    return createReadStream(this.pathOf(key));
+    // O_NOFOLLOW: a link put in place after the check is not followed either.
+    const file = await open(this.pathOf(key), constants.O_RDONLY | constants.O_NOFOLLOW);
+    return file.createReadStream();
   }
 
   async list(key: string): Promise<string[]> {

@@ -6,6 +6,14 @@ import { authorize, sendError, type RouteContext, type ServerOptions } from './c
 import { ApiError, Code } from './errors.js';
 import { ServerMetrics } from './metrics.js';
 import { RateLimiter } from './rate-limit.js';
+import {
+  bodyLimit,
+  ConcurrencyLimit,
+  concurrentListLimit,
+  MAX_BODY_DEPTH,
+  nestsDeeperThan,
+  tooDeep,
+} from './request-limits.js';
 import { registerArchivedWorkflowRoutes } from './routes/archived-workflows.js';
 import { registerArtifactRoutes } from './routes/artifacts.js';
 import { registerCronWorkflowRoutes } from './routes/cron-workflows.js';
@@ -16,9 +24,6 @@ import { registerTemplateRoutes } from './routes/templates.js';
 import { registerWorkflowRoutes } from './routes/workflows.js';
 
 export type { ServerOptions };
-
-/** gRPC's default message limit as Argo raises it (GRPC_MESSAGE_SIZE, 100 MiB). */
-const BODY_LIMIT = Number(process.env.GRPC_MESSAGE_SIZE ?? 100 * 1024 * 1024);
 
 /** `/argo/` → `/argo`; `/` → ''. */
 export function basePath(baseHref: string): string {
@@ -43,7 +48,7 @@ export function buildApp(
 ): FastifyInstance {
   const base = basePath(opts.baseHref);
   const app = Fastify({
-    bodyLimit: BODY_LIMIT,
+    bodyLimit: bodyLimit(),
     // Requests under the base href (a proxy that does not strip it) reach the same routes.
     rewriteUrl: (req) => {
       const url = req.url ?? '/';
@@ -54,13 +59,19 @@ export function buildApp(
     },
     ...fastifyOptions,
   });
-  const ctx: RouteContext = { deps, opts, metrics: new ServerMetrics() };
+  const ctx: RouteContext = {
+    deps,
+    opts,
+    metrics: new ServerMetrics(),
+    lists: new ConcurrencyLimit(opts.maxConcurrentLists ?? concurrentListLimit()),
+  };
 
   // Argo clients (the Go CLI) send JSON bodies without a Content-Type.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
     const text = String(body).trim();
     if (text === '') return done(null, {});
+    if (nestsDeeperThan(text, MAX_BODY_DEPTH)) return done(tooDeep(), undefined);
     try {
       done(null, JSON.parse(text));
     } catch (err) {

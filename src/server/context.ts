@@ -5,6 +5,7 @@ import type { Actor } from '../model/service.js';
 import { authenticate, authorizationOf, type AuthMode } from './auth.js';
 import type { ServerDeps } from './backend.js';
 import { ApiError, Code, invalid, toApiError } from './errors.js';
+import type { ConcurrencyLimit } from './request-limits.js';
 import { callLabels, type ServerMetrics } from './metrics.js';
 import type { Query } from './query.js';
 import { streamResults } from './sse.js';
@@ -32,12 +33,16 @@ export interface ServerOptions {
    * the server's token file, the user the server runs as, so both modes act as that user.
    */
   identity?: Actor;
+  /** List calls served at once (default ARGO_SERVER_MAX_CONCURRENT_LISTS, else 8). */
+  maxConcurrentLists?: number;
 }
 
 export interface RouteContext {
   deps: ServerDeps;
   opts: ServerOptions;
   metrics: ServerMetrics;
+  /** Slots for list calls, which serialize whole workflows. */
+  lists: ConcurrencyLimit;
 }
 
 export type Body = Record<string, unknown>;
@@ -99,13 +104,25 @@ export function unary(
   operationId: string,
   handler: (call: Call) => Promise<unknown>,
 ): void {
+  const isList = LIST_CALL.test(operationId);
   app.route({
     method,
     url,
-    handler: async (req, reply) => {
-      const done = ctx.metrics.start(callLabels(operationId, false));
+    // Before the body is read: an unauthenticated caller cannot make the server parse 100 MiB.
+    onRequest: async (req, reply) => {
       try {
         authorize(ctx, req);
+      } catch (err) {
+        const e = toApiError(err);
+        ctx.metrics.start(callLabels(operationId, false))(e.code);
+        return sendError(reply, e);
+      }
+    },
+    handler: async (req, reply) => {
+      const done = ctx.metrics.start(callLabels(operationId, false));
+      let release: (() => void) | undefined;
+      try {
+        if (isList) release = ctx.lists.acquire('list');
         const result = await handler(callOf(req));
         done(Code.OK);
         reply.header('grpc-metadata-argo-version', ctx.deps.version().version);
@@ -118,10 +135,15 @@ export function unary(
         done(e.code);
         if (e.code === Code.Internal || e.code === Code.Unknown) req.log.error({ err }, e.message);
         return sendError(reply, e);
+      } finally {
+        release?.();
       }
     },
   });
 }
+
+/** Calls that read many whole objects (`WorkflowService_ListWorkflows`, ...). */
+const LIST_CALL = /_List[A-Z]/;
 
 /**
  * A server-streaming call: `open` checks the request (failures answer as a unary error would) and

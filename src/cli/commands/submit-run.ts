@@ -5,6 +5,7 @@ import { parseDocument } from 'yaml';
 import type { ArgoClient, SubmitFromKind } from '../../client/types.js';
 import type { SubmitOpts, Workflow } from '../../model/workflow.js';
 import { readManifests } from '../../workflow/manifest/index.js';
+import { EXCESSIVE_ALIASING } from '../../workflow/manifest/limits.js';
 import { applySubmitOpts } from '../../workflow/submit-opts.js';
 import { ExitError, namespaceOf, out, withClient } from '../context.js';
 import { logWorkflow, renderWorkflow, waitWorkflows, watchWorkflow } from '../follow.js';
@@ -47,7 +48,14 @@ export async function readParameterFile(file: string): Promise<string[]> {
   }
   const doc = parseDocument(text);
   if (doc.errors.length > 0) throw new SubmitError(`${file}: ${doc.errors[0].message.split('\n')[0]}`);
-  const value: unknown = doc.toJS();
+  let value: unknown;
+  try {
+    value = doc.toJS();
+  } catch (err) {
+    // The yaml package stops alias expansion past its budget; say so as go-yaml does.
+    const aliasing = err instanceof ReferenceError && /alias/i.test(err.message);
+    throw new SubmitError(`${file}: ${aliasing ? EXCESSIVE_ALIASING : (err as Error).message}`);
+  }
   if (value === null || value === undefined) return [];
   if (typeof value !== 'object' || Array.isArray(value))
     throw new SubmitError(`${file}: expected a map of parameter names to values`);

@@ -3,7 +3,7 @@
 // main containers see them), output artifacts packed and uploaded once main has exited, and the
 // main containers' logs saved when the archive location says to.
 import { readFileSync } from 'node:fs';
-import { chmod, cp, lstat, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, cp, lstat, mkdir, readdir, readlink, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   ArtifactNotFoundError,
@@ -180,6 +180,7 @@ export class PodArtifacts {
       if (art.optional) return undefined;
       throw new Error(missingOutputMessage(art, fs));
     }
+    source = await ownTarget(art.path, source, fs);
     const format = archiveFormat(art.archive);
     const outDir = path.join(this.dir, 'out');
     await mkdir(outDir, { recursive: true });
@@ -245,6 +246,36 @@ export class PodArtifacts {
     await writeFile(file, plain);
     return this.upload({ name: `${container}-logs` }, `${container}.log`, file);
   }
+}
+
+/** Links followed before giving up, as the kernel's ELOOP limit. */
+const MAX_LINK_HOPS = 40;
+
+/**
+ * An output path that is a symbolic link is read where the link leads inside the container: to
+ * one of the container's own files (its /tmp, volumes, output paths). A link that leads anywhere
+ * else would upload a file of the host instead, so it is refused. Links inside a folder artifact
+ * are stored as links and never followed.
+ */
+async function ownTarget(
+  containerPath: string,
+  hostPath: string,
+  fs: MainFiles | undefined,
+): Promise<string> {
+  let inContainer = path.posix.normalize(containerPath);
+  let onHost = hostPath;
+  for (let hop = 0; hop < MAX_LINK_HOPS; hop++) {
+    if (!(await lstat(onHost)).isSymbolicLink()) return onHost;
+    const target = await readlink(onHost);
+    inContainer = path.posix.resolve(path.posix.dirname(inContainer), target);
+    const mapped = fs?.hostPathOf(inContainer);
+    if (mapped === undefined || mapped === inContainer)
+      throw new Error(
+        `${containerPath} is a symbolic link to ${target}, which is outside the container's own files`,
+      );
+    onHost = mapped;
+  }
+  throw new Error(`${containerPath}: too many levels of symbolic links`);
 }
 
 /** argoexec's words for an output that is not there, which depend on where it looked. */

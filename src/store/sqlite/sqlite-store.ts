@@ -37,6 +37,7 @@ import {
 } from '../types.js';
 import { generatedName } from '../validation.js';
 import { decodeContinue, encodeContinue } from './continue-token.js';
+import { storeOpenError } from './open-error.js';
 import { migrate } from './schema.js';
 import { WatchHub, type Change } from './watch-hub.js';
 
@@ -96,10 +97,14 @@ export class SqliteStore implements ResourceStore {
     this.path = opts.path ?? defaultStorePath();
     this.retention = Math.max(1, opts.changeLogRetention ?? 10_000);
     this.pruneEvery = Math.max(1, Math.min(100, Math.floor(this.retention / 10)));
-    if (this.path !== ':memory:') mkdirSync(path.dirname(this.path), { recursive: true });
     // Loaded here, not at import, so commands that never open the store do not load the native module.
     const Database = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
-    this.db = new Database(this.path);
+    try {
+      if (this.path !== ':memory:') mkdirSync(path.dirname(this.path), { recursive: true });
+      this.db = new Database(this.path);
+    } catch (err) {
+      throw storeOpenError(this.path, err);
+    }
     try {
       this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
       this.db.pragma('journal_mode = WAL');
@@ -108,7 +113,7 @@ export class SqliteStore implements ResourceStore {
       this.stmts = prepareStatements(this.db);
     } catch (err) {
       this.db.close();
-      throw err;
+      throw storeOpenError(this.path, err);
     }
     const run = this.db.transaction((fn: () => unknown) => fn());
     this.inTransaction = {

@@ -1,9 +1,10 @@
 // Splitting a file of manifests into objects: a single JSON value, or YAML documents separated by
 // `---`. Argo resources are decoded against the API's field table (strict by default, as `argo lint`
 // and `argo submit` do); other objects come back as written so callers can skip or report them.
-import { LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { Composer, LineCounter, type Document } from 'yaml';
 import { decodeErrorMessage, decodeResource } from '../validate/decode.js';
 import { RESOURCE_KINDS, type ResourceKind } from '../validate/fields.js';
+import { EXCESSIVE_ALIASING, MANIFEST_LIMITS, oversizeMessage, parseWithinLimits } from './limits.js';
 import {
   convertDocument,
   lenientDocuments,
@@ -62,8 +63,7 @@ export function parseManifests(text: string, source: string, opts: ParseOptions 
   const strict = opts.strict ?? true;
   const json = isJson(text);
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: false, lineCounter, strict: false });
-  const list = Array.isArray(docs) ? docs : [];
+  const list = composeWithinLimits(text, source, lineCounter);
   const failed = list.find((d) => d.errors.length > 0);
   let converted: { doc: ConvertedDocument; start: number }[];
   if (failed) {
@@ -71,7 +71,10 @@ export function parseManifests(text: string, source: string, opts: ParseOptions 
     let values: JsonValue[];
     try {
       values = lenientDocuments(text);
-    } catch {
+    } catch (e) {
+      // A bomb is refused as such, not as the syntax the strict reader stumbled on.
+      if (e instanceof YamlValueError && e.message === EXCESSIVE_ALIASING)
+        throw new ManifestError(source, e.line, e.col, e.message);
       const pos = err.linePos?.[0] ?? lineCounter.linePos(err.pos[0]);
       throw new ManifestError(source, pos.line, pos.col, firstLine(err.message));
     }
@@ -131,6 +134,28 @@ export function parseManifests(text: string, source: string, opts: ParseOptions 
     out.push(manifest);
   }
   return out;
+}
+
+/** A file over the size limit: one line naming it (document count and depth say where, as ManifestError). */
+export class ManifestLimitError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ManifestLimitError';
+  }
+}
+
+/** The file's YAML documents, composed only once the file is known to be within the limits. */
+function composeWithinLimits(text: string, source: string, lineCounter: LineCounter): Document[] {
+  // Characters, not bytes: counting bytes of a large string costs a pass; UTF-8 is never shorter.
+  if (text.length > MANIFEST_LIMITS.maxBytes)
+    throw new ManifestLimitError(oversizeMessage(source, text.length));
+  const { tokens, violation } = parseWithinLimits(text, lineCounter.addNewLine);
+  if (violation) {
+    const pos = lineCounter.linePos(violation.offset);
+    throw new ManifestError(source, pos.line, pos.col, violation.reason);
+  }
+  const composer = new Composer({ schema: 'failsafe', uniqueKeys: false, strict: false });
+  return [...composer.compose(tokens)];
 }
 
 function within(lineCounter: LineCounter, line: number, start: number, end: number): boolean {

@@ -1,8 +1,9 @@
 // Reading manifest files: the only I/O in workflow/. Directories are walked in lexical order and
 // only .yaml/.yml/.json files in them are read, as upstream's `argo lint` walks paths; `-` is stdin.
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { parseManifests, type ParseOptions, type ParsedManifest } from './parse.js';
+import { MANIFEST_LIMITS, oversizeMessage } from './limits.js';
+import { ManifestLimitError, parseManifests, type ParseOptions, type ParsedManifest } from './parse.js';
 
 export interface ManifestSource {
   /** The path as given or found (`stdin` for `-`). */
@@ -80,11 +81,36 @@ async function walk(dir: string, recursive: boolean, out: ManifestSource[]): Pro
 }
 
 async function readText(path: string): Promise<string> {
+  let file;
   try {
-    return await readFile(path, 'utf8');
+    file = await open(path, 'r');
   } catch (e) {
     throw new ManifestReadError(path, `open ${path}: ${describe(e as NodeJS.ErrnoException)}`);
   }
+  try {
+    // A regular file too large is refused before reading; pipes and devices tell no size.
+    const { size } = await file.stat();
+    if (size > MANIFEST_LIMITS.maxBytes) throw new ManifestLimitError(oversizeMessage(path, size));
+    return await readCapped(file.readableWebStream() as AsyncIterable<Uint8Array>, path);
+  } catch (e) {
+    if (e instanceof ManifestLimitError) throw e;
+    throw new ManifestReadError(path, `read ${path}: ${describe(e as NodeJS.ErrnoException)}`);
+  } finally {
+    await file.close();
+  }
+}
+
+/** Reads a stream as UTF-8, stopping as soon as it passes the manifest size limit. */
+async function readCapped(chunks: AsyncIterable<Uint8Array | string>, source: string): Promise<string> {
+  const parts: Buffer[] = [];
+  let bytes = 0;
+  for await (const chunk of chunks) {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk);
+    bytes += buf.length;
+    if (bytes > MANIFEST_LIMITS.maxBytes) throw new ManifestLimitError(oversizeMessage(source));
+    parts.push(buf);
+  }
+  return Buffer.concat(parts).toString('utf8');
 }
 
 function describe(e: NodeJS.ErrnoException): string {
@@ -101,8 +127,5 @@ function describe(e: NodeJS.ErrnoException): string {
 }
 
 async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin)
-    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-  return Buffer.concat(chunks).toString('utf8');
+  return readCapped(process.stdin as AsyncIterable<Buffer | string>, 'stdin');
 }

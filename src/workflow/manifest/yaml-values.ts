@@ -3,6 +3,7 @@
 // `1_000`, `.5`), merge keys, anchors, later duplicate keys winning. Getting this wrong changes
 // what a user's workflow means, so it is kept separate from the YAML syntax parser.
 import jsyaml from 'js-yaml';
+import { AliasBudget, EXCESSIVE_ALIASING } from './limits.js';
 import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -163,9 +164,14 @@ export function convertDocument(doc: Document, lineCounter: LineCounter): Conver
     return lineCounter.linePos(offset);
   };
   const active = new Set<Node>();
+  const budget = new AliasBudget();
 
   const convert = (node: unknown, path: string): JsonValue => {
     if (node === null || node === undefined) return null;
+    if (budget.exceededBy(active.size > 0)) {
+      const p = pos(node as Node);
+      throw new YamlValueError(EXCESSIVE_ALIASING, p.line, p.col);
+    }
     if (isAlias(node)) {
       const target = node.resolve(doc);
       if (!target) {
@@ -291,7 +297,16 @@ const LENIENT_SCHEMA = jsyaml.FAILSAFE_SCHEMA.extend({
 /** Documents as go-yaml would read them, for input the strict parser rejects; throws on real errors. */
 export function lenientDocuments(text: string): JsonValue[] {
   const docs = jsyaml.loadAll(text, undefined, { schema: LENIENT_SCHEMA, json: true }) as JsonValue[];
+  // js-yaml shares one object between an anchor and its aliases; a value met again is an alias.
+  let budget = new AliasBudget();
+  let seen = new Set<object>();
+  let repeats = 0;
   const check = (v: JsonValue): void => {
+    const shared = v !== null && typeof v === 'object' && seen.has(v);
+    if (shared) repeats += 1;
+    else if (v !== null && typeof v === 'object') seen.add(v);
+    const exceeded = budget.exceededBy(repeats > 0);
+    if (exceeded) throw new YamlValueError(EXCESSIVE_ALIASING, 1, 1);
     if (typeof v === 'number' && !Number.isFinite(v)) {
       throw new YamlValueError(
         `json: unsupported value: ${Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf'}`,
@@ -301,8 +316,13 @@ export function lenientDocuments(text: string): JsonValue[] {
     }
     if (Array.isArray(v)) v.forEach(check);
     else if (v !== null && typeof v === 'object') Object.values(v).forEach(check);
+    if (shared) repeats -= 1;
   };
-  docs.forEach(check);
+  for (const doc of docs) {
+    budget = new AliasBudget();
+    seen = new Set<object>();
+    check(doc);
+  }
   return docs;
 }
 

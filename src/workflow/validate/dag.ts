@@ -6,7 +6,7 @@ import { checkArguments } from './arguments.js';
 import { ValidationFailure, wrapping } from './failure.js';
 import { fieldNamesProblem, isParameterReference } from './names.js';
 import { argumentsProvider, hasExitHook, type ResolvedTemplate, type Run } from './run.js';
-import { resolveAllVariables, type Scope } from './scope.js';
+import { childScope, resolveAllVariables, type Scope } from './scope.js';
 import { checkNonLeaf } from './steps.js';
 import { addItemsToScope, addOutputsToScope, validateTemplateHolder } from './template.js';
 
@@ -198,7 +198,7 @@ export function checkDag(run: Run, scope: Scope, resolved: ResolvedTemplate, tmp
     if (task.hooks != null) scope.add(`tasks.${task.name}.status`);
     addOutputsToScope(run, resolvedTask, 'tasks', task.name, scope, false, false);
     if (hasExitHook(task)) addOutputsToScope(run, resolvedTask, 'tasks', task.name, scope, false, false);
-    const taskScope: Scope = new Set(scope);
+    const taskScope: Scope = childScope(scope);
     const ancestors = ancestry(task.name, depsOf);
     for (const a of ancestors) {
       const ancestorTask = tasks.get(a);

@@ -111,10 +111,29 @@ export function resourceScope(base: TemplateBase): string {
   return `${scope}/${base.name}`;
 }
 
+// Each step looks its template up by name; a scan per lookup made validation quadratic. The index
+// is checked on use, so a templates array changed after it was built is found by a scan again.
+const indexes = new WeakMap<readonly Template[], Map<string, number>>();
+
+/** Position of the first template named `name`, as a linear search finds it. */
+function findTemplate(templates: readonly Template[], name: string): number {
+  let index = indexes.get(templates);
+  if (index === undefined) {
+    index = new Map();
+    for (const [i, t] of templates.entries())
+      if (t?.name !== undefined && !index.has(t.name)) index.set(t.name, i);
+    indexes.set(templates, index);
+  }
+  const i = index.get(name);
+  if (i !== undefined && templates[i]?.name === name && index.size <= templates.length) return i;
+  indexes.delete(templates);
+  return templates.findIndex((t) => t?.name === name);
+}
+
 /** A copy of a template by name, with the base's pod metadata merged in as Argo's lookup does. */
 export function templateByName(base: TemplateBase, name: string): ResolvedTemplate | undefined {
   const templates = base.spec.templates ?? [];
-  const i = templates.findIndex((t) => t?.name === name);
+  const i = findTemplate(templates, name);
   if (i < 0) return undefined;
   const template = structuredClone(templates[i]);
   const pod = base.spec.podMetadata;

@@ -5,6 +5,25 @@ import { forEachTag, isExpressionTag, UnterminatedTagError } from './tags.js';
 
 export type Scope = Set<string>;
 
+/**
+ * A scope that sees everything in `parent` and keeps its own additions apart. Each step or task
+ * gets one: copying the parent instead made validation quadratic in the number of steps. Only
+ * `has` and `add` are meant to be used on it (iterating it yields its own additions only).
+ */
+class ChildScope extends Set<string> {
+  constructor(private readonly parent: ReadonlySet<string>) {
+    super();
+  }
+
+  override has(name: string): boolean {
+    return super.has(name) || this.parent.has(name);
+  }
+}
+
+export function childScope(parent: Scope): Scope {
+  return new ChildScope(parent);
+}
+
 /** Roots whose references are checked; anything else (`retries`, `node.name`, custom) is not. */
 const CHECKED_ROOTS = ['item.', 'steps.', 'inputs.', 'outputs.', 'pod.', 'workflow.', 'tasks.'];
 

@@ -4,7 +4,7 @@ import { checkArguments } from './arguments.js';
 import { ValidationFailure, wrapping } from './failure.js';
 import { stepNameErrors } from './names.js';
 import { argumentsProvider, hasExitHook, type ResolvedTemplate, type Run } from './run.js';
-import { resolveAllVariables, type Scope } from './scope.js';
+import { childScope, resolveAllVariables, type Scope } from './scope.js';
 import { addItemsToScope, addOutputsToScope, validateTemplateHolder } from './template.js';
 
 function fail(message: string, path: string): never {
@@ -53,7 +53,7 @@ export function checkSteps(run: Run, scope: Scope, resolved: ResolvedTemplate, t
       if (hasExitHook(step)) addOutputsToScope(run, target?.template, 'steps', stepName, scope, false, false);
       checkHooks(step.hooks, prefix, at);
 
-      const stepScope: Scope = new Set(scope);
+      const stepScope: Scope = childScope(scope);
       for (const p of step.inline?.inputs?.parameters ?? []) stepScope.add(`inputs.parameters.${p.name}`);
       wrapping(`templates.${name}.steps`, () =>
         resolveAllVariables(

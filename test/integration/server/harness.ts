@@ -26,6 +26,7 @@ export interface TestServerOptions {
   artifacts?: ArtifactReader;
   accessControlAllowOrigin?: string;
   engine?: boolean;
+  maxConcurrentLists?: number;
 }
 
 export interface Response {
@@ -77,6 +78,7 @@ export async function startTestServer(o: TestServerOptions = {}): Promise<TestSe
         accessControlAllowOrigin: o.accessControlAllowOrigin,
         apiRateLimit: o.apiRateLimit ?? 0,
         metricsAuth: true,
+        maxConcurrentLists: o.maxConcurrentLists,
       },
     );
   } catch (err) {
