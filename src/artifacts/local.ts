@@ -2,7 +2,7 @@
 // paths below it. Every write goes to a private name in the same folder tree first and is renamed
 // into place, so a reader sees either nothing (or the previous object) or the complete new one.
 import { randomBytes } from 'node:crypto';
-import { constants, createReadStream, type Stats } from 'node:fs';
+import { constants, type Stats } from 'node:fs';
 import { copyFile, cp, lstat, mkdir, open, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
