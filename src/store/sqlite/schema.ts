@@ -44,6 +44,46 @@ const MIGRATIONS: ((db: Db) => void)[] = [
       ) STRICT;
     `);
   },
+  (db) => {
+    // The change log keeps what a watch needs to find the object, not a copy of it: a watch reads
+    // the object's current row (a change already superseded is skipped; the newer one delivers).
+    // Only a deletion keeps the object's last state, because no row holds it any more; compaction
+    // turns old last states into tombstones (key and labels) and drops old rows, by size and age.
+    // labels are the object's after the write, so a selector watch resuming from an old version can
+    // tell whether the object matched then. born_version, on a deletion, is the version that created
+    // the object if the log still had it: a watch from before then never saw the object. written (ms since the epoch) is for compaction by age,
+    // state_bytes (the last state's size) for compaction by size without reading the states.
+    // Versions are no longer dense (a deleted object's earlier rows go with it), so how far the
+    // log has been compacted is kept in meta as compacted_through.
+    db.exec(`
+      CREATE TABLE changes_v2 (
+        resource_version INTEGER PRIMARY KEY,
+        kind             TEXT    NOT NULL,
+        namespace        TEXT    NOT NULL,
+        name             TEXT    NOT NULL,
+        type             TEXT    NOT NULL,
+        prev_version     INTEGER,
+        born_version     INTEGER,
+        labels           TEXT,
+        written          INTEGER NOT NULL,
+        state_bytes      INTEGER NOT NULL,
+        last_state       TEXT
+      ) STRICT;
+      INSERT INTO changes_v2
+        SELECT resource_version, kind, namespace, name, type, prev_version, NULL,
+               json_extract(object, '$.metadata.labels'),
+               CAST(unixepoch('subsec') * 1000 AS INTEGER),
+               CASE WHEN type = 'DELETED' THEN length(CAST(object AS BLOB)) ELSE 0 END,
+               CASE WHEN type = 'DELETED' THEN object END
+        FROM changes;
+      INSERT INTO meta (key, value)
+        SELECT 'compacted_through', coalesce(min(resource_version) - 1, 0) FROM changes;
+      DROP TABLE changes;
+      ALTER TABLE changes_v2 RENAME TO changes;
+      CREATE INDEX changes_by_object ON changes (kind, namespace, name, resource_version);
+      CREATE INDEX changes_with_state ON changes (resource_version, state_bytes) WHERE last_state IS NOT NULL;
+    `);
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -56,12 +96,17 @@ function currentVersion(db: Db): number {
   return row?.value ?? 0;
 }
 
-/** Brings the file's schema up to SCHEMA_VERSION; refuses a file written by a newer argo-ts. */
-export function migrate(db: Db, file: string): void {
+/**
+ * Brings the file's schema up to SCHEMA_VERSION; refuses a file written by a newer argo-ts.
+ * Returns the version the file had, so the caller can do once what needs no transaction.
+ */
+export function migrate(db: Db, file: string): number {
+  let found: number | undefined;
   while (true) {
     const done = db
       .transaction(() => {
         const version = currentVersion(db);
+        found ??= version;
         if (version > SCHEMA_VERSION) {
           throw new StoreError(
             `${file} has schema version ${version}, newer than this argo-ts understands (${SCHEMA_VERSION}); upgrade argo-ts or set ARGO_HOME to another directory`,
@@ -77,6 +122,6 @@ export function migrate(db: Db, file: string): void {
         return false;
       })
       .immediate();
-    if (done) return;
+    if (done) return found ?? SCHEMA_VERSION;
   }
 }

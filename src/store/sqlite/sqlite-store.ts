@@ -1,6 +1,6 @@
 // The embedded ResourceStore: one SQLite file (WAL) shared by the CLI, a detached controller and
 // `argo server` on the same machine. Every write is one IMMEDIATE transaction that also appends to
-// the change log, which is how watches in other processes learn about it.
+// the change log (change-log.ts), which is how watches in other processes learn about it.
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -37,6 +37,7 @@ import {
 } from '../types.js';
 import { generatedName } from '../validation.js';
 import { decodeContinue, encodeContinue } from './continue-token.js';
+import { ChangeLog, DEFAULT_LIMITS, type RecordedChange } from './change-log.js';
 import { migrate } from './schema.js';
 import { WatchHub, type Change } from './watch-hub.js';
 
@@ -47,6 +48,10 @@ export interface SqliteStoreOptions {
   pollIntervalMs?: number;
   /** How many change-log rows to keep; a watch resuming from an older version gets 410 Expired. Default 10000. */
   changeLogRetention?: number;
+  /** How long (ms) change-log rows are kept, as etcd's periodic compaction does. Default 5 minutes. */
+  changeLogMaxAgeMs?: number;
+  /** Bytes of deleted objects' last states the log keeps; older deletions become tombstones. Default 1 MiB. */
+  changeLogStateBytes?: number;
   /** How long a write waits for another process's transaction. Default 5000 ms. */
   busyTimeoutMs?: number;
 }
@@ -58,16 +63,6 @@ interface ObjectRow {
   id: number;
   resource_version: number;
   object: string;
-}
-
-interface ChangeRow {
-  resource_version: number;
-  kind: ResourceKind;
-  namespace: string;
-  name: string;
-  type: WatchEventType;
-  prev_version: number | null;
-  object: string | null;
 }
 
 const GENERATE_NAME_ATTEMPTS = 8;
@@ -85,17 +80,15 @@ export class SqliteStore implements ResourceStore {
   readonly path: string;
   private readonly db: Db;
   private readonly hub: WatchHub;
-  private readonly retention: number;
-  private readonly pruneEvery: number;
+  private readonly log: ChangeLog;
   private readonly stmts: ReturnType<typeof prepareStatements>;
   private readonly listStatements = new Map<string, Statement>();
   private readonly inTransaction: { immediate<R>(fn: () => R): R; deferred<R>(fn: () => R): R };
   private closed = false;
+  private wrote = false;
 
   constructor(opts: SqliteStoreOptions = {}) {
     this.path = opts.path ?? defaultStorePath();
-    this.retention = Math.max(1, opts.changeLogRetention ?? 10_000);
-    this.pruneEvery = Math.max(1, Math.min(100, Math.floor(this.retention / 10)));
     if (this.path !== ':memory:') mkdirSync(path.dirname(this.path), { recursive: true });
     // Loaded here, not at import, so commands that never open the store do not load the native module.
     const Database = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
@@ -104,8 +97,18 @@ export class SqliteStore implements ResourceStore {
       this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
-      migrate(this.db, this.path);
+      // Checkpointed WAL beyond this is truncated, so the files shrink back after a burst of writes.
+      this.db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
+      // Takes effect on a new file only (before its first table); an older file is converted once below.
+      this.db.pragma('auto_vacuum = INCREMENTAL');
+      const found = migrate(this.db, this.path);
+      if (found < 2) convertToIncrementalVacuum(this.db);
       this.stmts = prepareStatements(this.db);
+      this.log = new ChangeLog(this.db, {
+        maxRows: Math.max(1, opts.changeLogRetention ?? DEFAULT_LIMITS.maxRows),
+        maxAgeMs: Math.max(0, opts.changeLogMaxAgeMs ?? DEFAULT_LIMITS.maxAgeMs),
+        maxStateBytes: Math.max(0, opts.changeLogStateBytes ?? DEFAULT_LIMITS.maxStateBytes),
+      });
     } catch (err) {
       this.db.close();
       throw err;
@@ -117,10 +120,9 @@ export class SqliteStore implements ResourceStore {
     };
     this.hub = new WatchHub(
       {
-        changesAfter: (after, kinds, limit) =>
-          (this.stmts.changesAfter.all(JSON.stringify(kinds), after, limit) as ChangeRow[]).map(toChange),
-        prunedThrough: () => this.prunedThrough(),
-        changeObject: (rv) => (this.stmts.changeObject.get(rv) as { object: string } | undefined)?.object,
+        changesAfter: (after, kinds, limit) => this.log.changesAfter(after, kinds, limit),
+        prunedThrough: () => this.log.compactedThrough(),
+        pastState: (rv) => this.log.pastState(rv),
         snapshot: (kind, namespace, selector) =>
           this.inTransaction.deferred(() => ({
             items: this.scan(kind, namespace, selector, undefined, undefined).items,
@@ -194,7 +196,7 @@ export class SqliteStore implements ResourceStore {
       );
       return {
         text,
-        change: this.recordChange(rv, kind, namespace, created.metadata.name!, 'ADDED', null, text),
+        change: this.recordChange(rv, kind, namespace, created, 'ADDED', null, text),
       };
     });
     this.hub.committed(change);
@@ -235,12 +237,15 @@ export class SqliteStore implements ResourceStore {
       const text = JSON.stringify(outcome.object);
       if (outcome.action === 'mark') {
         this.stmts.update.run(rv, JSON.stringify(outcome.object.metadata.labels ?? {}), text, row.id);
-        return this.recordChange(rv, kind, ns, name, 'MODIFIED', row.resource_version, text);
+        return this.recordChange(rv, kind, ns, outcome.object, 'MODIFIED', row.resource_version, text);
       }
       this.stmts.delete.run(row.id);
-      return this.recordChange(rv, kind, ns, name, 'DELETED', row.resource_version, text);
+      return this.recordChange(rv, kind, ns, outcome.object, 'DELETED', row.resource_version, text);
     });
-    if (change) this.hub.committed(change);
+    if (change) {
+      this.hub.committed(change);
+      this.releaseFreePages();
+    }
   }
 
   watch<T extends KubeObject>(
@@ -257,6 +262,16 @@ export class SqliteStore implements ResourceStore {
     if (this.closed) return;
     this.closed = true;
     this.hub.close();
+    // A process that wrote (the CLI after `argo delete`) leaves the log and file compacted; one
+    // that only read never waits for the write lock.
+    if (this.wrote) {
+      try {
+        this.write(() => this.log.compact());
+        this.releaseFreePages();
+      } catch {
+        // Busy: the next writer compacts.
+      }
+    }
     this.db.close();
   }
 
@@ -285,14 +300,30 @@ export class SqliteStore implements ResourceStore {
         this.stmts.delete.run(row.id);
         return {
           text,
-          change: this.recordChange(rv, kind, namespace, name, 'DELETED', row.resource_version, text),
+          change: this.recordChange(
+            rv,
+            kind,
+            namespace,
+            outcome.object,
+            'DELETED',
+            row.resource_version,
+            text,
+          ),
           unchanged: undefined,
         };
       }
       this.stmts.update.run(rv, JSON.stringify(outcome.object.metadata.labels ?? {}), text, row.id);
       return {
         text,
-        change: this.recordChange(rv, kind, namespace, name, 'MODIFIED', row.resource_version, text),
+        change: this.recordChange(
+          rv,
+          kind,
+          namespace,
+          outcome.object,
+          'MODIFIED',
+          row.resource_version,
+          text,
+        ),
         unchanged: undefined,
       };
     });
@@ -302,6 +333,7 @@ export class SqliteStore implements ResourceStore {
 
   /** Runs a write as one IMMEDIATE transaction, so concurrent writers queue on the busy timeout. */
   private write<R>(fn: () => R): R {
+    this.wrote = true;
     try {
       return this.inTransaction.immediate(fn);
     } catch (err) {
@@ -328,7 +360,7 @@ export class SqliteStore implements ResourceStore {
   }
 
   private currentVersion(): number {
-    return (this.stmts.readVersion.get() as { value: number }).value;
+    return this.log.currentVersion();
   }
 
   /** Inside a write transaction: the version this write takes; recordChange makes it current. */
@@ -336,26 +368,43 @@ export class SqliteStore implements ResourceStore {
     return this.currentVersion() + 1;
   }
 
-  private prunedThrough(): number {
-    return (this.stmts.readPruned.get() as { value: number }).value;
-  }
-
   private recordChange(
     rv: number,
     kind: ResourceKind,
     namespace: string,
-    name: string,
+    obj: KubeObject,
     type: WatchEventType,
     prevVersion: number | null,
     text: string,
   ): Change {
-    this.stmts.insertChange.run(rv, kind, namespace, name, type, prevVersion, text);
-    // Versions are global, so whichever process writes a multiple of pruneEvery does the pruning.
-    if (rv % this.pruneEvery === 0 && rv > this.retention) {
-      const through = rv - this.retention;
-      this.stmts.pruneChanges.run(through);
+    const change: RecordedChange = {
+      resourceVersion: rv,
+      kind,
+      namespace,
+      name: obj.metadata.name ?? '',
+      type,
+      prevVersion,
+      labels: obj.metadata.labels,
+      text,
+    };
+    return this.log.record(change);
+  }
+
+  /**
+   * Gives pages freed by deletions back to the file system once they are a sizeable share of the
+   * file, so the file returns near its size before; below that SQLite reuses them for new writes.
+   */
+  private releaseFreePages(): void {
+    const free = this.db.pragma('freelist_count', { simple: true }) as number;
+    if (free < RELEASE_MIN_PAGES) return;
+    const total = this.db.pragma('page_count', { simple: true }) as number;
+    if (free * 4 < total) return;
+    try {
+      this.db.pragma('incremental_vacuum');
+    } catch (err) {
+      // Another process is writing: the next deletion tries again.
+      if (!String((err as { code?: unknown }).code).startsWith('SQLITE_BUSY')) throw err;
     }
-    return { resourceVersion: rv, kind, namespace, name, type, prevVersion, text };
   }
 
   /** Objects of a kind in (namespace, name) order, filtered by the selector; call inside a read transaction. */
@@ -417,16 +466,20 @@ export class SqliteStore implements ResourceStore {
   }
 }
 
-function toChange(row: ChangeRow): Change {
-  return {
-    resourceVersion: row.resource_version,
-    kind: row.kind,
-    namespace: row.namespace,
-    name: row.name,
-    type: row.type,
-    prevVersion: row.prev_version,
-    text: row.object,
-  };
+/** Bytes of write-ahead log kept after a checkpoint. */
+const WAL_SIZE_LIMIT = 4 * 1024 * 1024;
+/** Free pages (4 KiB each) below which a deletion leaves them for SQLite to reuse. */
+const RELEASE_MIN_PAGES = 256;
+
+/** A file made before auto_vacuum was set is rebuilt once with it; a busy file is left as it is. */
+function convertToIncrementalVacuum(db: Db): void {
+  if ((db.pragma('auto_vacuum', { simple: true }) as number) === 2) return;
+  try {
+    db.pragma('auto_vacuum = INCREMENTAL');
+    db.exec('VACUUM');
+  } catch (err) {
+    if (!String((err as { code?: unknown }).code).startsWith('SQLITE_BUSY')) throw err;
+  }
 }
 
 function prepareStatements(db: Db) {
@@ -441,17 +494,5 @@ function prepareStatements(db: Db) {
     ),
     update: db.prepare('UPDATE objects SET resource_version = ?, labels = ?, object = ? WHERE id = ?'),
     delete: db.prepare('DELETE FROM objects WHERE id = ?'),
-    readVersion: db.prepare('SELECT coalesce(max(resource_version), 0) AS value FROM changes'),
-    readPruned: db.prepare('SELECT coalesce(min(resource_version) - 1, 0) AS value FROM changes'),
-    insertChange: db.prepare(
-      'INSERT INTO changes (resource_version, kind, namespace, name, type, prev_version, object) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    ),
-    pruneChanges: db.prepare('DELETE FROM changes WHERE resource_version <= ?'),
-    changesAfter: db.prepare(
-      `SELECT resource_version, kind, namespace, name, type, prev_version,
-              CASE WHEN kind IN (SELECT value FROM json_each(?)) THEN object END AS object
-       FROM changes WHERE resource_version > ? ORDER BY resource_version LIMIT ?`,
-    ),
-    changeObject: db.prepare('SELECT object FROM changes WHERE resource_version = ?'),
   };
 }
