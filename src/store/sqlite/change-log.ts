@@ -27,7 +27,7 @@ export interface ChangeLogLimits {
 export const DEFAULT_LIMITS: ChangeLogLimits = {
   maxRows: 10_000,
   maxAgeMs: 5 * 60_000,
-  maxStateBytes: 1024 * 1024,
+  maxStateBytes: 256 * 1024,
 };
 
 interface ChangeRow {

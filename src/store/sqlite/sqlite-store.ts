@@ -50,7 +50,7 @@ export interface SqliteStoreOptions {
   changeLogRetention?: number;
   /** How long (ms) change-log rows are kept, as etcd's periodic compaction does. Default 5 minutes. */
   changeLogMaxAgeMs?: number;
-  /** Bytes of deleted objects' last states the log keeps; older deletions become tombstones. Default 1 MiB. */
+  /** Bytes of deleted objects' last states the log keeps; older deletions become tombstones. Default 256 KiB. */
   changeLogStateBytes?: number;
   /** How long a write waits for another process's transaction. Default 5000 ms. */
   busyTimeoutMs?: number;

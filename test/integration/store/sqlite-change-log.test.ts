@@ -167,9 +167,9 @@ describe('SqliteStore change log', () => {
     await again.close();
     const after = fileBytes(dbPath);
     console.log(`argo.db: baseline ${baseline} B, full ${full} B, after deleting ${after} B`);
-    // What stays: the deletions' rows, at most the 1 MiB of last states the log keeps, and free
+    // What stays: the deletions' rows, at most the 256 KiB of last states the log keeps, and free
     // pages below the share worth giving back.
-    expect(after).toBeLessThan(baseline + 2 * 1024 * 1024);
+    expect(after).toBeLessThan(baseline + 1024 * 1024);
   });
 });
 
