@@ -14,7 +14,7 @@ import {
   type RouteContext,
 } from '../context.js';
 import { FieldCleaner, withResourceStructs } from '../wire.js';
-import { pageOf, workflowListCriteria } from '../workflow-list.js';
+import { pageFromStore, pageOf, workflowListCriteria, type WorkflowPage } from '../workflow-list.js';
 
 /** Names upstream accepts for each kind `submit` can start from. */
 const SUBMIT_KINDS: Record<string, SubmitFromKind> = {
@@ -70,13 +70,20 @@ export function registerWorkflowRoutes(app: FastifyInstance, ctx: RouteContext):
       });
       // A namespace excluded by `metadata.namespace!=` still means listing every served namespace.
       const scope = criteria.namespaceNotEquals ? servedNamespace(ctx, '') : criteria.namespace;
-      const { items: all, resourceVersion } = await listAll((cont) =>
-        backend.listWorkflows(scope, { labelSelector: lq.labelSelector, continue: cont }),
-      );
-      const page = pageOf(all, criteria);
+      // The store pages itself unless an excluded namespace must also stay within the served one.
+      let page: (WorkflowPage & { resourceVersion?: string }) | undefined =
+        criteria.namespaceNotEquals && scope !== ''
+          ? undefined
+          : await pageFromStore(ctx.deps.store, criteria, lq.labelSelector);
+      if (!page) {
+        const all = await listAll((cont) =>
+          backend.listWorkflows(scope, { labelSelector: lq.labelSelector, continue: cont }),
+        );
+        page = { ...pageOf(all.items, criteria), resourceVersion: all.resourceVersion };
+      }
       const list = {
         metadata: {
-          resourceVersion,
+          resourceVersion: page.resourceVersion,
           continue: page.continue,
           remainingItemCount: page.remainingItemCount,
         },

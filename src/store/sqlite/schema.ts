@@ -81,6 +81,34 @@ const MIGRATIONS: ((db: Db) => void)[] = [
       DROP TABLE changes;
       ALTER TABLE changes_v2 RENAME TO changes;
       CREATE INDEX changes_by_object ON changes (kind, namespace, name, resource_version);
+
+      -- started and finished (ms since the epoch, 0 when unset) are the object's status.startedAt
+      -- and status.finishedAt, so a workflow list is selected, ordered and paged in SQL, newest
+      -- started first as the Argo Server lists, parsing only the page. They come before object so
+      -- reading them never walks a large object's overflow pages.
+      CREATE TABLE objects_v2 (
+        id               INTEGER PRIMARY KEY,
+        kind             TEXT    NOT NULL,
+        namespace        TEXT    NOT NULL,
+        name             TEXT    NOT NULL,
+        uid              TEXT    NOT NULL,
+        resource_version INTEGER NOT NULL,
+        labels           TEXT    NOT NULL,
+        created          TEXT    NOT NULL,
+        started          INTEGER NOT NULL,
+        finished         INTEGER NOT NULL,
+        object           TEXT    NOT NULL
+      ) STRICT;
+      INSERT INTO objects_v2
+        SELECT id, kind, namespace, name, uid, resource_version, labels, created,
+               coalesce(CAST(unixepoch(json_extract(object, '$.status.startedAt'), 'subsec') * 1000 AS INTEGER), 0),
+               coalesce(CAST(unixepoch(json_extract(object, '$.status.finishedAt'), 'subsec') * 1000 AS INTEGER), 0),
+               object
+        FROM objects;
+      DROP TABLE objects;
+      ALTER TABLE objects_v2 RENAME TO objects;
+      CREATE UNIQUE INDEX objects_by_name ON objects (kind, namespace, name);
+      CREATE INDEX objects_by_start ON objects (kind, started DESC, namespace, name);
       CREATE INDEX changes_with_state ON changes (resource_version, state_bytes) WHERE last_state IS NOT NULL;
     `);
   },

@@ -8,7 +8,13 @@ import path from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { KubeObject } from '../../model/meta.js';
 import { argoHome } from '../home.js';
-import { compileSelector, matchesFields, matchesLabels, type CompiledSelector } from '../selectors.js';
+import {
+  compileSelector,
+  matchesFields,
+  matchesLabels,
+  parseLabelSelector,
+  type CompiledSelector,
+} from '../selectors.js';
 import {
   checkName,
   finishCreate,
@@ -36,10 +42,17 @@ import {
   type WatchOptions,
 } from '../types.js';
 import { generatedName } from '../validation.js';
+import {
+  timeOf,
+  type WorkflowPageQuery,
+  type WorkflowPageResult,
+  type WorkflowPager,
+} from '../workflow-page.js';
 import { decodeContinue, encodeContinue } from './continue-token.js';
 import { ChangeLog, DEFAULT_LIMITS, type RecordedChange } from './change-log.js';
 import { migrate } from './schema.js';
 import { WatchHub, type Change } from './watch-hub.js';
+import { workflowPageScan } from './workflow-page.js';
 
 export interface SqliteStoreOptions {
   /** The database file; default `<argoHome()>/argo.db`. Its directory is created. */
@@ -76,7 +89,7 @@ export function openSqliteStore(opts: SqliteStoreOptions = {}): SqliteStore {
   return new SqliteStore(opts);
 }
 
-export class SqliteStore implements ResourceStore {
+export class SqliteStore implements ResourceStore, WorkflowPager {
   readonly path: string;
   private readonly db: Db;
   private readonly hub: WatchHub;
@@ -164,6 +177,39 @@ export class SqliteStore implements ResourceStore {
     });
   }
 
+  /** Selects and orders in SQL over objects_by_start; parses the labels it filters on and the page's objects only. */
+  async pageWorkflows<T extends KubeObject>(q: WorkflowPageQuery): Promise<WorkflowPageResult<T>> {
+    this.ensureOpen();
+    const labels = parseLabelSelector(q.labelSelector ?? '');
+    const scan = workflowPageScan(q);
+    const stmt = this.statement(scan.sql);
+    return this.inTransaction.deferred(() => {
+      const ids: number[] = [];
+      let matched = 0;
+      let remaining = 0;
+      for (const row of stmt.iterate(...scan.params) as Iterable<{
+        id: number;
+        labels: string;
+        created: string;
+      }>) {
+        if (labels.length > 0 && !matchesLabels(labels, JSON.parse(row.labels))) continue;
+        if (q.createdAfter !== undefined && timeOf(row.created) < q.createdAfter) continue;
+        matched++;
+        if (matched <= q.offset) continue;
+        if (q.limit === 0 || ids.length < q.limit) {
+          ids.push(row.id);
+          continue;
+        }
+        remaining++;
+        if (!q.countRemaining) break;
+      }
+      const items = ids.map(
+        (id) => JSON.parse((this.stmts.objectById.get(id) as { object: string }).object) as T,
+      );
+      return { items, remaining, resourceVersion: String(this.currentVersion()) };
+    });
+  }
+
   async create<T extends KubeObject>(kind: ResourceKind, obj: T): Promise<T> {
     this.ensureOpen();
     const prepared = prepareCreate(kind, obj);
@@ -192,6 +238,7 @@ export class SqliteStore implements ResourceStore {
         rv,
         JSON.stringify(created.metadata.labels ?? {}),
         created.metadata.creationTimestamp,
+        ...statusTimes(created),
         text,
       );
       return {
@@ -236,7 +283,7 @@ export class SqliteStore implements ResourceStore {
       if (outcome.action === 'unchanged') return undefined;
       const text = JSON.stringify(outcome.object);
       if (outcome.action === 'mark') {
-        this.stmts.update.run(rv, JSON.stringify(outcome.object.metadata.labels ?? {}), text, row.id);
+        this.updateRow(row.id, rv, outcome.object, text);
         return this.recordChange(rv, kind, ns, outcome.object, 'MODIFIED', row.resource_version, text);
       }
       this.stmts.delete.run(row.id);
@@ -312,7 +359,7 @@ export class SqliteStore implements ResourceStore {
           unchanged: undefined,
         };
       }
-      this.stmts.update.run(rv, JSON.stringify(outcome.object.metadata.labels ?? {}), text, row.id);
+      this.updateRow(row.id, rv, outcome.object, text);
       return {
         text,
         change: this.recordChange(
@@ -329,6 +376,10 @@ export class SqliteStore implements ResourceStore {
     });
     if (change) this.hub.committed(change);
     return unchanged ?? (JSON.parse(text) as T);
+  }
+
+  private updateRow(id: number, rv: number, obj: KubeObject, text: string): void {
+    this.stmts.update.run(rv, JSON.stringify(obj.metadata.labels ?? {}), ...statusTimes(obj), text, id);
   }
 
   /** Runs a write as one IMMEDIATE transaction, so concurrent writers queue on the busy timeout. */
@@ -435,11 +486,7 @@ export class SqliteStore implements ResourceStore {
       params.push(after.namespace, after.name);
     }
     const sql = `SELECT namespace, name, labels, object FROM objects WHERE ${clauses.join(' AND ')} ORDER BY namespace, name`;
-    let stmt = this.listStatements.get(sql);
-    if (!stmt) {
-      stmt = this.db.prepare(sql);
-      this.listStatements.set(sql, stmt);
-    }
+    const stmt = this.statement(sql);
     const items: KubeObject[] = [];
     let last: { namespace: string; name: string } | undefined;
     for (const row of stmt.iterate(...params) as Iterable<{
@@ -461,9 +508,25 @@ export class SqliteStore implements ResourceStore {
     return { items };
   }
 
+  /** A prepared statement for SQL built per query, kept for the next query of the same shape. */
+  private statement(sql: string): Statement {
+    let stmt = this.listStatements.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare(sql);
+      this.listStatements.set(sql, stmt);
+    }
+    return stmt;
+  }
+
   private ensureOpen(): void {
     if (this.closed) throw new StoreError(`the store ${this.path} is closed`, 500, 'InternalError');
   }
+}
+
+/** status.startedAt and status.finishedAt in ms since the epoch, 0 when unset: the list order's columns. */
+function statusTimes(obj: KubeObject): [number, number] {
+  const status = (obj as { status?: { startedAt?: unknown; finishedAt?: unknown } }).status;
+  return [timeOf(status?.startedAt), timeOf(status?.finishedAt)];
 }
 
 /** Bytes of write-ahead log kept after a checkpoint. */
@@ -490,9 +553,13 @@ function prepareStatements(db: Db) {
     ),
     exists: db.prepare('SELECT 1 FROM objects WHERE kind = ? AND namespace = ? AND name = ?'),
     insert: db.prepare(
-      'INSERT INTO objects (kind, namespace, name, uid, resource_version, labels, created, object) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      `INSERT INTO objects (kind, namespace, name, uid, resource_version, labels, created, started, finished, object)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
-    update: db.prepare('UPDATE objects SET resource_version = ?, labels = ?, object = ? WHERE id = ?'),
+    update: db.prepare(
+      'UPDATE objects SET resource_version = ?, labels = ?, started = ?, finished = ?, object = ? WHERE id = ?',
+    ),
+    objectById: db.prepare('SELECT object FROM objects WHERE id = ?'),
     delete: db.prepare('DELETE FROM objects WHERE id = ?'),
   };
 }
