@@ -13,7 +13,8 @@ import {
   type Body,
   type RouteContext,
 } from '../context.js';
-import { FieldCleaner, withResourceStructs } from '../wire.js';
+import { EventFrames } from '../event-frames.js';
+import { FieldCleaner, pruneEmpty, withResourceStructs } from '../wire.js';
 import { pageFromStore, pageOf, workflowListCriteria, type WorkflowPage } from '../workflow-list.js';
 
 /** Names upstream accepts for each kind `submit` can start from. */
@@ -50,6 +51,8 @@ export function placeInNamespace(obj: { metadata?: { namespace?: string } }, nam
 export function registerWorkflowRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const { backend } = ctx.deps;
   const ns = (p: Record<string, string>): string => servedNamespace(ctx, p.namespace ?? '');
+  // Shared by every watch stream of this server, so each event is serialised once per fields shape.
+  const frames = new EventFrames();
 
   unary(
     app,
@@ -265,9 +268,15 @@ export function registerWorkflowRoutes(app: FastifyInstance, ctx: RouteContext):
         },
         signal,
       );
+      const shape = str(query, 'fields') ?? '';
       return (async function* () {
-        for await (const ev of events)
-          yield { type: ev.type, object: withResourceStructs(cleaner.clean(ev.object)) };
+        for await (const ev of events) {
+          const meta = ev.object.metadata;
+          const identity = `${ev.type} ${meta.namespace ?? ''}/${meta.name ?? ''} ${meta.uid ?? ''} ${meta.resourceVersion ?? ''}`;
+          yield frames.result(identity, shape, () =>
+            pruneEmpty({ type: ev.type, object: withResourceStructs(cleaner.clean(ev.object)) }),
+          );
+        }
       })();
     },
   );
