@@ -92,10 +92,9 @@ export class ChangeLog {
       born,
       labels,
       now,
-      deleted ? Buffer.byteLength(change.text) : 0,
-      deleted ? change.text : null,
     );
     if (deleted) {
+      this.stmts.insertState.run(change.resourceVersion, Buffer.byteLength(change.text), change.text);
       // Only this life's rows: an earlier life's DELETED is still news to a watch that saw that life.
       this.stmts.dropTraces.run(
         change.kind,
@@ -151,11 +150,12 @@ export class ChangeLog {
     through = Math.min(through, current - 1);
     if (through > done) {
       this.stmts.dropThrough.run(through);
+      this.stmts.dropStatesThrough.run(through);
       this.stmts.setCompacted.run(through);
     }
     const over = this.stmts.stateOverBudget.get(this.limits.maxStateBytes) as
       { resource_version: number } | undefined;
-    if (over) this.stmts.tombstoneThrough.run(over.resource_version);
+    if (over) this.stmts.dropStatesThrough.run(over.resource_version);
   }
 }
 
@@ -176,9 +176,10 @@ function prepare(db: Db) {
       "INSERT INTO meta (key, value) VALUES ('compacted_through', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
     ),
     insert: db.prepare(
-      `INSERT INTO changes (resource_version, kind, namespace, name, type, prev_version, born_version, labels, written, state_bytes, last_state)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO changes (resource_version, kind, namespace, name, type, prev_version, born_version, labels, written)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
+    insertState: db.prepare('INSERT INTO last_states (resource_version, bytes, state) VALUES (?, ?, ?)'),
     bornVersion: db.prepare(
       "SELECT resource_version AS v FROM changes WHERE kind = ? AND namespace = ? AND name = ? AND type = 'ADDED' ORDER BY resource_version DESC LIMIT 1",
     ),
@@ -186,24 +187,22 @@ function prepare(db: Db) {
       'DELETE FROM changes WHERE kind = ? AND namespace = ? AND name = ? AND resource_version >= ? AND resource_version < ?',
     ),
     dropThrough: db.prepare('DELETE FROM changes WHERE resource_version <= ?'),
+    dropStatesThrough: db.prepare('DELETE FROM last_states WHERE resource_version <= ?'),
     // Written times rise with versions, so the scan stops at the first young row.
     firstWrittenSince: db.prepare(
       'SELECT resource_version FROM changes WHERE resource_version > ? AND written >= ? ORDER BY resource_version LIMIT 1',
     ),
     stateOverBudget: db.prepare(
       `SELECT resource_version FROM (
-         SELECT resource_version, sum(state_bytes) OVER (ORDER BY resource_version DESC) AS kept
-         FROM changes WHERE last_state IS NOT NULL
+         SELECT resource_version, sum(bytes) OVER (ORDER BY resource_version DESC) AS kept FROM last_states
        ) WHERE kept > ? LIMIT 1`,
-    ),
-    tombstoneThrough: db.prepare(
-      'UPDATE changes SET last_state = NULL, state_bytes = 0 WHERE last_state IS NOT NULL AND resource_version <= ?',
     ),
     // A change the object has moved past (or that deleted it and was compacted) comes without one.
     changesAfter: db.prepare(
       `SELECT c.resource_version, c.kind, c.namespace, c.name, c.type, c.prev_version, c.born_version, c.labels,
               CASE WHEN c.kind NOT IN (SELECT value FROM json_each(?)) THEN NULL
-                   WHEN c.type = 'DELETED' THEN c.last_state
+                   WHEN c.type = 'DELETED' THEN
+                     (SELECT s.state FROM last_states s WHERE s.resource_version = c.resource_version)
                    ELSE (SELECT o.object FROM objects o
                          WHERE o.kind = c.kind AND o.namespace = c.namespace AND o.name = c.name
                            AND o.resource_version = c.resource_version) END AS object

@@ -51,8 +51,10 @@ const MIGRATIONS: ((db: Db) => void)[] = [
     // turns old last states into tombstones (key and labels) and drops old rows, by size and age.
     // labels are the object's after the write, so a selector watch resuming from an old version can
     // tell whether the object matched then. born_version, on a deletion, is the version that created
-    // the object if the log still had it: a watch from before then never saw the object. written (ms since the epoch) is for compaction by age,
-    // state_bytes (the last state's size) for compaction by size without reading the states.
+    // the object if the log still had it: a watch from before then never saw the object. written
+    // (ms since the epoch) is for compaction by age. Last states live in a table of their own, so
+    // the log's rows stay small and dense and dropping a state frees whole pages; bytes (the
+    // state's size) is read for compaction by size without reading the states.
     // Versions are no longer dense (a deleted object's earlier rows go with it), so how far the
     // log has been compacted is kept in meta as compacted_through.
     db.exec(`
@@ -65,17 +67,20 @@ const MIGRATIONS: ((db: Db) => void)[] = [
         prev_version     INTEGER,
         born_version     INTEGER,
         labels           TEXT,
-        written          INTEGER NOT NULL,
-        state_bytes      INTEGER NOT NULL,
-        last_state       TEXT
+        written          INTEGER NOT NULL
+      ) STRICT;
+      CREATE TABLE last_states (
+        resource_version INTEGER PRIMARY KEY,
+        bytes            INTEGER NOT NULL,
+        state            TEXT    NOT NULL
       ) STRICT;
       INSERT INTO changes_v2
         SELECT resource_version, kind, namespace, name, type, prev_version, NULL,
                json_extract(object, '$.metadata.labels'),
-               CAST(unixepoch('subsec') * 1000 AS INTEGER),
-               CASE WHEN type = 'DELETED' THEN length(CAST(object AS BLOB)) ELSE 0 END,
-               CASE WHEN type = 'DELETED' THEN object END
+               CAST(unixepoch('subsec') * 1000 AS INTEGER)
         FROM changes;
+      INSERT INTO last_states
+        SELECT resource_version, length(CAST(object AS BLOB)), object FROM changes WHERE type = 'DELETED';
       INSERT INTO meta (key, value)
         SELECT 'compacted_through', coalesce(min(resource_version) - 1, 0) FROM changes;
       DROP TABLE changes;
@@ -108,8 +113,8 @@ const MIGRATIONS: ((db: Db) => void)[] = [
       DROP TABLE objects;
       ALTER TABLE objects_v2 RENAME TO objects;
       CREATE UNIQUE INDEX objects_by_name ON objects (kind, namespace, name);
-      CREATE INDEX objects_by_start ON objects (kind, started DESC, namespace, name);
-      CREATE INDEX changes_with_state ON changes (resource_version, state_bytes) WHERE last_state IS NOT NULL;
+      CREATE INDEX workflows_by_start ON objects (started DESC, namespace, name) WHERE kind = 'Workflow';
+      CREATE INDEX workflows_by_namespace_start ON objects (namespace, started DESC, name) WHERE kind = 'Workflow';
     `);
   },
 ];

@@ -177,7 +177,7 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
     });
   }
 
-  /** Selects and orders in SQL over objects_by_start; parses the labels it filters on and the page's objects only. */
+  /** Selects and orders in SQL over the workflows_by_start indexes; parses the labels it filters on and the page's objects only. */
   async pageWorkflows<T extends KubeObject>(q: WorkflowPageQuery): Promise<WorkflowPageResult<T>> {
     this.ensureOpen();
     const labels = parseLabelSelector(q.labelSelector ?? '');

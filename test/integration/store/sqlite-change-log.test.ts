@@ -17,8 +17,8 @@ function logRows(dbPath: string, name?: string): { rows: number; stateBytes: num
   try {
     return db
       .prepare(
-        `SELECT count(*) AS rows, coalesce(sum(length(CAST(last_state AS BLOB))), 0) AS stateBytes
-         FROM changes WHERE @name IS NULL OR name = @name`,
+        `SELECT count(*) AS rows, coalesce(sum(length(CAST(s.state AS BLOB))), 0) AS stateBytes
+         FROM changes c LEFT JOIN last_states s USING (resource_version) WHERE @name IS NULL OR c.name = @name`,
       )
       .get({ name: name ?? null }) as { rows: number; stateBytes: number };
   } finally {
