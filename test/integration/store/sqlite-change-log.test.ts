@@ -173,6 +173,52 @@ describe('SqliteStore change log', () => {
   });
 });
 
+describe('SqliteStore size against what it holds', () => {
+  it('stays under 5x a fan-out workflow and its pods, written as a run writes them', async () => {
+    const dir = tempDir();
+    const dbPath = path.join(dir, 'argo.db');
+    const store = openTempStore({}, dir);
+    const nodes = 400;
+    const label = { 'workflows.argoproj.io/workflow': 'fan' };
+    let fan = await store.create('Workflow', wf('fan', { status: { phase: 'Running', nodes: {} } }));
+    for (let start = 0; start < nodes; start += 16) {
+      for (let i = start; i < start + 16; i++) {
+        const pod = `fan-${i}`;
+        // About the size of a host-runtime pod: its spec, env and annotations.
+        await store.create(
+          'Pod',
+          wf(pod, { metadata: { labels: label }, spec: { env: big(1) }, status: {} }),
+        );
+        await store.patch('Pod', 'argo', pod, {
+          status: { phase: 'Running', startTime: '2026-01-01T00:00:00Z' },
+        });
+        await store.create(
+          'WorkflowTaskResult',
+          wf(pod, { metadata: { labels: label }, outputs: { exitCode: '0' } }),
+        );
+        await store.patch('Pod', 'argo', pod, { status: { phase: 'Succeeded' } });
+        (fan.status as { nodes: Record<string, unknown> }).nodes[pod] = {
+          id: pod,
+          name: `fan[0].t(${i})`,
+          type: 'Pod',
+          phase: 'Succeeded',
+          startedAt: '2026-01-01T00:00:00Z',
+          finishedAt: '2026-01-01T00:00:01Z',
+          outputs: { exitCode: '0' },
+        };
+      }
+      fan = await store.update('Workflow', fan);
+    }
+    for (let i = 0; i < nodes; i++) await store.delete('WorkflowTaskResult', 'argo', `fan-${i}`);
+    const pods = await store.list('Pod', { namespace: 'argo' });
+    const held = JSON.stringify(fan).length + pods.items.reduce((n, p) => n + JSON.stringify(p).length, 0);
+    await store.close();
+    const full = fileBytes(dbPath);
+    console.log(`argo.db ${full} B for ${held} B of workflow and pods: ${(full / held).toFixed(2)}x`);
+    expect(full).toBeLessThan(5 * held);
+  });
+});
+
 describe('SqliteStore schema upgrade', () => {
   it('opens a file whose log held full copies, keeps its deletions, and converts it to incremental vacuum', async () => {
     const dir = tempDir();
