@@ -13,8 +13,9 @@ import {
   type Body,
   type RouteContext,
 } from '../context.js';
-import { FieldCleaner, withResourceStructs } from '../wire.js';
-import { pageOf, workflowListCriteria } from '../workflow-list.js';
+import { EventFrames } from '../event-frames.js';
+import { FieldCleaner, pruneEmpty, withResourceStructs } from '../wire.js';
+import { pageFromStore, pageOf, workflowListCriteria, type WorkflowPage } from '../workflow-list.js';
 
 /** Names upstream accepts for each kind `submit` can start from. */
 const SUBMIT_KINDS: Record<string, SubmitFromKind> = {
@@ -50,6 +51,8 @@ export function placeInNamespace(obj: { metadata?: { namespace?: string } }, nam
 export function registerWorkflowRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const { backend } = ctx.deps;
   const ns = (p: Record<string, string>): string => servedNamespace(ctx, p.namespace ?? '');
+  // Shared by every watch stream of this server, so each event is serialised once per fields shape.
+  const frames = new EventFrames();
 
   unary(
     app,
@@ -70,13 +73,20 @@ export function registerWorkflowRoutes(app: FastifyInstance, ctx: RouteContext):
       });
       // A namespace excluded by `metadata.namespace!=` still means listing every served namespace.
       const scope = criteria.namespaceNotEquals ? servedNamespace(ctx, '') : criteria.namespace;
-      const { items: all, resourceVersion } = await listAll((cont) =>
-        backend.listWorkflows(scope, { labelSelector: lq.labelSelector, continue: cont }),
-      );
-      const page = pageOf(all, criteria);
+      // The store pages itself unless an excluded namespace must also stay within the served one.
+      let page: (WorkflowPage & { resourceVersion?: string }) | undefined =
+        criteria.namespaceNotEquals && scope !== ''
+          ? undefined
+          : await pageFromStore(ctx.deps.store, criteria, lq.labelSelector);
+      if (!page) {
+        const all = await listAll((cont) =>
+          backend.listWorkflows(scope, { labelSelector: lq.labelSelector, continue: cont }),
+        );
+        page = { ...pageOf(all.items, criteria), resourceVersion: all.resourceVersion };
+      }
       const list = {
         metadata: {
-          resourceVersion,
+          resourceVersion: page.resourceVersion,
           continue: page.continue,
           remainingItemCount: page.remainingItemCount,
         },
@@ -265,9 +275,15 @@ export function registerWorkflowRoutes(app: FastifyInstance, ctx: RouteContext):
         },
         signal,
       );
+      const shape = str(query, 'fields') ?? '';
       return (async function* () {
-        for await (const ev of events)
-          yield { type: ev.type, object: withResourceStructs(cleaner.clean(ev.object)) };
+        for await (const ev of events) {
+          const meta = ev.object.metadata;
+          const identity = `${ev.type} ${meta.namespace ?? ''}/${meta.name ?? ''} ${meta.uid ?? ''} ${meta.resourceVersion ?? ''}`;
+          yield frames.result(identity, shape, () =>
+            pruneEmpty({ type: ev.type, object: withResourceStructs(cleaner.clean(ev.object)) }),
+          );
+        }
       })();
     },
   );
