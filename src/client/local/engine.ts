@@ -5,7 +5,6 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WorkflowController } from '../../controller/controller.js';
@@ -14,8 +13,9 @@ import type { Pod } from '../../model/pod.js';
 import { HostRuntime } from '../../executor/host/runtime.js';
 import { LeaderElector, leaseHolder, readLease } from '../../store/lease.js';
 import type { ResourceStore } from '../../store/types.js';
+import { CONTROLLER_LEASE, localHolderIdentity } from './controller-lease.js';
 
-export const CONTROLLER_LEASE = 'workflow-controller';
+export { CONTROLLER_LEASE };
 const LEASE_SECONDS = 6;
 
 /** Runs the controller and the host runtime for as long as this process holds the lease. */
@@ -34,7 +34,7 @@ export class Engine {
   ) {
     this.elector = new LeaderElector(store, {
       name: CONTROLLER_LEASE,
-      holder: `${os.hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+      holder: localHolderIdentity(),
       durationSeconds: LEASE_SECONDS,
       onError: (err) => this.log(`lease: ${err.message}`),
     });
@@ -56,7 +56,7 @@ export class Engine {
   }
 
   private async onStartedLeading(): Promise<void> {
-    this.runtime = new HostRuntime(this.store, { home: this.home });
+    this.runtime = new HostRuntime(this.store, { home: this.home, detachOnStop: true });
     await this.runtime.start();
     this.controller = new WorkflowController({ store: this.store, log: this.log, home: this.home });
     await this.controller.start();

@@ -94,7 +94,7 @@ function bootId(): string {
 }
 
 /** Field 22 of /proc/PID/stat: when the process started, in clock ticks since boot ('' off Linux). */
-function startTicks(pid: number): string {
+export function startTicks(pid: number): string {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) may hold spaces and parentheses; fields after it are plain.
