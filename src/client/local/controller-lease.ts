@@ -2,6 +2,7 @@
 // which machine it is, so a command can tell a controller that died (kill -9, a crash) from one
 // that runs. Light on purpose: every command of the local backend reads it.
 import os from 'node:os';
+import { isZombie } from '../../executor/host/proc-stat.js';
 
 export const CONTROLLER_LEASE = 'workflow-controller';
 
@@ -17,6 +18,8 @@ export function holderProcessGone(holder: string): boolean {
   const [pidText] = holder.slice(host.length + 1).split('-');
   const pid = Number(pidText);
   if (!Number.isInteger(pid) || pid <= 0) return false;
+  // A killed controller stays a zombie until it is reaped, which a machine's init may be slow to do.
+  if (isZombie(pid)) return true;
   try {
     process.kill(pid, 0);
     return false;

@@ -8,7 +8,7 @@ import { constants } from 'node:os';
 import path from 'node:path';
 import type { ProcessExit } from './container-process.js';
 import { compileHelper } from './native-helper.js';
-import { startTicks } from './owner.js';
+import { isZombie, startTicks } from './proc-stat.js';
 import { SHIM_SOURCE } from './shim-source.js';
 
 const PID_FILE = 'pid';
@@ -107,7 +107,7 @@ async function readStart(dir: string): Promise<ShimStart | undefined> {
 /** Whether the shim that wrote `dir`'s pid file still runs (not a later process with its pid). */
 async function shimAlive(dir: string): Promise<boolean> {
   const start = await readStart(dir);
-  return start !== undefined && startTicks(start.pid) === start.ticks;
+  return start !== undefined && startTicks(start.pid) === start.ticks && !isZombie(start.pid);
 }
 
 /**
