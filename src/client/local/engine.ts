@@ -31,6 +31,12 @@ export class Engine {
     private readonly store: ResourceStore,
     private readonly home: string,
     private readonly log: (msg: string) => void = () => undefined,
+    /**
+     * On stop, leave running containers to the next engine (which adopts them) instead of killing
+     * them: for an engine that hands its work over (the CLI's, the detached controller). Off, a
+     * stop leaves nothing running (the server, tests).
+     */
+    private readonly handsOver = false,
   ) {
     this.elector = new LeaderElector(store, {
       name: CONTROLLER_LEASE,
@@ -56,7 +62,7 @@ export class Engine {
   }
 
   private async onStartedLeading(): Promise<void> {
-    this.runtime = new HostRuntime(this.store, { home: this.home, detachOnStop: true });
+    this.runtime = new HostRuntime(this.store, { home: this.home, detachOnStop: this.handsOver });
     await this.runtime.start();
     this.controller = new WorkflowController({ store: this.store, log: this.log, home: this.home });
     await this.controller.start();
