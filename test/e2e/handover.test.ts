@@ -2,9 +2,10 @@
 // work to a detached controller, which adopts the running step's container instead of running
 // the step again.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fileLines, until } from '../helpers/until.js';
 import { cliWithHome, repoRoot, type Cli } from './cli.js';
 
 let cli: Cli;
@@ -20,23 +21,6 @@ afterAll(() => {
   cli.dispose();
   rmSync(marks, { recursive: true, force: true });
 });
-
-async function until<T>(
-  what: string,
-  timeoutMs: number,
-  fn: () => Promise<T | undefined> | T | undefined,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-const lines = (file: string): string[] =>
-  existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
 
 describe.runIf(process.platform === 'linux')('argo submit --wait stopped mid-step', () => {
   it('hands the running step to a detached controller, which finishes it without running it again', async () => {
@@ -70,7 +54,7 @@ spec:
       stdio: 'ignore',
     });
     const exited = new Promise((resolve) => waiter.once('exit', resolve));
-    await until('the first step to start', 20_000, () => (lines(file).length >= 1 ? true : undefined));
+    await until('the first step to start', 20_000, () => (fileLines(file).length >= 1 ? true : undefined));
     waiter.kill('SIGINT');
     await exited;
     const done = await until('the workflow to finish', 40_000, async () => {
@@ -79,6 +63,6 @@ spec:
       return phase === 'Succeeded' || phase === 'Failed' ? phase : undefined;
     });
     expect(done).toBe('Succeeded');
-    expect(lines(file)).toEqual(['step-1', 'step-2']);
+    expect(fileLines(file)).toEqual(['step-1', 'step-2']);
   }, 90_000);
 });

@@ -8,13 +8,15 @@
 // to 300 ms later (between steps, mid-controller pass). The seed is printed; ARGO_FAULT_SEED
 // replays one. Run time: about 3 to 5 minutes on a busy 2-core machine (`npm run test:faults`).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Workflow } from '../../src/model/workflow.js';
 import { readLease } from '../../src/store/lease.js';
 import { openStore } from '../../src/store/index.js';
 import type { ResourceStore } from '../../src/store/types.js';
+import { processRunning as running } from '../helpers/process-state.js';
+import { fileLines, until } from '../helpers/until.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const BIN = path.join(ROOT, 'bin/argo.js');
@@ -88,28 +90,6 @@ function argo(args: string[], timeoutMs = 30_000): Promise<{ code: number | null
   });
 }
 
-async function until<T>(
-  what: string,
-  timeoutMs: number,
-  fn: () => Promise<T | undefined> | T | undefined,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-function running(pid: number): boolean {
-  try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1][0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
 function killQuietly(pid: number): void {
   try {
     killed.add(pid);
@@ -124,10 +104,6 @@ async function holderPid(): Promise<number | undefined> {
   const holder = (await readLease(store, 'workflow-controller'))?.spec?.holderIdentity;
   const pid = Number(holder?.split('-').at(-2));
   return pid > 0 && running(pid) ? pid : undefined;
-}
-
-function stepLines(file: string): string[] {
-  return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
 }
 
 async function phase(name: string): Promise<string | undefined> {
@@ -201,10 +177,10 @@ async function crashRun(name: string, shape: 'steps' | 'dag', viaWait: boolean):
   }
   let kills = 0;
   while (kills < KILLS_PER_RUN) {
-    const seen = stepLines(file).length;
+    const seen = fileLines(file).length;
     const target = Math.min(STEPS, seen + between(1, shape === 'steps' ? 5 : 8));
     const reached = await until(`step line ${target} of ${name}`, 60_000, async () =>
-      stepLines(file).length >= target ? true : (await phase(name)) === 'Succeeded' ? false : undefined,
+      fileLines(file).length >= target ? true : (await phase(name)) === 'Succeeded' ? false : undefined,
     );
     if (!reached || target >= STEPS) break;
     if (random() < 0.5) await new Promise((r) => setTimeout(r, between(0, 300)));
@@ -225,7 +201,7 @@ async function crashRun(name: string, shape: 'steps' | 'dag', viaWait: boolean):
     return p === 'Succeeded' || p === 'Failed' || p === 'Error' ? p : undefined;
   });
   waiter?.kill('SIGKILL');
-  const lines = stepLines(file);
+  const lines = fileLines(file);
   const counts = new Map<string, number>();
   for (const l of lines) counts.set(l, (counts.get(l) ?? 0) + 1);
   const duplicates = [...counts.values()].reduce((n, c) => n + c - 1, 0);

@@ -8,6 +8,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HostRuntime } from '../../../src/executor/index.js';
 import type { Pod } from '../../../src/model/pod.js';
+import { processRunning as running } from '../../helpers/process-state.js';
+import { fileLines as lines, until } from '../../helpers/until.js';
 import { NS, podFor, startHarness, taskResult, terminated, waitForPod, type Harness } from './harness.js';
 
 let harnesses: Harness[] = [];
@@ -27,27 +29,6 @@ function markDir(): string {
   const d = mkdtempSync('/var/tmp/argo-adopt-');
   dirs.push(d);
   return d;
-}
-
-async function until<T>(what: string, fn: () => T | undefined, timeoutMs = 10_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-const lines = (file: string): string[] =>
-  existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
-
-function running(pid: number): boolean {
-  try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1][0] !== 'Z';
-  } catch {
-    return false;
-  }
 }
 
 /** The shim's state folder of the pod's main container, first start. */
@@ -75,7 +56,9 @@ describe.runIf(process.platform === 'linux')('host runtime adoption', () => {
     const h = await startHarness({ detachOnStop: true });
     harnesses.push(h);
     await startedPod(h, 'adopted', `echo started >> ${marks}/runs; sleep 1; echo finished`);
-    await until('the container to start', () => (lines(`${marks}/runs`).length === 1 ? true : undefined));
+    await until('the container to start', 10_000, () =>
+      lines(`${marks}/runs`).length === 1 ? true : undefined,
+    );
     await h.runtime.stop();
     // Let go of, not finished: no final status, and the container still runs.
     expect((await h.store.get<Pod>('Pod', NS, 'adopted'))?.status?.phase ?? 'none').not.toMatch(
@@ -88,18 +71,18 @@ describe.runIf(process.platform === 'linux')('host runtime adoption', () => {
     expect((await taskResult(h, done))?.outputs?.result).toBe('finished');
     expect(lines(`${marks}/runs`)).toEqual(['started']);
     // Done with: its journal is gone.
-    await until('the journal to go', () => (existsSync(shimDir(h, 'adopted')) ? undefined : true));
+    await until('the journal to go', 10_000, () => (existsSync(shimDir(h, 'adopted')) ? undefined : true));
   });
 
   it('reports a container that ended while no runtime watched, from what its shim recorded', async () => {
     const h = await startHarness({ detachOnStop: true });
     harnesses.push(h);
     await startedPod(h, 'ended', 'sleep 0.5; echo out-line; echo err-line >&2; exit 3');
-    await until('the container to start', () =>
+    await until('the container to start', 10_000, () =>
       existsSync(path.join(shimDir(h, 'ended'), 'pid')) ? true : undefined,
     );
     await h.runtime.stop();
-    await until('its end recorded', () =>
+    await until('its end recorded', 10_000, () =>
       existsSync(path.join(shimDir(h, 'ended'), 'exit')) ? true : undefined,
     );
     await nextRuntime(h);
@@ -117,13 +100,13 @@ describe.runIf(process.platform === 'linux')('host runtime adoption', () => {
     harnesses.push(h);
     await startedPod(h, 'orphan', 'sleep 300');
     const pidFile = path.join(shimDir(h, 'orphan'), 'pid');
-    await until('the container to start', () => (existsSync(pidFile) ? true : undefined));
+    await until('the container to start', 10_000, () => (existsSync(pidFile) ? true : undefined));
     const pid = Number(readFileSync(pidFile, 'utf8').split(' ')[0]);
     await h.runtime.stop();
     expect(running(pid)).toBe(true);
     await h.store.delete('Pod', NS, 'orphan');
     await nextRuntime(h);
-    await until('the orphan to be killed', () => (running(pid) ? undefined : true));
+    await until('the orphan to be killed', 10_000, () => (running(pid) ? undefined : true));
     expect(existsSync(path.join(h.home, 'host', 'runs', NS, 'orphan'))).toBe(false);
   });
 });
