@@ -126,11 +126,15 @@ export async function createClient(opts: ClientOptions = {}): Promise<ArgoClient
       ]);
       const home = argoHome();
       const store = openStore();
+      const engine = opts.engine ?? 'detached';
+      // Work a crashed controller left resumes on whatever command comes next.
+      const { healEngine } = await import('./local/heal.js');
+      await healEngine(store, home, engine);
       return new LocalClient({
         store,
         home,
         namespace: opts.namespace || env.ARGO_NAMESPACE || 'default',
-        engine: opts.engine ?? 'detached',
+        engine,
       });
     }
   }

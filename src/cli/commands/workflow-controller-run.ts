@@ -13,7 +13,8 @@ export async function runWorkflowController(_o: {
 }): Promise<void> {
   const home = argoHome();
   const store = openStore();
-  const engine = new Engine(store, home, log);
+  // Stopped (SIGTERM, idle), it leaves running containers to the next controller to adopt.
+  const engine = new Engine(store, home, log, true);
   log(`starting workflow controller (home ${home}, pid ${process.pid})`);
   const idleSeconds = Number(process.env[IDLE_EXIT_ENV] ?? '0');
   let stopping = false;

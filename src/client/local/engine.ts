@@ -4,7 +4,6 @@
 // does, and exits once nothing is left to run.
 import { spawn } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WorkflowController } from '../../controller/controller.js';
@@ -14,8 +13,9 @@ import { HostRuntime } from '../../executor/host/runtime.js';
 import { LeaderElector, leaseHolder, readLease } from '../../store/lease.js';
 import type { ResourceStore } from '../../store/types.js';
 import { removeWorkflowLeftovers } from './workflow-leftovers.js';
+import { CONTROLLER_LEASE, localHolderIdentity } from './controller-lease.js';
 
-export const CONTROLLER_LEASE = 'workflow-controller';
+export { CONTROLLER_LEASE };
 const LEASE_SECONDS = 6;
 
 /** Runs the controller and the host runtime for as long as this process holds the lease. */
@@ -31,10 +31,16 @@ export class Engine {
     private readonly store: ResourceStore,
     private readonly home: string,
     private readonly log: (msg: string) => void = () => undefined,
+    /**
+     * On stop, leave running containers to the next engine (which adopts them) instead of killing
+     * them: for an engine that hands its work over (the CLI's, the detached controller). Off, a
+     * stop leaves nothing running (the server, tests).
+     */
+    private readonly handsOver = false,
   ) {
     this.elector = new LeaderElector(store, {
       name: CONTROLLER_LEASE,
-      holder: `${os.hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+      holder: localHolderIdentity(),
       durationSeconds: LEASE_SECONDS,
       onError: (err) => this.log(`lease: ${err.message}`),
     });
@@ -56,7 +62,7 @@ export class Engine {
   }
 
   private async onStartedLeading(): Promise<void> {
-    this.runtime = new HostRuntime(this.store, { home: this.home });
+    this.runtime = new HostRuntime(this.store, { home: this.home, detachOnStop: this.handsOver });
     await this.runtime.start();
     this.controller = new WorkflowController({ store: this.store, log: this.log, home: this.home });
     await this.controller.start();

@@ -37,7 +37,8 @@ export class LocalHost implements ClientHost {
   async ensureController(): Promise<void> {
     if (this.opts.engine === 'none' || this.engine) return;
     if (this.opts.engine === 'in-process') {
-      this.engine = new Engine(this.store, this.home, this.opts.log);
+      // Closed while work runs, it hands the running containers to the detached controller.
+      this.engine = new Engine(this.store, this.home, this.opts.log, true);
       // If another controller leads, ours waits in the wings and takes over only if that one dies.
       void this.engine.start();
       return;
