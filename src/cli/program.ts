@@ -1,6 +1,7 @@
 // The argo command tree. Command modules only declare flags here; what they do is imported when
 // they run, so `argo --help` and `argo version` stay fast.
-import { Command, CommanderError } from 'commander';
+import { type Command, CommanderError } from 'commander';
+import { CobraCommand } from './cobra-command.js';
 import { addFlags, FlagError, normalizeArgv, type FlagSpec } from './flags.js';
 import { ExitError, formatFatal } from './context.js';
 import { GLOBAL_FLAGS } from './global-flags.js';
@@ -22,7 +23,7 @@ It talks to one of three backends, chosen in this order:
 ARGO_NAMESPACE sets the default namespace.`;
 
 export function buildProgram(): Command {
-  const program = new Command('argo');
+  const program = new CobraCommand('argo');
   // Set before any subcommand is made: commander copies these settings into each one.
   let afterError = false;
   program
