@@ -159,16 +159,6 @@ export class ExitError extends Error {
   }
 }
 
-/** Argo logs fatal errors as one slog text line on stderr, then exits 1. */
-export function formatFatal(err: unknown, now: Date = new Date()): string {
-  const message = err instanceof Error ? err.message : String(err);
-  return `time=${now.toISOString()} level=FATAL msg="An error occurred during execution" error=${quote(message)}`;
-}
-
-function quote(s: string): string {
-  return JSON.stringify(s.replace(/\s*\n\s*/g, ' '));
-}
-
 /** Writes to stdout and resolves once flushed, so output is complete before an exit. */
 export function out(text: string): Promise<void> {
   return new Promise((resolve) => {

@@ -3,7 +3,7 @@
 import { type Command, CommanderError } from 'commander';
 import { CobraCommand } from './cobra-command.js';
 import { addFlags, FlagError, normalizeArgv, type FlagSpec } from './flags.js';
-import { ExitError, formatFatal } from './context.js';
+import { ExitError } from './context.js';
 import { GLOBAL_FLAGS } from './global-flags.js';
 import { COMMANDS } from './commands/index.js';
 import { helpText, usageText } from './help.js';
@@ -102,7 +102,9 @@ export async function runProgram(argv: string[]): Promise<void> {
       process.exitCode = 1;
       return;
     }
-    process.stderr.write(`${formatFatal(err)}\n`);
+    // A command's RunE error, as cobra prints it for argo v4: `Error: ` and the message as it is,
+    // so Kubernetes' `"NAME" not found` keeps its quotes unescaped.
+    process.stderr.write(`Error: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exitCode = 1;
   }
 }

@@ -134,3 +134,17 @@ describe('submit --from', () => {
     expect(r.stderr).toContain("Resource kind 'pod' is not supported for submitting");
   });
 });
+
+describe('error texts users grep for', () => {
+  it('a name that is not found reads "NAME" not found, printed as cobra prints an error', async () => {
+    const r = await cli.run(['get', 'no-such-wf']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('Error: workflows.argoproj.io "no-such-wf" not found\n');
+  });
+
+  it('a manifest that is not valid YAML says "yaml file is not valid", then where and why', async () => {
+    const r = await cli.run(['submit', fixture('malformed.yaml')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^Error: yaml file is not valid: \S*malformed\.yaml:11:\d+: .+\n$/);
+  });
+});

@@ -77,7 +77,7 @@ describe('argo suspend and resume', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(
-      'failed to suspend no-such-wf: workflows.argoproj.io \\"no-such-wf\\" not found',
+      'failed to suspend no-such-wf: workflows.argoproj.io "no-such-wf" not found',
     );
   });
 

@@ -5,7 +5,7 @@ import { parseDocument } from 'yaml';
 import type { ArgoClient } from '../../client/types.js';
 import { submitFromKind } from '../../model/service.js';
 import type { SubmitOpts, Workflow } from '../../model/workflow.js';
-import { readManifests } from '../../workflow/manifest/index.js';
+import { readCommandManifests } from '../manifests.js';
 import { applySubmitOpts } from '../../workflow/submit-opts.js';
 import { ExitError, namespaceOf, out, withClient } from '../context.js';
 import { logWorkflow, renderWorkflow, waitWorkflows, watchWorkflow } from '../follow.js';
@@ -88,7 +88,7 @@ export async function runSubmit(cmd: Command, files: string[], o: SubmitFlags): 
   let workflows: Workflow[] = [];
   if (!o.from) {
     if (files.length === 0) throw new SubmitError('no workflow found in given files');
-    const manifests = await readManifests(files, { strict: o.strict !== false });
+    const manifests = await readCommandManifests(files, { strict: o.strict !== false });
     for (const m of manifests) {
       if (m.kind !== 'Workflow') continue;
       if (m.error) throw new SubmitError(`${m.source}: ${m.error}`);
