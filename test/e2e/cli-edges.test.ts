@@ -148,3 +148,20 @@ describe('error texts users grep for', () => {
     expect(r.stderr).toMatch(/^Error: yaml file is not valid: \S*malformed\.yaml:11:\d+: .+\n$/);
   });
 });
+
+describe('submit --server-dry-run', () => {
+  it('returns the workflow as the API server would store it, and stores nothing', async () => {
+    // Made here unless an earlier test of this file made it already.
+    await cli.run(['template', 'create', fixture('template.yaml')]);
+    expect((await cli.run(['template', 'get', 'e2e-greeter'])).code).toBe(0);
+    for (const args of [[fixture('succeed.yaml')], ['--from', 'wftmpl/e2e-greeter']]) {
+      const r = await cli.run(['submit', ...args, '--server-dry-run', '-o', 'json']);
+      expect({ args, code: r.code, stderr: r.stderr }).toEqual({ args, code: 0, stderr: '' });
+      const meta = JSON.parse(r.stdout).metadata;
+      expect(meta.name).toMatch(new RegExp(`^${meta.generateName}[a-z0-9]{5}$`));
+      expect(meta.uid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+      expect(meta.creationTimestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+      expect((await cli.run(['get', meta.name])).code).toBe(1);
+    }
+  });
+});
