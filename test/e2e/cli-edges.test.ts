@@ -165,3 +165,32 @@ describe('submit --server-dry-run', () => {
     }
   });
 });
+
+describe('argo cron backfill', () => {
+  it('takes --parallel as a bool flag with a value and dates in a Go layout, as upstream does', async () => {
+    // Made here unless an earlier test of this file made it already.
+    await cli.run(['cron', 'create', fixture('cron-yearly.yaml')]);
+    const r = await cli.run([
+      'cron',
+      'backfill',
+      'yearly',
+      '--parallel',
+      'true',
+      '--format',
+      '2006-01-02',
+      '--start',
+      '2024-01-01',
+      '--end',
+      '2026-06-01',
+    ]);
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(r.stdout).toContain(
+      'Start Time : 2024-01-01 \n  End Time : 2026-06-01 \nTotal Backfill Schedule: 2 \n',
+    );
+    const monitor = /1\. default \t (backfill-wf-\w{5}) /.exec(r.stdout)?.[1] ?? '';
+    const wf = (await cli.run(['get', monitor, '-o', 'yaml'])).stdout;
+    expect(wf).toContain('yearly-backfill-');
+    // In parallel, the backfilled workflows do not share the backfill's mutex.
+    expect(wf).not.toContain('mutexes');
+  });
+});
