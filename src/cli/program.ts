@@ -3,7 +3,7 @@
 import { type Command, CommanderError } from 'commander';
 import { CobraCommand } from './cobra-command.js';
 import { addFlags, FlagError, normalizeArgv, type FlagSpec } from './flags.js';
-import { ExitError } from './context.js';
+import { ExitError, globalOptions, isDebug } from './context.js';
 import { GLOBAL_FLAGS } from './global-flags.js';
 import { COMMANDS } from './commands/index.js';
 import { helpText, usageText } from './help.js';
@@ -52,6 +52,12 @@ export function buildProgram(): Command {
   for (const register of COMMANDS) register(program);
   program.action(() => {
     program.outputHelp();
+  });
+  program.hook('preAction', async (_root, action) => {
+    const g = globalOptions(action);
+    if (!isDebug(g)) return;
+    const { logCliVersion } = await import('./debug-log.js');
+    await logCliVersion(g.logFormat);
   });
   return program;
 }

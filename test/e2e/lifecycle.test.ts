@@ -76,9 +76,7 @@ describe('argo suspend and resume', () => {
     const r = await argo('suspend', 'no-such-wf');
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain(
-      'failed to suspend no-such-wf: workflows.argoproj.io "no-such-wf" not found',
-    );
+    expect(r.stderr).toContain('failed to suspend no-such-wf: workflows.argoproj.io "no-such-wf" not found');
   });
 
   it('resume needs a workflow or a node field selector', async () => {
