@@ -194,3 +194,29 @@ describe('argo cron backfill', () => {
     expect(wf).not.toContain('mutexes');
   });
 });
+
+describe('colour', () => {
+  it('FORCE_COLOR colours output into a pipe, as chalk reads it; NO_COLOR and FORCE_COLOR=0 turn it off', async () => {
+    const submitted = await cli.run(['submit', fixture('succeed.yaml'), '--wait', '-o', 'name']);
+    const name = submitted.stdout.trim();
+    const get = (env: NodeJS.ProcessEnv) => cli.run(['get', name], { env: { NO_COLOR: '', ...env } });
+    const succeeded = '\x1b[32m✔\x1b[0m';
+    expect((await get({ FORCE_COLOR: '1' })).stdout).toContain(` ${succeeded} ${name}`);
+    expect((await get({ FORCE_COLOR: '3' })).stdout).toContain(` ${succeeded} ${name}`);
+    for (const env of [
+      {},
+      { FORCE_COLOR: '0' },
+      { FORCE_COLOR: 'false' },
+      { FORCE_COLOR: '1', NO_COLOR: '1' },
+    ]) {
+      const r = await get(env);
+      expect({ env, code: r.code, escapes: r.stdout.includes('\x1b[') }).toEqual({
+        env,
+        code: 0,
+        escapes: false,
+      });
+    }
+    const logs = await cli.run(['logs', name], { env: { NO_COLOR: '', FORCE_COLOR: '1' } });
+    expect(logs.stdout).toMatch(new RegExp(`^\\x1b\\[3\\dm${name}: said default-word\\x1b\\[0m\\n$`));
+  });
+});
