@@ -157,7 +157,7 @@ describe('argo stop and terminate', () => {
     const again = await argo('stop', name);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain(
-      `cannot shutdown a completed workflow: workflow: \\"${name}\\", namespace: \\"default\\"`,
+      `cannot shutdown a completed workflow: workflow: "${name}", namespace: "default"`,
     );
   });
 
