@@ -51,7 +51,7 @@ export const GLOBAL_FLAGS: FlagSpec[] = [
   {
     long: 'insecure-skip-tls-verify',
     type: 'bool',
-    description: 'Do not verify the certificate of the Kubernetes API server (insecure)',
+    description: 'Do not verify the certificate of the Kubernetes API server or the Argo Server (insecure)',
   },
   {
     long: 'insecure-skip-verify',
