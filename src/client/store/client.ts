@@ -12,6 +12,7 @@ import type {
 import { API_VERSION } from '../../model/workflow.js';
 import type { ResourceKind, ResourceStore } from '../../store/types.js';
 import { StoreError } from '../../store/types.js';
+import { dryRunCreate } from '../../store/semantics.js';
 import { applySubmitOpts, workflowFromTemplate } from '../../workflow/submit-opts.js';
 import { workflowFromCronNow } from '../../controller/cron/child-workflow.js';
 import {
@@ -106,7 +107,14 @@ export class StoreClient implements ArgoClient {
     obj.kind ??= 'Workflow';
     obj.metadata.namespace = namespace || obj.metadata.namespace || this.namespace;
     admit('Workflow', obj, await this.templates(obj.metadata.namespace ?? ''), { submit: true });
-    if (opts.dryRun || opts.serverDryRun) return obj;
+    if (opts.dryRun) return obj;
+    if (opts.serverDryRun) {
+      try {
+        return dryRunCreate('Workflow', obj);
+      } catch (err) {
+        return toArgoError(err);
+      }
+    }
     const created = await this.store.create<Workflow>('Workflow', obj).catch(toArgoError);
     await this.host.ensureController();
     return created;

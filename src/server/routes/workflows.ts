@@ -1,6 +1,6 @@
 // WorkflowService: workflows, their lifecycle, logs and watch streams.
 import type { FastifyInstance } from 'fastify';
-import type { SubmitFromKind } from '../../model/service.js';
+import { submitFromKind } from '../../model/service.js';
 import type { SubmitOpts, Workflow } from '../../model/workflow.js';
 import { ApiError, Code, invalid, notFound, toApiError } from '../errors.js';
 import { bool, listQuery, logQuery, str } from '../query.js';
@@ -16,24 +16,6 @@ import {
 import { EventFrames } from '../event-frames.js';
 import { FieldCleaner, pruneEmpty, withResourceStructs } from '../wire.js';
 import { pageFromStore, pageOf, workflowListCriteria, type WorkflowPage } from '../workflow-list.js';
-
-/** Names upstream accepts for each kind `submit` can start from. */
-const SUBMIT_KINDS: Record<string, SubmitFromKind> = {
-  CronWorkflow: 'cronworkflow',
-  cronworkflow: 'cronworkflow',
-  cronworkflows: 'cronworkflow',
-  cronwf: 'cronworkflow',
-  cwf: 'cronworkflow',
-  WorkflowTemplate: 'workflowtemplate',
-  workflowtemplate: 'workflowtemplate',
-  workflowtemplates: 'workflowtemplate',
-  wftmpl: 'workflowtemplate',
-  ClusterWorkflowTemplate: 'clusterworkflowtemplate',
-  clusterworkflowtemplate: 'clusterworkflowtemplate',
-  clusterworkflowtemplates: 'clusterworkflowtemplate',
-  cwftmpl: 'clusterworkflowtemplate',
-  cwft: 'clusterworkflowtemplate',
-};
 
 const string = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 const strings = (v: unknown): string[] | undefined =>
@@ -144,7 +126,7 @@ export function registerWorkflowRoutes(app: FastifyInstance, ctx: RouteContext):
     async ({ params, body }) => {
       const namespace = ns(params);
       const kindName = String(body.resourceKind ?? '');
-      const kind = SUBMIT_KINDS[kindName];
+      const kind = submitFromKind(kindName);
       if (!kind) throw invalid(`Resource kind '${kindName}' is not supported for submitting`);
       const name = string(body.resourceName) ?? '';
       return backend.submitFrom(namespace, kind, name, (body.submitOptions ?? {}) as SubmitOpts);
