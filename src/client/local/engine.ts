@@ -1,21 +1,19 @@
 // The embedded engine on this machine: the workflow controller and the host runtime over the
 // local store. One engine runs at a time per ARGO_HOME, arbitrated by a Lease in the store: the CLI
 // runs it in-process while it waits on a workflow, otherwise a detached `argo workflow-controller`
-// does, and exits once nothing is left to run.
-import { spawn } from 'node:child_process';
-import { mkdirSync, openSync } from 'node:fs';
+// does, and exits once nothing is left to run. Only commands that run workflows load this module:
+// it brings in the controller and the host runtime, which a read has no use for.
 import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { WorkflowController } from '../../controller/controller.js';
 import { CronController, deleteWorkflowAndPods } from '../../controller/cron/index.js';
 import type { Pod } from '../../model/pod.js';
 import { HostRuntime } from '../../executor/host/runtime.js';
-import { LeaderElector, leaseHolder, readLease } from '../../store/lease.js';
+import { LeaderElector } from '../../store/lease.js';
 import type { ResourceStore } from '../../store/types.js';
+import { CONTROLLER_LEASE } from './controller-process.js';
 
-export const CONTROLLER_LEASE = 'workflow-controller';
 const LEASE_SECONDS = 6;
 
 /** Runs the controller and the host runtime for as long as this process holds the lease. */
@@ -110,30 +108,4 @@ async function deleteLocalWorkflow(
     for (const folder of ['logs', 'pods'])
       await rm(path.join(home, folder, ns, pod.metadata.name ?? ''), { recursive: true, force: true });
   }
-}
-
-/** Whether some live process (this one or another) holds the controller lease. */
-export async function controllerRunning(store: ResourceStore): Promise<boolean> {
-  return leaseHolder(await readLease(store, CONTROLLER_LEASE)) !== undefined;
-}
-
-/** Seconds a detached controller stays up with nothing to do. */
-export const IDLE_EXIT_ENV = 'ARGO_TS_CONTROLLER_IDLE_EXIT_SECONDS';
-
-/** Starts `argo workflow-controller` in the background, logging to `<home>/controller.log`. */
-export function spawnDetachedController(home: string): void {
-  mkdirSync(home, { recursive: true });
-  const logFd = openSync(path.join(home, 'controller.log'), 'a');
-  const bin = fileURLToPath(new URL('../../../bin/argo.js', import.meta.url));
-  const child = spawn(process.execPath, [bin, 'workflow-controller'], {
-    detached: true,
-    stdio: ['ignore', logFd, logFd],
-    env: {
-      ...process.env,
-      ARGO_HOME: home,
-      ARGO_LOCAL: 'true',
-      [IDLE_EXIT_ENV]: process.env[IDLE_EXIT_ENV] ?? '60',
-    },
-  });
-  child.unref();
 }
