@@ -1,6 +1,7 @@
 // `argo workflow-controller` on this machine: the embedded engine in the foreground. Started
 // detached by the CLI, it exits after a quiet spell (ARGO_TS_CONTROLLER_IDLE_EXIT_SECONDS).
-import { Engine, IDLE_EXIT_ENV, spawnDetachedController } from '../../client/local/engine.js';
+import { IDLE_EXIT_ENV, spawnDetachedController } from '../../client/local/controller-process.js';
+import { Engine } from '../../client/local/engine.js';
 import { argoHome, openStore } from '../../store/index.js';
 
 function log(msg: string): void {

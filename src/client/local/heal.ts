@@ -21,7 +21,7 @@ export async function healEngine(store: ResourceStore, home: string, mode: Engin
   if (mode === 'in-process') return;
   if (!(await unfinishedWork(store, home))) return;
   // Only now: the engine's modules are not for commands that find nothing to heal.
-  const { spawnDetachedController } = await import('./engine.js');
+  const { spawnDetachedController } = await import('./controller-process.js');
   spawnDetachedController(home);
 }
 
