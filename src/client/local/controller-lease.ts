@@ -2,7 +2,7 @@
 // which machine it is, so a command can tell a controller that died (kill -9, a crash) from one
 // that runs. Light on purpose: every command of the local backend reads it.
 import os from 'node:os';
-import { isZombie } from '../../executor/host/proc-stat.js';
+import { isZombie } from '../../executor/proc-stat.js';
 
 export const CONTROLLER_LEASE = 'workflow-controller';
 

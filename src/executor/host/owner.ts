@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { signalGroup } from './container-process.js';
-import { isZombie, procStat, startTicks } from './proc-stat.js';
+import { isZombie, procStat, startTicks } from '../proc-stat.js';
 
 /** Instances alive in this process; another instance here is alive only if listed. */
 const liveInstances = new Set<string>();

@@ -8,7 +8,7 @@ import { constants } from 'node:os';
 import path from 'node:path';
 import type { ProcessExit } from './container-process.js';
 import { compileHelper } from './native-helper.js';
-import { isZombie, startTicks } from './proc-stat.js';
+import { isZombie, startTicks } from '../proc-stat.js';
 import { SHIM_SOURCE } from './shim-source.js';
 
 const PID_FILE = 'pid';
