@@ -541,6 +541,7 @@ export class WorkflowOperation {
     if (phaseFulfilled(phase)) node.finishedAt = now;
     if (message) node.message = message;
     this.nodes[id] = orderNode(node);
+    if (this.hookChildren) this.noteBorn(id);
     this.updated = true;
     return this.nodes[id];
   }
@@ -645,19 +646,35 @@ export class WorkflowOperation {
   }
 
   /**
-   * Per parent id, the children that are hook nodes (or did not exist yet when noted, so may
-   * become one): a wide DAG asks this of the same parent for every dependent task, which must not
-   * be a scan of all its children each time. Built on first use in this pass; nodeFlag is set
-   * when a node is created and never changes.
+   * Per parent id, the children that are hook nodes: a wide DAG asks this of the same parent for
+   * every dependent task, which must not be a scan of all its children each time. Built on first
+   * use in this pass; nodeFlag is set when a node is created and never changes. A child listed
+   * before its node exists (a task held back by parallelism) waits in `unbornChildren` by id
+   * until initializeNode creates it.
    */
   private hookChildren?: Map<string, string[]>;
+  private readonly unbornChildren = new Map<string, string[]>();
 
   private noteHookChild(parentId: string, childId: string): void {
     const child = this.nodes[childId];
-    if (child && !child.nodeFlag?.hooked) return;
+    if (!child) {
+      const parents = this.unbornChildren.get(childId);
+      if (parents) parents.push(parentId);
+      else this.unbornChildren.set(childId, [parentId]);
+      return;
+    }
+    if (!child.nodeFlag?.hooked) return;
     const list = this.hookChildren!.get(parentId);
     if (list) list.push(childId);
     else this.hookChildren!.set(parentId, [childId]);
+  }
+
+  /** A node just created that some parent already lists: a hook node joins their index. */
+  private noteBorn(id: string): void {
+    const parents = this.unbornChildren.get(id);
+    if (!parents) return;
+    this.unbornChildren.delete(id);
+    for (const parentId of parents) this.noteHookChild(parentId, id);
   }
 
   /** Whether every hook node started under `node` has finished. */
