@@ -5,7 +5,7 @@
 //   few minutes): re-list at once, replace the cache and hand the differences to the handlers as
 //   adds, updates and deletes, so a delete that happened while disconnected is still seen;
 // - any other error (a refused connection, a failed list): re-list after an exponential backoff
-//   with jitter, capped, which resets once a watch has been healthy for a while.
+//   with jitter, capped, which starts over once a watch delivers an event or stays open a while.
 // A periodic resync hands every cached object to onUpdate again (old === new), so work that failed
 // quietly is retried. Objects the handlers get are the cache's own: treat them as read-only.
 import type { KubeObject } from '../../model/meta.js';
@@ -147,6 +147,8 @@ export class Informer<T extends KubeObject> {
   }
 
   private onEvent(ev: WatchEvent<T>): void {
+    // An event proves the watch works: a failure after it starts the backoff over.
+    this.failures = 0;
     const obj = ev.object;
     if (obj.metadata.resourceVersion) this.version = obj.metadata.resourceVersion;
     const key = objectKey(obj);
