@@ -31,6 +31,8 @@ export class Engine {
     private readonly store: ResourceStore,
     private readonly home: string,
     private readonly log: (msg: string) => void = () => undefined,
+    /** Workflows the controller operates on at once (`--workflow-workers`); the controller's default when unset. */
+    private readonly workflowWorkers?: number,
   ) {
     this.elector = new LeaderElector(store, {
       name: CONTROLLER_LEASE,
@@ -58,7 +60,12 @@ export class Engine {
   private async onStartedLeading(): Promise<void> {
     this.runtime = new HostRuntime(this.store, { home: this.home });
     await this.runtime.start();
-    this.controller = new WorkflowController({ store: this.store, log: this.log, home: this.home });
+    this.controller = new WorkflowController({
+      store: this.store,
+      log: this.log,
+      home: this.home,
+      workflowWorkers: this.workflowWorkers,
+    });
     await this.controller.start();
     this.cron = new CronController({
       store: this.store,
