@@ -18,6 +18,7 @@ interface OpenWatch {
   kind: ResourceKind;
   inner: Watch;
   onError?: (err: Error) => void;
+  onBookmark?: (resourceVersion: string) => void;
   /** Disconnected: events no longer arrive, and the error has not been reported yet. */
   cut: boolean;
 }
@@ -52,6 +53,11 @@ export class ExpiringStore implements ResourceStore {
       w.onError?.(err);
     }
     return n;
+  }
+
+  /** Open watches get a BOOKMARK at this version, as the Kubernetes API sends them. */
+  bookmark(resourceVersion: string): void {
+    for (const w of this.open) if (!w.cut) w.onBookmark?.(resourceVersion);
   }
 
   /** The next lists fail with these errors, one each. */
@@ -102,7 +108,13 @@ export class ExpiringStore implements ResourceStore {
     onError?: (err: Error) => void,
   ): Watch {
     this.watches.set(kind, (this.watches.get(kind) ?? 0) + 1);
-    const w: OpenWatch = { kind, onError, cut: false, inner: { stop: () => undefined } };
+    const w: OpenWatch = {
+      kind,
+      onError,
+      onBookmark: opts.onBookmark,
+      cut: false,
+      inner: { stop: () => undefined },
+    };
     w.inner = this.inner.watch<T>(
       kind,
       opts,

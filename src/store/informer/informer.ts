@@ -7,7 +7,8 @@
 // - any other error (a refused connection, a failed list): re-list after an exponential backoff
 //   with jitter, capped, which starts over once a watch delivers an event or stays open a while.
 // A periodic resync hands every cached object to onUpdate again (old === new), so work that failed
-// quietly is retried. Objects the handlers get are the cache's own: treat them as read-only.
+// quietly is retried. Bookmarks, where the store sends them, keep resourceVersion current.
+// Objects the handlers get are the cache's own: treat them as read-only.
 import type { KubeObject } from '../../model/meta.js';
 import { StoreError, type ResourceKind, type ResourceStore, type Watch, type WatchEvent } from '../types.js';
 import { Indexer, objectKey, type IndexFunc } from './indexer.js';
@@ -118,7 +119,14 @@ export class Informer<T extends KubeObject> {
     this.watchOpenedAt = this.timers.now().getTime();
     this.watch = this.opts.store.watch<T>(
       kind,
-      { namespace, labelSelector, resourceVersion: list.resourceVersion },
+      {
+        namespace,
+        labelSelector,
+        resourceVersion: list.resourceVersion,
+        onBookmark: (rv) => {
+          if (gen === this.generation && !this.stopped) this.version = rv;
+        },
+      },
       (ev) => {
         if (gen === this.generation && !this.stopped) this.onEvent(ev);
       },

@@ -177,6 +177,14 @@ describe('Informer', () => {
     informer.stop();
   });
 
+  it('keeps the version of bookmarks as its latest resourceVersion', async () => {
+    const { store, informer } = await setup();
+    await informer.start();
+    store.bookmark('9000');
+    expect(informer.resourceVersion).toBe('9000');
+    informer.stop();
+  });
+
   it('rejects start when the first list fails', async () => {
     const { store, informer } = await setup();
     store.failLists(new StoreError('forbidden', 403, 'Forbidden'));
