@@ -1,6 +1,6 @@
-// The workflow controller: keeps informer-like caches of the resources it reads, queues workflows
-// whenever something about them changes, and runs one WorkflowOperation per queued workflow,
-// persisting the result. It knows only the ResourceStore, never which store it has.
+// The workflow controller: keeps an informer per kind it reads, queues workflows on a rate-limited
+// work queue whenever something about them changes, and its workers run one WorkflowOperation per
+// queued workflow, persisting the result. It knows only the ResourceStore, never which store it has.
 import type { ConfigMap, KubeObject } from '../model/meta.js';
 import type { Pod } from '../model/pod.js';
 import type {
@@ -9,8 +9,17 @@ import type {
   WorkflowTaskResult,
   WorkflowTemplate,
 } from '../model/workflow.js';
-import type { ResourceKind, ResourceStore, Watch, WatchEvent, WatchEventType } from '../store/types.js';
+import type { ResourceKind, ResourceStore } from '../store/types.js';
 import { StoreError } from '../store/types.js';
+import {
+  byLabel,
+  cacheKey as key,
+  Informer,
+  runWorkers,
+  WorkQueue,
+  type IndexFunc,
+  type Timers,
+} from '../store/informer/index.js';
 import { workflowPhaseCompleted } from '../workflow/phase.js';
 import {
   CONTROLLER_CONFIGMAP,
@@ -44,34 +53,45 @@ export interface ControllerOptions {
   podLayout?: PodLayout;
   /** The image of argoexec in the argoexec layout; default quay.io/argoproj/argoexec:latest. */
   executorImage?: string;
+  /** Workflows operated on at once (`--workflow-workers`); default 32, as upstream. */
+  workflowWorkers?: number;
+  /** How often every workflow is queued again (the informer resync); default 20 minutes, as upstream. */
+  workflowResyncPeriodMs?: number;
+  /** Time for the informers' backoff and resync and the queue's delays; default the wall clock. */
+  timers?: Timers;
 }
 
-type Cache<T> = Map<string, T>;
+/** Pods and task results are filed by `namespace/workflow`, the workflow's own cache key. */
+const BY_WORKFLOW = 'workflow';
+const byWorkflow = { [BY_WORKFLOW]: byLabel(LABEL_WORKFLOW) };
 
-const key = (ns: string | undefined, name: string | undefined): string => `${ns ?? ''}/${name ?? ''}`;
+/** Retries of a workflow whose operation failed: 1 s doubling to a minute. */
+const RETRY_BACKOFF = { baseMs: 1000, maxMs: 60_000 };
 
 /** How long queued events wait to be processed together. */
 const COALESCE_MS = 5;
 
 export class WorkflowController {
-  private readonly workflows: Cache<Workflow> = new Map();
-  private readonly pods: Cache<Pod> = new Map();
-  private readonly taskResults: Cache<WorkflowTaskResult> = new Map();
-  private readonly templates: Cache<WorkflowTemplate> = new Map();
-  private readonly clusterTemplates: Cache<ClusterWorkflowTemplate> = new Map();
-  private readonly configMaps: Cache<ConfigMap> = new Map();
-  private readonly watches: Watch[] = [];
-  private readonly queue = new Set<string>();
+  private readonly informers: Informer<KubeObject>[] = [];
+  private readonly workflows: Informer<Workflow>;
+  private readonly pods: Informer<Pod>;
+  private readonly taskResults: Informer<WorkflowTaskResult>;
+  private readonly templates: Informer<WorkflowTemplate>;
+  private readonly clusterTemplates: Informer<ClusterWorkflowTemplate>;
+  private readonly configMaps: Informer<ConfigMap>;
+  private readonly queue: WorkQueue;
+  /** Keys waiting out the coalescing pause before they go on the queue. */
+  private readonly pending = new Set<string>();
+  private coalesceTimer: NodeJS.Timeout | undefined;
+  private flushWaiters: (() => void)[] = [];
+  private workers: Promise<void> | undefined;
   /**
    * What the store returned from this controller's last write of each workflow: a private object
    * (the watch delivers its own), which the next operation may change in place as long as the
    * cached workflow is still that version. Taken (deleted) by the operation that uses it.
    */
-  private readonly lastWritten: Cache<Workflow> = new Map();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
-  private draining = false;
+  private readonly lastWritten = new Map<string, Workflow>();
   private stopped = false;
-  private idleWaiters: (() => void)[] = [];
   private readonly now: () => Date;
   private readonly store: ResourceStore;
   private readonly log: (msg: string) => void;
@@ -85,12 +105,43 @@ export class WorkflowController {
     this.store = opts.store;
     this.now = opts.now ?? (() => new Date());
     this.log = opts.log ?? (() => undefined);
+    const ns = opts.namespace || undefined;
+    const informer = <T extends KubeObject>(
+      kind: ResourceKind,
+      namespace: string | undefined,
+      indexers?: Record<string, IndexFunc<T>>,
+      resyncPeriodMs?: number,
+    ): Informer<T> => {
+      const inf = new Informer<T>({
+        store: this.store,
+        kind,
+        namespace,
+        indexers,
+        resyncPeriodMs,
+        timers: opts.timers,
+        log: this.log,
+      });
+      this.informers.push(inf as unknown as Informer<KubeObject>);
+      return inf;
+    };
+    this.templates = informer<WorkflowTemplate>('WorkflowTemplate', ns);
+    this.clusterTemplates = informer<ClusterWorkflowTemplate>('ClusterWorkflowTemplate', undefined);
+    // All namespaces: the controller's own configuration lives in its namespace, which may not be the managed one.
+    this.configMaps = informer<ConfigMap>('ConfigMap', undefined);
+    this.taskResults = informer<WorkflowTaskResult>('WorkflowTaskResult', ns, byWorkflow);
+    this.pods = informer<Pod>('Pod', ns, byWorkflow);
+    this.workflows = informer<Workflow>(
+      'Workflow',
+      ns,
+      undefined,
+      opts.workflowResyncPeriodMs ?? 20 * 60_000,
+    );
+    this.queue = new WorkQueue({ backoff: RETRY_BACKOFF, timers: opts.timers });
   }
 
   async start(): Promise<void> {
-    const ns = this.opts.namespace || undefined;
     const syncManager = new SyncManager({
-      getConfigMap: (n, name) => this.configMaps.get(key(n, name)),
+      getConfigMap: (n, name) => this.configMaps.cache.get(key(n, name)),
       onLockReleased: (keys) => {
         for (const k of keys) this.enqueue(k);
       },
@@ -99,119 +150,82 @@ export class WorkflowController {
     });
     this.syncManager = syncManager;
     this.memoCache = new MemoCache({
-      getConfigMap: (n, name) => this.configMaps.get(key(n, name)),
+      getConfigMap: (n, name) => this.configMaps.cache.get(key(n, name)),
       writeConfigMap: (cm) => this.configMapWrites.set(key(cm.metadata.namespace, cm.metadata.name), cm),
       now: this.now,
     });
     this.httpAgent = new HttpAgent({ store: this.store, onDone: (k) => this.enqueue(k), log: this.log });
-    await this.sync<WorkflowTemplate>('WorkflowTemplate', this.templates, ns);
-    await this.sync<ClusterWorkflowTemplate>('ClusterWorkflowTemplate', this.clusterTemplates, undefined);
     // A semaphore limit may have changed: waiters that now fit are woken.
-    // All namespaces: the controller's own configuration lives in its namespace, which may not be the managed one.
-    await this.sync<ConfigMap>('ConfigMap', this.configMaps, undefined, (cm) =>
-      syncManager.configMapChanged(cm),
-    );
-    await this.sync<WorkflowTaskResult>('WorkflowTaskResult', this.taskResults, ns, (r) =>
-      this.enqueue(key(r.metadata.namespace, r.metadata.labels?.[LABEL_WORKFLOW])),
-    );
-    await this.sync<Pod>('Pod', this.pods, ns, (p) => {
-      const wf = p.metadata.labels?.[LABEL_WORKFLOW];
-      if (wf) this.enqueue(key(p.metadata.namespace, wf));
+    this.configMaps.addHandler(onAnyChange((cm) => syncManager.configMapChanged(cm)));
+    const enqueueOwner = (obj: KubeObject): void => {
+      const wf = obj.metadata.labels?.[LABEL_WORKFLOW];
+      if (wf) this.enqueue(key(obj.metadata.namespace, wf));
+    };
+    this.taskResults.addHandler(onAnyChange(enqueueOwner));
+    this.pods.addHandler(onAnyChange(enqueueOwner));
+    const enqueueWorkflow = (wf: Workflow): void => {
+      if (
+        wf.metadata.labels?.[LABEL_COMPLETED] !== 'true' ||
+        wf.metadata.finalizers?.includes(FINALIZER_ARTIFACT_GC)
+      )
+        this.enqueue(key(wf.metadata.namespace, wf.metadata.name));
+    };
+    this.workflows.addHandler({
+      onAdd: enqueueWorkflow,
+      onUpdate: (_old, wf) => enqueueWorkflow(wf),
+      onDelete: (wf) => {
+        this.lastWritten.delete(key(wf.metadata.namespace, wf.metadata.name));
+        // A deleted workflow gives back its locks and leaves the lines it waited in.
+        syncManager.releaseAll(structuredClone(wf));
+      },
     });
-    await this.sync<Workflow>(
-      'Workflow',
-      this.workflows,
-      ns,
-      (wf, type) => {
-        if (type === 'DELETED') {
-          this.lastWritten.delete(key(wf.metadata.namespace, wf.metadata.name));
-          // A deleted workflow gives back its locks and leaves the lines it waited in.
-          syncManager.releaseAll(structuredClone(wf));
-          return;
-        }
-        if (
-          wf.metadata.labels?.[LABEL_COMPLETED] !== 'true' ||
-          wf.metadata.finalizers?.includes(FINALIZER_ARTIFACT_GC)
-        )
-          this.enqueue(key(wf.metadata.namespace, wf.metadata.name));
-      },
-      // Locks held before a restart are taken again before any workflow is operated on.
-      (items) => syncManager.restore(items),
+    // The workflows last, so every workflow queued finds its pods, results and templates cached.
+    for (const inf of this.informers) await inf.start();
+    // Locks held before a restart are taken again before any workflow is operated on.
+    syncManager.restore(this.workflows.cache.list());
+    this.workers = runWorkers(
+      this.queue,
+      this.opts.workflowWorkers ?? 32,
+      (k) => this.work(k),
+      (err, k) => this.log(`error processing ${k}: ${(err as Error).stack ?? String(err)}`),
     );
-  }
-
-  /** Lists a kind into its cache, then keeps the cache current from a watch. */
-  private async sync<T extends KubeObject>(
-    kind: ResourceKind,
-    cache: Cache<T>,
-    namespace: string | undefined,
-    onChange?: (obj: T, type: WatchEventType) => void,
-    onListed?: (items: T[]) => void,
-  ): Promise<void> {
-    const list = await this.store.list<T>(kind, { namespace });
-    for (const obj of list.items) cache.set(key(obj.metadata.namespace, obj.metadata.name), obj);
-    onListed?.(list.items);
-    const w = this.store.watch<T>(
-      kind,
-      { namespace, resourceVersion: list.resourceVersion },
-      (ev: WatchEvent<T>) => {
-        const k = key(ev.object.metadata.namespace, ev.object.metadata.name);
-        if (ev.type === 'DELETED') cache.delete(k);
-        else cache.set(k, ev.object);
-        onChange?.(ev.object, ev.type);
-      },
-      (err) => this.log(`watch ${kind} failed: ${err.message}`),
-    );
-    this.watches.push(w);
-    for (const obj of list.items) onChange?.(obj, 'ADDED');
   }
 
   enqueue(k: string): void {
     if (this.stopped) return;
-    this.queue.add(k);
-    if (!this.draining) {
-      this.draining = true;
-      // A short pause lets the events of pods finishing together fold into one reconciliation.
-      setTimeout(() => void this.drain(), COALESCE_MS);
-    }
+    this.pending.add(k);
+    // A short pause lets the events of pods finishing together fold into one reconciliation.
+    this.coalesceTimer ??= setTimeout(() => this.flushPending(), COALESCE_MS);
+  }
+
+  private flushPending(): void {
+    this.coalesceTimer = undefined;
+    for (const k of this.pending) this.queue.add(k);
+    this.pending.clear();
+    const waiters = this.flushWaiters;
+    this.flushWaiters = [];
+    for (const w of waiters) w();
   }
 
   private requeueAfter(k: string, ms: number): void {
-    const existing = this.timers.get(k);
-    if (existing) clearTimeout(existing);
-    const t = setTimeout(
-      () => {
-        this.timers.delete(k);
-        this.enqueue(k);
-      },
-      Math.max(ms, 10),
-    );
-    this.timers.set(k, t);
+    this.queue.addAfter(k, Math.max(ms, 10));
   }
 
-  private async drain(): Promise<void> {
+  /** One queued workflow: operated on, retried with a growing backoff when that fails. */
+  private async work(k: string): Promise<void> {
     try {
-      while (this.queue.size > 0 && !this.stopped) {
-        const [k] = this.queue;
-        this.queue.delete(k);
-        try {
-          await this.process(k);
-        } catch (err) {
-          this.log(`error processing ${k}: ${(err as Error).stack ?? String(err)}`);
-          this.requeueAfter(k, 1000);
-        } finally {
-          await this.persistConfigMapWrites();
-        }
-      }
+      await this.process(k);
+      this.queue.forget(k);
+    } catch (err) {
+      this.log(`error processing ${k}: ${(err as Error).stack ?? String(err)}`);
+      this.queue.addRateLimited(k);
     } finally {
-      this.draining = false;
-      if (this.queue.size > 0 && !this.stopped) this.enqueue([...this.queue][0]);
-      else this.notifyIdle();
+      await this.persistConfigMapWrites();
     }
   }
 
   private async process(k: string): Promise<void> {
-    const wf = this.workflows.get(k);
+    const wf = this.workflows.cache.get(k);
     if (!wf) return;
     if (wf.metadata.labels?.[LABEL_COMPLETED] === 'true' || wf.metadata.deletionTimestamp) {
       await this.collectArtifacts(k, wf);
@@ -221,7 +235,7 @@ export class WorkflowController {
     let defaultRepository;
     try {
       defaultRepository = controllerArtifactRepository(
-        this.configMaps.get(key(controllerNamespace, CONTROLLER_CONFIGMAP)),
+        this.configMaps.cache.get(key(controllerNamespace, CONTROLLER_CONFIGMAP)),
       );
     } catch (err) {
       this.log((err as Error).message);
@@ -234,12 +248,12 @@ export class WorkflowController {
       // What is read of the cached workflow while this pass runs is its metadata: that gets its
       // own copy; spec and status are shared with the operation until its write replaces them.
       shadow = { ...own, metadata: structuredClone(own.metadata) };
-      this.workflows.set(k, shadow);
+      this.workflows.cache.set(shadow);
     }
     try {
       await this.operateAndWrite(k, wf, owned ? own : undefined, controllerNamespace, defaultRepository);
     } finally {
-      if (shadow && this.workflows.get(k) === shadow) {
+      if (shadow && this.workflows.cache.get(k) === shadow) {
         // Nothing was written, yet the operation may have changed the shared parts: the cache
         // goes back to what is stored.
         const stored = await this.store.get<Workflow>(
@@ -247,7 +261,7 @@ export class WorkflowController {
           wf.metadata.namespace ?? '',
           wf.metadata.name ?? '',
         );
-        if (stored && this.workflows.get(k) === shadow) this.workflows.set(k, stored);
+        if (stored && this.workflows.cache.get(k) === shadow) this.workflows.cache.set(stored);
       }
     }
   }
@@ -268,12 +282,13 @@ export class WorkflowController {
         http: this.httpAgent,
         artifacts: { defaultRepository, controllerNamespace },
         now: this.now,
-        getWorkflowTemplate: (ns, name) => this.templates.get(key(ns, name)),
+        getWorkflowTemplate: (ns, name) => this.templates.cache.get(key(ns, name)),
         getClusterWorkflowTemplate: (name) =>
-          this.clusterTemplates.get(key(undefined, name)) ?? this.clusterTemplates.get(key('', name)),
-        getConfigMap: (ns, name) => this.configMaps.get(key(ns, name)),
-        getPod: (ns, name) => this.pods.get(key(ns, name)),
-        getTaskResult: (ns, name) => this.taskResults.get(key(ns, name)),
+          this.clusterTemplates.cache.get(key(undefined, name)) ??
+          this.clusterTemplates.cache.get(key('', name)),
+        getConfigMap: (ns, name) => this.configMaps.cache.get(key(ns, name)),
+        getPod: (ns, name) => this.pods.cache.get(key(ns, name)),
+        getTaskResult: (ns, name) => this.taskResults.cache.get(key(ns, name)),
         pods: this.opts.podLayout
           ? { layout: this.opts.podLayout, executorImage: this.opts.executorImage }
           : undefined,
@@ -288,7 +303,7 @@ export class WorkflowController {
         // The watch may already have delivered a newer version (the pod started while create
         // returned); a stale copy would hide that change until the pod changed again.
         const podKey = key(created.metadata.namespace, created.metadata.name);
-        if (!this.pods.has(podKey)) this.pods.set(podKey, created);
+        if (!this.pods.cache.has(podKey)) this.pods.cache.set(created);
       } catch (err) {
         if (!(err instanceof StoreError && err.code === 409)) throw err;
       }
@@ -306,7 +321,7 @@ export class WorkflowController {
         this.syncManager?.releaseAll(result.workflow);
       try {
         const saved = await this.store.update<Workflow>('Workflow', result.workflow);
-        this.workflows.set(k, saved);
+        this.workflows.cache.set(saved);
         this.lastWritten.set(k, saved);
       } catch (err) {
         if (err instanceof StoreError && (err.code === 409 || err.code === 404)) {
@@ -317,7 +332,7 @@ export class WorkflowController {
               wf.metadata.namespace ?? '',
               wf.metadata.name ?? '',
             );
-            if (fresh) this.workflows.set(k, fresh);
+            if (fresh) this.workflows.cache.set(fresh);
             this.enqueue(k);
           }
           return;
@@ -336,7 +351,7 @@ export class WorkflowController {
     if (!updated) return;
     try {
       const saved = await this.store.update<Workflow>('Workflow', updated);
-      this.workflows.set(k, saved);
+      this.workflows.cache.set(saved);
     } catch (err) {
       if (err instanceof StoreError && err.code === 404) return;
       if (err instanceof StoreError && err.code === 409) {
@@ -409,7 +424,7 @@ export class WorkflowController {
     for (const cm of writes) {
       try {
         const saved = await this.writeConfigMap(cm);
-        this.configMaps.set(key(saved.metadata.namespace, saved.metadata.name), saved);
+        this.configMaps.cache.set(saved);
       } catch (err) {
         this.log(
           `cannot save ConfigMap ${key(cm.metadata.namespace, cm.metadata.name)}: ${(err as Error).message}`,
@@ -446,14 +461,11 @@ export class WorkflowController {
     const name = wf.metadata.name ?? '';
     this.httpAgent?.forgetWorkflow(wf);
     await this.collectClaims(wf);
-    for (const [k, r] of this.taskResults) {
-      if (r.metadata.namespace === ns && r.metadata.labels?.[LABEL_WORKFLOW] === name) {
-        this.taskResults.delete(k);
-        await this.store.delete('WorkflowTaskResult', ns, r.metadata.name ?? '').catch(() => undefined);
-      }
+    for (const r of this.taskResults.cache.byIndex(BY_WORKFLOW, key(ns, name))) {
+      this.taskResults.cache.delete(key(ns, r.metadata.name));
+      await this.store.delete('WorkflowTaskResult', ns, r.metadata.name ?? '').catch(() => undefined);
     }
-    for (const p of this.pods.values()) {
-      if (p.metadata.namespace !== ns || p.metadata.labels?.[LABEL_WORKFLOW] !== name) continue;
+    for (const p of this.pods.cache.byIndex(BY_WORKFLOW, key(ns, name))) {
       if (p.metadata.labels?.[LABEL_COMPLETED] === 'true') continue;
       await this.store
         .patch('Pod', ns, p.metadata.name ?? '', { metadata: { labels: { [LABEL_COMPLETED]: 'true' } } })
@@ -461,22 +473,19 @@ export class WorkflowController {
     }
   }
 
-  /** Resolves when the queue is empty and nothing is being processed. */
-  idle(): Promise<void> {
-    if (!this.draining && this.queue.size === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
-  }
-
-  private notifyIdle(): void {
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
-    for (const w of waiters) w();
+  /** Resolves when the queue is empty and nothing is being processed (or the controller stopped). */
+  async idle(): Promise<void> {
+    while (!this.stopped) {
+      if (this.pending.size > 0) await new Promise<void>((resolve) => this.flushWaiters.push(resolve));
+      else if (!this.queue.isIdle) await this.queue.idle();
+      else return;
+    }
   }
 
   /** Workflows this controller still has to finish. */
   activeWorkflowCount(): number {
     let n = 0;
-    for (const wf of this.workflows.values()) {
+    for (const wf of this.workflows.cache.values()) {
       const collecting =
         wf.metadata.deletionTimestamp && wf.metadata.finalizers?.includes(FINALIZER_ARTIFACT_GC);
       if (wf.metadata.labels?.[LABEL_COMPLETED] !== 'true' || collecting) n++;
@@ -484,11 +493,24 @@ export class WorkflowController {
     return n;
   }
 
+  /** Stops watching and taking work; resolves once the operations under way have finished. */
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const w of this.watches) w.stop();
-    for (const t of this.timers.values()) clearTimeout(t);
-    this.timers.clear();
-    this.notifyIdle();
+    for (const inf of this.informers) inf.stop();
+    if (this.coalesceTimer) clearTimeout(this.coalesceTimer);
+    this.coalesceTimer = undefined;
+    this.pending.clear();
+    this.flushPending();
+    await this.queue.shutDown();
+    await this.workers;
   }
+}
+
+/** Handlers that react the same way to every change of an object, deletes included. */
+function onAnyChange<T>(fn: (obj: T) => void): {
+  onAdd(o: T): void;
+  onUpdate(old: T, o: T): void;
+  onDelete(o: T): void;
+} {
+  return { onAdd: fn, onUpdate: (_old, obj) => fn(obj), onDelete: fn };
 }

@@ -43,6 +43,11 @@ export interface WatchEvent<T> {
 export interface WatchOptions extends ListOptions {
   /** Deliver changes after this version; when omitted, start with ADDED events for what exists now. */
   resourceVersion?: string;
+  /**
+   * Told the version of each BOOKMARK the server sends (the Kubernetes API does, the embedded store
+   * does not), so a client's idea of the latest version keeps up while nothing it watches changes.
+   */
+  onBookmark?: (resourceVersion: string) => void;
 }
 
 export interface Watch {

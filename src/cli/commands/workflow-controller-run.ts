@@ -8,14 +8,18 @@ function log(msg: string): void {
   process.stdout.write(`time=${new Date().toISOString()} level=INFO msg=${JSON.stringify(msg)}\n`);
 }
 
-export async function runWorkflowController(_o: {
+export async function runWorkflowController(o: {
   managedNamespace?: string;
   namespaced?: boolean;
+  workflowWorkers?: number;
 }): Promise<void> {
+  if (o.workflowWorkers !== undefined && o.workflowWorkers < 1) {
+    throw new Error(`--workflow-workers must be at least 1, got ${o.workflowWorkers}`);
+  }
   const home = argoHome();
   const store = openStore();
   // Stopped (SIGTERM, idle), it leaves running containers to the next controller to adopt.
-  const engine = new Engine(store, home, log, true);
+  const engine = new Engine(store, home, log, true, o.workflowWorkers);
   log(`starting workflow controller (home ${home}, pid ${process.pid})`);
   const idleSeconds = Number(process.env[IDLE_EXIT_ENV] ?? '0');
   let stopping = false;

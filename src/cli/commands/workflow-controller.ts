@@ -9,8 +9,9 @@ export function registerWorkflowController(program: Command): void {
   addFlags(cmd, [
     { long: 'managed-namespace', type: 'string', description: 'namespace to watch when --namespaced' },
     { long: 'namespaced', type: 'bool', description: 'only watch one namespace' },
+    { long: 'workflow-workers', type: 'int', default: 32, description: 'Number of workflow workers' },
   ]);
-  cmd.action(async (o: { managedNamespace?: string; namespaced?: boolean }) => {
+  cmd.action(async (o: { managedNamespace?: string; namespaced?: boolean; workflowWorkers?: number }) => {
     const { runWorkflowController } = await import('./workflow-controller-run.js');
     await runWorkflowController(o);
   });

@@ -34,6 +34,8 @@ export class Engine {
      * stop leaves nothing running (the server, tests).
      */
     private readonly handsOver = false,
+    /** Workflows the controller operates on at once (`--workflow-workers`); the controller's default when unset. */
+    private readonly workflowWorkers?: number,
   ) {
     this.elector = new LeaderElector(store, {
       name: CONTROLLER_LEASE,
@@ -61,7 +63,12 @@ export class Engine {
   private async onStartedLeading(): Promise<void> {
     this.runtime = new HostRuntime(this.store, { home: this.home, detachOnStop: this.handsOver });
     await this.runtime.start();
-    this.controller = new WorkflowController({ store: this.store, log: this.log, home: this.home });
+    this.controller = new WorkflowController({
+      store: this.store,
+      log: this.log,
+      home: this.home,
+      workflowWorkers: this.workflowWorkers,
+    });
     await this.controller.start();
     this.cron = new CronController({
       store: this.store,

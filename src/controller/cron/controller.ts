@@ -2,11 +2,12 @@
 // timer per CronWorkflow for its next scheduled time, and runs a CronOperation when the timer
 // fires, when the CronWorkflow changes (catching up a missed run) and when one of its workflows
 // changes or the periodic sync comes round (history limits, active list, counts). Work on one
-// CronWorkflow is never concurrent. Like the workflow controller, it knows only the store.
-import type { KubeObject } from '../../model/meta.js';
+// CronWorkflow is never concurrent. Like the workflow controller, it knows only the store, through
+// informers (which re-list after a watch expires and resync every CronWorkflow periodically).
 import type { CronWorkflow, Workflow } from '../../model/workflow.js';
-import type { ResourceKind, ResourceStore, Watch, WatchEvent, WatchEventType } from '../../store/types.js';
+import type { ResourceStore } from '../../store/types.js';
 import { StoreError } from '../../store/types.js';
+import { cacheKey as key, Informer, type Indexer } from '../../store/informer/index.js';
 import { LABEL_CRON_COMPLETED, LABEL_CRON_WORKFLOW } from './child-workflow.js';
 import { systemClock, type Clock } from './clock.js';
 import { CronOperation, type CronEnvironment } from './operation.js';
@@ -31,8 +32,6 @@ export interface CronControllerOptions {
   deleteWorkflow?: (namespace: string, name: string) => Promise<void>;
 }
 
-const key = (ns: string | undefined, name: string | undefined): string => `${ns ?? ''}/${name ?? ''}`;
-
 /** CRON_SYNC_PERIOD as a Go duration (e.g. `10s`, `1m`), in milliseconds; undefined when unset or bad. */
 export function cronSyncPeriodFromEnv(env: NodeJS.ProcessEnv = process.env): number | undefined {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(env.CRON_SYNC_PERIOD ?? '');
@@ -42,16 +41,16 @@ export function cronSyncPeriodFromEnv(env: NodeJS.ProcessEnv = process.env): num
 }
 
 export class CronController {
-  private readonly crons = new Map<string, CronWorkflow>();
-  private readonly workflows = new Map<string, Workflow>();
+  private readonly cronInformer: Informer<CronWorkflow>;
+  private readonly workflowInformer: Informer<Workflow>;
+  private readonly crons: Indexer<CronWorkflow>;
+  private readonly workflows: Indexer<Workflow>;
   private readonly timers = new Map<string, { at: Date; cancel: () => void }>();
   private readonly chains = new Map<string, Promise<void>>();
   private readonly syncRequested = new Set<string>();
   /** The missed run last caught up per CronWorkflow, so each is tried once. */
   private readonly caughtUp = new Map<string, number>();
-  private readonly watches: Watch[] = [];
   private cancelSyncTimer?: () => void;
-  private cancelResyncTimer?: () => void;
   private stopped = false;
   private readonly store: ResourceStore;
   private readonly clock: Clock;
@@ -69,50 +68,55 @@ export class CronController {
       log: this.log,
       deleteWorkflow: opts.deleteWorkflow ?? ((ns, name) => deleteWorkflowAndPods(this.store, ns, name)),
     };
+    const namespace = opts.namespace || undefined;
+    this.workflowInformer = new Informer<Workflow>({
+      store: this.store,
+      kind: 'Workflow',
+      namespace,
+      labelSelector: LABEL_CRON_WORKFLOW,
+      timers: this.clock,
+      log: this.log,
+    });
+    // The resync looks at every CronWorkflow again as if it had changed: one whose spec could
+    // not be validated (a template it uses was missing) is retried.
+    this.cronInformer = new Informer<CronWorkflow>({
+      store: this.store,
+      kind: 'CronWorkflow',
+      namespace,
+      resyncPeriodMs: opts.resyncPeriodMs ?? 20 * 60_000,
+      timers: this.clock,
+      log: this.log,
+    });
+    this.workflows = this.workflowInformer.cache;
+    this.crons = this.cronInformer.cache;
   }
 
   async start(): Promise<void> {
-    const ns = this.opts.namespace || undefined;
-    await this.sync<Workflow>('Workflow', this.workflows, ns, LABEL_CRON_WORKFLOW, (wf) => {
+    const workflowChanged = (wf: Workflow): void => {
       const cron = wf.metadata.labels?.[LABEL_CRON_WORKFLOW];
       if (cron) this.requestSync(key(wf.metadata.namespace, cron));
+    };
+    this.workflowInformer.addHandler({
+      onAdd: workflowChanged,
+      onUpdate: (_old, wf) => workflowChanged(wf),
+      onDelete: workflowChanged,
     });
-    await this.sync<CronWorkflow>('CronWorkflow', this.crons, ns, undefined, (cron, type) => {
+    const cronChanged = (cron: CronWorkflow): void => {
       const k = key(cron.metadata.namespace, cron.metadata.name);
-      if (type === 'DELETED') {
+      this.enqueue(k, () => this.process(k));
+    };
+    this.cronInformer.addHandler({
+      onAdd: cronChanged,
+      onUpdate: (_old, cron) => cronChanged(cron),
+      onDelete: (cron) => {
+        const k = key(cron.metadata.namespace, cron.metadata.name);
         this.cancelTimer(k);
         this.caughtUp.delete(k);
-        return;
-      }
-      this.enqueue(k, () => this.process(k));
-    });
-    this.armSyncAll();
-    this.armResync();
-  }
-
-  /** Lists a kind into its cache, then keeps the cache current from a watch. */
-  private async sync<T extends KubeObject>(
-    kind: ResourceKind,
-    cache: Map<string, T>,
-    namespace: string | undefined,
-    labelSelector: string | undefined,
-    onChange: (obj: T, type: WatchEventType) => void,
-  ): Promise<void> {
-    const list = await this.store.list<T>(kind, { namespace, labelSelector });
-    for (const obj of list.items) cache.set(key(obj.metadata.namespace, obj.metadata.name), obj);
-    const w = this.store.watch<T>(
-      kind,
-      { namespace, labelSelector, resourceVersion: list.resourceVersion },
-      (ev: WatchEvent<T>) => {
-        const k = key(ev.object.metadata.namespace, ev.object.metadata.name);
-        if (ev.type === 'DELETED') cache.delete(k);
-        else cache.set(k, ev.object);
-        onChange(ev.object, ev.type);
       },
-      (err) => this.log(`watch ${kind} failed: ${err.message}`),
-    );
-    this.watches.push(w);
-    for (const obj of list.items) onChange(obj, 'ADDED');
+    });
+    await this.workflowInformer.start();
+    await this.cronInformer.start();
+    this.armSyncAll();
   }
 
   /** Runs `fn` after everything already queued for the same CronWorkflow. */
@@ -144,15 +148,6 @@ export class CronController {
       if (this.stopped) return;
       for (const k of this.crons.keys()) this.requestSync(k);
       this.armSyncAll();
-    });
-  }
-
-  private armResync(): void {
-    const at = new Date(this.clock.now().getTime() + (this.opts.resyncPeriodMs ?? 20 * 60_000));
-    this.cancelResyncTimer = this.clock.setTimer(at, () => {
-      if (this.stopped) return;
-      for (const k of this.crons.keys()) this.enqueue(k, () => this.process(k));
-      this.armResync();
     });
   }
 
@@ -262,11 +257,11 @@ export class CronController {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const w of this.watches) w.stop();
+    this.workflowInformer.stop();
+    this.cronInformer.stop();
     for (const t of this.timers.values()) t.cancel();
     this.timers.clear();
     this.cancelSyncTimer?.();
-    this.cancelResyncTimer?.();
     await Promise.all([...this.chains.values()]);
   }
 }

@@ -9,7 +9,8 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { KubeObject } from '../../model/meta.js';
 import type { Pod } from '../../model/pod.js';
-import type { ResourceStore, Watch, WatchEvent } from '../../store/types.js';
+import { Informer } from '../../store/informer/index.js';
+import type { ResourceStore, WatchEvent } from '../../store/types.js';
 import { builtinsDir } from './command.js';
 import { findExecutable } from './executables.js';
 import { detectIsolation, type IsolationMode, type IsolationPreference } from './isolation.js';
@@ -73,8 +74,8 @@ export class HostRuntime {
   private readonly taken = new Set<string>();
   private ctx: KubeletContext | undefined;
   private owner: Owner | undefined;
-  private watch: Watch | undefined;
-  private claimWatch: Watch | undefined;
+  private pods: Informer<Pod> | undefined;
+  private claims: Informer<KubeObject> | undefined;
   private starting: Promise<void> | undefined;
   private stopped = false;
 
@@ -100,8 +101,8 @@ export class HostRuntime {
   async stop(): Promise<void> {
     this.stopped = true;
     await this.starting?.catch(() => undefined);
-    this.watch?.stop();
-    this.claimWatch?.stop();
+    this.pods?.stop();
+    this.claims?.stop();
     const detach = this.opts.detachOnStop === true && this.ctx?.shim !== undefined;
     const runs = [...this.runs.values()];
     if (detach) {
@@ -155,19 +156,20 @@ export class HostRuntime {
       argoexec: new ArgoexecSupport(this.opts.home, this.opts.kubeconfig),
     };
     if (!this.stopped) {
-      this.startWatch();
-      this.watchClaims();
+      await this.watchPods();
+      await this.watchClaims();
     }
   }
 
-  /** A deleted claim takes the folder standing in for its volume with it, as a dynamic volume goes. */
-  private watchClaims(): void {
-    this.claimWatch = this.store.watch<KubeObject>(
-      'PersistentVolumeClaim',
-      {},
-      (event) => {
-        if (event.type !== 'DELETED') return;
-        const { namespace, name } = event.object.metadata;
+  /**
+   * A deleted claim takes the folder standing in for its volume with it, as a dynamic volume goes.
+   * Through an informer, so a claim deleted while its watch was down is still seen on the re-list.
+   */
+  private async watchClaims(): Promise<void> {
+    this.claims = this.informer<KubeObject>('PersistentVolumeClaim');
+    this.claims.addHandler({
+      onDelete: (claim) => {
+        const { namespace, name } = claim.metadata;
         void rm(claimFolder(this.opts.home, namespace ?? '', name ?? ''), {
           recursive: true,
           force: true,
@@ -175,21 +177,30 @@ export class HostRuntime {
           this.ctx!.onError(err, `removing the volume of claim ${namespace ?? ''}/${name ?? ''}`),
         );
       },
-      (err) => this.ctx!.onError(err, 'watching persistent volume claims'),
-    );
+    });
+    await this.claims.start();
   }
 
-  private startWatch(): void {
-    this.watch = this.store.watch<Pod>(
-      'Pod',
-      {},
-      (event) => this.onPod(event),
-      (err) => {
-        this.ctx!.onError(err, 'watching pods');
-        // A fresh watch lists what exists again; pods already taken on are recognised by uid.
-        if (!this.stopped) setTimeout(() => !this.stopped && this.startWatch(), 1000).unref();
-      },
-    );
+  /**
+   * Pods through an informer: after a watch ends (410 Expired, a dropped connection) it lists again,
+   * so a pod deleted meanwhile is still stopped; pods already taken on are recognised by uid.
+   */
+  private async watchPods(): Promise<void> {
+    this.pods = this.informer<Pod>('Pod');
+    this.pods.addHandler({
+      onAdd: (object) => this.onPod({ type: 'ADDED', object }),
+      onUpdate: (_old, object) => this.onPod({ type: 'MODIFIED', object }),
+      onDelete: (object) => this.onPod({ type: 'DELETED', object }),
+    });
+    await this.pods.start();
+  }
+
+  private informer<T extends KubeObject>(kind: 'Pod' | 'PersistentVolumeClaim'): Informer<T> {
+    return new Informer<T>({
+      store: this.store,
+      kind,
+      log: (msg) => this.ctx!.onError(new Error(msg), `watching ${kind}`),
+    });
   }
 
   private onPod(event: WatchEvent<Pod>): void {

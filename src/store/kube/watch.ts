@@ -94,8 +94,10 @@ export function startWatch<T extends KubeObject>(
           if (obj?.metadata?.resourceVersion) version = obj.metadata.resourceVersion;
           if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED') {
             deliver({ type, object: withTypeMeta(kind, obj) });
+          } else if (type === 'BOOKMARK') {
+            // It only moves the version forward, so a reconnect does not start from an old one.
+            opts.onBookmark?.(version);
           }
-          // BOOKMARK only moves the version forward, so a reconnect does not start from an old one.
         },
         (err: unknown) => {
           if (stopped) return;
