@@ -55,9 +55,16 @@ export class RunJournal {
     this.write({ uid, owner });
   }
 
-  /** The record names `owner` (a runtime adopting the pod, or '' when one lets it go). */
+  /**
+   * The record names `owner` (a runtime adopting the pod, or '' when one lets it go). A pod whose
+   * record is gone (it ended and its runtime removed it, or it never began) has nothing to hand on.
+   */
   claim(uid: string, owner: string): void {
-    this.write({ uid, owner });
+    try {
+      this.write({ uid, owner });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
   }
 
   /** The state folder of a container's start `attempt` (1 for the first). */
