@@ -10,6 +10,7 @@ import {
   bodyLimit,
   ConcurrencyLimit,
   concurrentListLimit,
+  maxRssBytes,
   MAX_BODY_DEPTH,
   nestsDeeperThan,
   tooDeep,
@@ -63,7 +64,7 @@ export function buildApp(
     deps,
     opts,
     metrics: new ServerMetrics(),
-    lists: new ConcurrencyLimit(opts.maxConcurrentLists ?? concurrentListLimit()),
+    lists: new ConcurrencyLimit(opts.maxConcurrentLists ?? concurrentListLimit(), maxRssBytes()),
   };
 
   // Argo clients (the Go CLI) send JSON bodies without a Content-Type.

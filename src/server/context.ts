@@ -1,5 +1,6 @@
 // What every route shares: the dependencies, the server's options, authorization, the namespace
 // boundary of --namespaced, and the request/response plumbing of unary and streaming calls.
+import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../model/service.js';
 import { authenticate, authorizationOf, type AuthMode } from './auth.js';
@@ -10,6 +11,7 @@ import { callLabels, type ServerMetrics } from './metrics.js';
 import type { Query } from './query.js';
 import { streamResults } from './sse.js';
 import { SerializedResult } from './event-frames.js';
+import { StreamedList } from './list-stream.js';
 import { dropNulls, pruneEmpty } from './wire.js';
 
 export interface ServerOptions {
@@ -105,7 +107,7 @@ export function unary(
   operationId: string,
   handler: (call: Call) => Promise<unknown>,
 ): void {
-  const isList = LIST_CALL.test(operationId);
+  const heavy = HEAVY_CALL.exec(operationId);
   app.route({
     method,
     url,
@@ -121,30 +123,47 @@ export function unary(
     },
     handler: async (req, reply) => {
       const done = ctx.metrics.start(callLabels(operationId, false));
-      let release: (() => void) | undefined;
+      let built: (() => void) | undefined;
       try {
-        if (isList) release = ctx.lists.acquire('list');
+        if (heavy) {
+          const slot = await ctx.lists.acquire(heavy[1] ? 'list' : 'workflow read');
+          built = slot.built;
+          // Held until the client has the last byte (or left): a response being written holds
+          // its objects in memory just as one being built does.
+          reply.raw.once('close', () => {
+            slot.built();
+            slot.release();
+          });
+        }
         const result = await handler(callOf(req));
+        let body: string | Readable;
+        if (result instanceof StreamedList) {
+          // A list's items are serialised as it is written: its turn ends with the last item.
+          body = result.body(built);
+          built = undefined;
+        } else body = JSON.stringify(pruneEmpty(result ?? {}));
+        built?.();
         done(Code.OK);
         reply.header('grpc-metadata-argo-version', ctx.deps.version().version);
-        return reply
-          .code(200)
-          .type('application/json')
-          .send(JSON.stringify(pruneEmpty(result ?? {})));
+        return reply.code(200).type('application/json').send(body);
       } catch (err) {
         const e = toApiError(err);
         done(e.code);
         if (e.code === Code.Internal || e.code === Code.Unknown) req.log.error({ err }, e.message);
         return sendError(reply, e);
       } finally {
-        release?.();
+        built?.();
       }
     },
   });
 }
 
-/** Calls that read many whole objects (`WorkflowService_ListWorkflows`, ...). */
-const LIST_CALL = /_List[A-Z]/;
+/**
+ * Calls that read many whole objects (`WorkflowService_ListWorkflows`, ...) or one that may be as
+ * large as a message can be (a workflow, live or archived); group 1 is set for lists.
+ */
+const HEAVY_CALL =
+  /(_List[A-Z])|^(?:WorkflowService_GetWorkflow|ArchivedWorkflowService_GetArchivedWorkflow)$/;
 
 /**
  * A server-streaming call: `open` checks the request (failures answer as a unary error would) and

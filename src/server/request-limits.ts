@@ -59,25 +59,89 @@ export function tooDeep(): ApiError {
   return new ApiError(Code.InvalidArgument, `request body nests deeper than ${MAX_BODY_DEPTH} levels`);
 }
 
-/** At most `limit` holders at once; a caller over it is refused at once rather than queued. */
+/** Resident memory over which heavy calls are refused by default, in MiB. */
+const DEFAULT_MAX_RSS_MB = 1024;
+
+/**
+ * ARGO_SERVER_MAX_RSS_MB, else the default: while the server's resident memory is over it, heavy
+ * calls get ResourceExhausted. A count alone cannot bound memory, since one page may hold a
+ * 100 MiB workflow or a hundred; what the calls already admitted hold is what decides.
+ */
+export function maxRssBytes(env: NodeJS.ProcessEnv = process.env): number {
+  return (
+    (positiveInteger(env.ARGO_SERVER_MAX_RSS_MB, 'ARGO_SERVER_MAX_RSS_MB') ?? DEFAULT_MAX_RSS_MB) *
+    1024 *
+    1024
+  );
+}
+
+/** A heavy call's hold on the server: `built` once its response is serialised, `release` once sent. */
+export interface Slot {
+  built: () => void;
+  release: () => void;
+}
+
+/**
+ * At most `limit` holders at once, and none admitted while the process's resident memory is over
+ * `maxRss`; a caller over either is refused rather than queued. Admitted callers build their
+ * responses one after another, and the memory is read when a caller's turn comes: callers that
+ * arrive together would otherwise all pass the check before any of them had read a byte.
+ */
 export class ConcurrencyLimit {
   private active = 0;
+  private turn: Promise<void> = Promise.resolve();
 
-  constructor(readonly limit: number) {}
+  constructor(
+    readonly limit: number,
+    private readonly maxRss = Infinity,
+    private readonly rss: () => number = () => process.memoryUsage.rss(),
+    /** How long a caller waits for its turn: a client that stops reading holds its turn. */
+    private readonly maxWaitMs = 30_000,
+  ) {}
 
-  /** A release function, or ResourceExhausted (HTTP 429) when all slots are taken. */
-  acquire(what: string): () => void {
+  /** A slot once it is this caller's turn, or ResourceExhausted (HTTP 429). */
+  async acquire(what: string): Promise<Slot> {
     if (this.active >= this.limit)
       throw new ApiError(
         Code.ResourceExhausted,
         `too many concurrent ${what} requests (limit ${this.limit}); retry later`,
       );
     this.active += 1;
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      this.active -= 1;
-    };
+    const release = once(() => (this.active -= 1));
+    const previous = this.turn;
+    let built!: () => void;
+    this.turn = new Promise((resolve) => (built = once(resolve)));
+    const waited = await Promise.race([
+      previous.then(() => true),
+      new Promise<false>((resolve) => setTimeout(resolve, this.maxWaitMs, false).unref()),
+    ]);
+    if (!waited) {
+      // Later callers wait for this one's turn, which comes when the previous one ends.
+      void previous.then(built);
+      release();
+      throw new ApiError(
+        Code.ResourceExhausted,
+        `the server is busy with large ${what} requests (waited ${this.maxWaitMs / 1000}s); retry later`,
+      );
+    }
+    // A caller alone is always admitted: a server holding nothing else must still serve it.
+    if (this.active > 1 && this.rss() > this.maxRss) {
+      built();
+      release();
+      throw new ApiError(
+        Code.ResourceExhausted,
+        `the server is busy with large ${what} requests (memory over ${Math.round(this.maxRss / 1024 / 1024)} MiB); retry later`,
+      );
+    }
+    return { built, release };
   }
+}
+
+function once(f: () => void): () => void {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    f();
+  };
 }

@@ -6,10 +6,11 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 /**
  * A copy without null/undefined members and without empty arrays, as Go's omitempty writes. Arrays
- * at the top level stay: a list response always has its `items`.
+ * at the top level stay (a list response always has its `items`) unless `value` is itself a member
+ * of a response, as one item of a list is.
  */
-export function pruneEmpty<T>(value: T): T {
-  return prune(value as unknown as Json, true) as unknown as T;
+export function pruneEmpty<T>(value: T, member = false): T {
+  return prune(value as unknown as Json, !member) as unknown as T;
 }
 
 function prune(value: Json, top = false): Json {
@@ -68,28 +69,35 @@ export class FieldCleaner {
     return matches ? this.exclude : !this.exclude;
   }
 
+  /**
+   * The value trimmed to the fields. A new object is built and kept subtrees are shared, not
+   * copied: a workflow with a 50 MB annotation must not be serialised and parsed again to be trimmed.
+   */
   clean<T>(value: T): T {
     if (!this.active) return value;
-    const copy = JSON.parse(JSON.stringify(value)) as Json;
-    this.cleanItem([], copy);
-    return copy as unknown as T;
+    return this.cleanItem([], value as unknown as Json) as unknown as T;
   }
 
-  private cleanItem(path: string[], item: Json): void {
-    if (Array.isArray(item)) {
-      for (const el of item) this.cleanItem(path, el);
-      return;
-    }
-    if (item === null || typeof item !== 'object') return;
-    for (const key of Object.keys(item)) {
+  /** `item`, an element of the array at `path` (as a list's `items`), trimmed as it would be there. */
+  cleanElement<T>(path: string, item: T): T {
+    if (!this.active) return item;
+    return this.cleanItem(path.split('.'), item as unknown as Json) as unknown as T;
+  }
+
+  private cleanItem(path: string[], item: Json): Json {
+    if (Array.isArray(item)) return item.map((el) => this.cleanItem(path, el));
+    if (item === null || typeof item !== 'object') return item;
+    const out: { [key: string]: Json } = {};
+    for (const [key, value] of Object.entries(item)) {
+      if (value === undefined) continue;
       const fieldPath = [...path, key].join('.');
       const listed = this.fields.has(fieldPath);
       // A listed path's ancestors stay, so the path can be reached.
       const leadsToListed = listed || [...this.fields].some((f) => f.startsWith(fieldPath));
       const keep = this.exclude ? !listed : leadsToListed;
-      if (!keep) delete item[key];
-      else if (!listed) this.cleanItem([...path, key], item[key]);
+      if (keep) out[key] = listed ? value : this.cleanItem([...path, key], value);
     }
+    return out;
   }
 }
 

@@ -14,6 +14,7 @@ import {
   type RouteContext,
 } from '../context.js';
 import { EventFrames } from '../event-frames.js';
+import { StreamedList } from '../list-stream.js';
 import { FieldCleaner, pruneEmpty, withResourceStructs } from '../wire.js';
 import { pageFromStore, pageOf, workflowListCriteria, type WorkflowPage } from '../workflow-list.js';
 
@@ -66,16 +67,17 @@ export function registerWorkflowRoutes(app: FastifyInstance, ctx: RouteContext):
         );
         page = { ...pageOf(all.items, criteria), resourceVersion: all.resourceVersion };
       }
-      const list = {
+      const cleaner = new FieldCleaner(str(query, 'fields'));
+      const head = cleaner.clean({
         metadata: {
           resourceVersion: page.resourceVersion,
           continue: page.continue,
           remainingItemCount: page.remainingItemCount,
         },
-        items: page.items,
-      };
-      const cleaned = new FieldCleaner(str(query, 'fields')).clean(list);
-      return { ...cleaned, items: (cleaned.items ?? []).map(withResourceStructs) };
+      });
+      // A `fields` that leaves out `items` answers with none, as it did when the page was trimmed whole.
+      const items = 'items' in cleaner.clean({ items: [] }) ? page.items : [];
+      return new StreamedList(head, items, (wf) => withResourceStructs(cleaner.cleanElement('items', wf)));
     },
   );
 

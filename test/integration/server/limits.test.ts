@@ -3,7 +3,7 @@
 // InvalidArgument, and a cap on lists served at once answered as ResourceExhausted (HTTP 429).
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_BODY_DEPTH } from '../../../src/server/request-limits.js';
+import { ConcurrencyLimit, MAX_BODY_DEPTH } from '../../../src/server/request-limits.js';
 import { startTestServer, type TestServer } from './harness.js';
 
 const MESSAGE_SIZE = 1024 * 1024;
@@ -92,15 +92,15 @@ describe('nesting', () => {
 
 describe('concurrent lists', () => {
   it('serves one at a time here and answers the one over the cap with 429 ResourceExhausted', async () => {
-    // Hold the first list inside the store until the second has been answered.
-    const store = s.store as unknown as { list: (...args: unknown[]) => Promise<unknown> };
-    const list = store.list.bind(store);
+    // Hold the first list inside the store (which selects the page) until the second was answered.
+    const store = s.store as unknown as { pageWorkflows: (...args: unknown[]) => Promise<unknown> };
+    const list = store.pageWorkflows.bind(store);
     let entered!: () => void;
     const inside = new Promise<void>((r) => (entered = r));
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
     let first = true;
-    store.list = async (...args: unknown[]) => {
+    store.pageWorkflows = async (...args: unknown[]) => {
       if (first) {
         first = false;
         entered();
@@ -121,7 +121,36 @@ describe('concurrent lists', () => {
       expect((await s.fetch('GET', '/api/v1/workflows/default', { auth: true })).status).toBe(200);
     } finally {
       release();
-      store.list = list;
+      store.pageWorkflows = list;
     }
+  });
+});
+
+describe('memory budget of heavy calls', () => {
+  it('admits one call whatever the memory, and no second one while memory is over the budget', async () => {
+    let rss = 2000;
+    const limit = new ConcurrencyLimit(8, 1000, () => rss);
+    const first = await limit.acquire('list');
+    first.built();
+    await expect(limit.acquire('list')).rejects.toThrow(/busy with large list requests/);
+    rss = 500;
+    const second = await limit.acquire('list');
+    second.built();
+    second.release();
+    first.release();
+    rss = 2000;
+    // Nothing held: the next call is served even though memory has not come down yet.
+    await expect(limit.acquire('list')).resolves.toBeDefined();
+  });
+
+  it('reads the memory for a caller only once the callers before it have built their responses', async () => {
+    let rss = 0;
+    const limit = new ConcurrencyLimit(8, 1000, () => rss);
+    const first = await limit.acquire('list');
+    // Arrives while the first is still reading its page: it waits for its turn.
+    const second = limit.acquire('list');
+    rss = 2000;
+    first.built();
+    await expect(second).rejects.toThrow(/busy with large list requests/);
   });
 });
