@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliWithHome, fixture, type Cli } from './cli.js';
+import { cliWithHome, type Cli } from './cli.js';
 
 let cli: Cli;
 let manifests: string;
@@ -52,7 +52,8 @@ ${extra}
   });
 
   it('fails its node with the reason when an init container program is not executable', async () => {
-    const notExecutable = fixture('succeed.yaml');
+    // A host file every container sees (its /tmp is its own, so no file of a temporary folder).
+    const notExecutable = '/etc/passwd';
     const name = await submitAndWait(
       podWith(
         `    initContainers: [{name: prep, image: busybox, command: [${JSON.stringify(notExecutable)}]}]`,
