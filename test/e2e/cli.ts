@@ -49,8 +49,19 @@ export function useCli(): Pick<Cli, 'run'> {
 }
 
 function runArgo(args: string[], env: NodeJS.ProcessEnv, cwd: string, timeoutMs: number): Promise<CliResult> {
+  return runProcess(process.execPath, [path.join(repoRoot, 'bin/argo.js'), ...args], env, cwd, timeoutMs);
+}
+
+/** Runs a program to its end in its own process group (killed whole on timeout), collecting its output. */
+export function runProcess(
+  file: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  timeoutMs: number,
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(repoRoot, 'bin/argo.js'), ...args], {
+    const child = spawn(file, args, {
       env,
       cwd,
       detached: true,
@@ -66,7 +77,11 @@ function runArgo(args: string[], env: NodeJS.ProcessEnv, cwd: string, timeoutMs:
       } catch {
         // Already gone.
       }
-      reject(new Error(`argo ${args.join(' ')} did not finish within ${timeoutMs} ms\n${stdout}${stderr}`));
+      reject(
+        new Error(
+          `${path.basename(file)} ${args.join(' ')} did not finish within ${timeoutMs} ms\n${stdout}${stderr}`,
+        ),
+      );
     }, timeoutMs);
     child.on('error', reject);
     child.on('close', (code) => {
