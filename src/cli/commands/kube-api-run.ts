@@ -65,6 +65,11 @@ export async function runKubeApiServe(o: { port: string }): Promise<void> {
         })
         .finally(() => (starting = false));
     },
+  }).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EADDRINUSE') throw err;
+    throw new FlagError(
+      `port ${port} on 127.0.0.1 is in use; choose another with --port (0 picks a free one)`,
+    );
   });
   mkdirSync(path.dirname(urlFile(home)), { recursive: true });
   writeFileSync(urlFile(home), `${server.url}\n`);
