@@ -4,7 +4,15 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const benches = ['startup.js', 'dag200.js', 'expr-eval.js', 'validate-steps.js'];
+const benches = [
+  'startup.js',
+  'cli-reads.js',
+  'dag200.js',
+  'expr-eval.js',
+  'validate-steps.js',
+  'store.js',
+  'store-size.js',
+];
 if (!existsSync(fileURLToPath(new URL('../dist/cli/main.js', import.meta.url)))) {
   console.error('dist/ is missing: run npm run build first');
   process.exit(2);

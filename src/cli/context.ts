@@ -2,6 +2,7 @@
 // Argo's way of reporting a fatal error.
 import type { Command } from 'commander';
 import type { KubeFlags } from '../client/index.js';
+import type { TlsFiles } from '../client/http/transport.js';
 import type { ArgoClient } from '../client/types.js';
 import type { EngineMode } from '../client/local/client.js';
 import { GLOBAL_FLAG_ENV } from './global-flags.js';
@@ -26,6 +27,8 @@ export interface GlobalOptions {
    * where the kubeconfig is loaded, and ARGO_TOKEN is the Argo Server's, not the cluster's.
    */
   kube: KubeFlags & { kubeconfig?: string };
+  /** kubectl's certificate flags, which upstream also uses for the TLS connection to the Argo Server. */
+  tlsFiles: TlsFiles;
 }
 
 function envBool(v: string | undefined): boolean | undefined {
@@ -55,7 +58,9 @@ export function globalOptions(cmd: Command, env: NodeJS.ProcessEnv = process.env
     kubeconfig: str('kubeconfig', 'kubeconfig'),
     token: str('token', 'token'),
     secure: bool('secure', 'secure', true),
-    insecureSkipVerify: bool('insecure-skip-verify', 'insecureSkipVerify', false),
+    // kubectl's --insecure-skip-tls-verify also stands for -k on the Argo Server's connection.
+    insecureSkipVerify:
+      bool('insecure-skip-verify', 'insecureSkipVerify', false) || o.insecureSkipTlsVerify === true,
     instanceid: str('instanceid', 'instanceid'),
     header: (o.header as string[] | undefined) ?? [],
     requestTimeout: str('request-timeout', 'requestTimeout') ?? '0',
@@ -63,7 +68,17 @@ export function globalOptions(cmd: Command, env: NodeJS.ProcessEnv = process.env
     logFormat: str('log-format', 'logFormat') ?? 'text',
     verbose: o.verbose === true,
     kube: kubeFlags(cmd),
+    tlsFiles: {
+      clientCertificate: o.clientCertificate as string | undefined,
+      clientKey: o.clientKey as string | undefined,
+      certificateAuthority: o.certificateAuthority as string | undefined,
+    },
   };
+}
+
+/** -v or --loglevel debug (ARGO_LOGLEVEL=debug): log what upstream logs at debug level. */
+export function isDebug(g: Pick<GlobalOptions, 'verbose' | 'loglevel'>): boolean {
+  return g.verbose || g.loglevel === 'debug';
 }
 
 function kubeFlags(cmd: Command): GlobalOptions['kube'] {
@@ -129,6 +144,8 @@ export async function withClient<T>(
       token: g.token,
       headers: g.header,
       requestTimeout: g.requestTimeout,
+      tlsFiles: g.tlsFiles,
+      debug: isDebug(g) ? (await import('./debug-log.js')).debugLog(g.logFormat) : undefined,
     },
   });
   // The http backend bounds its requests itself.
@@ -157,16 +174,6 @@ export class ExitError extends Error {
   constructor(readonly code: number) {
     super(`exit ${code}`);
   }
-}
-
-/** Argo logs fatal errors as one slog text line on stderr, then exits 1. */
-export function formatFatal(err: unknown, now: Date = new Date()): string {
-  const message = err instanceof Error ? err.message : String(err);
-  return `time=${now.toISOString()} level=FATAL msg="An error occurred during execution" error=${quote(message)}`;
-}
-
-function quote(s: string): string {
-  return JSON.stringify(s.replace(/\s*\n\s*/g, ' '));
 }
 
 /** Writes to stdout and resolves once flushed, so output is complete before an exit. */

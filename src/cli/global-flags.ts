@@ -25,14 +25,18 @@ export const GLOBAL_FLAGS: FlagSpec[] = [
   {
     long: 'certificate-authority',
     type: 'string',
-    description: 'CA certificate file for the Kubernetes API',
+    description: 'CA certificate file for the Kubernetes API and the Argo Server',
   },
   {
     long: 'client-certificate',
     type: 'string',
-    description: 'Client certificate file for TLS to the Kubernetes API',
+    description: 'Client certificate file for TLS to the Kubernetes API and the Argo Server',
   },
-  { long: 'client-key', type: 'string', description: 'Client key file for TLS to the Kubernetes API' },
+  {
+    long: 'client-key',
+    type: 'string',
+    description: 'Client key file for TLS to the Kubernetes API and the Argo Server',
+  },
   { long: 'cluster', type: 'string', description: 'Kubeconfig cluster to use' },
   { long: 'context', type: 'string', description: 'Kubeconfig context to use' },
   { long: 'disable-compression', type: 'bool', description: 'Ask the server not to compress responses' },
@@ -47,7 +51,7 @@ export const GLOBAL_FLAGS: FlagSpec[] = [
   {
     long: 'insecure-skip-tls-verify',
     type: 'bool',
-    description: 'Do not verify the certificate of the Kubernetes API server (insecure)',
+    description: 'Do not verify the certificate of the Kubernetes API server or the Argo Server (insecure)',
   },
   {
     long: 'insecure-skip-verify',

@@ -1,8 +1,9 @@
 // The argo command tree. Command modules only declare flags here; what they do is imported when
 // they run, so `argo --help` and `argo version` stay fast.
-import { Command, CommanderError } from 'commander';
+import { type Command, CommanderError } from 'commander';
+import { CobraCommand } from './cobra-command.js';
 import { addFlags, FlagError, normalizeArgv, type FlagSpec } from './flags.js';
-import { ExitError, formatFatal } from './context.js';
+import { ExitError, globalOptions, isDebug } from './context.js';
 import { GLOBAL_FLAGS } from './global-flags.js';
 import { COMMANDS } from './commands/index.js';
 import { helpText, usageText } from './help.js';
@@ -22,7 +23,7 @@ It talks to one of three backends, chosen in this order:
 ARGO_NAMESPACE sets the default namespace.`;
 
 export function buildProgram(): Command {
-  const program = new Command('argo');
+  const program = new CobraCommand('argo');
   // Set before any subcommand is made: commander copies these settings into each one.
   let afterError = false;
   program
@@ -51,6 +52,12 @@ export function buildProgram(): Command {
   for (const register of COMMANDS) register(program);
   program.action(() => {
     program.outputHelp();
+  });
+  program.hook('preAction', async (_root, action) => {
+    const g = globalOptions(action);
+    if (!isDebug(g)) return;
+    const { logCliVersion } = await import('./debug-log.js');
+    await logCliVersion(g.logFormat);
   });
   return program;
 }
@@ -101,7 +108,9 @@ export async function runProgram(argv: string[]): Promise<void> {
       process.exitCode = 1;
       return;
     }
-    process.stderr.write(`${formatFatal(err)}\n`);
+    // A command's RunE error, as cobra prints it for argo v4: `Error: ` and the message as it is,
+    // so Kubernetes' `"NAME" not found` keeps its quotes unescaped.
+    process.stderr.write(`Error: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exitCode = 1;
   }
 }

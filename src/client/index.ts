@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { ArgoClient } from './types.js';
 import { ArgoError } from './types.js';
 import type { EngineMode } from './local/client.js';
+import type { TlsFiles } from './http/transport.js';
 
 export * from './types.js';
 
@@ -37,6 +38,10 @@ export interface HttpFlags {
   headers?: string[];
   /** --request-timeout, e.g. 30s */
   requestTimeout?: string;
+  /** kubectl's --client-certificate, --client-key and --certificate-authority, used for the Argo Server as upstream does. */
+  tlsFiles?: TlsFiles;
+  /** Where requests are logged at debug level, when it is on. */
+  debug?: (msg: string, fields: Record<string, unknown>) => void;
 }
 
 export interface KubeFlags {
@@ -101,6 +106,8 @@ export async function createClient(opts: ClientOptions = {}): Promise<ArgoClient
         authorization: authorizationFor(choice.server, env, f.token),
         headers: f.headers ?? [],
         requestTimeoutMs: parseRequestTimeout(f.requestTimeout),
+        tlsFiles: f.tlsFiles,
+        debug: f.debug,
         namespace: opts.namespace || env.ARGO_NAMESPACE || 'default',
       });
     }
@@ -126,11 +133,15 @@ export async function createClient(opts: ClientOptions = {}): Promise<ArgoClient
       ]);
       const home = argoHome();
       const store = openStore();
+      const engine = opts.engine ?? 'detached';
+      // Work a crashed controller left resumes on whatever command comes next.
+      const { healEngine } = await import('./local/heal.js');
+      await healEngine(store, home, engine);
       return new LocalClient({
         store,
         home,
         namespace: opts.namespace || env.ARGO_NAMESPACE || 'default',
-        engine: opts.engine ?? 'detached',
+        engine,
       });
     }
   }

@@ -26,11 +26,13 @@ function context(snapshot: TemplateSnapshot, opts: { lint?: boolean; submit?: bo
   };
 }
 
-type Validatable = Workflow | WorkflowTemplate | ClusterWorkflowTemplate | CronWorkflow;
+export type Validatable = Workflow | WorkflowTemplate | ClusterWorkflowTemplate | CronWorkflow;
+
+export type AdmitKind = 'Workflow' | 'WorkflowTemplate' | 'ClusterWorkflowTemplate' | 'CronWorkflow';
 
 /** Throws a 400 ArgoError with Argo's message when the object would not be admitted. */
 export function admit(
-  kind: 'Workflow' | 'WorkflowTemplate' | 'ClusterWorkflowTemplate' | 'CronWorkflow',
+  kind: AdmitKind,
   obj: Validatable,
   snapshot: TemplateSnapshot,
   opts: { lint?: boolean; submit?: boolean } = {},

@@ -12,7 +12,11 @@ import type {
 import type { ResourceKind, ResourceStore, Watch, WatchEvent, WatchEventType } from '../store/types.js';
 import { StoreError } from '../store/types.js';
 import { workflowPhaseCompleted } from '../workflow/phase.js';
-import { CONTROLLER_CONFIGMAP, controllerArtifactRepository } from '../artifacts/index.js';
+import {
+  CONTROLLER_CONFIGMAP,
+  controllerArtifactRepository,
+  type ArtifactRepositoryConfig,
+} from '../artifacts/index.js';
 import { HttpAgent } from './http-agent.js';
 import { collectArtifacts, FINALIZER_ARTIFACT_GC } from './artifact-gc.js';
 import { MemoCache } from './memo/index.js';
@@ -58,6 +62,12 @@ export class WorkflowController {
   private readonly configMaps: Cache<ConfigMap> = new Map();
   private readonly watches: Watch[] = [];
   private readonly queue = new Set<string>();
+  /**
+   * What the store returned from this controller's last write of each workflow: a private object
+   * (the watch delivers its own), which the next operation may change in place as long as the
+   * cached workflow is still that version. Taken (deleted) by the operation that uses it.
+   */
+  private readonly lastWritten: Cache<Workflow> = new Map();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private draining = false;
   private stopped = false;
@@ -114,6 +124,7 @@ export class WorkflowController {
       ns,
       (wf, type) => {
         if (type === 'DELETED') {
+          this.lastWritten.delete(key(wf.metadata.namespace, wf.metadata.name));
           // A deleted workflow gives back its locks and leaves the lines it waited in.
           syncManager.releaseAll(structuredClone(wf));
           return;
@@ -215,22 +226,60 @@ export class WorkflowController {
     } catch (err) {
       this.log((err as Error).message);
     }
-    const op = new WorkflowOperation(wf, {
-      sync: this.syncManager,
-      memo: this.memoCache,
-      http: this.httpAgent,
-      artifacts: { defaultRepository, controllerNamespace },
-      now: this.now,
-      getWorkflowTemplate: (ns, name) => this.templates.get(key(ns, name)),
-      getClusterWorkflowTemplate: (name) =>
-        this.clusterTemplates.get(key(undefined, name)) ?? this.clusterTemplates.get(key('', name)),
-      getConfigMap: (ns, name) => this.configMaps.get(key(ns, name)),
-      getPod: (ns, name) => this.pods.get(key(ns, name)),
-      getTaskResult: (ns, name) => this.taskResults.get(key(ns, name)),
-      pods: this.opts.podLayout
-        ? { layout: this.opts.podLayout, executorImage: this.opts.executorImage }
-        : undefined,
-    });
+    const own = this.lastWritten.get(k);
+    this.lastWritten.delete(k);
+    const owned = own !== undefined && own.metadata.resourceVersion === wf.metadata.resourceVersion;
+    let shadow: Workflow | undefined;
+    if (owned) {
+      // What is read of the cached workflow while this pass runs is its metadata: that gets its
+      // own copy; spec and status are shared with the operation until its write replaces them.
+      shadow = { ...own, metadata: structuredClone(own.metadata) };
+      this.workflows.set(k, shadow);
+    }
+    try {
+      await this.operateAndWrite(k, wf, owned ? own : undefined, controllerNamespace, defaultRepository);
+    } finally {
+      if (shadow && this.workflows.get(k) === shadow) {
+        // Nothing was written, yet the operation may have changed the shared parts: the cache
+        // goes back to what is stored.
+        const stored = await this.store.get<Workflow>(
+          'Workflow',
+          wf.metadata.namespace ?? '',
+          wf.metadata.name ?? '',
+        );
+        if (stored && this.workflows.get(k) === shadow) this.workflows.set(k, stored);
+      }
+    }
+  }
+
+  /** Operates once on `wf` (or on `own`, this controller's private copy of it) and applies the result. */
+  private async operateAndWrite(
+    k: string,
+    wf: Workflow,
+    own: Workflow | undefined,
+    controllerNamespace: string,
+    defaultRepository: ArtifactRepositoryConfig | undefined,
+  ): Promise<void> {
+    const op = new WorkflowOperation(
+      own ?? wf,
+      {
+        sync: this.syncManager,
+        memo: this.memoCache,
+        http: this.httpAgent,
+        artifacts: { defaultRepository, controllerNamespace },
+        now: this.now,
+        getWorkflowTemplate: (ns, name) => this.templates.get(key(ns, name)),
+        getClusterWorkflowTemplate: (name) =>
+          this.clusterTemplates.get(key(undefined, name)) ?? this.clusterTemplates.get(key('', name)),
+        getConfigMap: (ns, name) => this.configMaps.get(key(ns, name)),
+        getPod: (ns, name) => this.pods.get(key(ns, name)),
+        getTaskResult: (ns, name) => this.taskResults.get(key(ns, name)),
+        pods: this.opts.podLayout
+          ? { layout: this.opts.podLayout, executorImage: this.opts.executorImage }
+          : undefined,
+      },
+      { owned: own !== undefined },
+    );
     const result = op.operate();
     for (const claim of result.claimsToCreate) await this.createClaim(wf, claim);
     for (const pod of result.podsToCreate) {
@@ -258,6 +307,7 @@ export class WorkflowController {
       try {
         const saved = await this.store.update<Workflow>('Workflow', result.workflow);
         this.workflows.set(k, saved);
+        this.lastWritten.set(k, saved);
       } catch (err) {
         if (err instanceof StoreError && (err.code === 409 || err.code === 404)) {
           // Someone else changed (or deleted) the workflow: operate again on the fresh copy.

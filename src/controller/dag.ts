@@ -13,7 +13,7 @@ import { nodeFulfilled, phaseCompleted, phaseFailedOrError } from '../workflow/p
 import { renderObject, renderTemplate, UnresolvedVariableError } from '../workflow/template-string.js';
 import type { TemplateContext, TemplateHolder } from '../workflow/template-context.js';
 import { continuesOn, expandItems, markAbsentOptionalArgs, shouldExecute } from './expand.js';
-import { ParallelismReached, type ExecuteOpts, type WorkflowOperation } from './operator.js';
+import { HELD_BACK, type ExecuteOpts, type HeldBack, type WorkflowOperation } from './operator.js';
 import { Scope } from './scope.js';
 import { executeTemplateHooks, exitHookOf, runOnExitNode } from './hooks.js';
 
@@ -35,6 +35,10 @@ class DagContext {
 
   get tasks(): DAGTask[] {
     return this.tmpl.dag?.tasks ?? [];
+  }
+
+  hasTask(name: string): boolean {
+    return this.byName.has(name);
   }
 
   task(name: string): DAGTask {
@@ -109,9 +113,12 @@ export function executeDag(
       try {
         const scope = buildTaskScope(d, task);
         scope.set(`tasks.${target}.status`, taskNode.phase ?? '');
-        executeTemplateHooks(op, scope, task.hooks, taskNode, d.boundaryID, d.tmplCtx, 'tasks', target);
+        if (
+          executeTemplateHooks(op, scope, task.hooks, taskNode, d.boundaryID, d.tmplCtx, 'tasks', target) ===
+          HELD_BACK
+        )
+          continue;
       } catch (err) {
-        if (err instanceof ParallelismReached) continue;
         return op.markNodeError(nodeName, err as Error);
       }
     }
@@ -249,7 +256,7 @@ function executeDagTask(d: DagContext, taskName: string): void {
   let node = d.taskNode(taskName);
   const task = d.task(taskName);
   if (node && (nodeFulfilled(node) || node.phase === 'Running') && hasExpressionHooks(task)) {
-    let hooksDone: boolean;
+    let hooksDone: boolean | HeldBack;
     try {
       const scope = buildTaskScope(d, task);
       scope.set(`tasks.${taskName}.status`, node.phase ?? '');
@@ -264,11 +271,10 @@ function executeDagTask(d: DagContext, taskName: string): void {
         taskName,
       );
     } catch (err) {
-      if (err instanceof ParallelismReached) return;
       op.markNodeError(node.name, err as Error);
       hooksDone = true;
     }
-    if (!hooksDone) return;
+    if (hooksDone === HELD_BACK || !hooksDone) return;
   }
   if (node && nodeFulfilled(node)) {
     if (phaseCompleted(node.phase)) runTaskExitHook(d, task, node);
@@ -422,17 +428,19 @@ function executeDagTask(d: DagContext, taskName: string): void {
         continue;
       }
     }
+    let ran: NodeStatus | undefined | HeldBack;
     try {
-      node = op.executeTemplate(taskNodeName, t, d.tmplCtx, t.arguments ?? {}, {
+      ran = op.executeTemplate(taskNodeName, t, d.tmplCtx, t.arguments ?? {}, {
         boundaryID: d.boundaryID,
         onExitTemplate: d.onExitTemplate,
         holderKind: 'task',
       });
     } catch (err) {
-      if (err instanceof ParallelismReached) continue;
       op.markNodeError(taskNodeName, new Error(`task '${taskNodeName}' errored: ${(err as Error).message}`));
       return;
     }
+    if (ran === HELD_BACK) continue;
+    node = ran;
     if (!node) return;
     if (phaseCompleted(node.phase) && !runTaskExitHook(d, task, node)) return;
   }
@@ -458,7 +466,7 @@ function evaluateDependsLogic(
   const env: Record<string, Record<string, boolean>> = {};
   for (const dep of deps.names) {
     const n = d.taskNode(dep);
-    if (!n || !nodeFulfilled(n) || !hooksFulfilled(d.op, n)) return { execute: false, proceed: false };
+    if (!n || !nodeFulfilled(n) || !d.op.hooksFulfilled(n)) return { execute: false, proceed: false };
     const key = dep.replaceAll('-', '_');
     if (env[key]) continue;
     let anySucceeded = false;
@@ -518,20 +526,12 @@ function runTaskExitHook(d: DagContext, task: DAGTask, node: NodeStatus): boolea
       task.name,
       scope,
     );
+    if (exit === HELD_BACK) return false;
     return !exit.has || (exit.node !== undefined && nodeFulfilled(exit.node));
   } catch (err) {
-    if (err instanceof ParallelismReached) return false;
     op.markNodeError(node.name, err as Error);
     return true;
   }
-}
-
-function hooksFulfilled(op: WorkflowOperation, node: NodeStatus): boolean {
-  for (const id of node.children ?? []) {
-    const c = op.nodes[id];
-    if (c?.nodeFlag?.hooked && !nodeFulfilled(c)) return false;
-  }
-  return true;
 }
 
 /** The scope a task sees: the DAG's inputs and the outputs of every task it (transitively) depends on. */
@@ -541,7 +541,7 @@ function buildTaskScope(d: DagContext, task: DAGTask): Scope {
   op.addWorkflowOutputsToScope(scope);
   const ancestors = taskAncestry(
     task.name,
-    (n) => (d.tasks.some((t) => t.name === n) ? d.dependencies(n).names : []),
+    (n) => (d.hasTask(n) ? d.dependencies(n).names : []),
     (n) => d.finishedAt(n),
   );
   for (const ancestor of ancestors) {

@@ -7,7 +7,7 @@ import { nodeFulfilled } from '../workflow/phase.js';
 import type { TemplateContext } from '../workflow/template-context.js';
 import { expressionEnv, renderObject } from '../workflow/template-string.js';
 import { markAbsentOptionalArgs } from './expand.js';
-import type { WorkflowOperation } from './operator.js';
+import { HELD_BACK, type HeldBack, type WorkflowOperation } from './operator.js';
 import { Scope } from './scope.js';
 
 export const EXIT_HOOK = 'exit';
@@ -77,7 +77,7 @@ export function runOnExitNode(
   prefix: 'steps' | 'tasks',
   name: string,
   scope: Scope | undefined,
-): { has: boolean; node?: NodeStatus } {
+): { has: boolean; node?: NodeStatus } | HeldBack {
   if (!exitHook || !shutdownAllows(op, true)) return { has: false };
   if (exitHook.expression) {
     const env = expressionEnv((scope ?? new Scope()).vars(op.globals));
@@ -98,11 +98,15 @@ export function runOnExitNode(
       nodeFlag: { hooked: true },
     },
   );
+  if (node === HELD_BACK) return HELD_BACK;
   op.addChildNode(parent.name, onExitName);
   return { has: true, node };
 }
 
-/** Runs the expression hooks of a step/task node; true once every triggered hook has finished. */
+/**
+ * Runs the expression hooks of a step/task node; true once every triggered hook has finished,
+ * HELD_BACK when parallelism holds one back (the hooks after it wait for the next pass).
+ */
 export function executeTemplateHooks(
   op: WorkflowOperation,
   scope: Scope,
@@ -112,7 +116,7 @@ export function executeTemplateHooks(
   tmplCtx: TemplateContext,
   prefix: 'steps' | 'tasks',
   name: string,
-): boolean {
+): boolean | HeldBack {
   const started: (NodeStatus | undefined)[] = [];
   for (const [hookName, hook] of Object.entries(hooks ?? {})) {
     if (hookName === EXIT_HOOK) continue;
@@ -135,6 +139,7 @@ export function executeTemplateHooks(
         nodeFlag: { hooked: true },
       },
     );
+    if (node === HELD_BACK) return HELD_BACK;
     op.addChildNode(parent.name, hookNodeName);
     started.push(node);
   }
@@ -142,7 +147,7 @@ export function executeTemplateHooks(
 }
 
 /** The workflow's own expression hooks (`spec.hooks`, other than exit); true once they are done. */
-export function executeWorkflowHooks(op: WorkflowOperation): boolean {
+export function executeWorkflowHooks(op: WorkflowOperation): boolean | HeldBack {
   const started: (NodeStatus | undefined)[] = [];
   for (const [hookName, hook] of Object.entries(op.execSpec.hooks ?? {})) {
     if (hookName === EXIT_HOOK) continue;
@@ -160,6 +165,7 @@ export function executeWorkflowHooks(op: WorkflowOperation): boolean {
         nodeFlag: { hooked: true },
       },
     );
+    if (node === HELD_BACK) return HELD_BACK;
     op.addChildNode(op.name, hookNodeName);
     started.push(node);
   }

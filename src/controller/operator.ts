@@ -145,12 +145,14 @@ export interface ExecuteOpts {
   nodeFlag?: NodeFlag;
 }
 
-/** Signals that a parallelism limit holds this node back for now; not an error of the node. */
-export class ParallelismReached extends Error {
-  constructor() {
-    super('Max parallelism reached');
-  }
-}
+/**
+ * What executeTemplate (and the hooks that run through it) returns when a parallelism limit (or a
+ * failFast stop) holds a node back for now: not an error of the node. Callers stop what they were
+ * doing for this pass, as upstream does on ErrParallelismReached; a value, not an exception, since
+ * a wide fan-out holds back most of its items on every pass.
+ */
+export const HELD_BACK = Symbol('held back by parallelism');
+export type HeldBack = typeof HELD_BACK;
 
 /** Nodes Argo puts between a step/task and its templates in a display name: "[0]", ".", "(0:x)". */
 const STEPS_OR_DAG_SEPARATOR = /^(\[\d+\])?\./;
@@ -159,7 +161,24 @@ export class WorkflowOperation {
   readonly wf: Workflow;
   execSpec!: WorkflowSpec;
   globals: Vars = {};
-  updated = false;
+  private wrote = false;
+  /**
+   * Counts the changes made in this pass: every change of the status sets `updated`, so answers
+   * derived from the node graph (childrenFulfilled) are kept only while it stands still.
+   */
+  private changes = 0;
+
+  /** Whether this pass changed the workflow, so it must be written. */
+  get updated(): boolean {
+    return this.wrote;
+  }
+
+  set updated(value: boolean) {
+    if (value) {
+      this.wrote = true;
+      this.changes++;
+    }
+  }
   readonly podsToCreate: Pod[] = [];
   readonly podsToDelete: string[] = [];
   readonly claimsToCreate: { name: string; templateName: string }[] = [];
@@ -170,12 +189,18 @@ export class WorkflowOperation {
   activePods = 0;
   rootCtx!: TemplateContext;
 
+  /**
+   * The operation changes the workflow it is given, so by default it works on a copy. `owned` says
+   * the caller hands over an object nobody else holds (the controller's copy from its last write),
+   * which saves a deep copy of every node on every pass.
+   */
   constructor(
     wf: Workflow,
     readonly deps: OperatorDeps,
+    opts: { owned?: boolean } = {},
   ) {
     // A JSON round trip is the fastest deep copy of a plain API object.
-    this.wf = JSON.parse(JSON.stringify(wf)) as Workflow;
+    this.wf = opts.owned ? wf : (JSON.parse(JSON.stringify(wf)) as Workflow);
     this.wf.status ??= {};
   }
 
@@ -256,7 +281,7 @@ export class WorkflowOperation {
     if (this.execSpec.suspend) return this.finish();
 
     this.activePods = this.countActivePods();
-    let node: NodeStatus | undefined;
+    let node: NodeStatus | undefined | HeldBack;
     try {
       node = this.executeTemplate(
         this.name,
@@ -266,24 +291,23 @@ export class WorkflowOperation {
         {},
       );
     } catch (err) {
-      if (err instanceof ParallelismReached) return this.finish();
       this.markWorkflowError(`error in entry template execution: ${(err as Error).message}`);
       return this.finish();
     }
-    if (!node) return this.finish();
+    if (!node || node === HELD_BACK) return this.finish();
 
     const phase = workflowPhaseOfNode(node.phase);
     this.globals['workflow.status'] = phase;
     this.globals['workflow.failures'] = this.failuresJson();
 
-    let hooksDone: boolean;
+    let hooksDone: boolean | HeldBack;
     try {
       hooksDone = executeWorkflowHooks(this);
     } catch (err) {
-      if (err instanceof ParallelismReached) return this.finish();
       this.markNodeError(node.name, err as Error);
       hooksDone = true;
     }
+    if (hooksDone === HELD_BACK) return this.finish();
     if (!hooksDone || !nodeFulfilled(node)) return this.finish();
 
     let exitNode: NodeStatus | undefined;
@@ -292,8 +316,9 @@ export class WorkflowOperation {
       const onExitName = `${this.name}.onExit`;
       exitNode = this.getNodeByName(onExitName);
       if (exitNode || shutdownAllows(this, true)) {
+        let ran: NodeStatus | undefined | HeldBack;
         try {
-          exitNode = this.executeTemplate(
+          ran = this.executeTemplate(
             onExitName,
             { template: exitHook.template, templateRef: exitHook.templateRef },
             this.rootCtx,
@@ -304,11 +329,11 @@ export class WorkflowOperation {
             },
           );
         } catch (err) {
-          if (err instanceof ParallelismReached) return this.finish();
           this.markWorkflowError(`error in exit template execution : ${(err as Error).message}`);
           return this.finish();
         }
-        if (!exitNode || !nodeFulfilled(exitNode)) return this.finish();
+        if (!ran || ran === HELD_BACK || !nodeFulfilled(ran)) return this.finish();
+        exitNode = ran;
       }
     }
 
@@ -517,6 +542,7 @@ export class WorkflowOperation {
     if (phaseFulfilled(phase)) node.finishedAt = now;
     if (message) node.message = message;
     this.nodes[id] = orderNode(node);
+    if (this.hookChildren) this.noteBorn(id);
     this.updated = true;
     return this.nodes[id];
   }
@@ -595,15 +621,75 @@ export class WorkflowOperation {
     );
   }
 
+  /**
+   * Each parent's children as a set beside its `children` array (built on first use in this pass),
+   * so adding the n-th child of a wide fan-out is not a scan of the n−1 before it. addChildNode is
+   * the only writer of `children` while a pass runs, so the two stay equal.
+   */
+  private readonly childSets = new Map<string, Set<string>>();
+
   addChildNode(parentName: string, childName: string): void {
     const parent = this.getNodeByName(parentName);
     if (!parent) throw new Error(`was unable to obtain node for ${parentName}`);
     const childId = this.nodeId(childName);
     const children = (parent.children ??= []);
-    if (!children.includes(childId)) {
+    let set = this.childSets.get(parent.id);
+    if (!set) {
+      set = new Set(children);
+      this.childSets.set(parent.id, set);
+    }
+    if (!set.has(childId)) {
+      set.add(childId);
       children.push(childId);
+      if (this.hookChildren) this.noteHookChild(parent.id, childId);
       this.updated = true;
     }
+  }
+
+  /**
+   * Per parent id, the children that are hook nodes: a wide DAG asks this of the same parent for
+   * every dependent task, which must not be a scan of all its children each time. Built on first
+   * use in this pass; nodeFlag is set when a node is created and never changes. A child listed
+   * before its node exists (a task held back by parallelism) waits in `unbornChildren` by id
+   * until initializeNode creates it.
+   */
+  private hookChildren?: Map<string, string[]>;
+  private readonly unbornChildren = new Map<string, string[]>();
+
+  private noteHookChild(parentId: string, childId: string): void {
+    const child = this.nodes[childId];
+    if (!child) {
+      const parents = this.unbornChildren.get(childId);
+      if (parents) parents.push(parentId);
+      else this.unbornChildren.set(childId, [parentId]);
+      return;
+    }
+    if (!child.nodeFlag?.hooked) return;
+    const list = this.hookChildren!.get(parentId);
+    if (list) list.push(childId);
+    else this.hookChildren!.set(parentId, [childId]);
+  }
+
+  /** A node just created that some parent already lists: a hook node joins their index. */
+  private noteBorn(id: string): void {
+    const parents = this.unbornChildren.get(id);
+    if (!parents) return;
+    this.unbornChildren.delete(id);
+    for (const parentId of parents) this.noteHookChild(parentId, id);
+  }
+
+  /** Whether every hook node started under `node` has finished. */
+  hooksFulfilled(node: NodeStatus): boolean {
+    if (!this.hookChildren) {
+      this.hookChildren = new Map();
+      for (const n of Object.values(this.nodes))
+        for (const id of n.children ?? []) this.noteHookChild(n.id, id);
+    }
+    for (const id of this.hookChildren.get(node.id) ?? []) {
+      const c = this.nodes[id];
+      if (c?.nodeFlag?.hooked && !nodeFulfilled(c)) return false;
+    }
+    return true;
   }
 
   /** The nodes a following step group or dependent task hangs off. */
@@ -668,15 +754,39 @@ export class WorkflowOperation {
     return applyTemplateDefaults(ctx.resolve(holder).tmpl, this.execSpec.templateDefaults);
   }
 
-  childrenFulfilled(node: NodeStatus, seen = new Set<string>()): boolean {
+  /** Answers of childrenFulfilled, valid while `changes` is `fulfilledAt`. */
+  private readonly fulfilledMemo = new Map<string, boolean>();
+  private fulfilledAt = -1;
+
+  /**
+   * Whether every node below `node` (its children, theirs, and so on) is fulfilled. A chain of
+   * step groups asks this of each group in turn, and each walk reaches the end of the chain: the
+   * answers are kept until the next change to the graph.
+   */
+  childrenFulfilled(node: NodeStatus): boolean {
+    if (this.fulfilledAt !== this.changes) {
+      this.fulfilledMemo.clear();
+      this.fulfilledAt = this.changes;
+    }
+    return this.descendantsFulfilled(node);
+  }
+
+  private descendantsFulfilled(node: NodeStatus): boolean {
+    const known = this.fulfilledMemo.get(node.id);
+    if (known !== undefined) return known;
+    // A node met again below itself (no graph Argo builds has one) counts as fulfilled.
+    this.fulfilledMemo.set(node.id, true);
+    let all = true;
     for (const id of node.children ?? []) {
-      if (seen.has(id)) continue;
-      seen.add(id);
       const child = this.nodes[id];
       if (!child) continue;
-      if (!nodeFulfilled(child) || !this.childrenFulfilled(child, seen)) return false;
+      if (!nodeFulfilled(child) || !this.descendantsFulfilled(child)) {
+        all = false;
+        break;
+      }
     }
-    return true;
+    this.fulfilledMemo.set(node.id, all);
+    return all;
   }
 
   // ---- scope helpers ------------------------------------------------------------------------
@@ -866,7 +976,7 @@ export class WorkflowOperation {
 
   /**
    * Runs (or continues) the node `nodeName` for the template `holder` refers to. Returns the node, or
-   * undefined when a limit holds it back. Throws ParallelismReached to tell callers to stop for now.
+   * HELD_BACK when a parallelism limit holds it back, to tell callers to stop for now.
    */
   executeTemplate(
     nodeName: string,
@@ -874,7 +984,7 @@ export class WorkflowOperation {
     ctx: TemplateContext,
     args: Arguments,
     opts: ExecuteOpts,
-  ): NodeStatus | undefined {
+  ): NodeStatus | undefined | HeldBack {
     let node = this.getNodeByName(nodeName);
     const templateScope = ctx.templateScope;
     const fail = (err: Error): NodeStatus =>
@@ -942,7 +1052,7 @@ export class WorkflowOperation {
       if (next !== Infinity && now < next) this.requeueAfter(next - now);
     }
 
-    this.checkParallelism(processed, node, opts.boundaryID);
+    if (this.parallelismReached(processed, node, opts.boundaryID)) return HELD_BACK;
 
     /** The node of a template that cannot start yet (waiting for a lock) or is served from the cache. */
     const pendingNode = (message?: string): NodeStatus =>
@@ -1124,7 +1234,9 @@ export class WorkflowOperation {
     if (retryNodeName) {
       let retryNode = this.getNodeByName(retryNodeName)!;
       if (!nodeFulfilled(retryNode) && node && nodeFulfilled(node)) {
-        retryNode = this.executeTemplate(retryNodeName, holder, ctx, args, opts) ?? retryNode;
+        const again = this.executeTemplate(retryNodeName, holder, ctx, args, opts);
+        if (again === HELD_BACK) return HELD_BACK;
+        retryNode = again ?? retryNode;
       }
       if (node && !nodeFulfilled(node) && isDaemoned(node)) {
         retryNode = this.markNodePhase(retryNodeName, node.phase ?? 'Running');
@@ -1225,9 +1337,12 @@ export class WorkflowOperation {
     return leaf;
   }
 
-  /** A template with `failFast: true` stops starting children once one failed, and fails when none run. */
-  private applyFailFast(tmpl: Template, node: NodeStatus): void {
-    if (tmpl.failFast !== true || this.unsuccessfulChildren(node.id) === 0) return;
+  /**
+   * A template with `failFast: true` stops starting children once one failed, and fails when none
+   * run; true when it stops them.
+   */
+  private failFastStops(tmpl: Template, node: NodeStatus): boolean {
+    if (tmpl.failFast !== true || this.unsuccessfulChildren(node.id) === 0) return false;
     if (this.countActivePods(node.id) === 0) {
       const message = 'template has failed or errored children and failFast enabled';
       if (tmpl.steps) {
@@ -1236,32 +1351,32 @@ export class WorkflowOperation {
       }
       this.markNodePhase(node.name, 'Failed', message);
     }
-    throw new ParallelismReached();
+    return true;
   }
 
-  private checkParallelism(
+  /** Whether a parallelism limit (or failFast) holds this node back for now. */
+  private parallelismReached(
     tmpl: Template,
     node: NodeStatus | undefined,
     boundaryID: string | undefined,
-  ): void {
+  ): boolean {
     const wfPar = this.execSpec.parallelism;
-    if (wfPar !== undefined && this.activePods >= wfPar) throw new ParallelismReached();
+    if (wfPar !== undefined && this.activePods >= wfPar) return true;
     const type = templateType(tmpl);
     if (node && (type === 'dag' || type === 'steps')) {
-      this.applyFailFast(tmpl, node);
-      if (tmpl.parallelism && this.countActivePods(node.id) >= tmpl.parallelism)
-        throw new ParallelismReached();
+      if (this.failFastStops(tmpl, node)) return true;
+      if (tmpl.parallelism && this.countActivePods(node.id) >= tmpl.parallelism) return true;
     }
     if (boundaryID && (!node || (node.phase !== 'Pending' && node.phase !== 'Running'))) {
       const boundaryNode = this.nodes[boundaryID];
-      if (!boundaryNode) return;
+      if (!boundaryNode) return false;
       const boundaryTmpl = this.safeTemplateOfNode(boundaryNode);
-      if (!boundaryTmpl) return;
-      this.applyFailFast(boundaryTmpl, boundaryNode);
-      if (boundaryTmpl.parallelism && this.countActiveChildren(boundaryID) >= boundaryTmpl.parallelism) {
-        throw new ParallelismReached();
-      }
+      if (!boundaryTmpl) return false;
+      if (this.failFastStops(boundaryTmpl, boundaryNode)) return true;
+      if (boundaryTmpl.parallelism && this.countActiveChildren(boundaryID) >= boundaryTmpl.parallelism)
+        return true;
     }
+    return false;
   }
 
   // ---- pod templates --------------------------------------------------------------------------

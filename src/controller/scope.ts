@@ -19,16 +19,29 @@ export class Scope {
 
   set(key: string, value: string | null): void {
     this.params.set(key, value);
+    // The last merge follows, so the next vars() need not copy the whole scope again.
+    if (this.merged) this.merged.out[key] = value;
   }
 
   setArtifact(key: string, art: Artifact): void {
     this.artifacts.set(key, art);
   }
 
-  /** The scope merged over `globals`, for substitution; absent optionals stay null. */
+  /** The last merge: the globals as they were then, and the result. */
+  private merged: { globals: Vars; out: Vars } | undefined;
+
+  /**
+   * The scope merged over `globals`, for substitution; absent optionals stay null. Read only, and
+   * for immediate use: the result is kept, follows later set() calls, and is handed out again
+   * while the globals stay the same, since a long chain of steps asks for it once per step with a
+   * scope as long as the chain.
+   */
   vars(globals: Vars = {}): Vars {
+    const last = this.merged;
+    if (last && sameVars(last.globals, globals)) return last.out;
     const out: Vars = { ...globals };
     for (const [k, v] of this.params) out[k] = v;
+    this.merged = { globals: { ...globals }, out };
     return out;
   }
 
@@ -93,4 +106,14 @@ function setPath(env: Record<string, unknown>, dotted: string, value: unknown): 
     cur = cur[parts[i]] as Record<string, unknown>;
   }
   cur[parts[parts.length - 1]] = value;
+}
+
+/** Whether two sets of variables hold the same names and values. */
+function sameVars(a: Vars, b: Vars): boolean {
+  let n = 0;
+  for (const k in b) {
+    if (a[k] !== b[k] || !(k in a)) return false;
+    n++;
+  }
+  return n === Object.keys(a).length;
 }

@@ -5,7 +5,7 @@ import { nodeFulfilled, phaseCompleted, phaseFailedOrError, phaseFulfilled } fro
 import { renderObject, renderTemplate, UnresolvedVariableError } from '../workflow/template-string.js';
 import type { TemplateContext, TemplateHolder } from '../workflow/template-context.js';
 import { expandItems, markAbsentOptionalArgs, shouldExecute, continuesOn } from './expand.js';
-import { ParallelismReached, type ExecuteOpts, type WorkflowOperation } from './operator.js';
+import { HELD_BACK, type ExecuteOpts, type HeldBack, type WorkflowOperation } from './operator.js';
 import { Scope } from './scope.js';
 import { executeTemplateHooks, exitHookOf, runOnExitNode } from './hooks.js';
 
@@ -76,7 +76,6 @@ export function executeSteps(
     try {
       sgNode = executeStepGroup(op, groups[i], sgNodeName, stepsCtx);
     } catch (err) {
-      if (err instanceof ParallelismReached) throw err;
       op.markNodeError(sgNodeName, err as Error);
       return node;
     }
@@ -218,17 +217,12 @@ function executeStepGroup(
       }
       continue;
     }
-    let child: NodeStatus | undefined;
-    try {
-      child = op.executeTemplate(childNodeName, step, stepsCtx.tmplCtx, step.arguments ?? {}, {
-        boundaryID: stepsCtx.boundaryID,
-        onExitTemplate: stepsCtx.onExitTemplate,
-        holderKind: 'step',
-      });
-    } catch (err) {
-      if (err instanceof ParallelismReached) continue;
-      throw err;
-    }
+    const child = op.executeTemplate(childNodeName, step, stepsCtx.tmplCtx, step.arguments ?? {}, {
+      boundaryID: stepsCtx.boundaryID,
+      onExitTemplate: stepsCtx.onExitTemplate,
+      holderKind: 'step',
+    });
+    if (child === HELD_BACK) continue;
     if (child) {
       nodeSteps.set(child.name, step);
       op.addChildNode(sgNodeName, childNodeName);
@@ -243,7 +237,7 @@ function executeStepGroup(
     const step = nodeSteps.get(child.name);
     if (step) {
       stepsCtx.scope.set(`steps.${step.name ?? ''}.status`, child.phase ?? '');
-      let hooksDone: boolean;
+      let hooksDone: boolean | HeldBack;
       try {
         hooksDone = executeTemplateHooks(
           op,
@@ -256,31 +250,25 @@ function executeStepGroup(
           step.name ?? '',
         );
       } catch (err) {
-        if (err instanceof ParallelismReached) return node;
         op.markNodeError(sgNodeName, err as Error);
         hooksDone = true;
       }
-      if (!hooksDone) return node;
+      if (hooksDone === HELD_BACK || !hooksDone) return node;
     }
     if (!nodeFulfilled(child)) {
       completed = false;
     } else if (phaseCompleted(child.phase) && step) {
-      try {
-        const exit = runOnExitNode(
-          op,
-          exitHookOf(step, op.execSpec.arguments),
-          child,
-          stepsCtx.boundaryID,
-          stepsCtx.tmplCtx,
-          'steps',
-          step.name ?? '',
-          stepsCtx.scope,
-        );
-        if (exit.has && (!exit.node || !nodeFulfilled(exit.node))) completed = false;
-      } catch (err) {
-        if (err instanceof ParallelismReached) completed = false;
-        else throw err;
-      }
+      const exit = runOnExitNode(
+        op,
+        exitHookOf(step, op.execSpec.arguments),
+        child,
+        stepsCtx.boundaryID,
+        stepsCtx.tmplCtx,
+        'steps',
+        step.name ?? '',
+        stepsCtx.scope,
+      );
+      if (exit === HELD_BACK || (exit.has && (!exit.node || !nodeFulfilled(exit.node)))) completed = false;
     }
   }
   if (!completed) {

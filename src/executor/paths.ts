@@ -28,3 +28,8 @@ export function containerLogDonePath(
 ): string {
   return path.join(podLogDir(home, namespace, podName), `${container}.done`);
 }
+
+/** Where the host runtime journals the pods it runs (see host/run-journal.ts). */
+export function journalsDir(home: string): string {
+  return path.join(home, 'host', 'runs');
+}

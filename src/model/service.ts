@@ -41,6 +41,33 @@ export interface CreateOptions {
 
 export type SubmitFromKind = 'workflowtemplate' | 'clusterworkflowtemplate' | 'cronwf' | 'cronworkflow';
 
+/**
+ * The names `submit --from KIND/NAME` accepts for each kind, as upstream's server matches them (Kind,
+ * singular, plural and short name), plus the short names `argo cron`/`argo cluster-template` answer to.
+ * Case matters, as it does upstream: `CronWorkflow` is accepted, `CRONWORKFLOW` is not.
+ */
+const SUBMIT_FROM_KINDS: Readonly<Record<string, SubmitFromKind>> = {
+  CronWorkflow: 'cronworkflow',
+  cronworkflow: 'cronworkflow',
+  cronworkflows: 'cronworkflow',
+  cronwf: 'cronworkflow',
+  cwf: 'cronworkflow',
+  WorkflowTemplate: 'workflowtemplate',
+  workflowtemplate: 'workflowtemplate',
+  workflowtemplates: 'workflowtemplate',
+  wftmpl: 'workflowtemplate',
+  ClusterWorkflowTemplate: 'clusterworkflowtemplate',
+  clusterworkflowtemplate: 'clusterworkflowtemplate',
+  clusterworkflowtemplates: 'clusterworkflowtemplate',
+  cwftmpl: 'clusterworkflowtemplate',
+  cwft: 'clusterworkflowtemplate',
+};
+
+/** The kind a `--from` kind name stands for, or undefined when submit cannot start from it. */
+export function submitFromKind(name: string): SubmitFromKind | undefined {
+  return Object.hasOwn(SUBMIT_FROM_KINDS, name) ? SUBMIT_FROM_KINDS[name] : undefined;
+}
+
 export interface LogOptions {
   podName?: string;
   container?: string;

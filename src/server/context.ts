@@ -9,6 +9,7 @@ import type { ConcurrencyLimit } from './request-limits.js';
 import { callLabels, type ServerMetrics } from './metrics.js';
 import type { Query } from './query.js';
 import { streamResults } from './sse.js';
+import { SerializedResult } from './event-frames.js';
 import { dropNulls, pruneEmpty } from './wire.js';
 
 export interface ServerOptions {
@@ -189,7 +190,8 @@ export function streaming(
 }
 
 async function* mapPruned(source: AsyncIterable<unknown>): AsyncGenerator<unknown> {
-  for await (const item of source) yield pruneEmpty(item);
+  // A serialised message was pruned before it was serialised (see event-frames.ts).
+  for await (const item of source) yield item instanceof SerializedResult ? item : pruneEmpty(item);
 }
 
 /** The object a create/update/lint body carries under `key`, or a 400 with upstream's message. */

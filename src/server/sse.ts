@@ -4,6 +4,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import { toApiError } from './errors.js';
+import { SerializedResult } from './event-frames.js';
 
 /** How often an idle event stream gets a comment line, so proxies keep it open. */
 const KEEPALIVE_MS = 15_000;
@@ -41,7 +42,9 @@ export async function streamResults<T>(
   try {
     for await (const item of source) {
       if (controller.signal.aborted) break;
-      res.write(frame({ result: item }));
+      // A message serialised once for every client is written as it is.
+      const json = item instanceof SerializedResult ? item.json : JSON.stringify({ result: item });
+      res.write(sse ? `data: ${json}\n\n` : `${json}\n`);
     }
   } catch (err) {
     if (!controller.signal.aborted) {

@@ -1,20 +1,14 @@
 // Listing workflows as the Argo Server does: the field selector understands only a few fields
 // (namespace, name, startedAt and `ext.showRemainingItemCount`), `nameFilter` says how to match the
 // name, `listOptions.continue` is an offset, and each page is ordered running-first, newest first.
+// A store that pages workflows itself (store/workflow-page.ts) selects the page; others are listed
+// whole and paged here.
 import type { Workflow } from '../model/workflow.js';
+import type { ResourceStore } from '../store/types.js';
+import { canPageWorkflows, timeOf as time, type WorkflowPageQuery } from '../store/workflow-page.js';
 import { ApiError, Code, invalid } from './errors.js';
 
-export interface WorkflowListCriteria {
-  namespace: string;
-  namespaceNotEquals: boolean;
-  name: string;
-  nameFilter: string;
-  minStartedAt?: number;
-  maxStartedAt?: number;
-  createdAfter?: number;
-  finishedBefore?: number;
-  limit: number;
-  offset: number;
+export interface WorkflowListCriteria extends Omit<WorkflowPageQuery, 'labelSelector' | 'countRemaining'> {
   showRemainingItemCount: boolean;
 }
 
@@ -95,8 +89,6 @@ export function workflowListCriteria(input: {
   return c;
 }
 
-const time = (s: string | undefined): number => (s ? Date.parse(s) : 0) || 0;
-
 export function matchesCriteria(wf: Workflow, c: WorkflowListCriteria): boolean {
   const name = wf.metadata.name ?? '';
   const ns = wf.metadata.namespace ?? '';
@@ -151,7 +143,28 @@ export function pageOf(all: Workflow[], c: WorkflowListCriteria): WorkflowPage {
     .filter((wf) => matchesCriteria(wf, c))
     .sort((a, b) => time(b.status?.startedAt) - time(a.status?.startedAt));
   const items = c.limit > 0 ? matching.slice(c.offset, c.offset + c.limit) : matching.slice(c.offset);
-  const remaining = Math.max(matching.length - c.offset - items.length, 0);
+  return shownPage(items, c, Math.max(matching.length - c.offset - items.length, 0));
+}
+
+/**
+ * The page from a store that selects it itself, or undefined when the store cannot. Only what
+ * the page holds is parsed: the SQLite store reads the other rows' labels and times, not objects.
+ */
+export async function pageFromStore(
+  store: ResourceStore,
+  c: WorkflowListCriteria,
+  labelSelector: string | undefined,
+): Promise<(WorkflowPage & { resourceVersion: string }) | undefined> {
+  if (!canPageWorkflows(store)) return undefined;
+  const page = await store.pageWorkflows<Workflow>({
+    ...c,
+    labelSelector,
+    countRemaining: c.showRemainingItemCount,
+  });
+  return { ...shownPage(page.items, c, page.remaining), resourceVersion: page.resourceVersion };
+}
+
+function shownPage(items: Workflow[], c: WorkflowListCriteria, remaining: number): WorkflowPage {
   items.sort(compareForPage);
   return {
     items,

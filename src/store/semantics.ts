@@ -4,7 +4,14 @@
 import type { KubeObject, ObjectMeta } from '../model/meta.js';
 import { CLUSTER_SCOPED, ConflictError, InvalidError, type ResourceKind } from './types.js';
 import { applyMergePatch } from './merge-patch.js';
-import { checkDnsLabel, checkDnsSubdomain, checkLabelValue, checkQualifiedName } from './validation.js';
+import { randomUUID } from 'node:crypto';
+import {
+  checkDnsLabel,
+  checkDnsSubdomain,
+  checkLabelValue,
+  checkQualifiedName,
+  generatedName,
+} from './validation.js';
 
 export const API_VERSIONS: Record<ResourceKind, string> = {
   Workflow: 'argoproj.io/v1alpha1',
@@ -209,6 +216,19 @@ export function finishCreate<T extends KubeObject>(
   obj.metadata.generation = 1;
   obj.metadata.creationTimestamp = kubeTimestamp(now);
   return normalized(obj.kind as ResourceKind, obj);
+}
+
+/**
+ * What a create with `dryRun=All` answers: the object as the API server would store it (a name from
+ * generateName, a uid, creationTimestamp, generation 1) but no resourceVersion, since nothing was
+ * written. A generated name is not checked for collisions, as Kubernetes does not check it either.
+ */
+export function dryRunCreate<T extends KubeObject>(kind: ResourceKind, input: T, now = new Date()): T {
+  const obj = prepareCreate(kind, input);
+  obj.metadata.name ||= generatedName(obj.metadata.generateName ?? '');
+  const created = finishCreate(obj, randomUUID(), 0, now);
+  delete created.metadata.resourceVersion;
+  return created;
 }
 
 export type UpdateOutcome<T> =

@@ -46,26 +46,72 @@ export function updateProgress(wf: Workflow): void {
     total = { n: total.n + p.n, m: total.m + p.m };
   }
   status.progress = format(total);
+  const sums = new ChildSums(nodes);
   for (const node of Object.values(nodes)) {
     if (reportsOwnProgress(node.type)) continue;
-    const p = sumChildren(nodes, node, new Set());
+    const p = sums.below(node);
     if (p.m > 0) node.progress = format(p);
   }
 }
 
-function sumChildren(nodes: Record<string, NodeStatus>, node: NodeStatus, visited: Set<string>): Progress {
-  let acc: Progress = { n: 0, m: 0 };
-  for (const id of node.children ?? []) {
-    if (visited.has(id)) continue;
-    visited.add(id);
-    const child = nodes[id];
-    if (!child) continue;
-    const below = sumChildren(nodes, child, visited);
-    acc = { n: acc.n + below.n, m: acc.m + below.m };
-    if (reportsOwnProgress(child.type)) {
-      const own = parse(child.progress);
-      if (own) acc = { n: acc.n + own.n, m: acc.m + own.m };
-    }
+/**
+ * The progress of every node reachable below a node, each counted once. A node's sum is the walk
+ * of everything below it; where what is below a child is a tree (every node in it has one parent),
+ * the child's sum is kept and reused, so a chain of N step groups costs N, not N².
+ */
+class ChildSums {
+  private readonly parents = new Map<string, number>();
+  private readonly treeSums = new Map<string, Progress | null>();
+
+  constructor(private readonly nodes: Record<string, NodeStatus>) {
+    for (const node of Object.values(nodes))
+      for (const id of node.children ?? []) this.parents.set(id, (this.parents.get(id) ?? 0) + 1);
   }
-  return acc;
+
+  below(node: NodeStatus): Progress {
+    return this.walk(node, new Set());
+  }
+
+  /** Everything below `node` not yet in `visited`, as the walk upstream does. */
+  private walk(node: NodeStatus, visited: Set<string>): Progress {
+    let acc: Progress = { n: 0, m: 0 };
+    for (const id of node.children ?? []) {
+      if (visited.has(id)) continue;
+      visited.add(id);
+      const child = this.nodes[id];
+      if (!child) continue;
+      // Only this node reaches a single-parent child with a tree below it: nothing of it is visited.
+      const kept = this.parents.get(id) === 1 ? this.treeSum(child) : null;
+      const below = kept ?? this.walk(child, visited);
+      acc = { n: acc.n + below.n, m: acc.m + below.m };
+      acc = addOwn(acc, child);
+    }
+    return acc;
+  }
+
+  /** The sum below `node` when every node below it has one parent; null otherwise. */
+  private treeSum(node: NodeStatus): Progress | null {
+    const known = this.treeSums.get(node.id);
+    if (known !== undefined) return known;
+    this.treeSums.set(node.id, null); // a node met again below itself is no tree
+    let acc: Progress | null = { n: 0, m: 0 };
+    for (const id of node.children ?? []) {
+      const child = this.nodes[id];
+      if (!child) continue;
+      const below = this.parents.get(id) === 1 ? this.treeSum(child) : null;
+      if (!below) {
+        acc = null;
+        break;
+      }
+      acc = addOwn({ n: acc.n + below.n, m: acc.m + below.m }, child);
+    }
+    this.treeSums.set(node.id, acc);
+    return acc;
+  }
+}
+
+function addOwn(acc: Progress, child: NodeStatus): Progress {
+  if (!reportsOwnProgress(child.type)) return acc;
+  const own = parse(child.progress);
+  return own ? { n: acc.n + own.n, m: acc.m + own.m } : acc;
 }

@@ -57,7 +57,7 @@ describe('argo template update', () => {
     await cli.run(['template', 'delete', 'e2e-greeter']);
     const missing = await cli.run(['template', 'update', fixture('template.yaml')]);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain('failed to get existing workflow template \\"e2e-greeter\\" to update');
+    expect(missing.stderr).toContain('failed to get existing workflow template "e2e-greeter" to update');
   });
 });
 

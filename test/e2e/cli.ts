@@ -16,12 +16,17 @@ export interface CliResult {
   stderr: string;
 }
 
+export interface RunOptions {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  timeoutMs?: number;
+  /** A file descriptor to give the CLI as its stdout instead of a pipe read into `stdout`. */
+  stdoutFd?: number;
+}
+
 export interface Cli {
   home: string;
-  run(
-    args: string[],
-    opts?: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number },
-  ): Promise<CliResult>;
+  run(args: string[], opts?: RunOptions): Promise<CliResult>;
   dispose(): void;
 }
 
@@ -33,7 +38,7 @@ export function cliWithHome(): Cli {
   return {
     home,
     run: (args, opts = {}) =>
-      runArgo(args, { ...env, ...opts.env }, opts.cwd ?? repoRoot, opts.timeoutMs ?? 20_000),
+      runArgo(args, { ...env, ...opts.env }, opts.cwd ?? repoRoot, opts.timeoutMs ?? 20_000, opts.stdoutFd),
     dispose: () => rmSync(home, { recursive: true, force: true }),
   };
 }
@@ -48,8 +53,21 @@ export function useCli(): Pick<Cli, 'run'> {
   return { run: (args, opts) => cli!.run(args, opts) };
 }
 
-function runArgo(args: string[], env: NodeJS.ProcessEnv, cwd: string, timeoutMs: number): Promise<CliResult> {
-  return runProcess(process.execPath, [path.join(repoRoot, 'bin/argo.js'), ...args], env, cwd, timeoutMs);
+function runArgo(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  timeoutMs: number,
+  stdoutFd?: number,
+): Promise<CliResult> {
+  return runProcess(
+    process.execPath,
+    [path.join(repoRoot, 'bin/argo.js'), ...args],
+    env,
+    cwd,
+    timeoutMs,
+    stdoutFd,
+  );
 }
 
 /** Runs a program to its end in its own process group (killed whole on timeout), collecting its output. */
@@ -59,18 +77,19 @@ export function runProcess(
   env: NodeJS.ProcessEnv,
   cwd: string,
   timeoutMs: number,
+  stdoutFd?: number,
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, {
       env,
       cwd,
       detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', stdoutFd ?? 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const timer = setTimeout(() => {
       try {
         process.kill(-child.pid!, 'SIGKILL');

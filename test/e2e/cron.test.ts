@@ -128,7 +128,7 @@ describe('argo cron create, get, list', () => {
     let r = await argo('cron', 'create', fixture('cron-yearly.yaml'));
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(
-      'failed to create cron workflow: cronworkflows.argoproj.io \\"yearly\\" already exists',
+      'failed to create cron workflow: cronworkflows.argoproj.io "yearly" already exists',
     );
     r = await argo('cron', 'create', fixture('cron-yearly.yaml'), '-o', 'table');
     expect(r.code).toBe(1);
@@ -152,7 +152,7 @@ describe('argo cron create, get, list', () => {
     );
     const r = await argo('cron', 'get', 'nope');
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('cronworkflows.argoproj.io \\"nope\\" not found');
+    expect(r.stderr).toContain('cronworkflows.argoproj.io "nope" not found');
   });
 
   it('list prints Argo columns, names, every namespace and by label', async () => {
@@ -211,7 +211,7 @@ describe('argo cron suspend, resume, update, delete', () => {
     expect((await argo('cron', 'get', 'yearly')).stdout).toContain('Suspended:                     false\n');
     r = await argo('cron', 'suspend', 'nope');
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('cronworkflows.argoproj.io \\"nope\\" not found');
+    expect(r.stderr).toContain('cronworkflows.argoproj.io "nope" not found');
   });
 
   it('update replaces the stored cron workflow and prints it', async () => {
@@ -222,7 +222,7 @@ describe('argo cron suspend, resume, update, delete', () => {
     expect(cron.spec.workflowSpec.entrypoint).toBe('other');
     const missing = await argo('cron', 'update', fixture('cron-yearly.yaml'), '-n', 'nowhere');
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain('failed to get existing cron workflow \\"yearly\\" to update');
+    expect(missing.stderr).toContain('failed to get existing cron workflow "yearly" to update');
   });
 
   it('delete prints nothing; --all deletes the rest of the namespace', async () => {

@@ -146,7 +146,7 @@ describe.each([
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(lines(r.stderr)).toHaveLength(1);
-    expect(r.stderr).toContain('workflows.argoproj.io \\"no-such-workflow\\" not found');
+    expect(r.stderr).toContain('workflows.argoproj.io "no-such-workflow" not found');
   });
 
   it('submitting an invalid workflow fails with the validation message', async () => {
@@ -279,7 +279,7 @@ describe('the http backend against servers it cannot use', () => {
 
   it('argo server refuses sso with a clear message', async () => {
     await expect(startServer(cli.home, ['--auth-mode', 'sso'])).rejects.toThrow(
-      /auth mode \\"sso\\" is not supported/,
+      /auth mode "sso" is not supported/,
     );
   });
 });

@@ -146,7 +146,7 @@ describe('workflows through the Kubernetes API', () => {
     expect(r.stdout).toBe(`Workflow '${failed}' deleted\n`);
     expect(await cluster.api.store.get('Workflow', 'default', failed)).toBeUndefined();
     const gone = await argo(['get', failed]);
-    expect(oneErrorLine(gone)).toContain(`workflows.argoproj.io \\"${failed}\\" not found`);
+    expect(oneErrorLine(gone)).toContain(`workflows.argoproj.io "${failed}" not found`);
   });
 
   it('the CLI ran no engine of its own and kept nothing', () => {
@@ -242,7 +242,7 @@ describe('namespaces', () => {
 describe('what Kubernetes API mode cannot do, in one line', () => {
   it('a name that is not found', async () => {
     const r = await argo(['get', 'no-such-workflow']);
-    expect(oneErrorLine(r)).toContain('workflows.argoproj.io \\"no-such-workflow\\" not found');
+    expect(oneErrorLine(r)).toContain('workflows.argoproj.io "no-such-workflow" not found');
   });
 
   it('an API server that cannot be reached', async () => {
@@ -266,7 +266,7 @@ describe('what Kubernetes API mode cannot do, in one line', () => {
 
   it('a kubeconfig without the context asked for', async () => {
     const r = await argo(['list', '--context', 'missing']);
-    expect(oneErrorLine(r)).toContain('context \\"missing\\" does not exist');
+    expect(oneErrorLine(r)).toContain('context "missing" does not exist');
   });
 
   it('kubectl flags it cannot apply are refused, not ignored', async () => {

@@ -99,9 +99,7 @@ describe('argo suspend and resume', () => {
     const r = await argo('suspend', 'no-such-wf');
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain(
-      'failed to suspend no-such-wf: workflows.argoproj.io \\"no-such-wf\\" not found',
-    );
+    expect(r.stderr).toContain('failed to suspend no-such-wf: workflows.argoproj.io "no-such-wf" not found');
   });
 
   it('resume needs a workflow or a node field selector', async () => {
@@ -182,7 +180,7 @@ describe('argo stop and terminate', () => {
     const again = await argo('stop', name);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain(
-      `cannot shutdown a completed workflow: workflow: \\"${name}\\", namespace: \\"default\\"`,
+      `cannot shutdown a completed workflow: workflow: "${name}", namespace: "default"`,
     );
   });
 

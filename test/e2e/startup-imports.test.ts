@@ -1,9 +1,12 @@
 // DESIGN.md: `argo version` and `argo --help` must not import the Kubernetes client, fastify or
-// SQLite, which would make every start-up pay for them. A module hook logs what the CLI loads.
+// SQLite, which would make every start-up pay for them; the reads (`argo list`, `get`, `logs`) must
+// not import the engine (the controller and the host runtime), nor the YAML parsers unless they read
+// YAML. A module hook logs what the CLI loads.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture, repoRoot } from './cli.js';
 
@@ -15,19 +18,46 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function loadedBy(args: string[], env: NodeJS.ProcessEnv = {}): { status: number | null; heavy: string[] } {
+interface Loaded {
+  status: number | null;
+  stdout: string;
+  /** The heavy packages of HEAVY it loaded. */
+  heavy: string[];
+  /** The packages of YAML it loaded. */
+  yaml: string[];
+  /** Our own modules it loaded, as paths under dist/ (`controller/operator.js`). */
+  ours: string[];
+}
+
+const YAML = ['yaml', 'js-yaml'];
+
+function loadedBy(args: string[], env: NodeJS.ProcessEnv = {}): Loaded {
   const log = path.join(dir, `imports-${Math.random().toString(36).slice(2)}.log`);
   const r = spawnSync(
     process.execPath,
     ['--import', fixture('import-log/register.mjs'), path.join(repoRoot, 'bin/argo.js'), ...args],
-    { env: { ...process.env, IMPORT_LOG: log, KUBECONFIG: '/dev/null', ...env }, encoding: 'utf8' },
+    {
+      env: { ...process.env, IMPORT_LOG: log, KUBECONFIG: '/dev/null', ...env },
+      encoding: 'utf8',
+      timeout: 60_000,
+    },
   );
   const urls = readFileSync(log, 'utf8').split('\n').filter(Boolean);
   // The hook works: the CLI's own entry point is in the log.
   expect(urls.some((u) => u.endsWith('/dist/cli/main.js'))).toBe(true);
-  const heavy = HEAVY.filter((h) => urls.some((u) => u.includes(`/node_modules/${h}/`)));
-  return { status: r.status, heavy };
+  const packages = (names: string[]) =>
+    names.filter((h) => urls.some((u) => u.includes(`/node_modules/${h}/`)));
+  const dist = `${pathToFileURL(repoRoot).href}/dist/`;
+  const ours = [...new Set(urls.filter((u) => u.startsWith(dist)).map((u) => u.slice(dist.length)))];
+  return { status: r.status, stdout: r.stdout, heavy: packages(HEAVY), yaml: packages(YAML), ours };
 }
+
+/** Modules of the engine: the workflow controller and the executor (host runtime, argoexec). */
+// Every local command reads where the host runtime keeps its files (paths.js) and whether the
+// process holding the controller lease still lives (proc-stat.js): two leaf modules, not the engine.
+const LOCAL_BACKEND_LEAVES = new Set(['executor/paths.js', 'executor/proc-stat.js']);
+const engineModules = (ours: string[]) =>
+  ours.filter((m) => /^(controller|executor)\//.test(m) && !LOCAL_BACKEND_LEAVES.has(m));
 
 describe('start-up imports', () => {
   it.each([[['version']], [['--help']], [['argoexec', '--help']]])(
@@ -56,5 +86,51 @@ describe('start-up imports', () => {
     const r = loadedBy(['list'], { KUBECONFIG: kubeconfig, ARGO_LOCAL: '', ARGO_SERVER: '' });
     expect(r.status).toBe(1);
     expect(r.heavy).toEqual(['@kubernetes/client-node']);
+  });
+});
+
+describe('reads on the local backend load neither the engine nor a YAML parser', () => {
+  let env: NodeJS.ProcessEnv;
+  let submit: Loaded;
+
+  beforeAll(() => {
+    env = { ARGO_HOME: path.join(dir, 'home'), ARGO_LOCAL: 'true', ARGO_SERVER: '', NO_COLOR: '1' };
+    // Something to read: a finished workflow with a pod and its log. Its submit runs the engine
+    // in this process, which also shows the hook sees the engine when it is loaded.
+    submit = loadedBy(['submit', fixture('succeed.yaml'), '--wait', '-o', 'name'], env);
+  });
+
+  it('sees the engine and the YAML parser when a command runs a workflow from a YAML file', () => {
+    expect(submit.status).toBe(0);
+    expect(submit.stdout).toMatch(/^e2e-succeed-/);
+    expect(engineModules(submit.ours)).toContain('controller/operator.js');
+    expect(engineModules(submit.ours)).toContain('executor/host/runtime.js');
+    expect(submit.yaml).toContain('yaml');
+  });
+
+  it.each([
+    [['list']],
+    [['list', '-o', 'wide']],
+    [['list', '-o', 'yaml']],
+    [['get', '@latest']],
+    [['get', '@latest', '-o', 'json']],
+    [['get', '@latest', '-o', 'yaml']],
+  ])('argo %j shows the workflow and loads nothing of the engine', (args) => {
+    const r = loadedBy(args, env);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(submit.stdout.trim());
+    expect(engineModules(r.ours)).toEqual([]);
+    // Our YAML output is written by our own emitter; the parsers are for reading YAML.
+    expect(r.yaml).toEqual([]);
+  });
+
+  it('argo logs reads the log with the log reader alone', () => {
+    const r = loadedBy(['logs', '@latest'], env);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('said default-word');
+    // The host runtime writes pod logs in a format the executor's log reader defines; that reader
+    // (and the module reading its timestamps) is all `logs` takes from there.
+    expect(engineModules(r.ours).sort()).toEqual(['executor/log-time.js', 'executor/logs.js']);
+    expect(r.yaml).toEqual([]);
   });
 });

@@ -68,7 +68,12 @@ export class MemoryStore implements ResourceStore {
             .map((c) => (wanted.has(c.kind) ? c : { ...c, text: null }));
         },
         prunedThrough: () => this.pruned,
-        changeObject: (rv) => this.changes.find((c) => c.resourceVersion === rv)?.text ?? undefined,
+        pastState: (rv) => {
+          const text = this.changes.find((c) => c.resourceVersion === rv)?.text;
+          if (!text) return undefined;
+          const { namespace = '', name = '', labels = {} } = (JSON.parse(text) as KubeObject).metadata;
+          return { namespace, name, labels };
+        },
         snapshot: (kind, namespace, selector) => ({
           items: this.scan(kind, namespace, selector),
           resourceVersion: this.version,
@@ -211,7 +216,17 @@ export class MemoryStore implements ResourceStore {
     const text = JSON.stringify(object);
     if (type === 'DELETED') this.bucket(kind).delete(keyOf(namespace, name));
     else this.bucket(kind).set(keyOf(namespace, name), { resourceVersion: rv, text });
-    const change: Change = { resourceVersion: rv, kind, namespace, name, type, prevVersion, text };
+    // Every state stays in memory, so a change always has its object: no deletion needs its birth.
+    const change: Change = {
+      resourceVersion: rv,
+      kind,
+      namespace,
+      name,
+      type,
+      prevVersion,
+      bornVersion: null,
+      text,
+    };
     this.changes.push(change);
     if (this.changes.length > this.retention) this.pruned = this.changes.shift()!.resourceVersion;
     this.hub.committed(change);

@@ -4,7 +4,7 @@
 // kept in $ARGO_HOME/kube-api/tls.{crt,key}, goes into the kubeconfig as its certificate authority.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { controllerRunning, spawnDetachedController } from '../../client/local/engine.js';
+import { controllerRunning, spawnDetachedController } from '../../client/local/controller-process.js';
 import { ensureServerToken, selfSignedCertificate, type TlsMaterial } from '../../server/index.js';
 import { kubeconfigYaml } from '../../server/kube-api/kubeconfig.js';
 import { startKubeApiServer } from '../../server/kube-api/server.js';

@@ -2,10 +2,11 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { parseDocument } from 'yaml';
-import type { ArgoClient, SubmitFromKind } from '../../client/types.js';
+import type { ArgoClient } from '../../client/types.js';
+import { submitFromKind } from '../../model/service.js';
 import type { SubmitOpts, Workflow } from '../../model/workflow.js';
-import { readManifests } from '../../workflow/manifest/index.js';
 import { EXCESSIVE_ALIASING } from '../../workflow/manifest/limits.js';
+import { readCommandManifests } from '../manifests.js';
 import { applySubmitOpts } from '../../workflow/submit-opts.js';
 import { ExitError, namespaceOf, out, withClient } from '../context.js';
 import { logWorkflow, renderWorkflow, waitWorkflows, watchWorkflow } from '../follow.js';
@@ -95,7 +96,7 @@ export async function runSubmit(cmd: Command, files: string[], o: SubmitFlags): 
   let workflows: Workflow[] = [];
   if (!o.from) {
     if (files.length === 0) throw new SubmitError('no workflow found in given files');
-    const manifests = await readManifests(files, { strict: o.strict !== false });
+    const manifests = await readCommandManifests(files, { strict: o.strict !== false });
     for (const m of manifests) {
       if (m.kind !== 'Workflow') continue;
       if (m.error) throw new SubmitError(`${m.source}: ${m.error}`);
@@ -127,8 +128,13 @@ export async function runSubmit(cmd: Command, files: string[], o: SubmitFlags): 
             `resource identifier '${o.from}' is malformed. Should be \`kind/name\`, e.g. cronwf/hello-world-cwf`,
           );
         }
-        const kind = o.from.slice(0, slash).toLowerCase() as SubmitFromKind;
-        const created = await submitFrom(client, ns, kind, o.from.slice(slash + 1), submitOpts);
+        const created = await submitFrom(
+          client,
+          ns,
+          o.from.slice(0, slash),
+          o.from.slice(slash + 1),
+          submitOpts,
+        );
         await print(created);
         names.push(created.metadata.name ?? '');
       } else {
@@ -173,12 +179,12 @@ export async function runSubmit(cmd: Command, files: string[], o: SubmitFlags): 
 async function submitFrom(
   client: ArgoClient,
   ns: string,
-  kind: SubmitFromKind,
+  kindName: string,
   name: string,
   opts: SubmitOpts,
 ): Promise<Workflow> {
-  const known: SubmitFromKind[] = ['workflowtemplate', 'clusterworkflowtemplate', 'cronwf', 'cronworkflow'];
-  if (!known.includes(kind)) throw new SubmitError(`Resource kind '${kind}' is not supported for submitting`);
+  const kind = submitFromKind(kindName);
+  if (!kind) throw new SubmitError(`Resource kind '${kindName}' is not supported for submitting`);
   try {
     return await client.submitFrom(ns, kind, name, opts);
   } catch (err) {

@@ -1,6 +1,7 @@
 // `argo workflow-controller` on this machine: the embedded engine in the foreground. Started
 // detached by the CLI, it exits after a quiet spell (ARGO_TS_CONTROLLER_IDLE_EXIT_SECONDS).
-import { Engine, IDLE_EXIT_ENV, spawnDetachedController } from '../../client/local/engine.js';
+import { IDLE_EXIT_ENV, spawnDetachedController } from '../../client/local/controller-process.js';
+import { Engine } from '../../client/local/engine.js';
 import { argoHome, openStore } from '../../store/index.js';
 
 function log(msg: string): void {
@@ -13,7 +14,8 @@ export async function runWorkflowController(_o: {
 }): Promise<void> {
   const home = argoHome();
   const store = openStore();
-  const engine = new Engine(store, home, log);
+  // Stopped (SIGTERM, idle), it leaves running containers to the next controller to adopt.
+  const engine = new Engine(store, home, log, true);
   log(`starting workflow controller (home ${home}, pid ${process.pid})`);
   const idleSeconds = Number(process.env[IDLE_EXIT_ENV] ?? '0');
   let stopping = false;

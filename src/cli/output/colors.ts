@@ -1,6 +1,9 @@
 // ANSI colours in the exact byte form the Go argo CLI writes ("\x1b[32m✔\x1b[0m": SGR on, text, full
 // reset). Chalk closes colours with per-attribute codes (\x1b[39m), which would change both the bytes
-// and the widths the tab writer aligns on, so these sequences are written by hand.
+// and the widths the tab writer aligns on, so these sequences are written by hand; whether to write
+// them at all follows chalk's reading of the terminal where the user asks for it (FORCE_COLOR).
+// Only commands that print colour load this module, so `argo version` and `--help` do not load chalk.
+import { supportsColor } from 'chalk';
 
 export const FG = {
   bold: 1,
@@ -21,15 +24,26 @@ export interface ColorEnvironment {
   env?: NodeJS.ProcessEnv;
   /** Whether the output stream is a terminal; undefined skips the check. */
   isTTY?: boolean;
+  /** Chalk's colour level for stdout (0 none, 1 basic, 2 256, 3 truecolor); argo's colours need 1. */
+  level?: number;
 }
 
+const stdoutLevel = (): number => (supportsColor ? supportsColor.level : 0);
+
 /**
- * Whether to colour output: not with --no-color, not when NO_COLOR is set (no-color.org), not on a dumb
- * terminal, and not when writing to something other than a terminal.
+ * Whether to colour output: not with --no-color, not when NO_COLOR is set (no-color.org); with
+ * FORCE_COLOR as chalk reads it (0 or false: off; 1-3, true or empty: on, even into a pipe); else not
+ * on a dumb terminal, and not when writing to something other than a terminal.
  */
-export function colorEnabled({ noColor = false, env = process.env, isTTY }: ColorEnvironment): boolean {
+export function colorEnabled({
+  noColor = false,
+  env = process.env,
+  isTTY,
+  level = stdoutLevel(),
+}: ColorEnvironment): boolean {
   if (noColor) return false;
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.FORCE_COLOR !== undefined) return level > 0;
   if (env.TERM === 'dumb') return false;
   if (isTTY === false) return false;
   return true;

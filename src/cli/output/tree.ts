@@ -31,6 +31,8 @@ export interface TreeOptions {
 interface RenderNode {
   id: string;
   children: RenderNode[];
+  /** What it is ordered by among its siblings, once worked out. */
+  key?: SortKey;
 }
 
 const BOUNDARY_TYPES: ReadonlySet<NodeType> = new Set(['DAG', 'Steps']);
@@ -50,19 +52,31 @@ function byteLess(a: string, b: string): boolean {
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')) < 0;
 }
 
+/** What siblings are ordered by, worked out once per node: a workflow may have thousands of siblings. */
+interface SortKey {
+  start: number;
+  name: string;
+  index: number;
+}
+
+function sortKey(nodes: Record<string, NodeStatus>, item: RenderNode): SortKey {
+  if (!item.key) {
+    const name = nodes[item.id].displayName ?? '';
+    item.key = { start: timeMs(nodes[item.id].startedAt), name, index: indexFromNodeName(name) };
+  }
+  return item.key;
+}
+
+/** Inserts before the first sibling that starts later (or at once, with a lower index or name), as Go's CLI does. */
 function insertSorted(nodes: Record<string, NodeStatus>, siblings: RenderNode[], item: RenderNode): void {
-  const node = nodes[item.id];
-  const start = timeMs(node.startedAt);
+  const key = sortKey(nodes, item);
   let index = 0;
   for (; index < siblings.length; index++) {
-    const other = nodes[siblings[index].id];
-    const otherStart = timeMs(other.startedAt);
-    if (start < otherStart) break;
-    if (start === otherStart) {
-      const name = node.displayName ?? '';
-      const otherName = other.displayName ?? '';
-      const i = indexFromNodeName(name);
-      const j = indexFromNodeName(otherName);
+    const other = sortKey(nodes, siblings[index]);
+    if (key.start < other.start) break;
+    if (key.start === other.start) {
+      const { index: i, name } = key;
+      const { index: j, name: otherName } = other;
       if (i >= 0 && j >= 0 ? i < j : byteLess(name, otherName)) break;
     }
   }

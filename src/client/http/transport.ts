@@ -2,6 +2,7 @@
 // ARGO_SERVER (host:port), ARGO_SECURE, ARGO_INSECURE_SKIP_VERIFY, ARGO_BASE_HREF, -H headers and
 // --request-timeout. Failures become ArgoErrors: the server's `{code, message}`, or one line naming
 // the address when the server cannot be reached.
+import { readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { Agent, request, type Dispatcher } from 'undici';
 import { ArgoError } from '../types.js';
@@ -17,6 +18,16 @@ export interface TransportOptions {
   headers?: string[];
   /** 0 or undefined: no timeout. */
   requestTimeoutMs?: number;
+  /** PEM files for mutual TLS and a private CA: kubectl's --client-certificate, --client-key, --certificate-authority. */
+  tlsFiles?: TlsFiles;
+  /** Debug logging of each request, as upstream's HTTP/1 client logs it (`curl -X` with url, method, data). */
+  debug?: (msg: string, fields: Record<string, unknown>) => void;
+}
+
+export interface TlsFiles {
+  clientCertificate?: string;
+  clientKey?: string;
+  certificateAuthority?: string;
 }
 
 export type QueryValue = string | number | boolean | undefined;
@@ -67,6 +78,29 @@ function unreachable(base: string, err: unknown): ArgoError {
   return new ArgoError(`cannot reach the Argo Server at ${base}: ${detail}${hint}`, 503);
 }
 
+/**
+ * The certificate files as TLS options. As upstream's CLI does, a client certificate needs its key
+ * and the other way round; a file that cannot be read is named with its flag.
+ */
+function tlsConnectOptions(files: TlsFiles): { cert?: Buffer; key?: Buffer; ca?: Buffer } {
+  if (!files.clientCertificate !== !files.clientKey) {
+    throw new ArgoError('--client-certificate and --client-key must be provided together', 400);
+  }
+  const read = (flag: string, file: string | undefined): Buffer | undefined => {
+    if (!file) return undefined;
+    try {
+      return readFileSync(file);
+    } catch (err) {
+      throw new ArgoError(`cannot read --${flag} ${file}: ${(err as Error).message}`, 400);
+    }
+  };
+  return {
+    cert: read('client-certificate', files.clientCertificate),
+    key: read('client-key', files.clientKey),
+    ca: read('certificate-authority', files.certificateAuthority),
+  };
+}
+
 export class Transport {
   readonly base: string;
   private readonly dispatcher: Dispatcher;
@@ -76,7 +110,9 @@ export class Transport {
     const scheme = /^https?:\/\//i.exec(opts.server) ? '' : opts.secure ? 'https://' : 'http://';
     const href = (opts.baseHref ?? '').replace(/^\/+|\/+$/g, '');
     this.base = `${scheme}${opts.server.replace(/\/+$/, '')}${href ? `/${href}` : ''}`;
-    this.dispatcher = new Agent({ connect: { rejectUnauthorized: !opts.insecureSkipVerify } });
+    this.dispatcher = new Agent({
+      connect: { rejectUnauthorized: !opts.insecureSkipVerify, ...tlsConnectOptions(opts.tlsFiles ?? {}) },
+    });
     this.headers = parseHeaderFlags(opts.headers ?? []);
     if (opts.authorization) this.headers.authorization = opts.authorization;
   }
@@ -101,6 +137,15 @@ export class Transport {
     signal?: AbortSignal,
   ): Promise<Dispatcher.ResponseData> {
     const timeout = streaming ? 0 : (this.opts.requestTimeoutMs ?? 0);
+    const data = body !== undefined ? JSON.stringify(body) : undefined;
+    this.opts.debug?.(
+      streaming ? "curl -H 'Accept: text/event-stream' -H 'Authorization: ******'" : 'curl -X',
+      {
+        url,
+        method,
+        data: data ?? '',
+      },
+    );
     let res: Dispatcher.ResponseData;
     try {
       res = await request(url, {
@@ -111,7 +156,7 @@ export class Transport {
           ...extra,
           ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
         },
-        body: body !== undefined ? JSON.stringify(body) : undefined,
+        body: data,
         headersTimeout: timeout,
         bodyTimeout: timeout,
         signal,

@@ -1,21 +1,18 @@
 // The embedded engine on this machine: the workflow controller and the host runtime over the
 // local store. One engine runs at a time per ARGO_HOME, arbitrated by a Lease in the store: the CLI
 // runs it in-process while it waits on a workflow, otherwise a detached `argo workflow-controller`
-// does, and exits once nothing is left to run.
-import { spawn } from 'node:child_process';
-import { mkdirSync, openSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+// does, and exits once nothing is left to run. Only commands that run workflows load this module:
+// it brings in the controller and the host runtime, which a read has no use for.
 import { WorkflowController } from '../../controller/controller.js';
 import { CronController, deleteWorkflowAndPods } from '../../controller/cron/index.js';
 import type { Workflow } from '../../model/workflow.js';
 import { HostRuntime } from '../../executor/host/runtime.js';
-import { LeaderElector, leaseHolder, readLease } from '../../store/lease.js';
+import { LeaderElector } from '../../store/lease.js';
 import type { ResourceStore } from '../../store/types.js';
 import { removeWorkflowLeftovers } from './workflow-leftovers.js';
+import { CONTROLLER_LEASE, localHolderIdentity } from './controller-lease.js';
 
-export const CONTROLLER_LEASE = 'workflow-controller';
+export { CONTROLLER_LEASE };
 const LEASE_SECONDS = 6;
 
 /** Runs the controller and the host runtime for as long as this process holds the lease. */
@@ -31,10 +28,16 @@ export class Engine {
     private readonly store: ResourceStore,
     private readonly home: string,
     private readonly log: (msg: string) => void = () => undefined,
+    /**
+     * On stop, leave running containers to the next engine (which adopts them) instead of killing
+     * them: for an engine that hands its work over (the CLI's, the detached controller). Off, a
+     * stop leaves nothing running (the server, tests).
+     */
+    private readonly handsOver = false,
   ) {
     this.elector = new LeaderElector(store, {
       name: CONTROLLER_LEASE,
-      holder: `${os.hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+      holder: localHolderIdentity(),
       durationSeconds: LEASE_SECONDS,
       onError: (err) => this.log(`lease: ${err.message}`),
     });
@@ -56,7 +59,7 @@ export class Engine {
   }
 
   private async onStartedLeading(): Promise<void> {
-    this.runtime = new HostRuntime(this.store, { home: this.home });
+    this.runtime = new HostRuntime(this.store, { home: this.home, detachOnStop: this.handsOver });
     await this.runtime.start();
     this.controller = new WorkflowController({ store: this.store, log: this.log, home: this.home });
     await this.controller.start();
@@ -104,30 +107,4 @@ async function deleteLocalWorkflow(
   const wf = await store.get<Workflow>('Workflow', ns, name);
   await deleteWorkflowAndPods(store, ns, name);
   if (wf) await removeWorkflowLeftovers(home, wf);
-}
-
-/** Whether some live process (this one or another) holds the controller lease. */
-export async function controllerRunning(store: ResourceStore): Promise<boolean> {
-  return leaseHolder(await readLease(store, CONTROLLER_LEASE)) !== undefined;
-}
-
-/** Seconds a detached controller stays up with nothing to do. */
-export const IDLE_EXIT_ENV = 'ARGO_TS_CONTROLLER_IDLE_EXIT_SECONDS';
-
-/** Starts `argo workflow-controller` in the background, logging to `<home>/controller.log`. */
-export function spawnDetachedController(home: string): void {
-  mkdirSync(home, { recursive: true });
-  const logFd = openSync(path.join(home, 'controller.log'), 'a');
-  const bin = fileURLToPath(new URL('../../../bin/argo.js', import.meta.url));
-  const child = spawn(process.execPath, [bin, 'workflow-controller'], {
-    detached: true,
-    stdio: ['ignore', logFd, logFd],
-    env: {
-      ...process.env,
-      ARGO_HOME: home,
-      ARGO_LOCAL: 'true',
-      [IDLE_EXIT_ENV]: process.env[IDLE_EXIT_ENV] ?? '60',
-    },
-  });
-  child.unref();
 }

@@ -1,17 +1,17 @@
 // The local backend's side of the store client: on this machine the CLI itself starts the
 // embedded engine, removes what a deleted workflow owned (there is no garbage collector), and reads
 // logs and artifacts from the folders the host runtime and the embedded repository keep.
+// Each of those pieces is imported by the method that uses it: `argo list` and `argo get` come
+// through here too, and must not pay for loading the controller and the host runtime.
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { storeSecrets, WorkflowArtifactReader, type ArtifactReadRequest } from '../../artifacts/reader.js';
-import { claimFolder } from '../../executor/host/volumes.js';
-import { readPodLogs } from '../../executor/logs.js';
+import type { ArtifactReadRequest } from '../../artifacts/reader.js';
 import type { Pod } from '../../model/pod.js';
 import type { CronWorkflow, Workflow } from '../../model/workflow.js';
 import type { ResourceStore } from '../../store/types.js';
-import type { ClientHost, PodLogReadOptions } from '../store/host.js';
-import { controllerRunning, Engine, spawnDetachedController } from './engine.js';
-import { removeWorkflowLeftovers } from './workflow-leftovers.js';
+import type { ClientHost, LogLine, PodLogReadOptions } from '../store/host.js';
+import { controllerRunning, spawnDetachedController } from './controller-process.js';
+import type { Engine } from './engine.js';
 
 export type EngineMode = 'in-process' | 'detached' | 'none';
 
@@ -37,7 +37,10 @@ export class LocalHost implements ClientHost {
   async ensureController(): Promise<void> {
     if (this.opts.engine === 'none' || this.engine) return;
     if (this.opts.engine === 'in-process') {
-      this.engine = new Engine(this.store, this.home, this.opts.log);
+      const { Engine } = await import('./engine.js');
+      if (this.engine) return; // another call started it while this one loaded the module
+      // Closed while work runs, it hands the running containers to the detached controller.
+      this.engine = new Engine(this.store, this.home, this.opts.log, true);
       // If another controller leads, ours waits in the wings and takes over only if that one dies.
       void this.engine.start();
       return;
@@ -59,11 +62,14 @@ export class LocalHost implements ClientHost {
       await this.store.delete('WorkflowTaskResult', ns, r.metadata.name ?? '').catch(() => undefined);
     // The claims it made for its volumeClaimTemplates are owned by it too, with their folders.
     const claims = await this.store.list('PersistentVolumeClaim', owned);
+    const { claimFolder } = await import('../../executor/host/volumes.js');
     for (const c of claims.items) {
       const claim = c.metadata.name ?? '';
       await this.store.delete('PersistentVolumeClaim', ns, claim).catch(() => undefined);
       await rm(claimFolder(this.home, ns, claim), { recursive: true, force: true });
     }
+    // Loaded here: it reads the artifact GC strategy from the controller's code, which reads skip.
+    const { removeWorkflowLeftovers } = await import('./workflow-leftovers.js');
     await removeWorkflowLeftovers(this.home, deleted);
   }
 
@@ -93,13 +99,20 @@ export class LocalHost implements ClientHost {
       await rm(path.join(this.home, folder, ns, podName), { recursive: true, force: true });
   }
 
-  podLogs(ns: string, podName: string, container: string, opts: PodLogReadOptions) {
+  async *podLogs(
+    ns: string,
+    podName: string,
+    container: string,
+    opts: PodLogReadOptions,
+  ): AsyncIterable<LogLine> {
     // A host process runs once: there is no previous run to read.
     const { previous: _previous, ...read } = opts;
-    return readPodLogs(this.home, ns, podName, container, read);
+    const { readPodLogs } = await import('../../executor/logs.js');
+    yield* readPodLogs(this.home, ns, podName, container, read);
   }
 
-  openArtifact(req: ArtifactReadRequest) {
+  async openArtifact(req: ArtifactReadRequest) {
+    const { storeSecrets, WorkflowArtifactReader } = await import('../../artifacts/reader.js');
     return new WorkflowArtifactReader({ home: this.home, secret: storeSecrets(this.store) }).open(req);
   }
 

@@ -1,6 +1,8 @@
 // The ArgoClient over a ResourceStore: every command as the Argo Server would serve it, written
 // once for any store. Where the store lives (this machine, a cluster) is the host's business: who
 // runs the workflows, who removes what deleted objects owned, where logs and artifacts are read.
+// What only writes use (admission checks, the lifecycle formulations, cron's child workflows) is
+// imported by the methods that use it, so `argo list` and `argo get` load none of it.
 import { Readable } from 'node:stream';
 import type { KubeObject } from '../../model/meta.js';
 import type {
@@ -12,19 +14,8 @@ import type {
 import { API_VERSION } from '../../model/workflow.js';
 import type { ResourceKind, ResourceStore } from '../../store/types.js';
 import { StoreError } from '../../store/types.js';
+import { dryRunCreate } from '../../store/semantics.js';
 import { applySubmitOpts, workflowFromTemplate } from '../../workflow/submit-opts.js';
-import { workflowFromCronNow } from '../../controller/cron/child-workflow.js';
-import {
-  formulateResubmitWorkflow,
-  formulateRetryWorkflow,
-  LifecycleError,
-  resumeWorkflow,
-  setWorkflow,
-  stopWorkflow,
-  suspendWorkflow,
-  terminateWorkflow,
-} from '../../workflow/lifecycle/index.js';
-import { FieldSelectorError } from '../../workflow/node-field-selector.js';
 import type {
   ActingOpts,
   ArgoClient,
@@ -46,7 +37,7 @@ import type {
   WatchEvent,
 } from '../types.js';
 import { ArgoError } from '../types.js';
-import { admit, type TemplateSnapshot } from '../validate.js';
+import type { AdmitKind, TemplateSnapshot, Validatable } from '../validate.js';
 import { versionInfo } from '../version.js';
 import { archiveNeedsServer } from './archive.js';
 import type { ClientHost } from './host.js';
@@ -66,12 +57,18 @@ function toArgoError(err: unknown): never {
   throw err;
 }
 
+type Lifecycle = typeof import('../../workflow/lifecycle/index.js');
+
 /** Runs a lifecycle formulation, reporting refusals as the Argo Server would. */
-async function formulate<T>(fn: () => T | Promise<T>): Promise<T> {
+async function formulate<T>(fn: (lifecycle: Lifecycle) => T | Promise<T>): Promise<T> {
+  const [lifecycle, { FieldSelectorError }] = await Promise.all([
+    import('../../workflow/lifecycle/index.js'),
+    import('../../workflow/node-field-selector.js'),
+  ]);
   try {
-    return await fn();
+    return await fn(lifecycle);
   } catch (err) {
-    if (err instanceof LifecycleError) throw new ArgoError(err.message, err.status);
+    if (err instanceof lifecycle.LifecycleError) throw new ArgoError(err.message, err.status);
     if (err instanceof FieldSelectorError) throw new ArgoError(err.message, 400);
     throw err;
   }
@@ -105,8 +102,15 @@ export class StoreClient implements ArgoClient {
     obj.apiVersion ??= API_VERSION;
     obj.kind ??= 'Workflow';
     obj.metadata.namespace = namespace || obj.metadata.namespace || this.namespace;
-    admit('Workflow', obj, await this.templates(obj.metadata.namespace ?? ''), { submit: true });
-    if (opts.dryRun || opts.serverDryRun) return obj;
+    await this.admit('Workflow', obj, { submit: true });
+    if (opts.dryRun) return obj;
+    if (opts.serverDryRun) {
+      try {
+        return dryRunCreate('Workflow', obj);
+      } catch (err) {
+        return toArgoError(err);
+      }
+    }
     const created = await this.store.create<Workflow>('Workflow', obj).catch(toArgoError);
     await this.host.ensureController();
     return created;
@@ -134,6 +138,7 @@ export class StoreClient implements ArgoClient {
         const cron = await this.store.get<CronWorkflow>('CronWorkflow', ns, name);
         if (!cron) throw new ArgoError(`cronworkflows.argoproj.io "${name}" not found`, 404);
         // As Argo's server makes it: owned by the cron workflow, scheduled now.
+        const { workflowFromCronNow } = await import('../../controller/cron/child-workflow.js');
         wf = workflowFromCronNow(cron, new Date());
         break;
       }
@@ -208,12 +213,12 @@ export class StoreClient implements ArgoClient {
   private async changeWorkflow(
     namespace: string,
     name: string,
-    change: (wf: Workflow) => Workflow | Promise<Workflow>,
+    change: (wf: Workflow, lifecycle: Lifecycle) => Workflow | Promise<Workflow>,
   ): Promise<Workflow> {
     const ns = namespace || this.namespace;
     let wf = await this.getWorkflow(ns, name);
     for (let attempt = 1; ; attempt++) {
-      const next = await formulate(() => change(wf));
+      const next = await formulate((lifecycle) => change(wf, lifecycle));
       if (next === wf) return wf;
       try {
         const saved = await this.store.update<Workflow>('Workflow', next);
@@ -227,18 +232,18 @@ export class StoreClient implements ArgoClient {
   }
 
   suspendWorkflow(namespace: string, name: string, opts: ActingOpts = {}): Promise<Workflow> {
-    return this.changeWorkflow(namespace, name, (wf) => suspendWorkflow(wf, { actor: opts.actor }));
+    return this.changeWorkflow(namespace, name, (wf, lc) => lc.suspendWorkflow(wf, { actor: opts.actor }));
   }
 
   resumeWorkflow(namespace: string, name: string, opts: ResumeOpts = {}): Promise<Workflow> {
-    return this.changeWorkflow(namespace, name, (wf) =>
-      resumeWorkflow(wf, { nodeFieldSelector: opts.nodeFieldSelector, actor: opts.actor }, new Date()),
+    return this.changeWorkflow(namespace, name, (wf, lc) =>
+      lc.resumeWorkflow(wf, { nodeFieldSelector: opts.nodeFieldSelector, actor: opts.actor }, new Date()),
     );
   }
 
   stopWorkflow(namespace: string, name: string, opts: StopOpts = {}): Promise<Workflow> {
-    return this.changeWorkflow(namespace, name, (wf) =>
-      stopWorkflow(
+    return this.changeWorkflow(namespace, name, (wf, lc) =>
+      lc.stopWorkflow(
         wf,
         { nodeFieldSelector: opts.nodeFieldSelector, message: opts.message, actor: opts.actor },
         new Date(),
@@ -247,17 +252,17 @@ export class StoreClient implements ArgoClient {
   }
 
   terminateWorkflow(namespace: string, name: string, opts: ActingOpts = {}): Promise<Workflow> {
-    return this.changeWorkflow(namespace, name, (wf) => terminateWorkflow(wf, { actor: opts.actor }));
+    return this.changeWorkflow(namespace, name, (wf, lc) => lc.terminateWorkflow(wf, { actor: opts.actor }));
   }
 
   setWorkflow(namespace: string, name: string, opts: SetOpts): Promise<Workflow> {
-    return this.changeWorkflow(namespace, name, (wf) => setWorkflow(wf, opts, new Date()));
+    return this.changeWorkflow(namespace, name, (wf, lc) => lc.setWorkflow(wf, opts, new Date()));
   }
 
   retryWorkflow(namespace: string, name: string, opts: RetryOpts = {}): Promise<Workflow> {
     const ns = namespace || this.namespace;
-    return this.changeWorkflow(ns, name, async (wf) => {
-      const { workflow, podsToDelete } = formulateRetryWorkflow(
+    return this.changeWorkflow(ns, name, async (wf, lc) => {
+      const { workflow, podsToDelete } = lc.formulateRetryWorkflow(
         wf,
         {
           restartSuccessful: opts.restartSuccessful,
@@ -281,8 +286,8 @@ export class StoreClient implements ArgoClient {
   async resubmitWorkflow(namespace: string, name: string, opts: ResubmitOpts = {}): Promise<Workflow> {
     const ns = namespace || this.namespace;
     const wf = await this.getWorkflow(ns, name);
-    const next = await formulate(() =>
-      formulateResubmitWorkflow(
+    const next = await formulate((lc) =>
+      lc.formulateResubmitWorkflow(
         wf,
         { memoized: opts.memoized, parameters: opts.parameters, actor: opts.actor },
         new Date(),
@@ -294,7 +299,7 @@ export class StoreClient implements ArgoClient {
   async lintWorkflow(namespace: string, wf: Workflow): Promise<Workflow> {
     const obj = structuredClone(wf);
     obj.metadata.namespace = namespace || obj.metadata.namespace || this.namespace;
-    admit('Workflow', obj, await this.templates(obj.metadata.namespace ?? ''), { lint: true });
+    await this.admit('Workflow', obj, { lint: true });
     return obj;
   }
 
@@ -364,7 +369,7 @@ export class StoreClient implements ArgoClient {
   async lintWorkflowTemplate(namespace: string, t: WorkflowTemplate): Promise<WorkflowTemplate> {
     const obj = structuredClone(t);
     obj.metadata.namespace = namespace || obj.metadata.namespace || this.namespace;
-    admit('WorkflowTemplate', obj, await this.templates(obj.metadata.namespace ?? ''), { lint: true });
+    await this.admit('WorkflowTemplate', obj, { lint: true });
     return obj;
   }
 
@@ -403,7 +408,7 @@ export class StoreClient implements ArgoClient {
   }
 
   async lintClusterWorkflowTemplate(t: ClusterWorkflowTemplate): Promise<ClusterWorkflowTemplate> {
-    admit('ClusterWorkflowTemplate', t, await this.templates(''), { lint: true });
+    await this.admit('ClusterWorkflowTemplate', t, { lint: true });
     return t;
   }
 
@@ -455,7 +460,7 @@ export class StoreClient implements ArgoClient {
       obj.spec.schedules = [obj.spec.schedule];
       delete obj.spec.schedule;
     }
-    admit('CronWorkflow', obj, await this.templates(obj.metadata.namespace));
+    await this.admit('CronWorkflow', obj);
     return obj;
   }
 
@@ -475,15 +480,25 @@ export class StoreClient implements ArgoClient {
       .catch(toArgoError);
   }
 
-  /** Every template references could resolve to, for admission checks. */
-  private async templates(namespace: string): Promise<TemplateSnapshot> {
-    const [wft, cwft] = await Promise.all([
+  /**
+   * Throws a 400 ArgoError when the object would not be admitted, checked against every template
+   * its references could resolve to in its namespace.
+   */
+  private async admit(
+    kind: AdmitKind,
+    obj: Validatable,
+    opts: { lint?: boolean; submit?: boolean } = {},
+  ): Promise<void> {
+    const namespace = kind === 'ClusterWorkflowTemplate' ? '' : (obj.metadata.namespace ?? '');
+    const [{ admit }, wft, cwft] = await Promise.all([
+      import('../validate.js'),
       namespace
         ? this.store.list<WorkflowTemplate>('WorkflowTemplate', { namespace })
         : Promise.resolve({ items: [] }),
       this.store.list<ClusterWorkflowTemplate>('ClusterWorkflowTemplate'),
     ]);
-    return { workflowTemplates: wft.items, clusterWorkflowTemplates: cwft.items };
+    const snapshot: TemplateSnapshot = { workflowTemplates: wft.items, clusterWorkflowTemplates: cwft.items };
+    admit(kind, obj, snapshot, opts);
   }
 
   // ---- archive: only an Argo Server with persistence keeps one --------------------------------

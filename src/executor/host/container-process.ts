@@ -3,10 +3,13 @@
 // reported the way a container's is (128+N for a process killed by signal N). When the main
 // process exits, whatever it left running in its group is killed, as a container's are.
 // Started through the runtime's launcher when it has one (Node does not fork then), else spawned.
-import { spawn } from 'node:child_process';
+// Under a shim (shim.ts) the container outlives this process: the shim writes its log and records
+// its end, read here when it exits, or by a later runtime that adopts it (ContainerProcess.adopt).
+import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import type { ProcessHandle, ProcessLauncher } from './launcher.js';
 import type { LineLog } from './line-log.js';
+import { awaitShimExit, recordedExit, shimCommand, type ShimPlan } from './shim.js';
 
 export interface ProcessSpec {
   file: string;
@@ -17,6 +20,8 @@ export interface ProcessSpec {
   /** Keep the last this many bytes of stdout (0: keep none). */
   captureStdout: number;
   launcher?: ProcessLauncher;
+  /** Run under this shim, which writes the log and records the exit itself. */
+  shim?: ShimPlan;
 }
 
 export interface ProcessExit {
@@ -38,27 +43,72 @@ export class ContainerProcess {
   private done = false;
   /** A signal asked for before the process had started, sent once it has. */
   private pendingSignal: NodeJS.Signals | undefined;
-  /** The launcher kills the rest of the group itself, before the leader's pid can be reused. */
-  private readonly groupKilledOnExit: boolean;
+  /** The launcher (or the shim) kills the rest of the group itself, before the leader's pid can be reused. */
+  private groupKilledOnExit = false;
+  /** Resolves `exited` at once when this process lets go of the container (see release()). */
+  private letGo: (exit: ProcessExit) => void = () => undefined;
+  private child: ProcessHandle | undefined;
+  private stopWatching: () => void = () => undefined;
 
-  constructor(spec: ProcessSpec) {
+  constructor(spec: ProcessSpec | AdoptedSpec) {
+    if ('adopt' in spec) {
+      this.pgid = spec.adopt.pid;
+      const watching = awaitShimExit(spec.adopt.dir, spec.captureStdout);
+      this.stopWatching = watching.stop;
+      this.exited = this.settled(watching.exited);
+      return;
+    }
     const launched = spec.launcher?.usable === true;
-    this.groupKilledOnExit = launched;
+    this.groupKilledOnExit = launched || spec.shim !== undefined;
+    const cmd = spec.shim ? shimCommand(spec.shim, spec.captureStdout, spec.file, spec.args) : spec;
     const child: ProcessHandle = launched
-      ? spec.launcher!.launch({ file: spec.file, args: spec.args, env: spec.env, cwd: spec.cwd })
-      : spawn(spec.file, spec.args, {
+      ? spec.launcher!.launch({ file: cmd.file, args: cmd.args, env: spec.env, cwd: spec.cwd })
+      : spawn(cmd.file, cmd.args, {
           cwd: spec.cwd,
           env: spec.env,
           // A new session and process group, whose id is the child's pid.
           detached: true,
           stdio: ['ignore', 'pipe', 'pipe'],
         });
+    this.child = child;
     if (child.pid !== undefined) this.pgid = child.pid;
     child.once('spawn', () => {
       this.pgid = child.pid ?? -1;
       if (this.pendingSignal) this.signal(this.pendingSignal);
     });
-    this.exited = this.watch(child, spec);
+    this.exited = this.settled(this.watch(child, spec));
+  }
+
+  /**
+   * A container a runtime that died started under its shim: signalled through its group as any
+   * other, its end read from what the shim records.
+   */
+  static adopt(dir: string, pid: number, captureStdout: number): ContainerProcess {
+    return new ContainerProcess({ adopt: { dir, pid }, captureStdout });
+  }
+
+  /**
+   * Lets go of a container that runs under its shim, leaving it running for a later runtime to
+   * adopt: `exited` resolves at once (with nothing true to say), and nothing here keeps the
+   * process alive for it any more.
+   */
+  release(): void {
+    if (this.done) return;
+    this.done = true;
+    this.stopWatching();
+    const child = this.child as ChildProcess | undefined;
+    if (child && typeof child.unref === 'function') {
+      child.unref();
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+    }
+    this.letGo({ exitCode: 128 + constants.signals.SIGKILL, message: 'released to a later runtime' });
+  }
+
+  private settled(exit: Promise<ProcessExit>): Promise<ProcessExit> {
+    return Promise.race([exit, new Promise<ProcessExit>((resolve) => (this.letGo = resolve))]).finally(
+      () => (this.done = true),
+    );
   }
 
   /** Signals the whole process group. */
@@ -97,11 +147,18 @@ export class ContainerProcess {
     return new Promise<ProcessExit>((resolve) => {
       let exit: ProcessExit | undefined;
       let closed = false;
+      let finished = false;
       const finish = (): void => {
-        if (this.done || !exit) return;
-        this.done = true;
+        if (finished || this.done || !exit) return;
+        finished = true;
         out.end();
         err.end();
+        if (spec.shim) {
+          // The shim's record is the truth; its own exit stands in if it was killed before writing one.
+          const fallback = exit;
+          void recordedExit(spec.shim.dir, spec.captureStdout, spec.file).then((r) => resolve(r ?? fallback));
+          return;
+        }
         if (spec.captureStdout > 0) {
           const all = Buffer.concat(captured);
           exit.stdout = all.length > spec.captureStdout ? all.subarray(all.length - spec.captureStdout) : all;
@@ -130,6 +187,11 @@ export class ContainerProcess {
       });
     });
   }
+}
+
+interface AdoptedSpec {
+  adopt: { dir: string; pid: number };
+  captureStdout: number;
 }
 
 export function signalGroup(pgid: number, sig: NodeJS.Signals | 0): boolean {

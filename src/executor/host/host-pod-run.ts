@@ -2,12 +2,15 @@
 // the containers' slots, stopping (the pod stopped, deleted, or out of its activeDeadlineSeconds),
 // progress reports once the pod has run a while, the final status, and clean-up. PodRun (which
 // also plays argoexec) and KubeletRun (pods whose own containers do that) add how containers run.
-import { writeFile } from 'node:fs/promises';
+// With the shim, containers outlive this process: the run is journalled (run-journal.ts) so a
+// later runtime can adopt it, and a runtime that stops may let its pods go (detach) instead of
+// killing them.
+import { rm, writeFile } from 'node:fs/promises';
 import type { Container } from '../../model/meta.js';
 import type { ContainerStatus, Pod, PodStatus } from '../../model/pod.js';
 import type { ResourceStore } from '../../store/types.js';
 import { rfc3339 } from '../../workflow/phase.js';
-import { containerLogDonePath, podDir, podLogDir } from '../paths.js';
+import { containerLogDonePath, containerLogPath, podDir, podLogDir } from '../paths.js';
 import type { CommandError } from './command.js';
 import type { ContainerFs } from './container-fs.js';
 import { ContainerProcess } from './container-process.js';
@@ -18,6 +21,8 @@ import type { ProcessLauncher } from './launcher.js';
 import type { LineLog } from './line-log.js';
 import type { MountPoints } from './mount-points.js';
 import { freshFolder, removeFolder } from './pod-folders.js';
+import { RunJournal } from './run-journal.js';
+import { shimStarted } from './shim.js';
 import { StatusWriter } from './status-writer.js';
 
 export interface HostContext {
@@ -26,6 +31,8 @@ export interface HostContext {
   isolation: IsolationMode;
   /** Starts containers without forking this process; absent where it cannot run. */
   launcher?: ProcessLauncher;
+  /** The per-container supervisor that lets containers outlive this process; absent where it cannot be built. */
+  shim?: string;
   mountPoints: MountPoints;
   /** The environment every container starts from (PATH, HOME, locale, ...). */
   baseEnv: Record<string, string>;
@@ -79,6 +86,10 @@ export abstract class HostPodRun<S extends HostSlot, C extends HostContext = Hos
   protected stopReason: StopReason | undefined;
   protected deadlineExceeded = false;
   protected terminating = false;
+  /** Let go of, still running, for a later runtime to adopt (see detach()). */
+  private detached = false;
+  /** Where the run is recorded for a later runtime; only where containers can outlive us (a shim). */
+  protected readonly journal: RunJournal | undefined;
   protected readonly timers: NodeJS.Timeout[] = [];
   protected startMs = 0;
   protected startTime = '';
@@ -95,18 +106,35 @@ export abstract class HostPodRun<S extends HostSlot, C extends HostContext = Hos
     protected readonly pod: Pod,
     protected readonly slots: S[],
     protected readonly graceMs: number,
+    /** This run takes over a pod a runtime that died (or let go) had started: see adopted(). */
+    protected readonly adopting = false,
   ) {
     this.uid = pod.metadata.uid ?? '';
     this.ns = pod.metadata.namespace ?? '';
     this.name = pod.metadata.name ?? '';
     this.dir = podDir(ctx.home, this.ns, this.name);
     this.logDir = podLogDir(ctx.home, this.ns, this.name);
+    this.journal = ctx.shim ? new RunJournal(ctx.home, this.ns, this.name) : undefined;
   }
 
   /** Kills the pod's processes; nothing more is written to the store for it. */
   stop(reason: StopReason): Promise<void> {
     this.stopReason ??= reason;
     this.killAll();
+    return this.done;
+  }
+
+  /**
+   * Lets the pod go without stopping it (the runtime is stopping and another will adopt it): its
+   * containers run on under their shims, nothing more is written for it, and its journal says no
+   * runtime runs it. Where containers cannot outlive us (no shim), it is stopped instead.
+   */
+  detach(): Promise<void> {
+    if (!this.journal) return this.stop('stopped');
+    this.stopReason ??= 'stopped';
+    this.detached = true;
+    this.journal.claim(this.uid, '');
+    for (const s of this.slots) s.proc?.release();
     return this.done;
   }
 
@@ -135,7 +163,9 @@ export abstract class HostPodRun<S extends HostSlot, C extends HostContext = Hos
   protected abstract runningPodStatus(): PodStatus;
 
   private async run(): Promise<void> {
-    this.startMs = Date.now();
+    // An adopted pod keeps the start it was reported with: its deadlines count from there.
+    const reported = this.adopting ? Date.parse(this.pod.status?.startTime ?? '') : NaN;
+    this.startMs = Number.isNaN(reported) ? Date.now() : reported;
     this.startTime = rfc3339(new Date(this.startMs));
     this.status = new StatusWriter({
       store: this.ctx.store,
@@ -146,7 +176,13 @@ export abstract class HostPodRun<S extends HostSlot, C extends HostContext = Hos
       onGone: () => (this.stopReason ??= 'deleted'),
       onError: this.ctx.onError,
     });
-    await Promise.all([freshFolder(this.dir), freshFolder(this.logDir)]);
+    if (this.adopting) {
+      // Its folders hold what its containers wrote and are writing: kept as they are.
+      this.journal?.claim(this.uid, this.ctx.owner);
+    } else {
+      await Promise.all([freshFolder(this.dir), freshFolder(this.logDir)]);
+      this.journal?.begin(this.uid, this.ctx.owner);
+    }
     try {
       await this.runPod();
     } finally {
@@ -170,7 +206,15 @@ export abstract class HostPodRun<S extends HostSlot, C extends HostContext = Hos
    * Starts the container's command (resolved: `argv` set) in its file system, isolated as the
    * runtime is, with `binds` on top of the pod's folder; the process becomes the slot's.
    */
-  protected spawn(s: S, log: LineLog, binds: Bind[], captureStdout: number): ContainerProcess {
+  protected spawn(s: S, log: LineLog, binds: Bind[], captureStdout: number, attempt = 1): ContainerProcess {
+    const shim =
+      this.journal && this.ctx.shim
+        ? {
+            file: this.ctx.shim,
+            dir: this.journal.markStart(s.name, attempt),
+            logFile: containerLogPath(this.ctx.home, this.ns, this.name, s.name),
+          }
+        : undefined;
     const launch = launchCommand(this.ctx.isolation, {
       baseDir: this.dir,
       workDir: s.fs!.workDir,
@@ -185,9 +229,41 @@ export abstract class HostPodRun<S extends HostSlot, C extends HostContext = Hos
       log,
       captureStdout,
       launcher: this.ctx.launcher,
+      shim,
     });
     s.proc = proc;
     return proc;
+  }
+
+  /** Whether the runtime this run took over from had started the container. */
+  protected startedBefore(s: S): boolean {
+    return this.adopting && (this.journal?.lastAttempt(s.name) ?? 0) > 0;
+  }
+
+  /** The start to continue from when adopting (the latest one recorded), else the first. */
+  protected firstAttempt(s: S): number {
+    return this.adopting ? Math.max(1, this.journal?.lastAttempt(s.name) ?? 0) : 1;
+  }
+
+  /**
+   * When adopting: the container's start `attempt` as the runtime before made it, watched until it
+   * ends (or found ended); undefined when that start never happened, so it is made now.
+   */
+  protected async adopted(
+    s: S,
+    attempt: number,
+    captureStdout: number,
+  ): Promise<ContainerProcess | undefined> {
+    if (!this.adopting || !this.journal) return undefined;
+    const dir = this.journal.containerDir(s.name, attempt);
+    const start = await shimStarted(dir);
+    if (!start) {
+      await rm(dir, { recursive: true, force: true });
+      return undefined;
+    }
+    s.startedAt ??= rfc3339(new Date(start.startedMs));
+    s.proc = ContainerProcess.adopt(dir, start.pid, captureStdout);
+    return s.proc;
   }
 
   /** Terminates every running container (grace period, then SIGKILL). */
@@ -267,18 +343,29 @@ export abstract class HostPodRun<S extends HostSlot, C extends HostContext = Hos
 
   /** Tells log followers that the container's log is complete. */
   protected markLogDone(container: string): void {
+    // A container let go of is still writing its log.
+    if (this.detached) return;
     const file = containerLogDonePath(this.ctx.home, this.ns, this.name, container);
     this.markers.push(writeFile(file, '').catch(() => undefined));
   }
 
   private async cleanUp(): Promise<void> {
     for (const t of this.timers) clearTimeout(t);
+    if (this.detached) {
+      // Folders, mount points and the journal stay for the runtime that adopts the pod.
+      for (const s of this.slots) s.log?.close();
+      return;
+    }
     for (const s of this.slots) {
       s.fs?.release();
       s.log?.close();
       if (!s.termination) this.markLogDone(s.name);
     }
     await Promise.all(this.markers);
+    // Stopped, or taken over: a container of its journal may still run that this run never
+    // watched (stopped before it got to it); nothing of a pod outlives its run.
+    if (this.adopting || this.stopReason) await this.journal?.killAll();
+    await this.journal?.remove();
     if (!this.ctx.keepPodDirs)
       await removeFolder(
         this.dir,

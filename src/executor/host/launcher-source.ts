@@ -11,7 +11,10 @@
 //     'O' / 'E' a chunk of stdout / stderr
 //     'X' exited (DATA: wait status); the rest of its process group has been killed by then
 //     'C' both pipes closed (or given up on 2 s after the exit: a daemon that left the group)
-// When stdin closes (the runtime went away), every child's process group is killed.
+//   in  (stdin):  LEN, then 'K': kill every child's process group and exit (the runtime stops them)
+// When stdin closes or stdout breaks (the runtime went away), the helper exits and leaves its
+// children running: each container runs under its shim (shim-source.ts), which a restarted
+// runtime adopts; the runtime that means them to end says so with 'K'.
 export const LAUNCHER_SOURCE = String.raw`#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -66,7 +69,6 @@ static void put(char type, uint32_t id, const void *data, uint32_t len) {
     ssize_t w = writev(1, v, n);
     if (w < 0) {
       if (errno == EINTR) continue;
-      kill_all();
       _exit(0);
     }
     left -= (size_t)w;
@@ -156,6 +158,10 @@ static void launch(uint32_t id, char *cwd, char *file, char **argv, char **envp)
 
 /* One request frame; a malformed one (the runtime never sends one) is answered EINVAL. */
 static void request(unsigned char *p, uint32_t len) {
+  if (len >= 1 && p[0] == 'K') {
+    kill_all();
+    _exit(0);
+  }
   if (len < 13 || p[0] != 'L') return;
   uint32_t id = rd32(p + 1), nargs = rd32(p + 5), nenv = rd32(p + 9);
   if (nargs == 0 || nargs > len || nenv > len) {
@@ -276,10 +282,7 @@ int main(void) {
         if (!in) _exit(70);
       }
       ssize_t n = read(0, in + inlen, incap - inlen);
-      if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
-        kill_all();
-        return 0;
-      }
+      if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) return 0;
       if (n > 0) inlen += (size_t)n;
       size_t off = 0;
       while (inlen - off >= 4) {

@@ -43,6 +43,8 @@ export class ProcessLauncher {
   private nextId = 1;
   private pending = Buffer.alloc(0);
   private gone = false;
+  /** Let go of on purpose (release()): its children are not ours to kill. */
+  private released = false;
 
   private constructor(private readonly helper: ChildProcess) {
     helper.stdout!.on('data', (chunk: Buffer) => this.receive(chunk));
@@ -103,6 +105,20 @@ export class ProcessLauncher {
 
   /** Ends the helper; it kills the process groups of whatever it still runs. */
   stop(): void {
+    if (this.gone) return;
+    this.gone = true;
+    const kill = Buffer.alloc(5);
+    kill.writeUInt32LE(1, 0);
+    kill.write('K', 4, 'latin1');
+    this.helper.stdin!.end(kill);
+  }
+
+  /**
+   * Ends the helper and leaves what it started running (under their shims, for a later runtime
+   * to adopt); what this process still waits on exits here as killed, and is not signalled.
+   */
+  release(): void {
+    this.released = true;
     this.gone = true;
     this.helper.stdin!.end();
   }
@@ -174,8 +190,8 @@ export class ProcessLauncher {
   }
 
   /**
-   * The helper died. A helper that could not clean up (killed) leaves its containers running
-   * (argo-ns ones die with it, others do not): their groups are killed here, as it would have.
+   * The helper died. Its containers run on (each under its shim): unless this runtime let the
+   * helper go on purpose, their groups are killed here, since nobody would watch them any more.
    */
   private lost(): void {
     this.gone = true;
@@ -184,7 +200,7 @@ export class ProcessLauncher {
         this.fail(id, new Error('the process launcher exited before starting the command'));
         continue;
       }
-      if (!proc.exited) signalGroup(proc.pid, 'SIGKILL');
+      if (!proc.exited && !this.released) signalGroup(proc.pid, 'SIGKILL');
       proc.exited = proc.closed = true;
       proc.emit('exit', null, 'SIGKILL');
       this.settle(id, proc);

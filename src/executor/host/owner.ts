@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { signalGroup } from './container-process.js';
+import { isZombie, procStat, startTicks } from '../proc-stat.js';
 
 /** Instances alive in this process; another instance here is alive only if listed. */
 const liveInstances = new Set<string>();
@@ -41,7 +42,7 @@ export function ownerState(identity: string): OwnerState {
     // EPERM: the process exists but is not ours to signal.
     if ((err as NodeJS.ErrnoException).code !== 'EPERM') return { alive: false, rebooted: false };
   }
-  return { alive: startTicks(pid) === ticks, rebooted: false };
+  return { alive: startTicks(pid) === ticks && !isZombie(pid), rebooted: false };
 }
 
 /** SIGKILLs the groups and waits (up to `timeoutMs`) until none of them has a process left. */
@@ -68,14 +69,9 @@ function liveGroups(groups: number[]): number[] {
   }
   const live = new Set<number>();
   for (const pid of entries) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      // After the command name: state, ppid, pgrp, ...
-      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (state !== 'Z') live.add(Number(pgrp));
-    } catch {
-      // Gone while we looked.
-    }
+    // After the command name: state, ppid, pgrp, ... (nothing when it went while we looked).
+    const [state, , pgrp] = procStat(Number(pid)) ?? [];
+    if (state !== undefined && state !== 'Z') live.add(Number(pgrp));
   }
   return groups.filter((g) => live.has(g));
 }
@@ -91,15 +87,4 @@ function bootId(): string {
     }
   }
   return cachedBootId;
-}
-
-/** Field 22 of /proc/PID/stat: when the process started, in clock ticks since boot ('' off Linux). */
-function startTicks(pid: number): string {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) may hold spaces and parentheses; fields after it are plain.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? '';
-  } catch {
-    return '';
-  }
 }

@@ -70,14 +70,15 @@ export class PodRun extends HostPodRun<Slot> {
   /** Re-decides waiting containerSet containers; set while main containers run. */
   private settle: () => void = () => undefined;
 
-  constructor(ctx: HostContext, pod: Pod) {
+  /** `adopt`: take over the pod from the runtime that started it and died (see HostPodRun.adopted). */
+  constructor(ctx: HostContext, pod: Pod, adopt = false) {
     const tmpl = podTemplate(pod);
     const mains = mainContainerNames(pod, tmpl);
     const slots = [
       ...(pod.spec.initContainers ?? []).map((c) => slot(c, 'init')),
       ...pod.spec.containers.map((c) => slot(c, mains.has(c.name ?? '') ? 'main' : 'sidecar')),
     ];
-    super(ctx, pod, slots, gracePeriodMs(pod, ctx.defaultGraceMs));
+    super(ctx, pod, slots, gracePeriodMs(pod, ctx.defaultGraceMs), adopt);
     this.tmpl = tmpl;
     this.collector = new OutputCollector(this.tmpl, this.mainEnv(ENV_INCLUDE_SCRIPT_OUTPUT) === 'true');
     this.objects = new PodObjects(ctx.store, this.ns);
@@ -217,7 +218,8 @@ export class PodRun extends HostPodRun<Slot> {
       ...fs.folders.map((f) => mkdir(f, { recursive: true })),
     ]);
     s.log = log;
-    await this.artifacts.placeInputs(artifactInputs, fs, copyInputs);
+    // A container that already ran (adopted) has its inputs, and may have changed them since.
+    if (!this.startedBefore(s)) await this.artifacts.placeInputs(artifactInputs, fs, copyInputs);
     if (!s.spec.env?.some((e) => e.name === 'TMPDIR')) env.TMPDIR = isolated ? '/tmp' : fs.tmpDir;
     s.env = env;
     const script =
@@ -350,8 +352,8 @@ export class PodRun extends HostPodRun<Slot> {
     try {
       const retry = s.role === 'main' ? this.tmpl?.containerSet?.retryStrategy : undefined;
       const attempts = retry ? Math.max(1, Number(retry.retries) || 0) : 1;
-      for (let attempt = 1; ; attempt++) {
-        exit = await this.start(s, log);
+      for (let attempt = this.firstAttempt(s); ; attempt++) {
+        exit = await this.start(s, log, attempt);
         if (exit.exitCode === 0 || attempt >= attempts || this.stopping() || s.killedByUs) break;
         await sleep(retryPauseMs(retry?.duration));
         if (this.stopping()) break;
@@ -379,7 +381,7 @@ export class PodRun extends HostPodRun<Slot> {
   }
 
   /** One attempt: the process's exit, or at once the error when the command could not be resolved. */
-  private start(s: Slot, log: LineLog): Promise<ProcessExit> {
+  private async start(s: Slot, log: LineLog, attempt: number): Promise<ProcessExit> {
     // Stopped or out of time before it could start: as if terminated while waiting to.
     if (this.stopping() || (s.role === 'main' && this.stepDeadlineExceeded))
       return Promise.resolve({ exitCode: TERMINATED_WAITING });
@@ -394,7 +396,8 @@ export class PodRun extends HostPodRun<Slot> {
       s.name === MAIN_CONTAINER_NAME && s.role === 'main' && this.collector.capturesStdout
         ? RESULT_CAPTURE_BYTES
         : 0;
-    const proc = this.spawn(s, log, s.fs!.binds, capture);
+    const proc =
+      (await this.adopted(s, attempt, capture)) ?? this.spawn(s, log, s.fs!.binds, capture, attempt);
     // A pod already reported running gets its new process group into its annotation at once.
     if (this.reporting) this.report();
     // A deadline or stop that came while the process was being started.

@@ -2,7 +2,8 @@
 // host layout (pod-run.ts); pods whose init and wait containers run argoexec themselves are only
 // run (kubelet-run.ts). It watches Pods in every namespace, runs each new one as host processes,
 // kills a pod's processes when the pod is deleted, and after a crash takes over pods a dead
-// runtime left running.
+// runtime left running: where containers run under their shims it adopts them as they are
+// (adoption.ts decides), otherwise it kills what is left and runs the pod again.
 import { mkdirSync, symlinkSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -15,6 +16,9 @@ import { detectIsolation, type IsolationMode, type IsolationPreference } from '.
 import { ProcessLauncher } from './launcher.js';
 import { MountPoints } from './mount-points.js';
 import { claimOwnerIdentity, killGroups, ownerState, type Owner } from './owner.js';
+import { adoptionOf, sweepJournals } from './adoption.js';
+import { RunJournal } from './run-journal.js';
+import { compileShim } from './shim.js';
 import { ArgoexecSupport, isArgoexecLayout } from './argoexec-layout.js';
 import { KubeletRun, type KubeletContext } from './kubelet-run.js';
 import { PodRun } from './pod-run.js';
@@ -42,6 +46,11 @@ export interface HostRuntimeOptions {
    * the runtime's process never forks; false spawns each container from Node.
    */
   launcher?: boolean;
+  /**
+   * On stop(), let running pods go instead of killing them: they run on under their shims and
+   * the next runtime adopts them (what an engine handing over to another does). Default false.
+   */
+  detachOnStop?: boolean;
   /** Where runtime errors that concern no caller go. Default: console.error. */
   onError?: (err: unknown, where: string) => void;
   /**
@@ -84,14 +93,26 @@ export class HostRuntime {
     return this.starting;
   }
 
-  /** Stops watching and kills every pod this runtime runs; their status is left for the next runtime. */
+  /**
+   * Stops watching and kills every pod this runtime runs (or, with detachOnStop, lets them run on
+   * for the next runtime to adopt); their status is left for the next runtime.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     await this.starting?.catch(() => undefined);
     this.watch?.stop();
     this.claimWatch?.stop();
-    await Promise.all([...this.runs.values()].map((r) => r.stop('stopped')));
-    this.ctx?.launcher?.stop();
+    const detach = this.opts.detachOnStop === true && this.ctx?.shim !== undefined;
+    const runs = [...this.runs.values()];
+    if (detach) {
+      const released = Promise.all(runs.map((r) => r.detach()));
+      // What the launcher still waits on ends with it, unsignalled.
+      this.ctx?.launcher?.release();
+      await released;
+    } else {
+      await Promise.all(runs.map((r) => r.stop('stopped')));
+      this.ctx?.launcher?.stop();
+    }
     this.ctx?.mountPoints.removeUnused();
     this.owner?.release();
   }
@@ -105,18 +126,24 @@ export class HostRuntime {
 
   private async init(): Promise<void> {
     const hostDir = path.join(this.opts.home, 'host');
-    const [isolation, launcher] = await Promise.all([
+    const [isolation, launcher, shim] = await Promise.all([
       detectIsolation(hostDir, this.opts.isolation ?? 'auto'),
       this.opts.launcher === false ? undefined : ProcessLauncher.start(path.join(hostDir, 'bin')),
+      compileShim(path.join(hostDir, 'bin')),
     ]);
+    const onError = this.opts.onError ?? ((err, where) => console.error(`host runtime: ${where}:`, err));
+    // What runs of pods that are gone is killed before anything else; pods left to adopt keep theirs.
+    const adoptable = await sweepJournals(this.store, this.opts.home, onError);
     const mountPoints = new MountPoints(path.join(hostDir, 'mount-points.json'));
-    mountPoints.removeUnused();
+    // Mount points adopted containers still sit on stay (a later start removes them once unused).
+    if (!adoptable) mountPoints.removeUnused();
     this.owner = claimOwnerIdentity();
     this.ctx = {
       store: this.store,
       home: this.opts.home,
       isolation,
       launcher,
+      shim,
       mountPoints,
       baseEnv: baseEnv(path.join(hostDir, 'shims'), this.opts.inheritEnv ?? []),
       aliases: hostAliases(path.join(hostDir, 'shims')),
@@ -124,7 +151,7 @@ export class HostRuntime {
       owner: this.owner.identity,
       keepPodDirs: this.opts.keepPodDirs ?? false,
       reportAfterMs: this.opts.reportAfterMs ?? 100,
-      onError: this.opts.onError ?? ((err, where) => console.error(`host runtime: ${where}:`, err)),
+      onError,
       argoexec: new ArgoexecSupport(this.opts.home, this.opts.kubeconfig),
     };
     if (!this.stopped) {
@@ -179,6 +206,11 @@ export class HostRuntime {
     if (pod.metadata.deletionTimestamp) {
       // Deleted but held by finalizers: stop it, and say so in its status (unless never started).
       if (run?.uid === uid) run.terminate();
+      // Started by a runtime that died: adopted to be stopped the same way.
+      else if (!this.taken.has(uid) && adoptionOf(this.ctx!, pod) === 'adopt') {
+        this.taken.add(uid);
+        void this.adopt(pod, true);
+      }
       return;
     }
     if (this.taken.has(uid)) return;
@@ -188,6 +220,13 @@ export class HostRuntime {
       return;
     }
     const phase = pod.status?.phase;
+    const adoption = adoptionOf(this.ctx!, pod);
+    if (adoption === 'adopt') {
+      this.taken.add(uid);
+      void this.adopt(pod, false);
+      return;
+    }
+    if (adoption === 'owned') return;
     const owner = pod.metadata.annotations?.[ANNOTATION_HOST_OWNER];
     if (!owner) {
       if (!phase || phase === 'Pending') this.run(pod);
@@ -201,12 +240,26 @@ export class HostRuntime {
   }
 
   /**
-   * A pod left running by a runtime that died: kill what is left of it and run it from scratch.
-   * The groups in its annotation go here; those recorded in its folder when the pod run starts.
+   * A pod a runtime that died had started, whose containers run (or ran) under their shims: run
+   * on from where they are, not started again. `terminate`: it is being deleted, stop it.
    */
-  private async takeOver(pod: Pod, rebooted: boolean): Promise<void> {
+  private async adopt(pod: Pod, terminate: boolean): Promise<void> {
+    if (!(await this.claim(pod))) return;
+    if (isArgoexecLayout(pod)) {
+      // Its executor runs in its own containers, whose work cannot be joined halfway: as before
+      // shims, what is left is killed and the pod runs again.
+      await new RunJournal(this.opts.home, pod.metadata.namespace ?? '', pod.metadata.name ?? '').killAll();
+      if (!this.stopped) this.run(pod);
+      return;
+    }
+    if (this.stopped) return;
+    const run = this.run(pod, true);
+    if (terminate) run.terminate();
+  }
+
+  /** Claims a pod for this runtime, at the version seen: of two runtimes claiming it, one gets a conflict. */
+  private async claim(pod: Pod): Promise<boolean> {
     try {
-      // Claimed first, at the version seen: of two runtimes taking over, one gets a conflict.
       const claim = {
         metadata: {
           resourceVersion: pod.metadata.resourceVersion,
@@ -214,25 +267,35 @@ export class HostRuntime {
         },
       };
       await this.store.patch('Pod', pod.metadata.namespace ?? '', pod.metadata.name ?? '', claim);
+      return true;
     } catch {
-      return;
+      return false;
     }
+  }
+
+  /**
+   * A pod left running by a runtime that died: kill what is left of it and run it from scratch.
+   * The groups in its annotation go here; those recorded in its folder when the pod run starts.
+   */
+  private async takeOver(pod: Pod, rebooted: boolean): Promise<void> {
+    if (!(await this.claim(pod))) return;
     if (!rebooted)
       await killGroups((pod.metadata.annotations?.[ANNOTATION_HOST_PGID] ?? '').split(',').map(Number));
     if (!this.stopped) this.run(pod);
   }
 
-  private run(pod: Pod): void {
+  private run(pod: Pod, adopt = false): Run {
     const key = `${pod.metadata.namespace ?? ''}/${pod.metadata.name ?? ''}`;
     this.taken.add(pod.metadata.uid ?? '');
     // A pod that brings its own executor is only run; any other gets ours in-process.
-    const run = isArgoexecLayout(pod) ? new KubeletRun(this.ctx!, pod) : new PodRun(this.ctx!, pod);
+    const run = isArgoexecLayout(pod) ? new KubeletRun(this.ctx!, pod) : new PodRun(this.ctx!, pod, adopt);
     this.runs.set(key, run);
     void run.done.finally(() => {
       if (this.runs.get(key) === run) this.runs.delete(key);
       // Its status now says it is done (or it is gone), which later events show: no need to remember it.
       this.taken.delete(run.uid);
     });
+    return run;
   }
 }
 

@@ -1,6 +1,6 @@
 // WorkflowService: workflows, their lifecycle, logs and watch streams.
 import type { FastifyInstance } from 'fastify';
-import type { SubmitFromKind } from '../../model/service.js';
+import { submitFromKind } from '../../model/service.js';
 import type { SubmitOpts, Workflow } from '../../model/workflow.js';
 import { ApiError, Code, invalid, notFound, toApiError } from '../errors.js';
 import { bool, listQuery, logQuery, str } from '../query.js';
@@ -13,26 +13,9 @@ import {
   type Body,
   type RouteContext,
 } from '../context.js';
-import { FieldCleaner, withResourceStructs } from '../wire.js';
-import { pageOf, workflowListCriteria } from '../workflow-list.js';
-
-/** Names upstream accepts for each kind `submit` can start from. */
-const SUBMIT_KINDS: Record<string, SubmitFromKind> = {
-  CronWorkflow: 'cronworkflow',
-  cronworkflow: 'cronworkflow',
-  cronworkflows: 'cronworkflow',
-  cronwf: 'cronworkflow',
-  cwf: 'cronworkflow',
-  WorkflowTemplate: 'workflowtemplate',
-  workflowtemplate: 'workflowtemplate',
-  workflowtemplates: 'workflowtemplate',
-  wftmpl: 'workflowtemplate',
-  ClusterWorkflowTemplate: 'clusterworkflowtemplate',
-  clusterworkflowtemplate: 'clusterworkflowtemplate',
-  clusterworkflowtemplates: 'clusterworkflowtemplate',
-  cwftmpl: 'clusterworkflowtemplate',
-  cwft: 'clusterworkflowtemplate',
-};
+import { EventFrames } from '../event-frames.js';
+import { FieldCleaner, pruneEmpty, withResourceStructs } from '../wire.js';
+import { pageFromStore, pageOf, workflowListCriteria, type WorkflowPage } from '../workflow-list.js';
 
 const string = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 const strings = (v: unknown): string[] | undefined =>
@@ -50,6 +33,8 @@ export function placeInNamespace(obj: { metadata?: { namespace?: string } }, nam
 export function registerWorkflowRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const { backend } = ctx.deps;
   const ns = (p: Record<string, string>): string => servedNamespace(ctx, p.namespace ?? '');
+  // Shared by every watch stream of this server, so each event is serialised once per fields shape.
+  const frames = new EventFrames();
 
   unary(
     app,
@@ -70,13 +55,20 @@ export function registerWorkflowRoutes(app: FastifyInstance, ctx: RouteContext):
       });
       // A namespace excluded by `metadata.namespace!=` still means listing every served namespace.
       const scope = criteria.namespaceNotEquals ? servedNamespace(ctx, '') : criteria.namespace;
-      const { items: all, resourceVersion } = await listAll((cont) =>
-        backend.listWorkflows(scope, { labelSelector: lq.labelSelector, continue: cont }),
-      );
-      const page = pageOf(all, criteria);
+      // The store pages itself unless an excluded namespace must also stay within the served one.
+      let page: (WorkflowPage & { resourceVersion?: string }) | undefined =
+        criteria.namespaceNotEquals && scope !== ''
+          ? undefined
+          : await pageFromStore(ctx.deps.store, criteria, lq.labelSelector);
+      if (!page) {
+        const all = await listAll((cont) =>
+          backend.listWorkflows(scope, { labelSelector: lq.labelSelector, continue: cont }),
+        );
+        page = { ...pageOf(all.items, criteria), resourceVersion: all.resourceVersion };
+      }
       const list = {
         metadata: {
-          resourceVersion,
+          resourceVersion: page.resourceVersion,
           continue: page.continue,
           remainingItemCount: page.remainingItemCount,
         },
@@ -134,7 +126,7 @@ export function registerWorkflowRoutes(app: FastifyInstance, ctx: RouteContext):
     async ({ params, body }) => {
       const namespace = ns(params);
       const kindName = String(body.resourceKind ?? '');
-      const kind = SUBMIT_KINDS[kindName];
+      const kind = submitFromKind(kindName);
       if (!kind) throw invalid(`Resource kind '${kindName}' is not supported for submitting`);
       const name = string(body.resourceName) ?? '';
       return backend.submitFrom(namespace, kind, name, (body.submitOptions ?? {}) as SubmitOpts);
@@ -265,9 +257,15 @@ export function registerWorkflowRoutes(app: FastifyInstance, ctx: RouteContext):
         },
         signal,
       );
+      const shape = str(query, 'fields') ?? '';
       return (async function* () {
-        for await (const ev of events)
-          yield { type: ev.type, object: withResourceStructs(cleaner.clean(ev.object)) };
+        for await (const ev of events) {
+          const meta = ev.object.metadata;
+          const identity = `${ev.type} ${meta.namespace ?? ''}/${meta.name ?? ''} ${meta.uid ?? ''} ${meta.resourceVersion ?? ''}`;
+          yield frames.result(identity, shape, () =>
+            pruneEmpty({ type: ev.type, object: withResourceStructs(cleaner.clean(ev.object)) }),
+          );
+        }
       })();
     },
   );

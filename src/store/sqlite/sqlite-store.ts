@@ -1,6 +1,6 @@
 // The embedded ResourceStore: one SQLite file (WAL) shared by the CLI, a detached controller and
 // `argo server` on the same machine. Every write is one IMMEDIATE transaction that also appends to
-// the change log, which is how watches in other processes learn about it.
+// the change log (change-log.ts), which is how watches in other processes learn about it.
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -8,7 +8,13 @@ import path from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { KubeObject } from '../../model/meta.js';
 import { argoHome } from '../home.js';
-import { compileSelector, matchesFields, matchesLabels, type CompiledSelector } from '../selectors.js';
+import {
+  compileSelector,
+  matchesFields,
+  matchesLabels,
+  parseLabelSelector,
+  type CompiledSelector,
+} from '../selectors.js';
 import {
   checkName,
   finishCreate,
@@ -36,10 +42,18 @@ import {
   type WatchOptions,
 } from '../types.js';
 import { generatedName } from '../validation.js';
+import {
+  timeOf,
+  type WorkflowPageQuery,
+  type WorkflowPageResult,
+  type WorkflowPager,
+} from '../workflow-page.js';
 import { decodeContinue, encodeContinue } from './continue-token.js';
 import { storeOpenError } from './open-error.js';
+import { ChangeLog, DEFAULT_LIMITS, type RecordedChange } from './change-log.js';
 import { migrate } from './schema.js';
 import { WatchHub, type Change } from './watch-hub.js';
+import { workflowPageScan } from './workflow-page.js';
 
 export interface SqliteStoreOptions {
   /** The database file; default `<argoHome()>/argo.db`. Its directory is created. */
@@ -48,6 +62,10 @@ export interface SqliteStoreOptions {
   pollIntervalMs?: number;
   /** How many change-log rows to keep; a watch resuming from an older version gets 410 Expired. Default 10000. */
   changeLogRetention?: number;
+  /** How long (ms) change-log rows are kept, as etcd's periodic compaction does. Default 5 minutes. */
+  changeLogMaxAgeMs?: number;
+  /** Bytes of deleted objects' last states the log keeps; older deletions become tombstones. Default 256 KiB. */
+  changeLogStateBytes?: number;
   /** How long a write waits for another process's transaction. Default 5000 ms. */
   busyTimeoutMs?: number;
 }
@@ -61,16 +79,6 @@ interface ObjectRow {
   object: string;
 }
 
-interface ChangeRow {
-  resource_version: number;
-  kind: ResourceKind;
-  namespace: string;
-  name: string;
-  type: WatchEventType;
-  prev_version: number | null;
-  object: string | null;
-}
-
 const GENERATE_NAME_ATTEMPTS = 8;
 
 export function defaultStorePath(): string {
@@ -82,21 +90,19 @@ export function openSqliteStore(opts: SqliteStoreOptions = {}): SqliteStore {
   return new SqliteStore(opts);
 }
 
-export class SqliteStore implements ResourceStore {
+export class SqliteStore implements ResourceStore, WorkflowPager {
   readonly path: string;
   private readonly db: Db;
   private readonly hub: WatchHub;
-  private readonly retention: number;
-  private readonly pruneEvery: number;
+  private readonly log: ChangeLog;
   private readonly stmts: ReturnType<typeof prepareStatements>;
   private readonly listStatements = new Map<string, Statement>();
   private readonly inTransaction: { immediate<R>(fn: () => R): R; deferred<R>(fn: () => R): R };
   private closed = false;
+  private wrote = false;
 
   constructor(opts: SqliteStoreOptions = {}) {
     this.path = opts.path ?? defaultStorePath();
-    this.retention = Math.max(1, opts.changeLogRetention ?? 10_000);
-    this.pruneEvery = Math.max(1, Math.min(100, Math.floor(this.retention / 10)));
     // Loaded here, not at import, so commands that never open the store do not load the native module.
     const Database = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
     try {
@@ -109,8 +115,18 @@ export class SqliteStore implements ResourceStore {
       this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
-      migrate(this.db, this.path);
+      // Checkpointed WAL beyond this is truncated, so the files shrink back after a burst of writes.
+      this.db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
+      // Takes effect on a new file only (before its first table); an older file is converted once below.
+      this.db.pragma('auto_vacuum = INCREMENTAL');
+      const found = migrate(this.db, this.path);
+      if (found < 2) convertToIncrementalVacuum(this.db);
       this.stmts = prepareStatements(this.db);
+      this.log = new ChangeLog(this.db, {
+        maxRows: Math.max(1, opts.changeLogRetention ?? DEFAULT_LIMITS.maxRows),
+        maxAgeMs: Math.max(0, opts.changeLogMaxAgeMs ?? DEFAULT_LIMITS.maxAgeMs),
+        maxStateBytes: Math.max(0, opts.changeLogStateBytes ?? DEFAULT_LIMITS.maxStateBytes),
+      });
     } catch (err) {
       this.db.close();
       throw storeOpenError(this.path, err);
@@ -122,10 +138,9 @@ export class SqliteStore implements ResourceStore {
     };
     this.hub = new WatchHub(
       {
-        changesAfter: (after, kinds, limit) =>
-          (this.stmts.changesAfter.all(JSON.stringify(kinds), after, limit) as ChangeRow[]).map(toChange),
-        prunedThrough: () => this.prunedThrough(),
-        changeObject: (rv) => (this.stmts.changeObject.get(rv) as { object: string } | undefined)?.object,
+        changesAfter: (after, kinds, limit) => this.log.changesAfter(after, kinds, limit),
+        prunedThrough: () => this.log.compactedThrough(),
+        pastState: (rv) => this.log.pastState(rv),
         snapshot: (kind, namespace, selector) =>
           this.inTransaction.deferred(() => ({
             items: this.scan(kind, namespace, selector, undefined, undefined).items,
@@ -167,6 +182,39 @@ export class SqliteStore implements ResourceStore {
     });
   }
 
+  /** Selects and orders in SQL over the workflows_by_start indexes; parses the labels it filters on and the page's objects only. */
+  async pageWorkflows<T extends KubeObject>(q: WorkflowPageQuery): Promise<WorkflowPageResult<T>> {
+    this.ensureOpen();
+    const labels = parseLabelSelector(q.labelSelector ?? '');
+    const scan = workflowPageScan(q);
+    const stmt = this.statement(scan.sql);
+    return this.inTransaction.deferred(() => {
+      const ids: number[] = [];
+      let matched = 0;
+      let remaining = 0;
+      for (const row of stmt.iterate(...scan.params) as Iterable<{
+        id: number;
+        labels: string;
+        created: string;
+      }>) {
+        if (labels.length > 0 && !matchesLabels(labels, JSON.parse(row.labels))) continue;
+        if (q.createdAfter !== undefined && timeOf(row.created) < q.createdAfter) continue;
+        matched++;
+        if (matched <= q.offset) continue;
+        if (q.limit === 0 || ids.length < q.limit) {
+          ids.push(row.id);
+          continue;
+        }
+        remaining++;
+        if (!q.countRemaining) break;
+      }
+      const items = ids.map(
+        (id) => JSON.parse((this.stmts.objectById.get(id) as { object: string }).object) as T,
+      );
+      return { items, remaining, resourceVersion: String(this.currentVersion()) };
+    });
+  }
+
   async create<T extends KubeObject>(kind: ResourceKind, obj: T): Promise<T> {
     this.ensureOpen();
     const prepared = prepareCreate(kind, obj);
@@ -195,11 +243,12 @@ export class SqliteStore implements ResourceStore {
         rv,
         JSON.stringify(created.metadata.labels ?? {}),
         created.metadata.creationTimestamp,
+        ...statusTimes(created),
         text,
       );
       return {
         text,
-        change: this.recordChange(rv, kind, namespace, created.metadata.name!, 'ADDED', null, text),
+        change: this.recordChange(rv, kind, namespace, created, 'ADDED', null, text),
       };
     });
     this.hub.committed(change);
@@ -239,13 +288,16 @@ export class SqliteStore implements ResourceStore {
       if (outcome.action === 'unchanged') return undefined;
       const text = JSON.stringify(outcome.object);
       if (outcome.action === 'mark') {
-        this.stmts.update.run(rv, JSON.stringify(outcome.object.metadata.labels ?? {}), text, row.id);
-        return this.recordChange(rv, kind, ns, name, 'MODIFIED', row.resource_version, text);
+        this.updateRow(row.id, rv, outcome.object, text);
+        return this.recordChange(rv, kind, ns, outcome.object, 'MODIFIED', row.resource_version, text);
       }
       this.stmts.delete.run(row.id);
-      return this.recordChange(rv, kind, ns, name, 'DELETED', row.resource_version, text);
+      return this.recordChange(rv, kind, ns, outcome.object, 'DELETED', row.resource_version, text);
     });
-    if (change) this.hub.committed(change);
+    if (change) {
+      this.hub.committed(change);
+      this.releaseFreePages();
+    }
   }
 
   watch<T extends KubeObject>(
@@ -262,6 +314,16 @@ export class SqliteStore implements ResourceStore {
     if (this.closed) return;
     this.closed = true;
     this.hub.close();
+    // A process that wrote (the CLI after `argo delete`) leaves the log and file compacted; one
+    // that only read never waits for the write lock.
+    if (this.wrote) {
+      try {
+        this.write(() => this.log.compact());
+        this.releaseFreePages();
+      } catch {
+        // Busy: the next writer compacts.
+      }
+    }
     this.db.close();
   }
 
@@ -290,14 +352,30 @@ export class SqliteStore implements ResourceStore {
         this.stmts.delete.run(row.id);
         return {
           text,
-          change: this.recordChange(rv, kind, namespace, name, 'DELETED', row.resource_version, text),
+          change: this.recordChange(
+            rv,
+            kind,
+            namespace,
+            outcome.object,
+            'DELETED',
+            row.resource_version,
+            text,
+          ),
           unchanged: undefined,
         };
       }
-      this.stmts.update.run(rv, JSON.stringify(outcome.object.metadata.labels ?? {}), text, row.id);
+      this.updateRow(row.id, rv, outcome.object, text);
       return {
         text,
-        change: this.recordChange(rv, kind, namespace, name, 'MODIFIED', row.resource_version, text),
+        change: this.recordChange(
+          rv,
+          kind,
+          namespace,
+          outcome.object,
+          'MODIFIED',
+          row.resource_version,
+          text,
+        ),
         unchanged: undefined,
       };
     });
@@ -305,8 +383,13 @@ export class SqliteStore implements ResourceStore {
     return unchanged ?? (JSON.parse(text) as T);
   }
 
+  private updateRow(id: number, rv: number, obj: KubeObject, text: string): void {
+    this.stmts.update.run(rv, JSON.stringify(obj.metadata.labels ?? {}), ...statusTimes(obj), text, id);
+  }
+
   /** Runs a write as one IMMEDIATE transaction, so concurrent writers queue on the busy timeout. */
   private write<R>(fn: () => R): R {
+    this.wrote = true;
     try {
       return this.inTransaction.immediate(fn);
     } catch (err) {
@@ -333,7 +416,7 @@ export class SqliteStore implements ResourceStore {
   }
 
   private currentVersion(): number {
-    return (this.stmts.readVersion.get() as { value: number }).value;
+    return this.log.currentVersion();
   }
 
   /** Inside a write transaction: the version this write takes; recordChange makes it current. */
@@ -341,26 +424,43 @@ export class SqliteStore implements ResourceStore {
     return this.currentVersion() + 1;
   }
 
-  private prunedThrough(): number {
-    return (this.stmts.readPruned.get() as { value: number }).value;
-  }
-
   private recordChange(
     rv: number,
     kind: ResourceKind,
     namespace: string,
-    name: string,
+    obj: KubeObject,
     type: WatchEventType,
     prevVersion: number | null,
     text: string,
   ): Change {
-    this.stmts.insertChange.run(rv, kind, namespace, name, type, prevVersion, text);
-    // Versions are global, so whichever process writes a multiple of pruneEvery does the pruning.
-    if (rv % this.pruneEvery === 0 && rv > this.retention) {
-      const through = rv - this.retention;
-      this.stmts.pruneChanges.run(through);
+    const change: RecordedChange = {
+      resourceVersion: rv,
+      kind,
+      namespace,
+      name: obj.metadata.name ?? '',
+      type,
+      prevVersion,
+      labels: obj.metadata.labels,
+      text,
+    };
+    return this.log.record(change);
+  }
+
+  /**
+   * Gives pages freed by deletions back to the file system once they are a sizeable share of the
+   * file, so the file returns near its size before; below that SQLite reuses them for new writes.
+   */
+  private releaseFreePages(): void {
+    const free = this.db.pragma('freelist_count', { simple: true }) as number;
+    if (free < RELEASE_MIN_PAGES) return;
+    const total = this.db.pragma('page_count', { simple: true }) as number;
+    if (free * 4 < total) return;
+    try {
+      this.db.pragma('incremental_vacuum');
+    } catch (err) {
+      // Another process is writing: the next deletion tries again.
+      if (!String((err as { code?: unknown }).code).startsWith('SQLITE_BUSY')) throw err;
     }
-    return { resourceVersion: rv, kind, namespace, name, type, prevVersion, text };
   }
 
   /** Objects of a kind in (namespace, name) order, filtered by the selector; call inside a read transaction. */
@@ -391,11 +491,7 @@ export class SqliteStore implements ResourceStore {
       params.push(after.namespace, after.name);
     }
     const sql = `SELECT namespace, name, labels, object FROM objects WHERE ${clauses.join(' AND ')} ORDER BY namespace, name`;
-    let stmt = this.listStatements.get(sql);
-    if (!stmt) {
-      stmt = this.db.prepare(sql);
-      this.listStatements.set(sql, stmt);
-    }
+    const stmt = this.statement(sql);
     const items: KubeObject[] = [];
     let last: { namespace: string; name: string } | undefined;
     for (const row of stmt.iterate(...params) as Iterable<{
@@ -417,21 +513,41 @@ export class SqliteStore implements ResourceStore {
     return { items };
   }
 
+  /** A prepared statement for SQL built per query, kept for the next query of the same shape. */
+  private statement(sql: string): Statement {
+    let stmt = this.listStatements.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare(sql);
+      this.listStatements.set(sql, stmt);
+    }
+    return stmt;
+  }
+
   private ensureOpen(): void {
     if (this.closed) throw new StoreError(`the store ${this.path} is closed`, 500, 'InternalError');
   }
 }
 
-function toChange(row: ChangeRow): Change {
-  return {
-    resourceVersion: row.resource_version,
-    kind: row.kind,
-    namespace: row.namespace,
-    name: row.name,
-    type: row.type,
-    prevVersion: row.prev_version,
-    text: row.object,
-  };
+/** status.startedAt and status.finishedAt in ms since the epoch, 0 when unset: the list order's columns. */
+function statusTimes(obj: KubeObject): [number, number] {
+  const status = (obj as { status?: { startedAt?: unknown; finishedAt?: unknown } }).status;
+  return [timeOf(status?.startedAt), timeOf(status?.finishedAt)];
+}
+
+/** Bytes of write-ahead log kept after a checkpoint. */
+const WAL_SIZE_LIMIT = 4 * 1024 * 1024;
+/** Free pages (4 KiB each) below which a deletion leaves them for SQLite to reuse. */
+const RELEASE_MIN_PAGES = 256;
+
+/** A file made before auto_vacuum was set is rebuilt once with it; a busy file is left as it is. */
+function convertToIncrementalVacuum(db: Db): void {
+  if ((db.pragma('auto_vacuum', { simple: true }) as number) === 2) return;
+  try {
+    db.pragma('auto_vacuum = INCREMENTAL');
+    db.exec('VACUUM');
+  } catch (err) {
+    if (!String((err as { code?: unknown }).code).startsWith('SQLITE_BUSY')) throw err;
+  }
 }
 
 function prepareStatements(db: Db) {
@@ -442,21 +558,13 @@ function prepareStatements(db: Db) {
     ),
     exists: db.prepare('SELECT 1 FROM objects WHERE kind = ? AND namespace = ? AND name = ?'),
     insert: db.prepare(
-      'INSERT INTO objects (kind, namespace, name, uid, resource_version, labels, created, object) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      `INSERT INTO objects (kind, namespace, name, uid, resource_version, labels, created, started, finished, object)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
-    update: db.prepare('UPDATE objects SET resource_version = ?, labels = ?, object = ? WHERE id = ?'),
+    update: db.prepare(
+      'UPDATE objects SET resource_version = ?, labels = ?, started = ?, finished = ?, object = ? WHERE id = ?',
+    ),
+    objectById: db.prepare('SELECT object FROM objects WHERE id = ?'),
     delete: db.prepare('DELETE FROM objects WHERE id = ?'),
-    readVersion: db.prepare('SELECT coalesce(max(resource_version), 0) AS value FROM changes'),
-    readPruned: db.prepare('SELECT coalesce(min(resource_version) - 1, 0) AS value FROM changes'),
-    insertChange: db.prepare(
-      'INSERT INTO changes (resource_version, kind, namespace, name, type, prev_version, object) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    ),
-    pruneChanges: db.prepare('DELETE FROM changes WHERE resource_version <= ?'),
-    changesAfter: db.prepare(
-      `SELECT resource_version, kind, namespace, name, type, prev_version,
-              CASE WHEN kind IN (SELECT value FROM json_each(?)) THEN object END AS object
-       FROM changes WHERE resource_version > ? ORDER BY resource_version LIMIT ?`,
-    ),
-    changeObject: db.prepare('SELECT object FROM changes WHERE resource_version = ?'),
   };
 }

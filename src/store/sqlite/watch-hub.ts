@@ -2,6 +2,13 @@
 // soon as they commit; writes by other processes are found by polling the change log with the
 // resourceVersion as cursor. Every event passes through one queue, so each watch sees changes in
 // resourceVersion order exactly once, and callbacks never run inside a database transaction.
+//
+// The log holds no copies of objects (see change-log.ts): a change read from it comes with the
+// object only while the object is still at that version. A change the object has moved past is
+// skipped and the newer one delivers the object, so a watch that reads late sees each object's
+// latest state once (as an informer would after a relist), never a state newer than the event's
+// version. A watch that skipped the ADDED gets the later change as ADDED; one that skipped an
+// object's whole life (created and deleted before it looked) sees nothing of it.
 import type { KubeObject } from '../../model/meta.js';
 import { compileSelector, type CompiledSelector } from '../selectors.js';
 import {
@@ -15,7 +22,10 @@ import {
 } from '../types.js';
 import { isClusterScoped } from '../semantics.js';
 
-/** One row of the change log. `text` is the object's JSON after the change (before it, for deletes). */
+/**
+ * One change. `text` is the object's JSON after the change (its last state, for deletes), or null
+ * when the object has changed again since, or when no watch wants the kind.
+ */
 export interface Change {
   resourceVersion: number;
   kind: ResourceKind;
@@ -23,8 +33,16 @@ export interface Change {
   name: string;
   type: WatchEventType;
   prevVersion: number | null;
-  /** Absent when the reader skipped the object because no watch wants the kind. */
+  /** On a deletion: the version that created the object, when the log still knew it. */
+  bornVersion: number | null;
   text: string | null;
+}
+
+/** What the log remembers of an object as a past change left it. */
+export interface PastState {
+  namespace: string;
+  name: string;
+  labels: Record<string, string>;
 }
 
 /** What the hub needs from the store. All calls are synchronous reads outside any transaction. */
@@ -33,8 +51,8 @@ export interface ChangeSource {
   changesAfter(after: number, kinds: readonly ResourceKind[], limit: number): Change[];
   /** Changes up to and including this version have been pruned from the log. */
   prunedThrough(): number;
-  /** The object JSON recorded by the change with this version, if still in the log. */
-  changeObject(resourceVersion: number): string | undefined;
+  /** The key and labels the change with this version left, if still in the log. */
+  pastState(resourceVersion: number): PastState | undefined;
   /** The matching objects now, and the version they are consistent with. */
   snapshot(
     kind: ResourceKind,
@@ -57,6 +75,8 @@ interface Watcher {
    * Keys missing from the map are unknown only for watches resumed from a version.
    */
   held?: Map<string, boolean>;
+  /** For watches without a selector: objects whose ADDED was skipped, so the next change is ADDED. */
+  unseen?: Set<string>;
   resumed: boolean;
   stopped: boolean;
 }
@@ -102,6 +122,7 @@ export class WatchHub {
       onError,
       after: resumeFrom ?? 0,
       held: selector.everything ? undefined : new Map(),
+      unseen: selector.everything ? new Set() : undefined,
       resumed: resumeFrom !== undefined,
       stopped: false,
     };
@@ -187,7 +208,7 @@ export class WatchHub {
       while (true) {
         const rows = this.source.changesAfter(from, kinds, BATCH);
         if (rows.length > 0 && rows[0].resourceVersion !== from + 1) {
-          // Versions are dense, so a gap means another process pruned what we had not read yet.
+          // A gap is a deleted object's dropped rows, or compaction past what we had not read yet.
           const pruned = this.source.prunedThrough();
           for (const w of [...this.watchers]) if (w.after < pruned) this.fail(w, expired(w.after, pruned));
         }
@@ -232,19 +253,44 @@ export class WatchHub {
     };
     for (const w of [...this.watchers]) {
       if (w.stopped || change.resourceVersion <= w.after) continue;
+      const seenThrough = w.after;
       w.after = change.resourceVersion;
-      if (change.kind !== w.kind || change.text === null) continue;
+      if (change.kind !== w.kind) continue;
       if (w.namespace && change.namespace !== w.namespace) continue;
+      if (change.text === null) {
+        this.skipSuperseded(w, change);
+        continue;
+      }
+      // Created after this watch's position and deleted before it looked: it never saw the object.
+      if (change.bornVersion !== null && seenThrough < change.bornVersion) {
+        w.unseen?.delete(keyOf(change.namespace, change.name));
+        w.held?.delete(keyOf(change.namespace, change.name));
+        continue;
+      }
       shared ??= JSON.parse(change.text) as KubeObject;
       const type = this.eventType(w, change, shared);
       if (type) deliver(w, { type, object: object() });
     }
   }
 
+  /** Remembers what a change the object has moved past means for the event the newer one gives. */
+  private skipSuperseded(w: Watcher, change: Change): void {
+    const key = keyOf(change.namespace, change.name);
+    if (!w.held) {
+      if (change.type === 'ADDED') w.unseen!.add(key);
+    } else if (w.resumed && !w.held.has(key)) {
+      // What the client holds is the state before this change: settle it now, while it is known.
+      w.held.set(key, this.matchedBefore(w, change));
+    }
+  }
+
   /** The event a watch should see for a change, or undefined when it should see nothing. */
   private eventType(w: Watcher, change: Change, obj: KubeObject): WatchEventType | undefined {
-    if (!w.held) return change.type;
     const key = keyOf(change.namespace, change.name);
+    if (!w.held) {
+      if (!w.unseen!.delete(key)) return change.type;
+      return change.type === 'DELETED' ? undefined : 'ADDED';
+    }
     let had = w.held.get(key);
     if (had === undefined) had = w.resumed ? this.matchedBefore(w, change) : false;
     const has = change.type !== 'DELETED' && w.selector.matches(obj);
@@ -258,12 +304,16 @@ export class WatchHub {
   /** For a resumed watch: did the object match at the version the watch resumed from? */
   private matchedBefore(w: Watcher, change: Change): boolean {
     if (change.type === 'ADDED' || change.prevVersion === null) return false;
-    const text = this.source.changeObject(change.prevVersion);
-    // Pruned: assume the client has it. A spurious DELETED beats a missed one.
-    if (text === undefined) return true;
-    return w.selector.matches(JSON.parse(text) as KubeObject);
+    const past = this.source.pastState(change.prevVersion);
+    // Compacted, or a field the log does not keep: assume the client has it. A spurious DELETED
+    // beats a missed one.
+    if (past === undefined || w.selector.fields.some((f) => !KEY_FIELDS.has(f.path))) return true;
+    return w.selector.matches({ metadata: { ...past } });
   }
 }
+
+/** The fields a selector may test that the log keeps for every change. */
+const KEY_FIELDS: ReadonlySet<string> = new Set(['metadata.name', 'metadata.namespace']);
 
 function keyOf(namespace: string, name: string): string {
   return `${namespace}/${name}`;

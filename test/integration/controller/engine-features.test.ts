@@ -152,6 +152,46 @@ spec:
     });
     expect(Object.values(wf.status?.nodes ?? {}).some((n) => n.name.endsWith('.hooks.never'))).toBe(false);
   });
+
+  it('holds a dependent DAG task back until the hooks of the task it depends on have finished', async () => {
+    const early: string[] = [];
+    const { wf } = await runWorkflow(
+      `
+apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata: {name: dh}
+spec:
+  entrypoint: main
+  templates:
+  - name: main
+    dag:
+      tasks:
+      - name: a
+        template: echo
+        hooks:
+          after: {template: echo, expression: tasks.a.status == "Succeeded"}
+      - {name: b, template: echo, dependencies: [a]}
+      - {name: c, template: echo, dependencies: [a]}
+  - name: echo
+    container: {image: busybox, command: [echo]}
+`,
+      {
+        until: (w) => {
+          const nodes = Object.values(w.status?.nodes ?? {});
+          const hook = nodes.find((n) => n.name === 'dh.a.hooks.after');
+          for (const n of nodes)
+            if ((n.name === 'dh.b' || n.name === 'dh.c') && hook?.phase !== 'Succeeded') early.push(n.name);
+          return Boolean(w.status?.finishedAt);
+        },
+      },
+    );
+    expect(wf.status?.phase).toBe('Succeeded');
+    expect(byName(wf, 'dh.a.hooks.after')).toMatchObject({ phase: 'Succeeded', nodeFlag: { hooked: true } });
+    expect(byName(wf, 'dh.a').children).toContain(nodeId('dh', 'dh.a.hooks.after'));
+    expect(byName(wf, 'dh.b').phase).toBe('Succeeded');
+    expect(byName(wf, 'dh.c').phase).toBe('Succeeded');
+    expect(early).toEqual([]);
+  });
 });
 
 describe('time limits', () => {

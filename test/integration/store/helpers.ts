@@ -65,3 +65,15 @@ export function collect(store: ResourceStore, kind: ResourceKind, opts: WatchOpt
 export function wf(name: string, extra: Partial<KubeObject> & Record<string, unknown> = {}): KubeObject {
   return { ...extra, metadata: { name, namespace: 'argo', ...(extra.metadata ?? {}) } };
 }
+
+/** The last object each event named, by name: what a client holding the watch's view has. */
+export function latestOf(
+  events: readonly WatchEvent<KubeObject>[],
+): Map<string, KubeObject & { status?: { phase?: string } }> {
+  const held = new Map<string, KubeObject>();
+  for (const e of events) {
+    if (e.type === 'DELETED') held.delete(e.object.metadata.name ?? '');
+    else held.set(e.object.metadata.name ?? '', e.object);
+  }
+  return held;
+}

@@ -172,7 +172,10 @@ export function registerCron(program: Command): void {
     .command('backfill')
     .description('create a cron backfill(new alpha feature)')
     .usage('cronwf [flags]')
-    .argument('[cronwf]');
+    .argument('[cronwf]')
+    // Upstream declares no argument check here, so cobra takes any number and the first names the
+    // cron workflow: `--parallel true` is the flag, then a word that is passed over.
+    .allowExcessArguments();
   addFlags(backfill, [
     {
       long: 'argname',

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { ArgoClient } from '../../../client/types.js';
 import { nextRuntime } from '../../../controller/cron/schedule.js';
 import type { CronWorkflow, Workflow } from '../../../model/workflow.js';
-import { readManifests } from '../../../workflow/manifest/index.js';
+import { readCommandManifests } from '../../manifests.js';
 import { applySubmitOpts } from '../../../workflow/submit-opts.js';
 import { namespaceOf, out, withClient } from '../../context.js';
 import { FlagError } from '../../flags.js';
@@ -30,7 +30,7 @@ function details(cron: CronWorkflow): string {
 }
 
 export async function readCronWorkflows(files: string[], strict: boolean): Promise<CronWorkflow[]> {
-  const manifests = await readManifests(files, { strict });
+  const manifests = await readCommandManifests(files, { strict });
   const crons: CronWorkflow[] = [];
   for (const m of manifests) {
     if (m.kind !== 'CronWorkflow') continue;

@@ -1,7 +1,7 @@
 // `argo template` and `argo cluster-template`: create, get, list, update and delete, for either kind.
 import type { Command } from 'commander';
 import type { ClusterWorkflowTemplate, WorkflowTemplate } from '../../../model/workflow.js';
-import { readManifests } from '../../../workflow/manifest/index.js';
+import { readCommandManifests } from '../../manifests.js';
 import { namespaceOf, out, withClient } from '../../context.js';
 import type { TemplateListOutput } from '../../output/list.js';
 import type { TemplateGetOutput } from '../../output/template.js';
@@ -24,7 +24,7 @@ export async function readTemplates(
   files: string[],
   strict: boolean,
 ): Promise<AnyTemplate[]> {
-  const manifests = await readManifests(files, { strict });
+  const manifests = await readCommandManifests(files, { strict });
   const found: AnyTemplate[] = [];
   for (const m of manifests) {
     if (m.kind !== kind.kind) continue;

@@ -1,0 +1,40 @@
+// The engine as another process sees it: whether some process leads (holds the controller lease)
+// and how to start a detached `argo workflow-controller`. Kept apart from the engine itself so that
+// commands which only need to know this (a read, a delete) do not load the controller.
+import { spawn } from 'node:child_process';
+import { mkdirSync, openSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { leaseHolder, readLease } from '../../store/lease.js';
+import type { ResourceStore } from '../../store/types.js';
+
+/** The Lease that one engine per ARGO_HOME holds while it runs the workflows. */
+import { CONTROLLER_LEASE } from './controller-lease.js';
+
+export { CONTROLLER_LEASE };
+
+/** Whether some live process (this one or another) holds the controller lease. */
+export async function controllerRunning(store: ResourceStore): Promise<boolean> {
+  return leaseHolder(await readLease(store, CONTROLLER_LEASE)) !== undefined;
+}
+
+/** Seconds a detached controller stays up with nothing to do. */
+export const IDLE_EXIT_ENV = 'ARGO_TS_CONTROLLER_IDLE_EXIT_SECONDS';
+
+/** Starts `argo workflow-controller` in the background, logging to `<home>/controller.log`. */
+export function spawnDetachedController(home: string): void {
+  mkdirSync(home, { recursive: true });
+  const logFd = openSync(path.join(home, 'controller.log'), 'a');
+  const bin = fileURLToPath(new URL('../../../bin/argo.js', import.meta.url));
+  const child = spawn(process.execPath, [bin, 'workflow-controller'], {
+    detached: true,
+    stdio: ['ignore', logFd, logFd],
+    env: {
+      ...process.env,
+      ARGO_HOME: home,
+      ARGO_LOCAL: 'true',
+      [IDLE_EXIT_ENV]: process.env[IDLE_EXIT_ENV] ?? '60',
+    },
+  });
+  child.unref();
+}

@@ -1,0 +1,113 @@
+// What a runtime records on disk about a pod it runs, so a runtime that starts after it died knows
+// the pod was taken on and which containers started (the store may not say so yet: progress is
+// reported only once a pod has run a while). Under <home>/host/runs/<namespace>/<pod>/:
+//   run.json          the pod's uid and the runtime that runs it, written before any container starts
+//   c/<name>-<try>/   one folder per container start, made just before it, then its shim's state
+// A runtime removes the record when it is done with the pod; one left behind belongs to a runtime
+// that died (or let its pods go on purpose, owner released), and its pod is adopted or, when the
+// pod is gone, whatever still runs of it is killed.
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { journalsDir } from '../paths.js';
+import { liveShimPid } from './shim.js';
+import { killGroups } from './owner.js';
+
+interface Record {
+  uid: string;
+  /** The runtime running the pod; '' once released to whichever runtime comes next. */
+  owner: string;
+}
+
+export class RunJournal {
+  readonly dir: string;
+
+  constructor(
+    home: string,
+    readonly namespace: string,
+    readonly pod: string,
+  ) {
+    this.dir = path.join(journalsDir(home), namespace, pod);
+  }
+
+  /** Every pod a journal is kept for. */
+  static all(home: string): RunJournal[] {
+    const found: RunJournal[] = [];
+    for (const ns of list(journalsDir(home)))
+      for (const pod of list(path.join(journalsDir(home), ns))) found.push(new RunJournal(home, ns, pod));
+    return found;
+  }
+
+  /** The record, or undefined when there is none (or it is unreadable: nothing started after it). */
+  read(): Record | undefined {
+    try {
+      const rec = JSON.parse(readFileSync(path.join(this.dir, 'run.json'), 'utf8')) as Record;
+      return typeof rec.uid === 'string' && typeof rec.owner === 'string' ? rec : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** A new run of the pod: what an earlier pod of this name left goes first (see sweep in runtime). */
+  begin(uid: string, owner: string): void {
+    rmSync(this.dir, { recursive: true, force: true });
+    mkdirSync(path.join(this.dir, 'c'), { recursive: true });
+    this.write({ uid, owner });
+  }
+
+  /** The record names `owner` (a runtime adopting the pod, or '' when one lets it go). */
+  claim(uid: string, owner: string): void {
+    this.write({ uid, owner });
+  }
+
+  /** The state folder of a container's start `attempt` (1 for the first). */
+  containerDir(container: string, attempt: number): string {
+    return path.join(this.dir, 'c', `${container}-${attempt}`);
+  }
+
+  /** Makes the state folder of a start about to be made: from here on it may have started. */
+  markStart(container: string, attempt: number): string {
+    const dir = this.containerDir(container, attempt);
+    mkdirSync(dir);
+    return dir;
+  }
+
+  /** The latest start of a container recorded here (0: none). */
+  lastAttempt(container: string): number {
+    let last = 0;
+    for (const entry of list(path.join(this.dir, 'c'))) {
+      const dash = entry.lastIndexOf('-');
+      if (entry.slice(0, dash) === container) last = Math.max(last, Number(entry.slice(dash + 1)) || 0);
+    }
+    return last;
+  }
+
+  /** Kills whatever still runs of the pod's containers (SIGKILL to their groups), then waits. */
+  async killAll(): Promise<void> {
+    const pids: number[] = [];
+    for (const entry of list(path.join(this.dir, 'c'))) {
+      const pid = await liveShimPid(path.join(this.dir, 'c', entry));
+      if (pid) pids.push(pid);
+    }
+    await killGroups(pids);
+  }
+
+  remove(): Promise<void> {
+    return rm(this.dir, { recursive: true, force: true });
+  }
+
+  private write(rec: Record): void {
+    const file = path.join(this.dir, 'run.json');
+    const partial = `${file}.${process.pid}.tmp`;
+    writeFileSync(partial, JSON.stringify(rec));
+    renameSync(partial, file);
+  }
+}
+
+function list(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}

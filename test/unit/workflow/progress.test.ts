@@ -1,0 +1,64 @@
+// Node progress ("N/M") summed over what is below a node, each pod counted once.
+import { describe, expect, it } from 'vitest';
+import type { NodeStatus, Workflow } from '../../../src/model/workflow.js';
+import { updateProgress } from '../../../src/workflow/progress.js';
+
+function node(id: string, type: NodeStatus['type'], phase: NodeStatus['phase'], children: string[] = []) {
+  return { id, name: id, type, phase, ...(children.length ? { children } : {}) } as NodeStatus;
+}
+
+function progressOf(nodes: NodeStatus[]): Record<string, string | undefined> {
+  const wf = {
+    metadata: { name: 'w' },
+    spec: {},
+    status: { nodes: Object.fromEntries(nodes.map((n) => [n.id, n])) },
+  } as unknown as Workflow;
+  updateProgress(wf);
+  const out: Record<string, string | undefined> = { workflow: wf.status!.progress };
+  for (const n of Object.values(wf.status!.nodes!)) out[n.id] = n.progress;
+  return out;
+}
+
+describe('updateProgress', () => {
+  it('sums a chain of step groups: each group counts the pods after it', () => {
+    const nodes = [node('s', 'Steps', 'Running', ['g0'])];
+    const n = 50;
+    for (let i = 0; i < n; i++) {
+      nodes.push(node(`g${i}`, 'StepGroup', i < n - 1 ? 'Succeeded' : 'Running', [`p${i}`]));
+      nodes.push(node(`p${i}`, 'Pod', i < n - 1 ? 'Succeeded' : 'Running', i < n - 1 ? [`g${i + 1}`] : []));
+    }
+    const p = progressOf(nodes);
+    expect(p.workflow).toBe(`${n - 1}/${n}`);
+    expect(p.s).toBe(`${n - 1}/${n}`);
+    expect(p.g0).toBe(`${n - 1}/${n}`);
+    expect(p.g10).toBe(`${n - 11}/${n - 10}`);
+    expect(p[`g${n - 1}`]).toBe('0/1');
+    expect(p.p0).toBe('1/1');
+  });
+
+  it('counts a pod that several branches lead to once (a diamond)', () => {
+    const p = progressOf([
+      node('d', 'DAG', 'Running', ['first']),
+      node('first', 'Pod', 'Succeeded', ['m1', 'm2', 'm3']),
+      node('m1', 'Pod', 'Succeeded', ['last']),
+      node('m2', 'Pod', 'Succeeded', ['last']),
+      node('m3', 'Pod', 'Running', ['last']),
+      node('last', 'Pod', 'Pending'),
+    ]);
+    expect(p.d).toBe('3/5');
+    expect(p.workflow).toBe('3/5');
+  });
+
+  it('counts a shared pod once below a group whose other branch is a tree', () => {
+    const p = progressOf([
+      node('t', 'TaskGroup', 'Running', ['a', 'b']),
+      node('a', 'Pod', 'Succeeded', ['x']),
+      node('b', 'Pod', 'Succeeded', ['x', 'y']),
+      node('x', 'Pod', 'Succeeded'),
+      node('y', 'Steps', 'Running', ['z']),
+      node('z', 'Pod', 'Running'),
+    ]);
+    expect(p.t).toBe('3/4');
+    expect(p.y).toBe('0/1');
+  });
+});
