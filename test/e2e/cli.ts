@@ -60,8 +60,27 @@ function runArgo(
   timeoutMs: number,
   stdoutFd?: number,
 ): Promise<CliResult> {
+  return runProcess(
+    process.execPath,
+    [path.join(repoRoot, 'bin/argo.js'), ...args],
+    env,
+    cwd,
+    timeoutMs,
+    stdoutFd,
+  );
+}
+
+/** Runs a program to its end in its own process group (killed whole on timeout), collecting its output. */
+export function runProcess(
+  file: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  timeoutMs: number,
+  stdoutFd?: number,
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(repoRoot, 'bin/argo.js'), ...args], {
+    const child = spawn(file, args, {
       env,
       cwd,
       detached: true,
@@ -77,7 +96,11 @@ function runArgo(
       } catch {
         // Already gone.
       }
-      reject(new Error(`argo ${args.join(' ')} did not finish within ${timeoutMs} ms\n${stdout}${stderr}`));
+      reject(
+        new Error(
+          `${path.basename(file)} ${args.join(' ')} did not finish within ${timeoutMs} ms\n${stdout}${stderr}`,
+        ),
+      );
     }, timeoutMs);
     child.on('error', reject);
     child.on('close', (code) => {

@@ -10,6 +10,7 @@ import { registerCron } from './cron/index.js';
 import { registerDelete } from './delete.js';
 import { registerExecutorPlugin } from './executor-plugin/index.js';
 import { registerGet } from './get.js';
+import { registerKubeApi } from './kube-api.js';
 import { registerLint } from './lint.js';
 import { registerList } from './list.js';
 import { registerLogs } from './logs.js';
@@ -40,6 +41,7 @@ export const COMMANDS: ((program: Command) => void)[] = [
   registerDelete,
   registerExecutorPlugin,
   registerGet,
+  registerKubeApi,
   registerLint,
   registerList,
   registerLogs,

@@ -7,7 +7,7 @@ import type { Pod } from '../../../src/model/pod.js';
 import type { Workflow } from '../../../src/model/workflow.js';
 import { openKubeStore, readPodLog } from '../../../src/store/kube/index.js';
 import { startFakeApiServer, type FakeApiServer, type PodLogSource } from '../../helpers/fake-apiserver.js';
-import { HttpError } from '../../helpers/kube-wire.js';
+import { HttpError } from '../../../src/server/kube-api/server.js';
 import { tempDir } from '../store/helpers.js';
 
 const open: (() => Promise<void>)[] = [];

@@ -5,7 +5,7 @@ import type { Pod } from '../../../src/model/pod.js';
 import { openKubeStore, readPodLog, type KubeStore } from '../../../src/store/kube/index.js';
 import { InvalidError, NotFoundError, StoreError } from '../../../src/store/types.js';
 import { startFakeApiServer, type FakeApiServer, type PodLogSource } from '../../helpers/fake-apiserver.js';
-import { HttpError } from '../../helpers/kube-wire.js';
+import { HttpError } from '../../../src/server/kube-api/server.js';
 import { tempDir } from './helpers.js';
 
 const open: (() => Promise<void>)[] = [];

@@ -305,12 +305,15 @@ describe('loading the kube store lazily', () => {
         const f = path.join(dir, n);
         return statSync(f).isDirectory() ? files(f) : n.endsWith('.ts') ? [f] : [];
       });
+    // The URL table loads no client library; the kube-api endpoint routes with it.
+    const light = new Set([path.join(kubeDir, 'resources.js')]);
     const wrong: string[] = [];
     for (const file of files(src)) {
       if (file.startsWith(kubeDir + path.sep)) continue;
       const text = readFileSync(file, 'utf8');
       for (const m of text.matchAll(/^\s*(import|export)\s+(?!type\b)[^;]*?from\s+'([^']+)'/gm)) {
         const target = path.resolve(path.dirname(file), m[2]);
+        if (light.has(target)) continue;
         if (m[2].startsWith('.') && (target === kubeDir || target.startsWith(kubeDir + path.sep)))
           wrong.push(`${path.relative(src, file)} imports ${m[2]}`);
       }

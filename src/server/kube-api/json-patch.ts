@@ -1,4 +1,4 @@
-// RFC 6902 JSON patch, for the fake API server's application/json-patch+json. Returns a new value;
+// RFC 6902 JSON patch, for the Kubernetes API endpoint's application/json-patch+json. Returns a new value;
 // the input is not modified. Errors name the operation that failed.
 export interface JsonPatchOp {
   op: 'add' | 'remove' | 'replace' | 'move' | 'copy' | 'test';

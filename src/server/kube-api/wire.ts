@@ -1,9 +1,10 @@
-// The Kubernetes REST wire format for the fake API server: URL routing, Status errors, bodies,
+// The Kubernetes REST wire format of the kube-api endpoint: URL routing, Status errors, bodies,
 // discovery. Kept apart from the verbs so each part reads on its own.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { KubeObject } from '../../src/model/meta.js';
-import { kindAt, RESOURCE_KINDS, resourceFor, type KubeResource } from '../../src/store/kube/resources.js';
-import { StoreError } from '../../src/store/types.js';
+import type { KubeObject } from '../../model/meta.js';
+import { kindAt, RESOURCE_KINDS, resourceFor, type KubeResource } from '../../store/kube/resources.js';
+import { StoreError, type ResourceKind } from '../../store/types.js';
+import { decodeProtobufObject } from './protobuf.js';
 
 export interface Target {
   resource: KubeResource;
@@ -86,10 +87,22 @@ export function send(res: ServerResponse, code: number, body: unknown): void {
   res.end(text);
 }
 
+const PROTOBUF = 'application/vnd.kubernetes.protobuf';
+
+/** The request body: JSON (any +json type), or for POSTs of Secrets and ConfigMaps also protobuf. */
 export async function readJson(req: IncomingMessage): Promise<unknown> {
+  const type = (req.headers['content-type'] ?? '').split(';')[0].trim();
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8');
+  const body = Buffer.concat(chunks);
+  if (type === PROTOBUF && body.length > 0) return decodeProtobufObject(body);
+  if (type !== '' && type !== 'application/json' && !type.endsWith('+json'))
+    throw new HttpError(
+      415,
+      'UnsupportedMediaType',
+      `the body of the request was in an unknown format - accepted media types include: application/json`,
+    );
+  const text = body.toString('utf8');
   if (text.trim() === '') return undefined;
   try {
     return JSON.parse(text) as unknown;
@@ -107,6 +120,18 @@ export function asObject(body: unknown): KubeObject {
   return obj;
 }
 
+/** The short names kubectl resolves (`kubectl get cm`, `kubectl get wf`), as the real API and Argo's CRDs declare them. */
+const SHORT_NAMES: Partial<Record<ResourceKind, string[]>> = {
+  Workflow: ['wf'],
+  WorkflowTemplate: ['wftmpl'],
+  ClusterWorkflowTemplate: ['clusterwftmpl', 'cwft'],
+  CronWorkflow: ['cwf', 'cronwf'],
+  WorkflowEventBinding: ['wfeb'],
+  Pod: ['po'],
+  ConfigMap: ['cm'],
+  PersistentVolumeClaim: ['pvc'],
+};
+
 export function discovery(group: string, version: string) {
   const resources = RESOURCE_KINDS.map(resourceFor)
     .filter((r) => r.group === group && r.version === version)
@@ -116,6 +141,7 @@ export function discovery(group: string, version: string) {
       namespaced: r.namespaced,
       kind: r.kind,
       verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
+      ...(SHORT_NAMES[r.kind] ? { shortNames: SHORT_NAMES[r.kind] } : {}),
     }));
   if (resources.length === 0) throw new HttpError(404, 'NotFound', NO_ROUTE);
   return {
