@@ -1,5 +1,6 @@
-// DESIGN.md: `argo version` and `argo --help` must not import the Kubernetes client, fastify or
-// SQLite, which would make every start-up pay for them. A module hook logs what the CLI loads.
+// DESIGN.md: `argo version` and `argo --help` must not import the Kubernetes client, fastify,
+// SQLite or the PostgreSQL/MySQL drivers, which would make every start-up pay for them. A module
+// hook logs what the CLI loads.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture, repoRoot } from './cli.js';
 
-const HEAVY = ['@kubernetes/client-node', 'fastify', 'better-sqlite3'];
+const HEAVY = ['@kubernetes/client-node', 'fastify', 'better-sqlite3', 'pg', 'mysql2'];
 let dir: string;
 
 beforeAll(() => {
