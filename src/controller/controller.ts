@@ -19,6 +19,7 @@ import { MemoCache } from './memo/index.js';
 import { LABEL_COMPLETED, LABEL_WORKFLOW, WorkflowOperation } from './operator.js';
 import type { PodLayout } from './pod-builder.js';
 import { SyncManager } from './sync/index.js';
+import { Archiver, markPendingArchive, type ArchiveWriter } from './archiver.js';
 
 export interface ControllerOptions {
   store: ResourceStore;
@@ -40,6 +41,8 @@ export interface ControllerOptions {
   podLayout?: PodLayout;
   /** The image of argoexec in the argoexec layout; default quay.io/argoproj/argoexec:latest. */
   executorImage?: string;
+  /** Where completed workflows are archived; none: they are not. */
+  archive?: ArchiveWriter;
 }
 
 type Cache<T> = Map<string, T>;
@@ -68,6 +71,7 @@ export class WorkflowController {
   private syncManager?: SyncManager;
   private memoCache?: MemoCache;
   private httpAgent?: HttpAgent;
+  private archiver?: Archiver;
   /** Cache ConfigMap writes the memoization cache queued during an operation, by `<ns>/<name>`. */
   private readonly configMapWrites = new Map<string, ConfigMap>();
 
@@ -94,6 +98,13 @@ export class WorkflowController {
       now: this.now,
     });
     this.httpAgent = new HttpAgent({ store: this.store, onDone: (k) => this.enqueue(k), log: this.log });
+    if (this.opts.archive)
+      this.archiver = new Archiver({
+        store: this.store,
+        archive: this.opts.archive,
+        log: this.log,
+        latest: (n, name) => this.workflows.get(key(n, name)),
+      });
     await this.sync<WorkflowTemplate>('WorkflowTemplate', this.templates, ns);
     await this.sync<ClusterWorkflowTemplate>('ClusterWorkflowTemplate', this.clusterTemplates, undefined);
     // A semaphore limit may have changed: waiters that now fit are woken.
@@ -118,14 +129,19 @@ export class WorkflowController {
           syncManager.releaseAll(structuredClone(wf));
           return;
         }
+        this.archiver?.offer(wf);
         if (
           wf.metadata.labels?.[LABEL_COMPLETED] !== 'true' ||
           wf.metadata.finalizers?.includes(FINALIZER_ARTIFACT_GC)
         )
           this.enqueue(key(wf.metadata.namespace, wf.metadata.name));
       },
-      // Locks held before a restart are taken again before any workflow is operated on.
-      (items) => syncManager.restore(items),
+      // Locks held before a restart are taken again before any workflow is operated on; workflows
+      // left Pending archiving are archived now.
+      (items) => {
+        syncManager.restore(items);
+        for (const wf of items) this.archiver?.offer(wf);
+      },
     );
   }
 
@@ -255,6 +271,8 @@ export class WorkflowController {
       // A finished workflow is stored without locks, as Argo stores it; waiters are woken.
       if (workflowPhaseCompleted(result.workflow.status?.phase))
         this.syncManager?.releaseAll(result.workflow);
+      // Completed in this update: Pending archiving in the same write, as Argo marks it.
+      if (this.archiver) markPendingArchive(result.workflow);
       try {
         const saved = await this.store.update<Workflow>('Workflow', result.workflow);
         this.workflows.set(k, saved);
@@ -436,6 +454,7 @@ export class WorkflowController {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.archiver?.stop();
     for (const w of this.watches) w.stop();
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();

@@ -14,6 +14,8 @@ import type { Pod } from '../../model/pod.js';
 import { HostRuntime } from '../../executor/host/runtime.js';
 import { LeaderElector, leaseHolder, readLease } from '../../store/lease.js';
 import type { ResourceStore } from '../../store/types.js';
+import { openLocalArchive } from '../../persist/local-archive.js';
+import type { SqlWorkflowArchive } from '../../persist/workflow-archive.js';
 
 export const CONTROLLER_LEASE = 'workflow-controller';
 const LEASE_SECONDS = 6;
@@ -23,6 +25,7 @@ export class Engine {
   private controller?: WorkflowController;
   private cron?: CronController;
   private runtime?: HostRuntime;
+  private archive?: SqlWorkflowArchive;
   private readonly elector: LeaderElector;
   private leading?: Promise<void>;
   private resolveLeading?: () => void;
@@ -58,7 +61,17 @@ export class Engine {
   private async onStartedLeading(): Promise<void> {
     this.runtime = new HostRuntime(this.store, { home: this.home });
     await this.runtime.start();
-    this.controller = new WorkflowController({ store: this.store, log: this.log, home: this.home });
+    // Without its archive the engine still runs workflows; they stay Pending archiving until it opens.
+    this.archive = await openLocalArchive(this.home).catch((err: Error) => {
+      this.log(err.message);
+      return undefined;
+    });
+    this.controller = new WorkflowController({
+      store: this.store,
+      log: this.log,
+      home: this.home,
+      archive: this.archive,
+    });
     await this.controller.start();
     this.cron = new CronController({
       store: this.store,
@@ -76,6 +89,8 @@ export class Engine {
     await this.runtime?.stop();
     this.controller = undefined;
     this.runtime = undefined;
+    await this.archive?.close();
+    this.archive = undefined;
   }
 
   /** Workflows not yet completed that this engine knows of. */
