@@ -42,7 +42,7 @@ export interface ArchiverOptions {
 }
 
 export class Archiver {
-  private readonly inFlight = new Set<string>();
+  private readonly inFlight = new Map<string, Promise<void>>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   /** The last retry delay of a workflow whose writes keep failing. */
   private readonly delays = new Map<string, number>();
@@ -54,8 +54,13 @@ export class Archiver {
   offer(wf: Workflow): void {
     const k = key(wf);
     if (this.stopped || !pending(wf) || this.inFlight.has(k) || this.timers.has(k)) return;
-    this.inFlight.add(k);
-    void this.archive(wf).finally(() => this.inFlight.delete(k));
+    const write = this.archive(wf).finally(() => this.inFlight.delete(k));
+    this.inFlight.set(k, write);
+  }
+
+  /** Whether the workflow still has to be archived (or is being archived now). */
+  static isPending(wf: Workflow): boolean {
+    return pending(wf);
   }
 
   private async archive(wf: Workflow): Promise<void> {
@@ -87,9 +92,11 @@ export class Archiver {
     }
   }
 
-  stop(): void {
+  /** Stops retrying; resolves once the writes under way have ended, so none is cut off halfway. */
+  async stop(): Promise<void> {
     this.stopped = true;
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
+    await Promise.all(this.inFlight.values());
   }
 }

@@ -276,6 +276,9 @@ export class WorkflowController {
       try {
         const saved = await this.store.update<Workflow>('Workflow', result.workflow);
         this.workflows.set(k, saved);
+        // Archived from here rather than on the watch event, so a CLI that stops the engine as
+        // soon as it sees the workflow complete does not stop it before the write has begun.
+        this.archiver?.offer(saved);
       } catch (err) {
         if (err instanceof StoreError && (err.code === 409 || err.code === 404)) {
           // Someone else changed (or deleted) the workflow: operate again on the fresh copy.
@@ -447,17 +450,19 @@ export class WorkflowController {
     for (const wf of this.workflows.values()) {
       const collecting =
         wf.metadata.deletionTimestamp && wf.metadata.finalizers?.includes(FINALIZER_ARTIFACT_GC);
-      if (wf.metadata.labels?.[LABEL_COMPLETED] !== 'true' || collecting) n++;
+      // A workflow still to be archived keeps a controller around to archive it.
+      const archiving = this.archiver && Archiver.isPending(wf);
+      if (wf.metadata.labels?.[LABEL_COMPLETED] !== 'true' || collecting || archiving) n++;
     }
     return n;
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.archiver?.stop();
     for (const w of this.watches) w.stop();
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
+    await this.archiver?.stop();
     this.notifyIdle();
   }
 }

@@ -1,6 +1,6 @@
 // Label requirements as SQL over the archive's labels table: one EXISTS / NOT EXISTS per
 // requirement, as upstream queries it (so its label index serves), with the values bound.
-import type { LabelRequirement } from '../store/selectors.js';
+import { parseLabelSelector, type LabelRequirement } from '../store/selectors.js';
 import type { Dialect, SqlValue } from './sql-session.js';
 
 export interface SqlCondition {
@@ -51,4 +51,15 @@ export function labelCondition(
     case 'lt':
       return { sql: `exists (${match} and cast(value as ${intType}) < ?)`, params: [req.key, integer(req)] };
   }
+}
+
+/**
+ * The label key a list-label-values request names: its selector must be exactly one `key`
+ * (exists) requirement, as the Argo Server requires.
+ */
+export function labelValuesKey(selector: string): string {
+  const reqs = parseLabelSelector(selector);
+  if (reqs.length !== 1) throw new Error(`only allow 1 labelRequirement, found ${reqs.length}`);
+  if (reqs[0].operator !== 'exists') throw new Error(`operation ${reqs[0].operator} is not supported`);
+  return reqs[0].key;
 }

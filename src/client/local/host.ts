@@ -10,6 +10,8 @@ import type { Pod } from '../../model/pod.js';
 import type { CronWorkflow, Workflow } from '../../model/workflow.js';
 import type { ResourceStore } from '../../store/types.js';
 import type { ClientHost, PodLogReadOptions } from '../store/host.js';
+import { openLocalArchive } from '../../persist/local-archive.js';
+import type { SqlWorkflowArchive } from '../../persist/workflow-archive.js';
 import { controllerRunning, Engine, spawnDetachedController } from './engine.js';
 
 export type EngineMode = 'in-process' | 'detached' | 'none';
@@ -27,6 +29,7 @@ export class LocalHost implements ClientHost {
   private readonly store: ResourceStore;
   private readonly home: string;
   private engine?: Engine;
+  private openedArchive?: Promise<SqlWorkflowArchive>;
 
   constructor(private readonly opts: LocalHostOptions) {
     this.store = opts.store;
@@ -100,7 +103,16 @@ export class LocalHost implements ClientHost {
     return new WorkflowArtifactReader({ home: this.home, secret: storeSecrets(this.store) }).open(req);
   }
 
+  /** The archive the local engine writes completed workflows to ($ARGO_HOME/archive.db). */
+  archive(): Promise<SqlWorkflowArchive> {
+    this.openedArchive ??= openLocalArchive(this.home);
+    return this.openedArchive;
+  }
+
   async close(): Promise<void> {
+    const archive = this.openedArchive;
+    this.openedArchive = undefined;
+    await archive?.then((a) => a.close()).catch(() => undefined);
     if (!this.engine) return;
     const wasLeader = this.engine.isLeader;
     const remaining = this.engine.activeWorkflowCount() + this.engine.scheduledCronCount();
