@@ -32,6 +32,7 @@ import { MemoCache } from './memo/index.js';
 import { LABEL_COMPLETED, LABEL_WORKFLOW, WorkflowOperation } from './operator.js';
 import type { PodLayout } from './pod-builder.js';
 import { SyncManager } from './sync/index.js';
+import { Archiver, markPendingArchive, type ArchiveWriter } from './archiver.js';
 
 export interface ControllerOptions {
   store: ResourceStore;
@@ -59,6 +60,8 @@ export interface ControllerOptions {
   workflowResyncPeriodMs?: number;
   /** Time for the informers' backoff and resync and the queue's delays; default the wall clock. */
   timers?: Timers;
+  /** Where completed workflows are archived; none: they are not. */
+  archive?: ArchiveWriter;
 }
 
 /** Pods and task results are filed by `namespace/workflow`, the workflow's own cache key. */
@@ -98,6 +101,7 @@ export class WorkflowController {
   private syncManager?: SyncManager;
   private memoCache?: MemoCache;
   private httpAgent?: HttpAgent;
+  private archiver?: Archiver;
   /** Cache ConfigMap writes the memoization cache queued during an operation, by `<ns>/<name>`. */
   private readonly configMapWrites = new Map<string, ConfigMap>();
 
@@ -155,6 +159,13 @@ export class WorkflowController {
       now: this.now,
     });
     this.httpAgent = new HttpAgent({ store: this.store, onDone: (k) => this.enqueue(k), log: this.log });
+    if (this.opts.archive)
+      this.archiver = new Archiver({
+        store: this.store,
+        archive: this.opts.archive,
+        log: this.log,
+        latest: (n, name) => this.workflows.cache.get(key(n, name)),
+      });
     // A semaphore limit may have changed: waiters that now fit are woken.
     this.configMaps.addHandler(onAnyChange((cm) => syncManager.configMapChanged(cm)));
     const enqueueOwner = (obj: KubeObject): void => {
@@ -164,6 +175,8 @@ export class WorkflowController {
     this.taskResults.addHandler(onAnyChange(enqueueOwner));
     this.pods.addHandler(onAnyChange(enqueueOwner));
     const enqueueWorkflow = (wf: Workflow): void => {
+      // Workflows left Pending archiving (before a restart too: the first list adds them) are archived.
+      this.archiver?.offer(wf);
       if (
         wf.metadata.labels?.[LABEL_COMPLETED] !== 'true' ||
         wf.metadata.finalizers?.includes(FINALIZER_ARTIFACT_GC)
@@ -319,10 +332,15 @@ export class WorkflowController {
       // A finished workflow is stored without locks, as Argo stores it; waiters are woken.
       if (workflowPhaseCompleted(result.workflow.status?.phase))
         this.syncManager?.releaseAll(result.workflow);
+      // Completed in this update: Pending archiving in the same write, as Argo marks it.
+      if (this.archiver) markPendingArchive(result.workflow);
       try {
         const saved = await this.store.update<Workflow>('Workflow', result.workflow);
         this.workflows.cache.set(saved);
         this.lastWritten.set(k, saved);
+        // Archived from here rather than on the watch event, so a CLI that stops the engine as
+        // soon as it sees the workflow complete does not stop it before the write has begun.
+        this.archiver?.offer(saved);
       } catch (err) {
         if (err instanceof StoreError && (err.code === 409 || err.code === 404)) {
           // Someone else changed (or deleted) the workflow: operate again on the fresh copy.
@@ -488,7 +506,9 @@ export class WorkflowController {
     for (const wf of this.workflows.cache.values()) {
       const collecting =
         wf.metadata.deletionTimestamp && wf.metadata.finalizers?.includes(FINALIZER_ARTIFACT_GC);
-      if (wf.metadata.labels?.[LABEL_COMPLETED] !== 'true' || collecting) n++;
+      // A workflow still to be archived keeps a controller around to archive it.
+      const archiving = this.archiver && Archiver.isPending(wf);
+      if (wf.metadata.labels?.[LABEL_COMPLETED] !== 'true' || collecting || archiving) n++;
     }
     return n;
   }
@@ -503,6 +523,7 @@ export class WorkflowController {
     this.flushPending();
     await this.queue.shutDown();
     await this.workers;
+    await this.archiver?.stop();
   }
 }
 

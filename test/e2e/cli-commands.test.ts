@@ -109,19 +109,59 @@ describe('argo sync', () => {
 });
 
 describe('argo archive on the local backend', () => {
-  it('says what it needs, on stderr, exit 1; its flags still parse', async () => {
-    for (const args of [
-      ['archive', 'list', '--chunk-size', '10', '-o', 'name', '-l', 'a=b'],
-      ['archive', 'get', 'my-wf', '--name', '-o', 'yaml'],
-      ['archive', 'retry', 'my-wf', '--restart-successful', '--node-field-selector', 'phase=Failed'],
-    ]) {
-      const r = await cli.run(args);
-      expect(r.code).toBe(1);
-      expect(r.stdout).toBe('');
-      expect(r.stderr).toContain(
-        'the workflow archive is kept by the Argo Server with persistence configured',
-      );
-    }
+  it('lists, gets and deletes the workflows the local engine archived, and lists their labels', async () => {
+    const sub = await cli.run([
+      'submit',
+      fixture('succeed.yaml'),
+      '--wait',
+      '-o',
+      'name',
+      '--labels',
+      'team=e2e',
+    ]);
+    expect(sub.code).toBe(0);
+    const name = sub.stdout.trim();
+    const live = JSON.parse((await cli.run(['get', name, '-o', 'json'])).stdout);
+    expect(live.metadata.labels['workflows.argoproj.io/workflow-archiving-status']).toBe('Archived');
+    const uid: string = live.metadata.uid;
+
+    const list = await cli.run(['archive', 'list', '-l', 'team=e2e', '-o', 'name']);
+    expect(list.stderr).toBe('');
+    expect(lines(list.stdout)).toEqual([name]);
+    expect((await cli.run(['archive', 'list', '-l', 'team=other', '-o', 'name'])).stdout).toBe(
+      'No workflows found\n',
+    );
+
+    const byName = await cli.run(['archive', 'get', name, '-o', 'json']);
+    expect(byName.code).toBe(0);
+    const archived = JSON.parse(byName.stdout);
+    expect(archived.metadata.uid).toBe(uid);
+    expect(archived.status.phase).toBe('Succeeded');
+    expect(archived.metadata.labels['workflows.argoproj.io/workflow-archiving-status']).toBe('Persisted');
+
+    expect(lines((await cli.run(['archive', 'list-label-keys'])).stdout)).toContain('team');
+    expect(lines((await cli.run(['archive', 'list-label-values', '-l', 'team'])).stdout)).toEqual(['e2e']);
+
+    const del = await cli.run(['archive', 'delete', uid]);
+    expect(del.code).toBe(0);
+    expect(del.stdout).toBe(`Archived workflow '${uid}' deleted\n`);
+    const gone = await cli.run(['archive', 'get', uid]);
+    expect(gone.code).toBe(1);
+    expect(gone.stderr).toContain('not found');
+  });
+
+  it('says what is not built yet, on stderr, exit 1; its flags still parse', async () => {
+    const r = await cli.run([
+      'archive',
+      'retry',
+      '00000000-0000-4000-8000-000000000000',
+      '--restart-successful',
+      '--node-field-selector',
+      'phase=Failed',
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('on the local backend this is not built yet');
     const both = await cli.run(['archive', 'delete', 'x', '--name', '--uid']);
     expect(both.code).toBe(1);
     expect(both.stderr).toContain('[name uid] were all set');

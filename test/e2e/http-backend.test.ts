@@ -111,6 +111,23 @@ describe.each([
     expect(json.status.phase).toBe('Succeeded');
   });
 
+  it('the finished workflow is archived: archive list and get show it', async () => {
+    // Archiving follows completion; poll the live workflow's label, with a deadline.
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const live = JSON.parse((await b.run(['get', name, '-o', 'json'])).stdout);
+      if (live.metadata.labels?.['workflows.argoproj.io/workflow-archiving-status'] === 'Archived') break;
+      if (Date.now() > deadline)
+        throw new Error(`${name} was not archived: ${JSON.stringify(live.metadata.labels)}`);
+    }
+    const list = await b.run(['archive', 'list', '-o', 'name']);
+    expect(list.code, list.stderr).toBe(0);
+    expect(lines(list.stdout)).toEqual([name]);
+    const get = await b.run(['archive', 'get', name, '-o', 'json']);
+    expect(get.code, get.stderr).toBe(0);
+    expect(JSON.parse(get.stdout).status.phase).toBe('Succeeded');
+  });
+
   it('logs prints "pod: line"', async () => {
     const r = await b.run(['logs', name]);
     expect(r.code, r.stderr).toBe(0);

@@ -1,7 +1,7 @@
-// DESIGN.md: `argo version` and `argo --help` must not import the Kubernetes client, fastify or
-// SQLite, which would make every start-up pay for them; the reads (`argo list`, `get`, `logs`) must
-// not import the engine (the controller and the host runtime), nor the YAML parsers unless they read
-// YAML. A module hook logs what the CLI loads.
+// DESIGN.md: `argo version` and `argo --help` must not import the Kubernetes client, fastify,
+// SQLite or the PostgreSQL/MySQL drivers, which would make every start-up pay for them; the reads
+// (`argo list`, `get`, `logs`) must not import the engine (the controller and the host runtime),
+// nor the YAML parsers unless they read YAML. A module hook logs what the CLI loads.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture, repoRoot } from './cli.js';
 
-const HEAVY = ['@kubernetes/client-node', 'fastify', 'better-sqlite3'];
+const HEAVY = ['@kubernetes/client-node', 'fastify', 'better-sqlite3', 'pg', 'mysql2'];
 let dir: string;
 
 beforeAll(() => {

@@ -25,6 +25,7 @@ import { argoHome, openStore } from '../../store/index.js';
 import { globalOptions } from '../context.js';
 import { FlagError } from '../flags.js';
 import { SERVER_FLAGS } from './server.js';
+import { openLocalArchive } from '../../persist/local-archive.js';
 
 type Raw = Record<string, unknown>;
 
@@ -121,6 +122,11 @@ export async function runServer(cmd: Command, env: NodeJS.ProcessEnv = process.e
   const store = openStore();
   const backend = new LocalClient({ store, home, namespace, engine: 'none' });
   const engine = new Engine(store, home, (msg) => logger.info(msg));
+  // The archive the local engine writes; without it the server answers as one without persistence.
+  const archive = await openLocalArchive(home).catch((err: Error) => {
+    logger.warn(err.message);
+    return undefined;
+  });
 
   const token = authModes.has('client') ? ensureServerToken(home) : undefined;
   if (token)
@@ -150,7 +156,7 @@ export async function runServer(cmd: Command, env: NodeJS.ProcessEnv = process.e
   }
 
   const server = await startServer(
-    { backend, store, version: versionInfo, artifacts: artifactReader(store, home) },
+    { backend, store, archive, version: versionInfo, artifacts: artifactReader(store, home) },
     {
       port,
       secure,
@@ -180,6 +186,7 @@ export async function runServer(cmd: Command, env: NodeJS.ProcessEnv = process.e
     logger.info({ signal: why }, 'shutting down');
     await server.close().catch(() => undefined);
     await engine.stop().catch(() => undefined);
+    await archive?.close().catch(() => undefined);
     await store.close().catch(() => undefined);
     process.exit(0);
   };

@@ -11,6 +11,8 @@ import { LeaderElector } from '../../store/lease.js';
 import type { ResourceStore } from '../../store/types.js';
 import { removeWorkflowLeftovers } from './workflow-leftovers.js';
 import { CONTROLLER_LEASE, localHolderIdentity } from './controller-lease.js';
+import { openLocalArchive } from '../../persist/local-archive.js';
+import type { SqlWorkflowArchive } from '../../persist/workflow-archive.js';
 
 export { CONTROLLER_LEASE };
 const LEASE_SECONDS = 6;
@@ -20,6 +22,7 @@ export class Engine {
   private controller?: WorkflowController;
   private cron?: CronController;
   private runtime?: HostRuntime;
+  private archive?: SqlWorkflowArchive;
   private readonly elector: LeaderElector;
   private leading?: Promise<void>;
   private resolveLeading?: () => void;
@@ -63,11 +66,17 @@ export class Engine {
   private async onStartedLeading(): Promise<void> {
     this.runtime = new HostRuntime(this.store, { home: this.home, detachOnStop: this.handsOver });
     await this.runtime.start();
+    // Without its archive the engine still runs workflows; they stay Pending archiving until it opens.
+    this.archive = await openLocalArchive(this.home).catch((err: Error) => {
+      this.log(err.message);
+      return undefined;
+    });
     this.controller = new WorkflowController({
       store: this.store,
       log: this.log,
       home: this.home,
       workflowWorkers: this.workflowWorkers,
+      archive: this.archive,
     });
     await this.controller.start();
     this.cron = new CronController({
@@ -86,6 +95,8 @@ export class Engine {
     await this.runtime?.stop();
     this.controller = undefined;
     this.runtime = undefined;
+    await this.archive?.close();
+    this.archive = undefined;
   }
 
   /** Workflows not yet completed that this engine knows of. */

@@ -12,6 +12,7 @@ import type { ResourceStore } from '../../store/types.js';
 import type { ClientHost, LogLine, PodLogReadOptions } from '../store/host.js';
 import { controllerRunning, spawnDetachedController } from './controller-process.js';
 import type { Engine } from './engine.js';
+import type { SqlWorkflowArchive } from '../../persist/workflow-archive.js';
 
 export type EngineMode = 'in-process' | 'detached' | 'none';
 
@@ -28,6 +29,7 @@ export class LocalHost implements ClientHost {
   private readonly store: ResourceStore;
   private readonly home: string;
   private engine?: Engine;
+  private openedArchive?: Promise<SqlWorkflowArchive>;
 
   constructor(private readonly opts: LocalHostOptions) {
     this.store = opts.store;
@@ -116,7 +118,19 @@ export class LocalHost implements ClientHost {
     return new WorkflowArtifactReader({ home: this.home, secret: storeSecrets(this.store) }).open(req);
   }
 
+  /** The archive the local engine writes completed workflows to ($ARGO_HOME/archive.db). */
+  archive(): Promise<SqlWorkflowArchive> {
+    // Loaded here: a read of live workflows has no use for the archive's modules.
+    this.openedArchive ??= import('../../persist/local-archive.js').then((m) =>
+      m.openLocalArchive(this.home),
+    );
+    return this.openedArchive;
+  }
+
   async close(): Promise<void> {
+    const archive = this.openedArchive;
+    this.openedArchive = undefined;
+    await archive?.then((a) => a.close()).catch(() => undefined);
     if (!this.engine) return;
     const wasLeader = this.engine.isLeader;
     const remaining = this.engine.activeWorkflowCount() + this.engine.scheduledCronCount();

@@ -18,6 +18,8 @@ import { dryRunCreate } from '../../store/semantics.js';
 import { applySubmitOpts, workflowFromTemplate } from '../../workflow/submit-opts.js';
 import type {
   ActingOpts,
+  ArchiveListOptions,
+  ArchiveRef,
   ArgoClient,
   CreateOptions,
   ListOptions,
@@ -39,7 +41,7 @@ import type {
 import { ArgoError } from '../types.js';
 import type { AdmitKind, TemplateSnapshot, Validatable } from '../validate.js';
 import { versionInfo } from '../version.js';
-import { archiveNeedsServer } from './archive.js';
+import { archiveNeedsServer, archiveOf, findArchived, labelKeyOf, listArchive } from './archive.js';
 import type { ClientHost } from './host.js';
 import { watchToIterable } from './streams.js';
 import * as syncLimits from './sync-limits.js';
@@ -501,26 +503,32 @@ export class StoreClient implements ArgoClient {
     admit(kind, obj, snapshot, opts);
   }
 
-  // ---- archive: only an Argo Server with persistence keeps one --------------------------------
+  // ---- archive: the Argo Server keeps it; the local backend reads its own ----------------------
 
-  listArchivedWorkflows(): Promise<ListResponse<Workflow>> {
-    return Promise.reject(archiveNeedsServer(this.backend));
+  async listArchivedWorkflows(
+    namespace: string,
+    opts: ArchiveListOptions = {},
+  ): Promise<ListResponse<Workflow>> {
+    return listArchive(await archiveOf(this.host), namespace, opts);
   }
 
-  getArchivedWorkflow(): Promise<Workflow> {
-    return Promise.reject(archiveNeedsServer(this.backend));
+  async getArchivedWorkflow(ref: ArchiveRef): Promise<Workflow> {
+    return findArchived(await archiveOf(this.host), ref);
   }
 
-  deleteArchivedWorkflow(): Promise<void> {
-    return Promise.reject(archiveNeedsServer(this.backend));
+  async deleteArchivedWorkflow(ref: ArchiveRef): Promise<void> {
+    const archive = await archiveOf(this.host);
+    const wf = await findArchived(archive, ref);
+    await archive.delete(wf.metadata.uid ?? '');
   }
 
-  listArchivedWorkflowLabelKeys(): Promise<string[]> {
-    return Promise.reject(archiveNeedsServer(this.backend));
+  async listArchivedWorkflowLabelKeys(): Promise<string[]> {
+    return (await archiveOf(this.host)).labelKeys();
   }
 
-  listArchivedWorkflowLabelValues(): Promise<string[]> {
-    return Promise.reject(archiveNeedsServer(this.backend));
+  async listArchivedWorkflowLabelValues(labelSelector: string): Promise<string[]> {
+    const key = labelKeyOf(labelSelector);
+    return (await archiveOf(this.host)).labelValues(key);
   }
 
   resubmitArchivedWorkflow(): Promise<Workflow> {

@@ -6,6 +6,7 @@
 import type { ArtifactReadRequest, ArtifactReadResult } from '../../artifacts/reader.js';
 import type { LogLine, ReadPodLogsOptions } from '../../executor/logs.js';
 import type { CronWorkflow, Workflow } from '../../model/workflow.js';
+import type { WorkflowArchive } from '../../persist/archive-api.js';
 import type { BackendName } from '../types.js';
 
 export type { LogLine };
@@ -37,6 +38,8 @@ export interface ClientHost {
   ): AsyncIterable<LogLine>;
   /** A node's artifact, or undefined when there is no such artifact. */
   openArtifact(req: ArtifactReadRequest): Promise<ArtifactReadResult | undefined>;
+  /** The workflow archive this backend reads directly (the local backend's SQLite); absent: none. */
+  archive?(): Promise<WorkflowArchive>;
   /** Lets go of what ensureController started; the store is closed after. */
   close(): Promise<void>;
 }

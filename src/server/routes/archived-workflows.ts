@@ -1,7 +1,7 @@
 // ArchivedWorkflowService over the server's WorkflowArchive (the null archive when no persistence
 // is configured, answering as upstream's does then).
 import type { FastifyInstance } from 'fastify';
-import { parseLabelSelector } from '../../store/selectors.js';
+import { labelValuesKey } from '../../persist/label-query.js';
 import { formulateResubmitWorkflow, formulateRetryWorkflow } from '../../workflow/lifecycle/index.js';
 import type { Workflow } from '../../model/workflow.js';
 import { nullArchive, type WorkflowArchive } from '../archive.js';
@@ -90,18 +90,13 @@ export function registerArchivedWorkflowRoutes(app: FastifyInstance, ctx: RouteC
     '/api/v1/archived-workflows-label-values',
     'ArchivedWorkflowService_ListArchivedWorkflowLabelValues',
     async ({ query }) => {
-      const selector = listQuery(query).labelSelector ?? '';
-      let requirements;
+      let key: string;
       try {
-        requirements = parseLabelSelector(selector);
+        key = labelValuesKey(listQuery(query).labelSelector ?? '');
       } catch (err) {
         throw invalid((err as Error).message);
       }
-      if (requirements.length !== 1)
-        throw invalid(`only allow 1 labelRequirement, found ${requirements.length}`);
-      const [req] = requirements;
-      if (req.operator !== 'exists') throw invalid(`operation ${req.operator} is not supported`);
-      return { items: await archive.labelValues(req.key) };
+      return { items: await archive.labelValues(key) };
     },
   );
 

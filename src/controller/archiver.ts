@@ -1,0 +1,102 @@
+// Archiving completed workflows, as Argo's controller does: a workflow that completes is labelled
+// workflow-archiving-status=Pending in the same update that completes it; the archiver then
+// writes it to the archive and relabels it Archived. A failed write is logged in one line and
+// tried again later, so a database that is down (or lost mid-run) holds up nothing else and
+// loses nothing: the Pending label is the to-do list, and survives a restart.
+import type { Workflow } from '../model/workflow.js';
+import type { ResourceStore } from '../store/types.js';
+import { StoreError } from '../store/types.js';
+import { LABEL_ARCHIVING_STATUS } from '../workflow/lifecycle/retry.js';
+import { LABEL_COMPLETED } from './operator.js';
+
+export const ARCHIVING_PENDING = 'Pending';
+export const ARCHIVING_DONE = 'Archived';
+
+/** Where completed workflows go: the archive's write side. */
+export interface ArchiveWriter {
+  archiveWorkflow(wf: Workflow): Promise<void>;
+}
+
+const key = (wf: Workflow): string => `${wf.metadata.namespace ?? ''}/${wf.metadata.name ?? ''}`;
+
+/** Labels a just-completed workflow Pending archiving (once; an archived one stays Archived). */
+export function markPendingArchive(wf: Workflow): void {
+  const labels = (wf.metadata.labels ??= {});
+  if (labels[LABEL_COMPLETED] === 'true' && !labels[LABEL_ARCHIVING_STATUS])
+    labels[LABEL_ARCHIVING_STATUS] = ARCHIVING_PENDING;
+}
+
+function pending(wf: Workflow): boolean {
+  const labels = wf.metadata.labels ?? {};
+  return labels[LABEL_COMPLETED] === 'true' && labels[LABEL_ARCHIVING_STATUS] === ARCHIVING_PENDING;
+}
+
+export interface ArchiverOptions {
+  store: ResourceStore;
+  archive: ArchiveWriter;
+  log: (msg: string) => void;
+  /** Milliseconds before the first retry of a failed write; doubles up to a minute. */
+  retryMs?: number;
+  /** The controller's current copy of a workflow, so a retry archives what is there now. */
+  latest?: (namespace: string, name: string) => Workflow | undefined;
+}
+
+export class Archiver {
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** The last retry delay of a workflow whose writes keep failing. */
+  private readonly delays = new Map<string, number>();
+  private stopped = false;
+
+  constructor(private readonly opts: ArchiverOptions) {}
+
+  /** Archives the workflow if it is completed and Pending; anything else is ignored. */
+  offer(wf: Workflow): void {
+    const k = key(wf);
+    if (this.stopped || !pending(wf) || this.inFlight.has(k) || this.timers.has(k)) return;
+    const write = this.archive(wf).finally(() => this.inFlight.delete(k));
+    this.inFlight.set(k, write);
+  }
+
+  /** Whether the workflow still has to be archived (or is being archived now). */
+  static isPending(wf: Workflow): boolean {
+    return pending(wf);
+  }
+
+  private async archive(wf: Workflow): Promise<void> {
+    const k = key(wf);
+    try {
+      await this.opts.archive.archiveWorkflow(wf);
+      await this.opts.store
+        .patch('Workflow', wf.metadata.namespace ?? '', wf.metadata.name ?? '', {
+          metadata: { labels: { [LABEL_ARCHIVING_STATUS]: ARCHIVING_DONE } },
+        })
+        .catch((err: unknown) => {
+          // Archived, then deleted meanwhile: nothing left to relabel.
+          if (!(err instanceof StoreError && err.code === 404)) throw err;
+        });
+      this.delays.delete(k);
+    } catch (err) {
+      const delay = Math.min((this.delays.get(k) ?? 0) * 2 || (this.opts.retryMs ?? 1000), 60_000);
+      this.delays.set(k, delay);
+      this.opts.log(
+        `archiving workflow ${k} failed, retrying in ${delay / 1000}s: ${(err as Error).message}`,
+      );
+      if (this.stopped) return;
+      const timer = setTimeout(() => {
+        this.timers.delete(k);
+        this.offer(this.opts.latest?.(wf.metadata.namespace ?? '', wf.metadata.name ?? '') ?? wf);
+      }, delay);
+      timer.unref();
+      this.timers.set(k, timer);
+    }
+  }
+
+  /** Stops retrying; resolves once the writes under way have ended, so none is cut off halfway. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+    await Promise.all(this.inFlight.values());
+  }
+}
