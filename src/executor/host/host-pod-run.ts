@@ -365,12 +365,16 @@ export abstract class HostPodRun<S extends HostSlot, C extends HostContext = Hos
     // Stopped, or taken over: a container of its journal may still run that this run never
     // watched (stopped before it got to it); nothing of a pod outlives its run.
     if (this.adopting || this.stopReason) await this.journal?.killAll();
-    await this.journal?.remove();
-    if (!this.ctx.keepPodDirs)
-      await removeFolder(
-        this.dir,
-        this.slots.flatMap((s) => s.fs?.folders ?? []),
-      );
+    try {
+      await this.journal?.remove();
+    } finally {
+      // The pod's files go even when its journal could not: a failed pod's space is freed.
+      if (!this.ctx.keepPodDirs)
+        await removeFolder(
+          this.dir,
+          this.slots.flatMap((s) => s.fs?.folders ?? []),
+        );
+    }
   }
 
   // ---- helpers ------------------------------------------------------------------------------
