@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IDLE_EXIT_ENV } from '../../src/client/local/engine.js';
 import { cliWithHome, fixture, type Cli } from './cli.js';
 
 function mountTmpfs(dir: string): string | undefined {
@@ -16,14 +17,25 @@ function mountTmpfs(dir: string): string | undefined {
   }
 }
 
-function unmount(dir: string): void {
-  try {
-    execFileSync('umount', [dir], { stdio: 'pipe' });
-  } catch {
-    // Something still holds it open: detached now, gone when let go.
-    execFileSync('umount', ['-l', dir], { stdio: 'pipe' });
+/** Unmounts once the background controller (idle-exiting after a second) has let go; detached if it never does. */
+async function unmount(dir: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    try {
+      execFileSync('umount', [dir], { stdio: 'pipe' });
+      return;
+    } catch {
+      if (Date.now() > deadline) {
+        execFileSync('umount', ['-l', dir], { stdio: 'pipe' });
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
   }
 }
+
+/** The background controller the CLI starts exits a second after its work, so the disk can be unmounted. */
+const ENV = { [IDLE_EXIT_ENV]: '1' };
 
 let cli: Cli;
 let skipReason: string | undefined;
@@ -34,37 +46,62 @@ beforeAll(() => {
   if (skipReason) console.warn(`disk-full tests skipped: ${skipReason}`);
 });
 
-afterAll(() => {
+afterAll(async () => {
   try {
-    if (!skipReason) unmount(cli.home);
+    if (!skipReason) await unmount(cli.home);
   } finally {
     cli.dispose();
   }
-});
+}, 30_000);
+
+interface WorkflowJson {
+  status: { phase: string; nodes: Record<string, { type: string; phase: string; message?: string }> };
+}
+
+/** Submits and waits for a workflow that fails: its name and its pod's node. */
+async function submitFailing(
+  file: string,
+): Promise<{ name: string; pod: { phase: string; message?: string } }> {
+  const run = await cli.run(['submit', '--wait', '-o', 'name', fixture(file)], {
+    env: ENV,
+    timeoutMs: 60_000,
+  });
+  expect(run.code).not.toBe(0);
+  const name = run.stdout.trim().split('\n')[0];
+  const got = await cli.run(['get', name, '-o', 'json'], { env: ENV });
+  const wf = JSON.parse(got.stdout) as WorkflowJson;
+  expect(wf.status.phase).toBe('Failed');
+  return { name, pod: Object.values(wf.status.nodes).find((n) => n.type === 'Pod')! };
+}
+
+const mainLog = (name: string): string => path.join(cli.home, 'logs', 'default', name, 'main.log');
+
+async function nextWorkflowSucceeds(): Promise<void> {
+  const next = await cli.run(['submit', '--wait', fixture('succeed.yaml')], { env: ENV, timeoutMs: 60_000 });
+  expect(next.stderr).toBe('');
+  expect(next.stdout).toMatch(/Succeeded/);
+}
+
+/**
+ * The step of `file` fills the disk: its node fails naming its log and the cause, its folder is
+ * gone, and the engine, alive, runs the next workflow to the end in the space that freed.
+ */
+async function failsNamingTheLog(file: string): Promise<void> {
+  const { name, pod } = await submitFailing(file);
+  expect(pod.phase).toBe('Failed');
+  expect(pod.message).toContain(`writing ${mainLog(name)}: no space left on device`);
+  expect(readdirSync(path.join(cli.home, 'pods', 'default'))).toEqual([]);
+  await nextWorkflowSucceeds();
+}
 
 describe('a full disk', () => {
-  it('fails the node with the path and the cause, frees its folder, and the engine goes on', async (ctx) => {
+  it('filled by the log of a step fails its node, and the engine goes on', async (ctx) => {
     if (skipReason) ctx.skip();
-    const full = await cli.run(['submit', '--wait', '-o', 'name', fixture('fill-disk.yaml')], {
-      timeoutMs: 60_000,
-    });
-    expect(full.code).not.toBe(0);
-    const name = full.stdout.trim().split('\n')[0];
-    const got = await cli.run(['get', name, '-o', 'json']);
-    const wf = JSON.parse(got.stdout) as {
-      status: { phase: string; nodes: Record<string, { type: string; phase: string; message?: string }> };
-    };
-    expect(wf.status.phase).toBe('Failed');
-    const pod = Object.values(wf.status.nodes).find((n) => n.type === 'Pod')!;
-    expect(pod.phase).toBe('Failed');
-    const log = path.join(cli.home, 'logs', 'default', name, 'main.log');
-    expect(pod.message).toContain(`writing ${log}: no space left on device`);
-    // The failed pod's working folder is gone.
-    expect(readdirSync(path.join(cli.home, 'pods', 'default'))).toEqual([]);
+    await failsNamingTheLog('fill-disk.yaml');
+  }, 150_000);
 
-    // The engine was not taken down with it: the next workflow runs to the end.
-    const next = await cli.run(['submit', '--wait', fixture('succeed.yaml')], { timeoutMs: 60_000 });
-    expect(next.stderr).toBe('');
-    expect(next.stdout).toMatch(/Succeeded/);
+  it('filled by a file of a step fails its node (its stderr has nowhere to go), and the engine goes on', async (ctx) => {
+    if (skipReason) ctx.skip();
+    await failsNamingTheLog('fill-disk-file.yaml');
   }, 150_000);
 });

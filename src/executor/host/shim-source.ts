@@ -121,12 +121,23 @@ static void drain(struct stream *s, int is_stdout) {
   }
 }
 
+/* The exit file's space, taken at the start: on a disk the container then fills, the end is still told. */
+static int exit_reserve = -1;
+
+static void reserve_exit(void) {
+  char tmp[4096];
+  snprintf(tmp, sizeof tmp, "%s/.exit.tmp", dir);
+  exit_reserve = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (exit_reserve >= 0 && posix_fallocate(exit_reserve, 0, 4352) != 0) {}
+}
+
 /* Writes DIR/NAME whole: to a temporary name first, then renamed. */
 static void put_file(const char *name, const char *data, size_t len) {
   char tmp[4096], dst[4096];
   snprintf(tmp, sizeof tmp, "%s/.%s.tmp", dir, name);
   snprintf(dst, sizeof dst, "%s/%s", dir, name);
-  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  int reserved = strcmp(name, "exit") == 0 && exit_reserve >= 0;
+  int fd = reserved ? exit_reserve : open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return;
   size_t off = 0;
   while (off < len) {
@@ -135,6 +146,7 @@ static void put_file(const char *name, const char *data, size_t len) {
     if (w <= 0) break;
     off += (size_t)w;
   }
+  if (reserved && ftruncate(fd, (off_t)off) != 0) {}
   close(fd);
   rename(tmp, dst);
 }
@@ -206,6 +218,7 @@ int main(int argc, char **argv) {
   anchor_ns = (long long)wall.tv_sec * 1000000000LL + wall.tv_nsec - mono_ns();
   for (size_t i = 0; i < sizeof IGNORED / sizeof *IGNORED; i++) signal(IGNORED[i], SIG_IGN);
   put_text("pid", "%lld %lld\n", (long long)getpid(), start_ticks());
+  reserve_exit();
 
   logpath = argv[2];
   logfd = open(logpath, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
