@@ -131,6 +131,8 @@ export class ContainerProcess {
   private watch(child: ProcessHandle, spec: ProcessSpec): Promise<ProcessExit> {
     const out = spec.log.stream();
     const err = spec.log.stream();
+    // Output that cannot be logged stops the container (the shim does the same for its own log).
+    spec.log.onFailure = () => this.signal('SIGKILL');
     const captured: Buffer[] = [];
     let capturedBytes = 0;
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -159,6 +161,7 @@ export class ContainerProcess {
           void recordedExit(spec.shim.dir, spec.captureStdout, spec.file).then((r) => resolve(r ?? fallback));
           return;
         }
+        if (spec.log.failure) exit = { ...exit, reason: 'Error', message: spec.log.failure };
         if (spec.captureStdout > 0) {
           const all = Buffer.concat(captured);
           exit.stdout = all.length > spec.captureStdout ? all.subarray(all.length - spec.captureStdout) : all;

@@ -133,7 +133,12 @@ export abstract class HostPodRun<S extends HostSlot, C extends HostContext = Hos
     if (!this.journal) return this.stop('stopped');
     this.stopReason ??= 'stopped';
     this.detached = true;
-    this.journal.claim(this.uid, '');
+    try {
+      this.journal.claim(this.uid, '');
+    } catch (err) {
+      // Unwritten (a full disk), the journal still names this runtime: told, and the pod let go anyway.
+      this.ctx.onError(err, `pod ${this.ns}/${this.name}: letting go`);
+    }
     for (const s of this.slots) s.proc?.release();
     return this.done;
   }
@@ -175,6 +180,8 @@ export abstract class HostPodRun<S extends HostSlot, C extends HostContext = Hos
       stopped: () => this.stopReason !== undefined,
       onGone: () => (this.stopReason ??= 'deleted'),
       onError: this.ctx.onError,
+      // A full disk may be the pod's own doing: its files go before the store is tried again.
+      onRefused: () => this.removeFiles(),
     });
     if (this.adopting) {
       // Its folders hold what its containers wrote and are writing: kept as they are.
@@ -365,7 +372,17 @@ export abstract class HostPodRun<S extends HostSlot, C extends HostContext = Hos
     // Stopped, or taken over: a container of its journal may still run that this run never
     // watched (stopped before it got to it); nothing of a pod outlives its run.
     if (this.adopting || this.stopReason) await this.journal?.killAll();
-    await this.journal?.remove();
+    try {
+      await this.journal?.remove();
+    } finally {
+      // The pod's files go even when its journal could not: a failed pod's space is freed.
+      await this.removeFiles();
+    }
+  }
+
+  /** Removes the pod's folder (its containers have ended), unless asked to keep it. */
+  private async removeFiles(): Promise<void> {
+    for (const s of this.slots) s.fs?.release();
     if (!this.ctx.keepPodDirs)
       await removeFolder(
         this.dir,

@@ -1,8 +1,11 @@
 // Writes a container's stdout and stderr into its log file the way the kubelet does: one line per
 // output line, each prefixed with its RFC3339Nano timestamp and a space. Each stream keeps its own
-// partial line, so interleaved writes never splice two lines together.
+// partial line, so interleaved writes never splice two lines together. A write that fails (a full
+// disk, an I/O error) is not thrown at the stream feeding it: the log stops, says why in `failure`,
+// and tells its onFailure listener, which stops the container whose output has nowhere to go.
 import { close, open, writeSync } from 'node:fs';
 import { nowNano } from '../log-time.js';
+import { writeFailure } from './write-failure.js';
 
 /** Longer lines are split, as the kubelet splits lines over 16 KiB. */
 const MAX_LINE = 16 * 1024;
@@ -14,11 +17,19 @@ export class LineLog {
     // A plain descriptor (not a FileHandle, which would close it again when collected). Writes
     // stay synchronous on it, so lines are in the file in the order they came.
     return new Promise((resolve, reject) =>
-      open(file, 'a', (err, fd) => (err ? reject(err) : resolve(new LineLog(fd)))),
+      open(file, 'a', (err, fd) => (err ? reject(err) : resolve(new LineLog(file, fd)))),
     );
   }
 
-  private constructor(private fd: number | undefined) {}
+  /** Why writing stopped ("writing PATH: CAUSE"), once a write failed. */
+  failure: string | undefined;
+  /** Called once, when a write fails. */
+  onFailure: (message: string) => void = () => undefined;
+
+  private constructor(
+    private readonly file: string,
+    private fd: number | undefined,
+  ) {}
 
   /** A sink for one output stream: feed it chunks, then end() it to flush a partial last line. */
   stream(): LineSink {
@@ -30,7 +41,13 @@ export class LineLog {
     const prefix = Buffer.from(`${nowNano()} `);
     const parts: Buffer[] = [];
     for (const line of lines) parts.push(prefix, line, NL);
-    writeSync(this.fd, Buffer.concat(parts));
+    try {
+      writeSync(this.fd, Buffer.concat(parts));
+    } catch (err) {
+      this.failure = writeFailure(this.file, err as NodeJS.ErrnoException);
+      this.close();
+      this.onFailure(this.failure);
+    }
   }
 
   close(): void {

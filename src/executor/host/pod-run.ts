@@ -134,16 +134,18 @@ export class PodRun extends HostPodRun<Slot> {
       return { outputs: collected.outputs, error };
     });
     if (!saved) return;
-    const { outputs, error } = saved;
+    const { outputs } = saved;
+    // The result goes first: the controller must never see the pod done without its outputs
+    // (outputs the store refused, on a full disk, fail the wait container as upstream's would).
+    const refused = await this.writeTaskResult(outputs);
+    const error = saved.error ?? refused;
+    if (this.stopReason) return;
     const wait: Termination = {
       exitCode: error ? 64 : 0,
       message: error ?? (this.stepDeadlineExceeded ? STEP_DEADLINE_MESSAGE : undefined),
       startedAt: this.startTime,
       finishedAt: rfc3339(new Date()),
     };
-    // The result goes first: the controller must never see the pod done without its outputs.
-    await this.writeTaskResult(outputs);
-    if (this.stopReason) return;
     await this.status.final(this.finalStatus(wait));
   }
 
@@ -528,9 +530,10 @@ export class PodRun extends HostPodRun<Slot> {
     };
   }
 
-  private async writeTaskResult(outputs: Outputs): Promise<void> {
+  /** Writes the outputs for the controller; what went wrong when the store refused them. */
+  private async writeTaskResult(outputs: Outputs): Promise<string | undefined> {
     const nodeId = this.pod.metadata.annotations?.[ANNOTATION_NODE_ID] ?? this.mainEnv(ENV_NODE_ID);
-    if (!nodeId) return;
+    if (!nodeId) return undefined;
     const workflow = this.pod.metadata.labels?.[LABEL_WORKFLOW] ?? this.mainEnv(ENV_WORKFLOW_NAME) ?? '';
     try {
       await writeTaskResult(
@@ -538,8 +541,10 @@ export class PodRun extends HostPodRun<Slot> {
         { namespace: this.ns, nodeId, workflow, workflowUid: this.mainEnv(ENV_WORKFLOW_UID) },
         outputs,
       );
+      return undefined;
     } catch (err) {
       this.ctx.onError(err, `pod ${this.ns}/${this.name}: writing task result ${nodeId}`);
+      return `saving the outputs: ${(err as Error).message}`;
     }
   }
 

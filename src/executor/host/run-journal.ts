@@ -100,7 +100,8 @@ export class RunJournal {
   }
 
   remove(): Promise<void> {
-    return rm(this.dir, { recursive: true, force: true });
+    // A shim that is just ending may still be writing its files here: retried on ENOTEMPTY.
+    return rm(this.dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
   }
 
   private write(rec: Record): void {

@@ -132,7 +132,13 @@ export class HostRuntime {
       this.opts.launcher === false ? undefined : ProcessLauncher.start(path.join(hostDir, 'bin')),
       compileShim(path.join(hostDir, 'bin')),
     ]);
-    const onError = this.opts.onError ?? ((err, where) => console.error(`host runtime: ${where}:`, err));
+    // A system or store error (it has a code: ENOSPC, SQLITE_FULL) is one line; anything else keeps its stack.
+    const onError =
+      this.opts.onError ??
+      ((err, where) =>
+        typeof (err as { code?: unknown }).code === 'string'
+          ? console.error(`host runtime: ${where}: ${(err as Error).message}`)
+          : console.error(`host runtime: ${where}:`, err));
     // What runs of pods that are gone is killed before anything else; pods left to adopt keep theirs.
     const adoptable = await sweepJournals(this.store, this.opts.home, onError);
     const mountPoints = new MountPoints(path.join(hostDir, 'mount-points.json'));

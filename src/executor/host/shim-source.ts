@@ -10,12 +10,16 @@
 //   pid      "PID STARTTICKS\n" before the command starts (STARTTICKS: field 22 of /proc/PID/stat,
 //            so a reader tells the shim from a later process that reused its pid)
 //   stdout   the last CAPTURE bytes of stdout (only when CAPTURE > 0), before `exit`
-//   exit     "status W\n" (W: the command's wait status) or "error ERRNO\n" (it could not be
-//            started); written last, by rename, so a reader sees it whole or not at all
+//   exit     "status W\n" (W: the command's wait status), "error ERRNO\n" (it could not be
+//            started) or "logerror ERRNO W LOGFILE\n" (writing the log failed, see below); written
+//            last, by rename, so a reader sees it whole or not at all
 // Every line of stdout and stderr is appended to LOGFILE as the kubelet writes it: an RFC 3339
 // timestamp with nanoseconds, a space, the line (split at 16 KiB). When the command exits, what it
 // left in its group is killed (a container ends with its first process), the pipes get a second to
 // drain, then the files are written and the shim exits with the command's code (128+N for signal N).
+// When a log write fails (a full disk, an I/O error), the container is killed, as a kubelet evicts
+// a pod that fills its node: its output has nowhere to go. What it appended beyond the first
+// LOG_KEEP bytes is cut off again, so the space it filled is free for the runtime to record why.
 export const SHIM_SOURCE = String.raw`#define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
@@ -33,11 +37,16 @@ export const SHIM_SOURCE = String.raw`#define _GNU_SOURCE
 
 #define MAX_LINE 16384
 #define GRACE_MS 1000
+#define LOG_KEEP 65536
 
 struct stream { int fd; char line[MAX_LINE]; size_t len; };
 
 static const char *dir;
 static int logfd = -1;
+static const char *logpath;
+static off_t log_start;
+static int log_errno;
+static pid_t command_pid = -1;
 static long long anchor_ns;
 static char *tail;
 static size_t tail_cap, tail_len;
@@ -66,6 +75,13 @@ static void emit(const char *data, size_t len) {
   /* One append per line, so lines of the two streams never splice. */
   ssize_t w;
   do w = writev(logfd, iov, 3); while (w < 0 && errno == EINTR);
+  if (w >= 0) return;
+  log_errno = errno;
+  off_t end = lseek(logfd, 0, SEEK_END);
+  if (end > log_start + LOG_KEEP && ftruncate(logfd, log_start + LOG_KEEP) != 0) {}
+  close(logfd);
+  logfd = -1;
+  if (command_pid > 0) kill(command_pid, SIGKILL);
 }
 
 static void feed(struct stream *s, const char *data, size_t len) {
@@ -105,12 +121,23 @@ static void drain(struct stream *s, int is_stdout) {
   }
 }
 
+/* The exit file's space, taken at the start: on a disk the container then fills, the end is still told. */
+static int exit_reserve = -1;
+
+static void reserve_exit(void) {
+  char tmp[4096];
+  snprintf(tmp, sizeof tmp, "%s/.exit.tmp", dir);
+  exit_reserve = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (exit_reserve >= 0 && posix_fallocate(exit_reserve, 0, 4352) != 0) {}
+}
+
 /* Writes DIR/NAME whole: to a temporary name first, then renamed. */
 static void put_file(const char *name, const char *data, size_t len) {
   char tmp[4096], dst[4096];
   snprintf(tmp, sizeof tmp, "%s/.%s.tmp", dir, name);
   snprintf(dst, sizeof dst, "%s/%s", dir, name);
-  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  int reserved = strcmp(name, "exit") == 0 && exit_reserve >= 0;
+  int fd = reserved ? exit_reserve : open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return;
   size_t off = 0;
   while (off < len) {
@@ -119,6 +146,7 @@ static void put_file(const char *name, const char *data, size_t len) {
     if (w <= 0) break;
     off += (size_t)w;
   }
+  if (reserved && ftruncate(fd, (off_t)off) != 0) {}
   close(fd);
   rename(tmp, dst);
 }
@@ -190,8 +218,11 @@ int main(int argc, char **argv) {
   anchor_ns = (long long)wall.tv_sec * 1000000000LL + wall.tv_nsec - mono_ns();
   for (size_t i = 0; i < sizeof IGNORED / sizeof *IGNORED; i++) signal(IGNORED[i], SIG_IGN);
   put_text("pid", "%lld %lld\n", (long long)getpid(), start_ticks());
+  reserve_exit();
 
-  logfd = open(argv[2], O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  logpath = argv[2];
+  logfd = open(logpath, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  if (logfd >= 0) log_start = lseek(logfd, 0, SEEK_END);
   int out[2] = {-1, -1}, err[2] = {-1, -1}, ex[2] = {-1, -1};
   if (logfd < 0 || pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC) || pipe2(ex, O_CLOEXEC)) {
     put_text("exit", "error %lld\n", errno, 0);
@@ -215,6 +246,7 @@ int main(int argc, char **argv) {
     _exit(127);
   }
   int e = errno;
+  command_pid = pid;
   close(out[1]);
   close(err[1]);
   close(ex[1]);
@@ -239,6 +271,7 @@ int main(int argc, char **argv) {
   for (;;) {
     if (!exited && waitpid(pid, &status, WNOHANG) == pid) {
       exited = 1;
+      command_pid = -1;
       kill_rest();
       /* A daemon that left the group may hold the pipes: do not wait for it for long. */
       give_up = mono_ns() / 1000000 + GRACE_MS;
@@ -259,12 +292,19 @@ int main(int argc, char **argv) {
   if (!exited) {
     /* Both pipes closed while the command runs on. */
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+    command_pid = -1;
     kill_rest();
   }
   if (so.len) emit(so.line, so.len);
   if (se.len) emit(se.line, se.len);
   if (tail_cap > 0) put_file("stdout", tail, tail_len);
-  put_text("exit", "status %lld\n", status, 0);
+  if (log_errno) {
+    char text[4200];
+    int len = snprintf(text, sizeof text, "logerror %d %d %s\n", log_errno, status, logpath);
+    put_file("exit", text, (size_t)len);
+  } else {
+    put_text("exit", "status %lld\n", status, 0);
+  }
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 `;

@@ -10,6 +10,7 @@ import type { ProcessExit } from './container-process.js';
 import { compileHelper } from './native-helper.js';
 import { isZombie, startTicks } from '../proc-stat.js';
 import { SHIM_SOURCE } from './shim-source.js';
+import { errnoName, writeFailure } from './write-failure.js';
 
 const PID_FILE = 'pid';
 const EXIT_FILE = 'exit';
@@ -45,6 +46,12 @@ export function shimCommand(
   return { file: plan.file, args: [plan.dir, plan.logFile, String(captureStdout), file, ...args] };
 }
 
+/** The exit code a wait status stands for, as a container's (128+N when killed by signal N). */
+function waitStatusExit(status: number): ProcessExit {
+  const sig = status & 0x7f;
+  return { exitCode: sig === 0 ? (status >> 8) & 0xff : 128 + sig };
+}
+
 /** How the container under a shim ended, once its shim recorded it; undefined before. */
 export async function recordedExit(
   dir: string,
@@ -52,18 +59,25 @@ export async function recordedExit(
   command = 'command',
 ): Promise<ProcessExit | undefined> {
   const text = await readFile(path.join(dir, EXIT_FILE), 'utf8').catch(() => undefined);
-  const m = /^(status|error) (\d+)/.exec(text ?? '');
+  const m = /^(status|error|logerror) (\d+)(?: (\d+) (.*))?/.exec(text ?? '');
   if (!m) return undefined;
   const value = Number(m[2]);
+  if (m[1] === 'logerror') {
+    // The log could not be written, so the shim killed the container: that is why it failed.
+    return {
+      ...waitStatusExit(Number(m[3])),
+      reason: 'Error',
+      message: writeFailure(m[4], errnoName(value)),
+    };
+  }
   if (m[1] === 'error') {
-    const code = Object.entries(constants.errno).find(([, v]) => v === value)?.[0] ?? `E${value}`;
+    const code = errnoName(value);
     return {
       exitCode: code === 'ENOENT' ? 127 : 126,
       message: `failed to start command: spawn ${command} ${code}`,
     };
   }
-  const sig = value & 0x7f;
-  const exit: ProcessExit = { exitCode: sig === 0 ? (value >> 8) & 0xff : 128 + sig };
+  const exit = waitStatusExit(value);
   if (captureStdout > 0)
     exit.stdout = await readFile(path.join(dir, STDOUT_FILE)).catch(() => Buffer.alloc(0));
   return exit;

@@ -1,6 +1,10 @@
 // Writing a pod's status as a kubelet would, for a pod run on the host: patches go out in order,
 // nothing after the final one, and progress reports also say which runtime runs the pod and its
-// process groups, so a runtime that takes over after a crash knows what to kill.
+// process groups, so a runtime that takes over after a crash knows what to kill. A final status
+// the store refuses (a full disk, an I/O error: the write rolls back) is retried until it is
+// written, the pod is gone or the runtime stops, so the node ends once the store can take it; the
+// failure is reported once per streak, not once per try.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { hostname } from 'node:os';
 import type { Pod, PodStatus } from '../../model/pod.js';
 import type { ResourceStore } from '../../store/types.js';
@@ -10,6 +14,9 @@ export const ANNOTATION_HOST_OWNER = 'argo-ts.io/host-runtime';
 
 const POD_IP = '127.0.0.1';
 const NODE_NAME = hostname();
+/** The first retry of a refused final status, doubled after each failure up to the last. */
+const RETRY_FIRST_MS = 250;
+const RETRY_MAX_MS = 4000;
 
 export interface StatusWriterInput {
   store: ResourceStore;
@@ -22,6 +29,8 @@ export interface StatusWriterInput {
   /** The pod is gone (404). */
   onGone(): void;
   onError(err: unknown, where: string): void;
+  /** The store refused the final status: free what the pod still holds on disk before it is tried again. */
+  onRefused?(): Promise<void>;
 }
 
 export class StatusWriter {
@@ -60,11 +69,20 @@ export class StatusWriter {
         patch.metadata = {
           annotations: { [ANNOTATION_HOST_OWNER]: owner, [ANNOTATION_HOST_PGID]: pgids().join(',') },
         };
-      try {
-        await store.patch<Pod>('Pod', ns, name, patch);
-      } catch (err) {
-        if ((err as { code?: number }).code === 404) this.input.onGone();
-        else this.input.onError(err, `pod ${ns}/${name}: writing status`);
+      for (let delay = RETRY_FIRST_MS, tries = 1; ; delay = Math.min(delay * 2, RETRY_MAX_MS), tries++) {
+        try {
+          await store.patch<Pod>('Pod', ns, name, patch);
+          return;
+        } catch (err) {
+          if ((err as { code?: number }).code === 404) return this.input.onGone();
+          const final = pgids === undefined;
+          if (tries === 1)
+            this.input.onError(err, `pod ${ns}/${name}: writing status${final ? ' (retrying)' : ''}`);
+          if (!final || this.input.stopped()) return;
+          if (tries === 1) await this.input.onRefused?.();
+        }
+        await sleep(delay);
+        if (this.input.stopped()) return;
       }
     };
     this.writes = this.writes.then(write);
