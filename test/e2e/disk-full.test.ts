@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IDLE_EXIT_ENV } from '../../src/client/local/engine.js';
+import { IDLE_EXIT_ENV } from '../../src/client/local/controller-process.js';
 import { cliWithHome, fixture, type Cli } from './cli.js';
 
 function mountTmpfs(dir: string): string | undefined {
