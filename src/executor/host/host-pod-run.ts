@@ -6,6 +6,7 @@
 // later runtime can adopt it, and a runtime that stops may let its pods go (detach) instead of
 // killing them.
 import { rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { Container } from '../../model/meta.js';
 import type { ContainerStatus, Pod, PodStatus } from '../../model/pod.js';
 import type { ResourceStore } from '../../store/types.js';
@@ -49,6 +50,18 @@ export interface HostContext {
    */
   reportAfterMs: number;
   onError(err: unknown, where: string): void;
+}
+
+/** The user and group the container runs as: its own securityContext over the pod's. */
+function runAs(pod: Pod, c: Container): { uid?: number; gid?: number } | undefined {
+  const id = (key: string): number | undefined => {
+    const v =
+      c.securityContext?.[key] ?? (pod.spec.securityContext as Record<string, unknown> | undefined)?.[key];
+    return typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : undefined;
+  };
+  const uid = id('runAsUser');
+  const gid = id('runAsGroup');
+  return uid === undefined && gid === undefined ? undefined : { uid, gid };
 }
 
 export type StopReason = 'deleted' | 'stopped';
@@ -220,6 +233,10 @@ export abstract class HostPodRun<S extends HostSlot, C extends HostContext = Hos
       workDir: s.fs!.workDir,
       binds,
       argv: s.argv!,
+      rootLayer: s.fs!.rootLayer || undefined,
+      // The argo home (database, token, other pods) is not the container's; the command stand-ins are.
+      hide: [{ path: path.resolve(this.ctx.home), expose: [path.resolve(this.ctx.home, 'host', 'shims')] }],
+      runAs: runAs(this.pod, s.spec),
     });
     const proc = new ContainerProcess({
       file: launch.file,
