@@ -5,6 +5,7 @@
 // With the shim, containers outlive this process: the run is journalled (run-journal.ts) so a
 // later runtime can adopt it, and a runtime that stops may let its pods go (detach) instead of
 // killing them.
+import { chmodSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Container } from '../../model/meta.js';
@@ -228,6 +229,9 @@ export abstract class HostPodRun<S extends HostSlot, C extends HostContext = Hos
             logFile: containerLogPath(this.ctx.home, this.ns, this.name, s.name),
           }
         : undefined;
+    const user = runAs(this.pod, s.spec);
+    // An image's /tmp is anyone's (1777): a container running as another user must be able to write it.
+    if (user) chmodSync(s.fs!.tmpDir, 0o1777);
     const launch = launchCommand(this.ctx.isolation, {
       baseDir: this.dir,
       workDir: s.fs!.workDir,
@@ -236,7 +240,7 @@ export abstract class HostPodRun<S extends HostSlot, C extends HostContext = Hos
       rootLayer: s.fs!.rootLayer || undefined,
       // The argo home (database, token, other pods) is not the container's; the command stand-ins are.
       hide: [{ path: path.resolve(this.ctx.home), expose: [path.resolve(this.ctx.home, 'host', 'shims')] }],
-      runAs: runAs(this.pod, s.spec),
+      runAs: user,
     });
     const proc = new ContainerProcess({
       file: launch.file,

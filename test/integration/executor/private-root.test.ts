@@ -81,11 +81,15 @@ describe.skipIf(!overlay)(`host runtime private root (${overlay ? 'overlay' : wh
     expect(terminated(pod, 'main')?.exitCode).toBe(0);
   });
 
-  it('runs the container as securityContext.runAsUser / runAsGroup', async () => {
-    const tmpl = shell('echo "$(id -u) $(id -g)"');
+  it('runs the container as securityContext.runAsUser / runAsGroup, with a /tmp it can write', async () => {
+    const tmpl = shell('echo "$(id -u) $(id -g)"; printf written > /tmp/by-user', {
+      outputs: { parameters: [{ name: 'p', valueFrom: { path: '/tmp/by-user' } }] },
+    });
     tmpl.container!.securityContext = { runAsUser: 1234, runAsGroup: 2345 };
     const pod = await runPod(h, podFor('runas', tmpl, { includeScriptOutput: true }));
     expect(pod.status?.phase).toBe('Succeeded');
-    expect((await taskResult(h, pod))!.outputs!.result).toBe('1234 2345');
+    const outputs = (await taskResult(h, pod))!.outputs!;
+    expect(outputs.result).toBe('1234 2345');
+    expect(outputs.parameters![0].value).toBe('written');
   });
 });
