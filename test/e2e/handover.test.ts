@@ -13,7 +13,7 @@ let marks: string;
 
 beforeAll(() => {
   cli = cliWithHome();
-  // Not under /tmp: each container has its own.
+  // A host folder the steps share through a hostPath volume: the rest of a container's files are its own.
   marks = mkdtempSync('/var/tmp/argo-handover-');
 });
 
@@ -33,6 +33,7 @@ kind: Workflow
 metadata: {name: handover}
 spec:
   entrypoint: main
+  volumes: [{name: marks, hostPath: {path: ${marks}}}]
   templates:
   - name: main
     steps:
@@ -40,7 +41,7 @@ spec:
     - - {name: two, template: step, arguments: {parameters: [{name: num, value: '2'}]}}
   - name: step
     inputs: {parameters: [{name: num}]}
-    container: {image: busybox, command: [sh, -c, 'echo step-{{inputs.parameters.num}} >> ${file}; sleep 2']}
+    container: {image: busybox, command: [sh, -c, 'echo step-{{inputs.parameters.num}} >> ${file}; sleep 2'], volumeMounts: [{name: marks, mountPath: ${marks}}]}
 `,
     );
     const env = {

@@ -135,12 +135,14 @@ function workflowYaml(name: string, file: string, main: string[]): string {
     `metadata: {name: ${name}}`,
     'spec:',
     '  entrypoint: main',
+    // The steps' shared file is on the host through a volume: the rest of a container's files are its own.
+    `  volumes: [{name: marks, hostPath: {path: ${path.dirname(file)}}}]`,
     '  templates:',
     ...main,
     '  - name: step',
     '    inputs: {parameters: [{name: num}]}',
     // The line first, then a while of running: a kill right after the line lands mid-step.
-    `    container: {image: busybox, command: [sh, -c, 'echo step-{{inputs.parameters.num}} >> ${file}; sleep 0.3']}`,
+    `    container: {image: busybox, command: [sh, -c, 'echo step-{{inputs.parameters.num}} >> ${file}; sleep 0.3'], volumeMounts: [{name: marks, mountPath: ${path.dirname(file)}}]}`,
     '',
   ].join('\n');
 }

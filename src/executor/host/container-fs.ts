@@ -2,8 +2,11 @@
 // container gets its own /tmp and every path the pod names (volume mount paths, output paths, a
 // missing working directory) bound to a folder or file of the pod; after the container exits,
 // hostPathOf() finds where a path the container wrote actually lives. Without isolation, paths
-// map 1:1 and only TMPDIR points into the pod.
-import { closeSync, mkdirSync, openSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+// map 1:1 and only TMPDIR points into the pod. With an overlay root (see ns-helper.ts), every
+// other path the container writes lands in its own upper layer, so nothing is made on the host:
+// paths the pod names are made in that layer, and a path is read back from it, or from the host
+// (the overlay's lower layer) when the container left it as it was.
+import { closeSync, lstatSync, mkdirSync, openSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { builtinsDir } from './command.js';
@@ -19,10 +22,17 @@ export interface PrivatePath {
    * runs (a script may mkdir it); its parent is made private where hiding the host's is safe.
    */
   kind: PathKind | 'output';
+  /**
+   * Only read after the container exits (an output parameter's file), never written before it
+   * starts: an overlay root needs nothing made for it, and the host's file shows through.
+   */
+  readOnlyAfter?: boolean;
 }
 
 export interface ContainerFsInput {
   isolated: boolean;
+  /** The container's root is an overlay over the host's `/` (isolated only). */
+  overlay?: boolean;
   podDir: string;
   container: string;
   mounts: ResolvedMount[];
@@ -48,7 +58,11 @@ export class ContainerFs {
    * it can do so asynchronously: these are made for every container, the rest only on request.
    */
   readonly folders: string[] = [];
+  /** The folder holding the overlay's upper/, work/ and root/, relative to the pod's; '' without one. */
+  readonly rootLayer: string = '';
+  /** Where the container's own files are: the overlay's upper layer, or what private paths are bound from. */
   private readonly root: string;
+  private readonly overlay: boolean;
   private readonly container: string;
   private readonly isolated: boolean;
   private readonly podDir: string;
@@ -67,7 +81,13 @@ export class ContainerFs {
     this.container = input.container;
     this.mounts = [...input.mounts].sort((a, b) => depth(a.mountPath) - depth(b.mountPath));
     // Flat names in the pod's folder (container names have no dots): fewer folders to make and remove.
-    this.root = path.join(input.podDir, `${input.container}.root`);
+    this.overlay = input.isolated && !!input.overlay;
+    if (this.overlay) {
+      this.rootLayer = `${input.container}.layer`;
+      const layer = path.join(input.podDir, this.rootLayer);
+      this.root = path.join(layer, 'upper');
+      this.folders.push(this.root, path.join(layer, 'work'), path.join(layer, 'root'));
+    } else this.root = path.join(input.podDir, `${input.container}.root`);
     const tmpVolume = this.mounts.find((m) => m.mountPath === TMP);
     this.tmpDir = tmpVolume?.source ?? path.join(input.podDir, `${input.container}.tmp`);
     this.folders.push(this.tmpDir);
@@ -93,7 +113,11 @@ export class ContainerFs {
       const target = this.ensureTarget(m.mountPath, m.kind);
       if (target) this.binds.push({ source: this.relative(m.source), target, readOnly: m.readOnly });
     }
-    const concrete = input.privatePaths.map((p) => (p.kind === 'output' ? this.outputPath(p.path) : p));
+    // In an overlay root, what the container writes is its own already: outputs need no place made.
+    const wanted = this.overlay
+      ? input.privatePaths.filter((p) => p.kind !== 'output' && !p.readOnlyAfter)
+      : input.privatePaths;
+    const concrete = wanted.map((p) => (p.kind === 'output' ? this.outputPath(p.path) : p));
     for (const p of concrete.sort((a, b) => depth(a.path) - depth(b.path)))
       this.privatize(p as PrivatePath & { kind: PathKind });
     if (input.hostsFile)
@@ -128,6 +152,11 @@ export class ContainerFs {
     }
     if (isUnder(p, TMP)) return path.join(this.tmpDir, path.posix.relative(TMP, p));
     for (const dir of this.privatized.keys()) if (isUnder(p, dir)) return path.join(this.root, p);
+    if (this.overlay) {
+      const own = path.join(this.root, p);
+      // The upper layer holds what the container wrote; the rest it saw as the host has it.
+      if (lstatSync(own, { throwIfNoEntry: false })) return own;
+    }
     return p;
   }
 
@@ -184,6 +213,12 @@ export class ContainerFs {
     const target = path.posix.normalize(p.path);
     if (isUnder(target, TMP) || this.mounts.some((m) => isUnder(target, m.mountPath))) return;
     if ([...this.privatized.keys()].some((dir) => isUnder(target, dir))) return;
+    if (this.overlay) {
+      // Its own layer already hides the host's: the path is made there, nothing is bound.
+      createPath(path.join(this.root, target), p.kind);
+      this.privatized.set(target, p.kind);
+      return;
+    }
     const bound = this.ensureTarget(target, p.kind, true);
     if (
       bound &&
@@ -226,6 +261,11 @@ export class ContainerFs {
         createPath(path.join(this.root, target), kind);
         return target;
       }
+    }
+    if (this.overlay) {
+      // Made in the upper layer before the overlay is mounted: the host is not touched.
+      if (!exists(target)) createPath(path.join(this.root, target), kind);
+      return target;
     }
     const top = this.topToCreate(target);
     if (top === undefined) return target;

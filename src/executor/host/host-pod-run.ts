@@ -5,7 +5,9 @@
 // With the shim, containers outlive this process: the run is journalled (run-journal.ts) so a
 // later runtime can adopt it, and a runtime that stops may let its pods go (detach) instead of
 // killing them.
+import { chmodSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { Container } from '../../model/meta.js';
 import type { ContainerStatus, Pod, PodStatus } from '../../model/pod.js';
 import type { ResourceStore } from '../../store/types.js';
@@ -49,6 +51,18 @@ export interface HostContext {
    */
   reportAfterMs: number;
   onError(err: unknown, where: string): void;
+}
+
+/** The user and group the container runs as: its own securityContext over the pod's. */
+function runAs(pod: Pod, c: Container): { uid?: number; gid?: number } | undefined {
+  const id = (key: string): number | undefined => {
+    const v =
+      c.securityContext?.[key] ?? (pod.spec.securityContext as Record<string, unknown> | undefined)?.[key];
+    return typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : undefined;
+  };
+  const uid = id('runAsUser');
+  const gid = id('runAsGroup');
+  return uid === undefined && gid === undefined ? undefined : { uid, gid };
 }
 
 export type StopReason = 'deleted' | 'stopped';
@@ -222,11 +236,18 @@ export abstract class HostPodRun<S extends HostSlot, C extends HostContext = Hos
             logFile: containerLogPath(this.ctx.home, this.ns, this.name, s.name),
           }
         : undefined;
+    const user = runAs(this.pod, s.spec);
+    // An image's /tmp is anyone's (1777): a container running as another user must be able to write it.
+    if (user) chmodSync(s.fs!.tmpDir, 0o1777);
     const launch = launchCommand(this.ctx.isolation, {
       baseDir: this.dir,
       workDir: s.fs!.workDir,
       binds,
       argv: s.argv!,
+      rootLayer: s.fs!.rootLayer || undefined,
+      // The argo home (database, token, other pods) is not the container's; the command stand-ins are.
+      hide: [{ path: path.resolve(this.ctx.home), expose: [path.resolve(this.ctx.home, 'host', 'shims')] }],
+      runAs: user,
     });
     const proc = new ContainerProcess({
       file: launch.file,

@@ -4,7 +4,7 @@
 // containers run directly and paths map 1:1 to the host. The mode is found once per process by
 // trying it, because only running it tells whether the kernel and sandbox allow it.
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { findExecutable } from './executables.js';
@@ -12,8 +12,11 @@ import { buildNamespaceHelper } from './ns-helper.js';
 
 export type IsolationMode =
   | { kind: 'none' }
-  /** The compiled argo-ns helper: one exec per container. */
-  | { kind: 'helper'; file: string; user: boolean }
+  /**
+   * The compiled argo-ns helper: one exec per container. `overlay`: each container's root is an
+   * overlay over the host's `/` (root only, where the kernel has overlayfs).
+   */
+  | { kind: 'helper'; file: string; user: boolean; overlay: boolean }
   /** util-linux unshare with a shell prelude that runs mount(8) per bind. */
   | { kind: 'unshare'; file: string; mount: string; user: boolean };
 
@@ -36,6 +39,20 @@ export interface LaunchPlan {
   binds: Bind[];
   /** The command, argv[0] first. */
   argv: string[];
+  /**
+   * A folder (relative to baseDir) holding upper/, work/ and root/: the container's own root,
+   * an overlay over the host's `/`. Only where the mode has `overlay`.
+   */
+  rootLayer?: string;
+  /** Host folders the container must not see (the argo home), with what it may see inside them. */
+  hide?: { path: string; expose: string[] }[];
+  /** securityContext.runAsUser / runAsGroup: honoured by the helper running as root. */
+  runAs?: { uid?: number; gid?: number };
+}
+
+/** Whether containers get an overlay root (see LaunchPlan.rootLayer). */
+export function overlayRoot(mode: IsolationMode): boolean {
+  return mode.kind === 'helper' && mode.overlay;
 }
 
 /** What to spawn for a plan: the wrapper (if any) followed by the container's command. */
@@ -44,7 +61,14 @@ export function launchCommand(
   plan: LaunchPlan,
 ): { file: string; args: string[]; cwd?: string } {
   const ops: string[] = [];
+  if (mode.kind === 'helper') ops.push(...privateRootOps(mode, plan));
   for (const b of plan.binds) ops.push(b.readOnly ? 'r' : 'b', b.source, b.target);
+  if (mode.kind === 'helper' && !mode.user && plan.runAs) {
+    const { uid, gid } = plan.runAs;
+    // runAsUser alone keeps the group the runtime has, as the image's default group would be.
+    if (uid !== undefined || gid !== undefined)
+      ops.push('u', String(uid ?? process.getuid?.() ?? 0), String(gid ?? process.getgid?.() ?? 0));
+  }
   switch (mode.kind) {
     case 'none':
       return { file: plan.argv[0], args: plan.argv.slice(1), cwd: path.resolve(plan.baseDir, plan.workDir) };
@@ -71,6 +95,17 @@ export function launchCommand(
         ],
       };
   }
+}
+
+/** The helper's ops for the overlay root and the hidden folders, which come before the binds. */
+function privateRootOps(mode: Extract<IsolationMode, { kind: 'helper' }>, plan: LaunchPlan): string[] {
+  if (!mode.overlay || !plan.rootLayer) return [];
+  const ops = ['o', plan.rootLayer, '/'];
+  for (const h of plan.hide ?? []) {
+    ops.push('h', '-', h.path);
+    for (const e of h.expose) ops.push('e', e, e);
+  }
+  return ops;
 }
 
 function unshareFlags(user: boolean): string[] {
@@ -120,7 +155,7 @@ async function probeModes(scratch: string, preference: IsolationPreference): Pro
     const file = await buildNamespaceHelper(path.join(scratch, 'bin'));
     if (file)
       for (const user of [false, true])
-        if (wants('helper', user)) candidates.push({ kind: 'helper', file, user });
+        if (wants('helper', user)) candidates.push({ kind: 'helper', file, user, overlay: false });
   }
   const unshare = which('unshare');
   const mount = which('mount');
@@ -128,8 +163,42 @@ async function probeModes(scratch: string, preference: IsolationPreference): Pro
     for (const user of [false, true])
       if (wants('unshare', user)) candidates.push({ kind: 'unshare', file: unshare, mount, user });
   }
-  for (const mode of candidates) if (await bindWorks(scratch, mode)) return mode;
+  for (const mode of candidates) {
+    if (!(await bindWorks(scratch, mode))) continue;
+    if (mode.kind !== 'helper' || mode.user) return mode;
+    const overlay = await overlayWorks(scratch, mode);
+    if (!overlay)
+      console.error(
+        'host runtime: overlayfs over / is not available here; containers share the host files outside their volumes and /tmp',
+      );
+    return { ...mode, overlay };
+  }
   return { kind: 'none' };
+}
+
+/**
+ * Writes a file at `/<probe name>` in an overlay root: true only if it lands in the upper layer
+ * and not on the host.
+ */
+async function overlayWorks(scratch: string, mode: IsolationMode): Promise<boolean> {
+  const dir = mkdtempSync(path.join(scratch, 'probe-'));
+  const name = `/.${path.basename(dir)}`;
+  try {
+    for (const sub of ['upper', 'work', 'root']) mkdirSync(path.join(dir, 'layer', sub), { recursive: true });
+    const { file, args } = launchCommand({ ...mode, overlay: true } as IsolationMode, {
+      baseDir: dir,
+      workDir: '/',
+      binds: [],
+      rootLayer: 'layer',
+      argv: ['/bin/sh', '-c', ': > "$1"', 'sh', name],
+    });
+    await execFileAsync(file, args, { timeout: 10_000 });
+    return existsSync(path.join(dir, 'layer', 'upper', name)) && !existsSync(name);
+  } catch {
+    return false;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Runs `test -f TARGET/probe` with a folder holding `probe` bound on TARGET: true only if binding really works. */

@@ -22,6 +22,7 @@ import {
 } from './argoexec-layout.js';
 import { CommandError, resolveCommand } from './command.js';
 import { ContainerFs, type PrivatePath } from './container-fs.js';
+import { overlayRoot } from './isolation.js';
 import type { ProcessExit } from './container-process.js';
 import { runningStatus, terminatedStatus, waitingStatus } from './container-status.js';
 import { containerEnv, ContainerConfigError, PodObjects } from './env.js';
@@ -177,6 +178,7 @@ export class KubeletRun extends HostPodRun<Slot, KubeletContext> {
         workingDir: s.spec.workingDir,
         hostsFile: this.hostsFile,
         mountPoints: this.ctx.mountPoints,
+        overlay: overlayRoot(this.ctx.isolation),
       });
       await Promise.all(s.fs.folders.map((f) => mkdir(f, { recursive: true })));
       return true;

@@ -9,18 +9,28 @@ import { compileHelper } from './native-helper.js';
  * MODE `root` unshares the mount namespace; `user` also a user namespace mapping the caller to
  * root. Sources are resolved from BASEDIR, which is entered first, so a later bind over a folder
  * that holds BASEDIR (e.g. /tmp) does not hide the remaining sources. OP `b` binds (recursively),
- * `r` binds read-only. The command gets SIGKILL if the runtime dies (PR_SET_PDEATHSIG). Exit
- * codes follow container runtimes: 125 setup failed, 126 not executable, 127 not found.
+ * `r` binds read-only. OP `o LAYER /` gives the container a private root: an overlay over the
+ * host's `/` (its writes go to LAYER/upper) mounted on LAYER/root, the host's other mounts (/proc,
+ * /dev, /sys, ...) bound into it, and the command chrooted there; later targets are inside it.
+ * OP `h - TARGET` covers TARGET with an empty tmpfs (what the container must not see); OP `e SOURCE
+ * TARGET` then shows SOURCE, if it exists, read-only at TARGET, making the folders TARGET needs.
+ * OP `u UID GID` runs the command as that user and group (securityContext.runAsUser/runAsGroup).
+ * The command gets SIGKILL if the runtime dies (PR_SET_PDEATHSIG). Exit codes follow container
+ * runtimes: 125 setup failed, 126 not executable, 127 not found.
  */
 const SOURCE = String.raw`#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -47,6 +57,58 @@ static unsigned long locked_flags(const char *target) {
   return flags;
 }
 
+/* The host's mount points other than /, topmost first; read before the overlay is mounted. */
+static char **host_mounts(size_t *count) {
+  FILE *f = fopen("/proc/self/mountinfo", "r");
+  char **list = NULL, line[8192];
+  size_t n = 0;
+  if (!f) return NULL;
+  while (fgets(line, sizeof line, f)) {
+    char *field = line, *point = NULL;
+    for (int k = 0; k < 5 && field; k++) {
+      point = field;
+      field = strchr(field, ' ');
+      if (field) *field++ = 0;
+    }
+    /* Escaped names (spaces) are rare in mount points; they are left out. */
+    if (!point || !field || strcmp(point, "/") == 0 || strchr(point, '\\')) continue;
+    int covered = 0;
+    for (size_t k = 0; k < n && !covered; k++) {
+      size_t len = strlen(list[k]);
+      covered = strncmp(point, list[k], len) == 0 && (point[len] == '/' || point[len] == 0);
+    }
+    if (covered) continue;
+    list = realloc(list, (n + 1) * sizeof *list);
+    if (!list) break;
+    list[n++] = strdup(point);
+  }
+  fclose(f);
+  *count = list ? n : 0;
+  return list;
+}
+
+/* Mounts the overlay root on LAYER/root and binds the host's other mounts into it; writes its path to root. */
+static int overlay_root(const char *layer, char *root) {
+  char upper[PATH_MAX], work[PATH_MAX], opts[3 * PATH_MAX + 64], mnt[PATH_MAX];
+  size_t count = 0;
+  char **mounts = host_mounts(&count);
+  if (!realpath(layer, mnt)) return fail("overlay", layer);
+  snprintf(upper, sizeof upper, "%s/upper", mnt);
+  snprintf(work, sizeof work, "%s/work", mnt);
+  snprintf(root, PATH_MAX, "%s/root", mnt);
+  snprintf(opts, sizeof opts, "lowerdir=/,upperdir=%s,workdir=%s", upper, work);
+  if (mount("overlay", root, "overlay", 0, opts) != 0) return fail("overlay", root);
+  for (size_t k = 0; k < count; k++) {
+    char target[PATH_MAX];
+    snprintf(target, sizeof target, "%s%s", root, mounts[k]);
+    /* A mount point of the pod's own layer, or one the overlay does not show, is not needed. */
+    if (strncmp(mounts[k], mnt, strlen(mnt)) == 0) continue;
+    if (mount(mounts[k], target, NULL, MS_BIND | MS_REC, NULL) != 0 && errno != ENOENT && errno != ENOTDIR)
+      return fail("bind", mounts[k]);
+  }
+  return 0;
+}
+
 int main(int argc, char **argv) {
   if (argc < 6) {
     fprintf(stderr, "usage: argo-ns root|user BASEDIR WORKDIR [b|r SOURCE TARGET]... -- FILE [ARG]...\n");
@@ -70,10 +132,38 @@ int main(int argc, char **argv) {
   if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) return fail("make private", "/");
   if (chdir(argv[2]) != 0) return fail("chdir", argv[2]);
   int i = 4;
+  char root[PATH_MAX] = "", target[2 * PATH_MAX];
+  long run_uid = -1, run_gid = -1;
   for (; i + 2 < argc && strcmp(argv[i], "--") != 0; i += 3) {
-    const char *source = argv[i + 1], *target = argv[i + 2];
+    const char *source = argv[i + 1];
+    snprintf(target, sizeof target, "%s%s", root, argv[i + 2]);
+    if (argv[i][0] == 'o') {
+      if (root[0]) return fail("overlay", "twice");
+      int failed = overlay_root(source, root);
+      if (failed) return failed;
+      continue;
+    }
+    if (argv[i][0] == 'h') {
+      if (mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=755") != 0 && errno != ENOENT)
+        return fail("hide", target);
+      continue;
+    }
+    if (argv[i][0] == 'e') {
+      if (access(source, F_OK) != 0) continue;
+      for (char *slash = target + 1; (slash = strchr(slash, '/')); slash++) {
+        *slash = 0;
+        mkdir(target, 0755);
+        *slash = '/';
+      }
+      mkdir(target, 0755);
+    }
+    if (argv[i][0] == 'u') {
+      run_uid = strtol(argv[i + 1], NULL, 10);
+      run_gid = strtol(argv[i + 2], NULL, 10);
+      continue;
+    }
     if (mount(source, target, NULL, MS_BIND | MS_REC, NULL) != 0) return fail("bind", target);
-    if (argv[i][0] == 'r' &&
+    if ((argv[i][0] == 'r' || argv[i][0] == 'e') &&
         mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | locked_flags(target), NULL) != 0)
       return fail("read-only", target);
   }
@@ -81,7 +171,10 @@ int main(int argc, char **argv) {
     fprintf(stderr, "argo-ns: missing -- FILE\n");
     return 125;
   }
+  if (root[0] && (chdir(root) != 0 || chroot(".") != 0)) return fail("chroot", root);
   if (chdir(argv[3]) != 0) return fail("chdir", argv[3]);
+  if (run_gid >= 0 && (setgroups(0, NULL) != 0 || setgid((gid_t)run_gid) != 0)) return fail("setgid", "runAsGroup");
+  if (run_uid >= 0 && setuid((uid_t)run_uid) != 0) return fail("setuid", "runAsUser");
   execvp(argv[i + 1], argv + i + 1);
   int code = errno == ENOENT ? 127 : 126;
   fprintf(stderr, "argo-ns: exec %s: %s\n", argv[i + 1], strerror(errno));

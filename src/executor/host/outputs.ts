@@ -42,7 +42,7 @@ export class OutputCollector {
     return (this.tmpl?.outputs?.parameters ?? [])
       .map((p) => p.valueFrom?.path)
       .filter((p): p is string => !!p && p.startsWith('/'))
-      .map((p) => ({ path: p, kind: 'file' as const }));
+      .map((p) => ({ path: p, kind: 'file' as const, readOnlyAfter: true }));
   }
 
   collect(main: MainContainerOutcome): CollectedOutputs {

@@ -34,6 +34,7 @@ import { InputArtifactError, PodArtifacts, type StagedInput } from './artifacts.
 import { processData } from './data-template.js';
 import { CommandError, resolveCommand } from './command.js';
 import { ContainerFs, type PrivatePath } from './container-fs.js';
+import { overlayRoot } from './isolation.js';
 import type { ProcessExit } from './container-process.js';
 import { runningStatus, terminatedStatus, waitingStatus, type Termination } from './container-status.js';
 import { containerEnv, ContainerConfigError, PodObjects } from './env.js';
@@ -213,6 +214,7 @@ export class PodRun extends HostPodRun<Slot> {
       workingDir: s.spec.workingDir,
       hostsFile,
       mountPoints: this.ctx.mountPoints,
+      overlay: overlayRoot(this.ctx.isolation),
     });
     s.fs = fs;
     const [log] = await Promise.all([

@@ -34,11 +34,16 @@ function markDir(): string {
 /** The shim's state folder of the pod's main container, first start. */
 const shimDir = (h: Harness, pod: string) => path.join(h.home, 'host', 'runs', NS, pod, 'c', 'main-1');
 
-async function startedPod(h: Harness, name: string, script: string): Promise<void> {
+/** Creates the pod; `shared` is a host folder it sees through a hostPath volume (its other files are its own). */
+async function startedPod(h: Harness, name: string, script: string, shared?: string): Promise<void> {
+  const volumeMounts = shared ? [{ name: 'shared', mountPath: shared }] : undefined;
   const pod = podFor(
     name,
-    { name: 't', container: { image: 'alpine', command: ['sh', '-c', script] } },
-    { includeScriptOutput: true },
+    { name: 't', container: { image: 'alpine', command: ['sh', '-c', script], volumeMounts } },
+    {
+      includeScriptOutput: true,
+      volumes: shared ? [{ name: 'shared', hostPath: { path: shared } }] : undefined,
+    },
   );
   await h.store.create('Pod', pod);
 }
@@ -55,7 +60,7 @@ describe.runIf(process.platform === 'linux')('host runtime adoption', () => {
     const marks = markDir();
     const h = await startHarness({ detachOnStop: true });
     harnesses.push(h);
-    await startedPod(h, 'adopted', `echo started >> ${marks}/runs; sleep 1; echo finished`);
+    await startedPod(h, 'adopted', `echo started >> ${marks}/runs; sleep 1; echo finished`, marks);
     await until('the container to start', 10_000, () =>
       lines(`${marks}/runs`).length === 1 ? true : undefined,
     );
