@@ -25,6 +25,14 @@ export const API_VERSIONS: Record<ResourceKind, string> = {
   Secret: 'v1',
   Lease: 'coordination.k8s.io/v1',
   PersistentVolumeClaim: 'v1',
+  ServiceAccount: 'v1',
+  Service: 'v1',
+  Deployment: 'apps/v1',
+  Role: 'rbac.authorization.k8s.io/v1',
+  RoleBinding: 'rbac.authorization.k8s.io/v1',
+  ClusterRole: 'rbac.authorization.k8s.io/v1',
+  ClusterRoleBinding: 'rbac.authorization.k8s.io/v1',
+  CustomResourceDefinition: 'apiextensions.k8s.io/v1',
 };
 
 export function isClusterScoped(kind: ResourceKind): boolean {

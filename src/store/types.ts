@@ -14,9 +14,24 @@ export type ResourceKind =
   | 'ConfigMap'
   | 'Secret'
   | 'Lease'
-  | 'PersistentVolumeClaim';
+  | 'PersistentVolumeClaim'
+  // What an install of the controller and server is made of, so `kubectl apply -k deploy/...` works
+  // against the embedded store and the tests' fake API server; nothing here acts on them.
+  | 'ServiceAccount'
+  | 'Service'
+  | 'Deployment'
+  | 'Role'
+  | 'RoleBinding'
+  | 'ClusterRole'
+  | 'ClusterRoleBinding'
+  | 'CustomResourceDefinition';
 
-export const CLUSTER_SCOPED: ReadonlySet<ResourceKind> = new Set(['ClusterWorkflowTemplate']);
+export const CLUSTER_SCOPED: ReadonlySet<ResourceKind> = new Set([
+  'ClusterWorkflowTemplate',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CustomResourceDefinition',
+]);
 
 export interface ListOptions {
   /** Omit (or '') for all namespaces. */
@@ -135,6 +150,14 @@ const PLURALS: Record<ResourceKind, string> = {
   Secret: 'secrets',
   Lease: 'leases.coordination.k8s.io',
   PersistentVolumeClaim: 'persistentvolumeclaims',
+  ServiceAccount: 'serviceaccounts',
+  Service: 'services',
+  Deployment: 'deployments.apps',
+  Role: 'roles.rbac.authorization.k8s.io',
+  RoleBinding: 'rolebindings.rbac.authorization.k8s.io',
+  ClusterRole: 'clusterroles.rbac.authorization.k8s.io',
+  ClusterRoleBinding: 'clusterrolebindings.rbac.authorization.k8s.io',
+  CustomResourceDefinition: 'customresourcedefinitions.apiextensions.k8s.io',
 };
 
 /** The resource name Kubernetes prints in errors, e.g. `workflows.argoproj.io`. */

@@ -130,6 +130,10 @@ const SHORT_NAMES: Partial<Record<ResourceKind, string[]>> = {
   Pod: ['po'],
   ConfigMap: ['cm'],
   PersistentVolumeClaim: ['pvc'],
+  ServiceAccount: ['sa'],
+  Service: ['svc'],
+  Deployment: ['deploy'],
+  CustomResourceDefinition: ['crd', 'crds'],
 };
 
 export function discovery(group: string, version: string) {

@@ -25,6 +25,14 @@ const PLURALS: Record<ResourceKind, string> = {
   Secret: 'secrets',
   Lease: 'leases',
   PersistentVolumeClaim: 'persistentvolumeclaims',
+  ServiceAccount: 'serviceaccounts',
+  Service: 'services',
+  Deployment: 'deployments',
+  Role: 'roles',
+  RoleBinding: 'rolebindings',
+  ClusterRole: 'clusterroles',
+  ClusterRoleBinding: 'clusterrolebindings',
+  CustomResourceDefinition: 'customresourcedefinitions',
 };
 
 export const RESOURCE_KINDS = Object.keys(PLURALS) as readonly ResourceKind[];
