@@ -52,8 +52,9 @@ import {
 } from '../workflow/phase.js';
 import { orderParameter, processArgs, substituteParams } from '../workflow/args.js';
 import { parseArgoDuration, parseGoDuration } from '../workflow/duration.js';
-import { TemplateContext, type TemplateHolder } from '../workflow/template-context.js';
+import { TemplateContext, type TemplateGetters, type TemplateHolder } from '../workflow/template-context.js';
 import type { Vars } from '../workflow/template-string.js';
+import { substituteGlobalVariables } from './exec-spec.js';
 import { buildGlobalParams, workflowDuration } from './globals.js';
 import { assessPod } from './pod-status.js';
 import { buildPod, claimNameFor, type PodLayout } from './pod-builder.js';
@@ -389,16 +390,12 @@ export class WorkflowOperation {
     } else {
       this.execSpec = this.wf.spec;
     }
-    this.rootCtx = new TemplateContext(
-      {
-        getWorkflowTemplate: (n) => this.deps.getWorkflowTemplate(this.namespace, n),
-        getClusterWorkflowTemplate: (n) => this.deps.getClusterWorkflowTemplate(n),
-      },
-      { scope: 'local', name: this.name, spec: this.execSpec },
-      this.wf,
-    );
+    const getters: TemplateGetters = {
+      getWorkflowTemplate: (n) => this.deps.getWorkflowTemplate(this.namespace, n),
+      getClusterWorkflowTemplate: (n) => this.deps.getClusterWorkflowTemplate(n),
+    };
     if (!status.phase) {
-      const problem = validateForRun(this.wf, this.rootCtx.getters);
+      const problem = validateForRun(this.wf, getters);
       if (problem) {
         this.markWorkflowPhase('Failed', `invalid spec: ${problem}`);
         return false;
@@ -410,6 +407,18 @@ export class WorkflowOperation {
       this.markWorkflowPhase('Failed', `failed to set global parameters: ${(err as Error).message}`);
       return false;
     }
+    // Before the runtime globals below are set, as upstream: they change while the workflow runs.
+    try {
+      this.execSpec = substituteGlobalVariables(this.execSpec, this.globals);
+    } catch (err) {
+      this.markWorkflowError(`failed to substitute global variables in the spec: ${(err as Error).message}`);
+      return false;
+    }
+    this.rootCtx = new TemplateContext(
+      getters,
+      { scope: 'local', name: this.name, spec: this.execSpec },
+      this.wf,
+    );
     this.globals['workflow.status'] = status.phase ?? '';
     return true;
   }
