@@ -9,7 +9,7 @@ import {
   type ArtifactRepositoryConfig,
   type ArtifactRepositoryRefStatus,
 } from '../artifacts/index.js';
-import type { ConfigMap } from '../model/meta.js';
+import type { ConfigMap, PersistentVolumeClaim } from '../model/meta.js';
 import type { Pod } from '../model/pod.js';
 import type {
   Arguments,
@@ -125,13 +125,21 @@ export interface OperatorDeps {
   pods?: { layout: PodLayout; executorImage?: string };
 }
 
+export interface ClaimToCreate {
+  name: string;
+  template: PersistentVolumeClaim;
+}
+
 export interface OperateResult {
   workflow: Workflow;
   updated: boolean;
   podsToCreate: Pod[];
   podsToDelete: string[];
-  /** Claims for the workflow's volumeClaimTemplates, to create (an existing one is reused). */
-  claimsToCreate: { name: string; templateName: string }[];
+  /**
+   * Claims for the workflow's volumeClaimTemplates, to create (an existing one is reused), each
+   * with its template from the execution spec, global variables substituted.
+   */
+  claimsToCreate: ClaimToCreate[];
   /** Operate again after this many milliseconds even without an event (suspend durations, deadlines). */
   requeueAfterMs?: number;
 }
@@ -182,7 +190,7 @@ export class WorkflowOperation {
   }
   readonly podsToCreate: Pod[] = [];
   readonly podsToDelete: string[] = [];
-  readonly claimsToCreate: { name: string; templateName: string }[] = [];
+  readonly claimsToCreate: ClaimToCreate[] = [];
   /** The repository the workflow's artifacts go to (status.artifactRepositoryRef). */
   artifactRepository: ArtifactRepositoryConfig | undefined;
   private requeueAt?: number;
@@ -466,7 +474,7 @@ export class WorkflowOperation {
     status.persistentVolumeClaims = templates.map((t) => {
       const templateName = t.metadata.name ?? '';
       const name = claimNameFor(this.wf, templateName);
-      this.claimsToCreate.push({ name, templateName });
+      this.claimsToCreate.push({ name, template: t });
       return { name: templateName, persistentVolumeClaim: { claimName: name } };
     });
     this.updated = true;

@@ -1,9 +1,10 @@
 // Workflow-level spec fields that use `{{workflow.*}}` variables reach the pods with the values
 // substituted, as upstream's operator does once it has set up the workflow: a hostPath volume and
 // a podMetadata label taken from the workflow's parameters, on a workflow of its own and on one
-// that runs a WorkflowTemplate.
+// that runs a WorkflowTemplate; and the claim made for a volumeClaimTemplate.
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import type { KubeObject, PersistentVolumeClaim } from '../../../src/model/meta.js';
 import type { Pod } from '../../../src/model/pod.js';
 import type { Workflow, WorkflowTemplate } from '../../../src/model/workflow.js';
 import { runWorkflow } from '../../helpers/run-workflow.js';
@@ -94,6 +95,39 @@ spec:
     );
     expect(wf.status?.phase).toBe('Succeeded');
     expectSubstituted(pod, 'spec-globals-ref');
+  });
+
+  it('reach the claim made for a volumeClaimTemplate', async () => {
+    const { wf, store } = await runWorkflow(
+      `
+apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata: {name: spec-globals-claim}
+spec:
+  entrypoint: main
+  arguments: {parameters: [{name: class, value: fast}, {name: team, value: blue}]}
+  volumeClaimTemplates:
+  - metadata: {name: work, labels: {team: '{{workflow.parameters.team}}'}}
+    spec: {accessModes: [ReadWriteOnce], storageClassName: '{{workflow.parameters.class}}', resources: {requests: {storage: 1Gi}}}
+  templates:
+  - name: main
+    container: {image: busybox, volumeMounts: [{name: work, mountPath: /work}]}
+`,
+      // A failed workflow keeps its claim (volumeClaimGC OnWorkflowSuccess), so it can be read.
+      { behaviour: () => ({ exitCode: 1 }) },
+    );
+    expect(wf.status?.message).toBe('main: Error (exit code 1)');
+    const claim = await store.get<PersistentVolumeClaim & KubeObject>(
+      'PersistentVolumeClaim',
+      'default',
+      'spec-globals-claim-work',
+    );
+    expect(claim?.metadata.labels?.team).toBe('blue');
+    expect(claim?.spec).toEqual({
+      accessModes: ['ReadWriteOnce'],
+      storageClassName: 'fast',
+      resources: { requests: { storage: '1Gi' } },
+    });
   });
 
   it('fail the workflow with one line naming a malformed tag', async () => {
