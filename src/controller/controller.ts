@@ -29,7 +29,7 @@ import {
 import { HttpAgent } from './http-agent.js';
 import { collectArtifacts, FINALIZER_ARTIFACT_GC } from './artifact-gc.js';
 import { MemoCache } from './memo/index.js';
-import { LABEL_COMPLETED, LABEL_WORKFLOW, WorkflowOperation } from './operator.js';
+import { LABEL_COMPLETED, LABEL_WORKFLOW, WorkflowOperation, type ClaimToCreate } from './operator.js';
 import type { PodLayout } from './pod-builder.js';
 import { SyncManager } from './sync/index.js';
 import { Archiver, markPendingArchive, type ArchiveWriter } from './archiver.js';
@@ -388,18 +388,16 @@ export class WorkflowController {
   }
 
   /** A claim for a volumeClaimTemplate, owned by the workflow; one left from before is reused. */
-  private async createClaim(wf: Workflow, claim: { name: string; templateName: string }): Promise<void> {
-    const tmpl = (wf.status?.storedWorkflowTemplateSpec ?? wf.spec).volumeClaimTemplates?.find(
-      (t) => t.metadata.name === claim.templateName,
-    );
+  private async createClaim(wf: Workflow, claim: ClaimToCreate): Promise<void> {
+    const tmpl = claim.template;
     const pvc = {
       apiVersion: 'v1',
       kind: 'PersistentVolumeClaim',
       metadata: {
-        ...structuredClone(tmpl?.metadata ?? {}),
+        ...structuredClone(tmpl.metadata),
         name: claim.name,
         namespace: wf.metadata.namespace,
-        labels: { ...(tmpl?.metadata.labels ?? {}), [LABEL_WORKFLOW]: wf.metadata.name ?? '' },
+        labels: { ...(tmpl.metadata.labels ?? {}), [LABEL_WORKFLOW]: wf.metadata.name ?? '' },
         ownerReferences: [
           {
             apiVersion: 'argoproj.io/v1alpha1',
@@ -410,7 +408,7 @@ export class WorkflowController {
           },
         ],
       },
-      spec: structuredClone((tmpl as { spec?: unknown } | undefined)?.spec ?? {}),
+      spec: structuredClone(tmpl.spec ?? {}),
     };
     try {
       await this.store.create('PersistentVolumeClaim', pvc as unknown as KubeObject);

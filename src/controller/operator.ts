@@ -9,7 +9,7 @@ import {
   type ArtifactRepositoryConfig,
   type ArtifactRepositoryRefStatus,
 } from '../artifacts/index.js';
-import type { ConfigMap } from '../model/meta.js';
+import type { ConfigMap, PersistentVolumeClaim } from '../model/meta.js';
 import type { Pod } from '../model/pod.js';
 import type {
   Arguments,
@@ -52,8 +52,9 @@ import {
 } from '../workflow/phase.js';
 import { orderParameter, processArgs, substituteParams } from '../workflow/args.js';
 import { parseArgoDuration, parseGoDuration } from '../workflow/duration.js';
-import { TemplateContext, type TemplateHolder } from '../workflow/template-context.js';
+import { TemplateContext, type TemplateGetters, type TemplateHolder } from '../workflow/template-context.js';
 import type { Vars } from '../workflow/template-string.js';
+import { substituteGlobalVariables } from './exec-spec.js';
 import { buildGlobalParams, workflowDuration } from './globals.js';
 import { assessPod } from './pod-status.js';
 import { buildPod, claimNameFor, type PodLayout } from './pod-builder.js';
@@ -124,13 +125,21 @@ export interface OperatorDeps {
   pods?: { layout: PodLayout; executorImage?: string };
 }
 
+export interface ClaimToCreate {
+  name: string;
+  template: PersistentVolumeClaim;
+}
+
 export interface OperateResult {
   workflow: Workflow;
   updated: boolean;
   podsToCreate: Pod[];
   podsToDelete: string[];
-  /** Claims for the workflow's volumeClaimTemplates, to create (an existing one is reused). */
-  claimsToCreate: { name: string; templateName: string }[];
+  /**
+   * Claims for the workflow's volumeClaimTemplates, to create (an existing one is reused), each
+   * with its template from the execution spec, global variables substituted.
+   */
+  claimsToCreate: ClaimToCreate[];
   /** Operate again after this many milliseconds even without an event (suspend durations, deadlines). */
   requeueAfterMs?: number;
 }
@@ -181,7 +190,7 @@ export class WorkflowOperation {
   }
   readonly podsToCreate: Pod[] = [];
   readonly podsToDelete: string[] = [];
-  readonly claimsToCreate: { name: string; templateName: string }[] = [];
+  readonly claimsToCreate: ClaimToCreate[] = [];
   /** The repository the workflow's artifacts go to (status.artifactRepositoryRef). */
   artifactRepository: ArtifactRepositoryConfig | undefined;
   private requeueAt?: number;
@@ -389,16 +398,12 @@ export class WorkflowOperation {
     } else {
       this.execSpec = this.wf.spec;
     }
-    this.rootCtx = new TemplateContext(
-      {
-        getWorkflowTemplate: (n) => this.deps.getWorkflowTemplate(this.namespace, n),
-        getClusterWorkflowTemplate: (n) => this.deps.getClusterWorkflowTemplate(n),
-      },
-      { scope: 'local', name: this.name, spec: this.execSpec },
-      this.wf,
-    );
+    const getters: TemplateGetters = {
+      getWorkflowTemplate: (n) => this.deps.getWorkflowTemplate(this.namespace, n),
+      getClusterWorkflowTemplate: (n) => this.deps.getClusterWorkflowTemplate(n),
+    };
     if (!status.phase) {
-      const problem = validateForRun(this.wf, this.rootCtx.getters);
+      const problem = validateForRun(this.wf, getters);
       if (problem) {
         this.markWorkflowPhase('Failed', `invalid spec: ${problem}`);
         return false;
@@ -410,6 +415,18 @@ export class WorkflowOperation {
       this.markWorkflowPhase('Failed', `failed to set global parameters: ${(err as Error).message}`);
       return false;
     }
+    // Before the runtime globals below are set, as upstream: they change while the workflow runs.
+    try {
+      this.execSpec = substituteGlobalVariables(this.execSpec, this.globals);
+    } catch (err) {
+      this.markWorkflowError(`failed to substitute global variables in the spec: ${(err as Error).message}`);
+      return false;
+    }
+    this.rootCtx = new TemplateContext(
+      getters,
+      { scope: 'local', name: this.name, spec: this.execSpec },
+      this.wf,
+    );
     this.globals['workflow.status'] = status.phase ?? '';
     return true;
   }
@@ -457,7 +474,7 @@ export class WorkflowOperation {
     status.persistentVolumeClaims = templates.map((t) => {
       const templateName = t.metadata.name ?? '';
       const name = claimNameFor(this.wf, templateName);
-      this.claimsToCreate.push({ name, templateName });
+      this.claimsToCreate.push({ name, template: t });
       return { name: templateName, persistentVolumeClaim: { claimName: name } };
     });
     this.updated = true;
