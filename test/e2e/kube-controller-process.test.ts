@@ -215,4 +215,20 @@ describe('argo workflow-controller on a cluster', { timeout: 120_000 }, () => {
     expect(leader.output()).toMatch(/msg="stopping: SIGTERM"/);
     expect(await leaseHolder()).toBeUndefined();
   });
+
+  it('--namespaced --managed-namespace: a controller that runs only the workflows of that namespace', async () => {
+    const scoped = startController('ctrl-c', ['--namespaced', '--managed-namespace', 'team-x']);
+    await logged(scoped, /msg="Workflow Controller" .*managedNamespace=team-x/);
+    const elsewhere = await argo(['submit', fixture('kube/steps.yaml'), '-n', 'default', '-o', 'name']);
+    expect(elsewhere.code).toBe(0);
+    const mine = await argo(['submit', fixture('kube/steps.yaml'), '-n', 'team-x', '--wait', '-o', 'name']);
+    expect(mine.code).toBe(0);
+    const ran = await cluster.api.store.get<Workflow>('Workflow', 'team-x', mine.stdout.trim());
+    expect(ran?.status?.phase).toBe('Succeeded');
+    // Submitted first, yet never touched: it is not in the managed namespace.
+    const left = await cluster.api.store.get<Workflow>('Workflow', 'default', elsewhere.stdout.trim());
+    expect(left?.status?.phase).toBeUndefined();
+    scoped.child.kill('SIGTERM');
+    expect(await scoped.exited).toBe(0);
+  });
 });
