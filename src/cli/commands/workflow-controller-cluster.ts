@@ -6,6 +6,7 @@
 import os from 'node:os';
 import { parse as parseYaml } from 'yaml';
 import { CONTROLLER_CONFIGMAP } from '../../artifacts/index.js';
+import { CONTROLLER_LEASE } from '../../client/local/controller-lease.js';
 import { versionInfo } from '../../client/version.js';
 import { WorkflowController } from '../../controller/controller.js';
 import { CronController, cronSyncPeriodFromEnv } from '../../controller/cron/index.js';
@@ -13,9 +14,6 @@ import type { ConfigMap } from '../../model/meta.js';
 import { LeaderElector, leaseHolder, readLease } from '../../store/lease.js';
 import { openKubeStore, type KubeConnectOptions, type KubeStore } from '../../store/kube/index.js';
 import { parseGoDuration } from '../../workflow/duration.js';
-
-/** The Lease upstream's replicas contend for (without an instance ID). */
-export const CLUSTER_CONTROLLER_LEASE = 'workflow-controller';
 
 export type Logger = (msg: string, fields?: Record<string, string | number>) => void;
 
@@ -132,20 +130,21 @@ export async function runClusterController(o: ClusterControllerOptions): Promise
     controller = undefined;
   };
 
+  // Named as upstream's replicas name it (without an instance ID), as the embedded engine's is.
   const elector = new LeaderElector(store, {
-    name: CLUSTER_CONTROLLER_LEASE,
+    name: CONTROLLER_LEASE,
     namespace,
     holder: identity,
     durationSeconds: leaseMs / 1000,
     retryPeriodMs: retryMs,
     onError: (err) => o.log(`leader election: ${err.message}`),
   });
-  o.log(`attempting to acquire leader lease ${namespace}/${CLUSTER_CONTROLLER_LEASE}...`);
+  o.log(`attempting to acquire leader lease ${namespace}/${CONTROLLER_LEASE}...`);
   // Who leads, as client-go's elector reports it ("new leader"), so a waiting replica says whom it waits for.
   let knownLeader: string | undefined;
   const watchLeader = setInterval(() => {
     if (elector.isLeader) return;
-    void readLease(store, CLUSTER_CONTROLLER_LEASE, namespace)
+    void readLease(store, CONTROLLER_LEASE, namespace)
       .then((lease) => {
         const holder = leaseHolder(lease);
         if (holder && holder !== identity && holder !== knownLeader) {
