@@ -45,6 +45,8 @@ export interface ControllerOptions {
    * (workflow-controller-configmap) lives. Default: $ARGO_NAMESPACE, else argo.
    */
   controllerNamespace?: string;
+  /** The name of that ConfigMap (`--configmap`); default workflow-controller-configmap. */
+  configMapName?: string;
   /** The argo home whose embedded artifact repository artifact GC deletes from. */
   home?: string;
   /**
@@ -248,7 +250,7 @@ export class WorkflowController {
     let defaultRepository;
     try {
       defaultRepository = controllerArtifactRepository(
-        this.configMaps.cache.get(key(controllerNamespace, CONTROLLER_CONFIGMAP)),
+        this.configMaps.cache.get(key(controllerNamespace, this.opts.configMapName ?? CONTROLLER_CONFIGMAP)),
       );
     } catch (err) {
       this.log((err as Error).message);

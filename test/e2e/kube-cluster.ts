@@ -20,7 +20,17 @@ export interface KubeCluster {
   close(): Promise<void>;
 }
 
-export async function startKubeCluster(): Promise<KubeCluster> {
+export interface KubeClusterOptions {
+  /**
+   * Run our workflow controller in this process (default). Off, the cluster has only the API
+   * server and the kubelet: the test runs `argo workflow-controller` itself, which lays pods out
+   * as upstream's (argoexec in them), so the kubelet gives pods a kubeconfig for the API.
+   */
+  controller?: boolean;
+}
+
+export async function startKubeCluster(opts: KubeClusterOptions = {}): Promise<KubeCluster> {
+  const inProcessController = opts.controller ?? true;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'argo-kube-e2e-'));
   const home = path.join(dir, 'node');
   const api = await startFakeApiServer({
@@ -28,10 +38,17 @@ export async function startKubeCluster(): Promise<KubeCluster> {
   });
   const kubeconfig = api.writeKubeconfig(dir);
   const { store } = await openKubeStore({ kubeconfig });
-  const runtime = new HostRuntime(store, { home, gracePeriodSeconds: 1, onError: () => undefined });
+  const runtime = new HostRuntime(store, {
+    home,
+    gracePeriodSeconds: 1,
+    onError: () => undefined,
+    kubeconfig: inProcessController ? undefined : kubeconfig,
+  });
   await runtime.start();
-  const controller = new WorkflowController({ store, home, controllerNamespace: 'argo' });
-  await controller.start();
+  const controller = inProcessController
+    ? new WorkflowController({ store, home, controllerNamespace: 'argo' })
+    : undefined;
+  await controller?.start();
   const env: NodeJS.ProcessEnv = {
     KUBECONFIG: kubeconfig,
     // The CLI's own ARGO_HOME stays empty: nothing may run or be kept on the CLI's side.
@@ -46,7 +63,7 @@ export async function startKubeCluster(): Promise<KubeCluster> {
     kubeconfig,
     env,
     async close() {
-      await controller.stop();
+      await controller?.stop();
       await runtime.stop();
       await (store as KubeStore).close();
       await api.close();

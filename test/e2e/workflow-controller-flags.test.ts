@@ -1,6 +1,11 @@
 // `argo workflow-controller` flags of upstream's that this controller honours.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { useCli } from './cli.js';
+import { until } from '../helpers/until.js';
+import { repoRoot, useCli } from './cli.js';
 
 describe('argo workflow-controller flags', () => {
   const cli = useCli();
@@ -15,5 +20,53 @@ describe('argo workflow-controller flags', () => {
     const r = await cli.run(['workflow-controller', '--workflow-workers', '0']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('--workflow-workers must be at least 1, got 0');
+  });
+});
+
+describe('argo workflow-controller: which store it runs on', () => {
+  const cli = useCli();
+
+  it('takes --configmap (default as upstream) and --executor-image', async () => {
+    const r = await cli.run(['workflow-controller', '--help']);
+    expect(r.stdout).toMatch(
+      /--configmap string\s+Name of K8s configmap to retrieve workflow controller configuration \(default "workflow-controller-configmap"\)/,
+    );
+    expect(r.stdout).toMatch(
+      /--executor-image string\s+Executor image to use \(overrides value in configmap\)/,
+    );
+  });
+
+  it('with a kubeconfig it goes to the cluster: one that cannot be read is one error line', async () => {
+    const r = await cli.run(['workflow-controller', '--kubeconfig', '/nonexistent/kubeconfig'], {
+      env: { ARGO_LOCAL: '' },
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      expect.stringContaining('cannot read kubeconfig "/nonexistent/kubeconfig"'),
+    ]);
+  });
+
+  it('ARGO_LOCAL=true keeps it on the embedded store, whatever kubeconfig is given', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'argo-wc-local-'));
+    const child = spawn(
+      process.execPath,
+      [path.join(repoRoot, 'bin/argo.js'), 'workflow-controller', '--kubeconfig', '/nonexistent/kubeconfig'],
+      { env: { ...process.env, ARGO_LOCAL: 'true', ARGO_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    try {
+      await until(`the embedded controller to start:\n${out}`, 15_000, () =>
+        out.includes(`starting workflow controller (home ${home}`) ? true : undefined,
+      );
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(out).not.toContain('kubeconfig');
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 });

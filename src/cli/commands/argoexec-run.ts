@@ -2,39 +2,20 @@
 // the command's own exit code for the emissary, 64 for an executor error (whose message is also
 // the termination message).
 import type { Command } from 'commander';
-import { lazyApi, type KubeAccessOptions } from '../../executor/argoexec/api.js';
+import { lazyApi } from '../../executor/argoexec/api.js';
 import type { ExecutorRun } from '../../executor/argoexec/init.js';
 import { executorLog, parseLogFormat, parseLogLevel, type ExecutorLog } from '../../executor/argoexec/log.js';
 import { writeTerminateMessage } from '../../executor/argoexec/terminate-message.js';
 import { ExitError } from '../context.js';
+import { fromCli, kubeAccess } from '../kube-access.js';
 
 /** The exit code of an executor error, as upstream's argoexec uses. */
 const EXECUTOR_ERROR_EXIT = 64;
-
-function fromCli(cmd: Command, key: string): string | undefined {
-  const source = cmd.getOptionValueSourceWithGlobals(key);
-  const value = (cmd.optsWithGlobals() as Record<string, unknown>)[key];
-  return source === 'cli' && typeof value === 'string' ? value : undefined;
-}
 
 function logFor(cmd: Command): ExecutorLog {
   const verbose = (cmd.optsWithGlobals() as { verbose?: boolean }).verbose === true;
   const level = verbose ? 'debug' : parseLogLevel(fromCli(cmd, 'loglevel'));
   return executorLog(level, parseLogFormat(fromCli(cmd, 'logFormat')));
-}
-
-function kubeAccess(cmd: Command): KubeAccessOptions {
-  const insecure = cmd.getOptionValueSourceWithGlobals('insecureSkipTlsVerify') === 'cli';
-  return {
-    kubeconfig: fromCli(cmd, 'kubeconfig'),
-    context: fromCli(cmd, 'context'),
-    cluster: fromCli(cmd, 'cluster'),
-    user: fromCli(cmd, 'user'),
-    namespace: fromCli(cmd, 'namespace'),
-    server: fromCli(cmd, 'server'),
-    token: fromCli(cmd, 'token'),
-    insecureSkipTlsVerify: insecure ? true : undefined,
-  };
 }
 
 export async function runExecutorCommand(

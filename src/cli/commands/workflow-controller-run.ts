@@ -1,20 +1,49 @@
-// `argo workflow-controller` on this machine: the embedded engine in the foreground. Started
-// detached by the CLI, it exits after a quiet spell (ARGO_TS_CONTROLLER_IDLE_EXIT_SECONDS).
+// `argo workflow-controller`: on a cluster when cluster config is found (the rule the CLI's backends
+// follow; see workflow-controller-cluster.ts), else on this machine: the embedded engine in the
+// foreground. Started detached by the CLI, it exits after a quiet spell (ARGO_TS_CONTROLLER_IDLE_EXIT_SECONDS).
+import { chooseBackend } from '../../client/index.js';
+import type { KubeConnectOptions } from '../../store/kube/index.js';
 import { IDLE_EXIT_ENV, spawnDetachedController } from '../../client/local/controller-process.js';
 import { Engine } from '../../client/local/engine.js';
 import { argoHome, openStore } from '../../store/index.js';
 
-function log(msg: string): void {
-  process.stdout.write(`time=${new Date().toISOString()} level=INFO msg=${JSON.stringify(msg)}\n`);
+function log(msg: string, fields: Record<string, string | number> = {}): void {
+  const extra = Object.entries(fields)
+    .map(([k, v]) => ` ${k}=${typeof v === 'string' && !/^[\w./:@-]*$/.test(v) ? JSON.stringify(v) : v}`)
+    .join('');
+  process.stdout.write(`time=${new Date().toISOString()} level=INFO msg=${JSON.stringify(msg)}${extra}\n`);
 }
 
 export async function runWorkflowController(o: {
   managedNamespace?: string;
   namespaced?: boolean;
   workflowWorkers?: number;
+  configmap?: string;
+  executorImage?: string;
+  /** The root's kubectl flags given on the command line. */
+  kube: KubeConnectOptions;
 }): Promise<void> {
   if (o.workflowWorkers !== undefined && o.workflowWorkers < 1) {
     throw new Error(`--workflow-workers must be at least 1, got ${o.workflowWorkers}`);
+  }
+  // A controller runs workflows from a store, never through an Argo Server: ARGO_SERVER is for clients.
+  const choice = chooseBackend({
+    kubeconfig: o.kube.kubeconfig,
+    kube: { server: o.kube.server },
+    env: { ...process.env, ARGO_SERVER: undefined },
+  });
+  if (choice.backend === 'kube') {
+    const { runClusterController } = await import('./workflow-controller-cluster.js');
+    return runClusterController({
+      kube: o.kube,
+      managedNamespace: o.managedNamespace,
+      namespaced: o.namespaced,
+      workflowWorkers: o.workflowWorkers,
+      configMap: o.configmap || 'workflow-controller-configmap',
+      executorImage: o.executorImage,
+      env: process.env,
+      log,
+    });
   }
   const home = argoHome();
   const store = openStore();

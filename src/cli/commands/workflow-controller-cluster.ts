@@ -1,0 +1,188 @@
+// `argo workflow-controller` on a cluster: the workflow and cron controllers over the Kubernetes
+// API (a KubeStore), as upstream's controller Deployment runs. No host runtime: the cluster's
+// kubelets run the pods, which are laid out as upstream's (init/wait running argoexec, emissary).
+// Replicas elect a leader with a coordination.k8s.io Lease named `workflow-controller` in the
+// controller's namespace; only the leader runs the controllers.
+import os from 'node:os';
+import { parse as parseYaml } from 'yaml';
+import { CONTROLLER_CONFIGMAP } from '../../artifacts/index.js';
+import { CONTROLLER_LEASE } from '../../client/local/controller-lease.js';
+import { versionInfo } from '../../client/version.js';
+import { WorkflowController } from '../../controller/controller.js';
+import { CronController, cronSyncPeriodFromEnv } from '../../controller/cron/index.js';
+import type { ConfigMap } from '../../model/meta.js';
+import { LeaderElector, leaseHolder, readLease } from '../../store/lease.js';
+import { openKubeStore, type KubeConnectOptions, type KubeStore } from '../../store/kube/index.js';
+import { parseGoDuration } from '../../workflow/duration.js';
+
+export type Logger = (msg: string, fields?: Record<string, string | number>) => void;
+
+export interface ClusterControllerOptions {
+  kube: KubeConnectOptions;
+  managedNamespace?: string;
+  namespaced?: boolean;
+  workflowWorkers?: number;
+  /** --configmap */
+  configMap: string;
+  /** --executor-image: wins over the ConfigMap's executor.image. */
+  executorImage?: string;
+  env: NodeJS.ProcessEnv;
+  log: Logger;
+}
+
+/** Upstream's leader election settings (LEADER_ELECTION_* variables), in milliseconds. */
+function leaderElectionSettings(env: NodeJS.ProcessEnv): { leaseMs: number; retryMs: number } {
+  const duration = (name: string, fallback: string): number => {
+    const text = env[name] || fallback;
+    let ms: number;
+    try {
+      ms = parseGoDuration(text);
+    } catch (err) {
+      throw new Error(`${name}=${text}: ${(err as Error).message}`);
+    }
+    if (!(ms > 0)) throw new Error(`${name}=${text}: must be a positive duration`);
+    return ms;
+  };
+  return {
+    leaseMs: duration('LEADER_ELECTION_LEASE_DURATION', '15s'),
+    retryMs: duration('LEADER_ELECTION_RETRY_PERIOD', '5s'),
+  };
+}
+
+/**
+ * A field of the controller configuration: inside its `config` key when the ConfigMap has one,
+ * else its own key, as upstream reads either layout.
+ */
+function configField(cm: ConfigMap | undefined, field: string): unknown {
+  const data = cm?.data ?? {};
+  try {
+    if (data.config !== undefined) return ((parseYaml(data.config) ?? {}) as Record<string, unknown>)[field];
+    return data[field] === undefined ? undefined : parseYaml(data[field]);
+  } catch (err) {
+    throw new Error(
+      `cannot read ${field} of ConfigMap ${cm?.metadata.namespace}/${cm?.metadata.name}: ${(err as Error).message}`,
+    );
+  }
+}
+
+/** The executor image: the flag, else the ConfigMap's executor.image, else the controller's default. */
+function executorImageFrom(flag: string | undefined, cm: ConfigMap | undefined): string | undefined {
+  if (flag) return flag;
+  const executor = configField(cm, 'executor') as { image?: unknown } | undefined;
+  return typeof executor?.image === 'string' && executor.image !== '' ? executor.image : undefined;
+}
+
+export async function runClusterController(o: ClusterControllerOptions): Promise<void> {
+  const { leaseMs, retryMs } = leaderElectionSettings(o.env);
+  const opened = await openKubeStore({ ...o.kube, env: o.env });
+  const store = opened.store as KubeStore;
+  // The controller's own namespace: -n, else the kubeconfig context's, else the service account's.
+  const namespace = opened.namespace;
+  let managedNamespace = o.managedNamespace || undefined;
+  if (!o.namespaced && managedNamespace) {
+    o.log('ignoring --managed-namespace because --namespaced is false');
+    managedNamespace = undefined;
+  }
+  if (o.namespaced && !managedNamespace) managedNamespace = namespace;
+  const identity = o.env.LEADER_ELECTION_IDENTITY || `${os.hostname()}-${process.pid}`;
+  const version = versionInfo().version;
+  o.log('Starting Workflow Controller', { version, kubeconfig: opened.source });
+  o.log('Current Worker Numbers', { workflowWorkers: o.workflowWorkers ?? 32 });
+
+  let controller: WorkflowController | undefined;
+  let cron: CronController | undefined;
+  let starting: Promise<void> = Promise.resolve();
+  const startControllers = async (): Promise<void> => {
+    const cm = await store.get<ConfigMap>('ConfigMap', namespace, o.configMap);
+    const executorImage = executorImageFrom(o.executorImage, cm);
+    o.log(`Configuration:\n${cm ? JSON.stringify(cm.data ?? {}) : `ConfigMap ${o.configMap} not found`}`);
+    o.log('Workflow Controller', {
+      version,
+      executorImage: executorImage ?? 'default',
+      namespace,
+      managedNamespace: managedNamespace ?? '',
+      configMap: o.configMap,
+    });
+    controller = new WorkflowController({
+      store,
+      namespace: managedNamespace,
+      controllerNamespace: namespace,
+      configMapName: o.configMap === CONTROLLER_CONFIGMAP ? undefined : o.configMap,
+      podLayout: 'argoexec',
+      executorImage,
+      workflowWorkers: o.workflowWorkers,
+      log: (msg) => o.log(msg),
+    });
+    await controller.start();
+    cron = new CronController({
+      store,
+      namespace: managedNamespace,
+      syncPeriodMs: cronSyncPeriodFromEnv(o.env),
+      log: (msg) => o.log(msg),
+    });
+    await cron.start();
+  };
+  const stopControllers = async (): Promise<void> => {
+    await starting.catch(() => undefined);
+    await cron?.stop();
+    await controller?.stop();
+    cron = undefined;
+    controller = undefined;
+  };
+
+  // Named as upstream's replicas name it (without an instance ID), as the embedded engine's is.
+  const elector = new LeaderElector(store, {
+    name: CONTROLLER_LEASE,
+    namespace,
+    holder: identity,
+    durationSeconds: leaseMs / 1000,
+    retryPeriodMs: retryMs,
+    onError: (err) => o.log(`leader election: ${err.message}`),
+  });
+  o.log(`attempting to acquire leader lease ${namespace}/${CONTROLLER_LEASE}...`);
+  // Who leads, as client-go's elector reports it ("new leader"), so a waiting replica says whom it waits for.
+  let knownLeader: string | undefined;
+  const watchLeader = setInterval(() => {
+    if (elector.isLeader) return;
+    void readLease(store, CONTROLLER_LEASE, namespace)
+      .then((lease) => {
+        const holder = leaseHolder(lease);
+        if (holder && holder !== identity && holder !== knownLeader) {
+          knownLeader = holder;
+          o.log('new leader', { leader: holder });
+        }
+      })
+      .catch(() => undefined);
+  }, retryMs);
+  elector.start(
+    () => {
+      knownLeader = identity;
+      o.log('started leading', { id: identity });
+      starting = startControllers().catch((err: Error) => {
+        // Leading without controllers would hold the work hostage: give the lease up and exit.
+        o.log(`cannot start the controllers: ${err.message}`);
+        void shutdown('start failure', 1);
+      });
+    },
+    () => {
+      o.log('stopped leading', { id: identity });
+      void stopControllers();
+    },
+  );
+
+  let stopping = false;
+  const shutdown = async (why: string, code = 0): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    o.log(`stopping: ${why}`);
+    clearInterval(watchLeader);
+    // The controllers stop before the lease is released, so a successor never overlaps with us.
+    await stopControllers();
+    await elector.stop();
+    await store.close();
+    process.exit(code);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  await new Promise<never>(() => undefined);
+}
