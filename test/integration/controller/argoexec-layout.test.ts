@@ -96,7 +96,9 @@ const TITLE =
     ? `argoexec pod layout (skipped: ${NO_ISOLATION})`
     : 'argoexec pod layout on the host runtime';
 
-describe.skipIf(isolation.kind === 'none')(TITLE, () => {
+// Each test runs a whole workflow of process pods (init, emissary, wait) and waits up to run()'s
+// 60 s for it; the test's own limit must not cut that wait short on a loaded machine.
+describe.skipIf(isolation.kind === 'none')(TITLE, { timeout: 90_000 }, () => {
   it('passes an output parameter and a script result from step to step', async () => {
     const wf = await run(`
 metadata: {name: params}
