@@ -67,6 +67,24 @@ export interface ExecutorView {
 }
 
 /**
+ * The binds of a container of the pod, in order. Without a private root, the view's pieces are
+ * bound into the pod's view folder first, before a volume can hide their sources, and the folder
+ * then shows at EXECUTOR_VIEW. With one (an overlay root), a bind's target is inside the container's
+ * root while its source is read from the host, which no bind changes: the pieces are bound straight
+ * to their place under EXECUTOR_VIEW, after the folder is (into the host's folder they would not show).
+ */
+export function containerBinds(view: ExecutorView | undefined, fsBinds: Bind[], overlay: boolean): Bind[] {
+  if (!view) return fsBinds;
+  if (!overlay) return [...view.binds, ...fsBinds];
+  const folder = view.mount.source;
+  const inside = view.binds.map((b) => ({
+    ...b,
+    target: path.posix.join(EXECUTOR_VIEW, path.relative(folder, b.target)),
+  }));
+  return [...fsBinds, ...inside];
+}
+
+/**
  * The images are not there, so the program the emissary runs stands in for the image's as the host
  * layout's does: our argosay for /argosay, bash for the busybox sh of images whose scripts need it.
  */

@@ -14,6 +14,7 @@ import { rfc3339 } from '../../workflow/phase.js';
 import { containerLogPath } from '../paths.js';
 import { MAIN_CONTAINER_NAME, podTemplate, WAIT_CONTAINER_NAME } from '../pod-contract.js';
 import {
+  containerBinds,
   emulateImage,
   layoutMainNames,
   NEEDS_ISOLATION_MESSAGE,
@@ -205,7 +206,7 @@ export class KubeletRun extends HostPodRun<Slot, KubeletContext> {
     let exit: ProcessExit;
     try {
       log = await LineLog.open(containerLogPath(this.ctx.home, this.ns, this.name, s.name));
-      const binds = [...(this.view?.binds ?? []), ...(s.fs?.binds ?? [])];
+      const binds = containerBinds(this.view, s.fs?.binds ?? [], overlayRoot(this.ctx.isolation));
       const problem = this.startProblem(s, binds);
       if (problem || !s.argv) {
         const message = problem?.message ?? 'no command specified';

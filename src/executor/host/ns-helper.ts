@@ -87,6 +87,74 @@ static char **host_mounts(size_t *count) {
   return list;
 }
 
+/*
+ * Makes the folders TARGET needs and, when missing, TARGET itself (a folder, or an empty file where
+ * SOURCE is a file). In a private root these land in the container's upper layer, so a bind may
+ * name any path, as a container runtime makes mount points in the container's own root.
+ */
+static void make_mount_point(const char *source, char *target) {
+  struct stat st;
+  for (char *slash = target + 1; (slash = strchr(slash, '/')); slash++) {
+    *slash = 0;
+    mkdir(target, 0755);
+    *slash = '/';
+  }
+  if (lstat(target, &st) == 0) return;
+  if (source && stat(source, &st) == 0 && !S_ISDIR(st.st_mode)) {
+    int fd = open(target, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+    if (fd >= 0) close(fd);
+  } else {
+    mkdir(target, 0755);
+  }
+}
+
+/*
+ * Writes to OUT the path PATH names inside ROOT, as a chroot into ROOT would resolve it: symbolic
+ * links, absolute ones included, stay inside ROOT (Debian's /var/run -> /run would otherwise lead a
+ * bind onto the host's /run, outside the container's root). Components that do not exist yet are
+ * taken as they are.
+ */
+static int in_root(const char *root, const char *path, char *out, size_t size) {
+  char rest[2 * PATH_MAX], cur[2 * PATH_MAX] = "";
+  int hops = 0;
+  snprintf(rest, sizeof rest, "%s", path);
+  const char *p = rest;
+  while (*p) {
+    while (*p == '/') p++;
+    if (!*p) break;
+    size_t len = strcspn(p, "/");
+    char comp[NAME_MAX + 1];
+    snprintf(comp, sizeof comp, "%.*s", (int)len, p);
+    p += len;
+    if (strcmp(comp, ".") == 0) continue;
+    if (strcmp(comp, "..") == 0) {
+      char *slash = strrchr(cur, '/');
+      if (slash) *slash = 0;
+      continue;
+    }
+    char full[5 * PATH_MAX], link[PATH_MAX];
+    snprintf(full, sizeof full, "%s%s/%s", root, cur, comp);
+    ssize_t n = readlink(full, link, sizeof link - 1);
+    if (n > 0) {
+      if (++hops > 40) {
+        errno = ELOOP;
+        return -1;
+      }
+      link[n] = 0;
+      char next[3 * PATH_MAX];
+      snprintf(next, sizeof next, "%s/%s", link, p);
+      if (link[0] == '/') cur[0] = 0;
+      snprintf(rest, sizeof rest, "%s", next);
+      p = rest;
+      continue;
+    }
+    size_t used = strlen(cur);
+    snprintf(cur + used, sizeof cur - used, "/%s", comp);
+  }
+  snprintf(out, size, "%s%s", root, cur[0] ? cur : "/");
+  return 0;
+}
+
 /* Mounts the overlay root on LAYER/root and binds the host's other mounts into it; writes its path to root. */
 static int overlay_root(const char *layer, char *root) {
   char upper[PATH_MAX], work[PATH_MAX], opts[3 * PATH_MAX + 64], mnt[PATH_MAX];
@@ -136,7 +204,8 @@ int main(int argc, char **argv) {
   long run_uid = -1, run_gid = -1;
   for (; i + 2 < argc && strcmp(argv[i], "--") != 0; i += 3) {
     const char *source = argv[i + 1];
-    snprintf(target, sizeof target, "%s%s", root, argv[i + 2]);
+    if (!root[0]) snprintf(target, sizeof target, "%s", argv[i + 2]);
+    else if (in_root(root, argv[i + 2], target, sizeof target) != 0) return fail("resolve", argv[i + 2]);
     if (argv[i][0] == 'o') {
       if (root[0]) return fail("overlay", "twice");
       int failed = overlay_root(source, root);
@@ -150,18 +219,14 @@ int main(int argc, char **argv) {
     }
     if (argv[i][0] == 'e') {
       if (access(source, F_OK) != 0) continue;
-      for (char *slash = target + 1; (slash = strchr(slash, '/')); slash++) {
-        *slash = 0;
-        mkdir(target, 0755);
-        *slash = '/';
-      }
-      mkdir(target, 0755);
+      make_mount_point(NULL, target);
     }
     if (argv[i][0] == 'u') {
       run_uid = strtol(argv[i + 1], NULL, 10);
       run_gid = strtol(argv[i + 2], NULL, 10);
       continue;
     }
+    if (root[0]) make_mount_point(source, target);
     if (mount(source, target, NULL, MS_BIND | MS_REC, NULL) != 0) return fail("bind", target);
     if ((argv[i][0] == 'r' || argv[i][0] == 'e') &&
         mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | locked_flags(target), NULL) != 0)
