@@ -12,7 +12,7 @@ import { WorkflowController } from '../../controller/controller.js';
 import { CronController, cronSyncPeriodFromEnv } from '../../controller/cron/index.js';
 import type { ConfigMap } from '../../model/meta.js';
 import { LeaderElector, leaseHolder, readLease } from '../../store/lease.js';
-import { openKubeStore, type KubeConnectOptions, type KubeStore } from '../../store/kube/index.js';
+import type { KubeConnectOptions, KubeStore } from '../../store/kube/index.js';
 import { parseGoDuration } from '../../workflow/duration.js';
 
 export type Logger = (msg: string, fields?: Record<string, string | number>) => void;
@@ -74,6 +74,8 @@ function executorImageFrom(flag: string | undefined, cm: ConfigMap | undefined):
 
 export async function runClusterController(o: ClusterControllerOptions): Promise<void> {
   const { leaseMs, retryMs } = leaderElectionSettings(o.env);
+  // Loaded here, as every user of the Kubernetes client loads it (see store/kube/index.ts).
+  const { openKubeStore } = await import('../../store/kube/index.js');
   const opened = await openKubeStore({ ...o.kube, env: o.env });
   const store = opened.store as KubeStore;
   // The controller's own namespace: -n, else the kubeconfig context's, else the service account's.
