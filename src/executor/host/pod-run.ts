@@ -5,6 +5,7 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Container } from '../../model/meta.js';
 import type { ContainerStatus, Pod, PodStatus } from '../../model/pod.js';
 import type { Outputs, Template } from '../../model/template.js';
@@ -586,10 +587,6 @@ function gracePeriodMs(pod: Pod, fallback: number): number {
     if (v > 0) return v * 1000;
   }
   return fallback;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** containerSet retryStrategy.duration: a Go duration; an unreadable one means no pause. */

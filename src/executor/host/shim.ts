@@ -6,6 +6,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { constants } from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ProcessExit } from './container-process.js';
 import { compileHelper } from './native-helper.js';
 import { isZombie, startTicks } from '../proc-stat.js';
@@ -172,8 +173,4 @@ export function awaitShimExit(
 export async function liveShimPid(dir: string): Promise<number | undefined> {
   const start = await readStart(dir);
   return start && (await shimAlive(dir)) ? start.pid : undefined;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
