@@ -5,17 +5,25 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { leaseHolder, readLease } from '../../store/lease.js';
+import { leaseHolder, readLease, releaseLease } from '../../store/lease.js';
 import type { ResourceStore } from '../../store/types.js';
 
-/** The Lease that one engine per ARGO_HOME holds while it runs the workflows. */
-import { CONTROLLER_LEASE } from './controller-lease.js';
+import { CONTROLLER_LEASE, holderProcessGone } from './controller-lease.js';
 
 export { CONTROLLER_LEASE };
 
-/** Whether some live process (this one or another) holds the controller lease. */
+/**
+ * Whether a live process (this one or another) holds the controller lease. A lease whose holder is
+ * a process of this machine that no longer exists (kill -9, a crash) is released on its behalf, as
+ * the holder would on a clean exit: waiting out its expiry would only delay the takeover.
+ */
 export async function controllerRunning(store: ResourceStore): Promise<boolean> {
-  return leaseHolder(await readLease(store, CONTROLLER_LEASE)) !== undefined;
+  const holder = leaseHolder(await readLease(store, CONTROLLER_LEASE));
+  if (holder === undefined) return false;
+  if (!holderProcessGone(holder)) return true;
+  // A conflict means someone else just took or released it.
+  await releaseLease(store, { name: CONTROLLER_LEASE, holder }).catch(() => false);
+  return false;
 }
 
 /** Seconds a detached controller stays up with nothing to do. */

@@ -5,10 +5,9 @@
 // waiting out its expiry would only delay the takeover.
 import { readdirSync } from 'node:fs';
 import { journalsDir } from '../../executor/paths.js';
-import { leaseHolder, readLease, releaseLease } from '../../store/lease.js';
 import type { ResourceStore } from '../../store/types.js';
 import { LABEL_COMPLETED } from '../../workflow/lifecycle/suspend.js';
-import { CONTROLLER_LEASE, holderProcessGone } from './controller-lease.js';
+import { controllerRunning, spawnDetachedController } from './controller-process.js';
 import type { EngineMode } from './host.js';
 
 /**
@@ -17,23 +16,10 @@ import type { EngineMode } from './host.js';
  * starts it on its own, so only the dead holder's lease is let go of for it.
  */
 export async function healEngine(store: ResourceStore, home: string, mode: EngineMode): Promise<void> {
-  if (await liveController(store)) return;
+  if (await controllerRunning(store)) return;
   if (mode === 'in-process') return;
   if (!(await unfinishedWork(store, home))) return;
-  // Only now: the engine's modules are not for commands that find nothing to heal.
-  const { spawnDetachedController } = await import('./controller-process.js');
   spawnDetachedController(home);
-}
-
-/** Whether a live process holds the controller lease; a dead local holder's lease is released. */
-async function liveController(store: ResourceStore): Promise<boolean> {
-  const lease = await readLease(store, CONTROLLER_LEASE);
-  const holder = leaseHolder(lease);
-  if (holder === undefined) return false;
-  if (!holderProcessGone(holder)) return true;
-  // As the holder would on a clean exit; a conflict means someone else just took or released it.
-  await releaseLease(store, { name: CONTROLLER_LEASE, holder }).catch(() => false);
-  return false;
 }
 
 /** Workflows not completed, or containers the host runtime left that no runtime watches. */
