@@ -32,7 +32,8 @@ import type {
   WorkflowTaskResult,
   WorkflowTemplate,
 } from '../model/workflow.js';
-import { applyTemplateDefaults, joinWorkflowSpec, templateType } from '../workflow/merge.js';
+import { isPodTemplate, nodeTypeOf, templateKind } from '../model/template-kinds.js';
+import { applyTemplateDefaults, joinWorkflowSpec } from '../workflow/merge.js';
 import { nodeId as computeNodeId } from '../workflow/node-id.js';
 import {
   nodeTemplateName,
@@ -1188,7 +1189,7 @@ export class WorkflowOperation {
       if (outcome.executionDeadline) execOpts = { ...execOpts, executionDeadline: outcome.executionDeadline };
     }
 
-    switch (templateType(processed)) {
+    switch (templateKind(processed)?.field) {
       case 'container':
       case 'script':
       case 'containerSet':
@@ -1211,7 +1212,7 @@ export class WorkflowOperation {
         node = this.executeSuspend(nodeName, templateScope, processed, holder, execOpts);
         break;
       case 'plugin': {
-        const msg = `${templateType(processed)} templates are not supported by the local engine yet`;
+        const msg = 'plugin templates are not supported by the local engine yet';
         node = this.initializeNodeOrMarkError(
           node,
           nodeName,
@@ -1379,8 +1380,8 @@ export class WorkflowOperation {
   ): boolean {
     const wfPar = this.execSpec.parallelism;
     if (wfPar !== undefined && this.activePods >= wfPar) return true;
-    const type = templateType(tmpl);
-    if (node && (type === 'dag' || type === 'steps')) {
+    const kind = templateKind(tmpl)?.field;
+    if (node && (kind === 'dag' || kind === 'steps')) {
       if (this.failFastStops(tmpl, node)) return true;
       if (tmpl.parallelism && this.countActivePods(node.id) >= tmpl.parallelism) return true;
     }
@@ -2014,35 +2015,6 @@ function earliest(a: Date | undefined, b: Date | undefined): Date | undefined {
 
 export function isActiveSuspendNode(node: NodeStatus): boolean {
   return node.type === 'Suspend' && node.phase === 'Running';
-}
-
-export function isPodTemplate(t: Template): boolean {
-  const type = templateType(t);
-  return (
-    type === 'container' ||
-    type === 'script' ||
-    type === 'containerSet' ||
-    type === 'resource' ||
-    type === 'data'
-  );
-}
-
-/** The node type a template's node gets. */
-export function nodeTypeOf(t: Template): NodeType {
-  switch (templateType(t)) {
-    case 'steps':
-      return 'Steps';
-    case 'dag':
-      return 'DAG';
-    case 'suspend':
-      return 'Suspend';
-    case 'http':
-      return 'HTTP';
-    case 'plugin':
-      return 'Plugin';
-    default:
-      return 'Pod';
-  }
 }
 
 /** `timeout` and `pendingTimeout` of a template as absolute times from the node's start. */
