@@ -9,6 +9,7 @@ import {
   ANNOTATION_NODE_NAME,
   WorkflowOperation,
   type OperateResult,
+  type OperatorDeps,
 } from '../../src/controller/operator.js';
 
 export class Reconciler {
@@ -16,6 +17,9 @@ export class Reconciler {
   /** The pods that exist, by name: created by a pass, removed by a pass's deletions. */
   readonly pods = new Map<string, Pod>();
   private clock: number;
+
+  /** What the operation may use besides pods and the clock (the HTTP agent, locks, the cache). */
+  deps: Partial<OperatorDeps> = {};
 
   constructor(manifest: string, start = '2026-01-01T00:00:00Z') {
     this.clock = Date.parse(start);
@@ -42,6 +46,7 @@ export class Reconciler {
       getConfigMap: () => undefined,
       getPod: (_ns, name) => this.pods.get(name),
       getTaskResult: () => undefined,
+      ...this.deps,
     });
     const result = op.operate();
     for (const pod of result.podsToCreate)

@@ -1,6 +1,7 @@
 // Reconcile passes driven directly: a workflow and its pods' states in, the status and the pods to
 // create out, one synchronous operate() at a time (see test/helpers/reconcile.ts).
 import { describe, expect, it } from 'vitest';
+import type { HttpHooks, NodeResult } from '../../../src/controller/http-agent.js';
 import { resumeWorkflow } from '../../../src/workflow/lifecycle/suspend.js';
 import { Reconciler } from '../../helpers/reconcile.js';
 
@@ -251,5 +252,77 @@ ${ECHO}`);
     expect(over.podsToDelete).toEqual([pod]);
     expect(r.node('late')).toMatchObject({ phase: 'Failed', message: 'Step exceeded its deadline' });
     expect(r.wf.status?.phase).toBe('Failed');
+  });
+
+  it('makes an Error node for a kind the engine cannot run (plugin), without a pod', () => {
+    const r = new Reconciler(`
+metadata: {name: plug}
+spec:
+  entrypoint: main
+  templates:
+    - name: main
+      steps:
+        - - {name: p, template: p}
+    - name: p
+      plugin: {hello: {}}
+`);
+    expect(r.pass().podsToCreate).toEqual([]);
+    expect(r.node('p')).toMatchObject({
+      phase: 'Error',
+      message: 'plugin templates are not supported by the local engine yet',
+    });
+    expect(r.wf.status?.phase).toBe('Failed');
+  });
+
+  it('runs each kind of template its own way: a pod for script, data and containerSet, none for resource', () => {
+    const r = new Reconciler(`
+metadata: {name: kinds}
+spec:
+  entrypoint: main
+  templates:
+    - name: main
+      dag:
+        tasks:
+          - {name: script, template: script}
+          - {name: data, template: data}
+          - {name: set, template: set}
+          - {name: res, template: res}
+    - name: script
+      script: {image: python, source: 'print(1)'}
+    - name: data
+      data:
+        source: {artifactPaths: {name: in, s3: {bucket: b, key: k}}}
+        transformation: [{expression: 'filter(data, {# endsWith ".csv"})'}]
+    - name: set
+      containerSet: {containers: [{name: main, image: busybox}]}
+    - name: res
+      resource: {action: create, manifest: 'kind: ConfigMap'}
+`);
+    expect(created(r.pass()).sort()).toEqual(['kinds.data', 'kinds.script', 'kinds.set']);
+    expect(r.node('res')).toMatchObject({ type: 'Pod', phase: 'Error' });
+    expect(r.node('res').message).toContain('resource templates need Kubernetes');
+  });
+
+  it('starts an HTTP node on the HTTP agent and folds in its result', () => {
+    const started: string[] = [];
+    let done: NodeResult | undefined = undefined;
+    const r = new Reconciler(`
+metadata: {name: call}
+spec:
+  entrypoint: get
+  templates:
+    - name: get
+      http: {url: 'http://example.invalid/x'}
+`);
+    const agent: HttpHooks = { start: (_wf, _id, http) => void started.push(http.url), result: () => done };
+    r.deps.http = agent;
+    expect(r.pass().podsToCreate).toEqual([]);
+    expect(r.node('call')).toMatchObject({ type: 'HTTP', phase: 'Pending' });
+    expect(started).toEqual(['http://example.invalid/x']);
+
+    done = { phase: 'Succeeded', outputs: { result: 'ok' } };
+    r.pass();
+    expect(r.node('call')).toMatchObject({ phase: 'Succeeded', outputs: { result: 'ok' } });
+    expect(r.wf.status?.phase).toBe('Succeeded');
   });
 });
