@@ -32,7 +32,8 @@ import type {
   WorkflowTaskResult,
   WorkflowTemplate,
 } from '../model/workflow.js';
-import { applyTemplateDefaults, joinWorkflowSpec, templateType } from '../workflow/merge.js';
+import { isPodTemplate, nodeTypeOf, templateKind, type TemplateKindField } from '../model/template-kinds.js';
+import { applyTemplateDefaults, joinWorkflowSpec } from '../workflow/merge.js';
 import { nodeId as computeNodeId } from '../workflow/node-id.js';
 import {
   nodeTemplateName,
@@ -166,7 +167,57 @@ export type HeldBack = typeof HELD_BACK;
 /** Nodes Argo puts between a step/task and its templates in a display name: "[0]", ".", "(0:x)". */
 const STEPS_OR_DAG_SEPARATOR = /^(\[\d+\])?\./;
 
+/** What the executor of a template's kind is given: the node to make or advance, and how. */
+interface KindCall {
+  /** The node as it stands, if it exists. */
+  node: NodeStatus | undefined;
+  nodeName: string;
+  ctx: TemplateContext;
+  templateScope: string;
+  tmpl: Template;
+  holder: TemplateHolder;
+  opts: ExecuteOpts;
+}
+
+type KindExecutor = (op: WorkflowOperation, c: KindCall) => NodeStatus;
+
+/** The node of a template that cannot run: an Error node, or the existing node marked Error. */
+function kindError(
+  op: WorkflowOperation,
+  c: Pick<KindCall, 'node' | 'nodeName' | 'templateScope' | 'holder' | 'opts'>,
+  err: Error,
+): NodeStatus {
+  const { node, nodeName, templateScope, holder, opts } = c;
+  return op.initializeNodeOrMarkError(
+    node,
+    nodeName,
+    templateScope,
+    holder,
+    opts.boundaryID,
+    opts.nodeFlag,
+    err,
+  );
+}
+
 export class WorkflowOperation {
+  private static readonly POD_EXECUTOR: KindExecutor = (op, c) =>
+    op.executePod(c.nodeName, c.templateScope, c.tmpl, c.holder, c.opts);
+
+  /** How a node of each kind of template (model/template-kinds.ts) is made or advanced. */
+  private static readonly KIND_EXECUTORS: Record<TemplateKindField, KindExecutor> = {
+    container: WorkflowOperation.POD_EXECUTOR,
+    containerSet: WorkflowOperation.POD_EXECUTOR,
+    script: WorkflowOperation.POD_EXECUTOR,
+    data: WorkflowOperation.POD_EXECUTOR,
+    resource: (op, c) => op.executeResource(c.nodeName, c.templateScope, c.tmpl, c.holder, c.opts),
+    http: (op, c) => op.executeHttp(c.nodeName, c.templateScope, c.tmpl, c.holder, c.opts),
+    suspend: (op, c) => op.executeSuspend(c.nodeName, c.templateScope, c.tmpl, c.holder, c.opts),
+    steps: (op, c) => executeSteps(op, c.nodeName, c.ctx, c.templateScope, c.tmpl, c.holder, c.opts),
+    dag: (op, c) => executeDag(op, c.nodeName, c.ctx, c.templateScope, c.tmpl, c.holder, c.opts),
+    plugin: (op, c) =>
+      kindError(op, c, new Error('plugin templates are not supported by the local engine yet')),
+  };
+
   readonly wf: Workflow;
   execSpec!: WorkflowSpec;
   globals: Vars = {};
@@ -1005,15 +1056,7 @@ export class WorkflowOperation {
     let node = this.getNodeByName(nodeName);
     const templateScope = ctx.templateScope;
     const fail = (err: Error): NodeStatus =>
-      this.initializeNodeOrMarkError(
-        node,
-        nodeName,
-        templateScope,
-        holder,
-        opts.boundaryID,
-        opts.nodeFlag,
-        err,
-      );
+      kindError(this, { node, nodeName, templateScope, holder, opts }, err);
     let resolved: { ctx: TemplateContext; tmpl: Template };
     try {
       resolved = ctx.resolve(holder);
@@ -1188,54 +1231,19 @@ export class WorkflowOperation {
       if (outcome.executionDeadline) execOpts = { ...execOpts, executionDeadline: outcome.executionDeadline };
     }
 
-    switch (templateType(processed)) {
-      case 'container':
-      case 'script':
-      case 'containerSet':
-      case 'data':
-        node = this.executePod(nodeName, templateScope, processed, holder, execOpts);
-        break;
-      case 'http':
-        node = this.executeHttp(nodeName, templateScope, processed, holder, execOpts);
-        break;
-      case 'resource':
-        node = this.executeResource(nodeName, templateScope, processed, holder, execOpts);
-        break;
-      case 'steps':
-        node = executeSteps(this, nodeName, resolved.ctx, templateScope, processed, holder, execOpts);
-        break;
-      case 'dag':
-        node = executeDag(this, nodeName, resolved.ctx, templateScope, processed, holder, execOpts);
-        break;
-      case 'suspend':
-        node = this.executeSuspend(nodeName, templateScope, processed, holder, execOpts);
-        break;
-      case 'plugin': {
-        const msg = `${templateType(processed)} templates are not supported by the local engine yet`;
-        node = this.initializeNodeOrMarkError(
-          node,
-          nodeName,
-          templateScope,
-          holder,
-          opts.boundaryID,
-          execOpts.nodeFlag,
-          new Error(msg),
-        );
-        break;
-      }
-      default: {
-        const err = new Error(`Template '${processed.name ?? ''}' missing specification`);
-        node = this.initializeNodeOrMarkError(
-          node,
-          nodeName,
-          templateScope,
-          holder,
-          opts.boundaryID,
-          execOpts.nodeFlag,
-          err,
-        );
-      }
-    }
+    const call: KindCall = {
+      node,
+      nodeName,
+      ctx: resolved.ctx,
+      templateScope,
+      tmpl: processed,
+      holder,
+      opts: execOpts,
+    };
+    const kind = templateKind(processed);
+    node = kind
+      ? WorkflowOperation.KIND_EXECUTORS[kind.field](this, call)
+      : kindError(this, call, new Error(`Template '${processed.name ?? ''}' missing specification`));
     if (node && nodeFulfilled(node)) {
       this.deps.sync?.release(this.wf, node.id, processed.synchronization);
       if (
@@ -1379,8 +1387,8 @@ export class WorkflowOperation {
   ): boolean {
     const wfPar = this.execSpec.parallelism;
     if (wfPar !== undefined && this.activePods >= wfPar) return true;
-    const type = templateType(tmpl);
-    if (node && (type === 'dag' || type === 'steps')) {
+    const kind = templateKind(tmpl)?.field;
+    if (node && (kind === 'dag' || kind === 'steps')) {
       if (this.failFastStops(tmpl, node)) return true;
       if (tmpl.parallelism && this.countActivePods(node.id) >= tmpl.parallelism) return true;
     }
@@ -2014,35 +2022,6 @@ function earliest(a: Date | undefined, b: Date | undefined): Date | undefined {
 
 export function isActiveSuspendNode(node: NodeStatus): boolean {
   return node.type === 'Suspend' && node.phase === 'Running';
-}
-
-export function isPodTemplate(t: Template): boolean {
-  const type = templateType(t);
-  return (
-    type === 'container' ||
-    type === 'script' ||
-    type === 'containerSet' ||
-    type === 'resource' ||
-    type === 'data'
-  );
-}
-
-/** The node type a template's node gets. */
-export function nodeTypeOf(t: Template): NodeType {
-  switch (templateType(t)) {
-    case 'steps':
-      return 'Steps';
-    case 'dag':
-      return 'DAG';
-    case 'suspend':
-      return 'Suspend';
-    case 'http':
-      return 'HTTP';
-    case 'plugin':
-      return 'Plugin';
-    default:
-      return 'Pod';
-  }
 }
 
 /** `timeout` and `pendingTimeout` of a template as absolute times from the node's start. */

@@ -2,7 +2,7 @@
 // where it is stored: defaulting, validation, uid/generation/resourceVersion bookkeeping, and the
 // deletionTimestamp/finalizer protocol. Pure, so every store (SQLite, the fake API server) agrees.
 import type { KubeObject, ObjectMeta } from '../model/meta.js';
-import { CLUSTER_SCOPED, ConflictError, InvalidError, type ResourceKind } from './types.js';
+import { API_VERSIONS, CLUSTER_SCOPED, ConflictError, InvalidError, type ResourceKind } from './types.js';
 import { applyMergePatch } from './merge-patch.js';
 import { randomUUID } from 'node:crypto';
 import {
@@ -13,27 +13,8 @@ import {
   generatedName,
 } from './validation.js';
 
-export const API_VERSIONS: Record<ResourceKind, string> = {
-  Workflow: 'argoproj.io/v1alpha1',
-  WorkflowTemplate: 'argoproj.io/v1alpha1',
-  ClusterWorkflowTemplate: 'argoproj.io/v1alpha1',
-  CronWorkflow: 'argoproj.io/v1alpha1',
-  WorkflowTaskResult: 'argoproj.io/v1alpha1',
-  WorkflowEventBinding: 'argoproj.io/v1alpha1',
-  Pod: 'v1',
-  ConfigMap: 'v1',
-  Secret: 'v1',
-  Lease: 'coordination.k8s.io/v1',
-  PersistentVolumeClaim: 'v1',
-  ServiceAccount: 'v1',
-  Service: 'v1',
-  Deployment: 'apps/v1',
-  Role: 'rbac.authorization.k8s.io/v1',
-  RoleBinding: 'rbac.authorization.k8s.io/v1',
-  ClusterRole: 'rbac.authorization.k8s.io/v1',
-  ClusterRoleBinding: 'rbac.authorization.k8s.io/v1',
-  CustomResourceDefinition: 'apiextensions.k8s.io/v1',
-};
+// The table lives in types.ts, beside the kinds; re-exported for the stores that import it from here.
+export { API_VERSIONS };
 
 export function isClusterScoped(kind: ResourceKind): boolean {
   return CLUSTER_SCOPED.has(kind);

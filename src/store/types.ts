@@ -26,12 +26,56 @@ export type ResourceKind =
   | 'ClusterRoleBinding'
   | 'CustomResourceDefinition';
 
-export const CLUSTER_SCOPED: ReadonlySet<ResourceKind> = new Set([
-  'ClusterWorkflowTemplate',
-  'ClusterRole',
-  'ClusterRoleBinding',
-  'CustomResourceDefinition',
-]);
+/**
+ * Where each kind lives in the Kubernetes API: its apiVersion, its resource (plural) name and
+ * whether it is cluster-scoped. The one table the stores, the API servers and the error messages
+ * read; everything else about a kind's address is derived from it.
+ */
+export const KIND_TABLE: Readonly<
+  Record<ResourceKind, { apiVersion: string; plural: string; clusterScoped?: true }>
+> = {
+  Workflow: { apiVersion: 'argoproj.io/v1alpha1', plural: 'workflows' },
+  WorkflowTemplate: { apiVersion: 'argoproj.io/v1alpha1', plural: 'workflowtemplates' },
+  ClusterWorkflowTemplate: {
+    apiVersion: 'argoproj.io/v1alpha1',
+    plural: 'clusterworkflowtemplates',
+    clusterScoped: true,
+  },
+  CronWorkflow: { apiVersion: 'argoproj.io/v1alpha1', plural: 'cronworkflows' },
+  WorkflowTaskResult: { apiVersion: 'argoproj.io/v1alpha1', plural: 'workflowtaskresults' },
+  WorkflowEventBinding: { apiVersion: 'argoproj.io/v1alpha1', plural: 'workfloweventbindings' },
+  Pod: { apiVersion: 'v1', plural: 'pods' },
+  ConfigMap: { apiVersion: 'v1', plural: 'configmaps' },
+  Secret: { apiVersion: 'v1', plural: 'secrets' },
+  Lease: { apiVersion: 'coordination.k8s.io/v1', plural: 'leases' },
+  PersistentVolumeClaim: { apiVersion: 'v1', plural: 'persistentvolumeclaims' },
+  ServiceAccount: { apiVersion: 'v1', plural: 'serviceaccounts' },
+  Service: { apiVersion: 'v1', plural: 'services' },
+  Deployment: { apiVersion: 'apps/v1', plural: 'deployments' },
+  Role: { apiVersion: 'rbac.authorization.k8s.io/v1', plural: 'roles' },
+  RoleBinding: { apiVersion: 'rbac.authorization.k8s.io/v1', plural: 'rolebindings' },
+  ClusterRole: { apiVersion: 'rbac.authorization.k8s.io/v1', plural: 'clusterroles', clusterScoped: true },
+  ClusterRoleBinding: {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    plural: 'clusterrolebindings',
+    clusterScoped: true,
+  },
+  CustomResourceDefinition: {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    plural: 'customresourcedefinitions',
+    clusterScoped: true,
+  },
+};
+
+const KINDS = Object.keys(KIND_TABLE) as ResourceKind[];
+
+export const API_VERSIONS: Readonly<Record<ResourceKind, string>> = Object.fromEntries(
+  KINDS.map((k) => [k, KIND_TABLE[k].apiVersion]),
+) as Record<ResourceKind, string>;
+
+export const CLUSTER_SCOPED: ReadonlySet<ResourceKind> = new Set(
+  KINDS.filter((k) => KIND_TABLE[k].clusterScoped),
+);
 
 export interface ListOptions {
   /** Omit (or '') for all namespaces. */
@@ -138,29 +182,17 @@ export class InvalidError extends StoreError {
   }
 }
 
-const PLURALS: Record<ResourceKind, string> = {
-  Workflow: 'workflows.argoproj.io',
-  WorkflowTemplate: 'workflowtemplates.argoproj.io',
-  ClusterWorkflowTemplate: 'clusterworkflowtemplates.argoproj.io',
-  CronWorkflow: 'cronworkflows.argoproj.io',
-  WorkflowTaskResult: 'workflowtaskresults.argoproj.io',
-  WorkflowEventBinding: 'workfloweventbindings.argoproj.io',
-  Pod: 'pods',
-  ConfigMap: 'configmaps',
-  Secret: 'secrets',
-  Lease: 'leases.coordination.k8s.io',
-  PersistentVolumeClaim: 'persistentvolumeclaims',
-  ServiceAccount: 'serviceaccounts',
-  Service: 'services',
-  Deployment: 'deployments.apps',
-  Role: 'roles.rbac.authorization.k8s.io',
-  RoleBinding: 'rolebindings.rbac.authorization.k8s.io',
-  ClusterRole: 'clusterroles.rbac.authorization.k8s.io',
-  ClusterRoleBinding: 'clusterrolebindings.rbac.authorization.k8s.io',
-  CustomResourceDefinition: 'customresourcedefinitions.apiextensions.k8s.io',
-};
-
 /** The resource name Kubernetes prints in errors, e.g. `workflows.argoproj.io`. */
 export function pluralOf(kind: ResourceKind): string {
-  return PLURALS[kind];
+  const { group } = groupVersionOf(kind);
+  return group === '' ? KIND_TABLE[kind].plural : `${KIND_TABLE[kind].plural}.${group}`;
+}
+
+/** A kind's API group ('' for the core group) and version, split from its apiVersion. */
+export function groupVersionOf(kind: ResourceKind): { group: string; version: string } {
+  const apiVersion = KIND_TABLE[kind].apiVersion;
+  const slash = apiVersion.indexOf('/');
+  return slash < 0
+    ? { group: '', version: apiVersion }
+    : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
 }

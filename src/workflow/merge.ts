@@ -2,6 +2,7 @@
 // under a template. Objects merge recursively; lists of named things merge by their key; other lists
 // are replaced by the overriding side.
 import type { Template } from '../model/template.js';
+import { TEMPLATE_KIND_FIELDS, templateKind } from '../model/template-kinds.js';
 import type { WorkflowSpec } from '../model/workflow.js';
 
 /** List fields merged element-wise by a key (Kubernetes patchMergeKey), by field name. */
@@ -80,29 +81,11 @@ export function joinWorkflowSpec(wfSpec: WorkflowSpec, wftSpec: WorkflowSpec): W
   return joined;
 }
 
-const TEMPLATE_TYPE_FIELDS = [
-  'container',
-  'containerSet',
-  'script',
-  'resource',
-  'dag',
-  'steps',
-  'suspend',
-  'data',
-  'http',
-  'plugin',
-] as const;
-
-export function templateType(t: Template): (typeof TEMPLATE_TYPE_FIELDS)[number] | undefined {
-  for (const f of TEMPLATE_TYPE_FIELDS) if (t[f] !== undefined && t[f] !== null) return f;
-  return undefined;
-}
-
 /** Applies `spec.templateDefaults` under a template; defaults for other template types are dropped. */
 export function applyTemplateDefaults(tmpl: Template, defaults: Template | undefined): Template {
   if (!defaults) return tmpl;
-  const type = templateType(tmpl);
+  const kind = templateKind(tmpl);
   const applicable: Template = structuredClone(defaults);
-  for (const f of TEMPLATE_TYPE_FIELDS) if (f !== type) delete applicable[f];
+  for (const f of TEMPLATE_KIND_FIELDS) if (f !== kind?.field) delete applicable[f];
   return strategicMerge(applicable, tmpl);
 }

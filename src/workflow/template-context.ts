@@ -3,7 +3,7 @@
 // and remembering which resource a template came from so its own references resolve there.
 import type { Metadata, Template, TemplateRef } from '../model/template.js';
 import type { ClusterWorkflowTemplate, Workflow, WorkflowSpec, WorkflowTemplate } from '../model/workflow.js';
-import { templateType } from './merge.js';
+import { templateKind } from '../model/template-kinds.js';
 
 export type ResourceScope = 'local' | 'namespaced' | 'cluster';
 
@@ -75,7 +75,7 @@ export class TemplateContext {
       if (cacheKey) this.cache.templates.set(cacheKey, tmpl);
     }
     const ctx = holder.templateRef ? this.withRef(holder.templateRef) : this;
-    if (!templateType(tmpl)) throw new TemplateNotFoundError(`template '${tmpl.name ?? ''}' type is unknown`);
+    if (!templateKind(tmpl)) throw new TemplateNotFoundError(`template '${tmpl.name ?? ''}' type is unknown`);
     return { ctx, tmpl };
   }
 

@@ -8,6 +8,7 @@
 //  - siblings are ordered by start time, then by the index in "name(3:item)" or by display name;
 //  - omitted nodes, and nodes the --status / --node-field-selector filter rejects, are not printed
 //    (their children still are, drawn in their place).
+import { LEAF_NODE_TYPES } from '../../model/template-kinds.js';
 import type { NodePhase, NodeStatus, NodeType, Workflow } from '../../model/workflow.js';
 import { type FieldTerm, nodeMatchesSelector } from '../../workflow/node-field-selector.js';
 import { nodeId } from '../../workflow/node-id.js';
@@ -37,7 +38,6 @@ interface RenderNode {
 
 const BOUNDARY_TYPES: ReadonlySet<NodeType> = new Set(['DAG', 'Steps']);
 const PARENT_TYPES: ReadonlySet<NodeType> = new Set(['StepGroup', 'Retry']);
-const LEAF_TYPES: ReadonlySet<NodeType> = new Set(['Pod', 'Skipped', 'Suspend', 'HTTP', 'Plugin']);
 
 /** The loop index in a node name such as "hello(2:foo)", or -1. */
 export function indexFromNodeName(name: string): number {
@@ -126,7 +126,7 @@ export function buildRenderTrees(nodes: Record<string, NodeStatus>): Map<string,
     } else if (PARENT_TYPES.has(node.type)) {
       const parent = parents.get(id)!;
       if (attach(parent, node.boundaryID)) roots.set(id, parent);
-    } else if (LEAF_TYPES.has(node.type)) {
+    } else if (LEAF_NODE_TYPES.has(node.type)) {
       const leaf: RenderNode = { id, children: [] };
       if (attach(leaf, node.boundaryID)) roots.set(id, leaf);
     }

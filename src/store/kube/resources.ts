@@ -1,8 +1,8 @@
 // Where each ResourceKind lives in the Kubernetes API. The Argo kinds are argoproj.io/v1alpha1
 // custom resources, the rest are built in; all of them share one URL shape, so one table serves
 // the client (KubeStore) and anything that has to route such URLs (the fake API server in tests).
-import { API_VERSIONS, isClusterScoped } from '../semantics.js';
-import type { ResourceKind } from '../types.js';
+import { isClusterScoped } from '../semantics.js';
+import { groupVersionOf, KIND_TABLE, type ResourceKind } from '../types.js';
 
 export interface KubeResource {
   kind: ResourceKind;
@@ -13,42 +13,12 @@ export interface KubeResource {
   namespaced: boolean;
 }
 
-const PLURALS: Record<ResourceKind, string> = {
-  Workflow: 'workflows',
-  WorkflowTemplate: 'workflowtemplates',
-  ClusterWorkflowTemplate: 'clusterworkflowtemplates',
-  CronWorkflow: 'cronworkflows',
-  WorkflowTaskResult: 'workflowtaskresults',
-  WorkflowEventBinding: 'workfloweventbindings',
-  Pod: 'pods',
-  ConfigMap: 'configmaps',
-  Secret: 'secrets',
-  Lease: 'leases',
-  PersistentVolumeClaim: 'persistentvolumeclaims',
-  ServiceAccount: 'serviceaccounts',
-  Service: 'services',
-  Deployment: 'deployments',
-  Role: 'roles',
-  RoleBinding: 'rolebindings',
-  ClusterRole: 'clusterroles',
-  ClusterRoleBinding: 'clusterrolebindings',
-  CustomResourceDefinition: 'customresourcedefinitions',
-};
-
-export const RESOURCE_KINDS = Object.keys(PLURALS) as readonly ResourceKind[];
+export const RESOURCE_KINDS = Object.keys(KIND_TABLE) as readonly ResourceKind[];
 
 export function resourceFor(kind: ResourceKind): KubeResource {
-  const plural = PLURALS[kind];
-  if (!plural) throw new Error(`unknown resource kind "${kind}"`);
-  const apiVersion = API_VERSIONS[kind];
-  const slash = apiVersion.indexOf('/');
-  return {
-    kind,
-    group: slash < 0 ? '' : apiVersion.slice(0, slash),
-    version: slash < 0 ? apiVersion : apiVersion.slice(slash + 1),
-    plural,
-    namespaced: !isClusterScoped(kind),
-  };
+  const entry = KIND_TABLE[kind] as (typeof KIND_TABLE)[ResourceKind] | undefined;
+  if (!entry) throw new Error(`unknown resource kind "${kind}"`);
+  return { kind, ...groupVersionOf(kind), plural: entry.plural, namespaced: !isClusterScoped(kind) };
 }
 
 /** The kind served at group/version/plural, if it is one of ours. */

@@ -3,7 +3,8 @@ import type { Parameter, Template } from '../../model/template.js';
 import { artifactPathError } from './artifacts.js';
 import { ValidationFailure } from './failure.js';
 import { fieldNamesProblem, isParameterReference, paramOrArtifactNameErrors } from './names.js';
-import { isLeaf, templateType, type Run } from './run.js';
+import { isLeafTemplate, templateTypeOf } from '../../model/template-kinds.js';
+import type { Run } from './run.js';
 import { resolveAllVariables, type Scope } from './scope.js';
 
 function fail(message: string, path: string): never {
@@ -34,7 +35,7 @@ export function checkOutputs(run: Run, scope: Scope, tmpl: Template, path: strin
   for (const [i, art] of arts.entries()) {
     const ref = `outputs.artifacts.${art.name}`;
     const at = `${path}.outputs.artifacts[${i}]`;
-    if (isLeaf(tmpl)) {
+    if (isLeafTemplate(tmpl)) {
       const err = artifactPathError(art);
       if (err) fail(`error in templates.${name}.${ref}: ${err}`, `${at}.path`);
     } else if (art.path) {
@@ -45,7 +46,7 @@ export function checkOutputs(run: Run, scope: Scope, tmpl: Template, path: strin
       if (errs.length > 0) fail(`templates.${name}.${ref}.globalName: ${errs[0]}`, `${at}.globalName`);
     }
   }
-  const type = templateType(tmpl);
+  const type = templateTypeOf(tmpl);
   for (const [i, param] of params.entries()) {
     const ref = `templates.${name}.outputs.parameters.${param.name}`;
     const at = `${path}.outputs.parameters[${i}]`;

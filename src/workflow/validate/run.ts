@@ -149,41 +149,6 @@ export function templateByName(base: TemplateBase, name: string): ResolvedTempla
   return { template, path: `${base.path}spec.templates[${i}]`, base };
 }
 
-export type TemplateType =
-  | 'Container'
-  | 'ContainerSet'
-  | 'Steps'
-  | 'DAG'
-  | 'Script'
-  | 'Resource'
-  | 'Data'
-  | 'Suspend'
-  | 'HTTP'
-  | 'Plugin'
-  | 'Unknown';
-
-export function templateType(t: Template): TemplateType {
-  if (t.container != null) return 'Container';
-  if (t.containerSet != null) return 'ContainerSet';
-  if (t.steps != null) return 'Steps';
-  if (t.dag != null) return 'DAG';
-  if (t.script != null) return 'Script';
-  if (t.resource != null) return 'Resource';
-  if (t.data != null) return 'Data';
-  if (t.suspend != null) return 'Suspend';
-  if (t.http != null) return 'HTTP';
-  if (t.plugin != null) return 'Plugin';
-  return 'Unknown';
-}
-
-export function isPodType(t: Template): boolean {
-  return ['Container', 'ContainerSet', 'Script', 'Resource', 'Data'].includes(templateType(t));
-}
-
-export function isLeaf(t: Template): boolean {
-  return isPodType(t) || ['HTTP', 'Plugin'].includes(templateType(t));
-}
-
 export function hasOutput(t: Template): boolean {
   const main = t.containerSet?.containers?.some((c) => c?.name === 'main') ?? false;
   return (

@@ -2,6 +2,7 @@
 // inputs (real arguments or placeholders), substitute what is known, then check the template's body
 // once per template and its outputs.
 import type { Artifact, Item, Parameter, Sequence, Template } from '../../model/template.js';
+import { isLeafTemplate, isPodTemplate, TEMPLATE_KINDS, templateTypeOf } from '../../model/template-kinds.js';
 import { artifactPathError, checkArtifactLocation, hasLocationOrKey } from './artifacts.js';
 import { checkDag } from './dag.js';
 import { ValidationFailure, wrapping } from './failure.js';
@@ -11,11 +12,8 @@ import { checkOutputs } from './outputs.js';
 import { PLACEHOLDER_PREFIX } from './placeholders.js';
 import {
   hasOutput,
-  isLeaf,
-  isPodType,
   resourceScope,
   templateByName,
-  templateType,
   type ArgumentsProvider,
   type Holder,
   type ResolvedTemplate,
@@ -33,6 +31,7 @@ import { checkSteps } from './steps.js';
 import { forEachTag, isExpressionTag, replaceTags, UnterminatedTagError } from './tags.js';
 
 const RETRY_POLICIES = new Set(['Always', 'OnError', 'OnFailure', 'OnTransientError', '']);
+// Argo's own wording, which names fewer kinds than there are.
 const TYPE_CHOICES =
   'choose one of: container, containerSet, steps, script, resource, dag, suspend, template, template ref';
 
@@ -99,7 +98,8 @@ export function validateTemplateHolder(
   }
   if (!resolved) fail('failed to get a template', holderPath);
   const tmpl = resolved.template;
-  if (templateType(tmpl) === 'Unknown') fail(`template '${tmpl.name ?? ''}' type is unknown`, resolved.path);
+  if (templateTypeOf(tmpl) === 'Unknown')
+    fail(`template '${tmpl.name ?? ''}' type is unknown`, resolved.path);
   const policy = tmpl.retryStrategy?.retryPolicy;
   if (policy !== undefined && !RETRY_POLICIES.has(policy)) {
     fail(`${policy} is not a valid RetryPolicy`, `${resolved.path}.retryStrategy.retryPolicy`);
@@ -109,19 +109,7 @@ export function validateTemplateHolder(
 }
 
 function checkTemplateType(tmpl: Template, path: string): void {
-  const kinds = [
-    tmpl.container,
-    tmpl.containerSet,
-    tmpl.steps,
-    tmpl.script,
-    tmpl.resource,
-    tmpl.dag,
-    tmpl.suspend,
-    tmpl.data,
-    tmpl.http,
-    tmpl.plugin,
-  ];
-  const count = kinds.filter((k) => k != null).length;
+  const count = TEMPLATE_KINDS.filter((k) => tmpl[k.field] != null).length;
   if (count === 0) fail(`templates.${tmpl.name ?? ''} template type unspecified. ${TYPE_CHOICES}`, path);
   if (count > 1)
     fail(`templates.${tmpl.name ?? ''} multiple template types specified. ${TYPE_CHOICES}`, path);
@@ -148,7 +136,7 @@ function validateTemplate(run: Run, resolved: ResolvedTemplate, args: ArgumentsP
   const { template: tmpl, path, base } = resolved;
   const name = tmpl.name ?? '';
   checkTemplateType(tmpl, path);
-  const type = templateType(tmpl);
+  const type = templateTypeOf(tmpl);
   if (tmpl.podResources) {
     if (type === 'HTTP' || type === 'Plugin') {
       fail(`templates.${name}.podResources is not supported for ${type} templates`, `${path}.podResources`);
@@ -165,7 +153,7 @@ function validateTemplate(run: Run, resolved: ResolvedTemplate, args: ArgumentsP
     locals.set(key, run.placeholder());
     scope.add(key);
   };
-  if (isPodType(tmpl)) local('pod.name');
+  if (isPodTemplate(tmpl)) local('pod.name');
   if (tmpl.retryStrategy) {
     for (const key of [
       'retries',
@@ -176,7 +164,7 @@ function validateTemplate(run: Run, resolved: ResolvedTemplate, args: ArgumentsP
     ])
       local(key);
   }
-  if (isLeaf(tmpl)) {
+  if (isLeafTemplate(tmpl)) {
     for (const art of tmpl.outputs?.artifacts ?? [])
       if (art.path) scope.add(`outputs.artifacts.${art.name}.path`);
     for (const p of tmpl.outputs?.parameters ?? [])
@@ -184,20 +172,20 @@ function validateTemplate(run: Run, resolved: ResolvedTemplate, args: ArgumentsP
   }
 
   const processed = wrapping(`templates.${name}`, () => processArgs(tmpl, args, run.globals, locals, path));
-  const processedType = templateType(processed);
-  if ((tmpl.resourceClaims ?? []).length > 0 && !isPodType(processed)) {
+  const processedType = templateTypeOf(processed);
+  if ((tmpl.resourceClaims ?? []).length > 0 && !isPodTemplate(processed)) {
     fail(
       `templates.${name}.resourceClaims is not supported for ${processedType} templates, which do not create a pod`,
       `${path}.resourceClaims`,
     );
   }
   if (processed.timeout) {
-    if (!isLeaf(processed))
+    if (!isLeafTemplate(processed))
       fail(`${processedType} template doesn't support timeout field`, `${path}.timeout`);
     if (isGoInt(processed.timeout))
       fail(`${processed.name ?? ''} has invalid duration format in timeout`, `${path}.timeout`);
   }
-  if (processed.pendingTimeout && !isLeaf(processed)) {
+  if (processed.pendingTimeout && !isLeafTemplate(processed)) {
     fail(`${processedType} template doesn't support pendingTimeout field`, `${path}.pendingTimeout`);
   }
 
@@ -283,7 +271,7 @@ function inputsScope(tmpl: Template, path: string): Scope {
     const ref = `inputs.artifacts.${art.name}`;
     const at = `${path}.inputs.artifacts[${i}]`;
     scope.add(ref);
-    if (isLeaf(tmpl)) {
+    if (isLeafTemplate(tmpl)) {
       const err = artifactPathError(art);
       if (err) fail(`error in templates.${name}.${ref}: ${err}`, `${at}.path`);
       scope.add(`${ref}.path`);
@@ -437,7 +425,7 @@ export function addOutputsToScope(
     if (a.globalName) addGlobalOutput(run, scope, 'artifacts', a.globalName);
   }
   if (aggregate) {
-    const type = templateType(tmpl);
+    const type = templateTypeOf(tmpl);
     if (type === 'Script' || type === 'ContainerSet') {
       scope.add(`${ref}.outputs.result`);
       scope.add(`${ref}.exitCode`);
