@@ -201,7 +201,8 @@ export abstract class HostPodRun<S extends HostSlot, C extends HostContext = Hos
       // Its folders hold what its containers wrote and are writing: kept as they are.
       this.journal?.claim(this.uid, this.ctx.owner);
     } else {
-      await Promise.all([freshFolder(this.dir), freshFolder(this.logDir)]);
+      freshFolder(this.dir);
+      freshFolder(this.logDir);
       this.journal?.begin(this.uid, this.ctx.owner);
     }
     try {

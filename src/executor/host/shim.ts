@@ -2,7 +2,7 @@
 // under its shim, and reading what a shim recorded: whether it started, whether it still runs,
 // how its container ended. A container whose runtime died is watched here until its shim records
 // the end, by the runtime that adopts it.
-import { watch, type FSWatcher } from 'node:fs';
+import { readFileSync, watch, type FSWatcher } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { constants } from 'node:os';
 import path from 'node:path';
@@ -53,13 +53,16 @@ function waitStatusExit(status: number): ProcessExit {
   return { exitCode: sig === 0 ? (status >> 8) & 0xff : 128 + sig };
 }
 
-/** How the container under a shim ended, once its shim recorded it; undefined before. */
-export async function recordedExit(
+/**
+ * How the container under a shim ended, once its shim recorded it; undefined before. Read
+ * synchronously: two small files, read when a container ends, on the way to the next one.
+ */
+export function recordedExit(
   dir: string,
   captureStdout: number,
   command = 'command',
-): Promise<ProcessExit | undefined> {
-  const text = await readFile(path.join(dir, EXIT_FILE), 'utf8').catch(() => undefined);
+): ProcessExit | undefined {
+  const text = readOrUndefined(path.join(dir, EXIT_FILE))?.toString('utf8');
   const m = /^(status|error|logerror) (\d+)(?: (\d+) (.*))?/.exec(text ?? '');
   if (!m) return undefined;
   const value = Number(m[2]);
@@ -79,9 +82,16 @@ export async function recordedExit(
     };
   }
   const exit = waitStatusExit(value);
-  if (captureStdout > 0)
-    exit.stdout = await readFile(path.join(dir, STDOUT_FILE)).catch(() => Buffer.alloc(0));
+  if (captureStdout > 0) exit.stdout = readOrUndefined(path.join(dir, STDOUT_FILE)) ?? Buffer.alloc(0);
   return exit;
+}
+
+function readOrUndefined(file: string): Buffer | undefined {
+  try {
+    return readFileSync(file);
+  } catch {
+    return undefined;
+  }
 }
 
 export interface ShimStart {
@@ -146,11 +156,11 @@ export function awaitShimExit(
     if (checking) return;
     checking = true;
     try {
-      const exit = await recordedExit(dir, captureStdout);
+      const exit = recordedExit(dir, captureStdout);
       if (exit) return finish(exit);
       // Gone without a word: read the record once more, it may have come just before.
       if (!(await shimAlive(dir)))
-        finish((await recordedExit(dir, captureStdout)) ?? { exitCode: 128 + constants.signals.SIGKILL });
+        finish(recordedExit(dir, captureStdout) ?? { exitCode: 128 + constants.signals.SIGKILL });
     } finally {
       checking = false;
     }
