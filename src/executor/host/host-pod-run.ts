@@ -408,7 +408,7 @@ export abstract class HostPodRun<S extends HostSlot, C extends HostContext = Hos
     if (!this.ctx.keepPodDirs)
       await removeFolder(
         this.dir,
-        this.slots.flatMap((s) => s.fs?.folders ?? []),
+        this.slots.flatMap((s) => s.fs?.removable ?? []),
       );
   }
 

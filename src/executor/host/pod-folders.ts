@@ -39,14 +39,21 @@ export function freshFolder(dir: string): void {
   }
 }
 
-/** Removes a pod's folder: the known empty folders one by one first, the slow recursive way only if needed. */
+/**
+ * Removes a pod's folder: the known empty folders one by one first (each before the one holding
+ * it; missing ones are skipped), the slow recursive way only if one is not empty.
+ */
 export async function removeFolder(dir: string, folders: string[]): Promise<void> {
   try {
-    for (const f of folders) await rmdir(f);
+    for (const f of folders) await rmdir(f).catch(ignoreMissing);
     await rmdir(dir);
   } catch {
     await rm(dir, { recursive: true, force: true }).catch(() => undefined);
   }
+}
+
+function ignoreMissing(err: NodeJS.ErrnoException): void {
+  if (err.code !== 'ENOENT') throw err;
 }
 
 /** The pod's /etc/hosts: the host's, plus its hostAliases as the kubelet appends them. */
