@@ -235,6 +235,7 @@ export abstract class HostPodRun<S extends HostSlot, C extends HostContext = Hos
             file: this.ctx.shim,
             dir: this.journal.markStart(s.name, attempt),
             logFile: containerLogPath(this.ctx.home, this.ns, this.name, s.name),
+            namespaceHelper: this.ctx.isolation.kind === 'helper' ? this.ctx.isolation.file : undefined,
           }
         : undefined;
     const user = runAs(this.pod, s.spec);

@@ -3,7 +3,10 @@
 // the runtime process. When the runtime (or the whole controller) dies, the container runs on; its
 // log lines, the tail of its stdout and its exit status land in files a restarted runtime reads.
 //
-// Usage: argo-shim DIR LOGFILE CAPTURE FILE [ARG]...  (argv[0] of the command is FILE)
+// Usage: argo-shim [-n] DIR LOGFILE CAPTURE FILE [ARG]...  (argv[0] of the command is FILE)
+// With -n, FILE and ARGs are argo-ns's command line (ns-helper.ts), whose work the command's
+// process does itself before it execs the container's command: one exec fewer per container. The
+// shim's source is compiled after argo-ns's, whose main is renamed argo_ns_main (see shim.ts).
 // The shim is the leader of the container's process group (whoever starts it gives it its own
 // session), so the runtime's signals to the group reach the command; the shim itself ignores the
 // catchable ones and dies only of SIGKILL. It writes, in DIR:
@@ -224,9 +227,16 @@ static void kill_rest(void) {
 
 static const int IGNORED[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGPIPE, SIGALRM};
 
+int argo_ns_main(int argc, char **argv);
+
 int main(int argc, char **argv) {
+  int builtin_ns = argc > 1 && strcmp(argv[1], "-n") == 0;
+  if (builtin_ns) {
+    argc--;
+    argv++;
+  }
   if (argc < 5) {
-    fprintf(stderr, "usage: argo-shim DIR LOGFILE CAPTURE FILE [ARG]...\n");
+    fprintf(stderr, "usage: argo-shim [-n] DIR LOGFILE CAPTURE FILE [ARG]...\n");
     return 125;
   }
   dir = argv[1];
@@ -259,7 +269,10 @@ int main(int argc, char **argv) {
     /* Ignored signals would stay ignored across exec: the command gets the defaults. */
     for (size_t i = 0; i < sizeof IGNORED / sizeof *IGNORED; i++) signal(IGNORED[i], SIG_DFL);
     sigprocmask(SIG_SETMASK, &none, NULL);
-    if (dup2(out[1], 1) >= 0 && dup2(err[1], 2) >= 0) execvp(argv[4], argv + 4);
+    if (dup2(out[1], 1) < 0 || dup2(err[1], 2) < 0) _exit(125);
+    /* argo-ns's exit codes (125 setup, 126/127 exec) are the container's, as when it ran on its own. */
+    if (builtin_ns) _exit(argo_ns_main(argc - 4, argv + 4));
+    execvp(argv[4], argv + 4);
     int e = errno;
     ssize_t w = write(ex[1], &e, sizeof e);
     (void)w;

@@ -10,6 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ProcessExit } from './container-process.js';
 import { compileHelper } from './native-helper.js';
 import { isZombie, startTicks } from '../proc-stat.js';
+import { NS_HELPER_SOURCE } from './ns-helper.js';
 import { SHIM_SOURCE } from './shim-source.js';
 import { errnoName, writeFailure } from './write-failure.js';
 
@@ -25,7 +26,9 @@ const POLL_MS = 500;
 /** The shim's path under `dir`, compiled on first use; undefined where it cannot be built. */
 export function compileShim(dir: string): Promise<string | undefined> {
   if (process.platform !== 'linux') return Promise.resolve(undefined);
-  return compileHelper(dir, 'argo-shim', SHIM_SOURCE);
+  // argo-ns comes along (its main renamed), so a container's process does its work without an exec.
+  const source = `#define main argo_ns_main\n${NS_HELPER_SOURCE}\n#undef main\n${SHIM_SOURCE}`;
+  return compileHelper(dir, 'argo-shim', source);
 }
 
 export interface ShimPlan {
@@ -35,6 +38,8 @@ export interface ShimPlan {
   dir: string;
   /** The container's log, which the shim appends to. */
   logFile: string;
+  /** The runtime's argo-ns (isolation.ts): a command that runs it gets its work done by the shim's own copy. */
+  namespaceHelper?: string;
 }
 
 /** The command that runs `file args` under the shim. */
@@ -44,7 +49,9 @@ export function shimCommand(
   file: string,
   args: string[],
 ): { file: string; args: string[] } {
-  return { file: plan.file, args: [plan.dir, plan.logFile, String(captureStdout), file, ...args] };
+  const rest = [plan.dir, plan.logFile, String(captureStdout)];
+  if (file === plan.namespaceHelper) return { file: plan.file, args: ['-n', ...rest, 'argo-ns', ...args] };
+  return { file: plan.file, args: [...rest, file, ...args] };
 }
 
 /** The exit code a wait status stands for, as a container's (128+N when killed by signal N). */
