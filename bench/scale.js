@@ -8,6 +8,10 @@
 // e.g. node bench/scale.js fanout 500 2000; prints per N the wall time, bare time, their ratio,
 // ms per node, engine overhead per node, the size of argo.db, and the growth exponent fitted
 // across the N given (time ∝ N^k; 1 means linear).
+// For sequential it also prints the engine's overhead per step with the fixed costs left out (the
+// CLI's start, compiling the runtime's helpers in the fresh home, the engine's start and stop): a
+// run of a few steps is timed too, and the overhead is what each step beyond those adds over bare
+// spawning, ((argo(N) - argo(n)) - (bare(N) - bare(n))) / (N - n).
 // (where the time goes: ARGO_BENCH_NODE_OPTIONS='--cpu-prof --cpu-prof-dir=/tmp/prof' node bench/scale.js …)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -126,6 +130,13 @@ function growthExponent(points) {
   return num / den;
 }
 
+/** Steps of the short sequential run whose time stands for the fixed costs. */
+const FIXED_STEPS = 5;
+const fixed =
+  shape === 'sequential'
+    ? { bare: await bareRun(FIXED_STEPS, 1), argo: (await argoRun(FIXED_STEPS)).ms }
+    : undefined;
+
 const points = [];
 for (const n of ns) {
   const bare = await bareRun(n, bareParallelism);
@@ -137,6 +148,15 @@ for (const n of ns) {
       `${((ms - bare) / n).toFixed(2)} ms/node over bare; argo.db ${(dbBytes / 2 ** 20).toFixed(1)} MB ` +
       `(parallelism ${PARALLELISM})`,
   );
+  if (fixed && n > FIXED_STEPS) {
+    const steps = n - FIXED_STEPS;
+    const argoStep = (ms - fixed.argo) / steps;
+    const bareStep = (bare - fixed.bare) / steps;
+    console.log(
+      `scale sequential N=${n}: per step beyond the first ${FIXED_STEPS}: argo ${argoStep.toFixed(1)} ms, ` +
+        `bare ${bareStep.toFixed(1)} ms; engine overhead ${(argoStep - bareStep).toFixed(1)} ms per step`,
+    );
+  }
 }
 if (points.length > 1) {
   const first = points[0];

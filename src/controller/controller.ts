@@ -73,7 +73,12 @@ const byWorkflow = { [BY_WORKFLOW]: byLabel(LABEL_WORKFLOW) };
 /** Retries of a workflow whose operation failed: 1 s doubling to a minute. */
 const RETRY_BACKOFF = { baseMs: 1000, maxMs: 60_000 };
 
-/** How long queued events wait to be processed together. */
+/**
+ * Events that come within this long of the last hand-over to the queue wait out the rest of it,
+ * so the events of pods finishing together fold into one reconciliation; the first event after a
+ * quiet spell is handed over at once (on the next turn of the event loop, after the other
+ * changes of the write that caused it), so a lone change costs no timer.
+ */
 const COALESCE_MS = 5;
 
 export class WorkflowController {
@@ -87,7 +92,10 @@ export class WorkflowController {
   private readonly queue: WorkQueue;
   /** Keys waiting out the coalescing pause before they go on the queue. */
   private readonly pending = new Set<string>();
-  private coalesceTimer: NodeJS.Timeout | undefined;
+  /** Cancels the hand-over of pending keys that is due; set while one is. */
+  private cancelFlush: (() => void) | undefined;
+  /** When pending keys were last handed to the queue (performance.now()). */
+  private lastFlushMs = -Infinity;
   private flushWaiters: (() => void)[] = [];
   private workers: Promise<void> | undefined;
   /**
@@ -209,12 +217,20 @@ export class WorkflowController {
   enqueue(k: string): void {
     if (this.stopped) return;
     this.pending.add(k);
-    // A short pause lets the events of pods finishing together fold into one reconciliation.
-    this.coalesceTimer ??= setTimeout(() => this.flushPending(), COALESCE_MS);
+    if (this.cancelFlush) return;
+    const wait = this.lastFlushMs + COALESCE_MS - performance.now();
+    if (wait > 0) {
+      const timer = setTimeout(() => this.flushPending(), wait);
+      this.cancelFlush = () => clearTimeout(timer);
+    } else {
+      const immediate = setImmediate(() => this.flushPending());
+      this.cancelFlush = () => clearImmediate(immediate);
+    }
   }
 
   private flushPending(): void {
-    this.coalesceTimer = undefined;
+    this.cancelFlush = undefined;
+    this.lastFlushMs = performance.now();
     for (const k of this.pending) this.queue.add(k);
     this.pending.clear();
     const waiters = this.flushWaiters;
@@ -517,8 +533,7 @@ export class WorkflowController {
   async stop(): Promise<void> {
     this.stopped = true;
     for (const inf of this.informers) inf.stop();
-    if (this.coalesceTimer) clearTimeout(this.coalesceTimer);
-    this.coalesceTimer = undefined;
+    this.cancelFlush?.();
     this.pending.clear();
     this.flushPending();
     await this.queue.shutDown();

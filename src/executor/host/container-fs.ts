@@ -54,8 +54,8 @@ export class ContainerFs {
   /** The host folder the container sees as /tmp (TMPDIR without isolation). */
   readonly tmpDir: string;
   /**
-   * Folders of the pod the caller must create before the container starts. Left to the caller so
-   * it can do so asynchronously: these are made for every container, the rest only on request.
+   * Folders of the pod the caller must create before the container starts, each after the one
+   * that holds it: these are made for every container, the rest only on request.
    */
   readonly folders: string[] = [];
   /** The folder holding the overlay's upper/, work/ and root/, relative to the pod's; '' without one. */
@@ -86,7 +86,7 @@ export class ContainerFs {
       this.rootLayer = `${input.container}.layer`;
       const layer = path.join(input.podDir, this.rootLayer);
       this.root = path.join(layer, 'upper');
-      this.folders.push(this.root, path.join(layer, 'work'), path.join(layer, 'root'));
+      this.folders.push(layer, this.root, path.join(layer, 'work'), path.join(layer, 'root'));
     } else this.root = path.join(input.podDir, `${input.container}.root`);
     const tmpVolume = this.mounts.find((m) => m.mountPath === TMP);
     this.tmpDir = tmpVolume?.source ?? path.join(input.podDir, `${input.container}.tmp`);
@@ -177,6 +177,18 @@ export class ContainerFs {
     } catch {
       return false;
     }
+  }
+
+  /**
+   * The folders to remove once the container has ended, each before the one that holds it: those
+   * made for it, and the one overlayfs makes in its work folder. Any may be missing.
+   */
+  get removable(): string[] {
+    const made = [...this.folders].reverse();
+    if (!this.overlay) return made;
+    const work = path.join(this.podDir, this.rootLayer, 'work');
+    made.splice(made.indexOf(work), 0, path.join(work, 'work'));
+    return made;
   }
 
   /** Releases the host mount points this container needed. */

@@ -158,7 +158,7 @@ export class ContainerProcess {
         if (spec.shim) {
           // The shim's record is the truth; its own exit stands in if it was killed before writing one.
           const fallback = exit;
-          void recordedExit(spec.shim.dir, spec.captureStdout, spec.file).then((r) => resolve(r ?? fallback));
+          resolve(recordedExit(spec.shim.dir, spec.captureStdout, spec.file) ?? fallback);
           return;
         }
         if (spec.log.failure) exit = { ...exit, reason: 'Error', message: spec.log.failure };

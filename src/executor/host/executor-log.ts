@@ -13,14 +13,14 @@ export interface OpenExecutorLog extends ExecutorLog {
 }
 
 /** An executor log written to the pod's `container` log file (init or wait). */
-export async function openExecutorLog(
+export function openExecutorLog(
   home: string,
   namespace: string,
   podName: string,
   container: string,
   templateName: string,
-): Promise<OpenExecutorLog> {
-  const file = await LineLog.open(containerLogPath(home, namespace, podName, container));
+): OpenExecutorLog {
+  const file = LineLog.open(containerLogPath(home, namespace, podName, container));
   const log = executorLog('info', 'text', (line) => file.write([Buffer.from(line.replace(/\n$/, ''))]));
   log.info('Starting Workflow Executor', { podName, templateName });
   return { ...log, close: () => file.close() };

@@ -201,7 +201,8 @@ export abstract class HostPodRun<S extends HostSlot, C extends HostContext = Hos
       // Its folders hold what its containers wrote and are writing: kept as they are.
       this.journal?.claim(this.uid, this.ctx.owner);
     } else {
-      await Promise.all([freshFolder(this.dir), freshFolder(this.logDir)]);
+      freshFolder(this.dir);
+      freshFolder(this.logDir);
       this.journal?.begin(this.uid, this.ctx.owner);
     }
     try {
@@ -234,6 +235,7 @@ export abstract class HostPodRun<S extends HostSlot, C extends HostContext = Hos
             file: this.ctx.shim,
             dir: this.journal.markStart(s.name, attempt),
             logFile: containerLogPath(this.ctx.home, this.ns, this.name, s.name),
+            namespaceHelper: this.ctx.isolation.kind === 'helper' ? this.ctx.isolation.file : undefined,
           }
         : undefined;
     const user = runAs(this.pod, s.spec);
@@ -407,7 +409,7 @@ export abstract class HostPodRun<S extends HostSlot, C extends HostContext = Hos
     if (!this.ctx.keepPodDirs)
       await removeFolder(
         this.dir,
-        this.slots.flatMap((s) => s.fs?.folders ?? []),
+        this.slots.flatMap((s) => s.fs?.removable ?? []),
       );
   }
 

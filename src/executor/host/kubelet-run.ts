@@ -205,7 +205,7 @@ export class KubeletRun extends HostPodRun<Slot, KubeletContext> {
     let log: LineLog | undefined;
     let exit: ProcessExit;
     try {
-      log = await LineLog.open(containerLogPath(this.ctx.home, this.ns, this.name, s.name));
+      log = LineLog.open(containerLogPath(this.ctx.home, this.ns, this.name, s.name));
       const binds = containerBinds(this.view, s.fs?.binds ?? [], overlayRoot(this.ctx.isolation));
       const problem = this.startProblem(s, binds);
       if (problem || !s.argv) {

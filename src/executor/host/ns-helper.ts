@@ -18,7 +18,7 @@ import { compileHelper } from './native-helper.js';
  * The command gets SIGKILL if the runtime dies (PR_SET_PDEATHSIG). Exit codes follow container
  * runtimes: 125 setup failed, 126 not executable, 127 not found.
  */
-const SOURCE = String.raw`#define _GNU_SOURCE
+export const NS_HELPER_SOURCE = String.raw`#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -249,5 +249,5 @@ int main(int argc, char **argv) {
 
 /** The helper's path under `dir`, compiled on first use; undefined when no compiler works. */
 export function buildNamespaceHelper(dir: string): Promise<string | undefined> {
-  return compileHelper(dir, 'argo-ns', SOURCE);
+  return compileHelper(dir, 'argo-ns', NS_HELPER_SOURCE);
 }

@@ -3,7 +3,6 @@
 // dependencies succeeded), sidecars killed when the main containers are done, deadlines, outputs
 // reported as a WorkflowTaskResult, and the pod's status written back as Kubernetes would.
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Container } from '../../model/meta.js';
@@ -169,7 +168,7 @@ export class PodRun extends HostPodRun<Slot> {
    * container's log; an error it throws is logged there too.
    */
   private async asExecutor<T>(container: string, work: (log: ExecutorLog) => Promise<T>): Promise<T> {
-    const log = await openExecutorLog(this.ctx.home, this.ns, this.name, container, this.tmpl?.name ?? '');
+    const log = openExecutorLog(this.ctx.home, this.ns, this.name, container, this.tmpl?.name ?? '');
     try {
       return await work(log);
     } catch (err) {
@@ -218,11 +217,8 @@ export class PodRun extends HostPodRun<Slot> {
       overlay: overlayRoot(this.ctx.isolation),
     });
     s.fs = fs;
-    const [log] = await Promise.all([
-      LineLog.open(containerLogPath(this.ctx.home, this.ns, this.name, s.name)),
-      ...fs.folders.map((f) => mkdir(f, { recursive: true })),
-    ]);
-    s.log = log;
+    for (const f of fs.folders) mkdirSync(f, { recursive: true });
+    s.log = LineLog.open(containerLogPath(this.ctx.home, this.ns, this.name, s.name));
     // A container that already ran (adopted) has its inputs, and may have changed them since.
     if (!this.startedBefore(s)) await this.artifacts.placeInputs(artifactInputs, fs, copyInputs);
     if (!s.spec.env?.some((e) => e.name === 'TMPDIR')) env.TMPDIR = isolated ? '/tmp' : fs.tmpDir;

@@ -6,12 +6,13 @@
 // A runtime removes the record when it is done with the pod; one left behind belongs to a runtime
 // that died (or let its pods go on purpose, owner released), and its pod is adopted or, when the
 // pod is gone, whatever still runs of it is killed.
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readdir, rm, rmdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { journalsDir } from '../paths.js';
 import { liveShimPid } from './shim.js';
 import { killGroups } from './owner.js';
+import { freshFolder } from './pod-folders.js';
 
 interface Record {
   uid: string;
@@ -50,9 +51,11 @@ export class RunJournal {
 
   /** A new run of the pod: what an earlier pod of this name left goes first (see sweep in runtime). */
   begin(uid: string, owner: string): void {
-    rmSync(this.dir, { recursive: true, force: true });
-    mkdirSync(path.join(this.dir, 'c'), { recursive: true });
-    this.write({ uid, owner });
+    freshFolder(this.dir);
+    mkdirSync(path.join(this.dir, 'c'));
+    // Written in place: no container starts before it is whole, and a record cut short by a crash
+    // reads as none, which is what it is (see read()).
+    writeFileSync(path.join(this.dir, 'run.json'), JSON.stringify({ uid, owner }));
   }
 
   /**
@@ -99,9 +102,22 @@ export class RunJournal {
     await killGroups(pids);
   }
 
-  remove(): Promise<void> {
-    // A shim that is just ending may still be writing its files here: retried on ENOTEMPTY.
-    return rm(this.dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
+  /** Removes the record: by its known layout, in few calls; anything unexpected the thorough way. */
+  async remove(): Promise<void> {
+    try {
+      const starts = path.join(this.dir, 'c');
+      for (const start of await readdir(starts)) {
+        const dir = path.join(starts, start);
+        for (const file of await readdir(dir)) await unlink(path.join(dir, file));
+        await rmdir(dir);
+      }
+      await rmdir(starts);
+      await unlink(path.join(this.dir, 'run.json'));
+      await rmdir(this.dir);
+    } catch {
+      // A shim that is just ending may still be writing its files here: retried on ENOTEMPTY.
+      await rm(this.dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
+    }
   }
 
   private write(rec: Record): void {

@@ -3,7 +3,10 @@
 // the runtime process. When the runtime (or the whole controller) dies, the container runs on; its
 // log lines, the tail of its stdout and its exit status land in files a restarted runtime reads.
 //
-// Usage: argo-shim DIR LOGFILE CAPTURE FILE [ARG]...  (argv[0] of the command is FILE)
+// Usage: argo-shim [-n] DIR LOGFILE CAPTURE FILE [ARG]...  (argv[0] of the command is FILE)
+// With -n, FILE and ARGs are argo-ns's command line (ns-helper.ts), whose work the command's
+// process does itself before it execs the container's command: one exec fewer per container. The
+// shim's source is compiled after argo-ns's, whose main is renamed argo_ns_main (see shim.ts).
 // The shim is the leader of the container's process group (whoever starts it gives it its own
 // session), so the runtime's signals to the group reach the command; the shim itself ignores the
 // catchable ones and dies only of SIGKILL. It writes, in DIR:
@@ -17,6 +20,8 @@
 // timestamp with nanoseconds, a space, the line (split at 16 KiB). When the command exits, what it
 // left in its group is killed (a container ends with its first process), the pipes get a second to
 // drain, then the files are written and the shim exits with the command's code (128+N for signal N).
+// The shim is its command's subreaper: what the command leaves running comes to the shim, so a
+// shim with no children left knows at once that nothing of the container remains to be killed.
 // When a log write fails (a full disk, an I/O error), the container is killed, as a kubelet evicts
 // a pod that fills its node: its output has nowhere to go. What it appended beyond the first
 // LOG_KEEP bytes is cut off again, so the space it filled is free for the runtime to record why.
@@ -29,6 +34,7 @@ export const SHIM_SOURCE = String.raw`#define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -157,6 +163,20 @@ static void put_text(const char *name, const char *fmt, long long a, long long b
   put_file(name, text, (size_t)n);
 }
 
+static int subreaper;
+
+/* Reaps the children that have ended: the command (whose status is kept) and its orphans. */
+static int reap(pid_t command, int *status) {
+  int found = 0, st;
+  pid_t w;
+  while ((w = waitpid(-1, &st, WNOHANG)) > 0)
+    if (w == command) {
+      *status = st;
+      found = 1;
+    }
+  return found;
+}
+
 static long long start_ticks(void) {
   char stat[4096];
   int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
@@ -175,6 +195,8 @@ static long long start_ticks(void) {
 
 /* Kills every other process of our group: what the command left behind when it exited. */
 static void kill_rest(void) {
+  /* Every process left of the command is a child of ours (we are its subreaper): with none, done. */
+  if (subreaper && waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD) return;
   pid_t self = getpid(), group = getpgrp();
   for (int round = 0; round < 50; round++) {
     DIR *d = opendir("/proc");
@@ -205,9 +227,16 @@ static void kill_rest(void) {
 
 static const int IGNORED[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGPIPE, SIGALRM};
 
+int argo_ns_main(int argc, char **argv);
+
 int main(int argc, char **argv) {
+  int builtin_ns = argc > 1 && strcmp(argv[1], "-n") == 0;
+  if (builtin_ns) {
+    argc--;
+    argv++;
+  }
   if (argc < 5) {
-    fprintf(stderr, "usage: argo-shim DIR LOGFILE CAPTURE FILE [ARG]...\n");
+    fprintf(stderr, "usage: argo-shim [-n] DIR LOGFILE CAPTURE FILE [ARG]...\n");
     return 125;
   }
   dir = argv[1];
@@ -217,6 +246,7 @@ int main(int argc, char **argv) {
   clock_gettime(CLOCK_REALTIME, &wall);
   anchor_ns = (long long)wall.tv_sec * 1000000000LL + wall.tv_nsec - mono_ns();
   for (size_t i = 0; i < sizeof IGNORED / sizeof *IGNORED; i++) signal(IGNORED[i], SIG_IGN);
+  subreaper = prctl(PR_SET_CHILD_SUBREAPER, 1) == 0;
   put_text("pid", "%lld %lld\n", (long long)getpid(), start_ticks());
   reserve_exit();
 
@@ -239,7 +269,10 @@ int main(int argc, char **argv) {
     /* Ignored signals would stay ignored across exec: the command gets the defaults. */
     for (size_t i = 0; i < sizeof IGNORED / sizeof *IGNORED; i++) signal(IGNORED[i], SIG_DFL);
     sigprocmask(SIG_SETMASK, &none, NULL);
-    if (dup2(out[1], 1) >= 0 && dup2(err[1], 2) >= 0) execvp(argv[4], argv + 4);
+    if (dup2(out[1], 1) < 0 || dup2(err[1], 2) < 0) _exit(125);
+    /* argo-ns's exit codes (125 setup, 126/127 exec) are the container's, as when it ran on its own. */
+    if (builtin_ns) _exit(argo_ns_main(argc - 4, argv + 4));
+    execvp(argv[4], argv + 4);
     int e = errno;
     ssize_t w = write(ex[1], &e, sizeof e);
     (void)w;
@@ -269,7 +302,7 @@ int main(int argc, char **argv) {
   int exited = 0, status = 0;
   long long give_up = 0;
   for (;;) {
-    if (!exited && waitpid(pid, &status, WNOHANG) == pid) {
+    if (reap(pid, &status) && !exited) {
       exited = 1;
       command_pid = -1;
       kill_rest();

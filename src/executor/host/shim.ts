@@ -2,7 +2,7 @@
 // under its shim, and reading what a shim recorded: whether it started, whether it still runs,
 // how its container ended. A container whose runtime died is watched here until its shim records
 // the end, by the runtime that adopts it.
-import { watch, type FSWatcher } from 'node:fs';
+import { readFileSync, watch, type FSWatcher } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { constants } from 'node:os';
 import path from 'node:path';
@@ -10,6 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ProcessExit } from './container-process.js';
 import { compileHelper } from './native-helper.js';
 import { isZombie, startTicks } from '../proc-stat.js';
+import { NS_HELPER_SOURCE } from './ns-helper.js';
 import { SHIM_SOURCE } from './shim-source.js';
 import { errnoName, writeFailure } from './write-failure.js';
 
@@ -25,7 +26,9 @@ const POLL_MS = 500;
 /** The shim's path under `dir`, compiled on first use; undefined where it cannot be built. */
 export function compileShim(dir: string): Promise<string | undefined> {
   if (process.platform !== 'linux') return Promise.resolve(undefined);
-  return compileHelper(dir, 'argo-shim', SHIM_SOURCE);
+  // argo-ns comes along (its main renamed), so a container's process does its work without an exec.
+  const source = `#define main argo_ns_main\n${NS_HELPER_SOURCE}\n#undef main\n${SHIM_SOURCE}`;
+  return compileHelper(dir, 'argo-shim', source);
 }
 
 export interface ShimPlan {
@@ -35,6 +38,8 @@ export interface ShimPlan {
   dir: string;
   /** The container's log, which the shim appends to. */
   logFile: string;
+  /** The runtime's argo-ns (isolation.ts): a command that runs it gets its work done by the shim's own copy. */
+  namespaceHelper?: string;
 }
 
 /** The command that runs `file args` under the shim. */
@@ -44,7 +49,9 @@ export function shimCommand(
   file: string,
   args: string[],
 ): { file: string; args: string[] } {
-  return { file: plan.file, args: [plan.dir, plan.logFile, String(captureStdout), file, ...args] };
+  const rest = [plan.dir, plan.logFile, String(captureStdout)];
+  if (file === plan.namespaceHelper) return { file: plan.file, args: ['-n', ...rest, 'argo-ns', ...args] };
+  return { file: plan.file, args: [...rest, file, ...args] };
 }
 
 /** The exit code a wait status stands for, as a container's (128+N when killed by signal N). */
@@ -53,13 +60,16 @@ function waitStatusExit(status: number): ProcessExit {
   return { exitCode: sig === 0 ? (status >> 8) & 0xff : 128 + sig };
 }
 
-/** How the container under a shim ended, once its shim recorded it; undefined before. */
-export async function recordedExit(
+/**
+ * How the container under a shim ended, once its shim recorded it; undefined before. Read
+ * synchronously: two small files, read when a container ends, on the way to the next one.
+ */
+export function recordedExit(
   dir: string,
   captureStdout: number,
   command = 'command',
-): Promise<ProcessExit | undefined> {
-  const text = await readFile(path.join(dir, EXIT_FILE), 'utf8').catch(() => undefined);
+): ProcessExit | undefined {
+  const text = readOrUndefined(path.join(dir, EXIT_FILE))?.toString('utf8');
   const m = /^(status|error|logerror) (\d+)(?: (\d+) (.*))?/.exec(text ?? '');
   if (!m) return undefined;
   const value = Number(m[2]);
@@ -79,9 +89,16 @@ export async function recordedExit(
     };
   }
   const exit = waitStatusExit(value);
-  if (captureStdout > 0)
-    exit.stdout = await readFile(path.join(dir, STDOUT_FILE)).catch(() => Buffer.alloc(0));
+  if (captureStdout > 0) exit.stdout = readOrUndefined(path.join(dir, STDOUT_FILE)) ?? Buffer.alloc(0);
   return exit;
+}
+
+function readOrUndefined(file: string): Buffer | undefined {
+  try {
+    return readFileSync(file);
+  } catch {
+    return undefined;
+  }
 }
 
 export interface ShimStart {
@@ -146,11 +163,11 @@ export function awaitShimExit(
     if (checking) return;
     checking = true;
     try {
-      const exit = await recordedExit(dir, captureStdout);
+      const exit = recordedExit(dir, captureStdout);
       if (exit) return finish(exit);
       // Gone without a word: read the record once more, it may have come just before.
       if (!(await shimAlive(dir)))
-        finish((await recordedExit(dir, captureStdout)) ?? { exitCode: 128 + constants.signals.SIGKILL });
+        finish(recordedExit(dir, captureStdout) ?? { exitCode: 128 + constants.signals.SIGKILL });
     } finally {
       checking = false;
     }

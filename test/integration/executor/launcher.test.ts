@@ -234,7 +234,7 @@ describe.runIf(process.platform === 'linux')('ContainerProcess with and without 
     stop?: (p: ContainerProcess) => void,
   ): Promise<ProcessExit & { log: string }> {
     const logFile = path.join(dir, `${via}-${Math.random()}.log`);
-    const log = await LineLog.open(logFile);
+    const log = LineLog.open(logFile);
     const proc = new ContainerProcess({
       file,
       args,

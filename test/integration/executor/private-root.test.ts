@@ -7,7 +7,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Template } from '../../../src/model/template.js';
 import { detectIsolation } from '../../../src/executor/host/isolation.js';
-import { podFor, runPod, startHarness, taskResult, terminated, type Harness } from './harness.js';
+import { journalsDir, podDir } from '../../../src/executor/paths.js';
+import { until } from '../../helpers/until.js';
+import { NS, podFor, runPod, startHarness, taskResult, terminated, type Harness } from './harness.js';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'argo-overlay-'));
 const mode = await detectIsolation(scratch, 'helper');
@@ -91,5 +93,22 @@ describe.skipIf(!overlay)(`host runtime private root (${overlay ? 'overlay' : wh
     const outputs = (await taskResult(h, pod))!.outputs!;
     expect(outputs.result).toBe('1234 2345');
     expect(outputs.parameters![0].value).toBe('written');
+  });
+
+  it('leaves nothing of an ended pod on the host: its folder, its overlay and what it wrote there, its run record', async () => {
+    const clean = await runPod(h, podFor('clean', shell('true')));
+    const wrote = await runPod(
+      h,
+      podFor('wrote', shell(`mkdir -p /srv/x-${process.pid} && echo x > /srv/x-${process.pid}/f`)),
+    );
+    expect([clean.status?.phase, wrote.status?.phase]).toEqual(['Succeeded', 'Succeeded']);
+    // Removed after the final status is written, so waited for.
+    const paths = ['clean', 'wrote'].flatMap((name) => [
+      podDir(home, NS, name),
+      path.join(journalsDir(home), NS, name),
+    ]);
+    await until("the pods' folders and run records to go", 10_000, () =>
+      paths.some((f) => existsSync(f)) ? undefined : true,
+    );
   });
 });

@@ -33,7 +33,7 @@ describe.runIf(process.platform === 'linux' && existsSync(FULL))('a log write th
   });
 
   it('is not thrown at the writer: the log says why it stopped', async () => {
-    const log = await LineLog.open(FULL);
+    const log = LineLog.open(FULL);
     const told: string[] = [];
     log.onFailure = (m) => told.push(m);
     const sink = log.stream();
@@ -49,7 +49,7 @@ describe.runIf(process.platform === 'linux' && existsSync(FULL))('a log write th
       if (via === 'shim' && !shim) ctx.skip();
       const stateDir = path.join(dir, `${via}-state`);
       mkdirSync(stateDir);
-      const log = await LineLog.open(FULL);
+      const log = LineLog.open(FULL);
       const started = Date.now();
       const proc = new ContainerProcess({
         file: '/bin/sh',
