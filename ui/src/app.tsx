@@ -1,0 +1,75 @@
+// The page frame (navigation, skip link) and the client-side routes, named as upstream's UI names
+// them so shared links keep working.
+import { NavLink, Navigate, Route, Routes } from 'react-router';
+import { get } from './api/http';
+import type { Info } from './api/types';
+import { ArchivedWorkflowDetailsPage, ArchivedWorkflowsPage } from './archived/pages';
+import { LoginPage } from './auth/login-page';
+import { CronWorkflowDetailsPage, CronWorkflowsPage } from './cron/pages';
+import { Empty } from './shared/status';
+import { useApi } from './shared/use-api';
+import { WorkflowTemplateDetailsPage, WorkflowTemplatesPage } from './templates/pages';
+import { WorkflowDetailsPage } from './workflows/details-page';
+import { WorkflowsListPage } from './workflows/list-page';
+import { SubmitPage } from './workflows/submit-page';
+
+const NAV: [string, string][] = [
+  ['/workflows', 'Workflows'],
+  ['/workflow-templates', 'Workflow Templates'],
+  ['/cluster-workflow-templates', 'Cluster Workflow Templates'],
+  ['/cron-workflows', 'Cron Workflows'],
+  ['/archived-workflows', 'Archived Workflows'],
+  ['/submit', 'Submit'],
+  ['/login', 'Login'],
+];
+
+export function App() {
+  // The namespace new workflows go to: the one a namespaced server manages, else `default`.
+  const info = useApi((signal) => get<Info>('info', undefined, signal).catch(() => ({}) as Info), []);
+  const defaultNamespace = info.value?.managedNamespace || 'default';
+  return (
+    <>
+      <a className="skip" href="#main">
+        Skip to content
+      </a>
+      <nav aria-label="Main">
+        <span className="brand">Argo</span>
+        <ul>
+          {NAV.map(([to, label]) => (
+            <li key={to}>
+              <NavLink to={to}>{label}</NavLink>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main id="main" tabIndex={-1}>
+        <Routes>
+          <Route path="/" element={<Navigate to="/workflows" replace />} />
+          <Route path="/workflows" element={<WorkflowsListPage />} />
+          <Route path="/workflows/:namespace" element={<WorkflowsListPage />} />
+          <Route path="/workflows/:namespace/:name" element={<WorkflowDetailsPage />} />
+          <Route path="/workflow-templates" element={<WorkflowTemplatesPage cluster={false} />} />
+          <Route path="/workflow-templates/:namespace" element={<WorkflowTemplatesPage cluster={false} />} />
+          <Route
+            path="/workflow-templates/:namespace/:name"
+            element={<WorkflowTemplateDetailsPage cluster={false} />}
+          />
+          <Route path="/cluster-workflow-templates" element={<WorkflowTemplatesPage cluster />} />
+          <Route path="/cluster-workflow-templates/:name" element={<WorkflowTemplateDetailsPage cluster />} />
+          <Route path="/cron-workflows" element={<CronWorkflowsPage />} />
+          <Route path="/cron-workflows/:namespace" element={<CronWorkflowsPage />} />
+          <Route path="/cron-workflows/:namespace/:name" element={<CronWorkflowDetailsPage />} />
+          <Route path="/archived-workflows" element={<ArchivedWorkflowsPage />} />
+          <Route path="/archived-workflows/:namespace" element={<ArchivedWorkflowsPage />} />
+          <Route path="/archived-workflows/:namespace/:uid" element={<ArchivedWorkflowDetailsPage />} />
+          <Route
+            path="/submit"
+            element={<SubmitPage defaultNamespace={defaultNamespace} key={defaultNamespace} />}
+          />
+          <Route path="/login" element={<LoginPage />} />
+          <Route path="*" element={<Empty>No such page.</Empty>} />
+        </Routes>
+      </main>
+    </>
+  );
+}
