@@ -1,0 +1,254 @@
+// The web UI's journeys in Chromium against `argo server` on the local backend (server auth mode, plain
+// HTTP): live list, the graph of a DAG, a node's logs and artifact download, submit from a template,
+// suspend and resume, a failed workflow's message. Each test fails on a console error.
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { cliWithHome, repoRoot, type Cli } from '../cli.js';
+import { startServer, stop } from '../server.js';
+import { Api } from './api.js';
+import { findChromium, launch, openPage, screenshot, skipReason, type WatchedPage } from './browser.js';
+
+const chromium = findChromium();
+const skip = skipReason(chromium);
+
+const WAITING = `
+apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata: {generateName: waiting-}
+spec:
+  entrypoint: main
+  templates:
+  - name: main
+    steps:
+    - - {name: approve, template: approve}
+    - - {name: done, template: done}
+  - name: approve
+    suspend: {}
+  - name: done
+    container: {image: busybox, command: [sh, -c], args: ["echo approved"]}
+`;
+
+const MIXED_DAG = `
+apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata: {generateName: mixed-dag-}
+spec:
+  entrypoint: main
+  templates:
+  - name: main
+    dag:
+      tasks:
+      - {name: first, template: say, arguments: {parameters: [{name: text, value: first}]}}
+      - {name: broken, depends: first, template: fail}
+      - {name: never, depends: first, when: "1 == 2", template: say, arguments: {parameters: [{name: text, value: never}]}}
+      - {name: after, depends: broken, template: say, arguments: {parameters: [{name: text, value: after}]}}
+  - name: say
+    inputs: {parameters: [{name: text}]}
+    container: {image: busybox, command: [sh, -c], args: ["echo {{inputs.parameters.text}}"]}
+  - name: fail
+    container: {image: busybox, command: [sh, -c], args: ["echo about to fail; exit 3"]}
+`;
+
+const FAILING_STEPS = `
+apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata: {generateName: failing-}
+spec:
+  entrypoint: main
+  templates:
+  - name: main
+    steps:
+    - - {name: only, template: fail}
+  - name: fail
+    container: {image: busybox, command: [sh, -c], args: ["exit 3"]}
+`;
+
+const ARTIFACT = `
+apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata: {generateName: artifact-}
+spec:
+  entrypoint: main
+  templates:
+  - name: main
+    dag:
+      tasks:
+      - {name: produce, template: produce}
+  - name: produce
+    container: {image: busybox, command: [sh, -c], args: ["echo hello from the browser test | tee /tmp/greeting.txt"]}
+    outputs:
+      artifacts:
+      - {name: greeting, path: /tmp/greeting.txt}
+`;
+
+const TEMPLATE = {
+  apiVersion: 'argoproj.io/v1alpha1',
+  kind: 'WorkflowTemplate',
+  metadata: { name: 'greeter', namespace: 'default' },
+  spec: {
+    entrypoint: 'greet',
+    arguments: {
+      parameters: [
+        { name: 'who', value: 'world' },
+        { name: 'mood', value: 'calm', enum: ['calm', 'cheerful'] },
+      ],
+    },
+    templates: [
+      {
+        name: 'greet',
+        container: {
+          image: 'busybox',
+          command: ['sh', '-c'],
+          args: ['echo "hello {{workflow.parameters.who}}, {{workflow.parameters.mood}}"'],
+        },
+      },
+    ],
+  },
+};
+
+describe.skipIf(skip !== undefined)(`web UI in Chromium${skip ? ` (skipped: ${skip})` : ''}`, () => {
+  let cli: Cli;
+  let server: Awaited<ReturnType<typeof startServer>>;
+  let api: Api;
+  let browser: Browser;
+  let current: WatchedPage | undefined;
+
+  beforeAll(async () => {
+    cli = cliWithHome();
+    [server, browser] = await Promise.all([
+      startServer(cli.home, ['--secure=false', '--auth-mode', 'server']),
+      launch(chromium!),
+    ]);
+    api = new Api(`http://localhost:${server.port}`);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    if (server) await stop(server.child);
+    cli?.dispose();
+  });
+  afterEach(async () => {
+    const errors = current?.errors() ?? [];
+    await current?.close();
+    current = undefined;
+    expect(errors, 'browser console errors').toEqual([]);
+  });
+
+  const open = async (route: string): Promise<WatchedPage> => {
+    current = await openPage(browser);
+    await current.page.goto(`${api.url}${route}`);
+    return current;
+  };
+
+  it('shows a running workflow in the list turning Succeeded without a reload', async () => {
+    const name = await api.submit(WAITING);
+    await api.until(name, (wf) => wf.status?.phase === 'Running');
+    const started = Date.now();
+    const { page } = await open('/workflows');
+    const row = page.locator(`tr[data-workflow="${name}"]`);
+    await row.locator('.phase[data-phase="Running"]').waitFor();
+    const firstRender = Date.now() - started;
+    await screenshot(page, 'workflows-list-running');
+    await api.call('PUT', `workflows/default/${name}/resume`, {});
+    await row.locator('.phase[data-phase="Succeeded"]').waitFor();
+    expect(await row.locator('td').nth(6).textContent()).toBe('2/2');
+    await screenshot(page, 'workflows-list-succeeded');
+    mkdirSync(path.join(repoRoot, 'test-results', 'ui'), { recursive: true });
+    console.log(`workflows page: first render with the workflow listed in ${firstRender} ms`);
+  });
+
+  it('draws every node of a DAG in its phase, and a failed node its message', async () => {
+    const name = await api.submit(MIXED_DAG);
+    const wf = await api.until(name, (w) => w.status?.phase === 'Failed');
+    const nodes = Object.values(wf.status!.nodes!);
+    const { page } = await open(`/workflows/default/${name}`);
+    await page.locator('[data-testid="workflow-phase"] .phase[data-phase="Failed"]').waitFor();
+    await expect.poll(() => page.locator('.graph-node').count()).toBe(nodes.length);
+    for (const node of nodes) {
+      const drawn = page.locator(`.graph-node[data-node-id="${node.id}"]`);
+      expect(await drawn.getAttribute('data-phase'), node.displayName).toBe(node.phase);
+    }
+    const phases = Object.fromEntries(nodes.map((n) => [n.displayName, n.phase]));
+    expect(phases).toMatchObject({ first: 'Succeeded', broken: 'Failed', after: 'Omitted' });
+    expect(['Skipped', 'Omitted']).toContain(phases.never);
+    await page.locator('.graph-node[data-node-name="broken"]').click();
+    const panel = page.getByRole('complementary', { name: 'Node broken' });
+    await expect
+      .poll(() => panel.locator('.node-message').textContent())
+      .toBe(nodes.find((n) => n.displayName === 'broken')!.message);
+    await screenshot(page, 'workflow-dag-failed');
+  });
+
+  it('shows a failed workflow its message', async () => {
+    const name = await api.submit(FAILING_STEPS);
+    const wf = await api.until(name, (w) => w.status?.phase === 'Failed');
+    expect(wf.status!.message).toMatch(/failed/);
+    const { page } = await open(`/workflows/default/${name}`);
+    await page.locator('[data-testid="workflow-phase"] .phase[data-phase="Failed"]').waitFor();
+    expect(await page.getByTestId('workflow-message').textContent()).toBe(wf.status!.message);
+    // Steps draw as Argo draws them: the step group between the workflow and its pod.
+    await page.locator('.graph-node.type-stepgroup[data-phase="Failed"]').waitFor();
+    await screenshot(page, 'workflow-failed');
+  });
+
+  it('shows a node its logs and downloads its output artifact', async () => {
+    const name = await api.submit(ARTIFACT);
+    await api.until(name, (w) => w.status?.phase === 'Succeeded');
+    const { page } = await open(`/workflows/default/${name}`);
+    await page.locator('.graph-node[data-node-name="produce"][data-phase="Succeeded"]').click();
+    const panel = page.getByRole('complementary', { name: 'Node produce' });
+    await panel.locator('.log-text[data-ended="true"]').waitFor();
+    expect(await panel.getByLabel('Logs', { exact: true }).textContent()).toContain(
+      'hello from the browser test',
+    );
+    const graphShot = await screenshot(page, 'workflow-graph');
+    const readme = path.join(repoRoot, 'docs', 'images', 'workflow-graph.png');
+    // The README's picture is this one; it is rewritten only on request, so runs leave the tree clean.
+    if (!existsSync(readme) || process.env.UPDATE_README_SCREENSHOT === '1') {
+      mkdirSync(path.dirname(readme), { recursive: true });
+      copyFileSync(graphShot, readme);
+    }
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      panel.getByRole('link', { name: /Download greeting/ }).click(),
+    ]);
+    // Stored as Argo stores an artifact by default: a gzipped tar of the file.
+    expect(download.suggestedFilename()).toBe('greeting.tgz');
+    const tar = gunzipSync(readFileSync((await download.path())!)).toString('utf8');
+    expect(tar).toContain('greeting.txt');
+    expect(tar).toContain('hello from the browser test');
+  });
+
+  it('submits from a workflow template with a parameter and lands on the new workflow', async () => {
+    await api.call('POST', 'workflow-templates/default', { template: TEMPLATE });
+    const { page } = await open('/submit');
+    await page.getByLabel('Template', { exact: true }).selectOption('greeter');
+    await page.getByLabel('who').fill('browser');
+    expect(await page.getByLabel('mood').locator('option').allTextContents()).toEqual(['calm', 'cheerful']);
+    await page.getByLabel('mood').selectOption('cheerful');
+    await screenshot(page, 'submit-from-template');
+    await page.getByRole('button', { name: 'Submit', exact: true }).click();
+    await page.waitForURL(/\/workflows\/default\/greeter-/);
+    const name = page.url().split('/').pop()!;
+    await page.locator('[data-testid="workflow-phase"] .phase[data-phase="Succeeded"]').waitFor();
+    await page.locator(`.graph-node[data-node-name="${name}"]`).click();
+    await page.locator('.log-text[data-ended="true"]').waitFor();
+    expect(await page.getByLabel('Logs', { exact: true }).textContent()).toContain('hello browser, cheerful');
+  });
+
+  it('suspends and resumes a running workflow', async () => {
+    const name = await api.submit(WAITING);
+    await api.until(name, (wf) => wf.status?.phase === 'Running');
+    const { page } = await open(`/workflows/default/${name}`);
+    const actions = page.getByRole('toolbar', { name: 'Workflow actions' });
+    await actions.getByRole('button', { name: 'Suspend' }).click();
+    await page.getByTestId('workflow-phase').getByText('Suspended').waitFor();
+    expect((await api.workflow(name)).spec.suspend).toBe(true);
+    await screenshot(page, 'workflow-suspended');
+    await actions.getByRole('button', { name: 'Resume' }).click();
+    await page.locator('[data-testid="workflow-phase"] .phase[data-phase="Succeeded"]').waitFor();
+    expect((await api.workflow(name)).spec.suspend).toBeFalsy();
+  });
+});
