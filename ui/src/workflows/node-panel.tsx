@@ -53,7 +53,7 @@ function IoTable({ io, title, link }: { io?: IO; title: string; link: (a: Artifa
             <dt>{a.name}</dt>
             <dd>
               <a href={link(a)} download className="artifact-link">
-                ⭳ Download {a.name}
+                ↓ Download {a.name}
               </a>
             </dd>
           </div>
