@@ -265,4 +265,77 @@ describe.skipIf(skip !== undefined)(`web UI in Chromium${skip ? ` (skipped: ${sk
     await page.locator('[data-testid="workflow-phase"] .phase[data-phase="Succeeded"]').waitFor();
     expect((await api.workflow(name)).spec.suspend).toBeFalsy();
   });
+
+  it('lists and opens templates, cron workflows and the archive; dark scheme; a node chosen by keyboard', async () => {
+    await api.call('POST', 'workflow-templates/default', {
+      template: { ...TEMPLATE, metadata: { name: 'browse-template', namespace: 'default' } },
+    });
+    await api.call('POST', 'cron-workflows/default', {
+      cronWorkflow: {
+        metadata: { name: 'browse-cron', namespace: 'default' },
+        spec: {
+          schedule: '0 3 * * *',
+          workflowSpec: {
+            entrypoint: 'main',
+            templates: [
+              { name: 'main', container: { image: 'busybox', command: ['sh', '-c', 'echo nightly'] } },
+            ],
+          },
+        },
+      },
+    });
+    const { page } = await open('/workflow-templates');
+    await page.getByRole('link', { name: 'browse-template' }).click();
+    await expect.poll(() => page.getByLabel('Template YAML').textContent()).toContain('entrypoint: greet');
+    await page.locator('#main').getByRole('link', { name: 'Submit', exact: true }).click();
+    await expect
+      .poll(() => page.getByLabel('Template', { exact: true }).inputValue())
+      .toBe('browse-template');
+    await page.getByLabel('who').waitFor();
+
+    await page.getByRole('link', { name: 'Cron Workflows' }).click();
+    const row = page.getByRole('row', { name: /browse-cron/ });
+    await expect.poll(() => row.locator('td').nth(5).textContent()).not.toBe('');
+    await row.getByRole('link', { name: 'browse-cron' }).click();
+    const actions = page.getByRole('toolbar', { name: 'Cron workflow actions' });
+    await actions.getByRole('button', { name: 'Suspend' }).click();
+    await actions.getByRole('button', { name: 'Resume' }).waitFor();
+    expect(
+      (await api.call<{ spec: { suspend?: boolean } }>('GET', 'cron-workflows/default/browse-cron')).spec
+        .suspend,
+    ).toBe(true);
+    await screenshot(page, 'cron-workflow');
+    await actions.getByRole('button', { name: 'Submit now' }).click();
+    await page.waitForURL(/\/workflows\/default\/browse-cron-/);
+    const name = page.url().split('/').pop()!;
+    await page.locator('[data-testid="workflow-phase"] .phase[data-phase="Succeeded"]').waitFor();
+
+    // Completed workflows are archived; the archive's page shows this one with its graph.
+    const uid = (await api.call<{ metadata: { uid: string } }>('GET', `workflows/default/${name}`)).metadata
+      .uid;
+    await expect
+      .poll(
+        async () =>
+          (
+            await api.call<{ items?: { metadata: { uid: string } }[] }>('GET', 'archived-workflows')
+          ).items?.map((w) => w.metadata.uid),
+        {
+          timeout: 10_000,
+        },
+      )
+      .toContain(uid);
+    await page.getByRole('link', { name: 'Archived Workflows' }).click();
+    await page.getByRole('link', { name }).click();
+    await page.waitForURL(`${api.url}/archived-workflows/default/${uid}`);
+    const node = page.locator(`.react-flow__node:has(.graph-node[data-node-name="${name}"])`);
+    await node.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('complementary', { name: `Node ${name}` }).waitFor();
+
+    const background = () => page.evaluate<string>('getComputedStyle(document.body).backgroundColor');
+    const light = await background();
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expect.poll(background).not.toBe(light);
+    await screenshot(page, 'archived-workflow-dark');
+  });
 });
