@@ -25,6 +25,10 @@ const CronWorkflowsPage = lazy(() => import('./cron/pages').then((m) => ({ defau
 const CronWorkflowDetailsPage = lazy(() =>
   import('./cron/pages').then((m) => ({ default: m.CronWorkflowDetailsPage })),
 );
+const EventBindingsPage = lazy(() =>
+  import('./events/pages').then((m) => ({ default: m.EventBindingsPage })),
+);
+const SyncLimitsPage = lazy(() => import('./sync/page').then((m) => ({ default: m.SyncLimitsPage })));
 const ArchivedWorkflowsPage = lazy(() =>
   import('./archived/pages').then((m) => ({ default: m.ArchivedWorkflowsPage })),
 );
@@ -38,6 +42,8 @@ const NAV: [string, string][] = [
   ['/cluster-workflow-templates', 'Cluster Workflow Templates'],
   ['/cron-workflows', 'Cron Workflows'],
   ['/archived-workflows', 'Archived Workflows'],
+  ['/workflow-event-bindings', 'Event Bindings'],
+  ['/sync-limits', 'Sync Limits'],
   ['/submit', 'Submit'],
   ['/login', 'Login'],
 ];
@@ -88,6 +94,13 @@ export function App() {
             <Route path="/archived-workflows" element={<ArchivedWorkflowsPage />} />
             <Route path="/archived-workflows/:namespace" element={<ArchivedWorkflowsPage />} />
             <Route path="/archived-workflows/:namespace/:uid" element={<ArchivedWorkflowDetailsPage />} />
+            <Route path="/workflow-event-bindings" element={<EventBindingsPage />} />
+            <Route path="/workflow-event-bindings/:namespace" element={<EventBindingsPage />} />
+            <Route path="/workflow-event-bindings/:namespace/:name" element={<EventBindingsPage />} />
+            <Route
+              path="/sync-limits"
+              element={<SyncLimitsPage defaultNamespace={defaultNamespace} key={defaultNamespace} />}
+            />
             <Route
               path="/submit"
               element={<SubmitPage defaultNamespace={defaultNamespace} key={defaultNamespace} />}

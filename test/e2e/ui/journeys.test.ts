@@ -7,6 +7,7 @@ import { gunzipSync } from 'node:zlib';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cliWithHome, repoRoot, type Cli } from '../cli.js';
+import { openSqliteStore } from '../../../src/store/index.js';
 import { startServer, stop } from '../server.js';
 import { Api } from './api.js';
 import {
@@ -150,8 +151,8 @@ describe.skipIf(skip !== undefined)(`web UI in Chromium${skip ? ` (skipped: ${sk
     expect(errors, 'browser console errors').toEqual([]);
   });
 
-  const open = async (route: string): Promise<WatchedPage> => {
-    current = await openPage(browser);
+  const open = async (route: string, expectedErrors: RegExp[] = []): Promise<WatchedPage> => {
+    current = await openPage(browser, expectedErrors);
     await current.page.goto(`${api.url}${route}`);
     return current;
   };
@@ -337,5 +338,46 @@ describe.skipIf(skip !== undefined)(`web UI in Chromium${skip ? ` (skipped: ${sk
     await page.emulateMedia({ colorScheme: 'dark' });
     await expect.poll(background).not.toBe(light);
     await screenshot(page, 'archived-workflow-dark');
+  });
+
+  it('lists event bindings and sets a synchronization limit', async () => {
+    const store = openSqliteStore({ path: path.join(cli.home, 'argo.db') });
+    try {
+      await store.create('WorkflowEventBinding', {
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'WorkflowEventBinding',
+        metadata: { name: 'on-push', namespace: 'default' },
+        spec: {
+          event: { selector: 'discriminator == "push"' },
+          submit: { workflowTemplateRef: { name: 'greeter' } },
+        },
+      });
+    } finally {
+      await store.close();
+    }
+    const { page } = await open('/workflow-event-bindings', [/status of 404/]);
+    const row = page.getByRole('row', { name: /on-push/ });
+    expect(await row.locator('code').textContent()).toBe('discriminator == "push"');
+    await row.getByRole('link', { name: 'on-push' }).click();
+    await expect
+      .poll(() => page.getByLabel('Event binding YAML').textContent())
+      .toContain('workflowTemplateRef');
+
+    // Looking up a limit that is not there yet is a 404 the browser reports; the page says so.
+    await page.goto(`${api.url}/sync-limits`);
+    await page.getByLabel('ConfigMap', { exact: true }).fill('limits');
+    await page.getByLabel('Key', { exact: true }).fill('builds');
+    await page.getByRole('button', { name: 'Find' }).click();
+    await page.getByText('No such limit').waitFor();
+    await page.getByLabel('Limit', { exact: true }).fill('2');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await page.getByText('Created.').waitFor();
+    const read = () => api.call<{ limit: number }>('GET', 'sync/default/builds?cmName=limits');
+    expect((await read()).limit).toBe(2);
+    await page.getByLabel('Limit', { exact: true }).fill('5');
+    await page.getByRole('button', { name: 'Update' }).click();
+    await page.getByText('Updated.').waitFor();
+    expect((await read()).limit).toBe(5);
+    await screenshot(page, 'sync-limits');
   });
 });
