@@ -2,6 +2,8 @@
 // HTTP): live list, the graph of a DAG, a node's logs and artifact download, submit from a template,
 // suspend and resume, a failed workflow's message. Each test fails on a console error.
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { Browser } from 'playwright-core';
@@ -234,6 +236,43 @@ describe.skipIf(skip !== undefined)(`web UI in Chromium${skip ? ` (skipped: ${sk
     const tar = gunzipSync(readFileSync((await download.path())!)).toString('utf8');
     expect(tar).toContain('greeting.txt');
     expect(tar).toContain('hello from the browser test');
+  });
+
+  it('follows the logs of a running node', async () => {
+    // The container writes a line, then asks the test for the next one, which it gets when the test
+    // has seen the first on the page. (A file would not do: the pod's root is an overlay.)
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const gate = createServer((_req, res) => void released.then(() => res.end('second line')));
+    await new Promise<void>((resolve) => gate.listen(0, '127.0.0.1', resolve));
+    const port = (gate.address() as AddressInfo).port;
+    try {
+      const fetchLine = `fetch('http://127.0.0.1:${port}/').then((r) => r.text()).then(console.log)`;
+      const name = await api.submit(`
+apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata: {generateName: following-}
+spec:
+  entrypoint: main
+  templates:
+  - name: main
+    container:
+      image: node
+      command: [sh, -c]
+      args: ["echo first line; ${process.execPath} -e \\"${fetchLine}\\""]
+`);
+      // Opened at once: the page starts following when the pod starts.
+      const { page } = await open(`/workflows/default/${name}?nodeId=${name}`);
+      const logs = page.getByLabel('Logs', { exact: true });
+      await expect.poll(() => logs.textContent()).toContain('first line');
+      expect(await logs.textContent()).not.toContain('second line');
+      release();
+      await expect.poll(() => logs.textContent()).toBe('first line\nsecond line\n');
+      await page.locator('[data-testid="workflow-phase"] .phase[data-phase="Succeeded"]').waitFor();
+    } finally {
+      release();
+      gate.close();
+    }
   });
 
   it('submits from a workflow template with a parameter and lands on the new workflow', async () => {

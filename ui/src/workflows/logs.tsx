@@ -23,11 +23,14 @@ export function NodeLogs({ workflow, node }: { workflow: Workflow; node: NodeSta
   const [error, setError] = useState<unknown>();
   const [ended, setEnded] = useState(false);
   const follow = !isDone(node.phase);
+  // A pod that has not started has no logs to follow yet: the stream opens once it runs.
+  const started = node.phase !== undefined && node.phase !== 'Pending';
   const namespace = workflow.metadata.namespace ?? '';
   const name = workflow.metadata.name ?? '';
   const podName = podNameOf(workflow, node);
 
   useEffect(() => {
+    if (!started) return;
     const abort = new AbortController();
     setText('');
     setError(undefined);
@@ -43,7 +46,7 @@ export function NodeLogs({ workflow, node }: { workflow: Workflow; node: NodeSta
     );
     return () => abort.abort();
     // A node that finishes keeps the stream it has; it ends with the container.
-  }, [namespace, name, podName, container]);
+  }, [namespace, name, podName, container, started]);
 
   return (
     <div className="logs">
@@ -57,7 +60,7 @@ export function NodeLogs({ workflow, node }: { workflow: Workflow; node: NodeSta
       </label>
       {error ? <ErrorNotice error={error} /> : null}
       <pre className="log-text" aria-label="Logs" tabIndex={0} data-ended={ended}>
-        {text || (ended ? 'No logs.' : 'Waiting for logs…')}
+        {text || (ended ? 'No logs.' : started ? 'Waiting for logs…' : 'Waiting for the pod to start…')}
       </pre>
     </div>
   );
