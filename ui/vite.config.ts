@@ -13,5 +13,7 @@ export default defineConfig({
     outDir: fileURLToPath(new URL('../dist/ui', import.meta.url)),
     emptyOutDir: true,
     chunkSizeWarningLimit: 1024,
+    // The build is small; a loaded machine (CI) should not print a slow-plugin notice on every build.
+    rolldownOptions: { checks: { bundlerTimings: false } },
   },
 });

@@ -176,6 +176,27 @@ describe.skipIf(skip !== undefined)(`web UI in Chromium${skip ? ` (skipped: ${sk
     console.log(`workflows page: first render with its rows in ${firstRender} ms (cold cache, loopback)`);
   });
 
+  it('filters the list by phase and acts on the selected workflows at once', async () => {
+    const names = [await api.submit(WAITING), await api.submit(WAITING)];
+    for (const name of names) await api.until(name, (wf) => wf.status?.phase === 'Running');
+    const { page } = await open('/workflows?phase=Running');
+    for (const name of names)
+      await page.locator(`tr[data-workflow="${name}"] .phase[data-phase="Running"]`).waitFor();
+    expect(await page.getByRole('checkbox', { name: 'Running' }).isChecked()).toBe(true);
+    for (const name of names) await page.getByRole('checkbox', { name: `Select ${name}` }).check();
+    await page
+      .getByRole('toolbar', { name: 'Bulk actions' })
+      .getByRole('button', { name: 'Terminate' })
+      .click();
+    // Terminated, they leave the Running filter while the page looks on.
+    for (const name of names)
+      await page.locator(`tr[data-workflow="${name}"]`).waitFor({ state: 'detached' });
+    for (const name of names) expect((await api.workflow(name)).status?.phase).toBe('Failed');
+    await page.getByRole('checkbox', { name: 'Failed' }).check();
+    for (const name of names)
+      await page.locator(`tr[data-workflow="${name}"] .phase[data-phase="Failed"]`).waitFor();
+  });
+
   it('draws every node of a DAG in its phase, and a failed node its message', async () => {
     const name = await api.submit(MIXED_DAG);
     const wf = await api.until(name, (w) => w.status?.phase === 'Failed');
