@@ -36,6 +36,12 @@ export function skipReason(executable: string | undefined): string | undefined {
   return 'no Chromium found (apt-get install chromium, or set CHROMIUM_PATH); the web UI browser tests are skipped';
 }
 
+/** The tests drive the built UI (dist/ui, made by `npm run build`); without it they would only time out. */
+export function assertUiBuilt(): void {
+  if (!existsSync(path.join(repoRoot, 'dist', 'ui', 'index.html')))
+    throw new Error('dist/ui/index.html is missing: run `npm run build` (or `npm run build:ui`) first');
+}
+
 export async function launch(executable: string): Promise<Browser> {
   // --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start.
   return chromium.launch({ executablePath: executable, args: ['--no-sandbox', '--disable-gpu'] });

@@ -13,6 +13,7 @@ import { openSqliteStore } from '../../../src/store/index.js';
 import { startServer, stop } from '../server.js';
 import { Api } from './api.js';
 import {
+  assertUiBuilt,
   findChromium,
   launch,
   openPage,
@@ -134,6 +135,7 @@ describe.skipIf(skip !== undefined)(`web UI in Chromium${skip ? ` (skipped: ${sk
   let current: WatchedPage | undefined;
 
   beforeAll(async () => {
+    assertUiBuilt();
     cli = cliWithHome();
     [server, browser] = await Promise.all([
       startServer(cli.home, ['--secure=false', '--auth-mode', 'server']),
@@ -311,6 +313,18 @@ spec:
     await page.locator(`.graph-node[data-node-name="${name}"]`).click();
     await page.locator('.log-text[data-ended="true"]').waitFor();
     expect(await page.getByLabel('Logs', { exact: true }).textContent()).toContain('hello browser, cheerful');
+  });
+
+  it('submits pasted YAML, telling first what is wrong with it', async () => {
+    const { page } = await open('/submit?from=yaml');
+    const yaml = page.getByLabel('Workflow YAML');
+    await yaml.fill('kind: Workflow\nmetadata: [unclosed');
+    await page.getByRole('button', { name: 'Submit', exact: true }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/^The YAML does not parse: /);
+    await yaml.fill(FAILING_STEPS.replace('failing-', 'pasted-'));
+    await page.getByRole('button', { name: 'Submit', exact: true }).click();
+    await page.waitForURL(/\/workflows\/default\/pasted-/);
+    await page.locator('[data-testid="workflow-phase"] .phase[data-phase="Failed"]').waitFor();
   });
 
   it('suspends and resumes a running workflow', async () => {

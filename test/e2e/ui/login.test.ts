@@ -7,7 +7,15 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cliWithHome, type Cli } from '../cli.js';
 import { startServer, stop } from '../server.js';
 import { Api } from './api.js';
-import { findChromium, launch, openPage, screenshot, skipReason, type WatchedPage } from './browser.js';
+import {
+  assertUiBuilt,
+  findChromium,
+  launch,
+  openPage,
+  screenshot,
+  skipReason,
+  type WatchedPage,
+} from './browser.js';
 
 const chromium = findChromium();
 const skip = skipReason(chromium);
@@ -21,6 +29,7 @@ describe.skipIf(skip !== undefined)(`web UI login in Chromium${skip ? ` (skipped
   let token: string;
 
   beforeAll(async () => {
+    assertUiBuilt();
     cli = cliWithHome();
     [server, browser] = await Promise.all([
       startServer(cli.home, ['--secure=false', '--auth-mode', 'client', '--base-href', '/argo/']),
