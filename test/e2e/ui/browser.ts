@@ -7,6 +7,9 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { repoRoot } from '../cli.js';
 
+/** How long `expect.poll` waits for the page: vitest's default second is short on a loaded CI machine. */
+export const SOON = { timeout: 10_000 };
+
 export const screenshotDir = path.join(repoRoot, 'test-results', 'ui');
 
 /** Where Chromium is: CHROMIUM_PATH, else `chromium` (or a sibling name) on the PATH. */

@@ -20,6 +20,7 @@ import {
   screenshot,
   screenshotDir,
   skipReason,
+  SOON,
   type WatchedPage,
 } from './browser.js';
 
@@ -205,7 +206,7 @@ describe.skipIf(skip !== undefined)(`web UI in Chromium${skip ? ` (skipped: ${sk
     const nodes = Object.values(wf.status!.nodes!);
     const { page } = await open(`/workflows/default/${name}`);
     await page.locator('[data-testid="workflow-phase"] .phase[data-phase="Failed"]').waitFor();
-    await expect.poll(() => page.locator('.graph-node').count()).toBe(nodes.length);
+    await expect.poll(() => page.locator('.graph-node').count(), SOON).toBe(nodes.length);
     for (const node of nodes) {
       const drawn = page.locator(`.graph-node[data-node-id="${node.id}"]`);
       expect(await drawn.getAttribute('data-phase'), node.displayName).toBe(node.phase);
@@ -216,7 +217,7 @@ describe.skipIf(skip !== undefined)(`web UI in Chromium${skip ? ` (skipped: ${sk
     await page.locator('.graph-node[data-node-name="broken"]').click();
     const panel = page.getByRole('complementary', { name: 'Node broken' });
     await expect
-      .poll(() => panel.locator('.node-message').textContent())
+      .poll(() => panel.locator('.node-message').textContent(), SOON)
       .toBe(nodes.find((n) => n.displayName === 'broken')!.message);
     await screenshot(page, 'workflow-dag-failed');
   });
@@ -287,10 +288,10 @@ spec:
       // Opened at once: the page starts following when the pod starts.
       const { page } = await open(`/workflows/default/${name}?nodeId=${name}`);
       const logs = page.getByLabel('Logs', { exact: true });
-      await expect.poll(() => logs.textContent()).toContain('first line');
+      await expect.poll(() => logs.textContent(), SOON).toContain('first line');
       expect(await logs.textContent()).not.toContain('second line');
       release();
-      await expect.poll(() => logs.textContent()).toBe('first line\nsecond line\n');
+      await expect.poll(() => logs.textContent(), SOON).toBe('first line\nsecond line\n');
       await page.locator('[data-testid="workflow-phase"] .phase[data-phase="Succeeded"]').waitFor();
     } finally {
       release();
@@ -320,7 +321,9 @@ spec:
     const yaml = page.getByLabel('Workflow YAML');
     await yaml.fill('kind: Workflow\nmetadata: [unclosed');
     await page.getByRole('button', { name: 'Submit', exact: true }).click();
-    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/^The YAML does not parse: /);
+    await expect
+      .poll(() => page.getByRole('alert').textContent(), SOON)
+      .toMatch(/^The YAML does not parse: /);
     await yaml.fill(FAILING_STEPS.replace('failing-', 'pasted-'));
     await page.getByRole('button', { name: 'Submit', exact: true }).click();
     await page.waitForURL(/\/workflows\/default\/pasted-/);
@@ -361,16 +364,18 @@ spec:
     });
     const { page } = await open('/workflow-templates');
     await page.getByRole('link', { name: 'browse-template' }).click();
-    await expect.poll(() => page.getByLabel('Template YAML').textContent()).toContain('entrypoint: greet');
+    await expect
+      .poll(() => page.getByLabel('Template YAML').textContent(), SOON)
+      .toContain('entrypoint: greet');
     await page.locator('#main').getByRole('link', { name: 'Submit', exact: true }).click();
     await expect
-      .poll(() => page.getByLabel('Template', { exact: true }).inputValue())
+      .poll(() => page.getByLabel('Template', { exact: true }).inputValue(), SOON)
       .toBe('browse-template');
     await page.getByLabel('who').waitFor();
 
     await page.getByRole('link', { name: 'Cron Workflows' }).click();
     const row = page.getByRole('row', { name: /browse-cron/ });
-    await expect.poll(() => row.locator('td').nth(5).textContent()).not.toBe('');
+    await expect.poll(() => row.locator('td').nth(5).textContent(), SOON).not.toBe('');
     await row.getByRole('link', { name: 'browse-cron' }).click();
     const actions = page.getByRole('toolbar', { name: 'Cron workflow actions' });
     await actions.getByRole('button', { name: 'Suspend' }).click();
@@ -410,7 +415,7 @@ spec:
     const background = () => page.evaluate<string>('getComputedStyle(document.body).backgroundColor');
     const light = await background();
     await page.emulateMedia({ colorScheme: 'dark' });
-    await expect.poll(background).not.toBe(light);
+    await expect.poll(background, SOON).not.toBe(light);
     await screenshot(page, 'archived-workflow-dark');
   });
 
@@ -434,7 +439,7 @@ spec:
     expect(await row.locator('code').textContent()).toBe('discriminator == "push"');
     await row.getByRole('link', { name: 'on-push' }).click();
     await expect
-      .poll(() => page.getByLabel('Event binding YAML').textContent())
+      .poll(() => page.getByLabel('Event binding YAML').textContent(), SOON)
       .toContain('workflowTemplateRef');
 
     // Looking up a limit that is not there yet is a 404 the browser reports; the page says so.

@@ -14,6 +14,7 @@ import {
   openPage,
   screenshot,
   skipReason,
+  SOON,
   type WatchedPage,
 } from './browser.js';
 
@@ -66,7 +67,7 @@ spec:
     await page.goto(`${url}/argo/workflows`);
     const refused = page.getByRole('alert');
     await expect
-      .poll(() => refused.textContent())
+      .poll(() => refused.textContent(), SOON)
       .toMatch(/^Unauthorized \(401\): log in with a valid token/);
     await refused.getByRole('link', { name: 'Log in' }).click();
     await page.waitForURL(`${url}/argo/login`);
@@ -74,7 +75,7 @@ spec:
     await page.getByLabel('Token').fill('Bearer not-the-token');
     await page.getByRole('button', { name: 'Login' }).click();
     await expect
-      .poll(() => page.getByRole('alert').textContent())
+      .poll(() => page.getByRole('alert').textContent(), SOON)
       .toMatch(/^Unauthorized \(401\): the server does not accept this token/);
     await screenshot(page, 'login-refused');
 
