@@ -52,7 +52,8 @@ describe.skipIf(skip !== undefined)(`web UI login in Chromium${skip ? ` (skipped
   });
 
   it('refuses a bad token with a clear message, then lets a good one in', async () => {
-    const name = await new Api(url, token).submit(`
+    const api = new Api(url, token);
+    const hello = `
 apiVersion: argoproj.io/v1alpha1
 kind: Workflow
 metadata: {generateName: behind-login-}
@@ -60,7 +61,8 @@ spec:
   entrypoint: main
   templates:
   - {name: main, container: {image: busybox, command: [sh, -c], args: ["echo hi"]}}
-`);
+`;
+    const name = await api.submit(hello);
     // The browser reports the refused API calls as console errors; those are the point here.
     current = await openPage(browser, [/status of 401/]);
     const { page } = current;
@@ -86,6 +88,9 @@ spec:
     await page.locator(`tr[data-workflow="${name}"]`).waitFor();
     const cookie = (await page.context().cookies()).find((c) => c.name === 'authorization');
     expect(cookie).toMatchObject({ value: `Bearer ${token}`, path: '/argo/' });
+    // The cookie opens the event stream too (EventSource sends no headers): a new workflow shows up live.
+    const later = await api.submit(hello);
+    await page.locator(`tr[data-workflow="${later}"]`).waitFor();
 
     // A shared link to the workflow opens under the base href.
     await page.goto(`${url}/argo/workflows/default/${name}`);
