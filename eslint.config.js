@@ -14,4 +14,6 @@ export default tseslint.config(
       'no-constant-condition': ['error', { checkLoops: false }],
     },
   },
+  // The web UI runs in the browser.
+  { files: ['ui/src/**'], languageOptions: { globals: { ...globals.browser } } },
 );

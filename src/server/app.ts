@@ -1,6 +1,6 @@
-// The Argo Server's HTTP application: the API routes, artifact downloads, /metrics, the health page
-// at `/`, and what wraps every response (security headers, CORS, rate limit, base href).
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+// The Argo Server's HTTP application: the API routes, artifact downloads, /metrics, the web UI at
+// `/` (and its client-side routes), and what wraps every response (security headers, CORS, rate limit, base href).
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import type { ServerDeps } from './backend.js';
 import { authorize, sendError, type RouteContext, type ServerOptions } from './context.js';
 import { ApiError, Code } from './errors.js';
@@ -23,6 +23,7 @@ import { registerInfoRoutes } from './routes/info.js';
 import { registerSyncRoutes } from './routes/sync.js';
 import { registerTemplateRoutes } from './routes/templates.js';
 import { registerWorkflowRoutes } from './routes/workflows.js';
+import { UI_CONTENT_SECURITY_POLICY, UiFiles } from './ui.js';
 
 export type { ServerOptions };
 
@@ -32,12 +33,12 @@ export function basePath(baseHref: string): string {
   return trimmed === '' ? '' : `/${trimmed}`;
 }
 
-function indexPage(baseHref: string): string {
-  const base = basePath(baseHref);
+/** The page at `/` of a build without the UI (dist/ui not built, e.g. only `tsc` was run). */
+function noUiPage(base: string): string {
   return `<!DOCTYPE html>
 <html lang="en">
 <head><meta charset="UTF-8"><title>Argo</title><base href="${base}/"></head>
-<body><p>Argo Server (argo-ts). The API is served under <a href="api/v1/info">api/v1</a>; this build has no web UI.</p></body>
+<body><p>Argo Server (argo-ts). The API is served under <a href="api/v1/info">api/v1</a>; the web UI is not built (npm run build:ui).</p></body>
 </html>
 `;
 }
@@ -60,6 +61,7 @@ export function buildApp(
     },
     ...fastifyOptions,
   });
+  const ui = UiFiles.load(opts.uiDir);
   const ctx: RouteContext = {
     deps,
     opts,
@@ -127,11 +129,30 @@ export function buildApp(
     return sendError(reply, e);
   });
 
+  const indexPage = (reply: FastifyReply): FastifyReply =>
+    reply
+      .code(200)
+      .header('content-security-policy', UI_CONTENT_SECURITY_POLICY)
+      .header('cache-control', 'no-cache')
+      .type('text/html; charset=utf-8')
+      .send(ui ? ui.indexHtml(base) : noUiPage(base));
+
   app.setNotFoundHandler((req, reply) => {
     const url = req.url.split('?')[0];
     if (url.startsWith('/api/')) return sendError(reply, new ApiError(Code.NotFound, 'Not Found'));
-    // Like the UI's file server: any other path is the index page.
-    return reply.code(200).type('text/html; charset=utf-8').send(indexPage(opts.baseHref));
+    const file = req.method === 'GET' || req.method === 'HEAD' ? ui?.file(url) : undefined;
+    if (file) {
+      reply
+        .code(200)
+        .type(file.type)
+        .header('cache-control', file.immutable ? 'public, max-age=31536000, immutable' : 'no-cache')
+        .header('vary', 'accept-encoding');
+      if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? '')))
+        return reply.header('content-encoding', 'gzip').send(ui!.gzipped(file));
+      return reply.send(file.body);
+    }
+    // Like upstream's file server: any other path is the UI's index page, whose router shows it.
+    return indexPage(reply);
   });
 
   registerInfoRoutes(app, ctx);
@@ -155,13 +176,7 @@ export function buildApp(
   });
 
   // The readiness probe of upstream's manifests asks for `/`.
-  app.get('/', async (_req, reply) =>
-    reply
-      .code(200)
-      .header('content-security-policy', "default-src 'self' 'unsafe-inline'; img-src 'self' data:")
-      .type('text/html; charset=utf-8')
-      .send(indexPage(opts.baseHref)),
-  );
+  app.get('/', async (_req, reply) => indexPage(reply));
 
   return app;
 }

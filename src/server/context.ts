@@ -38,6 +38,8 @@ export interface ServerOptions {
   identity?: Actor;
   /** List calls served at once (default ARGO_SERVER_MAX_CONCURRENT_LISTS, else 8). */
   maxConcurrentLists?: number;
+  /** The built web UI (dist/ui): served at the base href; without it `/` is a page saying so. */
+  uiDir?: string;
 }
 
 export interface RouteContext {

@@ -1,59 +1,17 @@
 // One suite, two backends: the same CLI scenarios on the embedded engine (local) and through
 // `argo server` (http, with its defaults: TLS with a self-signed certificate and client auth, the
 // token found the way `argo auth token` finds it). The outputs must not tell the backends apart.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Workflow } from '../../src/model/workflow.js';
-import { cliWithHome, fixture, lines, repoRoot, type Cli, type CliResult } from './cli.js';
+import { cliWithHome, fixture, lines, type Cli, type CliResult } from './cli.js';
+import { startServer, stop } from './server.js';
 
 interface Backend {
   run(args: string[], env?: NodeJS.ProcessEnv): Promise<CliResult>;
   dispose(): Promise<void>;
-}
-
-/** Starts `argo server` on a free port over `home`; resolves with the port once it listens. */
-function startServer(
-  home: string,
-  args: string[] = [],
-): Promise<{ port: number; child: ChildProcess; log: () => string }> {
-  const child = spawn(
-    process.execPath,
-    [path.join(repoRoot, 'bin/argo.js'), 'server', '--port', '0', ...args],
-    {
-      env: { ...process.env, ARGO_HOME: home, ARGO_LOCAL: 'true', ARGO_SERVER: '', NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`argo server did not start:\n${output}`)), 20_000);
-    const onData = (d: Buffer): void => {
-      output += d.toString();
-      const m = /msg="Argo Server started successfully" url=https?:\/\/localhost:(\d+)/.exec(output);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ port: Number(m[1]), child, log: () => output });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`argo server exited with ${code}:\n${output}`));
-    });
-  });
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-    setTimeout(() => child.kill('SIGKILL'), 5000).unref();
-  });
 }
 
 const idle = { ARGO_TS_CONTROLLER_IDLE_EXIT_SECONDS: '2' };

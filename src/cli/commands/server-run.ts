@@ -4,6 +4,7 @@
 import { storeSecrets, WorkflowArtifactReader } from '../../artifacts/reader.js';
 import type { ResourceStore } from '../../store/types.js';
 import { userInfo } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { chooseBackend } from '../../client/index.js';
 import { Engine } from '../../client/local/engine.js';
@@ -172,6 +173,8 @@ export async function runServer(cmd: Command, env: NodeJS.ProcessEnv = process.e
       metricsAuth: env.ARGO_SERVER_METRICS_AUTH !== 'false',
       // The user this server runs as (and whose token file client mode accepts) acts on its behalf.
       identity: { subject: userInfo().username },
+      // Built beside the CLI: dist/ui next to dist/cli.
+      uiDir: fileURLToPath(new URL('../../ui/', import.meta.url)),
       logger,
     },
   );

@@ -27,6 +27,7 @@ export interface TestServerOptions {
   accessControlAllowOrigin?: string;
   engine?: boolean;
   maxConcurrentLists?: number;
+  uiDir?: string;
 }
 
 export interface Response {
@@ -79,6 +80,7 @@ export async function startTestServer(o: TestServerOptions = {}): Promise<TestSe
         apiRateLimit: o.apiRateLimit ?? 0,
         metricsAuth: true,
         maxConcurrentLists: o.maxConcurrentLists,
+        uiDir: o.uiDir,
       },
     );
   } catch (err) {

@@ -1,0 +1,47 @@
+// `argo server` as a child process on the local backend over a given ARGO_HOME, for tests that talk
+// to it (the CLI's http backend, the web UI in a browser).
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { repoRoot } from './cli.js';
+
+/** Starts `argo server` on a free port over `home`; resolves with the port once it listens. */
+export function startServer(
+  home: string,
+  args: string[] = [],
+): Promise<{ port: number; child: ChildProcess; log: () => string }> {
+  const child = spawn(
+    process.execPath,
+    [path.join(repoRoot, 'bin/argo.js'), 'server', '--port', '0', ...args],
+    {
+      env: { ...process.env, ARGO_HOME: home, ARGO_LOCAL: 'true', ARGO_SERVER: '', NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`argo server did not start:\n${output}`)), 20_000);
+    const onData = (d: Buffer): void => {
+      output += d.toString();
+      const m = /msg="Argo Server started successfully" url=https?:\/\/localhost:(\d+)/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ port: Number(m[1]), child, log: () => output });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`argo server exited with ${code}:\n${output}`));
+    });
+  });
+}
+
+export function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+  });
+}
