@@ -32,6 +32,8 @@ import { MemoCache } from './memo/index.js';
 import { LABEL_COMPLETED, LABEL_WORKFLOW, WorkflowOperation, type ClaimToCreate } from './operator.js';
 import type { PodLayout } from './pod-builder.js';
 import { SyncManager } from './sync/index.js';
+import { DatabaseLocks } from './sync/database-locks.js';
+import type { SyncDatabase } from '../persist/sync-database.js';
 import { Archiver, markPendingArchive, type ArchiveWriter } from './archiver.js';
 
 export interface ControllerOptions {
@@ -64,6 +66,8 @@ export interface ControllerOptions {
   timers?: Timers;
   /** Where completed workflows are archived; none: they are not. */
   archive?: ArchiveWriter;
+  /** The synchronization database `database:` locks live in; none: such locks fail the workflow. */
+  syncDatabase?: { db: SyncDatabase; pollSeconds?: number; heartbeatSeconds?: number };
 }
 
 /** Pods and task results are filed by `namespace/workflow`, the workflow's own cache key. */
@@ -101,6 +105,7 @@ export class WorkflowController {
   private readonly store: ResourceStore;
   private readonly log: (msg: string) => void;
   private syncManager?: SyncManager;
+  private databaseLocks?: DatabaseLocks;
   private memoCache?: MemoCache;
   private httpAgent?: HttpAgent;
   private archiver?: Archiver;
@@ -146,7 +151,21 @@ export class WorkflowController {
   }
 
   async start(): Promise<void> {
+    const sdb = this.opts.syncDatabase;
+    if (sdb) {
+      this.databaseLocks = new DatabaseLocks(sdb.db, {
+        wake: (keys) => {
+          for (const k of keys) this.enqueue(k);
+        },
+        workflowExists: (k) => this.workflows.cache.get(k) !== undefined,
+        log: this.log,
+        pollSeconds: sdb.pollSeconds,
+        heartbeatSeconds: sdb.heartbeatSeconds,
+      });
+      await this.databaseLocks.start();
+    }
     const syncManager = new SyncManager({
+      database: this.databaseLocks,
       getConfigMap: (n, name) => this.configMaps.cache.get(key(n, name)),
       onLockReleased: (keys) => {
         for (const k of keys) this.enqueue(k);
@@ -524,6 +543,7 @@ export class WorkflowController {
     await this.queue.shutDown();
     await this.workers;
     await this.archiver?.stop();
+    await this.databaseLocks?.stop();
   }
 }
 

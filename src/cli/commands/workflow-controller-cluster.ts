@@ -93,6 +93,9 @@ export async function runClusterController(o: ClusterControllerOptions): Promise
 
   let controller: WorkflowController | undefined;
   let cron: CronController | undefined;
+  let syncDatabase: Awaited<
+    ReturnType<typeof import('../../persist/local-sync.js').openConfiguredSyncDatabase>
+  >;
   let starting: Promise<void> = Promise.resolve();
   const startControllers = async (): Promise<void> => {
     const cm = await store.get<ConfigMap>('ConfigMap', namespace, o.configMap);
@@ -105,6 +108,14 @@ export async function runClusterController(o: ClusterControllerOptions): Promise
       managedNamespace: managedNamespace ?? '',
       configMap: o.configMap,
     });
+    // `synchronization:` names the database `database:` locks live in; without one they fail the workflow.
+    const { openConfiguredSyncDatabase } = await import('../../persist/local-sync.js');
+    syncDatabase = await openConfiguredSyncDatabase({ store, namespace, configMapName: o.configMap }).catch(
+      (err: Error) => {
+        o.log(`database synchronization is off: ${err.message}`);
+        return undefined;
+      },
+    );
     controller = new WorkflowController({
       store,
       namespace: managedNamespace,
@@ -114,6 +125,7 @@ export async function runClusterController(o: ClusterControllerOptions): Promise
       executorImage,
       workflowWorkers: o.workflowWorkers,
       log: (msg) => o.log(msg),
+      syncDatabase,
     });
     await controller.start();
     cron = new CronController({
@@ -128,8 +140,10 @@ export async function runClusterController(o: ClusterControllerOptions): Promise
     await starting.catch(() => undefined);
     await cron?.stop();
     await controller?.stop();
+    await syncDatabase?.db.close().catch(() => undefined);
     cron = undefined;
     controller = undefined;
+    syncDatabase = undefined;
   };
 
   // Named as upstream's replicas name it (without an instance ID), as the embedded engine's is.

@@ -13,6 +13,7 @@ import { removeWorkflowLeftovers } from './workflow-leftovers.js';
 import { CONTROLLER_LEASE, localHolderIdentity } from './controller-lease.js';
 import { openLocalArchive } from '../../persist/local-archive.js';
 import type { SqlWorkflowArchive } from '../../persist/workflow-archive.js';
+import { openConfiguredSyncDatabase, type OpenedSyncDatabase } from '../../persist/local-sync.js';
 
 export { CONTROLLER_LEASE };
 const LEASE_SECONDS = 6;
@@ -23,6 +24,7 @@ export class Engine {
   private cron?: CronController;
   private runtime?: HostRuntime;
   private archive?: SqlWorkflowArchive;
+  private syncDatabase?: OpenedSyncDatabase;
   private readonly elector: LeaderElector;
   private leading?: Promise<void>;
   private resolveLeading?: () => void;
@@ -71,12 +73,24 @@ export class Engine {
       this.log(err.message);
       return undefined;
     });
+    // Without it, `database:` locks fail the workflows that ask for them, with this reason.
+    this.syncDatabase = await openConfiguredSyncDatabase({
+      store: this.store,
+      namespace: process.env.ARGO_NAMESPACE || 'argo',
+      home: this.home,
+    }).catch((err: Error) => {
+      this.log(err.message);
+      return undefined;
+    });
+    // Stopped while the databases opened: what was opened is closed, nothing more starts.
+    if (!this.elector.isLeader) return this.onStoppedLeading();
     this.controller = new WorkflowController({
       store: this.store,
       log: this.log,
       home: this.home,
       workflowWorkers: this.workflowWorkers,
       archive: this.archive,
+      syncDatabase: this.syncDatabase,
     });
     await this.controller.start();
     this.cron = new CronController({
@@ -97,6 +111,8 @@ export class Engine {
     this.runtime = undefined;
     await this.archive?.close();
     this.archive = undefined;
+    await this.syncDatabase?.db.close();
+    this.syncDatabase = undefined;
   }
 
   /** Workflows not yet completed that this engine knows of. */

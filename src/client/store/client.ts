@@ -541,20 +541,40 @@ export class StoreClient implements ArgoClient {
 
   // ---- sync limits: keys of ConfigMaps in the store ---------------------------------------------
 
+  private syncDatabaseOf(): syncLimits.SyncDatabaseOf {
+    return this.host.syncDatabase ? () => this.host.syncDatabase!() : undefined;
+  }
+
   createSyncLimit(limit: SyncLimit): Promise<SyncLimit> {
-    return syncLimits.createSyncLimit(this.store, { ...limit, namespace: limit.namespace || this.namespace });
+    return syncLimits.createSyncLimit(
+      this.store,
+      { ...limit, namespace: limit.namespace || this.namespace },
+      this.syncDatabaseOf(),
+    );
   }
 
   getSyncLimit(ref: SyncLimitRef): Promise<SyncLimit> {
-    return syncLimits.getSyncLimit(this.store, { ...ref, namespace: ref.namespace || this.namespace });
+    return syncLimits.getSyncLimit(
+      this.store,
+      { ...ref, namespace: ref.namespace || this.namespace },
+      this.syncDatabaseOf(),
+    );
   }
 
   updateSyncLimit(limit: SyncLimit): Promise<SyncLimit> {
-    return syncLimits.updateSyncLimit(this.store, { ...limit, namespace: limit.namespace || this.namespace });
+    return syncLimits.updateSyncLimit(
+      this.store,
+      { ...limit, namespace: limit.namespace || this.namespace },
+      this.syncDatabaseOf(),
+    );
   }
 
   deleteSyncLimit(ref: SyncLimitRef): Promise<void> {
-    return syncLimits.deleteSyncLimit(this.store, { ...ref, namespace: ref.namespace || this.namespace });
+    return syncLimits.deleteSyncLimit(
+      this.store,
+      { ...ref, namespace: ref.namespace || this.namespace },
+      this.syncDatabaseOf(),
+    );
   }
 
   async getArtifact(
