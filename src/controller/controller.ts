@@ -9,6 +9,7 @@ import type {
   WorkflowTaskResult,
   WorkflowTemplate,
 } from '../model/workflow.js';
+import type { LabelRequirement } from '../store/selectors.js';
 import type { ResourceKind, ResourceStore } from '../store/types.js';
 import { StoreError } from '../store/types.js';
 import {
@@ -34,7 +35,7 @@ import type { PodLayout } from './pod-builder.js';
 import { SyncManager } from './sync/index.js';
 import { DatabaseLocks } from './sync/database-locks.js';
 import type { SyncDatabase } from '../persist/sync-database.js';
-import { Archiver, markPendingArchive, type ArchiveWriter } from './archiver.js';
+import { Archiver, type ArchiveWriter } from './archiver.js';
 
 export interface ControllerOptions {
   store: ResourceStore;
@@ -66,6 +67,8 @@ export interface ControllerOptions {
   timers?: Timers;
   /** Where completed workflows are archived; none: they are not. */
   archive?: ArchiveWriter;
+  /** `archiveLabelSelector` and `archiveTTL` of the persistence configuration. */
+  archivePolicy?: { selector?: readonly LabelRequirement[]; ttlSeconds?: number; gcPeriodMs?: number };
   /** The synchronization database `database:` locks live in; none: such locks fail the workflow. */
   syncDatabase?: { db: SyncDatabase; pollSeconds?: number; heartbeatSeconds?: number };
 }
@@ -186,6 +189,7 @@ export class WorkflowController {
         archive: this.opts.archive,
         log: this.log,
         latest: (n, name) => this.workflows.cache.get(key(n, name)),
+        ...this.opts.archivePolicy,
       });
     // A semaphore limit may have changed: waiters that now fit are woken.
     this.configMaps.addHandler(onAnyChange((cm) => syncManager.configMapChanged(cm)));
@@ -354,7 +358,7 @@ export class WorkflowController {
       if (workflowPhaseCompleted(result.workflow.status?.phase))
         this.syncManager?.releaseAll(result.workflow);
       // Completed in this update: Pending archiving in the same write, as Argo marks it.
-      if (this.archiver) markPendingArchive(result.workflow);
+      this.archiver?.markPending(result.workflow);
       try {
         const saved = await this.store.update<Workflow>('Workflow', result.workflow);
         this.workflows.cache.set(saved);

@@ -93,8 +93,9 @@ export async function runClusterController(o: ClusterControllerOptions): Promise
 
   let controller: WorkflowController | undefined;
   let cron: CronController | undefined;
+  let archive: Awaited<ReturnType<typeof import('../../persist/configured.js').openConfiguredArchive>>;
   let syncDatabase: Awaited<
-    ReturnType<typeof import('../../persist/local-sync.js').openConfiguredSyncDatabase>
+    ReturnType<typeof import('../../persist/configured.js').openConfiguredSyncDatabase>
   >;
   let starting: Promise<void> = Promise.resolve();
   const startControllers = async (): Promise<void> => {
@@ -109,13 +110,17 @@ export async function runClusterController(o: ClusterControllerOptions): Promise
       configMap: o.configMap,
     });
     // `synchronization:` names the database `database:` locks live in; without one they fail the workflow.
-    const { openConfiguredSyncDatabase } = await import('../../persist/local-sync.js');
-    syncDatabase = await openConfiguredSyncDatabase({ store, namespace, configMapName: o.configMap }).catch(
-      (err: Error) => {
-        o.log(`database synchronization is off: ${err.message}`);
-        return undefined;
-      },
-    );
+    const { openConfiguredArchive, openConfiguredSyncDatabase } = await import('../../persist/configured.js');
+    const config = { store, namespace, configMapName: o.configMap };
+    syncDatabase = await openConfiguredSyncDatabase(config).catch((err: Error) => {
+      o.log(`database synchronization is off: ${err.message}`);
+      return undefined;
+    });
+    // `persistence:` names the archive; a database that is down leaves archiving off until a restart.
+    archive = await openConfiguredArchive(config).catch((err: Error) => {
+      o.log(`workflow archiving is off: ${err.message}`);
+      return undefined;
+    });
     controller = new WorkflowController({
       store,
       namespace: managedNamespace,
@@ -126,6 +131,8 @@ export async function runClusterController(o: ClusterControllerOptions): Promise
       workflowWorkers: o.workflowWorkers,
       log: (msg) => o.log(msg),
       syncDatabase,
+      archive: archive?.write ? archive.archive : undefined,
+      archivePolicy: archive?.policy,
     });
     await controller.start();
     cron = new CronController({
@@ -141,6 +148,8 @@ export async function runClusterController(o: ClusterControllerOptions): Promise
     await cron?.stop();
     await controller?.stop();
     await syncDatabase?.db.close().catch(() => undefined);
+    await archive?.archive.close().catch(() => undefined);
+    archive = undefined;
     cron = undefined;
     controller = undefined;
     syncDatabase = undefined;

@@ -11,9 +11,12 @@ import { LeaderElector } from '../../store/lease.js';
 import type { ResourceStore } from '../../store/types.js';
 import { removeWorkflowLeftovers } from './workflow-leftovers.js';
 import { CONTROLLER_LEASE, localHolderIdentity } from './controller-lease.js';
-import { openLocalArchive } from '../../persist/local-archive.js';
 import type { SqlWorkflowArchive } from '../../persist/workflow-archive.js';
-import { openConfiguredSyncDatabase, type OpenedSyncDatabase } from '../../persist/local-sync.js';
+import {
+  openConfiguredArchive,
+  openConfiguredSyncDatabase,
+  type OpenedSyncDatabase,
+} from '../../persist/configured.js';
 
 export { CONTROLLER_LEASE };
 const LEASE_SECONDS = 6;
@@ -68,17 +71,15 @@ export class Engine {
   private async onStartedLeading(): Promise<void> {
     this.runtime = new HostRuntime(this.store, { home: this.home, detachOnStop: this.handsOver });
     await this.runtime.start();
+    const config = { store: this.store, namespace: process.env.ARGO_NAMESPACE || 'argo', home: this.home };
     // Without its archive the engine still runs workflows; they stay Pending archiving until it opens.
-    this.archive = await openLocalArchive(this.home).catch((err: Error) => {
+    const archive = await openConfiguredArchive(config).catch((err: Error) => {
       this.log(err.message);
       return undefined;
     });
+    this.archive = archive?.archive;
     // Without it, `database:` locks fail the workflows that ask for them, with this reason.
-    this.syncDatabase = await openConfiguredSyncDatabase({
-      store: this.store,
-      namespace: process.env.ARGO_NAMESPACE || 'argo',
-      home: this.home,
-    }).catch((err: Error) => {
+    this.syncDatabase = await openConfiguredSyncDatabase(config).catch((err: Error) => {
       this.log(err.message);
       return undefined;
     });
@@ -89,7 +90,8 @@ export class Engine {
       log: this.log,
       home: this.home,
       workflowWorkers: this.workflowWorkers,
-      archive: this.archive,
+      archive: archive?.write ? archive.archive : undefined,
+      archivePolicy: archive?.policy,
       syncDatabase: this.syncDatabase,
     });
     await this.controller.start();

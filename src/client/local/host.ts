@@ -120,25 +120,23 @@ export class LocalHost implements ClientHost {
     return new WorkflowArtifactReader({ home: this.home, secret: storeSecrets(this.store) }).open(req);
   }
 
-  /** The archive the local engine writes completed workflows to ($ARGO_HOME/archive.db). */
+  /** The archive the local engine writes completed workflows to (its configuration's, else $ARGO_HOME/archive.db). */
   archive(): Promise<SqlWorkflowArchive> {
     // Loaded here: a read of live workflows has no use for the archive's modules.
-    this.openedArchive ??= import('../../persist/local-archive.js').then((m) =>
-      m.openLocalArchive(this.home),
-    );
+    this.openedArchive ??= import('../../persist/configured.js')
+      .then((m) => m.openConfiguredArchive(this.configSource()))
+      .then((opened) => opened!.archive);
     return this.openedArchive;
+  }
+
+  private configSource(): { store: ResourceStore; namespace: string; home: string } {
+    return { store: this.store, namespace: process.env.ARGO_NAMESPACE || 'argo', home: this.home };
   }
 
   /** The synchronization database the local controller uses (its configuration's, else $ARGO_HOME/sync.db). */
   syncDatabase(): Promise<SyncDatabase> {
-    this.openedSync ??= import('../../persist/local-sync.js')
-      .then((m) =>
-        m.openConfiguredSyncDatabase({
-          store: this.store,
-          namespace: process.env.ARGO_NAMESPACE || 'argo',
-          home: this.home,
-        }),
-      )
+    this.openedSync ??= import('../../persist/configured.js')
+      .then((m) => m.openConfiguredSyncDatabase(this.configSource()))
       .then((opened) => opened!.db);
     return this.openedSync;
   }
