@@ -96,11 +96,26 @@ export function parseArchiveTTL(text: string | undefined): number {
   }
 }
 
+/** upstream's ARCHIVED_WORKFLOW_GC_PERIOD (a Go duration); undefined: the archiver's default, a day. */
+export function archiveGCPeriodMs(env: NodeJS.ProcessEnv): number | undefined {
+  const text = env.ARCHIVED_WORKFLOW_GC_PERIOD;
+  if (!text) return undefined;
+  try {
+    const ms = parseGoDuration(text);
+    if (ms > 0) return ms;
+  } catch {
+    // reported below
+  }
+  throw new ControllerConfigError(
+    `ARCHIVED_WORKFLOW_GC_PERIOD "${text}" is not a positive duration (e.g. 24h)`,
+  );
+}
+
 export interface ConfiguredArchive {
   archive: SqlWorkflowArchive;
   /** Whether completed workflows are written to it (`persistence.archive`); readers use it either way. */
   write: boolean;
-  policy: { selector?: LabelRequirement[]; ttlSeconds?: number };
+  policy: { selector?: LabelRequirement[]; ttlSeconds?: number; gcPeriodMs?: number };
   nodeStatusOffLoad: boolean;
 }
 
@@ -126,7 +141,7 @@ export async function openConfiguredArchive(src: ConfigSource): Promise<Configur
   return {
     archive,
     write: persistence ? persistence.archive === true : true,
-    policy: { selector, ttlSeconds: ttlSeconds || undefined },
+    policy: { selector, ttlSeconds: ttlSeconds || undefined, gcPeriodMs: archiveGCPeriodMs(process.env) },
     nodeStatusOffLoad: persistence?.nodeStatusOffLoad === true,
   };
 }
