@@ -44,6 +44,8 @@ interface Attempt {
 
 /** After losing the race for the cross-controller row lock, try again this soon. */
 const BUSY_RETRY_MS = 100;
+/** After the database failed, try again this much later, doubling up to a minute. */
+const FAILED_RETRY_MS = 1000;
 
 /** The rows upstream writes: `sem/<ns>/<key>` or `mtx/<ns>/<name>`, and the limit row `<ns>/<key>`. */
 export function databaseKeys(req: Pick<DatabaseLockRequest, 'type' | 'name'>): {
@@ -64,6 +66,8 @@ export class DatabaseLocks {
   private chain: Promise<unknown> = Promise.resolve();
   private timers: NodeJS.Timeout[] = [];
   private stopped = false;
+  /** The wait before trying again after a failed database call; 0 while the database answers. */
+  private failureDelay = 0;
   private readonly log: (msg: string) => void;
 
   constructor(
@@ -194,22 +198,35 @@ export class DatabaseLocks {
   ): void {
     attempt.running = true;
     const first = attempt.result === undefined;
+    // A failure is logged by serial(); the holder keeps waiting and tries again after a growing pause.
     void this.serial(() => this.attempt(holderKey, priority, creationTime, requests))
-      .catch((err: Error): DatabaseAcquireResult & { busy?: boolean } => ({
-        acquired: false,
-        message: `Waiting for ${requests[0].lockKey} lock: the synchronization database failed: ${err.message}`,
-        failedLockName: requests[0].lockKey,
-        holders: attempt.result?.holders ?? {},
-        busy: true,
-      }))
+      .then(
+        (result): DatabaseAcquireResult & { busy?: boolean; failed?: boolean } => {
+          this.failureDelay = 0;
+          return result;
+        },
+        (err: Error): DatabaseAcquireResult & { busy?: boolean; failed?: boolean } => {
+          this.failureDelay = Math.min(this.failureDelay * 2 || FAILED_RETRY_MS, 60_000);
+          return {
+            acquired: false,
+            message: `Waiting for ${requests[0].lockKey} lock: the synchronization database failed: ${err.message}`,
+            failedLockName: requests[0].lockKey,
+            holders: attempt.result?.holders ?? {},
+            failed: true,
+          };
+        },
+      )
       .then((result) => {
         attempt.running = false;
         if (this.attempts.get(holderKey) !== attempt || this.stopped) return;
         attempt.result = result;
         attempt.delivered = false;
         const wfKey = workflowKeyOfHolder(holderKey);
-        if (result.busy) {
-          const t = setTimeout(() => this.opts.wake([wfKey]), BUSY_RETRY_MS);
+        if (result.busy || result.failed) {
+          const t = setTimeout(
+            () => this.opts.wake([wfKey]),
+            result.busy ? BUSY_RETRY_MS : this.failureDelay,
+          );
           t.unref();
         } else if (first || result.acquired || result.error) {
           this.opts.wake([wfKey]);

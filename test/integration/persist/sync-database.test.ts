@@ -210,6 +210,28 @@ for (const database of databases) {
       expect(pending.map((p) => p.workflowkey)).toEqual(['ns4/ours']);
     });
 
+    it('keeps a holder waiting, not failed, while the database is gone, and logs it', async () => {
+      const db = await openSyncDatabase(where, { controllerName: 'ctrl-lost' });
+      const logs: string[] = [];
+      const woken: string[] = [];
+      const locks = new DatabaseLocks(db, {
+        wake: (k) => woken.push(...k),
+        log: (m) => logs.push(m),
+        pollSeconds: 3600,
+      });
+      await locks.start();
+      await db.close();
+      const mtx = request('mutex', 'ns6/Database/lost');
+      const r = await acquire({ db, locks, woken }, 'ns6/wf', mtx);
+      expect(r.acquired).toBe(false);
+      expect(r.error).toBeUndefined();
+      expect(r.message).toMatch(
+        /^Waiting for ns6\/Database\/lost lock: the synchronization database failed: /,
+      );
+      expect(logs.some((l) => l.startsWith('synchronization database: '))).toBe(true);
+      await locks.stop();
+    });
+
     it('gives a workflow its database lock through the sync manager, and the status records it', async () => {
       const a = await open('ctrl-manager');
       const woken: string[] = [];
