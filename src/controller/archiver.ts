@@ -3,8 +3,11 @@
 // writes it to the archive and relabels it Archived. A failed write is logged in one line and
 // tried again later, so a database that is down (or lost mid-run) holds up nothing else and
 // loses nothing: the Pending label is the to-do list, and survives a restart.
+// `persistence.archiveLabelSelector` limits which workflows are archived (the others are never
+// marked), and `persistence.archiveTTL` has archived records older than it deleted periodically.
 import type { Workflow } from '../model/workflow.js';
 import type { ResourceStore } from '../store/types.js';
+import { matchesLabels, type LabelRequirement } from '../store/selectors.js';
 import { StoreError } from '../store/types.js';
 import { LABEL_ARCHIVING_STATUS } from '../workflow/lifecycle/retry.js';
 import { LABEL_COMPLETED } from './operator.js';
@@ -15,7 +18,12 @@ export const ARCHIVING_DONE = 'Archived';
 /** Where completed workflows go: the archive's write side. */
 export interface ArchiveWriter {
   archiveWorkflow(wf: Workflow): Promise<void>;
+  /** Deletes records that finished more than `ttlSeconds` ago; returns how many. */
+  deleteExpired?(ttlSeconds: number): Promise<number>;
 }
+
+/** How often expired records are deleted: upstream's ARCHIVED_WORKFLOW_GC_PERIOD, a day by default. */
+export const DEFAULT_ARCHIVE_GC_PERIOD_MS = 24 * 3600_000;
 
 const key = (wf: Workflow): string => `${wf.metadata.namespace ?? ''}/${wf.metadata.name ?? ''}`;
 
@@ -39,6 +47,12 @@ export interface ArchiverOptions {
   retryMs?: number;
   /** The controller's current copy of a workflow, so a retry archives what is there now. */
   latest?: (namespace: string, name: string) => Workflow | undefined;
+  /** Only workflows these labels select are archived (`archiveLabelSelector`); all when absent. */
+  selector?: readonly LabelRequirement[];
+  /** Records are deleted this long after they finished (`archiveTTL`); never when absent or 0. */
+  ttlSeconds?: number;
+  /** How often expired records are looked for. */
+  gcPeriodMs?: number;
 }
 
 export class Archiver {
@@ -48,7 +62,38 @@ export class Archiver {
   private readonly delays = new Map<string, number>();
   private stopped = false;
 
-  constructor(private readonly opts: ArchiverOptions) {}
+  private gcTimer?: NodeJS.Timeout;
+  private gcRun?: Promise<void>;
+
+  constructor(private readonly opts: ArchiverOptions) {
+    const ttl = opts.ttlSeconds ?? 0;
+    if (ttl > 0 && opts.archive.deleteExpired) {
+      const collect = (): void => {
+        this.gcRun ??= this.collectExpired(ttl).finally(() => (this.gcRun = undefined));
+      };
+      collect();
+      this.gcTimer = setInterval(collect, opts.gcPeriodMs ?? DEFAULT_ARCHIVE_GC_PERIOD_MS);
+      this.gcTimer.unref();
+    }
+  }
+
+  /** Labels a just-completed workflow Pending archiving when the selector (if any) selects it. */
+  markPending(wf: Workflow): void {
+    if (this.opts.selector && !matchesLabels(this.opts.selector, wf.metadata.labels)) return;
+    markPendingArchive(wf);
+  }
+
+  private async collectExpired(ttlSeconds: number): Promise<void> {
+    try {
+      const n = await this.opts.archive.deleteExpired!(ttlSeconds);
+      if (n > 0)
+        this.opts.log(`deleted ${n} archived workflow(s) older than the archive TTL (${ttlSeconds}s)`);
+    } catch (err) {
+      this.opts.log(
+        `deleting expired archived workflows failed, trying again later: ${(err as Error).message}`,
+      );
+    }
+  }
 
   /** Archives the workflow if it is completed and Pending; anything else is ignored. */
   offer(wf: Workflow): void {
@@ -95,6 +140,8 @@ export class Archiver {
   /** Stops retrying; resolves once the writes under way have ended, so none is cut off halfway. */
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.gcTimer) clearInterval(this.gcTimer);
+    await this.gcRun;
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
     await Promise.all(this.inFlight.values());

@@ -9,6 +9,7 @@ import type {
   WorkflowTaskResult,
   WorkflowTemplate,
 } from '../model/workflow.js';
+import type { LabelRequirement } from '../store/selectors.js';
 import type { ResourceKind, ResourceStore } from '../store/types.js';
 import { StoreError } from '../store/types.js';
 import {
@@ -32,7 +33,9 @@ import { MemoCache } from './memo/index.js';
 import { LABEL_COMPLETED, LABEL_WORKFLOW, WorkflowOperation, type ClaimToCreate } from './operator.js';
 import type { PodLayout } from './pod-builder.js';
 import { SyncManager } from './sync/index.js';
-import { Archiver, markPendingArchive, type ArchiveWriter } from './archiver.js';
+import { DatabaseLocks } from './sync/database-locks.js';
+import type { SyncDatabase } from '../persist/sync-database.js';
+import { Archiver, type ArchiveWriter } from './archiver.js';
 
 export interface ControllerOptions {
   store: ResourceStore;
@@ -64,6 +67,10 @@ export interface ControllerOptions {
   timers?: Timers;
   /** Where completed workflows are archived; none: they are not. */
   archive?: ArchiveWriter;
+  /** `archiveLabelSelector` and `archiveTTL` of the persistence configuration. */
+  archivePolicy?: { selector?: readonly LabelRequirement[]; ttlSeconds?: number; gcPeriodMs?: number };
+  /** The synchronization database `database:` locks live in; none: such locks fail the workflow. */
+  syncDatabase?: { db: SyncDatabase; pollSeconds?: number; heartbeatSeconds?: number };
 }
 
 /** Pods and task results are filed by `namespace/workflow`, the workflow's own cache key. */
@@ -109,6 +116,7 @@ export class WorkflowController {
   private readonly store: ResourceStore;
   private readonly log: (msg: string) => void;
   private syncManager?: SyncManager;
+  private databaseLocks?: DatabaseLocks;
   private memoCache?: MemoCache;
   private httpAgent?: HttpAgent;
   private archiver?: Archiver;
@@ -154,7 +162,21 @@ export class WorkflowController {
   }
 
   async start(): Promise<void> {
+    const sdb = this.opts.syncDatabase;
+    if (sdb) {
+      this.databaseLocks = new DatabaseLocks(sdb.db, {
+        wake: (keys) => {
+          for (const k of keys) this.enqueue(k);
+        },
+        workflowExists: (k) => this.workflows.cache.get(k) !== undefined,
+        log: this.log,
+        pollSeconds: sdb.pollSeconds,
+        heartbeatSeconds: sdb.heartbeatSeconds,
+      });
+      await this.databaseLocks.start();
+    }
     const syncManager = new SyncManager({
+      database: this.databaseLocks,
       getConfigMap: (n, name) => this.configMaps.cache.get(key(n, name)),
       onLockReleased: (keys) => {
         for (const k of keys) this.enqueue(k);
@@ -175,6 +197,7 @@ export class WorkflowController {
         archive: this.opts.archive,
         log: this.log,
         latest: (n, name) => this.workflows.cache.get(key(n, name)),
+        ...this.opts.archivePolicy,
       });
     // A semaphore limit may have changed: waiters that now fit are woken.
     this.configMaps.addHandler(onAnyChange((cm) => syncManager.configMapChanged(cm)));
@@ -351,7 +374,7 @@ export class WorkflowController {
       if (workflowPhaseCompleted(result.workflow.status?.phase))
         this.syncManager?.releaseAll(result.workflow);
       // Completed in this update: Pending archiving in the same write, as Argo marks it.
-      if (this.archiver) markPendingArchive(result.workflow);
+      this.archiver?.markPending(result.workflow);
       try {
         const saved = await this.store.update<Workflow>('Workflow', result.workflow);
         this.workflows.cache.set(saved);
@@ -539,6 +562,7 @@ export class WorkflowController {
     await this.queue.shutDown();
     await this.workers;
     await this.archiver?.stop();
+    await this.databaseLocks?.stop();
   }
 }
 

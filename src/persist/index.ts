@@ -5,6 +5,7 @@ import { openPostgresSession, type PostgresConnection } from './postgres-session
 import type { SqlSession } from './sql-session.js';
 import { openSqliteSession } from './sqlite-session.js';
 import { SqlWorkflowArchive, type ArchiveScope } from './workflow-archive.js';
+import { SyncDatabase, type SyncDatabaseOptions } from './sync-database.js';
 
 export type { ArchiveListOptions, WorkflowArchive } from './archive-api.js';
 export type { Dialect, SqlSession, SqlValue } from './sql-session.js';
@@ -16,6 +17,7 @@ export {
   ARCHIVE_LABELS_TABLE,
   DEFAULT_OFFLOAD_TABLE,
 } from './migrations.js';
+export { SyncDatabase, SYNC_SCHEMA_VERSION, type SyncDatabaseOptions } from './sync-database.js';
 export { SqlWorkflowArchive, ARCHIVED_RECORD_STATUS, type ArchiveScope } from './workflow-archive.js';
 
 export type ArchiveDatabase =
@@ -54,5 +56,24 @@ export async function openWorkflowArchive(
   } catch (err) {
     await session?.close().catch(() => undefined);
     throw new Error(`workflow archive: ${describeDatabase(db)}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** Connects to the synchronization database and migrates its tables unless told not to. */
+export async function openSyncDatabase(
+  db: ArchiveDatabase,
+  opts: SyncDatabaseOptions,
+): Promise<SyncDatabase> {
+  let session: SqlSession | undefined;
+  try {
+    session = await openSession(db);
+    const sync = new SyncDatabase(session, opts);
+    if (!opts.skipMigration) await sync.migrate();
+    return sync;
+  } catch (err) {
+    await session?.close().catch(() => undefined);
+    throw new Error(`synchronization database: ${describeDatabase(db)}: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
 }

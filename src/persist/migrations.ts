@@ -24,7 +24,7 @@ const LABELS_TABLE = `create table if not exists ${ARCHIVE_LABELS_TABLE} (
 )`;
 
 /** One step: the same SQL everywhere, per-database SQL (absent: nothing to do there, the step still counts), or code. */
-type Step = string | { mysql?: string; postgres?: string } | ((s: SqlSession) => Promise<void>);
+export type Step = string | { mysql?: string; postgres?: string } | ((s: SqlSession) => Promise<void>);
 
 /** `alter column ... set not null` on PostgreSQL; MySQL must restate the column's type. */
 function notNull(table: string, column: string, mysqlType: string): Step {
@@ -230,18 +230,14 @@ async function applyStep(s: SqlSession, dialect: Dialect, step: Step): Promise<v
   }
 }
 
-/**
- * Brings the database to the current schema. Each step runs in a transaction that first moves
- * `schema_history` from the step before to this one, so two processes migrating at once apply
- * each step once (the second finds the version already moved).
- */
+/** Brings the archive's tables to the current schema. */
 export async function migrate(s: SqlSession, opts: MigrateOptions): Promise<void> {
   const t = opts.tableName ?? DEFAULT_OFFLOAD_TABLE;
   const steps = changes(opts.clusterName, t);
-  await s.exec(
-    `create table if not exists ${SCHEMA_HISTORY_TABLE}(schema_version int not null, primary key(schema_version))`,
-  );
   if (s.dialect === 'sqlite') {
+    await s.exec(
+      `create table if not exists ${SCHEMA_HISTORY_TABLE}(schema_version int not null, primary key(schema_version))`,
+    );
     await s.transaction(async (tx) => {
       const rows = await tx.query<{ v: number }>(`select schema_version as v from ${SCHEMA_HISTORY_TABLE}`);
       if (rows.length > 0) return;
@@ -250,14 +246,27 @@ export async function migrate(s: SqlSession, opts: MigrateOptions): Promise<void
     });
     return;
   }
-  const rows = await s.query(`select schema_version from ${SCHEMA_HISTORY_TABLE}`);
-  if (rows.length === 0) await s.exec(`insert into ${SCHEMA_HISTORY_TABLE} values(-1)`);
+  await runSteps(s, SCHEMA_HISTORY_TABLE, steps);
+}
+
+/**
+ * Applies `steps` in order, recording the last one applied in `versionTable` as upstream's
+ * sqldb.Migrate does (a row starting at -1). Each step runs in a transaction that first moves the
+ * version from the step before to this one, so two processes migrating at once apply each step
+ * once (the second finds the version already moved).
+ */
+export async function runSteps(s: SqlSession, versionTable: string, steps: readonly Step[]): Promise<void> {
+  await s.exec(
+    `create table if not exists ${versionTable}(schema_version int not null, primary key(schema_version))`,
+  );
+  const rows = await s.query(`select schema_version from ${versionTable}`);
+  if (rows.length === 0) await s.exec(`insert into ${versionTable} values(-1)`);
   for (const [version, step] of steps.entries()) {
     await s.transaction(async (tx) => {
-      const moved = await tx.exec(
-        `update ${SCHEMA_HISTORY_TABLE} set schema_version = ? where schema_version = ?`,
-        [version, version - 1],
-      );
+      const moved = await tx.exec(`update ${versionTable} set schema_version = ? where schema_version = ?`, [
+        version,
+        version - 1,
+      ]);
       if (moved === 1) await applyStep(tx, s.dialect, step);
     });
   }

@@ -228,11 +228,15 @@ export class SqlWorkflowArchive implements WorkflowArchive {
   async list(opts: ArchiveListOptions): Promise<Workflow[]> {
     const where = this.filters(opts);
     const params = [...where.params];
-    let sql = `select ${summaryColumns(this.session.dialect)} from ${ARCHIVE_TABLE} where ${where.sql} order by startedat desc, uid desc`;
+    const order = 'order by startedat desc, uid desc';
+    let sql = `select ${summaryColumns(this.session.dialect)} from ${ARCHIVE_TABLE} where ${where.sql} ${order}`;
     // Limit 0 lists everything, as a Kubernetes list does.
     if (opts.limit > 0) {
-      sql += ' limit ? offset ?';
+      // The page's keys first, then the summary of those rows only: a deep page would otherwise
+      // read the JSON of every row it skips.
+      const page = `select clustername as pc, uid as pu from ${ARCHIVE_TABLE} where ${where.sql} ${order} limit ? offset ?`;
       params.push(opts.limit, Math.max(opts.offset, 0));
+      sql = `select ${summaryColumns(this.session.dialect)} from ${ARCHIVE_TABLE} join (${page}) p on clustername = p.pc and uid = p.pu ${order}`;
     }
     const rows = await this.session.query<SummaryRow>(sql, params);
     return rows.map(fromSummary);

@@ -24,7 +24,7 @@ import { loadKnownFailures, ratchet, saveKnownFailures, updatedKnownFailures } f
 import { collectManifests, findManifestFiles } from './lib/manifests.js';
 import { killLeftovers, liveGroups, signalGroup } from './lib/processes.js';
 import { runWorkflow } from './lib/run-workflow.js';
-import { seedStore } from './lib/seed.js';
+import { seedDatabaseSyncLimits, seedStore } from './lib/seed.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../..');
@@ -146,6 +146,18 @@ async function main() {
       namespace: opts.namespace,
       timeoutMs: 60_000,
     });
+    const limitsFile = path.join(opts.setup, 'database-sync-limits.txt');
+    if (existsSync(limitsFile))
+      problems.push(
+        ...(await seedDatabaseSyncLimits({
+          file: limitsFile,
+          home: seedHome,
+          repoRoot,
+          env: { ...env },
+          namespace: opts.namespace,
+          timeoutMs: 60_000,
+        })),
+      );
     killLeftovers(seedHome);
     const planned = workflows.map((doc) => ({ doc, exp: expectationFor(expectations, doc, opts.timeout) }));
     const toRun = planned.filter((p) => !p.exp.skip).length;

@@ -1,5 +1,5 @@
 // The commands beyond workflows, run as a process on the local backend: cluster templates,
-// template update, sync limits, the archive's answer without a server, convert, executor-plugin
+// template update, sync limits, the archive on the local backend, convert, executor-plugin
 // build, and cobra's help and flag errors.
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixture, lines, repoRoot, useCli } from './cli.js';
+import { checkArchiveRetryAndResubmit } from './archive-rerun.js';
 
 const cli = useCli();
 const cliFixture = (name: string): string => fixture(path.join('cli', name));
@@ -150,18 +151,11 @@ describe('argo archive on the local backend', () => {
     expect(gone.stderr).toContain('not found');
   });
 
-  it('says what is not built yet, on stderr, exit 1; its flags still parse', async () => {
-    const r = await cli.run([
-      'archive',
-      'retry',
-      '00000000-0000-4000-8000-000000000000',
-      '--restart-successful',
-      '--node-field-selector',
-      'phase=Failed',
-    ]);
-    expect(r.code).toBe(1);
-    expect(r.stdout).toBe('');
-    expect(r.stderr).toContain('on the local backend this is not built yet');
+  it('retries and resubmits archived workflows', async () => {
+    await checkArchiveRetryAndResubmit((args) => cli.run(args));
+  }, 60_000);
+
+  it('refuses --name with --uid', async () => {
     const both = await cli.run(['archive', 'delete', 'x', '--name', '--uid']);
     expect(both.code).toBe(1);
     expect(both.stderr).toContain('[name uid] were all set');

@@ -6,6 +6,7 @@ import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Workflow } from '../../src/model/workflow.js';
+import { checkArchiveRetryAndResubmit } from './archive-rerun.js';
 import { cliWithHome, fixture, lines, type Cli, type CliResult } from './cli.js';
 import { startServer, stop } from './server.js';
 
@@ -85,6 +86,10 @@ describe.each([
     expect(get.code, get.stderr).toBe(0);
     expect(JSON.parse(get.stdout).status.phase).toBe('Succeeded');
   });
+
+  it('archive retry and resubmit go through the server', async () => {
+    await checkArchiveRetryAndResubmit((args) => b.run(args));
+  }, 60_000);
 
   it('logs prints "pod: line"', async () => {
     const r = await b.run(['logs', name]);

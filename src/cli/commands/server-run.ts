@@ -26,7 +26,7 @@ import { argoHome, openStore } from '../../store/index.js';
 import { globalOptions } from '../context.js';
 import { FlagError } from '../flags.js';
 import { SERVER_FLAGS } from './server.js';
-import { openLocalArchive } from '../../persist/local-archive.js';
+import { openConfiguredArchive } from '../../persist/configured.js';
 
 type Raw = Record<string, unknown>;
 
@@ -123,11 +123,16 @@ export async function runServer(cmd: Command, env: NodeJS.ProcessEnv = process.e
   const store = openStore();
   const backend = new LocalClient({ store, home, namespace, engine: 'none' });
   const engine = new Engine(store, home, (msg) => logger.info(msg));
-  // The archive the local engine writes; without it the server answers as one without persistence.
-  const archive = await openLocalArchive(home).catch((err: Error) => {
-    logger.warn(err.message);
-    return undefined;
-  });
+  // The archive the controller configuration names (the local engine's by default); without it the
+  // server answers as one without persistence.
+  const archive = (
+    await openConfiguredArchive({ store, namespace: process.env.ARGO_NAMESPACE || 'argo', home }).catch(
+      (err: Error) => {
+        logger.warn(err.message);
+        return undefined;
+      },
+    )
+  )?.archive;
 
   const token = authModes.has('client') ? ensureServerToken(home) : undefined;
   if (token)

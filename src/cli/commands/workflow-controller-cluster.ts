@@ -93,6 +93,10 @@ export async function runClusterController(o: ClusterControllerOptions): Promise
 
   let controller: WorkflowController | undefined;
   let cron: CronController | undefined;
+  let archive: Awaited<ReturnType<typeof import('../../persist/configured.js').openConfiguredArchive>>;
+  let syncDatabase: Awaited<
+    ReturnType<typeof import('../../persist/configured.js').openConfiguredSyncDatabase>
+  >;
   let starting: Promise<void> = Promise.resolve();
   const startControllers = async (): Promise<void> => {
     const cm = await store.get<ConfigMap>('ConfigMap', namespace, o.configMap);
@@ -105,6 +109,18 @@ export async function runClusterController(o: ClusterControllerOptions): Promise
       managedNamespace: managedNamespace ?? '',
       configMap: o.configMap,
     });
+    // `synchronization:` names the database `database:` locks live in; without one they fail the workflow.
+    const { openConfiguredArchive, openConfiguredSyncDatabase } = await import('../../persist/configured.js');
+    const config = { store, namespace, configMapName: o.configMap };
+    syncDatabase = await openConfiguredSyncDatabase(config).catch((err: Error) => {
+      o.log(`database synchronization is off: ${err.message}`);
+      return undefined;
+    });
+    // `persistence:` names the archive; a database that is down leaves archiving off until a restart.
+    archive = await openConfiguredArchive(config).catch((err: Error) => {
+      o.log(`workflow archiving is off: ${err.message}`);
+      return undefined;
+    });
     controller = new WorkflowController({
       store,
       namespace: managedNamespace,
@@ -114,6 +130,9 @@ export async function runClusterController(o: ClusterControllerOptions): Promise
       executorImage,
       workflowWorkers: o.workflowWorkers,
       log: (msg) => o.log(msg),
+      syncDatabase,
+      archive: archive?.write ? archive.archive : undefined,
+      archivePolicy: archive?.policy,
     });
     await controller.start();
     cron = new CronController({
@@ -128,8 +147,12 @@ export async function runClusterController(o: ClusterControllerOptions): Promise
     await starting.catch(() => undefined);
     await cron?.stop();
     await controller?.stop();
+    await syncDatabase?.db.close().catch(() => undefined);
+    await archive?.archive.close().catch(() => undefined);
+    archive = undefined;
     cron = undefined;
     controller = undefined;
+    syncDatabase = undefined;
   };
 
   // Named as upstream's replicas name it (without an instance ID), as the embedded engine's is.

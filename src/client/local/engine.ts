@@ -11,8 +11,12 @@ import { LeaderElector } from '../../store/lease.js';
 import type { ResourceStore } from '../../store/types.js';
 import { removeWorkflowLeftovers } from './workflow-leftovers.js';
 import { CONTROLLER_LEASE, localHolderIdentity } from './controller-lease.js';
-import { openLocalArchive } from '../../persist/local-archive.js';
 import type { SqlWorkflowArchive } from '../../persist/workflow-archive.js';
+import {
+  openConfiguredArchive,
+  openConfiguredSyncDatabase,
+  type OpenedSyncDatabase,
+} from '../../persist/configured.js';
 
 export { CONTROLLER_LEASE };
 const LEASE_SECONDS = 6;
@@ -23,6 +27,7 @@ export class Engine {
   private cron?: CronController;
   private runtime?: HostRuntime;
   private archive?: SqlWorkflowArchive;
+  private syncDatabase?: OpenedSyncDatabase;
   private readonly elector: LeaderElector;
   private leading?: Promise<void>;
   private resolveLeading?: () => void;
@@ -66,17 +71,28 @@ export class Engine {
   private async onStartedLeading(): Promise<void> {
     this.runtime = new HostRuntime(this.store, { home: this.home, detachOnStop: this.handsOver });
     await this.runtime.start();
+    const config = { store: this.store, namespace: process.env.ARGO_NAMESPACE || 'argo', home: this.home };
     // Without its archive the engine still runs workflows; they stay Pending archiving until it opens.
-    this.archive = await openLocalArchive(this.home).catch((err: Error) => {
+    const archive = await openConfiguredArchive(config).catch((err: Error) => {
       this.log(err.message);
       return undefined;
     });
+    this.archive = archive?.archive;
+    // Without it, `database:` locks fail the workflows that ask for them, with this reason.
+    this.syncDatabase = await openConfiguredSyncDatabase(config).catch((err: Error) => {
+      this.log(err.message);
+      return undefined;
+    });
+    // Stopped while the databases opened: what was opened is closed, nothing more starts.
+    if (!this.elector.isLeader) return this.onStoppedLeading();
     this.controller = new WorkflowController({
       store: this.store,
       log: this.log,
       home: this.home,
       workflowWorkers: this.workflowWorkers,
-      archive: this.archive,
+      archive: archive?.write ? archive.archive : undefined,
+      archivePolicy: archive?.policy,
+      syncDatabase: this.syncDatabase,
     });
     await this.controller.start();
     this.cron = new CronController({
@@ -97,6 +113,8 @@ export class Engine {
     this.runtime = undefined;
     await this.archive?.close();
     this.archive = undefined;
+    await this.syncDatabase?.db.close();
+    this.syncDatabase = undefined;
   }
 
   /** Workflows not yet completed that this engine knows of. */

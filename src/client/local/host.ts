@@ -13,6 +13,7 @@ import type { ClientHost, LogLine, PodLogReadOptions } from '../store/host.js';
 import { controllerRunning, spawnDetachedController } from './controller-process.js';
 import type { Engine } from './engine.js';
 import type { SqlWorkflowArchive } from '../../persist/workflow-archive.js';
+import type { SyncDatabase } from '../../persist/sync-database.js';
 
 export type EngineMode = 'in-process' | 'detached' | 'none';
 
@@ -30,6 +31,7 @@ export class LocalHost implements ClientHost {
   private readonly home: string;
   private engine?: Engine;
   private openedArchive?: Promise<SqlWorkflowArchive>;
+  private openedSync?: Promise<SyncDatabase>;
 
   constructor(private readonly opts: LocalHostOptions) {
     this.store = opts.store;
@@ -118,19 +120,34 @@ export class LocalHost implements ClientHost {
     return new WorkflowArtifactReader({ home: this.home, secret: storeSecrets(this.store) }).open(req);
   }
 
-  /** The archive the local engine writes completed workflows to ($ARGO_HOME/archive.db). */
+  /** The archive the local engine writes completed workflows to (its configuration's, else $ARGO_HOME/archive.db). */
   archive(): Promise<SqlWorkflowArchive> {
     // Loaded here: a read of live workflows has no use for the archive's modules.
-    this.openedArchive ??= import('../../persist/local-archive.js').then((m) =>
-      m.openLocalArchive(this.home),
-    );
+    this.openedArchive ??= import('../../persist/configured.js')
+      .then((m) => m.openConfiguredArchive(this.configSource()))
+      .then((opened) => opened!.archive);
     return this.openedArchive;
+  }
+
+  private configSource(): { store: ResourceStore; namespace: string; home: string } {
+    return { store: this.store, namespace: process.env.ARGO_NAMESPACE || 'argo', home: this.home };
+  }
+
+  /** The synchronization database the local controller uses (its configuration's, else $ARGO_HOME/sync.db). */
+  syncDatabase(): Promise<SyncDatabase> {
+    this.openedSync ??= import('../../persist/configured.js')
+      .then((m) => m.openConfiguredSyncDatabase(this.configSource()))
+      .then((opened) => opened!.db);
+    return this.openedSync;
   }
 
   async close(): Promise<void> {
     const archive = this.openedArchive;
     this.openedArchive = undefined;
     await archive?.then((a) => a.close()).catch(() => undefined);
+    const sync = this.openedSync;
+    this.openedSync = undefined;
+    await sync?.then((s) => s.close()).catch(() => undefined);
     if (!this.engine) return;
     const wasLeader = this.engine.isLeader;
     const remaining = this.engine.activeWorkflowCount() + this.engine.scheduledCronCount();

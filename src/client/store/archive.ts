@@ -9,7 +9,7 @@ import { ArgoError } from '../types.js';
 import type { ClientHost } from './host.js';
 
 const WHERE: Record<ClientHost['backend'], string> = {
-  local: 'on the local backend this is not built yet (list, get, delete and the label lists are)',
+  local: 'this local backend has no archive of its own',
   kube: 'talking to the Kubernetes API directly, the CLI cannot reach it (argo archive requires the Argo Server)',
 };
 

@@ -20,6 +20,8 @@ import type {
   ActingOpts,
   ArchiveListOptions,
   ArchiveRef,
+  ArchiveResubmitOpts,
+  ArchiveRetryOpts,
   ArgoClient,
   CreateOptions,
   ListOptions,
@@ -41,7 +43,7 @@ import type {
 import { ArgoError } from '../types.js';
 import type { AdmitKind, TemplateSnapshot, Validatable } from '../validate.js';
 import { versionInfo } from '../version.js';
-import { archiveNeedsServer, archiveOf, findArchived, labelKeyOf, listArchive } from './archive.js';
+import { archiveOf, findArchived, labelKeyOf, listArchive } from './archive.js';
 import type { ClientHost } from './host.js';
 import { watchToIterable } from './streams.js';
 import * as syncLimits from './sync-limits.js';
@@ -531,30 +533,59 @@ export class StoreClient implements ArgoClient {
     return (await archiveOf(this.host)).labelValues(key);
   }
 
-  resubmitArchivedWorkflow(): Promise<Workflow> {
-    return Promise.reject(archiveNeedsServer(this.backend));
+  async resubmitArchivedWorkflow(ref: ArchiveRef, opts: ArchiveResubmitOpts = {}): Promise<Workflow> {
+    const wf = await findArchived(await archiveOf(this.host), ref);
+    const rerun = await import('../../persist/archive-rerun.js');
+    const next = await formulate(() => rerun.resubmitFromArchive(wf, opts, new Date()));
+    return this.createWorkflow(opts.namespace || wf.metadata.namespace || this.namespace, next);
   }
 
-  retryArchivedWorkflow(): Promise<Workflow> {
-    return Promise.reject(archiveNeedsServer(this.backend));
+  async retryArchivedWorkflow(ref: ArchiveRef, opts: ArchiveRetryOpts = {}): Promise<Workflow> {
+    const wf = await findArchived(await archiveOf(this.host), ref);
+    const ns = opts.namespace || wf.metadata.namespace || this.namespace;
+    const rerun = await import('../../persist/archive-rerun.js');
+    if (await this.store.get<Workflow>('Workflow', ns, wf.metadata.name ?? ''))
+      throw new ArgoError(rerun.RETRY_LIVE_EXISTS, 409);
+    const next = await formulate(() => rerun.retryFromArchive(wf, opts, new Date()));
+    return this.createWorkflow(ns, next);
   }
 
   // ---- sync limits: keys of ConfigMaps in the store ---------------------------------------------
 
+  private syncDatabaseOf(): syncLimits.SyncDatabaseOf {
+    return this.host.syncDatabase ? () => this.host.syncDatabase!() : undefined;
+  }
+
   createSyncLimit(limit: SyncLimit): Promise<SyncLimit> {
-    return syncLimits.createSyncLimit(this.store, { ...limit, namespace: limit.namespace || this.namespace });
+    return syncLimits.createSyncLimit(
+      this.store,
+      { ...limit, namespace: limit.namespace || this.namespace },
+      this.syncDatabaseOf(),
+    );
   }
 
   getSyncLimit(ref: SyncLimitRef): Promise<SyncLimit> {
-    return syncLimits.getSyncLimit(this.store, { ...ref, namespace: ref.namespace || this.namespace });
+    return syncLimits.getSyncLimit(
+      this.store,
+      { ...ref, namespace: ref.namespace || this.namespace },
+      this.syncDatabaseOf(),
+    );
   }
 
   updateSyncLimit(limit: SyncLimit): Promise<SyncLimit> {
-    return syncLimits.updateSyncLimit(this.store, { ...limit, namespace: limit.namespace || this.namespace });
+    return syncLimits.updateSyncLimit(
+      this.store,
+      { ...limit, namespace: limit.namespace || this.namespace },
+      this.syncDatabaseOf(),
+    );
   }
 
   deleteSyncLimit(ref: SyncLimitRef): Promise<void> {
-    return syncLimits.deleteSyncLimit(this.store, { ...ref, namespace: ref.namespace || this.namespace });
+    return syncLimits.deleteSyncLimit(
+      this.store,
+      { ...ref, namespace: ref.namespace || this.namespace },
+      this.syncDatabaseOf(),
+    );
   }
 
   async getArtifact(

@@ -7,6 +7,7 @@ import type { ArtifactReadRequest, ArtifactReadResult } from '../../artifacts/re
 import type { LogLine, ReadPodLogsOptions } from '../../executor/logs.js';
 import type { CronWorkflow, Workflow } from '../../model/workflow.js';
 import type { WorkflowArchive } from '../../persist/archive-api.js';
+import type { SyncDatabase } from '../../persist/sync-database.js';
 import type { BackendName } from '../types.js';
 
 export type { LogLine };
@@ -40,6 +41,8 @@ export interface ClientHost {
   openArtifact(req: ArtifactReadRequest): Promise<ArtifactReadResult | undefined>;
   /** The workflow archive this backend reads directly (the local backend's SQLite); absent: none. */
   archive?(): Promise<WorkflowArchive>;
+  /** The synchronization database this backend reaches directly (database semaphore limits); absent: none. */
+  syncDatabase?(): Promise<SyncDatabase>;
   /** Lets go of what ensureController started; the store is closed after. */
   close(): Promise<void>;
 }

@@ -100,7 +100,7 @@ export class PrioritySemaphore {
  * Argo lets any node of the workflow at the front of the line in, as long as it waits at the same
  * level (workflow or template) as the front entry.
  */
-function sameWorkflowAndLevel(a: string, b: string): boolean {
+export function sameWorkflowAndLevel(a: string, b: string): boolean {
   const pa = a.split('/');
   const pb = b.split('/');
   return pa.length === pb.length && pa[0] === pb[0] && pa[1] === pb[1];

@@ -1,6 +1,8 @@
 // The controller's synchronization: named mutexes and ConfigMap-limited semaphores shared by every
-// workflow it runs. Lock state lives in memory; each workflow's status.synchronization records what
-// it holds, so a restarted controller rebuilds the holders from the stored workflows.
+// workflow it runs, and database locks shared with other controllers. Local lock state lives in
+// memory; each workflow's status.synchronization records what it holds, so a restarted controller
+// rebuilds the holders from the stored workflows. Database locks live in the synchronization
+// database (see database-locks.ts).
 import type { ConfigMap } from '../../model/meta.js';
 import type { Synchronization } from '../../model/template.js';
 import type { Workflow } from '../../model/workflow.js';
@@ -18,6 +20,7 @@ import {
   type LockType,
   type SyncItem,
 } from './lock-name.js';
+import { DatabaseLocks, type DatabaseLockRequest } from './database-locks.js';
 import { PrioritySemaphore } from './semaphore.js';
 import { ensureStatus, lockAcquired, lockReleased, lockWaiting, recordedHolds } from './status.js';
 
@@ -27,13 +30,15 @@ export interface SyncManagerOptions {
   onLockReleased(workflowKeys: string[]): void;
   now?: () => Date;
   log?: (msg: string) => void;
+  /** The synchronization database; without it `database:` locks fail the workflow. */
+  database?: DatabaseLocks;
 }
 
 export type AcquireResult = ReturnType<SyncHooks['tryAcquire']>;
 
 /** Database-backed locks live in the synchronization database, which this controller does not have. */
 const NO_DATABASE =
-  'database-backed synchronization needs the synchronization database (the persistence layer), which is not configured for this controller';
+  'database-backed synchronization needs a synchronization database (`synchronization:` in the controller configuration), which this controller does not have';
 
 export class SyncManager implements SyncHooks {
   private readonly locks = new Map<string, PrioritySemaphore>();
@@ -68,6 +73,12 @@ export class SyncManager implements SyncHooks {
         } catch {
           return;
         }
+        const db = this.databaseRequest(item.type, key);
+        if (db) {
+          this.opts.database?.release(holderKey, db);
+          lockReleased(wf, item.type, holderKey, key);
+          continue;
+        }
         const lock = this.locks.get(key);
         if (!lock) continue;
         lock.release(holderKey);
@@ -96,6 +107,7 @@ export class SyncManager implements SyncHooks {
       // The status may lag behind memory (a write lost to a conflict, a deleted workflow's last
       // copy): whatever this workflow still holds or waits for in memory goes too.
       const wfKey = workflowKeyOf(wf);
+      this.opts.database?.releaseWorkflow(wfKey);
       for (const lock of this.locks.values()) {
         for (const k of [...lock.holders]) if (belongsTo(k, wfKey)) lock.release(k);
         for (const w of [...lock.pending.items()]) if (belongsTo(w.key, wfKey)) lock.removeFromQueue(w.key);
@@ -117,6 +129,11 @@ export class SyncManager implements SyncHooks {
       );
       for (const wf of active) {
         for (const { type, lockKey, holderKey } of recordedHolds(wf)) {
+          const db = this.databaseRequest(type, lockKey);
+          if (db && this.opts.database) {
+            this.opts.database.restoreHeld(this.upgradeHolderKey(wf, holderKey, lockKey), db);
+            continue;
+          }
           const lock = this.restoredLock(type, lockKey);
           if (!lock) continue;
           lock.reacquire(this.upgradeHolderKey(wf, holderKey, lockKey));
@@ -171,6 +188,28 @@ export class SyncManager implements SyncHooks {
     const created = Date.parse(wf.metadata.creationTimestamp ?? '');
     const creationTime = Number.isNaN(created) ? this.now().getTime() : created;
 
+    // Database locks are decided by the database; the local ones below are checked first.
+    const dbRequests: DatabaseLockRequest[] = [];
+    const local: number[] = [];
+    for (let i = 0; i < items.length; i++) {
+      const db = this.databaseRequest(items[i].type, lockKeys[i]);
+      if (!db) local.push(i);
+      else if (!this.opts.database)
+        return fail(
+          `database session is not available for ${items[i].type} ${lockKeys[i]}: ${NO_DATABASE}`,
+          lockKeys[i],
+          'failed to initialize lock',
+        );
+      else {
+        ensureStatus(wf, items[i].type);
+        dbRequests.push(db);
+      }
+    }
+    if (dbRequests.length) {
+      items = local.map((i) => items[i]);
+      lockKeys = local.map((i) => lockKeys[i]);
+    }
+
     const locks: PrioritySemaphore[] = [];
     for (let i = 0; i < items.length; i++) {
       const got = this.lockFor(items[i].type, lockKeys[i]);
@@ -195,11 +234,26 @@ export class SyncManager implements SyncHooks {
       }
     }
     let updated = false;
+    let dbResult: ReturnType<DatabaseLocks['tryAcquire']> | undefined;
+    if (!failedLockName && dbRequests.length) {
+      dbResult = this.opts.database!.tryAcquire(holderKey, priority, new Date(creationTime), dbRequests);
+      if (dbResult.error) return fail(dbResult.error, dbResult.failedLockName, dbResult.message);
+      if (!dbResult.acquired) {
+        message = dbResult.message;
+        failedLockName = dbResult.failedLockName;
+      }
+    }
     if (failedLockName) {
       for (let i = 0; i < locks.length; i++) {
         if (lockWaiting(wf, items[i].type, lockKeys[i], [...locks[i].holders])) updated = true;
       }
+      for (const r of dbRequests) {
+        if (lockWaiting(wf, r.type, r.lockKey, dbResult?.holders[r.lockKey] ?? [])) updated = true;
+      }
       return { acquired: false, updated, message, failedLockName };
+    }
+    for (const r of dbRequests) {
+      if (lockAcquired(wf, r.type, holderKey, r.lockKey)) updated = true;
     }
     for (let i = 0; i < locks.length; i++) {
       const got = locks[i].tryAcquire(holderKey);
@@ -213,6 +267,17 @@ export class SyncManager implements SyncHooks {
       if (lockAcquired(wf, items[i].type, holderKey, lockKeys[i])) updated = true;
     }
     return { acquired: true, updated, message: '', failedLockName: '' };
+  }
+
+  /** A database lock's request; undefined for the other kinds (and for keys that do not decode). */
+  private databaseRequest(type: LockType, key: string): DatabaseLockRequest | undefined {
+    let name: LockName;
+    try {
+      name = decodeLockName(key);
+    } catch {
+      return undefined;
+    }
+    return name.kind === 'Database' ? { lockKey: key, type, name } : undefined;
   }
 
   /** The lock for `key`, created on first use; a string says why it cannot be used. */

@@ -2,7 +2,7 @@
 // is configured, answering as upstream's does then).
 import type { FastifyInstance } from 'fastify';
 import { labelValuesKey } from '../../persist/label-query.js';
-import { formulateResubmitWorkflow, formulateRetryWorkflow } from '../../workflow/lifecycle/index.js';
+import { resubmitFromArchive, retryFromArchive, RETRY_LIVE_EXISTS } from '../../persist/archive-rerun.js';
 import type { Workflow } from '../../model/workflow.js';
 import { nullArchive, type WorkflowArchive } from '../archive.js';
 import { ApiError, Code, invalid, toApiError } from '../errors.js';
@@ -141,7 +141,7 @@ export function registerArchivedWorkflowRoutes(app: FastifyInstance, ctx: RouteC
     async ({ params, body }) => {
       const { name, namespace } = target(body);
       const wf = await find(name ? '' : params.uid, namespace, name);
-      const next = formulateResubmitWorkflow(
+      const next = resubmitFromArchive(
         wf,
         { memoized: body.memoized === true, parameters: strings(body.parameters) },
         new Date(),
@@ -162,12 +162,8 @@ export function registerArchivedWorkflowRoutes(app: FastifyInstance, ctx: RouteC
       const wf = await find(name ? '' : params.uid, namespace, name);
       const ns = servedNamespace(ctx, namespace || wf.metadata.namespace || '');
       const live = await backend.getWorkflow(ns, wf.metadata.name ?? '').catch(() => undefined);
-      if (live)
-        throw new ApiError(
-          Code.AlreadyExists,
-          'Workflow already exists on cluster, use argo retry {name} instead',
-        );
-      const { workflow } = formulateRetryWorkflow(
+      if (live) throw new ApiError(Code.AlreadyExists, RETRY_LIVE_EXISTS);
+      const workflow = retryFromArchive(
         wf,
         {
           restartSuccessful: body.restartSuccessful === true,
@@ -176,7 +172,6 @@ export function registerArchivedWorkflowRoutes(app: FastifyInstance, ctx: RouteC
         },
         new Date(),
       );
-      delete workflow.metadata.resourceVersion;
       return backend.createWorkflow(ns, workflow);
     },
   );

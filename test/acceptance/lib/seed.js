@@ -2,12 +2,13 @@
 // CLI (`argo template create`), and the kinds the CLI cannot create yet (ClusterWorkflowTemplates,
 // ConfigMaps, Secrets, PersistentVolumeClaims) written with the store library. Each workflow then
 // runs on its own copy of this store.
-import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { runNode } from './processes.js';
 
-const DB_FILES = ['argo.db', 'argo.db-wal', 'argo.db-shm'];
+// The store, and the embedded synchronization database the database semaphore limits go to.
+const DB_FILES = ['argo.db', 'argo.db-wal', 'argo.db-shm', 'sync.db', 'sync.db-wal', 'sync.db-shm'];
 
 /**
  * Applies the setup documents to the store in `home`.
@@ -67,6 +68,39 @@ export async function seedStore({ docs, home, scratch, repoRoot, env, namespace,
     } finally {
       await store.close();
     }
+  }
+  return problems;
+}
+
+/**
+ * Creates the database semaphore limits a `KEY LIMIT` per line file lists (# starts a comment).
+ * @returns {Promise<string[]>} one line per limit that could not be created
+ */
+export async function seedDatabaseSyncLimits({ file, home, repoRoot, env, namespace, timeoutMs }) {
+  const problems = [];
+  const lines = readFileSync(file, 'utf8')
+    .split('\n')
+    .map((l) => l.replace(/#.*/, '').trim())
+    .filter(Boolean);
+  for (const line of lines) {
+    const [key, limit] = line.split(/\s+/);
+    const r = await runNode(
+      [
+        path.join(repoRoot, 'bin/argo.js'),
+        'sync',
+        'create',
+        key,
+        '--type',
+        'database',
+        '--limit',
+        limit,
+        '-n',
+        namespace,
+      ],
+      { env: { ...env, ARGO_HOME: home }, cwd: repoRoot, timeoutMs },
+    );
+    if (r.code !== 0)
+      problems.push(`SETUP ${path.basename(file)}: ${key}: ${firstLine(r.stderr || r.stdout)}`);
   }
   return problems;
 }

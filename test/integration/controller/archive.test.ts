@@ -128,4 +128,52 @@ describe('controller archiving', () => {
     expect(failures).toBe(2);
     expect(await archive.count({ limit: 0, offset: 0 })).toBe(1);
   });
+
+  it('archives only what archiveLabelSelector selects; the others are never marked', async () => {
+    const { store, archive, statuses } = await setup();
+    const controller = new WorkflowController({
+      store,
+      archive,
+      archivePolicy: { selector: [{ key: 'team', operator: '=', values: ['b'] }] },
+    });
+    await controller.start();
+    cleanups.push(() => controller.stop());
+    const wf = await submit(store); // labelled team=a
+    await until('completion', async () =>
+      (await store.get<Workflow>('Workflow', 'default', 'hello'))?.metadata.labels?.[
+        'workflows.argoproj.io/completed'
+      ] === 'true'
+        ? true
+        : undefined,
+    );
+    expect(statuses).toEqual([]);
+    expect(await archive.get(wf.metadata.uid ?? '', '', '')).toBeUndefined();
+  });
+
+  it('deletes archived records older than archiveTTL when it starts, and keeps newer ones', async () => {
+    const { store, archive } = await setup();
+    const record = (name: string, finishedAt: string): Workflow => ({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Workflow',
+      metadata: { name, namespace: 'default', uid: `uid-${name}`, creationTimestamp: finishedAt },
+      spec: { entrypoint: 'main' },
+      status: { phase: 'Succeeded', startedAt: finishedAt, finishedAt },
+    });
+    await archive.archiveWorkflow(record('old', new Date(Date.now() - 3 * 86400_000).toISOString()));
+    await archive.archiveWorkflow(record('new', new Date(Date.now() - 3600_000).toISOString()));
+    const logs: string[] = [];
+    const controller = new WorkflowController({
+      store,
+      archive,
+      archivePolicy: { ttlSeconds: 86400 },
+      log: (m) => logs.push(m),
+    });
+    await controller.start();
+    cleanups.push(() => controller.stop());
+    await until('the old record to go', async () =>
+      (await archive.get('uid-old', '', '')) === undefined ? true : undefined,
+    );
+    expect(await archive.get('uid-new', '', '')).toBeDefined();
+    expect(logs).toContain('deleted 1 archived workflow(s) older than the archive TTL (86400s)');
+  });
 });

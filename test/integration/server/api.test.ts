@@ -752,14 +752,36 @@ describe('SyncService', () => {
       5,
       'key cpu not found in configmap default/limits',
     );
-    expectError(
-      await s.fetch('GET', '/api/v1/sync/default/gpu?cmName=limits&type=DATABASE'),
-      400,
-      3,
-      /^unsupported sync config type: DATABASE/,
-    );
     expect((await s.fetch('DELETE', '/api/v1/sync/default/gpu?cmName=limits')).json).toEqual({});
     expectError(await s.fetch('GET', '/api/v1/sync/default/gpu?cmName=limits'), 404, 5);
+  });
+
+  it('keeps database semaphore limits in the synchronization database', async () => {
+    // The ConfigMap key of the same name is a different limit.
+    expectError(
+      await s.fetch('GET', '/api/v1/sync/default/gpu?type=DATABASE'),
+      404,
+      5,
+      /not found in the database/,
+    );
+    const created = await s.fetch('POST', '/api/v1/sync/default', {
+      body: { key: 'gpu', limit: 4, type: 'DATABASE' },
+    });
+    expect(created.status).toBe(200);
+    expect(created.json).toMatchObject({ namespace: 'default', key: 'gpu', limit: 4, type: 'DATABASE' });
+    expectError(
+      await s.fetch('POST', '/api/v1/sync/default', { body: { key: 'gpu', limit: 4, type: 'DATABASE' } }),
+      409,
+      6,
+      'sync limit cannot be created as it already exists',
+    );
+    const updated = await s.fetch('PUT', '/api/v1/sync/default/gpu', {
+      body: { key: 'gpu', limit: 6, type: 'DATABASE' },
+    });
+    expect(updated.json.limit).toBe(6);
+    expect((await s.fetch('GET', '/api/v1/sync/default/gpu?type=DATABASE')).json.limit).toBe(6);
+    expect((await s.fetch('DELETE', '/api/v1/sync/default/gpu?type=DATABASE')).json).toEqual({});
+    expectError(await s.fetch('GET', '/api/v1/sync/default/gpu?type=DATABASE'), 404, 5);
   });
 });
 

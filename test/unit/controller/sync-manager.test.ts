@@ -192,13 +192,13 @@ describe('semaphore', () => {
     );
   });
 
-  it('refuses database locks, which need the persistence layer', () => {
+  it('refuses database locks without a synchronization database', () => {
     const { sm } = setup();
     const r = sm.tryAcquire(wf('a'), '', { semaphores: [{ database: { key: 'sem' } }] });
     expect(r.acquired).toBe(false);
     expect(r.failedLockName).toBe('default/Database/sem');
     expect(r.error).toMatch(
-      /^database session is not available for semaphore default\/Database\/sem: .*persistence/,
+      /^database session is not available for semaphore default\/Database\/sem: .*synchronization database/,
     );
     expect(sm.tryAcquire(wf('a'), '', { mutexes: [{ name: 'm', database: true }] }).error).toMatch(
       /^database session is not available for mutex default\/Database\/m/,

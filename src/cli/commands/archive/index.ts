@@ -1,4 +1,5 @@
-// `argo archive`: workflows kept in the Argo Server's archive (needs a server with persistence).
+// `argo archive`: completed workflows kept in the archive: the Argo Server's (with persistence), or the
+// local backend's own.
 import type { Command } from 'commander';
 import { addFlags, WORKFLOW_OUTPUTS, type FlagSpec } from '../../flags.js';
 import { setExamples } from '../../help.js';

@@ -1,4 +1,5 @@
-// `argo sync`: semaphore limits (keys of ConfigMaps, or rows of a sync database on an Argo Server).
+// `argo sync`: semaphore limits (keys of ConfigMaps, or rows of the synchronization database, which
+// the local backend keeps in $ARGO_HOME/sync.db unless its controller configuration names another).
 import type { Command } from 'commander';
 import { addFlags, type FlagSpec } from '../../flags.js';
 import { setExamples } from '../../help.js';
@@ -42,7 +43,10 @@ export function registerSync(program: Command): void {
       description: 'add a semaphore limit',
       flags: [CM_NAME, LIMIT, TYPE],
       example: `  # Let at most three workflows hold the "gpu" semaphore of ConfigMap my-limits
-  argo sync create gpu --type configmap --cm-name my-limits --limit 3`,
+  argo sync create gpu --type configmap --cm-name my-limits --limit 3
+
+  # Let at most two hold the database semaphore "template" (semaphores: [{database: {key: template}}])
+  argo sync create template --type database --limit 2`,
     },
     {
       name: 'get',
