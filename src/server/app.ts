@@ -2,6 +2,7 @@
 // at `/`, and what wraps every response (security headers, CORS, rate limit, base href).
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { ServerDeps } from './backend.js';
+import { callerAwareDeps } from './caller.js';
 import { authorize, sendError, type RouteContext, type ServerOptions } from './context.js';
 import { ApiError, Code } from './errors.js';
 import { ServerMetrics } from './metrics.js';
@@ -61,7 +62,7 @@ export function buildApp(
     ...fastifyOptions,
   });
   const ctx: RouteContext = {
-    deps,
+    deps: callerAwareDeps(deps),
     opts,
     metrics: new ServerMetrics(),
     lists: new ConcurrencyLimit(opts.maxConcurrentLists ?? concurrentListLimit(), maxRssBytes()),
