@@ -1,8 +1,10 @@
 // A Kubernetes API server for tests: the product's kube-api endpoint (src/server/kube-api) over a
 // MemoryStore, so the kube store, argoexec and kubectl are tested with real clients and no cluster.
 // It models the REST paths, verbs, Status errors, selectors, paging, merge and JSON patches,
-// Tables, and streaming watches with 410 Expired; pods/log is served from a callback the test
-// gives. Callers are authenticated by bearer token (401) and, with `users`, authorized per user by
+// Tables, resourceVersion semantics (one global counter, lists consistent at a version), streaming
+// watches resumed from a version, compaction (a bounded change log, or expireWatches()) answered
+// with 410 Expired, watch streams that end (watchTimeoutMs, endWatches()), and BOOKMARK events for
+// watches that allow them; pods/log is served from a callback the test gives. Callers are authenticated by bearer token (401) and, with `users`, authorized per user by
 // RBAC-like rules (403 with the API server's Status and wording), so a test can give two users
 // different rights. It is plain HTTP; writeKubeconfig points a kubeconfig at it.
 import { writeFileSync } from 'node:fs';
@@ -47,6 +49,8 @@ export interface FakeApiServerOptions {
   changeLogRetention?: number;
   /** End every watch stream after this long, as real API servers do after a few minutes. */
   watchTimeoutMs?: number;
+  /** How often watches that allow them get a BOOKMARK (default 60 s, as the API server). */
+  bookmarkIntervalMs?: number;
   /** Serves pods/log; see KubeApiOptions.podLog. */
   podLog?: PodLogSource;
 }
@@ -68,6 +72,14 @@ export interface FakeApiServer {
   requests: FakeRequest[];
   /** Watch streams open now. */
   readonly openWatches: number;
+  /** Ends every open watch stream; clients reconnect from the last version they hold. */
+  endWatches(): void;
+  /**
+   * Compacts the store (every version until now is gone) and ends every watch stream, as an API
+   * server restarting after etcd compaction does: each client's reconnect gets 410 Expired and
+   * must re-list.
+   */
+  expireWatches(): Promise<void>;
   /** Writes a kubeconfig whose current context points at this server; returns its path. */
   writeKubeconfig(dir: string, opts?: KubeconfigOptions): string;
   close(): Promise<void>;
@@ -80,6 +92,7 @@ export async function startFakeApiServer(opts: FakeApiServerOptions = {}): Promi
     token: opts.token,
     authorizer: opts.users ? rbac(opts.users) : undefined,
     watchTimeoutMs: opts.watchTimeoutMs,
+    bookmarkIntervalMs: opts.bookmarkIntervalMs,
     podLog: opts.podLog,
     onRequest: (r) => requests.push(r),
   });
@@ -89,6 +102,11 @@ export async function startFakeApiServer(opts: FakeApiServerOptions = {}): Promi
     requests,
     get openWatches() {
       return server.openWatches;
+    },
+    endWatches: () => server.endWatches(),
+    async expireWatches() {
+      await store.compact();
+      server.endWatches();
     },
     writeKubeconfig(dir, k = {}) {
       const file = path.join(dir, k.file ?? 'kubeconfig');

@@ -56,6 +56,11 @@ export interface KubeApiOptions {
   /** End every watch stream after this long, as real API servers do after a few minutes. */
   watchTimeoutMs?: number;
   /**
+   * How often a watch that allows bookmarks (allowWatchBookmarks=true) is sent a BOOKMARK with the
+   * version it has caught up to, when the store tracks it; default 60 s, about as the API server does.
+   */
+  bookmarkIntervalMs?: number;
+  /**
    * Serves the pods/log subresource of pods in the store: the text of a container's log, all at
    * once or as chunks streamed while the iterable runs (the signal aborts when the client goes).
    * Throw an HttpError to refuse (400 "waiting to start", say). Without it, pods/log is not served.
@@ -91,6 +96,8 @@ export interface KubeApiServer {
   url: string;
   /** Watch streams open now. */
   readonly openWatches: number;
+  /** Ends every open watch stream, as an API server does when it restarts or times them out. */
+  endWatches(): void;
   close(): Promise<void>;
 }
 
@@ -113,6 +120,9 @@ export async function startKubeApiServer(
     const table = tableVersionWanted(req);
     let ended = false;
     let headed = false;
+    // The last version the client was told: a BOOKMARK (only the version, on an object of the
+    // watched kind) is sent when the watch has caught up past it.
+    let told = q.get('resourceVersion') ?? '';
     const handle = store.watch(
       kind,
       {
@@ -135,6 +145,7 @@ export async function startKubeApiServer(
           headed = true;
         }
         res.write(`${JSON.stringify({ type: event.type, object })}\n`);
+        told = event.object.metadata.resourceVersion ?? told;
       },
       (err) => {
         if (ended) return;
@@ -147,9 +158,20 @@ export async function startKubeApiServer(
       ended = true;
       handle.stop();
       clearTimeout(timer);
+      clearInterval(bookmarks);
       watches.delete(finish);
       res.end();
     };
+    const bookmarks =
+      handle.progress && (q.get('allowWatchBookmarks') === 'true' || q.get('allowWatchBookmarks') === '1')
+        ? setInterval(() => {
+            const at = handle.progress?.();
+            if (ended || !at || (told !== '' && Number(at) <= Number(told))) return;
+            told = at;
+            const object = { apiVersion: API_VERSIONS[kind], kind, metadata: { resourceVersion: at } };
+            res.write(`${JSON.stringify({ type: 'BOOKMARK', object })}\n`);
+          }, opts.bookmarkIntervalMs ?? 60_000)
+        : undefined;
     const seconds = Number(q.get('timeoutSeconds') ?? '');
     const timeoutMs = seconds > 0 ? seconds * 1000 : opts.watchTimeoutMs;
     const timer = timeoutMs ? setTimeout(finish, timeoutMs) : undefined;
@@ -394,6 +416,9 @@ export async function startKubeApiServer(
     url: `${opts.tls ? 'https' : 'http'}://${host}:${address.port}`,
     get openWatches() {
       return watches.size;
+    },
+    endWatches() {
+      for (const finish of [...watches]) finish();
     },
     async close() {
       for (const finish of [...watches]) finish();

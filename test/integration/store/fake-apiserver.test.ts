@@ -293,6 +293,53 @@ describe('fake API server', () => {
     await waitFor(() => server.openWatches === 0);
   });
 
+  it('sends BOOKMARKs with the version a watch has caught up to, only when asked and only forward', async () => {
+    const server = await start({ bookmarkIntervalMs: 30 });
+    const first = await call(server, 'POST', '/api/v1/namespaces/argo/configmaps', cm('a'));
+    const rv = first.body.metadata.resourceVersion as string;
+    const url = `${server.url}/api/v1/namespaces/argo/configmaps?watch=1&resourceVersion=${rv}`;
+    const withMarks = watchLines(`${url}&allowWatchBookmarks=true`, 1);
+    const without = watchLines(`${url}&timeoutSeconds=1`, 1);
+    await waitFor(() => server.openWatches === 2);
+    // A change the watch does not see (another namespace) still moves its version on.
+    const other = await call(server, 'POST', '/api/v1/namespaces/elsewhere/configmaps', cm('b'));
+    const { events } = await withMarks;
+    expect(events).toEqual([
+      {
+        type: 'BOOKMARK',
+        object: {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { resourceVersion: other.body.metadata.resourceVersion },
+        },
+      },
+    ]);
+    expect((await without).events).toEqual([]);
+  });
+
+  it('expireWatches: compacts and ends every watch, so a client resuming from its version gets 410', async () => {
+    const server = await start();
+    const first = await call(server, 'POST', '/api/v1/namespaces/argo/configmaps', cm('a'));
+    const rv = first.body.metadata.resourceVersion as string;
+    const open = watchLines(
+      `${server.url}/api/v1/namespaces/argo/configmaps?watch=1&resourceVersion=${rv}`,
+      1,
+    );
+    await waitFor(() => server.openWatches === 1);
+    await server.expireWatches();
+    expect((await open).events).toEqual([]);
+    const resumed = await watchLines(
+      `${server.url}/api/v1/namespaces/argo/configmaps?watch=1&resourceVersion=${rv}`,
+      1,
+    );
+    expect(resumed.events).toEqual([
+      { type: 'ERROR', object: expect.objectContaining({ kind: 'Status', code: 410, reason: 'Expired' }) },
+    ]);
+    // A list is served as always, at a version a watch can resume from.
+    const list = await call(server, 'GET', '/api/v1/configmaps');
+    expect(list.body.items.map((i: any) => i.metadata.name)).toEqual(['a', 'compaction']);
+  });
+
   it('ends watches after timeoutSeconds, as the API server does', async () => {
     const server = await start();
     const started = Date.now();
