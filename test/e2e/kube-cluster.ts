@@ -32,6 +32,8 @@ export interface KubeClusterOptions {
    * kubeconfig (controller, kubelet) uses the first token, which should be allowed everything.
    */
   users?: Record<string, FakeUser>;
+  /** How often watches get a BOOKMARK (the API server's default: about a minute). */
+  bookmarkIntervalMs?: number;
 }
 
 export async function startKubeCluster(opts: KubeClusterOptions = {}): Promise<KubeCluster> {
@@ -40,6 +42,7 @@ export async function startKubeCluster(opts: KubeClusterOptions = {}): Promise<K
   const home = path.join(dir, 'node');
   const api = await startFakeApiServer({
     users: opts.users,
+    bookmarkIntervalMs: opts.bookmarkIntervalMs,
     podLog: (namespace, pod, container, q, signal) => podLogText(home, namespace, pod, container, q, signal),
   });
   const kubeconfig = api.writeKubeconfig(dir);

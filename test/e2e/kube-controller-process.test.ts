@@ -1,8 +1,10 @@
 // The cluster on one machine: the fake API server and a kubelet (the host runtime running the pods
 // the API holds) in this process, `argo workflow-controller --kubeconfig` as processes of their
 // own, and the CLI's kube backend. Covers what a controller Deployment must do: run workflows with
-// pods in upstream's layout, survive a kill -9 mid-workflow without running a step twice, and let
-// two replicas share the work through a Lease (one leads, the other takes over when it dies).
+// pods in upstream's layout, retry and cron workflows, keep its caches true when the API server
+// expires every resourceVersion mid-run (re-list on 410) and resume watches from BOOKMARKs, survive
+// a kill -9 mid-workflow without running a step twice, and let two replicas share the work through
+// a Lease (one leads, the other takes over when it dies).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -18,6 +20,7 @@ import { startKubeCluster, type KubeCluster } from './kube-cluster.js';
 
 const LEASE_MS = 3000;
 const RETRY_MS = 300;
+const BOOKMARK_MS = 200;
 
 interface ControllerProcess {
   child: ChildProcess;
@@ -77,15 +80,14 @@ const logged = (c: ControllerProcess, what: RegExp): Promise<true> =>
   );
 
 /** A folder on the kubelet's host for one run, and the workflow manifest whose steps write there. */
-function sharedRun(): { dir: string; manifest: string } {
+function sharedRun(file = 'kube/steps-append.yaml'): { dir: string; manifest: string } {
   const dir = mkdtempSync(path.join(work, 'run-'));
   const manifest = path.join(dir, 'workflow.yaml');
-  writeFileSync(
-    manifest,
-    readFileSync(fixture('kube/steps-append.yaml'), 'utf8').replaceAll('SHARED_DIR', dir),
-  );
+  writeFileSync(manifest, readFileSync(fixture(file), 'utf8').replaceAll('SHARED_DIR', dir));
   return { dir, manifest };
 }
+
+const WORKFLOWS = '/apis/argoproj.io/v1alpha1/workflows';
 
 async function podsOf(workflow: string): Promise<Pod[]> {
   return (await cluster.api.store.list<Pod>('Pod', { namespace: 'default' })).items.filter(
@@ -95,7 +97,7 @@ async function podsOf(workflow: string): Promise<Pod[]> {
 
 beforeAll(async () => {
   work = mkdtempSync(path.join(os.tmpdir(), 'argo-kube-ctrl-'));
-  cluster = await startKubeCluster({ controller: false });
+  cluster = await startKubeCluster({ controller: false, bookmarkIntervalMs: BOOKMARK_MS });
   cli = cliWithHome();
 });
 
@@ -155,6 +157,143 @@ describe('argo workflow-controller on a cluster', { timeout: 120_000 }, () => {
       'appended second',
       'appended third',
     ]);
+  });
+
+  it('retry: a failed workflow retried after the fix reruns only the failed step and succeeds', async () => {
+    const { dir, manifest } = sharedRun('kube/retry-fixed.yaml');
+    const failed = await argo(['submit', manifest, '--wait', '-o', 'name']);
+    const name = failed.stdout.trim();
+    expect((await cluster.api.store.get<Workflow>('Workflow', 'default', name))?.status?.phase).toBe(
+      'Failed',
+    );
+    expect(fileLines(path.join(dir, 'ran'))).toEqual(['ok', 'flaky']);
+
+    writeFileSync(path.join(dir, 'fixed'), '');
+    const retried = await argo(['retry', name, '--wait']);
+    expect(retried.stderr).toBe('');
+    expect(retried.code).toBe(0);
+    const wf = await cluster.api.store.get<Workflow>('Workflow', 'default', name);
+    expect(wf?.status?.phase).toBe('Succeeded');
+    expect(fileLines(path.join(dir, 'ran'))).toEqual(['ok', 'flaky', 'flaky']);
+    // The failed step's old pod was deleted and made again; the step that succeeded kept its own.
+    const pods = await podsOf(name);
+    expect(pods.map((p) => p.metadata.annotations?.['workflows.argoproj.io/node-name']).sort()).toEqual([
+      `${name}[0].ok`,
+      `${name}[1].flaky`,
+    ]);
+  });
+
+  it('cron: the cluster cron controller runs a cron workflow on its schedule until it is deleted', async () => {
+    const created = await argo(['cron', 'create', fixture('kube/cron-every-2s.yaml')]);
+    expect(created.stderr).toBe('');
+    expect(created.code).toBe(0);
+    const ran = await until(
+      'a scheduled workflow that succeeded',
+      30_000,
+      async () => {
+        const wfs = await cluster.api.store.list<Workflow>('Workflow', {
+          namespace: 'default',
+          labelSelector: 'workflows.argoproj.io/cron-workflow=every-2s',
+        });
+        return wfs.items.find((w) => w.status?.phase === 'Succeeded');
+      },
+      250,
+    );
+    const scheduled = ran.metadata.annotations?.['workflows.argoproj.io/scheduled-time'] ?? '';
+    expect(Date.parse(scheduled)).toBeGreaterThan(0);
+    const logs = await argo(['logs', ran.metadata.name!]);
+    expect(logs.stdout).toContain(`scheduled at ${scheduled}`);
+    const got = await argo(['cron', 'get', 'every-2s', '-o', 'json']);
+    expect(JSON.parse(got.stdout).status.lastScheduledTime).toBeTruthy();
+    const deleted = await argo(['cron', 'delete', 'every-2s']);
+    expect(deleted.code).toBe(0);
+    // Kubernetes' garbage collector is not in this cluster: the test removes what it owned.
+    for (const w of (await cluster.api.store.list<Workflow>('Workflow', { namespace: 'default' })).items)
+      if (w.metadata.labels?.['workflows.argoproj.io/cron-workflow'] === 'every-2s')
+        await cluster.api.store.delete('Workflow', 'default', w.metadata.name!);
+  });
+
+  it('watches resume from BOOKMARKs: changes the controller does not watch move its version on, no re-list', async () => {
+    const mark = cluster.api.requests.length;
+    // Many versions pass without a Workflow change.
+    let last = '';
+    for (let i = 0; i < 5; i++) {
+      const cm = await cluster.api.store.create<ConfigMap>('ConfigMap', {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: `unrelated-${i}`, namespace: 'elsewhere' },
+      });
+      last = cm.metadata.resourceVersion!;
+    }
+    // Each time the streams end, the controller reconnects; once a BOOKMARK reached it, it
+    // reconnects from that version rather than from its last Workflow event. The streams are
+    // ended only after they have lived long enough to be sent one (reconnects wait 1 s when
+    // the last stream was short).
+    let ended = Date.now();
+    await until(
+      'a workflow watch resumed from a bookmarked version',
+      20_000,
+      () => {
+        const resumed = cluster.api.requests
+          .slice(mark)
+          .some(
+            (r) =>
+              r.path === WORKFLOWS &&
+              r.query.watch === 'true' &&
+              Number(r.query.resourceVersion) >= Number(last),
+          );
+        if (!resumed && Date.now() - ended > 1500 + 2 * BOOKMARK_MS) {
+          cluster.api.endWatches();
+          ended = Date.now();
+        }
+        return resumed || undefined;
+      },
+      BOOKMARK_MS,
+    );
+    const lists = cluster.api.requests
+      .slice(mark)
+      .filter((r) => r.path === WORKFLOWS && r.query.watch !== 'true');
+    expect(lists).toEqual([]);
+  });
+
+  it('410 Gone mid-run: every version expires while a step runs; the controller re-lists and the workflow finishes', async () => {
+    const { dir, manifest } = sharedRun();
+    const submitted = argo(['submit', manifest, '--wait', '-o', 'name'], 90_000);
+    await until('the second step running', 30_000, async () => {
+      const pods = (await cluster.api.store.list<Pod>('Pod', { namespace: 'default' })).items;
+      return pods.find(
+        (p) =>
+          p.metadata.annotations?.['workflows.argoproj.io/node-name']?.endsWith('.second') &&
+          p.status?.phase === 'Running' &&
+          p.metadata.name?.startsWith('kube-append-'),
+      );
+    });
+    const mark = cluster.api.requests.length;
+    const before = first.output().length;
+    await cluster.api.expireWatches();
+    await until(
+      'the controller re-listing after 410',
+      10_000,
+      () =>
+        /watch Workflow ended \(too old resource version.*\); re-listing/.test(
+          first.output().slice(before),
+        ) || undefined,
+    );
+    // It re-listed Workflows after the expiry.
+    await until(
+      'a re-list of workflows',
+      10_000,
+      () =>
+        cluster.api.requests.slice(mark).some((r) => r.path === WORKFLOWS && r.query.watch !== 'true') ||
+        undefined,
+    );
+    writeFileSync(path.join(dir, 'gate'), '');
+    const r = await submitted;
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const wf = await cluster.api.store.get<Workflow>('Workflow', 'default', r.stdout.trim());
+    expect(wf?.status?.phase).toBe('Succeeded');
+    expect(fileLines(path.join(dir, 'ran'))).toEqual(['first', 'second', 'third']);
   });
 
   it('a second replica waits; killed -9 mid-workflow, the leader is replaced within the lease and no step runs twice', async () => {
