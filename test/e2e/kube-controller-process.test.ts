@@ -48,6 +48,9 @@ function startController(identity: string, args: string[] = []): ControllerProce
     LEADER_ELECTION_IDENTITY: identity,
     LEADER_ELECTION_LEASE_DURATION: `${LEASE_MS}ms`,
     LEADER_ELECTION_RETRY_PERIOD: `${RETRY_MS}ms`,
+    // Any free ports: several controllers run on this host at once.
+    ARGO_TS_HEALTH_PORT: '0',
+    ARGO_TS_METRICS_PORT: '0',
   };
   const child = spawn(
     process.execPath,
@@ -69,6 +72,17 @@ function startController(identity: string, args: string[] = []): ControllerProce
   const p = { child, output: () => out, exited };
   controllers.push(p);
   return p;
+}
+
+/** GET a path of one of the controller's endpoints, once it has logged the port. */
+async function endpoint(c: ControllerProcess, which: 'health' | 'metrics', path: string) {
+  const re =
+    which === 'health'
+      ? /msg="Starting health check server" port=(\d+)/
+      : /msg="Starting prometheus metrics server" address=:(\d+)/;
+  const port = await until(`the ${which} port`, 20_000, () => re.exec(c.output())?.[1]);
+  const res = await fetch(`http://127.0.0.1:${port}${path}`);
+  return { status: res.status, text: await res.text() };
 }
 
 const leaseHolder = async (): Promise<string | undefined> =>
@@ -126,6 +140,18 @@ describe('argo workflow-controller on a cluster', { timeout: 120_000 }, () => {
     expect(await leaseHolder()).toBe('ctrl-a');
     // It runs no engine of its own: nothing was made in the embedded engine's home.
     expect(existsSync(path.join(work, 'home-ctrl-a'))).toBe(false);
+    // The liveness probe's endpoint and Prometheus metrics under upstream's names.
+    // Not ready while its controllers start; then ready.
+    await until(
+      'the controller healthy',
+      20_000,
+      async () => (await endpoint(first, 'health', '/healthz')).status === 200 || undefined,
+    );
+    expect(await endpoint(first, 'health', '/healthz')).toEqual({ status: 200, text: 'ok\n' });
+    const metrics = (await endpoint(first, 'metrics', '/metrics')).text;
+    expect(metrics).toMatch(/^argo_workflows_is_leader 1$/m);
+    expect(metrics).toMatch(/^argo_workflows_gauge\{phase="Running"\} 0$/m);
+    expect(metrics).toMatch(/^argo_workflows_queue_depth_gauge\{queue_name="workflow_queue"\} \d+$/m);
   });
 
   it('runs a steps workflow submitted with --wait, in pods of the argoexec layout; get and logs work', async () => {
@@ -157,6 +183,9 @@ describe('argo workflow-controller on a cluster', { timeout: 120_000 }, () => {
       'appended second',
       'appended third',
     ]);
+    const metrics = (await endpoint(first, 'metrics', '/metrics')).text;
+    expect(metrics).toMatch(/^argo_workflows_gauge\{phase="Succeeded"\} 1$/m);
+    expect(metrics).toMatch(/^argo_workflows_pods_gauge\{phase="Succeeded"\} 3$/m);
   });
 
   it('retry: a failed workflow retried after the fix reruns only the failed step and succeeds', async () => {
@@ -296,6 +325,56 @@ describe('argo workflow-controller on a cluster', { timeout: 120_000 }, () => {
     expect(fileLines(path.join(dir, 'ran'))).toEqual(['first', 'second', 'third']);
   });
 
+  it("ConfigMap reload and instanceID: the leader takes a new configuration without a restart, then runs only its instance's workflows", async () => {
+    const before = first.output().length;
+    await cluster.api.store.create<ConfigMap>('ConfigMap', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'workflow-controller-configmap', namespace: 'argo' },
+      data: { instanceID: 'team-1' },
+    });
+    await until(
+      'the reload with instanceID team-1',
+      20_000,
+      () =>
+        /reloading the configuration[\s\S]*msg="Workflow Controller" .*instanceID=team-1/.test(
+          first.output().slice(before),
+        ) || undefined,
+    );
+    const other = await argo(['submit', fixture('kube/steps.yaml'), '-o', 'name']);
+    expect(other.code).toBe(0);
+    const mine = await argo([
+      'submit',
+      fixture('kube/steps.yaml'),
+      '--instanceid',
+      'team-1',
+      '--wait',
+      '-o',
+      'name',
+    ]);
+    expect(mine.stderr).toBe('');
+    expect(mine.code).toBe(0);
+    const ran = await cluster.api.store.get<Workflow>('Workflow', 'default', mine.stdout.trim());
+    expect(ran?.metadata.labels?.['workflows.argoproj.io/controller-instanceid']).toBe('team-1');
+    expect(ran?.status?.phase).toBe('Succeeded');
+    // Submitted first, yet never touched: it has no instance label.
+    const left = await cluster.api.store.get<Workflow>('Workflow', 'default', other.stdout.trim());
+    expect(left?.status?.phase).toBeUndefined();
+
+    // Without an instanceID again, the unlabelled workflow is the controller's and runs.
+    await cluster.api.store.delete('ConfigMap', 'argo', 'workflow-controller-configmap');
+    const done = await until(
+      'the unlabelled workflow to succeed',
+      60_000,
+      async () => {
+        const wf = await cluster.api.store.get<Workflow>('Workflow', 'default', other.stdout.trim());
+        return wf?.status?.phase === 'Succeeded' ? wf : undefined;
+      },
+      250,
+    );
+    expect(done.metadata.labels?.['workflows.argoproj.io/controller-instanceid']).toBeUndefined();
+  });
+
   it('a second replica waits; killed -9 mid-workflow, the leader is replaced within the lease and no step runs twice', async () => {
     // The second replica reads its executor image from its own ConfigMap.
     await cluster.api.store.create<ConfigMap>('ConfigMap', {
@@ -307,6 +386,9 @@ describe('argo workflow-controller on a cluster', { timeout: 120_000 }, () => {
     second = startController('ctrl-b', ['--configmap', 'my-controller-config']);
     await logged(second, /msg="new leader" leader=ctrl-a/);
     expect(second.output()).not.toMatch(/started leading/);
+    // A standby is alive and says it does not lead.
+    expect((await endpoint(second, 'health', '/healthz')).status).toBe(200);
+    expect((await endpoint(second, 'metrics', '/metrics')).text).toMatch(/^argo_workflows_is_leader 0$/m);
 
     const { dir, manifest } = sharedRun();
     const submitted = argo(['submit', manifest, '--wait', '-o', 'name'], 90_000);
