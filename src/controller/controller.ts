@@ -26,7 +26,7 @@ import {
   controllerArtifactRepository,
   type ArtifactRepositoryConfig,
 } from '../artifacts/index.js';
-import { LABEL_CONTROLLER_INSTANCE_ID } from '../executor/host/task-result.js';
+import { instanceIdSelector } from './instance-id.js';
 import { HttpAgent } from './http-agent.js';
 import { collectArtifacts, FINALIZER_ARTIFACT_GC } from './artifact-gc.js';
 import { MemoCache } from './memo/index.js';
@@ -71,11 +71,6 @@ export interface ControllerOptions {
    * engine): every workflow.
    */
   instanceId?: string;
-}
-
-/** The label selector for the workflows of a controller instance. */
-export function instanceIdSelector(instanceId: string | undefined): string {
-  return instanceId ? `${LABEL_CONTROLLER_INSTANCE_ID}=${instanceId}` : `!${LABEL_CONTROLLER_INSTANCE_ID}`;
 }
 
 /** Pods and task results are filed by `namespace/workflow`, the workflow's own cache key. */

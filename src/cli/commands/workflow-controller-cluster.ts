@@ -143,6 +143,7 @@ export async function runClusterController(o: ClusterControllerOptions): Promise
       store,
       namespace: managedNamespace,
       syncPeriodMs: cronSyncPeriodFromEnv(o.env),
+      instanceId,
       log: (msg) => o.log(msg),
     });
     await cron.start();
