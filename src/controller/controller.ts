@@ -27,6 +27,7 @@ import {
   controllerArtifactRepository,
   type ArtifactRepositoryConfig,
 } from '../artifacts/index.js';
+import { instanceIdSelector } from './instance-id.js';
 import { HttpAgent } from './http-agent.js';
 import { collectArtifacts, FINALIZER_ARTIFACT_GC } from './artifact-gc.js';
 import { MemoCache } from './memo/index.js';
@@ -71,6 +72,12 @@ export interface ControllerOptions {
   archivePolicy?: { selector?: readonly LabelRequirement[]; ttlSeconds?: number; gcPeriodMs?: number };
   /** The synchronization database `database:` locks live in; none: such locks fail the workflow. */
   syncDatabase?: { db: SyncDatabase; pollSeconds?: number; heartbeatSeconds?: number };
+  /**
+   * The configuration's instanceID: only workflows labelled with it are this controller's; '' means
+   * only workflows without the label (upstream's instance ID requirement). Undefined (the embedded
+   * engine): every workflow.
+   */
+  instanceId?: string;
 }
 
 /** Pods and task results are filed by `namespace/workflow`, the workflow's own cache key. */
@@ -133,11 +140,13 @@ export class WorkflowController {
       namespace: string | undefined,
       indexers?: Record<string, IndexFunc<T>>,
       resyncPeriodMs?: number,
+      labelSelector?: string,
     ): Informer<T> => {
       const inf = new Informer<T>({
         store: this.store,
         kind,
         namespace,
+        labelSelector,
         indexers,
         resyncPeriodMs,
         timers: opts.timers,
@@ -157,6 +166,7 @@ export class WorkflowController {
       ns,
       undefined,
       opts.workflowResyncPeriodMs ?? 20 * 60_000,
+      opts.instanceId === undefined ? undefined : instanceIdSelector(opts.instanceId),
     );
     this.queue = new WorkQueue({ backoff: RETRY_BACKOFF, timers: opts.timers });
   }
@@ -550,6 +560,23 @@ export class WorkflowController {
       if (wf.metadata.labels?.[LABEL_COMPLETED] !== 'true' || collecting || archiving) n++;
     }
     return n;
+  }
+
+  /** What the metrics endpoint reports: cached workflows and pods by phase, and the queue's depth. */
+  stats(): { workflows: Record<string, number>; pods: Record<string, number>; queueDepth: number } {
+    const count = (objs: Iterable<{ status?: { phase?: string } }>): Record<string, number> => {
+      const by: Record<string, number> = {};
+      for (const o of objs) {
+        const phase = o.status?.phase || 'Pending';
+        by[phase] = (by[phase] ?? 0) + 1;
+      }
+      return by;
+    };
+    return {
+      workflows: count(this.workflows.cache.values()),
+      pods: count(this.pods.cache.values()),
+      queueDepth: this.queue.length,
+    };
   }
 
   /** Stops watching and taking work; resolves once the operations under way have finished. */

@@ -2,6 +2,7 @@
 // `/` (and its client-side routes), and what wraps every response (security headers, CORS, rate limit, base href).
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import type { ServerDeps } from './backend.js';
+import { callerAwareDeps } from './caller.js';
 import { authorize, sendError, type RouteContext, type ServerOptions } from './context.js';
 import { ApiError, Code } from './errors.js';
 import { ServerMetrics } from './metrics.js';
@@ -63,7 +64,7 @@ export function buildApp(
   });
   const ui = UiFiles.load(opts.uiDir);
   const ctx: RouteContext = {
-    deps,
+    deps: callerAwareDeps(deps),
     opts,
     metrics: new ServerMetrics(),
     lists: new ConcurrencyLimit(opts.maxConcurrentLists ?? concurrentListLimit(), maxRssBytes()),

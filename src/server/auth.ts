@@ -55,18 +55,26 @@ function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/** The token of a `Bearer` authorization ('' for anything else). */
+export function bearerTokenOf(authorization: string): string {
+  return authorization.startsWith('Bearer ') ? authorization.slice('Bearer '.length).trim() : '';
+}
+
 /**
  * Checks a request's authorization as upstream picks the mode: a `Bearer`/`Basic` value is judged in
- * client mode when that is on; otherwise server mode lets the request through when it is on.
+ * client mode when that is on; otherwise server mode lets the request through when it is on. The
+ * judge is the server's own token, or with `passThrough` the Kubernetes API the token is sent to.
  */
 export function authenticate(
   authorization: string,
   modes: ReadonlySet<AuthMode>,
   token: string | undefined,
+  passThrough = false,
 ): AuthMode {
   const clientish = authorization.startsWith('Bearer ') || authorization.startsWith('Basic ');
   if (modes.has('client') && clientish) {
-    const given = authorization.startsWith('Bearer ') ? authorization.slice('Bearer '.length).trim() : '';
+    const given = bearerTokenOf(authorization);
+    if (passThrough && given !== '') return 'client';
     if (token !== undefined && given !== '' && sameSecret(given, token)) return 'client';
     throw new ApiError(Code.Unauthenticated, 'Unauthorized');
   }

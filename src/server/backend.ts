@@ -7,6 +7,7 @@ import type { ArgoClient, VersionInfo } from '../model/service.js';
 import type { ResourceStore } from '../store/types.js';
 import type { ArtifactReader } from './artifacts.js';
 import type { WorkflowArchive } from './archive.js';
+import type { CallerFactory } from './caller.js';
 
 /** The client-layer operations the routes call. */
 export type WorkflowBackend = Omit<ArgoClient, 'backend' | 'namespace' | 'close' | 'getVersion'>;
@@ -18,4 +19,10 @@ export interface ServerDeps {
   archive?: WorkflowArchive;
   artifacts?: ArtifactReader;
   version: () => VersionInfo;
+  /**
+   * Client auth mode over the Kubernetes API: the backend and store a bearer token stands for. With
+   * it, client mode accepts any bearer token and the Kubernetes API judges it (401/403); without it,
+   * client mode accepts only the server's own token.
+   */
+  forCaller?: CallerFactory;
 }

@@ -3,8 +3,9 @@
 import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../model/service.js';
-import { authenticate, authorizationOf, type AuthMode } from './auth.js';
+import { authenticate, authorizationOf, bearerTokenOf, type AuthMode } from './auth.js';
 import type { ServerDeps } from './backend.js';
+import { callerError, runAsCaller, type CallerDeps } from './caller.js';
 import { ApiError, Code, invalid, toApiError } from './errors.js';
 import type { ConcurrencyLimit } from './request-limits.js';
 import { callLabels, type ServerMetrics } from './metrics.js';
@@ -60,7 +61,22 @@ export interface Call {
 }
 
 export function authorize(ctx: RouteContext, req: FastifyRequest): AuthMode {
-  return authenticate(authorizationOf(req.headers), ctx.opts.authModes, ctx.opts.token);
+  return authenticate(
+    authorizationOf(req.headers),
+    ctx.opts.authModes,
+    ctx.opts.token,
+    ctx.deps.forCaller !== undefined,
+  );
+}
+
+/**
+ * Authorizes the request and gives the caller it acts as: in client mode over the Kubernetes API,
+ * the one its bearer token stands for; otherwise none (the server's own rights).
+ */
+export function admit(ctx: RouteContext, req: FastifyRequest): CallerDeps | undefined {
+  const mode = authorize(ctx, req);
+  if (mode !== 'client' || !ctx.deps.forCaller) return undefined;
+  return ctx.deps.forCaller(bearerTokenOf(authorizationOf(req.headers)));
 }
 
 /** Refuses namespaces outside the one a --namespaced server manages. */
@@ -124,40 +140,46 @@ export function unary(
       }
     },
     handler: async (req, reply) => {
-      const done = ctx.metrics.start(callLabels(operationId, false));
-      let built: (() => void) | undefined;
-      try {
-        if (heavy) {
-          const slot = await ctx.lists.acquire(heavy[1] ? 'list' : 'workflow read');
-          built = slot.built;
-          // Held until the client has the last byte (or left): a response being written holds
-          // its objects in memory just as one being built does.
-          reply.raw.once('close', () => {
-            slot.built();
-            slot.release();
-          });
-        }
-        const result = await handler(callOf(req));
-        let body: string | Readable;
-        if (result instanceof StreamedList) {
-          // A list's items are serialised as it is written: its turn ends with the last item.
-          body = result.body(built);
-          built = undefined;
-        } else body = JSON.stringify(pruneEmpty(result ?? {}));
-        built?.();
-        done(Code.OK);
-        reply.header('grpc-metadata-argo-version', ctx.deps.version().version);
-        return reply.code(200).type('application/json').send(body);
-      } catch (err) {
-        const e = toApiError(err);
-        done(e.code);
-        if (e.code === Code.Internal || e.code === Code.Unknown) req.log.error({ err }, e.message);
-        return sendError(reply, e);
-      } finally {
-        built?.();
-      }
+      // Authorized by onRequest already; this gives the caller the call acts as.
+      const caller = admit(ctx, req);
+      return runAsCaller(caller, () => answer(req, reply, caller));
     },
   });
+
+  async function answer(req: FastifyRequest, reply: FastifyReply, caller: CallerDeps | undefined) {
+    const done = ctx.metrics.start(callLabels(operationId, false));
+    let built: (() => void) | undefined;
+    try {
+      if (heavy) {
+        const slot = await ctx.lists.acquire(heavy[1] ? 'list' : 'workflow read');
+        built = slot.built;
+        // Held until the client has the last byte (or left): a response being written holds
+        // its objects in memory just as one being built does.
+        reply.raw.once('close', () => {
+          slot.built();
+          slot.release();
+        });
+      }
+      const result = await handler(callOf(req));
+      let body: string | Readable;
+      if (result instanceof StreamedList) {
+        // A list's items are serialised as it is written: its turn ends with the last item.
+        body = result.body(built);
+        built = undefined;
+      } else body = JSON.stringify(pruneEmpty(result ?? {}));
+      built?.();
+      done(Code.OK);
+      reply.header('grpc-metadata-argo-version', ctx.deps.version().version);
+      return reply.code(200).type('application/json').send(body);
+    } catch (err) {
+      const e = callerError(caller, toApiError(err));
+      done(e.code);
+      if (e.code === Code.Internal || e.code === Code.Unknown) req.log.error({ err }, e.message);
+      return sendError(reply, e);
+    } finally {
+      built?.();
+    }
+  }
 }
 
 /**
@@ -182,32 +204,43 @@ export function streaming(
     method: 'GET',
     url,
     handler: async (req, reply) => {
-      const done = ctx.metrics.start(callLabels(operationId, true));
-      const controller = new AbortController();
-      let source: AsyncIterable<unknown>;
+      let caller: CallerDeps | undefined;
       try {
-        authorize(ctx, req);
-        source = await open(callOf(req), controller.signal);
+        caller = admit(ctx, req);
       } catch (err) {
         const e = toApiError(err);
-        done(e.code);
+        ctx.metrics.start(callLabels(operationId, true))(e.code);
         return sendError(reply, e);
       }
-      reply.header('grpc-metadata-argo-version', ctx.deps.version().version);
-      const started = Date.now();
-      await streamResults(req, reply, mapPruned(source), { controller });
-      done(Code.OK);
-      req.log.info(
-        {
-          method: req.method,
-          path: req.url.split('?')[0],
-          status: 200,
-          duration: `${Date.now() - started}ms`,
-        },
-        'stream',
-      );
+      return runAsCaller(caller, () => stream(req, reply, caller));
     },
   });
+
+  async function stream(req: FastifyRequest, reply: FastifyReply, caller: CallerDeps | undefined) {
+    const done = ctx.metrics.start(callLabels(operationId, true));
+    const controller = new AbortController();
+    let source: AsyncIterable<unknown>;
+    try {
+      source = await open(callOf(req), controller.signal);
+    } catch (err) {
+      const e = callerError(caller, toApiError(err));
+      done(e.code);
+      return sendError(reply, e);
+    }
+    reply.header('grpc-metadata-argo-version', ctx.deps.version().version);
+    const started = Date.now();
+    await streamResults(req, reply, mapPruned(source), { controller });
+    done(Code.OK);
+    req.log.info(
+      {
+        method: req.method,
+        path: req.url.split('?')[0],
+        status: 200,
+        duration: `${Date.now() - started}ms`,
+      },
+      'stream',
+    );
+  }
 }
 
 async function* mapPruned(source: AsyncIterable<unknown>): AsyncGenerator<unknown> {

@@ -111,6 +111,11 @@ export interface WatchOptions extends ListOptions {
 
 export interface Watch {
   stop(): void;
+  /**
+   * The version through which this watch has been told every change it asked for (what a BOOKMARK
+   * reports); undefined until it knows one. Stores that track it offer it (the embedded store's).
+   */
+  progress?(): string | undefined;
 }
 
 export interface DeleteOptions {

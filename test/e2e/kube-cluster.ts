@@ -9,7 +9,7 @@ import { WorkflowController } from '../../src/controller/controller.js';
 import { HostRuntime } from '../../src/executor/host/runtime.js';
 import { readPodLogs } from '../../src/executor/logs.js';
 import { openKubeStore, type KubeStore } from '../../src/store/kube/index.js';
-import { startFakeApiServer, type FakeApiServer } from '../helpers/fake-apiserver.js';
+import { startFakeApiServer, type FakeApiServer, type FakeUser } from '../helpers/fake-apiserver.js';
 
 export interface KubeCluster {
   api: FakeApiServer;
@@ -27,6 +27,13 @@ export interface KubeClusterOptions {
    * as upstream's (argoexec in them), so the kubelet gives pods a kubeconfig for the API.
    */
   controller?: boolean;
+  /**
+   * Users of the API server by bearer token (see FakeApiServerOptions.users). The cluster's own
+   * kubeconfig (controller, kubelet) uses the first token, which should be allowed everything.
+   */
+  users?: Record<string, FakeUser>;
+  /** How often watches get a BOOKMARK (the API server's default: about a minute). */
+  bookmarkIntervalMs?: number;
 }
 
 export async function startKubeCluster(opts: KubeClusterOptions = {}): Promise<KubeCluster> {
@@ -34,6 +41,8 @@ export async function startKubeCluster(opts: KubeClusterOptions = {}): Promise<K
   const dir = mkdtempSync(path.join(os.tmpdir(), 'argo-kube-e2e-'));
   const home = path.join(dir, 'node');
   const api = await startFakeApiServer({
+    users: opts.users,
+    bookmarkIntervalMs: opts.bookmarkIntervalMs,
     podLog: (namespace, pod, container, q, signal) => podLogText(home, namespace, pod, container, q, signal),
   });
   const kubeconfig = api.writeKubeconfig(dir);

@@ -1,8 +1,10 @@
 // The cluster on one machine: the fake API server and a kubelet (the host runtime running the pods
 // the API holds) in this process, `argo workflow-controller --kubeconfig` as processes of their
 // own, and the CLI's kube backend. Covers what a controller Deployment must do: run workflows with
-// pods in upstream's layout, survive a kill -9 mid-workflow without running a step twice, and let
-// two replicas share the work through a Lease (one leads, the other takes over when it dies).
+// pods in upstream's layout, retry and cron workflows, keep its caches true when the API server
+// expires every resourceVersion mid-run (re-list on 410) and resume watches from BOOKMARKs, survive
+// a kill -9 mid-workflow without running a step twice, and let two replicas share the work through
+// a Lease (one leads, the other takes over when it dies).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -18,6 +20,7 @@ import { startKubeCluster, type KubeCluster } from './kube-cluster.js';
 
 const LEASE_MS = 3000;
 const RETRY_MS = 300;
+const BOOKMARK_MS = 200;
 
 interface ControllerProcess {
   child: ChildProcess;
@@ -45,6 +48,9 @@ function startController(identity: string, args: string[] = []): ControllerProce
     LEADER_ELECTION_IDENTITY: identity,
     LEADER_ELECTION_LEASE_DURATION: `${LEASE_MS}ms`,
     LEADER_ELECTION_RETRY_PERIOD: `${RETRY_MS}ms`,
+    // Any free ports: several controllers run on this host at once.
+    ARGO_TS_HEALTH_PORT: '0',
+    ARGO_TS_METRICS_PORT: '0',
   };
   const child = spawn(
     process.execPath,
@@ -68,6 +74,17 @@ function startController(identity: string, args: string[] = []): ControllerProce
   return p;
 }
 
+/** GET a path of one of the controller's endpoints, once it has logged the port. */
+async function endpoint(c: ControllerProcess, which: 'health' | 'metrics', path: string) {
+  const re =
+    which === 'health'
+      ? /msg="Starting health check server" port=(\d+)/
+      : /msg="Starting prometheus metrics server" address=:(\d+)/;
+  const port = await until(`the ${which} port`, 20_000, () => re.exec(c.output())?.[1]);
+  const res = await fetch(`http://127.0.0.1:${port}${path}`);
+  return { status: res.status, text: await res.text() };
+}
+
 const leaseHolder = async (): Promise<string | undefined> =>
   (await cluster.api.store.get<Lease>('Lease', 'argo', 'workflow-controller'))?.spec?.holderIdentity;
 
@@ -77,15 +94,14 @@ const logged = (c: ControllerProcess, what: RegExp): Promise<true> =>
   );
 
 /** A folder on the kubelet's host for one run, and the workflow manifest whose steps write there. */
-function sharedRun(): { dir: string; manifest: string } {
+function sharedRun(file = 'kube/steps-append.yaml'): { dir: string; manifest: string } {
   const dir = mkdtempSync(path.join(work, 'run-'));
   const manifest = path.join(dir, 'workflow.yaml');
-  writeFileSync(
-    manifest,
-    readFileSync(fixture('kube/steps-append.yaml'), 'utf8').replaceAll('SHARED_DIR', dir),
-  );
+  writeFileSync(manifest, readFileSync(fixture(file), 'utf8').replaceAll('SHARED_DIR', dir));
   return { dir, manifest };
 }
+
+const WORKFLOWS = '/apis/argoproj.io/v1alpha1/workflows';
 
 async function podsOf(workflow: string): Promise<Pod[]> {
   return (await cluster.api.store.list<Pod>('Pod', { namespace: 'default' })).items.filter(
@@ -95,7 +111,7 @@ async function podsOf(workflow: string): Promise<Pod[]> {
 
 beforeAll(async () => {
   work = mkdtempSync(path.join(os.tmpdir(), 'argo-kube-ctrl-'));
-  cluster = await startKubeCluster({ controller: false });
+  cluster = await startKubeCluster({ controller: false, bookmarkIntervalMs: BOOKMARK_MS });
   cli = cliWithHome();
 });
 
@@ -124,6 +140,18 @@ describe('argo workflow-controller on a cluster', { timeout: 120_000 }, () => {
     expect(await leaseHolder()).toBe('ctrl-a');
     // It runs no engine of its own: nothing was made in the embedded engine's home.
     expect(existsSync(path.join(work, 'home-ctrl-a'))).toBe(false);
+    // The liveness probe's endpoint and Prometheus metrics under upstream's names.
+    // Not ready while its controllers start; then ready.
+    await until(
+      'the controller healthy',
+      20_000,
+      async () => (await endpoint(first, 'health', '/healthz')).status === 200 || undefined,
+    );
+    expect(await endpoint(first, 'health', '/healthz')).toEqual({ status: 200, text: 'ok\n' });
+    const metrics = (await endpoint(first, 'metrics', '/metrics')).text;
+    expect(metrics).toMatch(/^argo_workflows_is_leader 1$/m);
+    expect(metrics).toMatch(/^argo_workflows_gauge\{phase="Running"\} 0$/m);
+    expect(metrics).toMatch(/^argo_workflows_queue_depth_gauge\{queue_name="workflow_queue"\} \d+$/m);
   });
 
   it('runs a steps workflow submitted with --wait, in pods of the argoexec layout; get and logs work', async () => {
@@ -155,6 +183,196 @@ describe('argo workflow-controller on a cluster', { timeout: 120_000 }, () => {
       'appended second',
       'appended third',
     ]);
+    const metrics = (await endpoint(first, 'metrics', '/metrics')).text;
+    expect(metrics).toMatch(/^argo_workflows_gauge\{phase="Succeeded"\} 1$/m);
+    expect(metrics).toMatch(/^argo_workflows_pods_gauge\{phase="Succeeded"\} 3$/m);
+  });
+
+  it('retry: a failed workflow retried after the fix reruns only the failed step and succeeds', async () => {
+    const { dir, manifest } = sharedRun('kube/retry-fixed.yaml');
+    const failed = await argo(['submit', manifest, '--wait', '-o', 'name']);
+    const name = failed.stdout.trim();
+    expect((await cluster.api.store.get<Workflow>('Workflow', 'default', name))?.status?.phase).toBe(
+      'Failed',
+    );
+    expect(fileLines(path.join(dir, 'ran'))).toEqual(['ok', 'flaky']);
+
+    writeFileSync(path.join(dir, 'fixed'), '');
+    const retried = await argo(['retry', name, '--wait']);
+    expect(retried.stderr).toBe('');
+    expect(retried.code).toBe(0);
+    const wf = await cluster.api.store.get<Workflow>('Workflow', 'default', name);
+    expect(wf?.status?.phase).toBe('Succeeded');
+    expect(fileLines(path.join(dir, 'ran'))).toEqual(['ok', 'flaky', 'flaky']);
+    // The failed step's old pod was deleted and made again; the step that succeeded kept its own.
+    const pods = await podsOf(name);
+    expect(pods.map((p) => p.metadata.annotations?.['workflows.argoproj.io/node-name']).sort()).toEqual([
+      `${name}[0].ok`,
+      `${name}[1].flaky`,
+    ]);
+  });
+
+  it('cron: the cluster cron controller runs a cron workflow on its schedule until it is deleted', async () => {
+    const created = await argo(['cron', 'create', fixture('kube/cron-every-2s.yaml')]);
+    expect(created.stderr).toBe('');
+    expect(created.code).toBe(0);
+    const ran = await until(
+      'a scheduled workflow that succeeded',
+      30_000,
+      async () => {
+        const wfs = await cluster.api.store.list<Workflow>('Workflow', {
+          namespace: 'default',
+          labelSelector: 'workflows.argoproj.io/cron-workflow=every-2s',
+        });
+        return wfs.items.find((w) => w.status?.phase === 'Succeeded');
+      },
+      250,
+    );
+    const scheduled = ran.metadata.annotations?.['workflows.argoproj.io/scheduled-time'] ?? '';
+    expect(Date.parse(scheduled)).toBeGreaterThan(0);
+    const logs = await argo(['logs', ran.metadata.name!]);
+    expect(logs.stdout).toContain(`scheduled at ${scheduled}`);
+    const got = await argo(['cron', 'get', 'every-2s', '-o', 'json']);
+    expect(JSON.parse(got.stdout).status.lastScheduledTime).toBeTruthy();
+    const deleted = await argo(['cron', 'delete', 'every-2s']);
+    expect(deleted.code).toBe(0);
+    // Kubernetes' garbage collector is not in this cluster: the test removes what it owned.
+    for (const w of (await cluster.api.store.list<Workflow>('Workflow', { namespace: 'default' })).items)
+      if (w.metadata.labels?.['workflows.argoproj.io/cron-workflow'] === 'every-2s')
+        await cluster.api.store.delete('Workflow', 'default', w.metadata.name!);
+  });
+
+  it('watches resume from BOOKMARKs: changes the controller does not watch move its version on, no re-list', async () => {
+    const mark = cluster.api.requests.length;
+    // Many versions pass without a Workflow change.
+    let last = '';
+    for (let i = 0; i < 5; i++) {
+      const cm = await cluster.api.store.create<ConfigMap>('ConfigMap', {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: `unrelated-${i}`, namespace: 'elsewhere' },
+      });
+      last = cm.metadata.resourceVersion!;
+    }
+    // Each time the streams end, the controller reconnects; once a BOOKMARK reached it, it
+    // reconnects from that version rather than from its last Workflow event. The streams are
+    // ended only after they have lived long enough to be sent one (reconnects wait 1 s when
+    // the last stream was short).
+    let ended = Date.now();
+    await until(
+      'a workflow watch resumed from a bookmarked version',
+      20_000,
+      () => {
+        const resumed = cluster.api.requests
+          .slice(mark)
+          .some(
+            (r) =>
+              r.path === WORKFLOWS &&
+              r.query.watch === 'true' &&
+              Number(r.query.resourceVersion) >= Number(last),
+          );
+        if (!resumed && Date.now() - ended > 1500 + 2 * BOOKMARK_MS) {
+          cluster.api.endWatches();
+          ended = Date.now();
+        }
+        return resumed || undefined;
+      },
+      BOOKMARK_MS,
+    );
+    const lists = cluster.api.requests
+      .slice(mark)
+      .filter((r) => r.path === WORKFLOWS && r.query.watch !== 'true');
+    expect(lists).toEqual([]);
+  });
+
+  it('410 Gone mid-run: every version expires while a step runs; the controller re-lists and the workflow finishes', async () => {
+    const { dir, manifest } = sharedRun();
+    const submitted = argo(['submit', manifest, '--wait', '-o', 'name'], 90_000);
+    await until('the second step running', 30_000, async () => {
+      const pods = (await cluster.api.store.list<Pod>('Pod', { namespace: 'default' })).items;
+      return pods.find(
+        (p) =>
+          p.metadata.annotations?.['workflows.argoproj.io/node-name']?.endsWith('.second') &&
+          p.status?.phase === 'Running' &&
+          p.metadata.name?.startsWith('kube-append-'),
+      );
+    });
+    const mark = cluster.api.requests.length;
+    const before = first.output().length;
+    await cluster.api.expireWatches();
+    await until(
+      'the controller re-listing after 410',
+      10_000,
+      () =>
+        /watch Workflow ended \(too old resource version.*\); re-listing/.test(
+          first.output().slice(before),
+        ) || undefined,
+    );
+    // It re-listed Workflows after the expiry.
+    await until(
+      'a re-list of workflows',
+      10_000,
+      () =>
+        cluster.api.requests.slice(mark).some((r) => r.path === WORKFLOWS && r.query.watch !== 'true') ||
+        undefined,
+    );
+    writeFileSync(path.join(dir, 'gate'), '');
+    const r = await submitted;
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const wf = await cluster.api.store.get<Workflow>('Workflow', 'default', r.stdout.trim());
+    expect(wf?.status?.phase).toBe('Succeeded');
+    expect(fileLines(path.join(dir, 'ran'))).toEqual(['first', 'second', 'third']);
+  });
+
+  it("ConfigMap reload and instanceID: the leader takes a new configuration without a restart, then runs only its instance's workflows", async () => {
+    const before = first.output().length;
+    await cluster.api.store.create<ConfigMap>('ConfigMap', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'workflow-controller-configmap', namespace: 'argo' },
+      data: { instanceID: 'team-1' },
+    });
+    await until(
+      'the reload with instanceID team-1',
+      20_000,
+      () =>
+        /reloading the configuration[\s\S]*msg="Workflow Controller" .*instanceID=team-1/.test(
+          first.output().slice(before),
+        ) || undefined,
+    );
+    const other = await argo(['submit', fixture('kube/steps.yaml'), '-o', 'name']);
+    expect(other.code).toBe(0);
+    const mine = await argo([
+      'submit',
+      fixture('kube/steps.yaml'),
+      '--instanceid',
+      'team-1',
+      '--wait',
+      '-o',
+      'name',
+    ]);
+    expect(mine.stderr).toBe('');
+    expect(mine.code).toBe(0);
+    const ran = await cluster.api.store.get<Workflow>('Workflow', 'default', mine.stdout.trim());
+    expect(ran?.metadata.labels?.['workflows.argoproj.io/controller-instanceid']).toBe('team-1');
+    expect(ran?.status?.phase).toBe('Succeeded');
+    // Submitted first, yet never touched: it has no instance label.
+    const left = await cluster.api.store.get<Workflow>('Workflow', 'default', other.stdout.trim());
+    expect(left?.status?.phase).toBeUndefined();
+
+    // Without an instanceID again, the unlabelled workflow is the controller's and runs.
+    await cluster.api.store.delete('ConfigMap', 'argo', 'workflow-controller-configmap');
+    const done = await until(
+      'the unlabelled workflow to succeed',
+      60_000,
+      async () => {
+        const wf = await cluster.api.store.get<Workflow>('Workflow', 'default', other.stdout.trim());
+        return wf?.status?.phase === 'Succeeded' ? wf : undefined;
+      },
+      250,
+    );
+    expect(done.metadata.labels?.['workflows.argoproj.io/controller-instanceid']).toBeUndefined();
   });
 
   it('a second replica waits; killed -9 mid-workflow, the leader is replaced within the lease and no step runs twice', async () => {
@@ -168,6 +386,9 @@ describe('argo workflow-controller on a cluster', { timeout: 120_000 }, () => {
     second = startController('ctrl-b', ['--configmap', 'my-controller-config']);
     await logged(second, /msg="new leader" leader=ctrl-a/);
     expect(second.output()).not.toMatch(/started leading/);
+    // A standby is alive and says it does not lead.
+    expect((await endpoint(second, 'health', '/healthz')).status).toBe(200);
+    expect((await endpoint(second, 'metrics', '/metrics')).text).toMatch(/^argo_workflows_is_leader 0$/m);
 
     const { dir, manifest } = sharedRun();
     const submitted = argo(['submit', manifest, '--wait', '-o', 'name'], 90_000);

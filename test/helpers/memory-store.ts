@@ -182,6 +182,29 @@ export class MemoryStore implements ResourceStore {
     return this.hub.watch(kind, opts, onEvent as (event: WatchEvent<KubeObject>) => void, onError);
   }
 
+  /**
+   * Forgets every change up to now, as etcd's compaction does: a watch resuming from any version
+   * before the current one gets 410 Expired. Logs a write first (a bookmark ConfigMap in
+   * kube-system), so every version a client may hold is older than the compaction.
+   */
+  async compact(): Promise<void> {
+    await this.upsertMarker();
+    this.pruned = this.version;
+    this.changes.length = 0;
+  }
+
+  private async upsertMarker(): Promise<void> {
+    const marker = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'compaction', namespace: 'kube-system' },
+    };
+    const found = await this.get('ConfigMap', 'kube-system', 'compaction');
+    if (found)
+      await this.patch('ConfigMap', 'kube-system', 'compaction', { data: { at: String(this.version) } });
+    else await this.create('ConfigMap', marker);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     this.hub.close();

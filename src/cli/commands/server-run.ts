@@ -92,22 +92,37 @@ export async function runServer(cmd: Command, env: NodeJS.ProcessEnv = process.e
   if (!Number.isInteger(apiRateLimit) || apiRateLimit < 0)
     throw new FlagError(`invalid argument "${apiRateLimit}" for "--api-rate-limit" flag`);
   const secure = flag('secure') === true;
-  const namespace = g.namespace || env.ARGO_NAMESPACE || 'default';
   const namespaced = flag('namespaced') === true;
   let managedNamespace = (flag('managed-namespace') as string | undefined) || undefined;
   if (!namespaced && managedNamespace) {
     logger.warn('ignoring --managed-namespace because --namespaced is false');
     managedNamespace = undefined;
   }
-  if (namespaced && !managedNamespace) managedNamespace = namespace;
 
   // The server serves a store, never another Argo Server: ARGO_SERVER is for clients.
-  const choice = chooseBackend({ kubeconfig: g.kubeconfig, env: { ...env, ARGO_SERVER: undefined } });
-  if (choice.backend === 'kube') {
-    throw new Error(
-      `a kubeconfig was found (${choice.kubeconfig}) but this build of argo-ts cannot serve a cluster yet; set ARGO_LOCAL=true (or KUBECONFIG=/dev/null) to serve the embedded store`,
+  const { kubeconfig, unsupported = [], ...kube } = g.kube;
+  const choice = chooseBackend({
+    kubeconfig: g.kubeconfig,
+    kube: { server: kube.server },
+    env: { ...env, ARGO_SERVER: undefined },
+  });
+  const home = argoHome(env);
+  if (choice.backend === 'kube' && unsupported.length > 0)
+    throw new FlagError(
+      `${unsupported.join(', ')}: not applied to the Kubernetes API by this server; put the credentials and settings in a kubeconfig user and cluster instead`,
     );
-  }
+  const cluster =
+    choice.backend === 'kube'
+      ? await (
+          await import('./server-cluster.js')
+        ).openClusterServer({
+          kube: { ...kube, kubeconfig, namespace: g.namespace || env.ARGO_NAMESPACE || undefined, env },
+          passCallerToken: authModes.has('client'),
+          home,
+        })
+      : undefined;
+  const namespace = cluster?.namespace ?? (g.namespace || env.ARGO_NAMESPACE || 'default');
+  if (namespaced && !managedNamespace) managedNamespace = namespace;
 
   logger.info(
     {
@@ -116,29 +131,24 @@ export async function runServer(cmd: Command, env: NodeJS.ProcessEnv = process.e
       managedNamespace: managedNamespace ?? '',
       baseHRef: String(flag('base-href')),
       secure,
+      ...(cluster ? { kubeconfig: cluster.source, kubeApiServer: cluster.apiServer } : {}),
     },
     'Starting Argo Server',
   );
-  const home = argoHome(env);
-  const store = openStore();
-  const backend = new LocalClient({ store, home, namespace, engine: 'none' });
-  const engine = new Engine(store, home, (msg) => logger.info(msg));
-  // The archive the controller configuration names (the local engine's by default); without it the
-  // server answers as one without persistence.
-  const archive = (
-    await openConfiguredArchive({ store, namespace: process.env.ARGO_NAMESPACE || 'argo', home }).catch(
-      (err: Error) => {
-        logger.warn(err.message);
-        return undefined;
-      },
-    )
-  )?.archive;
+  const local = cluster ? undefined : await openLocal(home, namespace, logger);
+  const store = cluster?.deps.store ?? local!.store;
 
-  const token = authModes.has('client') ? ensureServerToken(home) : undefined;
+  // On this machine, client mode checks the server's own token; on a cluster, the Kubernetes API
+  // checks each caller's.
+  const token = authModes.has('client') && !cluster ? ensureServerToken(home) : undefined;
   if (token)
     logger.info(
       { path: serverTokenPath(home) },
       'Client auth mode: requests need "Authorization: Bearer <token>" with the token in this file (`argo auth token` prints it)',
+    );
+  if (cluster && authModes.has('client'))
+    logger.info(
+      "Client auth mode: each request's bearer token is passed to the Kubernetes API, whose RBAC decides",
     );
   if (authModes.size === 1 && authModes.has('server')) {
     logger.warn(
@@ -162,7 +172,7 @@ export async function runServer(cmd: Command, env: NodeJS.ProcessEnv = process.e
   }
 
   const server = await startServer(
-    { backend, store, archive, version: versionInfo, artifacts: artifactReader(store, home) },
+    { ...(cluster?.deps ?? local!.deps), version: versionInfo },
     {
       port,
       secure,
@@ -176,14 +186,16 @@ export async function runServer(cmd: Command, env: NodeJS.ProcessEnv = process.e
       accessControlAllowOrigin: (flag('access-control-allow-origin') as string | undefined) || undefined,
       apiRateLimit,
       metricsAuth: env.ARGO_SERVER_METRICS_AUTH !== 'false',
-      // The user this server runs as (and whose token file client mode accepts) acts on its behalf.
-      identity: { subject: userInfo().username },
+      // On this machine, the user this server runs as (and whose token file client mode accepts)
+      // acts on its behalf. On a cluster, the callers are the cluster's, and have no claims here.
+      identity: cluster ? undefined : { subject: userInfo().username },
       // Built beside the CLI: dist/ui next to dist/cli.
       uiDir: fileURLToPath(new URL('../../ui/', import.meta.url)),
       logger,
     },
   );
-  void engine.start().then(() => logger.info('leading: controller and host runtime started'));
+  if (local)
+    void local.engine.start().then(() => logger.info('leading: controller and host runtime started'));
   logger.info({ url: server.url }, 'Argo Server started successfully');
   if (flag('browser') === true) await openBrowser(server.url, logger.warn.bind(logger));
 
@@ -193,14 +205,40 @@ export async function runServer(cmd: Command, env: NodeJS.ProcessEnv = process.e
     stopping = true;
     logger.info({ signal: why }, 'shutting down');
     await server.close().catch(() => undefined);
-    await engine.stop().catch(() => undefined);
-    await archive?.close().catch(() => undefined);
-    await store.close().catch(() => undefined);
+    await local?.close();
+    await cluster?.close().catch(() => undefined);
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
   await new Promise<never>(() => undefined);
+}
+
+/** The embedded store and engine, contending for the controller lease with any CLI-run engine. */
+async function openLocal(home: string, namespace: string, logger: ReturnType<typeof createLogger>) {
+  const store = openStore();
+  const backend = new LocalClient({ store, home, namespace, engine: 'none' });
+  const engine = new Engine(store, home, (msg) => logger.info(msg));
+  // The archive the controller configuration names (the local engine's by default); without it the
+  // server answers as one without persistence.
+  const archive = (
+    await openConfiguredArchive({ store, namespace: process.env.ARGO_NAMESPACE || 'argo', home }).catch(
+      (err: Error) => {
+        logger.warn(err.message);
+        return undefined;
+      },
+    )
+  )?.archive;
+  return {
+    store,
+    engine,
+    deps: { backend, store, archive, artifacts: artifactReader(store, home) },
+    async close() {
+      await engine.stop().catch(() => undefined);
+      await archive?.close().catch(() => undefined);
+      await store.close().catch(() => undefined);
+    },
+  };
 }
 
 async function openBrowser(url: string, warn: (msg: string) => void): Promise<void> {

@@ -27,7 +27,7 @@ export const SERVER_FLAGS: FlagSpec[] = [
     type: 'stringArray',
     default: ['client'],
     description:
-      'How callers authenticate: client (bearer token, see `argo auth token`), server (no check), hybrid (both); repeatable',
+      "How callers authenticate: client (a bearer token: this machine's, see `argo auth token`; with a kubeconfig, the caller's Kubernetes token, judged by the cluster's RBAC), server (the server's own rights), hybrid (both); repeatable",
   },
   {
     long: 'base-href',

@@ -1,4 +1,5 @@
 // `argo submit`: create workflows from files or stored resources, then optionally wait, watch or log.
+import { LABEL_CONTROLLER_INSTANCE_ID } from '../../executor/host/task-result.js';
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { parseDocument } from 'yaml';
@@ -115,6 +116,11 @@ export async function runSubmit(cmd: Command, files: string[], o: SubmitFlags): 
     cmd,
     async (client, g) => {
       const ns = namespaceOf(client, g);
+      // --instanceid: the workflows are for the controller of that instance only.
+      if (g.instanceid)
+        submitOpts.labels = [submitOpts.labels, `${LABEL_CONTROLLER_INSTANCE_ID}=${g.instanceid}`]
+          .filter(Boolean)
+          .join(',');
       const names: string[] = [];
       const print = async (wf: Workflow): Promise<void> => {
         await out(

@@ -2,7 +2,9 @@
 // API (a KubeStore), as upstream's controller Deployment runs. No host runtime: the cluster's
 // kubelets run the pods, which are laid out as upstream's (init/wait running argoexec, emissary).
 // Replicas elect a leader with a coordination.k8s.io Lease named `workflow-controller` in the
-// controller's namespace; only the leader runs the controllers.
+// controller's namespace; only the leader runs the controllers. The configuration ConfigMap is
+// watched: a change restarts the leader's controllers with it (executor image, instanceID). Every
+// replica serves /metrics and /healthz (workflow-controller-endpoints.ts).
 import os from 'node:os';
 import { parse as parseYaml } from 'yaml';
 import { CONTROLLER_CONFIGMAP } from '../../artifacts/index.js';
@@ -11,9 +13,11 @@ import { versionInfo } from '../../client/version.js';
 import { WorkflowController } from '../../controller/controller.js';
 import { CronController, cronSyncPeriodFromEnv } from '../../controller/cron/index.js';
 import type { ConfigMap } from '../../model/meta.js';
+import { Informer } from '../../store/informer/index.js';
 import { LeaderElector, leaseHolder, readLease } from '../../store/lease.js';
 import type { KubeConnectOptions, KubeStore } from '../../store/kube/index.js';
 import { parseGoDuration } from '../../workflow/duration.js';
+import { serveControllerEndpoints, type MetricsConfig } from './workflow-controller-endpoints.js';
 
 export type Logger = (msg: string, fields?: Record<string, string | number>) => void;
 
@@ -72,6 +76,21 @@ function executorImageFrom(flag: string | undefined, cm: ConfigMap | undefined):
   return typeof executor?.image === 'string' && executor.image !== '' ? executor.image : undefined;
 }
 
+/** The ConfigMap's instanceID ('' for none: then only workflows without the label are ours). */
+function instanceIdFrom(cm: ConfigMap | undefined): string {
+  const id = configField(cm, 'instanceID');
+  return typeof id === 'string' ? id : '';
+}
+
+/** A port from the environment (for several controllers on one host), else the default. */
+function portFrom(env: NodeJS.ProcessEnv, name: string, fallback: number | undefined): number | undefined {
+  const text = env[name];
+  if (text === undefined || text === '') return fallback;
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${name}=${text}: not a port`);
+  return port;
+}
+
 export async function runClusterController(o: ClusterControllerOptions): Promise<void> {
   const { leaseMs, retryMs } = leaderElectionSettings(o.env);
   // Loaded here, as every user of the Kubernetes client loads it (see store/kube/index.ts).
@@ -97,10 +116,12 @@ export async function runClusterController(o: ClusterControllerOptions): Promise
   let syncDatabase: Awaited<
     ReturnType<typeof import('../../persist/configured.js').openConfiguredSyncDatabase>
   >;
+  let running = false;
   let starting: Promise<void> = Promise.resolve();
   const startControllers = async (): Promise<void> => {
     const cm = await store.get<ConfigMap>('ConfigMap', namespace, o.configMap);
     const executorImage = executorImageFrom(o.executorImage, cm);
+    const instanceId = instanceIdFrom(cm);
     o.log(`Configuration:\n${cm ? JSON.stringify(cm.data ?? {}) : `ConfigMap ${o.configMap} not found`}`);
     o.log('Workflow Controller', {
       version,
@@ -108,6 +129,7 @@ export async function runClusterController(o: ClusterControllerOptions): Promise
       namespace,
       managedNamespace: managedNamespace ?? '',
       configMap: o.configMap,
+      instanceID: instanceId,
     });
     // `synchronization:` names the database `database:` locks live in; without one they fail the workflow.
     const { openConfiguredArchive, openConfiguredSyncDatabase } = await import('../../persist/configured.js');
@@ -129,6 +151,7 @@ export async function runClusterController(o: ClusterControllerOptions): Promise
       podLayout: 'argoexec',
       executorImage,
       workflowWorkers: o.workflowWorkers,
+      instanceId,
       log: (msg) => o.log(msg),
       syncDatabase,
       archive: archive?.write ? archive.archive : undefined,
@@ -139,12 +162,14 @@ export async function runClusterController(o: ClusterControllerOptions): Promise
       store,
       namespace: managedNamespace,
       syncPeriodMs: cronSyncPeriodFromEnv(o.env),
+      instanceId,
       log: (msg) => o.log(msg),
     });
     await cron.start();
+    running = true;
   };
-  const stopControllers = async (): Promise<void> => {
-    await starting.catch(() => undefined);
+  const halt = async (): Promise<void> => {
+    running = false;
     await cron?.stop();
     await controller?.stop();
     await syncDatabase?.db.close().catch(() => undefined);
@@ -154,7 +179,19 @@ export async function runClusterController(o: ClusterControllerOptions): Promise
     controller = undefined;
     syncDatabase = undefined;
   };
+  const stopControllers = async (): Promise<void> => {
+    await starting.catch(() => undefined);
+    await halt();
+  };
 
+  // The configuration is watched: the leader restarts its controllers with a changed one.
+  const config = new Informer<ConfigMap>({
+    store,
+    kind: 'ConfigMap',
+    namespace,
+    log: (msg) => o.log(msg),
+  });
+  await config.start();
   // Named as upstream's replicas name it (without an instance ID), as the embedded engine's is.
   const elector = new LeaderElector(store, {
     name: CONTROLLER_LEASE,
@@ -179,6 +216,41 @@ export async function runClusterController(o: ClusterControllerOptions): Promise
       })
       .catch(() => undefined);
   }, retryMs);
+  const reload = (why: string): void => {
+    if (!elector.isLeader) return;
+    o.log(`ConfigMap ${namespace}/${o.configMap} ${why}: reloading the configuration`);
+    starting = starting
+      .catch(() => undefined)
+      .then(halt)
+      .then(startControllers)
+      .catch((err: Error) => {
+        o.log(`cannot start the controllers: ${err.message}`);
+        void shutdown('start failure', 1);
+      });
+  };
+  const ours = (cm: ConfigMap): boolean => cm.metadata.name === o.configMap;
+  config.addHandler({
+    onAdd: (cm) => ours(cm) && reload('created'),
+    onUpdate: (old, cm) =>
+      ours(cm) && JSON.stringify(old.data ?? {}) !== JSON.stringify(cm.data ?? {}) && reload('changed'),
+    onDelete: (cm) => ours(cm) && reload('deleted'),
+  });
+
+  const initial = config.cache.get(`${namespace}/${o.configMap}`);
+  const metricsConfig = (configField(initial, 'metricsConfig') ?? {}) as MetricsConfig;
+  const closeEndpoints = await serveControllerEndpoints(
+    {
+      isLeader: () => elector.isLeader,
+      healthy: () => !elector.isLeader || running,
+      stats: () => controller?.stats(),
+    },
+    {
+      metrics: { ...metricsConfig, port: portFrom(o.env, 'ARGO_TS_METRICS_PORT', metricsConfig.port) },
+      healthPort: portFrom(o.env, 'ARGO_TS_HEALTH_PORT', 6060)!,
+      log: o.log,
+    },
+  );
+
   elector.start(
     () => {
       knownLeader = identity;
@@ -201,8 +273,10 @@ export async function runClusterController(o: ClusterControllerOptions): Promise
     stopping = true;
     o.log(`stopping: ${why}`);
     clearInterval(watchLeader);
+    config.stop();
     // The controllers stop before the lease is released, so a successor never overlaps with us.
     await stopControllers();
+    await closeEndpoints();
     await elector.stop();
     await store.close();
     process.exit(code);

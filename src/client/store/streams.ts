@@ -4,7 +4,13 @@ import type { KubeObject } from '../../model/meta.js';
 import type { ResourceKind, ResourceStore } from '../../store/types.js';
 import type { ListOptions, LogEntry, WatchEvent } from '../types.js';
 
-/** A store watch as an async iterable; ends when `signal` aborts. */
+/**
+ * A store watch as an async iterable; ends when `signal` aborts. When the version it watches from
+ * expires (410, which a Kubernetes API server answers after compaction, every few minutes), it
+ * re-lists as a client must: each object listed comes again as MODIFIED (ADDED when it is new to
+ * this stream), each one it had and the list lacks as DELETED, and the watch goes on from the
+ * list's version. A server that keeps answering 410 is asked again no faster than once a second.
+ */
 export async function* watchToIterable<T extends KubeObject>(
   store: ResourceStore,
   kind: ResourceKind,
@@ -15,32 +21,59 @@ export async function* watchToIterable<T extends KubeObject>(
   const queue: WatchEvent<T>[] = [];
   let wake: (() => void) | undefined;
   let failure: Error | undefined;
-  const w = store.watch<T>(
-    kind,
-    {
-      namespace: namespace || undefined,
-      labelSelector: opts.labelSelector,
-      fieldSelector: opts.fieldSelector,
-      resourceVersion: opts.resourceVersion,
-    },
-    (ev) => {
-      queue.push(ev);
-      wake?.();
-    },
-    (err) => {
-      failure = err;
-      wake?.();
-    },
-  );
+  let expired = false;
+  // The last state of every object this stream has shown and not deleted.
+  const shown = new Map<string, T>();
+  const keyOf = (o: T): string => `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
+  const selection = {
+    namespace: namespace || undefined,
+    labelSelector: opts.labelSelector,
+    fieldSelector: opts.fieldSelector,
+  };
+  const open = (resourceVersion: string | undefined) =>
+    store.watch<T>(
+      kind,
+      { ...selection, resourceVersion },
+      (ev) => {
+        queue.push(ev);
+        wake?.();
+      },
+      (err) => {
+        if ((err as { code?: unknown }).code === 410) expired = true;
+        else failure = err;
+        wake?.();
+      },
+    );
+  let w = open(opts.resourceVersion);
+  let lastRelist = 0;
   const onAbort = (): void => wake?.();
   signal?.addEventListener('abort', onAbort);
   try {
     while (!signal?.aborted) {
       if (queue.length > 0) {
-        yield queue.shift()!;
+        const ev = queue.shift()!;
+        if (ev.type === 'DELETED') shown.delete(keyOf(ev.object));
+        else shown.set(keyOf(ev.object), ev.object);
+        yield ev;
         continue;
       }
       if (failure) throw failure;
+      if (expired) {
+        expired = false;
+        w.stop();
+        const wait = lastRelist + 1000 - Date.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        lastRelist = Date.now();
+        const list = await store.list<T>(kind, selection);
+        const listed = new Set<string>();
+        for (const object of list.items) {
+          listed.add(keyOf(object));
+          queue.push({ type: shown.has(keyOf(object)) ? 'MODIFIED' : 'ADDED', object });
+        }
+        for (const [key, object] of shown) if (!listed.has(key)) queue.push({ type: 'DELETED', object });
+        w = open(list.resourceVersion);
+        continue;
+      }
       // Store timers do not hold the process open; a caller waiting on events must.
       const keepAlive = setTimeout(() => undefined, 2 ** 31 - 1);
       await new Promise<void>((resolve) => (wake = resolve));

@@ -4,6 +4,7 @@
 // changes or the periodic sync comes round (history limits, active list, counts). Work on one
 // CronWorkflow is never concurrent. Like the workflow controller, it knows only the store, through
 // informers (which re-list after a watch expires and resync every CronWorkflow periodically).
+import { instanceIdSelector } from '../instance-id.js';
 import type { CronWorkflow, Workflow } from '../../model/workflow.js';
 import type { ResourceStore } from '../../store/types.js';
 import { StoreError } from '../../store/types.js';
@@ -30,6 +31,8 @@ export interface CronControllerOptions {
   resyncPeriodMs?: number;
   /** Removes a workflow the history limit drops; by default the workflow, its pods and task results. */
   deleteWorkflow?: (namespace: string, name: string) => Promise<void>;
+  /** As the workflow controller's (ControllerOptions.instanceId): which CronWorkflows are ours. */
+  instanceId?: string;
 }
 
 /** CRON_SYNC_PERIOD as a Go duration (e.g. `10s`, `1m`), in milliseconds; undefined when unset or bad. */
@@ -69,11 +72,12 @@ export class CronController {
       deleteWorkflow: opts.deleteWorkflow ?? ((ns, name) => deleteWorkflowAndPods(this.store, ns, name)),
     };
     const namespace = opts.namespace || undefined;
+    const instance = opts.instanceId === undefined ? undefined : instanceIdSelector(opts.instanceId);
     this.workflowInformer = new Informer<Workflow>({
       store: this.store,
       kind: 'Workflow',
       namespace,
-      labelSelector: LABEL_CRON_WORKFLOW,
+      labelSelector: [LABEL_CRON_WORKFLOW, instance].filter(Boolean).join(','),
       timers: this.clock,
       log: this.log,
     });
@@ -83,6 +87,7 @@ export class CronController {
       store: this.store,
       kind: 'CronWorkflow',
       namespace,
+      labelSelector: instance,
       resyncPeriodMs: opts.resyncPeriodMs ?? 20 * 60_000,
       timers: this.clock,
       log: this.log,

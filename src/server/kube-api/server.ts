@@ -4,7 +4,6 @@
 // watches (410 Expired when a version is too old). One implementation over any ResourceStore: the
 // local `argo kube-api` serves the SQLite store with it, the tests' fake API server a MemoryStore.
 // It is plain HTTP on loopback; a bearer token guards it.
-import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -18,6 +17,14 @@ import {
   type ResourceKind,
   type ResourceStore,
 } from '../../store/types.js';
+import {
+  attributesOf,
+  bearerToken,
+  forbidden,
+  singleTokenAuthorizer,
+  UNAUTHORIZED,
+  type KubeApiAuthorizer,
+} from './access.js';
 import { applyJsonPatch, JsonPatchError } from './json-patch.js';
 import { openApiDocument, openApiIndex } from './openapi.js';
 import { tableVersionWanted, toTable, type IncludeObject } from './table.js';
@@ -38,6 +45,8 @@ import {
 export interface KubeApiOptions {
   /** Require `Authorization: Bearer <token>`; without it every request gets 401. */
   token?: string;
+  /** Callers by bearer token and what each may do (in place of `token`): 401 and 403 as the API server answers. */
+  authorizer?: KubeApiAuthorizer;
   /** Default 127.0.0.1: nothing but this machine may reach the store. */
   host?: string;
   /** Default 0 (any free port). */
@@ -46,6 +55,11 @@ export interface KubeApiOptions {
   tls?: { key: string; cert: string };
   /** End every watch stream after this long, as real API servers do after a few minutes. */
   watchTimeoutMs?: number;
+  /**
+   * How often a watch that allows bookmarks (allowWatchBookmarks=true) is sent a BOOKMARK with the
+   * version it has caught up to, when the store tracks it; default 60 s, about as the API server does.
+   */
+  bookmarkIntervalMs?: number;
   /**
    * Serves the pods/log subresource of pods in the store: the text of a container's log, all at
    * once or as chunks streamed while the iterable runs (the signal aborts when the client goes).
@@ -73,6 +87,8 @@ export interface KubeApiRequest {
   path: string;
   query: Record<string, string>;
   contentType?: string;
+  /** Who the bearer token stands for, with an authorizer; undefined when it stands for no one. */
+  user?: string;
 }
 
 export interface KubeApiServer {
@@ -80,6 +96,8 @@ export interface KubeApiServer {
   url: string;
   /** Watch streams open now. */
   readonly openWatches: number;
+  /** Ends every open watch stream, as an API server does when it restarts or times them out. */
+  endWatches(): void;
   close(): Promise<void>;
 }
 
@@ -90,12 +108,7 @@ export async function startKubeApiServer(
   opts: KubeApiOptions = {},
 ): Promise<KubeApiServer> {
   const watches = new Set<() => void>();
-  const expected = opts.token ? Buffer.from(`Bearer ${opts.token}`) : undefined;
-  const authorized = (req: IncomingMessage): boolean => {
-    if (!expected) return true;
-    const given = Buffer.from(req.headers.authorization ?? '');
-    return given.length === expected.length && timingSafeEqual(given, expected);
-  };
+  const authorizer = opts.authorizer ?? (opts.token ? singleTokenAuthorizer(opts.token) : undefined);
 
   const watch = (
     req: IncomingMessage,
@@ -107,6 +120,9 @@ export async function startKubeApiServer(
     const table = tableVersionWanted(req);
     let ended = false;
     let headed = false;
+    // The last version the client was told: a BOOKMARK (only the version, on an object of the
+    // watched kind) is sent when the watch has caught up past it.
+    let told = q.get('resourceVersion') ?? '';
     const handle = store.watch(
       kind,
       {
@@ -129,6 +145,7 @@ export async function startKubeApiServer(
           headed = true;
         }
         res.write(`${JSON.stringify({ type: event.type, object })}\n`);
+        told = event.object.metadata.resourceVersion ?? told;
       },
       (err) => {
         if (ended) return;
@@ -141,9 +158,20 @@ export async function startKubeApiServer(
       ended = true;
       handle.stop();
       clearTimeout(timer);
+      clearInterval(bookmarks);
       watches.delete(finish);
       res.end();
     };
+    const bookmarks =
+      handle.progress && (q.get('allowWatchBookmarks') === 'true' || q.get('allowWatchBookmarks') === '1')
+        ? setInterval(() => {
+            const at = handle.progress?.();
+            if (ended || !at || (told !== '' && Number(at) <= Number(told))) return;
+            told = at;
+            const object = { apiVersion: API_VERSIONS[kind], kind, metadata: { resourceVersion: at } };
+            res.write(`${JSON.stringify({ type: 'BOOKMARK', object })}\n`);
+          }, opts.bookmarkIntervalMs ?? 60_000)
+        : undefined;
     const seconds = Number(q.get('timeoutSeconds') ?? '');
     const timeoutMs = seconds > 0 ? seconds * 1000 : opts.watchTimeoutMs;
     const timer = timeoutMs ? setTimeout(finish, timeoutMs) : undefined;
@@ -156,17 +184,40 @@ export async function startKubeApiServer(
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://kube-api');
     const method = req.method ?? 'GET';
+    const user = authorizer?.authenticate(bearerToken(req));
     opts.onRequest?.({
       method,
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),
       contentType: req.headers['content-type'],
+      user,
     });
-    if (!authorized(req)) {
-      send(res, 401, status(401, 'Unauthorized', 'Unauthorized'));
-      return;
-    }
     const q = url.searchParams;
+    const log = POD_LOG.exec(url.pathname);
+    const found = log ? undefined : route(url.pathname);
+    if (authorizer) {
+      if (user === undefined) {
+        send(res, 401, UNAUTHORIZED);
+        return;
+      }
+      const attributes = attributesOf(
+        method,
+        found,
+        q,
+        log
+          ? {
+              resource: 'pods',
+              subresource: 'log',
+              namespace: decodeURIComponent(log[1]),
+              name: decodeURIComponent(log[2]),
+            }
+          : undefined,
+      );
+      if (attributes && !authorizer.allowed(user, attributes)) {
+        send(res, 403, forbidden(user, attributes));
+        return;
+      }
+    }
     if (q.get('dryRun'))
       throw new HttpError(
         400,
@@ -183,14 +234,12 @@ export async function startKubeApiServer(
       send(res, 200, doc);
       return;
     }
-    const log = POD_LOG.exec(url.pathname);
     if (log && opts.podLog) {
       if (method !== 'GET') throw new HttpError(405, 'MethodNotAllowed', `${method} is not allowed here`);
       const [namespace, pod] = [decodeURIComponent(log[1]), decodeURIComponent(log[2])];
       await servePodLog(res, store, opts.podLog, namespace, pod, q);
       return;
     }
-    const found = route(url.pathname);
     if (!found) throw new HttpError(404, 'NotFound', NO_ROUTE);
     if ('index' in found) {
       send(res, 200, discoveryIndex(found.index));
@@ -367,6 +416,9 @@ export async function startKubeApiServer(
     url: `${opts.tls ? 'https' : 'http'}://${host}:${address.port}`,
     get openWatches() {
       return watches.size;
+    },
+    endWatches() {
+      for (const finish of [...watches]) finish();
     },
     async close() {
       for (const finish of [...watches]) finish();

@@ -11,8 +11,9 @@ import {
   type ArtifactDirection,
   type ArtifactRequest,
 } from '../artifacts.js';
-import { authorize, servedNamespace, type RouteContext } from '../context.js';
-import { ApiError, Code, toApiError } from '../errors.js';
+import { type CallerDeps, runAsCaller } from '../caller.js';
+import { admit, servedNamespace, type RouteContext } from '../context.js';
+import { Code, toApiError } from '../errors.js';
 
 class HttpFailure extends Error {
   constructor(readonly status: number) {
@@ -65,11 +66,22 @@ export function registerArtifactRoutes(app: FastifyInstance, ctx: RouteContext):
     resolve: (segments: string[]) => Promise<ArtifactRequest>,
     skip: number,
   ): Promise<FastifyReply> => {
+    let caller: CallerDeps | undefined;
     try {
-      authorize(ctx, req);
+      caller = admit(ctx, req);
     } catch {
       return fail(reply, 401);
     }
+    return runAsCaller(caller, () => send(req, reply, resolve, skip, caller));
+  };
+
+  const send = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    resolve: (segments: string[]) => Promise<ArtifactRequest>,
+    skip: number,
+    caller: CallerDeps | undefined,
+  ): Promise<FastifyReply> => {
     try {
       const request = await resolve(artifactPathSegments(req.raw.url ?? '', skip));
       servedNamespace(ctx, request.workflow.metadata.namespace ?? '');
@@ -91,7 +103,10 @@ export function registerArtifactRoutes(app: FastifyInstance, ctx: RouteContext):
     } catch (err) {
       if (err instanceof ArtifactPathError) return fail(reply, 400);
       if (err instanceof HttpFailure) return fail(reply, err.status);
-      if (err instanceof ApiError && err.code === Code.PermissionDenied) return fail(reply, 403);
+      // Refused by the namespace boundary, or by the Kubernetes API the caller's token went to.
+      const code = toApiError(err).code;
+      if (code === Code.PermissionDenied) return fail(reply, 403);
+      if (caller && code === Code.Unauthenticated) return fail(reply, 401);
       req.log.error({ err }, 'artifact download failed');
       return fail(reply, 500);
     }

@@ -1,7 +1,7 @@
 // ResourceStore over a Kubernetes API server. The server does what the SQLite store does itself
 // (validation, resourceVersion, generation, finalizers); this class maps the contract onto REST
 // calls and API errors onto the StoreError classes, so callers cannot tell the stores apart.
-import type { KubeConfig } from '@kubernetes/client-node';
+import { KubeConfig } from '@kubernetes/client-node';
 import type { KubeObject } from '../../model/meta.js';
 import { API_VERSIONS, invalidObject, isClusterScoped, updateTarget } from '../semantics.js';
 import {
@@ -58,6 +58,24 @@ export class KubeStore implements ResourceStore {
 
   static fromKubeConfig(kc: KubeConfig, opts: KubeStoreOptions = {}): KubeStore {
     return new KubeStore(kc, opts);
+  }
+
+  /**
+   * The same API server (address and TLS settings) as the caller a bearer token stands for: none of
+   * the kubeconfig user's own credentials (token, certificate, exec plugin) go with the requests,
+   * so the cluster's RBAC judges that caller alone. The Argo Server's client auth mode does this.
+   */
+  asBearer(token: string): KubeStore {
+    const cluster = this.kubeConfig.getCurrentCluster();
+    if (!cluster) throw new StoreError('the kubeconfig has no current cluster', 500, 'InternalError');
+    const kc = new KubeConfig();
+    kc.loadFromOptions({
+      clusters: [cluster],
+      users: [{ name: 'bearer', token }],
+      contexts: [{ name: 'bearer', cluster: cluster.name, user: 'bearer', namespace: this.namespace }],
+      currentContext: 'bearer',
+    });
+    return new KubeStore(kc, { namespace: this.namespace });
   }
 
   async get<T extends KubeObject>(

@@ -133,6 +133,8 @@ export class WatchHub {
         w.stopped = true;
         this.leave(w);
       },
+      // Every change through `after` has been dispatched to it (matching or not); 0 is "not yet".
+      progress: () => (w.after > 0 ? String(w.after) : undefined),
     };
   }
 

@@ -128,6 +128,66 @@ describe('fake API server', () => {
     ]);
   });
 
+  it('authenticates users by token and authorizes each by its rules, answering 401 and 403 as kube-apiserver', async () => {
+    const server = await start({
+      users: {
+        'a-token': {
+          name: 'alice',
+          rules: [
+            {
+              verbs: ['get', 'list'],
+              resources: ['workflows'],
+              apiGroups: ['argoproj.io'],
+              namespaces: ['team-a'],
+            },
+          ],
+        },
+        'b-token': { name: 'bob', rules: [{ verbs: ['get'], resources: ['pods/log'] }] },
+      },
+    });
+    const as = async (token: string, path: string, method = 'GET') => {
+      const res = await fetch(server.url + path, { method, headers: { Authorization: `Bearer ${token}` } });
+      return { status: res.status, body: (await res.json()) as any };
+    };
+    const wfs = '/apis/argoproj.io/v1alpha1/namespaces/team-a/workflows';
+    expect((await as('a-token', wfs)).status).toBe(200);
+    expect((await as('a-token', `${wfs}?watch=true&timeoutSeconds=0.01`)).body).toEqual({
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message:
+        'workflows.argoproj.io is forbidden: User "alice" cannot watch resource "workflows" in API group "argoproj.io" in the namespace "team-a"',
+      reason: 'Forbidden',
+      details: { group: 'argoproj.io', kind: 'workflows' },
+      code: 403,
+    });
+    expect((await as('a-token', `${wfs}/w1`, 'DELETE')).body.message).toBe(
+      'workflows.argoproj.io "w1" is forbidden: User "alice" cannot delete resource "workflows" in API group "argoproj.io" in the namespace "team-a"',
+    );
+    // A namespaced grant reaches neither across all namespaces nor other namespaces.
+    expect((await as('a-token', '/apis/argoproj.io/v1alpha1/workflows')).body.message).toMatch(
+      /cannot list resource "workflows" in API group "argoproj.io" at the cluster scope$/,
+    );
+    expect((await as('a-token', '/apis/argoproj.io/v1alpha1/namespaces/b/workflows')).status).toBe(403);
+    // Subresources are their own resource; discovery is open to anyone authenticated.
+    expect((await as('b-token', '/api/v1/namespaces/x/pods/p/log')).status).not.toBe(403);
+    expect((await as('b-token', '/api/v1/namespaces/x/pods/p')).body.message).toBe(
+      'pods "p" is forbidden: User "bob" cannot get resource "pods" in API group "" in the namespace "x"',
+    );
+    expect((await as('b-token', '/apis/argoproj.io/v1alpha1')).status).toBe(200);
+    const unknown = await as('c-token', '/apis/argoproj.io/v1alpha1');
+    expect(unknown).toMatchObject({
+      status: 401,
+      body: { reason: 'Unauthorized', message: 'Unauthorized', code: 401 },
+    });
+    expect(server.requests.map((r) => r.user)).toEqual([
+      ...Array(5).fill('alice'),
+      ...Array(3).fill('bob'),
+      undefined,
+    ]);
+  });
+
   it('applies merge, strategic-merge (as merge) and JSON patches; refuses unconditional CR updates', async () => {
     const server = await start();
     const base = '/api/v1/namespaces/argo/configmaps/p';
@@ -231,6 +291,53 @@ describe('fake API server', () => {
       },
     ]);
     await waitFor(() => server.openWatches === 0);
+  });
+
+  it('sends BOOKMARKs with the version a watch has caught up to, only when asked and only forward', async () => {
+    const server = await start({ bookmarkIntervalMs: 30 });
+    const first = await call(server, 'POST', '/api/v1/namespaces/argo/configmaps', cm('a'));
+    const rv = first.body.metadata.resourceVersion as string;
+    const url = `${server.url}/api/v1/namespaces/argo/configmaps?watch=1&resourceVersion=${rv}`;
+    const withMarks = watchLines(`${url}&allowWatchBookmarks=true`, 1);
+    const without = watchLines(`${url}&timeoutSeconds=1`, 1);
+    await waitFor(() => server.openWatches === 2);
+    // A change the watch does not see (another namespace) still moves its version on.
+    const other = await call(server, 'POST', '/api/v1/namespaces/elsewhere/configmaps', cm('b'));
+    const { events } = await withMarks;
+    expect(events).toEqual([
+      {
+        type: 'BOOKMARK',
+        object: {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { resourceVersion: other.body.metadata.resourceVersion },
+        },
+      },
+    ]);
+    expect((await without).events).toEqual([]);
+  });
+
+  it('expireWatches: compacts and ends every watch, so a client resuming from its version gets 410', async () => {
+    const server = await start();
+    const first = await call(server, 'POST', '/api/v1/namespaces/argo/configmaps', cm('a'));
+    const rv = first.body.metadata.resourceVersion as string;
+    const open = watchLines(
+      `${server.url}/api/v1/namespaces/argo/configmaps?watch=1&resourceVersion=${rv}`,
+      1,
+    );
+    await waitFor(() => server.openWatches === 1);
+    await server.expireWatches();
+    expect((await open).events).toEqual([]);
+    const resumed = await watchLines(
+      `${server.url}/api/v1/namespaces/argo/configmaps?watch=1&resourceVersion=${rv}`,
+      1,
+    );
+    expect(resumed.events).toEqual([
+      { type: 'ERROR', object: expect.objectContaining({ kind: 'Status', code: 410, reason: 'Expired' }) },
+    ]);
+    // A list is served as always, at a version a watch can resume from.
+    const list = await call(server, 'GET', '/api/v1/configmaps');
+    expect(list.body.items.map((i: any) => i.metadata.name)).toEqual(['a', 'compaction']);
   });
 
   it('ends watches after timeoutSeconds, as the API server does', async () => {

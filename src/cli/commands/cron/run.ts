@@ -1,4 +1,5 @@
 // `argo cron create|get|list|update|delete|suspend|resume`, printing what Argo's CLI prints.
+import { LABEL_CONTROLLER_INSTANCE_ID } from '../../../executor/host/task-result.js';
 import type { Command } from 'commander';
 import type { ArgoClient } from '../../../client/types.js';
 import { nextRuntime } from '../../../controller/cron/schedule.js';
@@ -90,6 +91,9 @@ async function writeCronWorkflows(
   await withClient(cmd, async (client, g) => {
     for (const cron of crons) {
       await applyOverrides(cron, o);
+      // --instanceid: the cron workflow (and what it makes) is for that controller instance only.
+      if (g.instanceid)
+        cron.metadata.labels = { ...cron.metadata.labels, [LABEL_CONTROLLER_INSTANCE_ID]: g.instanceid };
       await out(details(await write(client, cron.metadata.namespace || namespaceOf(client, g), cron)));
     }
   });

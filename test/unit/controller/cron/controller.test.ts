@@ -41,7 +41,7 @@ const harnesses: Harness[] = [];
 async function start(
   at: string,
   crons: CronWorkflow[],
-  opts: { timeZone?: string; syncPeriodMs?: number } = {},
+  opts: { timeZone?: string; syncPeriodMs?: number; instanceId?: string } = {},
 ): Promise<Harness> {
   const store = new MemoryStore();
   const clock = new FakeClock(at, (t) => vi.setSystemTime(t));
@@ -51,6 +51,7 @@ async function start(
     clock,
     timeZone: opts.timeZone ?? 'UTC',
     syncPeriodMs: opts.syncPeriodMs ?? 10_000,
+    instanceId: opts.instanceId,
   });
   await controller.start();
   const settle = (): Promise<void> => controller.idle();
@@ -91,6 +92,27 @@ afterEach(async () => {
 });
 
 describe('scheduled runs', () => {
+  it('with an instance ID, runs only the cron workflows labelled with it; the runs keep the label', async () => {
+    const labelled = (name: string, id?: string) =>
+      cronOf(`
+metadata:
+  name: ${name}
+${id ? `  labels: {workflows.argoproj.io/controller-instanceid: ${id}}` : ''}
+spec:
+  schedules: ["* * * * *"]
+${WORKFLOW_SPEC}`);
+    const crons = [labelled('mine', 'team-1'), labelled('other', 'team-2'), labelled('plain')];
+    const h = await start('2024-05-01T12:00:30Z', crons, { instanceId: 'team-1' });
+    await h.advanceTo('2024-05-01T12:01:10Z');
+    const wfs = await h.workflows();
+    expect(names(wfs)).toEqual([`mine-${unix('2024-05-01T12:01:00Z')}`]);
+    expect(wfs[0].metadata.labels?.['workflows.argoproj.io/controller-instanceid']).toBe('team-1');
+    // Without an instance ID ('' as the cluster controller passes it), only the unlabelled one.
+    const none = await start('2024-05-01T12:00:30Z', crons, { instanceId: '' });
+    await none.advanceTo('2024-05-01T12:01:10Z');
+    expect(names(await none.workflows())).toEqual([`plain-${unix('2024-05-01T12:01:00Z')}`]);
+  });
+
   it('creates one workflow per scheduled time, named, labelled and owned as Argo does', async () => {
     const cron = cronOf(`
 metadata:

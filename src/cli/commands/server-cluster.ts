@@ -1,0 +1,66 @@
+// `argo server` on a cluster: the Argo Server API over the Kubernetes API, with no engine of its own
+// (the cluster's workflow controller runs what is submitted). In server auth mode every request uses
+// the server's own credentials (its service account in a pod, else its kubeconfig); in client auth
+// mode each request's bearer token is sent to the Kubernetes API in their place, so the cluster's
+// RBAC decides what the caller may do, as upstream's gatekeeper does.
+import { storeSecrets, WorkflowArtifactReader } from '../../artifacts/reader.js';
+import { KubeHost } from '../../client/kube/host.js';
+import { StoreClient } from '../../client/store/client.js';
+import type { CallerDeps, ServerDeps } from '../../server/index.js';
+import type { KubeConnectOptions, KubeStore } from '../../store/kube/index.js';
+
+/** Callers' clients kept for their next request; the least recently used go first. */
+const CALLERS_KEPT = 128;
+
+export interface ClusterServer {
+  deps: Omit<ServerDeps, 'version'>;
+  /** The server's namespace: -n, else the kubeconfig context's or the service account's. */
+  namespace: string;
+  /** Where the configuration came from: kubeconfig file(s) or "in-cluster". */
+  source: string;
+  /** The API server's URL. */
+  apiServer: string;
+  close(): Promise<void>;
+}
+
+export async function openClusterServer(o: {
+  kube: KubeConnectOptions;
+  /** Act as each caller (client auth mode). */
+  passCallerToken: boolean;
+  home: string;
+}): Promise<ClusterServer> {
+  // Loaded here, as every user of the Kubernetes client loads it (see store/kube/index.ts).
+  const { openKubeStore, readPodLog } = await import('../../store/kube/index.js');
+  const opened = await openKubeStore(o.kube);
+  const namespace = opened.namespace;
+  const clientFor = (store: KubeStore): StoreClient =>
+    new StoreClient({ store, namespace, host: new KubeHost(store, readPodLog) });
+
+  const callers = new Map<string, CallerDeps>();
+  const forCaller = (token: string): CallerDeps => {
+    let caller = callers.get(token);
+    if (caller) callers.delete(token);
+    else {
+      const store = opened.store.asBearer(token);
+      caller = { store, backend: clientFor(store) };
+    }
+    callers.set(token, caller);
+    // A forgotten caller's watches end with their requests; its store holds nothing else open.
+    if (callers.size > CALLERS_KEPT) callers.delete(callers.keys().next().value as string);
+    return caller;
+  };
+
+  const store = opened.store;
+  return {
+    deps: {
+      backend: clientFor(store),
+      store,
+      artifacts: new WorkflowArtifactReader({ home: o.home, secret: storeSecrets(store) }),
+      forCaller: o.passCallerToken ? forCaller : undefined,
+    },
+    namespace,
+    source: opened.source,
+    apiServer: store.server,
+    close: () => store.close(),
+  };
+}

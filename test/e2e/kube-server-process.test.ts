@@ -1,0 +1,239 @@
+// `argo server` on a cluster, as its own process with a kubeconfig pointing at the fake API server,
+// in both auth modes, and the CLI through ARGO_SERVER. The API server knows three users by token
+// with different rights (RBAC-like rules): the cluster's admin (controller, kubelet, and the server
+// in server mode), alice, who may work with workflows in team-a only, and bob, who may only read
+// ConfigMaps there. In client mode each request's token reaches the Kubernetes API, so alice works,
+// bob gets the API server's 403, and a token it does not know gets 401.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Workflow } from '../../src/model/workflow.js';
+import type { FakeUser } from '../helpers/fake-apiserver.js';
+import { cliWithHome, fixture, lines, repoRoot, type Cli, type CliResult } from './cli.js';
+import { startKubeCluster, type KubeCluster } from './kube-cluster.js';
+
+const EVERYTHING: FakeUser = {
+  name: 'system:serviceaccount:argo:argo',
+  rules: [{ verbs: ['*'], resources: ['*'] }],
+};
+const ALICE: FakeUser = {
+  name: 'alice',
+  rules: [
+    {
+      verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'],
+      resources: ['workflows', 'workflowtemplates', 'cronworkflows'],
+      apiGroups: ['argoproj.io'],
+      namespaces: ['team-a'],
+    },
+    // Cluster-wide, as upstream's argo-aggregate-to-edit role grants them: submit checks templates.
+    { verbs: ['get', 'list', 'watch'], resources: ['clusterworkflowtemplates'], apiGroups: ['argoproj.io'] },
+    {
+      verbs: ['get', 'list', 'watch'],
+      resources: ['pods', 'pods/log'],
+      apiGroups: [''],
+      namespaces: ['team-a'],
+    },
+  ],
+};
+const BOB: FakeUser = {
+  name: 'bob',
+  rules: [{ verbs: ['get'], resources: ['configmaps'], apiGroups: [''], namespaces: ['team-a'] }],
+};
+
+interface ServerProcess {
+  port: number;
+  child: ChildProcess;
+  output: () => string;
+}
+
+let cluster: KubeCluster;
+let cli: Cli;
+let work: string;
+const servers: ServerProcess[] = [];
+
+/** `argo server --kubeconfig K --secure=false ...` on a free port; resolves once it listens. */
+function startServer(args: string[]): Promise<ServerProcess> {
+  const child = spawn(
+    process.execPath,
+    [
+      path.join(repoRoot, 'bin/argo.js'),
+      'server',
+      '--kubeconfig',
+      cluster.kubeconfig,
+      '-n',
+      'argo',
+      '--port',
+      '0',
+      '--secure=false',
+      ...args,
+    ],
+    {
+      env: {
+        ...process.env,
+        ARGO_LOCAL: '',
+        ARGO_SERVER: '',
+        KUBECONFIG: '',
+        // Where an embedded engine would keep its state: a server on a cluster must not make it.
+        ARGO_HOME: path.join(work, 'server-home'),
+        NO_COLOR: '1',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`argo server did not start:\n${output}`)), 20_000);
+    const onData = (d: Buffer): void => {
+      output += d.toString();
+      const m = /msg="Argo Server started successfully" url=http:\/\/localhost:(\d+)/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        const s = { port: Number(m[1]), child, output: () => output };
+        servers.push(s);
+        resolve(s);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`argo server exited with ${code}:\n${output}`));
+    });
+  });
+}
+
+/** The CLI through the Argo Server at `port`, with `token` (none when undefined), in team-a unless -n says otherwise. */
+function through(port: number, token: string | undefined) {
+  return (args: string[], timeoutMs = 30_000): Promise<CliResult> =>
+    cli.run(['-n', 'team-a', ...args], {
+      env: {
+        ARGO_LOCAL: '',
+        KUBECONFIG: '/dev/null',
+        ARGO_SERVER: `localhost:${port}`,
+        ARGO_SECURE: 'false',
+        ARGO_TOKEN: token === undefined ? '' : `Bearer ${token}`,
+      },
+      timeoutMs,
+    });
+}
+
+beforeAll(async () => {
+  work = mkdtempSync(path.join(os.tmpdir(), 'argo-kube-server-'));
+  cluster = await startKubeCluster({
+    users: { 'admin-token': EVERYTHING, 'alice-token': ALICE, 'bob-token': BOB },
+  });
+  cli = cliWithHome();
+});
+
+afterAll(async () => {
+  for (const s of servers) if (s.child.exitCode === null) s.child.kill('SIGKILL');
+  cli?.dispose();
+  await cluster?.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('argo server on a cluster', { timeout: 120_000 }, () => {
+  it('--auth-mode client: alice lists, submits, waits and gets through the server with her own rights', async () => {
+    const server = await startServer(['--auth-mode', 'client']);
+    expect(server.output()).toMatch(/msg="Starting Argo Server" authModes=client namespace=argo /);
+    expect(server.output()).toMatch(/kubeApiServer=http:\/\/127\.0\.0\.1:\d+/);
+    const alice = through(server.port, 'alice-token');
+
+    const empty = await alice(['list']);
+    expect(empty.stderr).toBe('');
+    expect(empty.code).toBe(0);
+    expect(empty.stdout).toBe('No workflows found\n');
+
+    const sub = await alice(['submit', fixture('kube/steps.yaml'), '--wait', '-o', 'name'], 60_000);
+    expect(sub.stderr).toBe('');
+    expect(sub.code).toBe(0);
+    const name = sub.stdout.trim();
+    const stored = await cluster.api.store.get<Workflow>('Workflow', 'team-a', name);
+    expect(stored?.status?.phase).toBe('Succeeded');
+
+    const got = await alice(['get', name]);
+    expect(got.code).toBe(0);
+    expect(got.stdout).toMatch(/^Status:\s+Succeeded$/m);
+    const listed = await alice(['list', '-o', 'name']);
+    expect(lines(listed.stdout)).toEqual([name]);
+
+    // Each of alice's calls reached the API server as alice: the server used her token.
+    const byAlice = cluster.api.requests.filter((r) => r.user === 'alice');
+    expect(
+      byAlice.some(
+        (r) => r.method === 'POST' && r.path === '/apis/argoproj.io/v1alpha1/namespaces/team-a/workflows',
+      ),
+    ).toBe(true);
+    expect(
+      byAlice.some(
+        (r) =>
+          r.method === 'GET' && r.path === `/apis/argoproj.io/v1alpha1/namespaces/team-a/workflows/${name}`,
+      ),
+    ).toBe(true);
+
+    // Outside team-a her rights end, and the Kubernetes API's words reach her.
+    const elsewhere = await alice(['list', '-n', 'default']);
+    expect(elsewhere.code).toBe(1);
+    expect(lines(elsewhere.stderr)).toHaveLength(1);
+    expect(elsewhere.stderr).toContain(
+      'workflows.argoproj.io is forbidden: User "alice" cannot list resource "workflows" in API group "argoproj.io" in the namespace "default"',
+    );
+  });
+
+  it('--auth-mode client: bob gets 403 for what his role does not allow, a bad token 401, no token 401', async () => {
+    const server = servers[0];
+    const bob = through(server.port, 'bob-token');
+    const listed = await bob(['list']);
+    expect(listed.code).toBe(1);
+    expect(lines(listed.stderr)).toHaveLength(1);
+    expect(listed.stderr).toContain(
+      'workflows.argoproj.io is forbidden: User "bob" cannot list resource "workflows" in API group "argoproj.io" in the namespace "team-a"',
+    );
+    const submitted = await bob(['submit', fixture('kube/steps.yaml')]);
+    expect(submitted.code).toBe(1);
+    expect(lines(submitted.stderr)).toHaveLength(1);
+    expect(submitted.stderr).toMatch(
+      /^Error: Failed to submit workflow: \S+ is forbidden: User "bob" cannot /,
+    );
+    const stranger = await through(server.port, 'no-such-token')(['list']);
+    expect(stranger.code).toBe(1);
+    expect(lines(stranger.stderr)).toHaveLength(1);
+    expect(stranger.stderr).toMatch(/\bUnauthorized$/m);
+    // The API server's address is the server's business, not the caller's.
+    expect(stranger.stderr).not.toContain('127.0.0.1');
+    const anonymous = await through(server.port, undefined)(['list']);
+    expect(anonymous.code).toBe(1);
+    expect(anonymous.stderr).toContain('token not valid');
+
+    // The HTTP answers themselves, as grpc-gateway writes them.
+    const base = `http://localhost:${server.port}/api/v1/workflows/team-a`;
+    const as = (token: string) => fetch(base, { headers: { authorization: `Bearer ${token}` } });
+    const forbidden = await as('bob-token');
+    expect(forbidden.status).toBe(403);
+    expect(await forbidden.json()).toMatchObject({ code: 7, message: expect.stringMatching(/is forbidden/) });
+    const unauthorized = await as('no-such-token');
+    expect(unauthorized.status).toBe(401);
+    expect(await unauthorized.json()).toEqual({ code: 16, message: 'Unauthorized' });
+  });
+
+  it("--auth-mode server: every caller acts with the server's own credentials", async () => {
+    const server = await startServer(['--auth-mode', 'server']);
+    expect(server.output()).toMatch(/You are running without client authentication/);
+    const anyone = through(server.port, undefined);
+    const listed = await anyone(['list', '-o', 'name']);
+    expect(listed.stderr).toBe('');
+    expect(listed.code).toBe(0);
+    expect(lines(listed.stdout)).toHaveLength(1);
+    // bob's token is not client auth here (server mode alone): the server's rights apply.
+    const sub = await through(server.port, 'bob-token')(
+      ['submit', fixture('kube/steps.yaml'), '--wait', '-o', 'name'],
+      60_000,
+    );
+    expect(sub.stderr).toBe('');
+    expect(sub.code).toBe(0);
+    const got = await anyone(['get', sub.stdout.trim(), '-o', 'json']);
+    expect((JSON.parse(got.stdout) as Workflow).status?.phase).toBe('Succeeded');
+  });
+});
