@@ -32,6 +32,7 @@ import type {
   WorkflowTaskResult,
   WorkflowTemplate,
 } from '../model/workflow.js';
+import { isActiveSuspendNode, nodeTypeFacts } from '../model/node-types.js';
 import { isPodTemplate, nodeTypeOf, templateKind, type TemplateKindField } from '../model/template-kinds.js';
 import { applyTemplateDefaults, joinWorkflowSpec } from '../workflow/merge.js';
 import { nodeId as computeNodeId } from '../workflow/node-id.js';
@@ -764,27 +765,24 @@ export class WorkflowOperation {
   getOutboundNodes(nodeID: string): string[] {
     const node = this.nodes[nodeID];
     if (!node) return [];
-    switch (node.type) {
-      case 'Skipped':
-      case 'Suspend':
-      case 'HTTP':
-      case 'Plugin':
+    switch (nodeTypeFacts(node.type).outbound) {
+      case 'self':
         return [node.id];
-      case 'Pod': {
+      case 'pod': {
         if (!this.isContainerSetPod(node)) return [node.id];
         return this.outboundOfGroup(node);
       }
-      case 'Container':
-      case 'TaskGroup':
+      case 'children':
         return this.outboundOfGroup(node);
-      case 'Retry': {
+      case 'last-child': {
         const children = node.children ?? [];
         if (children.length > 0) return [children[children.length - 1]];
         break;
       }
-      case 'Steps':
-      case 'DAG':
+      case 'memoized-self':
         if (node.memoizationStatus?.hit) return [node.id];
+        break;
+      case 'recorded':
         break;
     }
     const out: string[] = [];
@@ -2018,10 +2016,6 @@ function earliest(a: Date | undefined, b: Date | undefined): Date | undefined {
   if (!a) return b;
   if (!b) return a;
   return a < b ? a : b;
-}
-
-export function isActiveSuspendNode(node: NodeStatus): boolean {
-  return node.type === 'Suspend' && node.phase === 'Running';
 }
 
 /** `timeout` and `pendingTimeout` of a template as absolute times from the node's start. */

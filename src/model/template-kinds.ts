@@ -1,7 +1,7 @@
 // The kinds of template: which spec field makes a template of each kind, Argo's name for it, the
 // node its runs get, and whether it runs as a pod and whether it is a leaf (does the work itself
-// rather than calling other templates or waiting). One table that the spec merge, validation, the
-// operator and the CLI's node tree all read.
+// rather than calling other templates or waiting). One table that the spec merge, validation and
+// the operator read; what each node type is to them is in node-types.ts.
 import type { Template } from './template.js';
 import type { NodeType } from './workflow.js';
 
@@ -83,12 +83,3 @@ export function isLeafTemplate(t: Template): boolean {
 export function nodeTypeOf(t: Template): NodeType {
   return templateKind(t)?.nodeType ?? 'Pod';
 }
-
-/**
- * Node types that hold no nodes of their own below them in `argo get`'s tree: the nodes of every
- * kind that does not call other templates, and the Skipped nodes of steps and tasks not run.
- */
-export const LEAF_NODE_TYPES: ReadonlySet<NodeType> = new Set<NodeType>([
-  ...TEMPLATE_KINDS.filter((k) => k.field !== 'steps' && k.field !== 'dag').map((k) => k.nodeType),
-  'Skipped',
-]);

@@ -1,4 +1,5 @@
 // Workflow and node progress ("N/M") as Argo derives it from pod-like nodes.
+import { nodeTypeFacts } from '../model/node-types.js';
 import type { NodeStatus, NodeType, Workflow } from '../model/workflow.js';
 
 interface Progress {
@@ -6,9 +7,8 @@ interface Progress {
   m: number;
 }
 
-/** Node types whose progress is reported by themselves rather than summed from children. */
 function reportsOwnProgress(type: NodeType): boolean {
-  return type === 'Pod' || type === 'HTTP' || type === 'Plugin' || type === 'Container' || type === 'Suspend';
+  return nodeTypeFacts(type).ownProgress;
 }
 
 function parse(p: string | undefined): Progress | undefined {

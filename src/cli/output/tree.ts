@@ -8,14 +8,13 @@
 //  - siblings are ordered by start time, then by the index in "name(3:item)" or by display name;
 //  - omitted nodes, and nodes the --status / --node-field-selector filter rejects, are not printed
 //    (their children still are, drawn in their place).
-import { LEAF_NODE_TYPES } from '../../model/template-kinds.js';
-import type { NodePhase, NodeStatus, NodeType, Workflow } from '../../model/workflow.js';
+import { isActiveSuspendNode, nodeTypeFacts } from '../../model/node-types.js';
+import type { NodePhase, NodeStatus, Workflow } from '../../model/workflow.js';
 import { type FieldTerm, nodeMatchesSelector } from '../../workflow/node-field-selector.js';
 import { nodeId } from '../../workflow/node-id.js';
 import { FG, type Palette } from './colors.js';
 import { humanizeShortDuration, timeMs } from '../../workflow/humanize.js';
 import { resourcesDurationText } from './go-strings.js';
-import { isActiveSuspendNode } from './workflow-status.js';
 
 export type TreeOutput = '' | 'wide' | 'short';
 
@@ -35,9 +34,6 @@ interface RenderNode {
   /** What it is ordered by among its siblings, once worked out. */
   key?: SortKey;
 }
-
-const BOUNDARY_TYPES: ReadonlySet<NodeType> = new Set(['DAG', 'Steps']);
-const PARENT_TYPES: ReadonlySet<NodeType> = new Set(['StepGroup', 'Retry']);
 
 /** The loop index in a node name such as "hello(2:foo)", or -1. */
 export function indexFromNodeName(name: string): number {
@@ -96,7 +92,7 @@ export function buildRenderTrees(nodes: Record<string, NodeStatus>): Map<string,
     if (!node.type) {
       throw new Error(`node ${id} has no type: cannot print workflows created with Argo <= 2.0`);
     }
-    if (PARENT_TYPES.has(node.type)) {
+    if (nodeTypeFacts(node.type).tree === 'parent') {
       const parent: RenderNode = { id, children: [] };
       parents.set(id, parent);
       for (const child of node.children ?? []) parentOfChild.set(child, parent);
@@ -118,15 +114,16 @@ export function buildRenderTrees(nodes: Record<string, NodeStatus>): Map<string,
   };
 
   for (const [id, node] of Object.entries(nodes)) {
-    if (BOUNDARY_TYPES.has(node.type)) {
+    const role = nodeTypeFacts(node.type).tree;
+    if (role === 'boundary') {
       const boundary: RenderNode = { id, children: [] };
       boundaries.set(id, boundary);
       if (attach(boundary, node.boundaryID)) roots.set(id, boundary);
       for (const waiting of waitingForBoundary.get(id) ?? []) insertSorted(nodes, boundary.children, waiting);
-    } else if (PARENT_TYPES.has(node.type)) {
+    } else if (role === 'parent') {
       const parent = parents.get(id)!;
       if (attach(parent, node.boundaryID)) roots.set(id, parent);
-    } else if (LEAF_NODE_TYPES.has(node.type)) {
+    } else if (role === 'leaf') {
       const leaf: RenderNode = { id, children: [] };
       if (attach(leaf, node.boundaryID)) roots.set(id, leaf);
     }

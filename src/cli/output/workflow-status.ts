@@ -1,11 +1,8 @@
 // Small facts about workflows that several printers show.
+import { isActiveSuspendNode } from '../../model/node-types.js';
 import type { Parameter } from '../../model/template.js';
-import type { NodeStatus, Workflow, WorkflowSpec } from '../../model/workflow.js';
+import type { Workflow, WorkflowSpec } from '../../model/workflow.js';
 import { isZeroTime } from '../../workflow/humanize.js';
-
-export function isActiveSuspendNode(node: NodeStatus): boolean {
-  return node.type === 'Suspend' && node.phase === 'Running';
-}
 
 export function isWorkflowSuspended(wf: Workflow): boolean {
   if (wf.spec?.suspend === true) return true;

@@ -2,7 +2,8 @@
 // --restart-successful, the nodes a selector names) are removed from the status along with
 // everything below them, the nodes above them are reset to Running, and the controller then
 // re-creates what is missing. Argo's algorithm, including its quirks, so retries behave the same.
-import type { NodeStatus, NodeType, Workflow } from '../../model/workflow.js';
+import { nodeTypeFacts } from '../../model/node-types.js';
+import type { NodeStatus, Workflow } from '../../model/workflow.js';
 import { nodeMatchesSelector, parseFieldSelector } from '../node-field-selector.js';
 import { phaseFailedOrError, rfc3339 } from '../phase.js';
 import { podNameOf } from '../pod-name.js';
@@ -35,9 +36,6 @@ export interface RetryFormulation {
   /** Pods to delete before the retried workflow is saved (deleting a missing one is not an error). */
   podsToDelete: string[];
 }
-
-const GROUP_TYPES = new Set<NodeType>(['DAG', 'TaskGroup', 'StepGroup', 'Steps']);
-const EXECUTION_TYPES = new Set<NodeType>(['Container', 'Pod', 'HTTP', 'Plugin']);
 
 /** Whether some node below `node` (not itself being reset) succeeded. */
 export function hasSucceededDescendant(
@@ -143,7 +141,7 @@ function resetPath(nodes: GraphNode[], startId: string): { reset: Set<string>; r
 
   let g: GraphNode | undefined = start;
   while (g) {
-    if (GROUP_TYPES.has(g.node.type)) {
+    if (nodeTypeFacts(g.node.type).group) {
       reset.add(g.node.id);
       g = resetBoundaries(g);
       continue;
@@ -189,7 +187,7 @@ export function formulateRetryWorkflow(
   const starts = nodesToRestart(opts, oldNodes);
   const failed = new Set<string>();
   for (const [id, node] of Object.entries(oldNodes)) {
-    if (!phaseFailedOrError(node.phase) || !EXECUTION_TYPES.has(node.type)) continue;
+    if (!phaseFailedOrError(node.phase) || !nodeTypeFacts(node.type).execution) continue;
     // A failed attempt whose retry node later succeeded needs no rerun.
     const judged = node.nodeFlag?.retried
       ? (Object.values(oldNodes).find((n) => n.type === 'Retry' && n.children?.includes(id)) ?? node)

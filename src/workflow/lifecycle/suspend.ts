@@ -1,13 +1,10 @@
 // `argo suspend` and `argo resume`: spec.suspend, and resuming the workflow's suspend nodes.
+import { isActiveSuspendNode } from '../../model/node-types.js';
 import type { Workflow } from '../../model/workflow.js';
 import { rfc3339 } from '../phase.js';
 import { labelActor, resumedByMessage, type Actor } from './actor.js';
 import { badRequest } from './errors.js';
-import {
-  isActiveSuspendNode,
-  outputParametersWithDefaults,
-  updateSuspendedNodes,
-} from './suspended-nodes.js';
+import { outputParametersWithDefaults, updateSuspendedNodes } from './suspended-nodes.js';
 
 export const LABEL_COMPLETED = 'workflows.argoproj.io/completed';
 

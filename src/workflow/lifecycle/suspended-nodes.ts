@@ -1,16 +1,12 @@
 // Changes to suspend nodes a user makes by hand: resuming or failing them (`argo resume|stop
 // --node-field-selector`) and `argo node set` (phase, message, supplied output parameters).
+import { isActiveSuspendNode } from '../../model/node-types.js';
 import type { Outputs, Parameter } from '../../model/template.js';
 import type { NodePhase, NodeStatus, Workflow } from '../../model/workflow.js';
 import { nodeMatchesSelector, parseFieldSelector } from '../node-field-selector.js';
 import { phaseCompleted, rfc3339 } from '../phase.js';
 import { labelActor, type ActionType, type Actor } from './actor.js';
 import { badRequest, LifecycleError } from './errors.js';
-
-/** A suspend node still waiting for someone to resume it. */
-export function isActiveSuspendNode(node: NodeStatus): boolean {
-  return node.type === 'Suspend' && node.phase === 'Running';
-}
 
 // Argo's NodePhase.Fulfilled(taskResultSynced): a completed phase counts once outputs are in.
 function fulfilledOnceSynced(phase: NodePhase, node: NodeStatus): boolean {

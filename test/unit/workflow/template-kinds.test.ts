@@ -3,7 +3,6 @@ import type { Template } from '../../../src/model/template.js';
 import {
   isLeafTemplate,
   isPodTemplate,
-  LEAF_NODE_TYPES,
   nodeTypeOf,
   TEMPLATE_KINDS,
   templateKind,
@@ -36,10 +35,6 @@ describe('template kinds', () => {
 
   it('tells a template with two kinds by the first in Argo order (steps before script)', () => {
     expect(templateTypeOf({ script: { image: 'a', source: '' }, steps: [] })).toBe('Steps');
-  });
-
-  it('draws pods, suspends, HTTP, plugin and skipped nodes as leaves of the tree, not steps or DAGs', () => {
-    expect([...LEAF_NODE_TYPES].sort()).toEqual(['HTTP', 'Plugin', 'Pod', 'Skipped', 'Suspend']);
   });
 
   it("applies only the templateDefaults of the template's own kind", () => {
