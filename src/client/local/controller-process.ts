@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { CLI_LAUNCHER } from '../../package-files.js';
 import { leaseHolder, readLease, releaseLease } from '../../store/lease.js';
 import type { ResourceStore } from '../../store/types.js';
 
@@ -33,8 +33,7 @@ export const IDLE_EXIT_ENV = 'ARGO_TS_CONTROLLER_IDLE_EXIT_SECONDS';
 export function spawnDetachedController(home: string): void {
   mkdirSync(home, { recursive: true });
   const logFd = openSync(path.join(home, 'controller.log'), 'a');
-  const bin = fileURLToPath(new URL('../../../bin/argo.js', import.meta.url));
-  const child = spawn(process.execPath, [bin, 'workflow-controller'], {
+  const child = spawn(process.execPath, [CLI_LAUNCHER, 'workflow-controller'], {
     detached: true,
     stdio: ['ignore', logFd, logFd],
     env: {
