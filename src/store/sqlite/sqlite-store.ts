@@ -118,7 +118,10 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
       // Checkpointed WAL beyond this is truncated, so the files shrink back after a burst of writes.
       this.db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
       // Takes effect on a new file only (before its first table); an older file is converted once below.
-      this.db.pragma('auto_vacuum = INCREMENTAL');
+      // Set only where it is not yet: setting it rewrites the file's header, so every command that
+      // only reads would write to the store and wait on the disk to checkpoint it when it closes.
+      if ((this.db.pragma('auto_vacuum', { simple: true }) as number) !== 2)
+        this.db.pragma('auto_vacuum = INCREMENTAL');
       const found = migrate(this.db, this.path);
       if (found < 2) convertToIncrementalVacuum(this.db);
       this.stmts = prepareStatements(this.db);
