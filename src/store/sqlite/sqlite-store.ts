@@ -3,7 +3,6 @@
 // the change log (change-log.ts), which is how watches in other processes learn about it.
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { KubeObject } from '../../model/meta.js';
@@ -49,6 +48,7 @@ import {
   type WorkflowPager,
 } from '../workflow-page.js';
 import { decodeContinue, encodeContinue } from './continue-token.js';
+import { openDatabase } from './database.js';
 import { storeOpenError } from './open-error.js';
 import { ChangeLog, DEFAULT_LIMITS, type RecordedChange } from './change-log.js';
 import { migrate } from './schema.js';
@@ -103,11 +103,9 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
 
   constructor(opts: SqliteStoreOptions = {}) {
     this.path = opts.path ?? defaultStorePath();
-    // Loaded here, not at import, so commands that never open the store do not load the native module.
-    const Database = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
     try {
       if (this.path !== ':memory:') mkdirSync(path.dirname(this.path), { recursive: true });
-      this.db = new Database(this.path);
+      this.db = openDatabase(this.path);
     } catch (err) {
       throw storeOpenError(this.path, err);
     }
