@@ -1,7 +1,6 @@
 // The embedded ResourceStore: one SQLite file (WAL) shared by the CLI, a detached controller and
 // `argo server` on the same machine. Every write is one IMMEDIATE transaction that also appends to
 // the change log (change-log.ts), which is how watches in other processes learn about it.
-import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
@@ -234,7 +233,8 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
         if (!meta.name) throw new AlreadyExistsError(kind, candidate);
       }
       const rv = this.nextVersion();
-      const created = finishCreate(prepared, randomUUID(), rv, new Date());
+      // The global crypto loads on first use; importing node:crypto would load it with every read.
+      const created = finishCreate(prepared, crypto.randomUUID(), rv, new Date());
       const text = JSON.stringify(created);
       this.stmts.insert.run(
         kind,
