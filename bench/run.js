@@ -13,7 +13,7 @@ const benches = [
   'store.js',
   'store-size.js',
 ];
-if (!existsSync(fileURLToPath(new URL('../dist/cli/main.js', import.meta.url)))) {
+if (!existsSync(fileURLToPath(new URL('../dist/bundle/main.js', import.meta.url)))) {
   console.error('dist/ is missing: run npm run build first');
   process.exit(2);
 }

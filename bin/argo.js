@@ -24,7 +24,7 @@ try {
   // As above: run without it.
 }
 
-import('../dist/cli/main.js')
+import('../dist/bundle/main.js')
   .then((m) => m.main(process.argv))
   .catch((err) => {
     process.stderr.write(`${err && err.message ? err.message : String(err)}\n`);

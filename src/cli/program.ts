@@ -5,7 +5,7 @@ import { CobraCommand } from './cobra-command.js';
 import { addFlags, FlagError, normalizeArgv, type FlagSpec } from './flags.js';
 import { ExitError, globalOptions, isDebug } from './context.js';
 import { GLOBAL_FLAGS } from './global-flags.js';
-import { COMMANDS } from './commands/index.js';
+import { commandsFor } from './commands/index.js';
 import { helpText, usageText } from './help.js';
 
 const ROOT_DESCRIPTION = `argo is the command line interface to Argo Workflows.
@@ -22,7 +22,11 @@ It talks to one of three backends, chosen in this order:
 
 ARGO_NAMESPACE sets the default namespace.`;
 
-export function buildProgram(): Command {
+/**
+ * The argo command tree. Given the command line's first word, only the command it names is
+ * registered (see commandsFor); without one, every command.
+ */
+export function buildProgram(commandWord?: string): Command {
   const program = new CobraCommand('argo');
   // Set before any subcommand is made: commander copies these settings into each one.
   let afterError = false;
@@ -49,7 +53,7 @@ export function buildProgram(): Command {
     })
     .exitOverride();
   addFlags(program, GLOBAL_FLAGS);
-  for (const register of COMMANDS) register(program);
+  for (const { register } of commandsFor(commandWord)) register(program);
   program.action(() => {
     program.outputHelp();
   });
@@ -60,6 +64,36 @@ export function buildProgram(): Command {
     await logCliVersion(g.logFormat);
   });
   return program;
+}
+
+/**
+ * The first word of a command line that is not a root flag or a root flag's value: the command
+ * it runs. Undefined when there is none, or when a flag it cannot read comes first (the value a
+ * flag unknown to the root takes, if any, is not known here).
+ */
+export function commandWordOf(args: string[]): string | undefined {
+  const takesValue = (spec: FlagSpec) => spec.type !== 'bool';
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--' || arg === '-') return undefined;
+    if (!arg.startsWith('-')) return arg;
+    if (arg.startsWith('--')) {
+      const [name, value] = arg.slice(2).split(/=(.*)/s, 2);
+      const spec = GLOBAL_FLAGS.find((f) => f.long === name);
+      if (!spec) return undefined;
+      if (value === undefined && takesValue(spec)) i++;
+      continue;
+    }
+    // -k, -n ns, -nns, or a cluster of short flags (-kn ns) whose last may take a value.
+    for (let j = 1; j < arg.length; j++) {
+      const spec = GLOBAL_FLAGS.find((f) => f.short === arg[j]);
+      if (!spec) return undefined;
+      if (!takesValue(spec)) continue;
+      if (j === arg.length - 1) i++;
+      break;
+    }
+  }
+  return undefined;
 }
 
 /** Every boolean flag name anywhere in the tree, for `--flag=false` handling. */
@@ -82,7 +116,7 @@ function cobraStyleError(str: string): string {
 }
 
 export async function runProgram(argv: string[]): Promise<void> {
-  const program = buildProgram();
+  const program = buildProgram(commandWordOf(argv.slice(2)));
   let args: string[];
   try {
     args = normalizeArgv(argv.slice(2), booleanFlags(program));

@@ -1,5 +1,6 @@
 // What `argo version` and the server's version endpoint report.
 import { readFileSync } from 'node:fs';
+import { packageFile } from '../package-files.js';
 import type { VersionInfo } from './types.js';
 
 let cached: VersionInfo | undefined;
@@ -10,9 +11,7 @@ export function versionInfo(): VersionInfo {
   if (cached) return cached;
   let build: Partial<VersionInfo> = {};
   try {
-    build = JSON.parse(
-      readFileSync(new URL('../build-info.json', import.meta.url), 'utf8'),
-    ) as Partial<VersionInfo>;
+    build = JSON.parse(readFileSync(packageFile('dist/build-info.json'), 'utf8')) as Partial<VersionInfo>;
   } catch {
     // Running from sources without a build: report what is known.
   }

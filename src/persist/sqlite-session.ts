@@ -1,14 +1,12 @@
 // The embedded SQLite session (better-sqlite3, loaded only when an archive is opened).
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import type BetterSqlite3 from 'better-sqlite3';
+import { openDatabase } from '../store/sqlite/database.js';
 import type { SqlSession, SqlValue } from './sql-session.js';
 
 const queues = new Map<string, Promise<unknown>>();
 
 export function openSqliteSession(file: string): SqlSession {
-  const Database = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
-  const db = new Database(file);
+  const db = openDatabase(file);
   db.pragma('journal_mode = WAL');
   // Another process (the server, a second CLI) may hold the write lock for a moment.
   db.pragma('busy_timeout = 5000');

@@ -4,7 +4,6 @@
 import type { KubeObject, ObjectMeta } from '../model/meta.js';
 import { API_VERSIONS, CLUSTER_SCOPED, ConflictError, InvalidError, type ResourceKind } from './types.js';
 import { applyMergePatch } from './merge-patch.js';
-import { randomUUID } from 'node:crypto';
 import {
   checkDnsLabel,
   checkDnsSubdomain,
@@ -215,7 +214,8 @@ export function finishCreate<T extends KubeObject>(
 export function dryRunCreate<T extends KubeObject>(kind: ResourceKind, input: T, now = new Date()): T {
   const obj = prepareCreate(kind, input);
   obj.metadata.name ||= generatedName(obj.metadata.generateName ?? '');
-  const created = finishCreate(obj, randomUUID(), 0, now);
+  // The global crypto loads on first use; importing node:crypto would load it with every read.
+  const created = finishCreate(obj, crypto.randomUUID(), 0, now);
   delete created.metadata.resourceVersion;
   return created;
 }

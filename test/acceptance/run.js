@@ -88,7 +88,7 @@ function seconds(ms) {
 
 async function main() {
   const opts = options();
-  if (!existsSync(path.join(repoRoot, 'dist/cli/main.js'))) {
+  if (!existsSync(path.join(repoRoot, 'dist/bundle/main.js'))) {
     process.stderr.write(
       `${path.join(repoRoot, 'dist')} is missing: run npm run build (npm ci does) first\n`,
     );

@@ -31,10 +31,11 @@ describe('compile cache', () => {
       const cacheHome = path.join(dir, 'cache');
       const r = version(cacheHome);
       expect(r.status).toBe(0);
-      // Node keeps one folder per Node version, holding an entry per compiled module.
+      // Node keeps one folder per Node version, holding an entry per compiled module: the launcher
+      // and the files of the bundle that `version` runs.
       const [perNode] = readdirSync(path.join(cacheHome, 'argo-ts', 'compile-cache'));
       expect(readdirSync(path.join(cacheHome, 'argo-ts', 'compile-cache', perNode)).length).toBeGreaterThan(
-        10,
+        2,
       );
     },
   );

@@ -1,7 +1,9 @@
 // DESIGN.md: `argo version` and `argo --help` must not import the Kubernetes client, fastify,
 // SQLite or the PostgreSQL/MySQL drivers, which would make every start-up pay for them; the reads
 // (`argo list`, `get`, `logs`) must not import the engine (the controller and the host runtime),
-// nor the YAML parsers unless they read YAML. A module hook logs what the CLI loads.
+// nor the YAML parsers unless they read YAML. A module hook logs what the CLI loads: the files of its
+// bundle (scripts/bundle.mjs), each standing for the source files bundled in it, and the packages
+// kept out of the bundle.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,11 +27,27 @@ interface Loaded {
   heavy: string[];
   /** The packages of YAML it loaded. */
   yaml: string[];
-  /** Our own modules it loaded, as paths under dist/ (`controller/operator.js`). */
+  /** Our own modules it loaded, as paths under src/ and dist/ (`controller/operator.js`). */
   ours: string[];
 }
 
 const YAML = ['yaml', 'js-yaml'];
+
+const root = `${pathToFileURL(repoRoot).href}/`;
+const bundle = `${root}dist/bundle/`;
+/** The source files in each file of the bundle, as the bundle build recorded them. */
+let bundleInputs: Record<string, string[]> | undefined;
+
+/** The files bundled in a file of the bundle, as URLs of the files they came from. */
+function bundledIn(file: string): string[] {
+  bundleInputs ??= JSON.parse(readFileSync(path.join(repoRoot, 'dist/bundle/inputs.json'), 'utf8')) as Record<
+    string,
+    string[]
+  >;
+  const inputs = bundleInputs[file.replace(/[?#].*$/, '')];
+  if (!inputs) throw new Error(`dist/bundle/${file} is not in dist/bundle/inputs.json: rebuild`);
+  return inputs.map((input) => `${root}${input}`);
+}
 
 function loadedBy(args: string[], env: NodeJS.ProcessEnv = {}): Loaded {
   const log = path.join(dir, `imports-${Math.random().toString(36).slice(2)}.log`);
@@ -42,13 +60,21 @@ function loadedBy(args: string[], env: NodeJS.ProcessEnv = {}): Loaded {
       timeout: 60_000,
     },
   );
-  const urls = readFileSync(log, 'utf8').split('\n').filter(Boolean);
-  // The hook works: the CLI's own entry point is in the log.
-  expect(urls.some((u) => u.endsWith('/dist/cli/main.js'))).toBe(true);
+  const loaded = readFileSync(log, 'utf8').split('\n').filter(Boolean);
+  // The hook works, and the CLI runs from its bundle: its entry point is in the log.
+  expect(loaded.some((u) => u.startsWith(`${bundle}main.js`))).toBe(true);
+  const urls = loaded.flatMap((u) => (u.startsWith(bundle) ? bundledIn(u.slice(bundle.length)) : [u]));
   const packages = (names: string[]) =>
     names.filter((h) => urls.some((u) => u.includes(`/node_modules/${h}/`)));
-  const dist = `${pathToFileURL(repoRoot).href}/dist/`;
-  const ours = [...new Set(urls.filter((u) => u.startsWith(dist)).map((u) => u.slice(dist.length)))];
+  // A module of ours as the engine's rule names it, whether loaded bundled (src/x.ts) or not (dist/x.js).
+  const ours = [
+    ...new Set(
+      urls.flatMap((u) => {
+        const m = /^(?:src|dist)\/(.+)\.[jt]s$/.exec(u.startsWith(root) ? u.slice(root.length) : '');
+        return m ? [`${m[1]}.js`] : [];
+      }),
+    ),
+  ];
   return { status: r.status, stdout: r.stdout, heavy: packages(HEAVY), yaml: packages(YAML), ours };
 }
 

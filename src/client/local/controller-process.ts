@@ -1,10 +1,9 @@
 // The engine as another process sees it: whether some process leads (holds the controller lease)
 // and how to start a detached `argo workflow-controller`. Kept apart from the engine itself so that
 // commands which only need to know this (a read, a delete) do not load the controller.
-import { spawn } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { CLI_LAUNCHER } from '../../package-files.js';
 import { leaseHolder, readLease, releaseLease } from '../../store/lease.js';
 import type { ResourceStore } from '../../store/types.js';
 
@@ -33,8 +32,10 @@ export const IDLE_EXIT_ENV = 'ARGO_TS_CONTROLLER_IDLE_EXIT_SECONDS';
 export function spawnDetachedController(home: string): void {
   mkdirSync(home, { recursive: true });
   const logFd = openSync(path.join(home, 'controller.log'), 'a');
-  const bin = fileURLToPath(new URL('../../../bin/argo.js', import.meta.url));
-  const child = spawn(process.execPath, [bin, 'workflow-controller'], {
+  // Node's child_process is loaded here, when a controller is started: the commands that only ask
+  // whether one runs (every read on this backend) do not load it.
+  const { spawn } = process.getBuiltinModule('node:child_process');
+  const child = spawn(process.execPath, [CLI_LAUNCHER, 'workflow-controller'], {
     detached: true,
     stdio: ['ignore', logFd, logFd],
     env: {

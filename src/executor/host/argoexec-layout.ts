@@ -6,21 +6,19 @@
 // repository, which argoexec uses as ARGO_HOME.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 import { localArtifactRoot } from '../../artifacts/index.js';
 import type { Container } from '../../model/meta.js';
 import type { Pod } from '../../model/pod.js';
 import type { Template } from '../../model/template.js';
+// The CLI whose `argoexec` command the pods' `argoexec` runs.
+import { CLI_LAUNCHER as CLI } from '../../package-files.js';
 import { INIT_CONTAINER_NAME, MAIN_CONTAINER_NAME, WAIT_CONTAINER_NAME } from '../pod-contract.js';
 import { BUILTINS_DIR, standInName } from './command.js';
 import { findExecutable } from './executables.js';
 import { imageDefaults } from './image-defaults.js';
 import type { Bind } from './isolation.js';
 import type { ResolvedMount } from './volumes.js';
-
-/** The CLI whose `argoexec` command the pods' `argoexec` runs. */
-const CLI = fileURLToPath(new URL('../../../bin/argo.js', import.meta.url));
 
 export const NEEDS_ISOLATION_MESSAGE =
   'this pod runs argoexec in its init and wait containers (the argoexec pod layout), which needs ' +

@@ -5,14 +5,14 @@
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Container } from '../../model/meta.js';
+import { packageFile } from '../../package-files.js';
 import { SCRIPT_SOURCE_PATH } from '../pod-contract.js';
 import { findExecutable } from './executables.js';
 import { imageDefaults } from './image-defaults.js';
 
 /** Our stand-ins for programs of test images (argosay, cowsay), shipped in the package's images/bin. */
-export const BUILTINS_DIR = fileURLToPath(new URL('../../../images/bin', import.meta.url));
+export const BUILTINS_DIR = packageFile('images/bin');
 const BUILTINS = new Set(['argosay', 'cowsay']);
 
 /** Where the stand-ins are copied when the package lives under the host's /tmp. */

@@ -1,9 +1,7 @@
 // The embedded ResourceStore: one SQLite file (WAL) shared by the CLI, a detached controller and
 // `argo server` on the same machine. Every write is one IMMEDIATE transaction that also appends to
 // the change log (change-log.ts), which is how watches in other processes learn about it.
-import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { KubeObject } from '../../model/meta.js';
@@ -49,6 +47,7 @@ import {
   type WorkflowPager,
 } from '../workflow-page.js';
 import { decodeContinue, encodeContinue } from './continue-token.js';
+import { openDatabase } from './database.js';
 import { storeOpenError } from './open-error.js';
 import { ChangeLog, DEFAULT_LIMITS, type RecordedChange } from './change-log.js';
 import { migrate } from './schema.js';
@@ -103,11 +102,9 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
 
   constructor(opts: SqliteStoreOptions = {}) {
     this.path = opts.path ?? defaultStorePath();
-    // Loaded here, not at import, so commands that never open the store do not load the native module.
-    const Database = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
     try {
       if (this.path !== ':memory:') mkdirSync(path.dirname(this.path), { recursive: true });
-      this.db = new Database(this.path);
+      this.db = openDatabase(this.path);
     } catch (err) {
       throw storeOpenError(this.path, err);
     }
@@ -118,7 +115,10 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
       // Checkpointed WAL beyond this is truncated, so the files shrink back after a burst of writes.
       this.db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
       // Takes effect on a new file only (before its first table); an older file is converted once below.
-      this.db.pragma('auto_vacuum = INCREMENTAL');
+      // Set only where it is not yet: setting it rewrites the file's header, so every command that
+      // only reads would write to the store and wait on the disk to checkpoint it when it closes.
+      if ((this.db.pragma('auto_vacuum', { simple: true }) as number) !== 2)
+        this.db.pragma('auto_vacuum = INCREMENTAL');
       const found = migrate(this.db, this.path);
       if (found < 2) convertToIncrementalVacuum(this.db);
       this.stmts = prepareStatements(this.db);
@@ -233,7 +233,8 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
         if (!meta.name) throw new AlreadyExistsError(kind, candidate);
       }
       const rv = this.nextVersion();
-      const created = finishCreate(prepared, randomUUID(), rv, new Date());
+      // The global crypto loads on first use; importing node:crypto would load it with every read.
+      const created = finishCreate(prepared, crypto.randomUUID(), rv, new Date());
       const text = JSON.stringify(created);
       this.stmts.insert.run(
         kind,

@@ -2,7 +2,7 @@
 // with it, last states past a byte budget become tombstones, old rows are compacted by age (410
 // after), and the file returns near its size before once what was written is deleted.
 import { createRequire } from 'node:module';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -263,5 +263,22 @@ describe('SqliteStore schema upgrade', () => {
     const check = new Database(dbPath, { readonly: true });
     expect(check.pragma('auto_vacuum', { simple: true })).toBe(2);
     check.close();
+  });
+});
+
+describe('SqliteStore opened to read', () => {
+  it('leaves the file as it was: a command that only reads writes nothing to wait on', async () => {
+    const dir = tempDir();
+    const dbPath = path.join(dir, 'argo.db');
+    const writer = openTempStore({}, dir);
+    await writer.create('Workflow', wf('w'));
+    await writer.close();
+    const before = readFileSync(dbPath);
+
+    const reader = openTempStore({}, dir);
+    expect(await reader.get('Workflow', 'argo', 'w')).toMatchObject({ metadata: { name: 'w' } });
+    expect((await reader.list('Workflow', {})).items).toHaveLength(1);
+    await reader.close();
+    expect(readFileSync(dbPath).equals(before)).toBe(true);
   });
 });
