@@ -4,7 +4,6 @@
 import { storeSecrets, WorkflowArtifactReader } from '../../artifacts/reader.js';
 import type { ResourceStore } from '../../store/types.js';
 import { userInfo } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { chooseBackend } from '../../client/index.js';
 import { Engine } from '../../client/local/engine.js';
@@ -24,6 +23,7 @@ import {
 } from '../../server/index.js';
 import { argoHome, openStore } from '../../store/index.js';
 import { globalOptions } from '../context.js';
+import { packageFile } from '../../package-files.js';
 import { FlagError } from '../flags.js';
 import { SERVER_FLAGS } from './server.js';
 import { openConfiguredArchive } from '../../persist/configured.js';
@@ -189,8 +189,8 @@ export async function runServer(cmd: Command, env: NodeJS.ProcessEnv = process.e
       // On this machine, the user this server runs as (and whose token file client mode accepts)
       // acts on its behalf. On a cluster, the callers are the cluster's, and have no claims here.
       identity: cluster ? undefined : { subject: userInfo().username },
-      // Built beside the CLI: dist/ui next to dist/cli.
-      uiDir: fileURLToPath(new URL('../../ui/', import.meta.url)),
+      // Built into the package by `npm run build:ui`.
+      uiDir: packageFile('dist/ui/'),
       logger,
     },
   );
