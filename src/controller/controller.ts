@@ -27,6 +27,7 @@ import {
   type ArtifactRepositoryConfig,
 } from '../artifacts/index.js';
 import { HttpAgent } from './http-agent.js';
+import { ResourceAgent, type ResourceApi } from './resource-agent.js';
 import { collectArtifacts, FINALIZER_ARTIFACT_GC } from './artifact-gc.js';
 import { MemoCache } from './memo/index.js';
 import { LABEL_COMPLETED, LABEL_WORKFLOW, WorkflowOperation, type ClaimToCreate } from './operator.js';
@@ -64,6 +65,11 @@ export interface ControllerOptions {
   timers?: Timers;
   /** Where completed workflows are archived; none: they are not. */
   archive?: ArchiveWriter;
+  /**
+   * The Kubernetes API resource templates act on, done by the controller itself (the local engine,
+   * whose pods are not argoexec's); none: resource nodes fail, saying there is no API to act on.
+   */
+  resourceApi?: ResourceApi;
 }
 
 /** Pods and task results are filed by `namespace/workflow`, the workflow's own cache key. */
@@ -103,6 +109,7 @@ export class WorkflowController {
   private syncManager?: SyncManager;
   private memoCache?: MemoCache;
   private httpAgent?: HttpAgent;
+  private resourceAgent?: ResourceAgent;
   private archiver?: Archiver;
   /** Cache ConfigMap writes the memoization cache queued during an operation, by `<ns>/<name>`. */
   private readonly configMapWrites = new Map<string, ConfigMap>();
@@ -161,6 +168,12 @@ export class WorkflowController {
       now: this.now,
     });
     this.httpAgent = new HttpAgent({ store: this.store, onDone: (k) => this.enqueue(k), log: this.log });
+    if (this.opts.resourceApi)
+      this.resourceAgent = new ResourceAgent({
+        api: this.opts.resourceApi,
+        onDone: (k) => this.enqueue(k),
+        log: this.log,
+      });
     if (this.opts.archive)
       this.archiver = new Archiver({
         store: this.store,
@@ -295,6 +308,7 @@ export class WorkflowController {
         sync: this.syncManager,
         memo: this.memoCache,
         http: this.httpAgent,
+        resource: this.resourceAgent,
         artifacts: { defaultRepository, controllerNamespace },
         now: this.now,
         getWorkflowTemplate: (ns, name) => this.templates.cache.get(key(ns, name)),
@@ -478,6 +492,7 @@ export class WorkflowController {
     const ns = wf.metadata.namespace ?? '';
     const name = wf.metadata.name ?? '';
     this.httpAgent?.forgetWorkflow(wf);
+    this.resourceAgent?.forgetWorkflow(wf);
     await this.collectClaims(wf);
     for (const r of this.taskResults.cache.byIndex(BY_WORKFLOW, key(ns, name))) {
       this.taskResults.cache.delete(key(ns, r.metadata.name));
@@ -516,6 +531,7 @@ export class WorkflowController {
   /** Stops watching and taking work; resolves once the operations under way have finished. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.resourceAgent?.stopAll();
     for (const inf of this.informers) inf.stop();
     if (this.coalesceTimer) clearTimeout(this.coalesceTimer);
     this.coalesceTimer = undefined;

@@ -1,0 +1,121 @@
+// Resource templates on an engine whose pods are not argoexec's (the local engine): the controller
+// does the step itself, as argoexec's resource command would in a pod, through a Kubernetes API the
+// engine provides (the embedded store served on loopback). Like the HTTP agent it keeps the
+// operator synchronous: the operator asks for a node's result and starts the step when there is
+// none; the agent wakes the workflow when the step is done, and stops steps of workflows that end.
+import type { Template } from '../model/template.js';
+import type { Workflow } from '../model/workflow.js';
+import type { DynamicClient } from '../store/kube/dynamic.js';
+import type { ExecutorLog } from '../executor/argoexec/log.js';
+import type { NodeResult } from './http-agent.js';
+
+/** What the operator calls. */
+export interface ResourceHooks {
+  result(wf: Workflow, nodeId: string): NodeResult | undefined;
+  /** Starts the node's step unless it is running or finished. */
+  start(wf: Workflow, nodeId: string, tmpl: Template): void;
+}
+
+/** A Kubernetes API to act on, connected on first use. */
+export type ResourceApi = () => Promise<DynamicClient>;
+
+export interface ResourceAgentOptions {
+  api: ResourceApi;
+  /** Called with `<namespace>/<name>` when one of the workflow's steps has finished. */
+  onDone(workflowKey: string): void;
+  log?: (msg: string) => void;
+  /** How often success and failure conditions are checked; default 1 s (the store is local). */
+  intervalMs?: number;
+}
+
+/** Results are kept this long after they are ready, for operations that did not persist them at once. */
+const KEEP_MS = 10 * 60_000;
+
+export class ResourceAgent implements ResourceHooks {
+  private readonly running = new Map<string, AbortController>();
+  private readonly results = new Map<string, { result: NodeResult; at: number }>();
+
+  constructor(private readonly opts: ResourceAgentOptions) {}
+
+  result(wf: Workflow, nodeId: string): NodeResult | undefined {
+    return this.results.get(keyOf(wf, nodeId))?.result;
+  }
+
+  start(wf: Workflow, nodeId: string, tmpl: Template): void {
+    const key = keyOf(wf, nodeId);
+    if (this.running.has(key) || this.results.has(key)) return;
+    const stop = new AbortController();
+    this.running.set(key, stop);
+    const ns = wf.metadata.namespace ?? '';
+    const name = wf.metadata.name ?? '';
+    void this.run(wf, tmpl, stop.signal)
+      .then(
+        (outputs): NodeResult => ({ phase: 'Succeeded', outputs }),
+        (err: Error): NodeResult => ({ phase: 'Failed', message: err.message }),
+      )
+      .then((result) => {
+        this.running.delete(key);
+        // A step stopped because its workflow ended has no result worth keeping.
+        if (stop.signal.aborted) return;
+        this.results.set(key, { result, at: Date.now() });
+        this.prune();
+        this.opts.onDone(`${ns}/${name}`);
+      });
+  }
+
+  /** Stops the workflow's running steps and forgets its results (it has completed or gone). */
+  forgetWorkflow(wf: Workflow): void {
+    const prefix = `${wf.metadata.uid ?? wf.metadata.name ?? ''}/`;
+    for (const [k, stop] of this.running) if (k.startsWith(prefix)) stop.abort();
+    for (const k of [...this.results.keys()]) if (k.startsWith(prefix)) this.results.delete(k);
+  }
+
+  stopAll(): void {
+    for (const stop of this.running.values()) stop.abort();
+  }
+
+  private async run(wf: Workflow, tmpl: Template, stop: AbortSignal) {
+    const resource = tmpl.resource!;
+    if (resource.manifestFrom?.artifact)
+      throw new Error(
+        'resource.manifestFrom is not supported on the local engine: give the manifest inline (resource.manifest)',
+      );
+    const [{ actOnResource }, { RESOURCE_MANIFEST }] = await Promise.all([
+      import('../executor/argoexec/resource/act.js'),
+      import('../executor/argoexec/init.js'),
+    ]);
+    const client = await this.opts.api();
+    return actOnResource({
+      tmpl,
+      action: resource.action,
+      manifest: resource.manifest ?? '',
+      shown: RESOURCE_MANIFEST,
+      client,
+      namespace: wf.metadata.namespace || 'default',
+      workflowName: wf.metadata.name ?? '',
+      workflowUid: wf.metadata.uid ?? '',
+      intervalMs: this.opts.intervalMs ?? 1000,
+      log: this.stepLog(wf),
+      stop,
+    });
+  }
+
+  /** The step's executor lines go to the controller's log at debug level's cost: only warnings and errors. */
+  private stepLog(wf: Workflow): ExecutorLog {
+    const log = this.opts.log ?? (() => undefined);
+    const prefix = `resource step of ${wf.metadata.namespace ?? ''}/${wf.metadata.name ?? ''}`;
+    const quiet = () => undefined;
+    const loud = (msg: string, fields?: Record<string, unknown>) =>
+      log(`${prefix}: ${msg}${fields ? ` ${JSON.stringify(fields)}` : ''}`);
+    return { debug: quiet, info: quiet, warn: loud, error: loud };
+  }
+
+  private prune(): void {
+    const now = Date.now();
+    for (const [k, v] of this.results) if (now - v.at > KEEP_MS) this.results.delete(k);
+  }
+}
+
+function keyOf(wf: Workflow, nodeId: string): string {
+  return `${wf.metadata.uid ?? wf.metadata.name ?? ''}/${nodeId}`;
+}
