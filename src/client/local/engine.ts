@@ -9,6 +9,7 @@ import type { Workflow } from '../../model/workflow.js';
 import { HostRuntime } from '../../executor/host/runtime.js';
 import { LeaderElector } from '../../store/lease.js';
 import type { ResourceStore } from '../../store/types.js';
+import { LocalResourceApi } from './resource-api.js';
 import { removeWorkflowLeftovers } from './workflow-leftovers.js';
 import { CONTROLLER_LEASE, localHolderIdentity } from './controller-lease.js';
 import { openLocalArchive } from '../../persist/local-archive.js';
@@ -23,6 +24,7 @@ export class Engine {
   private cron?: CronController;
   private runtime?: HostRuntime;
   private archive?: SqlWorkflowArchive;
+  private resourceApi?: LocalResourceApi;
   private readonly elector: LeaderElector;
   private leading?: Promise<void>;
   private resolveLeading?: () => void;
@@ -77,6 +79,7 @@ export class Engine {
       home: this.home,
       workflowWorkers: this.workflowWorkers,
       archive: this.archive,
+      resourceApi: (this.resourceApi = new LocalResourceApi(this.store)).client,
     });
     await this.controller.start();
     this.cron = new CronController({
@@ -93,6 +96,8 @@ export class Engine {
     this.cron = undefined;
     await this.controller?.stop();
     await this.runtime?.stop();
+    await this.resourceApi?.close();
+    this.resourceApi = undefined;
     this.controller = undefined;
     this.runtime = undefined;
     await this.archive?.close();
