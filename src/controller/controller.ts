@@ -171,6 +171,7 @@ export class WorkflowController {
     if (this.opts.resourceApi)
       this.resourceAgent = new ResourceAgent({
         api: this.opts.resourceApi,
+        store: this.store,
         onDone: (k) => this.enqueue(k),
         log: this.log,
       });

@@ -3,10 +3,15 @@
 // engine provides (the embedded store served on loopback). Like the HTTP agent it keeps the
 // operator synchronous: the operator asks for a node's result and starts the step when there is
 // none; the agent wakes the workflow when the step is done, and stops steps of workflows that end.
+// A step runs once: once its action is done, the object acted on is recorded in the node's
+// WorkflowTaskResult, so a step restarted by a new controller only waits and reads outputs again.
 import type { Template } from '../model/template.js';
-import type { Workflow } from '../model/workflow.js';
+import type { Workflow, WorkflowTaskResult } from '../model/workflow.js';
 import type { DynamicClient } from '../store/kube/dynamic.js';
+import type { ResourceStore } from '../store/types.js';
 import type { ExecutorLog } from '../executor/argoexec/log.js';
+import type { ActedOnRef } from '../executor/argoexec/resource/act.js';
+import { LABEL_WORKFLOW } from '../executor/pod-contract.js';
 import type { NodeResult } from './http-agent.js';
 
 /** What the operator calls. */
@@ -21,12 +26,17 @@ export type ResourceApi = () => Promise<DynamicClient>;
 
 export interface ResourceAgentOptions {
   api: ResourceApi;
+  /** Where the node's WorkflowTaskResult records the object its action acted on. */
+  store: ResourceStore;
   /** Called with `<namespace>/<name>` when one of the workflow's steps has finished. */
   onDone(workflowKey: string): void;
   log?: (msg: string) => void;
   /** How often success and failure conditions are checked; default 1 s (the store is local). */
   intervalMs?: number;
 }
+
+/** The task result annotation naming the object a step acted on (JSON of an ActedOnRef). */
+export const ANNOTATION_ACTED_ON = 'argo-ts.io/resource-acted-on';
 
 /** Results are kept this long after they are ready, for operations that did not persist them at once. */
 const KEEP_MS = 10 * 60_000;
@@ -48,7 +58,7 @@ export class ResourceAgent implements ResourceHooks {
     this.running.set(key, stop);
     const ns = wf.metadata.namespace ?? '';
     const name = wf.metadata.name ?? '';
-    void this.run(wf, tmpl, stop.signal)
+    void this.run(wf, nodeId, tmpl, stop.signal)
       .then(
         (outputs): NodeResult => ({ phase: 'Succeeded', outputs }),
         (err: Error): NodeResult => ({ phase: 'Failed', message: err.message }),
@@ -74,7 +84,7 @@ export class ResourceAgent implements ResourceHooks {
     for (const stop of this.running.values()) stop.abort();
   }
 
-  private async run(wf: Workflow, tmpl: Template, stop: AbortSignal) {
+  private async run(wf: Workflow, nodeId: string, tmpl: Template, stop: AbortSignal) {
     const resource = tmpl.resource!;
     if (resource.manifestFrom?.artifact)
       throw new Error(
@@ -85,6 +95,9 @@ export class ResourceAgent implements ResourceHooks {
       import('../executor/argoexec/init.js'),
     ]);
     const client = await this.opts.api();
+    const namespace = wf.metadata.namespace ?? '';
+    const record = await this.opts.store.get<WorkflowTaskResult>('WorkflowTaskResult', namespace, nodeId);
+    const recorded = record?.metadata.annotations?.[ANNOTATION_ACTED_ON];
     return actOnResource({
       tmpl,
       action: resource.action,
@@ -97,6 +110,29 @@ export class ResourceAgent implements ResourceHooks {
       intervalMs: this.opts.intervalMs ?? 1000,
       log: this.stepLog(wf),
       stop,
+      resumeFrom: recorded ? (JSON.parse(recorded) as ActedOnRef) : undefined,
+      onActed: (ref) => this.recordActedOn(wf, nodeId, ref),
+    });
+  }
+
+  private async recordActedOn(wf: Workflow, nodeId: string, ref: ActedOnRef): Promise<void> {
+    await this.opts.store.create<WorkflowTaskResult>('WorkflowTaskResult', {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'WorkflowTaskResult',
+      metadata: {
+        name: nodeId,
+        namespace: wf.metadata.namespace,
+        labels: { [LABEL_WORKFLOW]: wf.metadata.name ?? '' },
+        annotations: { [ANNOTATION_ACTED_ON]: JSON.stringify(ref) },
+        ownerReferences: [
+          {
+            apiVersion: 'argoproj.io/v1alpha1',
+            kind: 'Workflow',
+            name: wf.metadata.name ?? '',
+            uid: wf.metadata.uid ?? '',
+          },
+        ],
+      },
     });
   }
 

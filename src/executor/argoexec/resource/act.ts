@@ -30,6 +30,31 @@ export interface ResourceStep {
   intervalMs: number;
   log: ExecutorLog;
   stop?: AbortSignal;
+  /**
+   * The object an earlier run of this step already acted on: the action is not done again (a
+   * create would make a second object), only the wait for its conditions and the outputs.
+   */
+  resumeFrom?: ActedOnRef;
+  /** Told which object the action acted on, before the wait: what a resumed run needs. */
+  onActed?: (ref: ActedOnRef) => Promise<void>;
+}
+
+/** An object acted on, by the names that find it again. */
+export interface ActedOnRef {
+  apiVersion: string;
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
+async function resumed(client: DynamicClient, ref: ActedOnRef): Promise<ActedOn> {
+  const resource = await client.resourceFor(ref.apiVersion, ref.kind);
+  const object = (await client.get(resource, ref.namespace, ref.name)) ?? {
+    apiVersion: ref.apiVersion,
+    kind: ref.kind,
+    metadata: { name: ref.name, namespace: ref.namespace },
+  };
+  return { resource, namespace: ref.namespace, name: ref.name, object };
 }
 
 function mergeStrategy(value: string | undefined): PatchType {
@@ -87,23 +112,33 @@ export async function actOnResource(step: ResourceStep): Promise<Outputs | undef
   if (step.manifest.length === 0 && !resource.flags?.length)
     throw new Error('Must provide at least one of flags or manifest.');
   const values = parseManifest(step.manifest, shown);
-  const done = await withRetry(() =>
-    execAction({
-      action: action as Parameters<typeof execAction>[0]['action'],
-      client,
-      log,
-      shown,
-      values,
-      flags,
-      namespace: step.namespace,
-      mergeStrategy: strategy,
-      prepare: resource.setOwnerReference
-        ? (o) => withOwnerReference(o, step.workflowName, step.workflowUid)
-        : undefined,
-      signal: stop,
-    }),
-  );
+  if (step.resumeFrom) log.info('Resuming the wait for a resource acted on before', { ...step.resumeFrom });
+  const done = step.resumeFrom
+    ? await resumed(client, step.resumeFrom)
+    : await withRetry(() =>
+        execAction({
+          action: action as Parameters<typeof execAction>[0]['action'],
+          client,
+          log,
+          shown,
+          values,
+          flags,
+          namespace: step.namespace,
+          mergeStrategy: strategy,
+          prepare: resource.setOwnerReference
+            ? (o) => withOwnerReference(o, step.workflowName, step.workflowUid)
+            : undefined,
+          signal: stop,
+        }),
+      );
   if (action === 'delete') return undefined;
+  if (done && !step.resumeFrom)
+    await step.onActed?.({
+      apiVersion: done.object.apiVersion ?? '',
+      kind: done.object.kind ?? done.resource.kind,
+      namespace: done.namespace,
+      name: done.name,
+    });
   const waits = conditions.success.length + conditions.failure.length > 0;
   if (done) {
     logResource(log, client, done);
