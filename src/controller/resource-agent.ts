@@ -61,7 +61,7 @@ export class ResourceAgent implements ResourceHooks {
     void this.run(wf, nodeId, tmpl, stop.signal)
       .then(
         (outputs): NodeResult => ({ phase: 'Succeeded', outputs }),
-        (err: Error): NodeResult => ({ phase: 'Failed', message: err.message }),
+        (err: Error): NodeResult => ({ phase: 'Failed', message: explained(err.message) }),
       )
       .then((result) => {
         this.running.delete(key);
@@ -150,6 +150,13 @@ export class ResourceAgent implements ResourceHooks {
     const now = Date.now();
     for (const [k, v] of this.results) if (now - v.at > KEEP_MS) this.results.delete(k);
   }
+}
+
+/** kubectl's message for an unserved kind says to install CRDs; here it is the engine that lacks it. */
+function explained(message: string): string {
+  return message.includes('no matches for kind')
+    ? `${message} (the Kubernetes API this engine acts on does not serve that kind, nor runs its controller: run this workflow on a cluster)`
+    : message;
 }
 
 function keyOf(wf: Workflow, nodeId: string): string {

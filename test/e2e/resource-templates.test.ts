@@ -99,5 +99,6 @@ describe('resource template failures on the local engine', () => {
     const wf = await submit('job.yaml');
     expect(wf.status?.phase).toBe('Failed');
     expect(wf.status?.message).toContain('no matches for kind "Job" in version "batch/v1"');
+    expect(wf.status?.message).toContain('nor runs its controller: run this workflow on a cluster');
   }, 70_000);
 });
