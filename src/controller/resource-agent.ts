@@ -12,7 +12,7 @@ import type { ResourceStore } from '../store/types.js';
 import type { ExecutorLog } from '../executor/argoexec/log.js';
 import type { ActedOnRef } from '../executor/argoexec/resource/act.js';
 import { LABEL_WORKFLOW } from '../executor/pod-contract.js';
-import type { NodeResult } from './http-agent.js';
+import { nodeKey, NodeResults, workflowPrefix, type NodeResult } from './node-results.js';
 
 /** What the operator calls. */
 export interface ResourceHooks {
@@ -38,21 +38,18 @@ export interface ResourceAgentOptions {
 /** The task result annotation naming the object a step acted on (JSON of an ActedOnRef). */
 export const ANNOTATION_ACTED_ON = 'argo-ts.io/resource-acted-on';
 
-/** Results are kept this long after they are ready, for operations that did not persist them at once. */
-const KEEP_MS = 10 * 60_000;
-
 export class ResourceAgent implements ResourceHooks {
   private readonly running = new Map<string, AbortController>();
-  private readonly results = new Map<string, { result: NodeResult; at: number }>();
+  private readonly results = new NodeResults();
 
   constructor(private readonly opts: ResourceAgentOptions) {}
 
   result(wf: Workflow, nodeId: string): NodeResult | undefined {
-    return this.results.get(keyOf(wf, nodeId))?.result;
+    return this.results.get(nodeKey(wf, nodeId));
   }
 
   start(wf: Workflow, nodeId: string, tmpl: Template): void {
-    const key = keyOf(wf, nodeId);
+    const key = nodeKey(wf, nodeId);
     if (this.running.has(key) || this.results.has(key)) return;
     const stop = new AbortController();
     this.running.set(key, stop);
@@ -67,17 +64,16 @@ export class ResourceAgent implements ResourceHooks {
         this.running.delete(key);
         // A step stopped because its workflow ended has no result worth keeping.
         if (stop.signal.aborted) return;
-        this.results.set(key, { result, at: Date.now() });
-        this.prune();
+        this.results.set(key, result);
         this.opts.onDone(`${ns}/${name}`);
       });
   }
 
   /** Stops the workflow's running steps and forgets its results (it has completed or gone). */
   forgetWorkflow(wf: Workflow): void {
-    const prefix = `${wf.metadata.uid ?? wf.metadata.name ?? ''}/`;
+    const prefix = workflowPrefix(wf);
     for (const [k, stop] of this.running) if (k.startsWith(prefix)) stop.abort();
-    for (const k of [...this.results.keys()]) if (k.startsWith(prefix)) this.results.delete(k);
+    this.results.forget(wf);
   }
 
   stopAll(): void {
@@ -136,7 +132,7 @@ export class ResourceAgent implements ResourceHooks {
     });
   }
 
-  /** The step's executor lines go to the controller's log at debug level's cost: only warnings and errors. */
+  /** The step's warnings and errors go to the controller's log; its progress lines are dropped. */
   private stepLog(wf: Workflow): ExecutorLog {
     const log = this.opts.log ?? (() => undefined);
     const prefix = `resource step of ${wf.metadata.namespace ?? ''}/${wf.metadata.name ?? ''}`;
@@ -145,11 +141,6 @@ export class ResourceAgent implements ResourceHooks {
       log(`${prefix}: ${msg}${fields ? ` ${JSON.stringify(fields)}` : ''}`);
     return { debug: quiet, info: quiet, warn: loud, error: loud };
   }
-
-  private prune(): void {
-    const now = Date.now();
-    for (const [k, v] of this.results) if (now - v.at > KEEP_MS) this.results.delete(k);
-  }
 }
 
 /** kubectl's message for an unserved kind says to install CRDs; here it is the engine that lacks it. */
@@ -157,8 +148,4 @@ function explained(message: string): string {
   return message.includes('no matches for kind')
     ? `${message} (the Kubernetes API this engine acts on does not serve that kind, nor runs its controller: run this workflow on a cluster)`
     : message;
-}
-
-function keyOf(wf: Workflow, nodeId: string): string {
-  return `${wf.metadata.uid ?? wf.metadata.name ?? ''}/${nodeId}`;
 }

@@ -3,7 +3,7 @@
 // controller) waits on that object instead of acting a second time.
 import { afterAll, describe, expect, it } from 'vitest';
 import { LocalResourceApi } from '../../../src/client/local/resource-api.js';
-import type { NodeResult } from '../../../src/controller/http-agent.js';
+import type { NodeResult } from '../../../src/controller/node-results.js';
 import { ANNOTATION_ACTED_ON, ResourceAgent } from '../../../src/controller/resource-agent.js';
 import type { ConfigMap } from '../../../src/model/meta.js';
 import type { Template } from '../../../src/model/template.js';
