@@ -29,6 +29,7 @@ import {
 } from '../artifacts/index.js';
 import { instanceIdSelector } from './instance-id.js';
 import { HttpAgent } from './http-agent.js';
+import { ResourceAgent, type ResourceApi } from './resource-agent.js';
 import { collectArtifacts, FINALIZER_ARTIFACT_GC } from './artifact-gc.js';
 import { MemoCache } from './memo/index.js';
 import { LABEL_COMPLETED, LABEL_WORKFLOW, WorkflowOperation, type ClaimToCreate } from './operator.js';
@@ -78,6 +79,11 @@ export interface ControllerOptions {
    * engine): every workflow.
    */
   instanceId?: string;
+  /**
+   * The Kubernetes API resource templates act on, done by the controller itself (the local engine,
+   * whose pods are not argoexec's); none: resource nodes fail, saying there is no API to act on.
+   */
+  resourceApi?: ResourceApi;
 }
 
 /** Pods and task results are filed by `namespace/workflow`, the workflow's own cache key. */
@@ -126,6 +132,7 @@ export class WorkflowController {
   private databaseLocks?: DatabaseLocks;
   private memoCache?: MemoCache;
   private httpAgent?: HttpAgent;
+  private resourceAgent?: ResourceAgent;
   private archiver?: Archiver;
   /** Cache ConfigMap writes the memoization cache queued during an operation, by `<ns>/<name>`. */
   private readonly configMapWrites = new Map<string, ConfigMap>();
@@ -201,6 +208,13 @@ export class WorkflowController {
       now: this.now,
     });
     this.httpAgent = new HttpAgent({ store: this.store, onDone: (k) => this.enqueue(k), log: this.log });
+    if (this.opts.resourceApi)
+      this.resourceAgent = new ResourceAgent({
+        api: this.opts.resourceApi,
+        store: this.store,
+        onDone: (k) => this.enqueue(k),
+        log: this.log,
+      });
     if (this.opts.archive)
       this.archiver = new Archiver({
         store: this.store,
@@ -344,6 +358,7 @@ export class WorkflowController {
         sync: this.syncManager,
         memo: this.memoCache,
         http: this.httpAgent,
+        resource: this.resourceAgent,
         artifacts: { defaultRepository, controllerNamespace },
         now: this.now,
         getWorkflowTemplate: (ns, name) => this.templates.cache.get(key(ns, name)),
@@ -527,6 +542,7 @@ export class WorkflowController {
     const ns = wf.metadata.namespace ?? '';
     const name = wf.metadata.name ?? '';
     this.httpAgent?.forgetWorkflow(wf);
+    this.resourceAgent?.forgetWorkflow(wf);
     await this.collectClaims(wf);
     for (const r of this.taskResults.cache.byIndex(BY_WORKFLOW, key(ns, name))) {
       this.taskResults.cache.delete(key(ns, r.metadata.name));
@@ -582,6 +598,7 @@ export class WorkflowController {
   /** Stops watching and taking work; resolves once the operations under way have finished. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.resourceAgent?.stopAll();
     for (const inf of this.informers) inf.stop();
     this.cancelFlush?.();
     this.pending.clear();

@@ -5,15 +5,12 @@
 // is none yet; the agent wakes the workflow when a request is done.
 import type { Secret } from '../model/meta.js';
 import type { HTTP, Outputs } from '../model/template.js';
-import type { NodePhase, Workflow } from '../model/workflow.js';
+import type { Workflow } from '../model/workflow.js';
 import type { ResourceStore } from '../store/types.js';
 import { evaluate } from '../workflow/expr/index.js';
+import { nodeKey, NodeResults, type NodeResult } from './node-results.js';
 
-export interface NodeResult {
-  phase: NodePhase;
-  message?: string;
-  outputs?: Outputs;
-}
+export type { NodeResult };
 
 /** What the operator calls. */
 export interface HttpHooks {
@@ -30,21 +27,18 @@ export interface HttpAgentOptions {
   log?: (msg: string) => void;
 }
 
-/** Results are kept this long after they are ready, for operations that did not persist them at once. */
-const KEEP_MS = 10 * 60_000;
-
 export class HttpAgent implements HttpHooks {
   private readonly running = new Set<string>();
-  private readonly results = new Map<string, { result: NodeResult; at: number }>();
+  private readonly results = new NodeResults();
 
   constructor(private readonly opts: HttpAgentOptions) {}
 
   result(wf: Workflow, nodeId: string): NodeResult | undefined {
-    return this.results.get(keyOf(wf, nodeId))?.result;
+    return this.results.get(nodeKey(wf, nodeId));
   }
 
   start(wf: Workflow, nodeId: string, http: HTTP): void {
-    const key = keyOf(wf, nodeId);
+    const key = nodeKey(wf, nodeId);
     if (this.running.has(key) || this.results.has(key)) return;
     this.running.add(key);
     const ns = wf.metadata.namespace ?? '';
@@ -52,21 +46,14 @@ export class HttpAgent implements HttpHooks {
       .catch((err: Error): NodeResult => ({ phase: 'Failed', message: err.message }))
       .then((result) => {
         this.running.delete(key);
-        this.results.set(key, { result, at: Date.now() });
-        this.prune();
+        this.results.set(key, result);
         this.opts.onDone(`${ns}/${wf.metadata.name ?? ''}`);
       });
   }
 
   /** Forgets the results of a workflow that has completed. */
   forgetWorkflow(wf: Workflow): void {
-    const prefix = `${wf.metadata.uid ?? wf.metadata.name ?? ''}/`;
-    for (const k of [...this.results.keys()]) if (k.startsWith(prefix)) this.results.delete(k);
-  }
-
-  private prune(): void {
-    const now = Date.now();
-    for (const [k, v] of this.results) if (now - v.at > KEEP_MS) this.results.delete(k);
+    this.results.forget(wf);
   }
 
   private async secret(namespace: string, name: string, key: string): Promise<string> {
@@ -77,10 +64,6 @@ export class HttpAgent implements HttpHooks {
     if (text !== undefined) return text;
     throw new Error(s ? `secret "${name}" has no key "${key}"` : `secrets "${name}" not found`);
   }
-}
-
-function keyOf(wf: Workflow, nodeId: string): string {
-  return `${wf.metadata.uid ?? wf.metadata.name ?? ''}/${nodeId}`;
 }
 
 /** One HTTP template's request and verdict (executeHTTPTemplate of upstream's agent). */

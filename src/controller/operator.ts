@@ -61,6 +61,7 @@ import { buildGlobalParams, workflowDuration } from './globals.js';
 import { assessPod } from './pod-status.js';
 import { buildPod, claimNameFor, type PodLayout } from './pod-builder.js';
 import type { HttpHooks } from './http-agent.js';
+import type { ResourceHooks } from './resource-agent.js';
 import { FINALIZER_ARTIFACT_GC, needsArtifactGC } from './artifact-gc.js';
 import { renderTemplate } from '../workflow/template-string.js';
 import { Scope } from './scope.js';
@@ -115,6 +116,8 @@ export interface OperatorDeps {
   memo?: MemoHooks;
   /** Runs HTTP templates (the controller's agent). */
   http?: HttpHooks;
+  /** Does resource templates' steps; without it they fail (no Kubernetes API to act on). */
+  resource?: ResourceHooks;
   /** The controller configuration's artifactRepository, and the namespace the controller runs in. */
   artifacts?: { defaultRepository?: ArtifactRepositoryConfig; controllerNamespace: string };
   now(): Date;
@@ -1595,7 +1598,11 @@ export class WorkflowOperation {
     return this.markNodePhase(nodeName, result.phase, result.message ?? '');
   }
 
-  /** Resource templates act on Kubernetes objects: without a cluster the node fails and says why. */
+  /**
+   * Resource templates act on Kubernetes objects through the controller's resource agent, the way
+   * HTTP nodes use the HTTP agent. An engine without one (no Kubernetes API to act on) fails the
+   * node and says why.
+   */
   private executeResource(
     nodeName: string,
     templateScope: string,
@@ -1603,22 +1610,41 @@ export class WorkflowOperation {
     holder: TemplateHolder,
     opts: ExecuteOpts,
   ): NodeStatus {
+    const agent = this.deps.resource;
     const message =
-      `resource templates need Kubernetes: the local engine has no Kubernetes API to ${tmpl.resource?.action ?? 'act on'} ` +
+      `resource templates need Kubernetes: this engine has no Kubernetes API to ${tmpl.resource?.action ?? 'act on'} ` +
       'resources; run this workflow on a cluster (a kubeconfig, or ARGO_SERVER pointing at an Argo Server)';
-    const node = this.getNodeByName(nodeName);
-    if (node) return nodeFulfilled(node) ? node : this.markNodeError(nodeName, message);
-    return this.initializeExecutableNode(
-      nodeName,
-      'Pod',
-      templateScope,
-      tmpl,
-      holder,
-      opts.boundaryID,
-      'Error',
-      opts.nodeFlag,
-      message,
-    );
+    const node =
+      this.getNodeByName(nodeName) ??
+      this.initializeExecutableNode(
+        nodeName,
+        'Pod',
+        templateScope,
+        tmpl,
+        holder,
+        opts.boundaryID,
+        agent ? 'Pending' : 'Error',
+        opts.nodeFlag,
+        agent ? undefined : message,
+      );
+    if (nodeFulfilled(node)) return node;
+    if (!agent) return this.markNodeError(nodeName, message);
+    if (this.execSpec.shutdown && !shutdownAllows(this, opts.onExitTemplate === true))
+      return this.markNodePhase(
+        nodeName,
+        'Failed',
+        `workflow shutdown with strategy: ${this.execSpec.shutdown}`,
+      );
+    const result = agent.result(this.wf, node.id);
+    if (!result) {
+      agent.start(this.wf, node.id, tmpl);
+      return node.phase === 'Running' ? node : this.markNodePhase(nodeName, 'Running');
+    }
+    if (result.outputs) {
+      node.outputs = structuredClone(result.outputs);
+      this.updated = true;
+    }
+    return this.markNodePhase(nodeName, result.phase, result.message ?? '');
   }
 
   // ---- suspend ------------------------------------------------------------------------------
@@ -1670,6 +1696,8 @@ export class WorkflowOperation {
     for (const node of Object.values(this.nodes)) {
       if (node.type !== 'Pod' || phaseFulfilled(node.phase)) continue;
       const tmpl = this.safeTemplateOfNode(node);
+      // The resource agent does these steps without a pod, and reports their results itself.
+      if (tmpl?.resource && this.deps.resource) continue;
       const podName = this.podNameFor(node.name, nodeTemplateName(node));
       const pod = this.deps.getPod(this.namespace, podName);
       if (!pod) {

@@ -9,6 +9,7 @@ import type { Workflow } from '../../model/workflow.js';
 import { HostRuntime } from '../../executor/host/runtime.js';
 import { LeaderElector } from '../../store/lease.js';
 import type { ResourceStore } from '../../store/types.js';
+import { LocalResourceApi } from './resource-api.js';
 import { removeWorkflowLeftovers } from './workflow-leftovers.js';
 import { CONTROLLER_LEASE, localHolderIdentity } from './controller-lease.js';
 import type { SqlWorkflowArchive } from '../../persist/workflow-archive.js';
@@ -28,6 +29,7 @@ export class Engine {
   private runtime?: HostRuntime;
   private archive?: SqlWorkflowArchive;
   private syncDatabase?: OpenedSyncDatabase;
+  private resourceApi?: LocalResourceApi;
   private readonly elector: LeaderElector;
   private leading?: Promise<void>;
   private resolveLeading?: () => void;
@@ -93,6 +95,7 @@ export class Engine {
       archive: archive?.write ? archive.archive : undefined,
       archivePolicy: archive?.policy,
       syncDatabase: this.syncDatabase,
+      resourceApi: (this.resourceApi = new LocalResourceApi(this.store)).client,
     });
     await this.controller.start();
     this.cron = new CronController({
@@ -109,6 +112,8 @@ export class Engine {
     this.cron = undefined;
     await this.controller?.stop();
     await this.runtime?.stop();
+    await this.resourceApi?.close();
+    this.resourceApi = undefined;
     this.controller = undefined;
     this.runtime = undefined;
     await this.archive?.close();

@@ -72,6 +72,9 @@ export class LocalHost implements ClientHost {
       await this.store.delete('PersistentVolumeClaim', ns, claim).catch(() => undefined);
       await rm(claimFolder(this.home, ns, claim), { recursive: true, force: true });
     }
+    // What its resource steps made it the owner of, as Kubernetes' garbage collector would delete.
+    const { deleteOwnedObjects } = await import('./owned-objects.js');
+    await deleteOwnedObjects(this.store, deleted, (child) => this.collectWorkflow(child));
     // Loaded here: it reads the artifact GC strategy from the controller's code, which reads skip.
     const { removeWorkflowLeftovers } = await import('./workflow-leftovers.js');
     await removeWorkflowLeftovers(this.home, deleted);

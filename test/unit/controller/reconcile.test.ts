@@ -2,6 +2,7 @@
 // create out, one synchronous operate() at a time (see test/helpers/reconcile.ts).
 import { describe, expect, it } from 'vitest';
 import type { HttpHooks, NodeResult } from '../../../src/controller/http-agent.js';
+import type { ResourceHooks } from '../../../src/controller/resource-agent.js';
 import { resumeWorkflow } from '../../../src/workflow/lifecycle/suspend.js';
 import { Reconciler } from '../../helpers/reconcile.js';
 
@@ -324,5 +325,35 @@ spec:
     r.pass();
     expect(r.node('call')).toMatchObject({ phase: 'Succeeded', outputs: { result: 'ok' } });
     expect(r.wf.status?.phase).toBe('Succeeded');
+  });
+
+  it('does a resource node on the resource agent, without a pod, and folds in its result', () => {
+    const started: string[] = [];
+    let done: NodeResult | undefined = undefined;
+    const r = new Reconciler(`
+metadata: {name: res}
+spec:
+  entrypoint: make
+  templates:
+    - name: make
+      resource: {action: create, manifest: 'kind: ConfigMap'}
+`);
+    const agent: ResourceHooks = {
+      start: (_wf, _id, t) => void started.push(t.resource!.action),
+      result: () => done,
+    };
+    r.deps.resource = agent;
+    expect(r.pass().podsToCreate).toEqual([]);
+    expect(r.node('res')).toMatchObject({ type: 'Pod', phase: 'Running' });
+    expect(started).toEqual(['create']);
+
+    // No pod ever exists for it: a pass while the step runs leaves it Running (not "pod deleted").
+    r.pass();
+    expect(r.node('res')).toMatchObject({ phase: 'Running' });
+
+    done = { phase: 'Failed', message: "failure condition 'status.phase in (Failed)' evaluated true" };
+    r.pass();
+    expect(r.node('res')).toMatchObject({ phase: 'Failed', message: done.message });
+    expect(r.wf.status?.phase).toBe('Failed');
   });
 });
