@@ -52,7 +52,7 @@ import { decodeContinue, encodeContinue } from './continue-token.js';
 import { storeOpenError } from './open-error.js';
 import { ChangeLog, DEFAULT_LIMITS, type RecordedChange } from './change-log.js';
 import { migrate } from './schema.js';
-import { WatchHub, type Change } from './watch-hub.js';
+import { WatchHub, type Change, type ParseRow } from './watch-hub.js';
 import { workflowPageScan } from './workflow-page.js';
 
 export interface SqliteStoreOptions {
@@ -141,9 +141,9 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
         changesAfter: (after, kinds, limit) => this.log.changesAfter(after, kinds, limit),
         prunedThrough: () => this.log.compactedThrough(),
         pastState: (rv) => this.log.pastState(rv),
-        snapshot: (kind, namespace, selector) =>
+        snapshot: (kind, namespace, selector, parse) =>
           this.inTransaction.deferred(() => ({
-            items: this.scan(kind, namespace, selector, undefined, undefined).items,
+            items: this.scan(kind, namespace, selector, undefined, undefined, parse).items,
             resourceVersion: this.currentVersion(),
           })),
       },
@@ -470,6 +470,7 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
     selector: CompiledSelector,
     limit: number | undefined,
     after: { namespace: string; name: string } | undefined,
+    parse?: ParseRow,
   ): { items: KubeObject[]; continueAfter?: { namespace: string; name: string } } {
     let ns = namespace;
     if (selector.namespace !== undefined && !isClusterScoped(kind)) {
@@ -490,18 +491,21 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
       clauses.push('(namespace, name) > (?, ?)');
       params.push(after.namespace, after.name);
     }
-    const sql = `SELECT namespace, name, labels, object FROM objects WHERE ${clauses.join(' AND ')} ORDER BY namespace, name`;
+    const sql = `SELECT namespace, name, resource_version, labels, object FROM objects WHERE ${clauses.join(' AND ')} ORDER BY namespace, name`;
     const stmt = this.statement(sql);
     const items: KubeObject[] = [];
     let last: { namespace: string; name: string } | undefined;
     for (const row of stmt.iterate(...params) as Iterable<{
       namespace: string;
       name: string;
+      resource_version: number;
       labels: string;
       object: string;
     }>) {
       if (selector.labels.length > 0 && !matchesLabels(selector.labels, JSON.parse(row.labels))) continue;
-      const obj = JSON.parse(row.object) as KubeObject;
+      const obj = parse
+        ? parse(row.namespace, row.name, row.resource_version, row.object)
+        : (JSON.parse(row.object) as KubeObject);
       if (selector.fields.length > 0 && !matchesFields(selector.fields, obj)) continue;
       if (limit !== undefined && items.length === limit) {
         // One more match exists beyond the page, so the client needs a continue token.
