@@ -46,6 +46,8 @@ export interface RouteContext {
   metrics: ServerMetrics;
   /** Slots for list calls, which serialize whole workflows. */
   lists: ConcurrencyLimit;
+  /** Ends each open stream (watches and followed logs), so the server can close with clients on them. */
+  openStreams: Set<() => void>;
 }
 
 export type Body = Record<string, unknown>;
@@ -193,7 +195,16 @@ export function streaming(
       }
       reply.header('grpc-metadata-argo-version', ctx.deps.version().version);
       const started = Date.now();
-      await streamResults(req, reply, mapPruned(source), { controller });
+      const end = (): void => {
+        controller.abort();
+        reply.raw.destroy();
+      };
+      ctx.openStreams.add(end);
+      try {
+        await streamResults(req, reply, mapPruned(source), { controller });
+      } finally {
+        ctx.openStreams.delete(end);
+      }
       done(Code.OK);
       req.log.info(
         {
