@@ -5,6 +5,7 @@ import { CobraCommand } from './cobra-command.js';
 import { addFlags, FlagError, normalizeArgv, type FlagSpec } from './flags.js';
 import { ExitError, globalOptions, isDebug } from './context.js';
 import { GLOBAL_FLAGS } from './global-flags.js';
+import { Interrupted } from './interrupt.js';
 import { COMMANDS } from './commands/index.js';
 import { helpText, usageText } from './help.js';
 
@@ -101,6 +102,11 @@ export async function runProgram(argv: string[]): Promise<void> {
     }
     if (err instanceof ExitError) {
       process.exitCode = err.code;
+      return;
+    }
+    if (err instanceof Interrupted) {
+      process.stderr.write(`Error: ${err.message}\n`);
+      process.exitCode = err.exitCode;
       return;
     }
     if (err instanceof FlagError) {
