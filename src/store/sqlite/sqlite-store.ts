@@ -401,6 +401,15 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
           'ServiceUnavailable',
         );
       }
+      // The write rolled back whole; say which file could not take it, as a file write would.
+      if (code === 'SQLITE_FULL' || (typeof code === 'string' && code.startsWith('SQLITE_IOERR'))) {
+        const cause = code === 'SQLITE_FULL' ? 'no space left on device' : 'input/output error';
+        throw new StoreError(
+          `writing ${this.path}: ${cause} (${(err as Error).message}); nothing was changed`,
+          500,
+          'InternalError',
+        );
+      }
       throw err;
     }
   }
