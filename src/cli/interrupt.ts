@@ -2,7 +2,9 @@
 // stops at its next checkpoint, which is never inside a store write: a workflow is stored whole or
 // not at all, and not after the user gave up. The command then ends with one line saying what was
 // done and what was not, and the shell's code for the signal (130, 143). A second signal ends the
-// process at once, as an impatient user expects.
+// process at once, as an impatient user expects. Long synchronous work that writes nothing (parsing
+// a 15 MB manifest takes most of a minute on a loaded machine) runs untrapped, so a signal then
+// ends the process at once instead of after it.
 import { constants } from 'node:os';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 
@@ -27,6 +29,12 @@ export class Interrupted extends Error {
 export interface InterruptTrap {
   /** Aborted, with an Interrupted as its reason, at the first signal. */
   readonly signal: AbortSignal;
+  /**
+   * Runs long synchronous work that writes nothing (parsing a manifest) with the signals' default
+   * action: a handler would only run once the work is done, seconds later, while the default ends
+   * the process at once, which is safe where nothing is being written.
+   */
+  untrapped<T>(work: () => T): T;
   /** Lets signals through (the trap's handlers are removed). */
   release(): void;
 }
@@ -49,6 +57,15 @@ export function trapInterrupts(): InterruptTrap {
   let released = false;
   return {
     signal: controller.signal,
+    untrapped: <T>(work: () => T): T => {
+      if (released) return work();
+      for (const s of SIGNALS) process.off(s, on);
+      try {
+        return work();
+      } finally {
+        for (const s of SIGNALS) process.on(s, on);
+      }
+    },
     release: () => {
       if (released) return;
       released = true;

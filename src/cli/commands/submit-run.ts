@@ -108,7 +108,10 @@ async function submit(cmd: Command, files: string[], o: SubmitFlags, trap: Inter
   let workflows: Workflow[] = [];
   if (!o.from) {
     if (files.length === 0) throw new SubmitError('no workflow found in given files');
-    const manifests = await readCommandManifests(files, { strict: o.strict !== false });
+    const manifests = await readCommandManifests(files, {
+      strict: o.strict !== false,
+      parsing: (parse) => trap.untrapped(parse),
+    });
     for (const m of manifests) {
       if (m.kind !== 'Workflow') continue;
       if (m.error) throw new SubmitError(`${m.source}: ${m.error}`);
