@@ -155,6 +155,9 @@ export async function withClient<T>(
   const onSignal = (signal: NodeJS.Signals): void => {
     // A command that traps signals finishes its step and reports; see interrupt.ts.
     if (interruptsTrapped()) return;
+    // A second signal while the client closes ends the process at once.
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     void client.close().finally(() => process.exit(128 + constants.signals[signal as 'SIGINT']));
   };
   process.on('SIGINT', onSignal);

