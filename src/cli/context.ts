@@ -1,11 +1,13 @@
 // What every command needs: the resolved global options, a client for the chosen backend, and
 // Argo's way of reporting a fatal error.
 import type { Command } from 'commander';
+import { constants } from 'node:os';
 import type { KubeFlags } from '../client/index.js';
 import type { TlsFiles } from '../client/http/transport.js';
 import type { ArgoClient } from '../client/types.js';
 import type { EngineMode } from '../client/local/client.js';
 import { GLOBAL_FLAG_ENV } from './global-flags.js';
+import { interruptsTrapped } from './interrupt.js';
 
 export interface GlobalOptions {
   argoServer?: string;
@@ -150,11 +152,16 @@ export async function withClient<T>(
   });
   // The http backend bounds its requests itself.
   const client = created.backend === 'http' ? created : withRequestTimeout(created, timeoutMs);
-  const onSignal = (): void => {
-    void client.close().finally(() => process.exit(130));
+  const onSignal = (signal: NodeJS.Signals): void => {
+    // A command that traps signals finishes its step and reports; see interrupt.ts.
+    if (interruptsTrapped()) return;
+    // A second signal while the client closes ends the process at once.
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    void client.close().finally(() => process.exit(128 + constants.signals[signal as 'SIGINT']));
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     return await fn(client, g);
   } finally {

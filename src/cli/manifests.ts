@@ -2,6 +2,7 @@
 // upstream's words for it ("yaml file is not valid"), which users grep for, then where and why.
 import {
   ManifestError,
+  type Around,
   readManifests,
   type ParsedManifest,
   type ParseOptions,
@@ -10,7 +11,7 @@ import {
 
 export async function readCommandManifests(
   files: string[],
-  opts: ReadOptions & ParseOptions,
+  opts: ReadOptions & ParseOptions & { parsing?: Around },
 ): Promise<ParsedManifest[]> {
   try {
     return await readManifests(files, opts);

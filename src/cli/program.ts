@@ -6,6 +6,7 @@ import { addFlags, FlagError, normalizeArgv, type FlagSpec } from './flags.js';
 import { ExitError, globalOptions, isDebug } from './context.js';
 import { GLOBAL_FLAGS } from './global-flags.js';
 import { commandsFor } from './commands/index.js';
+import { Interrupted } from './interrupt.js';
 import { helpText, usageText } from './help.js';
 
 const ROOT_DESCRIPTION = `argo is the command line interface to Argo Workflows.
@@ -135,6 +136,11 @@ export async function runProgram(argv: string[]): Promise<void> {
     }
     if (err instanceof ExitError) {
       process.exitCode = err.code;
+      return;
+    }
+    if (err instanceof Interrupted) {
+      process.stderr.write(`Error: ${err.message}\n`);
+      process.exitCode = err.exitCode;
       return;
     }
     if (err instanceof FlagError) {

@@ -37,6 +37,11 @@ export interface CreateOptions {
   dryRun?: boolean;
   /** Ask the backend to run admission without storing. */
   serverDryRun?: boolean;
+  /**
+   * Checked after validation, just before the object is stored (where the backend stores it here):
+   * a caller that gave up during a long validation gets the signal's reason and nothing is stored.
+   */
+  signal?: AbortSignal;
 }
 
 export type SubmitFromKind = 'workflowtemplate' | 'clusterworkflowtemplate' | 'cronwf' | 'cronworkflow';

@@ -68,7 +68,12 @@ export function buildApp(
     opts,
     metrics: new ServerMetrics(),
     lists: new ConcurrencyLimit(opts.maxConcurrentLists ?? concurrentListLimit(), maxRssBytes()),
+    openStreams: new Set(),
   };
+  // Closing waits for every connection to end, and a watch or a followed log never ends by itself.
+  app.addHook('preClose', async () => {
+    for (const end of [...ctx.openStreams]) end();
+  });
 
   // Argo clients (the Go CLI) send JSON bodies without a Content-Type.
   app.removeAllContentTypeParsers();

@@ -49,6 +49,8 @@ export interface RouteContext {
   metrics: ServerMetrics;
   /** Slots for list calls, which serialize whole workflows. */
   lists: ConcurrencyLimit;
+  /** Ends each open stream (watches and followed logs), so the server can close with clients on them. */
+  openStreams: Set<() => void>;
 }
 
 export type Body = Record<string, unknown>;
@@ -229,7 +231,17 @@ export function streaming(
     }
     reply.header('grpc-metadata-argo-version', ctx.deps.version().version);
     const started = Date.now();
-    await streamResults(req, reply, mapPruned(source), { controller });
+    // Ended when the server closes: a watch or log stream never ends on its own.
+    const end = (): void => {
+      controller.abort();
+      reply.raw.destroy();
+    };
+    ctx.openStreams.add(end);
+    try {
+      await streamResults(req, reply, mapPruned(source), { controller });
+    } finally {
+      ctx.openStreams.delete(end);
+    }
     done(Code.OK);
     req.log.info(
       {

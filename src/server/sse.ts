@@ -1,8 +1,12 @@
 // Streaming responses as Argo's grpc-gateway writes them: each message wrapped as `{"result": ...}`;
 // with `Accept: text/event-stream` as server-sent events (`data: {...}\n\n`), otherwise one JSON
 // object per line. A failure after the stream began is sent as `{"error": {...}}`.
+// A client that reads slowly holds the stream back (the next message is taken only once the socket
+// has drained), so messages never pile up in the server's memory; the watch behind the stream then
+// keeps only each object's latest state for it.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { STATUS_CODES } from 'node:http';
+import { once } from 'node:events';
+import { STATUS_CODES, type ServerResponse } from 'node:http';
 import { toApiError } from './errors.js';
 import { SerializedResult } from './event-frames.js';
 
@@ -42,9 +46,9 @@ export async function streamResults<T>(
   try {
     for await (const item of source) {
       if (controller.signal.aborted) break;
-      // A message serialised once for every client is written as it is.
-      const json = item instanceof SerializedResult ? item.json : JSON.stringify({ result: item });
-      res.write(sse ? `data: ${json}\n\n` : `${json}\n`);
+      // A message serialised once for every client is written from its shared buffer.
+      const body = item instanceof SerializedResult ? item.bytes : JSON.stringify({ result: item });
+      if (!writeMessage(res, body, sse)) await drained(res, controller.signal);
     }
   } catch (err) {
     if (!controller.signal.aborted) {
@@ -66,4 +70,20 @@ export async function streamResults<T>(
     controller.abort();
     res.end();
   }
+}
+
+/** Writes one message; false when the socket's buffer is full and the caller should wait. */
+function writeMessage(res: ServerResponse, body: Buffer | string, sse: boolean): boolean {
+  res.cork();
+  if (sse) res.write('data: ');
+  res.write(body);
+  const room = res.write(sse ? '\n\n' : '\n');
+  res.uncork();
+  return room;
+}
+
+/** Resolves when the socket has drained, or the client went away. */
+async function drained(res: ServerResponse, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return;
+  await once(res, 'drain', { signal }).catch(() => undefined);
 }

@@ -107,6 +107,11 @@ export interface WatchOptions extends ListOptions {
    * does not), so a client's idea of the latest version keeps up while nothing it watches changes.
    */
   onBookmark?: (resourceVersion: string) => void;
+  /**
+   * The caller only reads the objects it is given. A store may then hand one parsed object to
+   * every such watch of the same state, so N watchers of a large object cost one parse, not N.
+   */
+  readOnly?: boolean;
 }
 
 export interface Watch {

@@ -114,3 +114,26 @@ export function runProcess(
 export function lines(text: string): string[] {
   return text.split('\n').filter((l) => l.trim() !== '');
 }
+
+/**
+ * A workflow `name` of two steps in sequence whose parameter `num` is '1', then '2'. Each runs `sh -c
+ * script` (where `{{inputs.parameters.num}}` is the step's number) with the host folder `marks`
+ * mounted at the same path, so the test can watch and steer the steps through files there.
+ */
+export function twoStepsOnHost(name: string, marks: string, script: string): string {
+  return `apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata: {name: ${name}}
+spec:
+  entrypoint: main
+  volumes: [{name: marks, hostPath: {path: ${marks}}}]
+  templates:
+  - name: main
+    steps:
+    - - {name: one, template: step, arguments: {parameters: [{name: num, value: '1'}]}}
+    - - {name: two, template: step, arguments: {parameters: [{name: num, value: '2'}]}}
+  - name: step
+    inputs: {parameters: [{name: num}]}
+    container: {image: busybox, command: [sh, -c, '${script}'], volumeMounts: [{name: marks, mountPath: ${marks}}]}
+`;
+}

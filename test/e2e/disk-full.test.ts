@@ -1,12 +1,13 @@
 // $ARGO_HOME on a 2 MB disk and a step that writes more log than fits: the node fails naming its
 // log and "no space left on device", its pod folder is gone, the engine lives on and runs the next
 // workflow. Needs a tmpfs mount (root); skipped, saying why, where mounting is not permitted.
-import { execFileSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IDLE_EXIT_ENV } from '../../src/client/local/controller-process.js';
-import { cliWithHome, fixture, type Cli } from './cli.js';
+import { fileLines, until } from '../helpers/until.js';
+import { cliWithHome, fixture, repoRoot, twoStepsOnHost, type Cli } from './cli.js';
 
 function mountTmpfs(dir: string): string | undefined {
   try {
@@ -103,5 +104,84 @@ describe('a full disk', () => {
   it('filled by a file of a step fails its node (its stderr has nowhere to go), and the engine goes on', async (ctx) => {
     if (skipReason) ctx.skip();
     await failsNamingTheLog('fill-disk-file.yaml');
+  }, 150_000);
+});
+
+/** Fills the disk under `dir` with one file, to the last block; returns its path. */
+function fillDisk(dir: string): string {
+  const filler = path.join(dir, 'filler');
+  const fd = openSync(filler, 'w');
+  const block = Buffer.alloc(4096, 1);
+  try {
+    for (;;) writeSync(fd, block);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
+  } finally {
+    closeSync(fd);
+  }
+  return filler;
+}
+
+describe('a disk kept full from outside', () => {
+  it('keeps the engine alive, names argo.db, and the workflow ends once space returns', async (ctx) => {
+    if (skipReason) ctx.skip();
+    // A host folder the steps share through a hostPath volume, off the full disk.
+    const marks = mkdtempSync('/var/tmp/argo-disk-kept-full-');
+    const runs = path.join(marks, 'runs');
+    const gate = path.join(marks, 'gate');
+    const wf = path.join(marks, 'wf.yaml');
+    writeFileSync(
+      wf,
+      twoStepsOnHost(
+        'kept-full',
+        marks,
+        `echo {{inputs.parameters.num}} >> ${runs}; while [ ! -e ${gate} ]; do sleep 0.1; done`,
+      ),
+    );
+    const waiter = spawn(process.execPath, [path.join(repoRoot, 'bin/argo.js'), 'submit', '--wait', wf], {
+      env: { ...process.env, ARGO_HOME: cli.home, ARGO_LOCAL: 'true', NO_COLOR: '1', ...ENV },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    waiter.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    waiter.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const exited = new Promise<number | null>((resolve) => waiter.once('exit', resolve));
+    let filler: string | undefined;
+    try {
+      await until('step one to start', 30_000, () => (fileLines(runs).length >= 1 ? true : undefined));
+      filler = fillDisk(cli.home);
+      // Step one ends while nothing more fits; step two starts (or tries to) on the full disk.
+      writeFileSync(gate, '');
+      // The store refuses the step's status in one line naming its file; the engine waits, alive.
+      const refused = `writing ${path.join(cli.home, 'argo.db')}: no space left on device`;
+      await until('the engine to meet the full disk', 30_000, () =>
+        output.includes(refused) || waiter.exitCode !== null ? true : undefined,
+      );
+      expect(output, output).toContain(refused);
+      expect(output).not.toMatch(/^\s+at /m);
+      expect(waiter.exitCode).toBe(null);
+      rmSync(filler);
+      filler = undefined;
+      // Space is back. Either every refused write was the step's status, which waited and now goes
+      // in, so step two runs and the workflow ends as it would have; or the step's outputs were
+      // refused, and its node ended in error saying so (`wait: Error (exit code 64): saving the
+      // outputs: writing …/argo.db: no space left on device`), and so the workflow, without step two.
+      await exited;
+      const got = await cli.run(['get', 'kept-full', '-o', 'json'], { env: ENV });
+      const status = (JSON.parse(got.stdout) as WorkflowJson).status;
+      if (status.phase === 'Succeeded') {
+        expect(waiter.exitCode, output).toBe(0);
+        expect(fileLines(runs)).toEqual(['1', '2']);
+      } else {
+        expect(['Failed', 'Error'], output).toContain(status.phase);
+        const pod = Object.values(status.nodes).find((n) => n.type === 'Pod' && n.phase !== 'Succeeded');
+        expect(pod?.message, JSON.stringify(status.nodes)).toContain(refused);
+        expect(fileLines(runs)).toEqual(['1']);
+      }
+    } finally {
+      if (filler) rmSync(filler, { force: true });
+      if (waiter.exitCode === null) waiter.kill('SIGKILL');
+      rmSync(marks, { recursive: true, force: true });
+    }
   }, 150_000);
 });

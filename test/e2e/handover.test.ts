@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileLines, until } from '../helpers/until.js';
-import { cliWithHome, repoRoot, type Cli } from './cli.js';
+import { cliWithHome, repoRoot, twoStepsOnHost, type Cli } from './cli.js';
 
 let cli: Cli;
 let marks: string;
@@ -28,21 +28,7 @@ describe.runIf(process.platform === 'linux')('argo submit --wait stopped mid-ste
     const wf = path.join(marks, 'wf.yaml');
     writeFileSync(
       wf,
-      `apiVersion: argoproj.io/v1alpha1
-kind: Workflow
-metadata: {name: handover}
-spec:
-  entrypoint: main
-  volumes: [{name: marks, hostPath: {path: ${marks}}}]
-  templates:
-  - name: main
-    steps:
-    - - {name: one, template: step, arguments: {parameters: [{name: num, value: '1'}]}}
-    - - {name: two, template: step, arguments: {parameters: [{name: num, value: '2'}]}}
-  - name: step
-    inputs: {parameters: [{name: num}]}
-    container: {image: busybox, command: [sh, -c, 'echo step-{{inputs.parameters.num}} >> ${file}; sleep 2'], volumeMounts: [{name: marks, mountPath: ${marks}}]}
-`,
+      twoStepsOnHost('handover', marks, `echo step-{{inputs.parameters.num}} >> ${file}; sleep 2`),
     );
     const env = {
       ...process.env,

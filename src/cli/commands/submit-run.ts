@@ -11,6 +11,7 @@ import { readCommandManifests } from '../manifests.js';
 import { applySubmitOpts } from '../../workflow/submit-opts.js';
 import { ExitError, namespaceOf, out, withClient } from '../context.js';
 import { logWorkflow, renderWorkflow, waitWorkflows, watchWorkflow } from '../follow.js';
+import { checkpoint, Interrupted, trapInterrupts, type InterruptTrap } from '../interrupt.js';
 import type { SubmitFlags } from './submit.js';
 
 export class SubmitError extends Error {}
@@ -81,6 +82,17 @@ function submitOptsOf(o: SubmitFlags, parameters: string[]): SubmitOpts {
 }
 
 export async function runSubmit(cmd: Command, files: string[], o: SubmitFlags): Promise<void> {
+  // Until the workflows are stored, Ctrl+C or SIGTERM stops at a checkpoint and says what was
+  // submitted; once they are, waiting on them is interrupted as any command is.
+  const trap = trapInterrupts();
+  try {
+    await submit(cmd, files, o, trap);
+  } finally {
+    trap.release();
+  }
+}
+
+async function submit(cmd: Command, files: string[], o: SubmitFlags, trap: InterruptTrap): Promise<void> {
   if (o.from && files.length > 0) throw new SubmitError('cannot combine --from with file arguments');
   if (o.scheduledTime !== undefined && Number.isNaN(Date.parse(o.scheduledTime))) {
     throw new SubmitError(
@@ -97,13 +109,19 @@ export async function runSubmit(cmd: Command, files: string[], o: SubmitFlags): 
   let workflows: Workflow[] = [];
   if (!o.from) {
     if (files.length === 0) throw new SubmitError('no workflow found in given files');
-    const manifests = await readCommandManifests(files, { strict: o.strict !== false });
+    const manifests = await readCommandManifests(files, {
+      strict: o.strict !== false,
+      parsing: (parse) => trap.untrapped(parse),
+    });
     for (const m of manifests) {
       if (m.kind !== 'Workflow') continue;
       if (m.error) throw new SubmitError(`${m.source}: ${m.error}`);
       workflows.push(m.object as unknown as Workflow);
     }
     if (workflows.length === 0) throw new SubmitError('no workflow found in given files');
+    await checkpoint(trap.signal).catch((err: unknown) => {
+      throw notSubmitted(err, [], workflows.length);
+    });
   }
   validateOptions(o.from ? 1 : workflows.length, o);
   if (o.status && !o.watch)
@@ -146,6 +164,9 @@ export async function runSubmit(cmd: Command, files: string[], o: SubmitFlags): 
       } else {
         workflows = workflows.map((w) => structuredClone(w));
         for (const wf of workflows) {
+          await checkpoint(trap.signal).catch((err: unknown) => {
+            throw notSubmitted(err, names, workflows.length);
+          });
           wf.metadata.namespace ||= ns;
           try {
             applySubmitOpts(wf, submitOpts);
@@ -157,14 +178,17 @@ export async function runSubmit(cmd: Command, files: string[], o: SubmitFlags): 
             created = await client.createWorkflow(wf.metadata.namespace, wf, {
               dryRun: o.dryRun,
               serverDryRun: o.serverDryRun,
+              signal: trap.signal,
             });
           } catch (err) {
+            if (err instanceof Interrupted) throw notSubmitted(err, names, workflows.length);
             throw new SubmitError(`Failed to submit workflow: ${(err as Error).message}`);
           }
           await print(created);
           names.push(created.metadata.name ?? '');
         }
       }
+      trap.release();
       if (o.dryRun || o.serverDryRun) return;
       if (o.log) {
         for (const name of names) await logWorkflow(client, ns, name, { container: 'main', follow: true });
@@ -196,4 +220,15 @@ async function submitFrom(
   } catch (err) {
     throw new SubmitError(`failed to submit workflow: ${(err as Error).message}`);
   }
+}
+
+/** What an interrupted submit did: the workflows it stored (whole) and how many it did not. */
+function notSubmitted(err: unknown, submitted: string[], total: number): unknown {
+  if (!(err instanceof Interrupted)) return err;
+  const left = total - submitted.length;
+  const what =
+    submitted.length === 0
+      ? 'no workflow was submitted'
+      : `submitted ${submitted.join(', ')}; ${left} more not submitted`;
+  return new Interrupted(err.signal, `interrupted by ${err.signal}: ${what}`);
 }

@@ -4,6 +4,7 @@
 // What only writes use (admission checks, the lifecycle formulations, cron's child workflows) is
 // imported by the methods that use it, so `argo list` and `argo get` load none of it.
 import { Readable } from 'node:stream';
+import { setImmediate } from 'node:timers/promises';
 import type { KubeObject } from '../../model/meta.js';
 import type {
   ClusterWorkflowTemplate,
@@ -114,6 +115,11 @@ export class StoreClient implements ArgoClient {
       } catch (err) {
         return toArgoError(err);
       }
+    }
+    if (opts.signal) {
+      // Validation is synchronous: let a signal that came during it be handled before storing.
+      await setImmediate();
+      opts.signal.throwIfAborted();
     }
     const created = await this.store.create<Workflow>('Workflow', obj).catch(toArgoError);
     await this.host.ensureController();

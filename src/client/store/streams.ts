@@ -10,6 +10,10 @@ import type { ListOptions, LogEntry, WatchEvent } from '../types.js';
  * re-lists as a client must: each object listed comes again as MODIFIED (ADDED when it is new to
  * this stream), each one it had and the list lacks as DELETED, and the watch goes on from the
  * list's version. A server that keeps answering 410 is asked again no faster than once a second.
+ * Consumers only read the objects (so every such watch of a large object shares one parsed copy).
+ * While a consumer lags, a newer state of an object replaces the one still queued for it, as an
+ * informer's store would: a slow reader gets each object's latest state, and its queue holds at
+ * most one state per object.
  */
 export async function* watchToIterable<T extends KubeObject>(
   store: ResourceStore,
@@ -33,9 +37,9 @@ export async function* watchToIterable<T extends KubeObject>(
   const open = (resourceVersion: string | undefined) =>
     store.watch<T>(
       kind,
-      { ...selection, resourceVersion },
+      { ...selection, resourceVersion, readOnly: true },
       (ev) => {
-        queue.push(ev);
+        enqueueLatest(queue, ev);
         wake?.();
       },
       (err) => {
@@ -84,6 +88,26 @@ export async function* watchToIterable<T extends KubeObject>(
     w.stop();
     signal?.removeEventListener('abort', onAbort);
   }
+}
+
+/**
+ * Queues `ev`, folding a MODIFIED into the object's last queued event when that is an ADDED or MODIFIED: the queued
+ * entry is dropped and the newer state goes to the back with the older entry's type, so versions
+ * still arrive in ascending order. A DELETED is always queued as it is.
+ */
+export function enqueueLatest<T extends KubeObject>(queue: WatchEvent<T>[], ev: WatchEvent<T>): void {
+  if (ev.type === 'MODIFIED') {
+    const { namespace, name } = ev.object.metadata;
+    const i = queue.findLastIndex(
+      (q) => q.object.metadata.name === name && q.object.metadata.namespace === namespace,
+    );
+    if (i >= 0 && queue[i].type !== 'DELETED') {
+      const [older] = queue.splice(i, 1);
+      queue.push({ type: older.type, object: ev.object });
+      return;
+    }
+  }
+  queue.push(ev);
 }
 
 /** Interleaves several async iterables, yielding items as they arrive; more can be added while running. */

@@ -132,11 +132,11 @@ export class HostRuntime {
       this.opts.launcher === false ? undefined : ProcessLauncher.start(path.join(hostDir, 'bin')),
       compileShim(path.join(hostDir, 'bin')),
     ]);
-    // A system or store error (it has a code: ENOSPC, SQLITE_FULL) is one line; anything else keeps its stack.
+    // A system or store error (it has a code: ENOSPC, 500) is one line; anything else keeps its stack.
     const onError =
       this.opts.onError ??
       ((err, where) =>
-        typeof (err as { code?: unknown }).code === 'string'
+        (err as { code?: unknown }).code !== undefined
           ? console.error(`host runtime: ${where}: ${(err as Error).message}`)
           : console.error(`host runtime: ${where}:`, err));
     // What runs of pods that are gone is killed before anything else; pods left to adopt keep theirs.

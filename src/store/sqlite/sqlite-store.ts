@@ -51,7 +51,7 @@ import { openDatabase } from './database.js';
 import { storeOpenError } from './open-error.js';
 import { ChangeLog, DEFAULT_LIMITS, type RecordedChange } from './change-log.js';
 import { migrate } from './schema.js';
-import { WatchHub, type Change } from './watch-hub.js';
+import { WatchHub, type Change, type ParseRow } from './watch-hub.js';
 import { workflowPageScan } from './workflow-page.js';
 
 export interface SqliteStoreOptions {
@@ -141,9 +141,9 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
         changesAfter: (after, kinds, limit) => this.log.changesAfter(after, kinds, limit),
         prunedThrough: () => this.log.compactedThrough(),
         pastState: (rv) => this.log.pastState(rv),
-        snapshot: (kind, namespace, selector) =>
+        snapshot: (kind, namespace, selector, parse) =>
           this.inTransaction.deferred(() => ({
-            items: this.scan(kind, namespace, selector, undefined, undefined).items,
+            items: this.scan(kind, namespace, selector, undefined, undefined, parse).items,
             resourceVersion: this.currentVersion(),
           })),
       },
@@ -402,6 +402,15 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
           'ServiceUnavailable',
         );
       }
+      // The write rolled back whole; say which file could not take it, as a file write would.
+      if (code === 'SQLITE_FULL' || (typeof code === 'string' && code.startsWith('SQLITE_IOERR'))) {
+        const cause = code === 'SQLITE_FULL' ? 'no space left on device' : 'input/output error';
+        throw new StoreError(
+          `writing ${this.path}: ${cause} (${(err as Error).message}); nothing was changed`,
+          500,
+          'InternalError',
+        );
+      }
       throw err;
     }
   }
@@ -471,6 +480,7 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
     selector: CompiledSelector,
     limit: number | undefined,
     after: { namespace: string; name: string } | undefined,
+    parse?: ParseRow,
   ): { items: KubeObject[]; continueAfter?: { namespace: string; name: string } } {
     let ns = namespace;
     if (selector.namespace !== undefined && !isClusterScoped(kind)) {
@@ -491,18 +501,21 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
       clauses.push('(namespace, name) > (?, ?)');
       params.push(after.namespace, after.name);
     }
-    const sql = `SELECT namespace, name, labels, object FROM objects WHERE ${clauses.join(' AND ')} ORDER BY namespace, name`;
+    const sql = `SELECT namespace, name, resource_version, labels, object FROM objects WHERE ${clauses.join(' AND ')} ORDER BY namespace, name`;
     const stmt = this.statement(sql);
     const items: KubeObject[] = [];
     let last: { namespace: string; name: string } | undefined;
     for (const row of stmt.iterate(...params) as Iterable<{
       namespace: string;
       name: string;
+      resource_version: number;
       labels: string;
       object: string;
     }>) {
       if (selector.labels.length > 0 && !matchesLabels(selector.labels, JSON.parse(row.labels))) continue;
-      const obj = JSON.parse(row.object) as KubeObject;
+      const obj = parse
+        ? parse(row.namespace, row.name, row.resource_version, row.object)
+        : (JSON.parse(row.object) as KubeObject);
       if (selector.fields.length > 0 && !matchesFields(selector.fields, obj)) continue;
       if (limit !== undefined && items.length === limit) {
         // One more match exists beyond the page, so the client needs a continue token.

@@ -53,13 +53,20 @@ export interface ChangeSource {
   prunedThrough(): number;
   /** The key and labels the change with this version left, if still in the log. */
   pastState(resourceVersion: number): PastState | undefined;
-  /** The matching objects now, and the version they are consistent with. */
+  /**
+   * The matching objects now, and the version they are consistent with. With `parse`, each row's
+   * text is turned into an object by it (so read-only watches can share parsed objects).
+   */
   snapshot(
     kind: ResourceKind,
     namespace: string,
     selector: CompiledSelector,
+    parse?: ParseRow,
   ): { items: KubeObject[]; resourceVersion: number };
 }
+
+/** Parses one stored object's text, given where it is and the version it is at. */
+export type ParseRow = (namespace: string, name: string, resourceVersion: number, text: string) => KubeObject;
 
 interface Watcher {
   kind: ResourceKind;
@@ -79,6 +86,8 @@ interface Watcher {
   unseen?: Set<string>;
   resumed: boolean;
   stopped: boolean;
+  /** Takes the object shared with other read-only watches (see WatchOptions.readOnly). */
+  readOnly: boolean;
 }
 
 type QueueItem = { change: Change } | { target: Watcher; event: WatchEvent<KubeObject> };
@@ -91,6 +100,7 @@ export class WatchHub {
   private draining = false;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  private readonly shared = new SharedParses();
 
   constructor(
     private readonly source: ChangeSource,
@@ -125,6 +135,7 @@ export class WatchHub {
       unseen: selector.everything ? new Set() : undefined,
       resumed: resumeFrom !== undefined,
       stopped: false,
+      readOnly: opts.readOnly === true,
     };
     // Start after watch() returns so the caller holds the handle before the first event.
     queueMicrotask(() => this.join(w));
@@ -169,7 +180,10 @@ export class WatchHub {
           return;
         }
       } else {
-        const snap = this.source.snapshot(w.kind, w.namespace, w.selector);
+        const parse: ParseRow | undefined = w.readOnly
+          ? (ns, name, rv, text) => this.shared.parse(sharedKey(w.kind, ns, name, rv), text)
+          : undefined;
+        const snap = this.source.snapshot(w.kind, w.namespace, w.selector, parse);
         w.after = snap.resourceVersion;
         for (const object of snap.items) {
           w.held?.set(keyOf(object.metadata.namespace ?? '', object.metadata.name ?? ''), true);
@@ -243,13 +257,21 @@ export class WatchHub {
   }
 
   private dispatch(change: Change): void {
-    let shared: KubeObject | undefined;
-    // The first watch to take the object gets the parsed copy; others get their own.
-    let sharedTaken = false;
-    const object = (): KubeObject => {
-      if (!sharedTaken && shared) {
-        sharedTaken = true;
-        return shared;
+    const key = sharedKey(change.kind, change.namespace, change.name, change.resourceVersion);
+    // The object selectors are tested on. Read-only watches share one parsed object; of the others,
+    // the first to take the object gets this copy (unless the read-only ones share it) and the
+    // rest their own, as they may change it.
+    let parsed: KubeObject | undefined;
+    let parsedFree = false;
+    const object = (w: Watcher): KubeObject => {
+      if (w.readOnly) {
+        const obj = this.shared.parse(key, change.text!, parsedFree ? parsed : undefined);
+        if (obj === parsed) parsedFree = false;
+        return obj;
+      }
+      if (parsedFree) {
+        parsedFree = false;
+        return parsed!;
       }
       return JSON.parse(change.text!) as KubeObject;
     };
@@ -269,9 +291,15 @@ export class WatchHub {
         w.held?.delete(keyOf(change.namespace, change.name));
         continue;
       }
-      shared ??= JSON.parse(change.text) as KubeObject;
-      const type = this.eventType(w, change, shared);
-      if (type) deliver(w, { type, object: object() });
+      if (!parsed) {
+        parsed = this.shared.held(key);
+        if (!parsed) {
+          parsed = JSON.parse(change.text) as KubeObject;
+          parsedFree = true;
+        }
+      }
+      const type = this.eventType(w, change, parsed);
+      if (type) deliver(w, { type, object: object(w) });
     }
   }
 
@@ -312,6 +340,36 @@ export class WatchHub {
     if (past === undefined || w.selector.fields.some((f) => !KEY_FIELDS.has(f.path))) return true;
     return w.selector.matches({ metadata: { ...past } });
   }
+}
+
+/**
+ * Objects parsed for read-only watches, found again by kind, key and version while any watch still
+ * holds them. Weakly held: the cache itself keeps nothing alive, so it costs no memory of its own,
+ * yet a watch that joins or reads late gets the object its peers already parsed.
+ */
+class SharedParses {
+  private readonly refs = new Map<string, WeakRef<KubeObject>>();
+  private readonly collected = new FinalizationRegistry<string>((key) => {
+    if (this.refs.get(key)?.deref() === undefined) this.refs.delete(key);
+  });
+
+  held(key: string): KubeObject | undefined {
+    return this.refs.get(key)?.deref();
+  }
+
+  /** The object for `key`, parsing `text` (or taking `parsed`, already parsed from it) if none is held. */
+  parse(key: string, text: string, parsed?: KubeObject): KubeObject {
+    const held = this.refs.get(key)?.deref();
+    if (held) return held;
+    const obj = parsed ?? (JSON.parse(text) as KubeObject);
+    this.refs.set(key, new WeakRef(obj));
+    this.collected.register(obj, key);
+    return obj;
+  }
+}
+
+function sharedKey(kind: ResourceKind, namespace: string, name: string, resourceVersion: number): string {
+  return `${kind}\0${namespace}\0${name}\0${resourceVersion}`;
 }
 
 /** The fields a selector may test that the log keeps for every change. */

@@ -57,11 +57,15 @@ export async function readManifestFiles(paths: string[], opts: ReadOptions = {})
 /** Reads and parses every manifest; a malformed file throws ManifestError naming it. */
 export async function readManifests(
   paths: string[],
-  opts: ReadOptions & ParseOptions = {},
+  opts: ReadOptions & ParseOptions & { parsing?: Around } = {},
 ): Promise<ParsedManifest[]> {
   const sources = await readManifestFiles(paths, opts);
-  return sources.flatMap((s) => parseManifests(s.text, s.source, opts));
+  const parse = (): ParsedManifest[] => sources.flatMap((s) => parseManifests(s.text, s.source, opts));
+  return opts.parsing ? opts.parsing(parse) : parse();
 }
+
+/** Runs the (synchronous) parsing: a caller may set how signals are handled meanwhile. */
+export type Around = <T>(work: () => T) => T;
 
 function isManifestFile(path: string): boolean {
   return path.startsWith('/dev/') || MANIFEST_EXTENSIONS.has(extname(path));

@@ -3,17 +3,22 @@
 // it. The server, run as its own process (the built CLI, loopback only), answers every request with
 // 200 or 429, stays up, and its peak resident memory (VmHWM) stays under a stated bound.
 // Needs `npm run build` first, as the e2e tests do.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Workflow } from '../../../src/model/workflow.js';
 import { openSqliteStore } from '../../../src/store/index.js';
+import {
+  finished,
+  largeNodes,
+  peakRssMb,
+  startServer,
+  stopServer,
+  type ServerProcess,
+} from './server-process.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const MB = 1024 * 1024;
 /**
  * The bound on the server's peak RSS under every load below. Measured peaks were 1.3 to 2.3 GiB
@@ -25,72 +30,8 @@ const MAX_RSS_MB = Number(process.env.ARGO_LOAD_TEST_MAX_RSS_MB ?? 3072);
 const CONCURRENT = 250;
 
 let home: string;
-let server: { child: ChildProcess; url: string; output: () => string };
+let server: ServerProcess;
 const agent = new Agent({ connections: CONCURRENT, pipelining: 0 });
-
-function finished(name: string, extra: Partial<Workflow> = {}): Workflow {
-  return {
-    apiVersion: 'argoproj.io/v1alpha1',
-    kind: 'Workflow',
-    metadata: { name, namespace: 'default', ...extra.metadata },
-    spec: { entrypoint: 'main', templates: [{ name: 'main', container: { image: 'busybox' } }] },
-    status: {
-      phase: 'Succeeded',
-      startedAt: '2026-01-01T00:00:00Z',
-      finishedAt: '2026-01-01T00:01:00Z',
-      ...extra.status,
-    },
-  } as Workflow;
-}
-
-/** ~40 MB of node status: 40,000 nodes of about 1 KB. */
-function largeNodes(): Record<string, unknown> {
-  const nodes: Record<string, unknown> = {};
-  for (let i = 0; i < 40_000; i++) {
-    const id = `huge-status-${i}`;
-    nodes[id] = {
-      id,
-      name: `huge-status[${i}].step`,
-      displayName: 'step',
-      type: 'Pod',
-      phase: 'Succeeded',
-      templateName: 'main',
-      message: 'm'.repeat(800),
-      startedAt: '2026-01-01T00:00:00Z',
-      finishedAt: '2026-01-01T00:01:00Z',
-    };
-  }
-  return nodes;
-}
-
-function startServer(): Promise<typeof server> {
-  const child = spawn(
-    process.execPath,
-    [path.join(repoRoot, 'bin/argo.js'), 'server', '--port', '0', '--secure=false', '--auth-mode', 'server'],
-    {
-      env: { ...process.env, ARGO_HOME: home, ARGO_LOCAL: 'true', ARGO_SERVER: '', NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const onData = (d: Buffer): void => {
-      output += d.toString();
-      const m = /msg="Argo Server started successfully" url=(http:\/\/localhost:\d+)/.exec(output);
-      if (m) resolve({ child, url: m[1].replace('localhost', '127.0.0.1'), output: () => output });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`argo server exited with ${code}:\n${output}`)));
-  });
-}
-
-/** The server's peak resident set so far, in MiB. */
-function peakRssMb(pid: number): number {
-  const m = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  if (!m) throw new Error(`no VmHWM in /proc/${pid}/status`);
-  return Number(m[1]) / 1024;
-}
 
 /** `count` GETs of `urlPath` at once; each body is read through and counted, not kept. */
 async function concurrently(urlPath: string, count: number): Promise<Map<number, number>> {
@@ -116,22 +57,16 @@ beforeAll(async () => {
   );
   await store.create(
     'Workflow',
-    finished('huge-status', { status: { nodes: largeNodes() } as Workflow['status'] }),
+    // ~40 MB of node status: 40,000 nodes of about 1 KB.
+    finished('huge-status', { status: { nodes: largeNodes('huge-status', 40_000) } as Workflow['status'] }),
   );
   for (let i = 0; i < 3; i++) await store.create('Workflow', finished(`small-${i}`));
   await store.close();
-  server = await startServer();
+  server = await startServer(home);
 }, 120_000);
 
 afterAll(async () => {
-  const child = server?.child;
-  if (child && child.exitCode === null) {
-    child.removeAllListeners('exit');
-    await new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    });
-  }
+  await stopServer(server);
   await agent.close();
   if (home) rmSync(home, { recursive: true, force: true });
 });

@@ -222,4 +222,30 @@ describe('SqliteStore watch', () => {
     await settle();
     expect(w.errors).toEqual([]);
   });
+
+  it('hands read-only watches one parsed object per state, and others their own copy', async () => {
+    const store = openTempStore({ pollIntervalMs: 60_000 });
+    await store.create('Workflow', wf('a'));
+    // Joining: the snapshot of the same state is parsed once for the read-only watches.
+    const r1 = collect(store, 'Workflow', { namespace: 'argo', readOnly: true });
+    const r2 = collect(store, 'Workflow', { namespace: 'argo', readOnly: true });
+    const own1 = collect(store, 'Workflow', { namespace: 'argo' });
+    const own2 = collect(store, 'Workflow', { namespace: 'argo' });
+    for (const w of [r1, r2, own1, own2]) await w.until(1);
+    expect(r2.events[0].object).toBe(r1.events[0].object);
+    expect(own1.events[0].object).not.toBe(r1.events[0].object);
+    // A change: one object for the read-only watches, a copy each for the others.
+    await store.patch('Workflow', 'argo', 'a', { status: { phase: 'Running' } });
+    for (const w of [r1, r2, own1, own2]) await w.until(2);
+    const [shared, again, mine, yours] = [r1, r2, own1, own2].map((w) => w.events[1].object);
+    expect(again).toBe(shared);
+    expect(mine).not.toBe(shared);
+    expect(yours).not.toBe(shared);
+    expect(yours).not.toBe(mine);
+    expect(shared).toMatchObject({ status: { phase: 'Running' } });
+    // A watch that changes its copy changes nobody else's.
+    (mine as unknown as { status: { phase: string } }).status.phase = 'Mangled';
+    expect(shared).toMatchObject({ status: { phase: 'Running' } });
+    expect(yours).toMatchObject({ status: { phase: 'Running' } });
+  });
 });
