@@ -26,6 +26,15 @@ export class Engine {
   private readonly elector: LeaderElector;
   private leading?: Promise<void>;
   private resolveLeading?: () => void;
+  /**
+   * Starting and stopping the pieces, one after the other: the elector's callbacks return at once,
+   * so without this a stop could run while a start is half done and return before it (the caller
+   * then closes the store, and the start's remaining steps run on a closed store).
+   */
+  private transitions: Promise<void> = Promise.resolve();
+  private stopping = false;
+  /** True while onStartedLeading runs: a stop then waits for it (and says so). */
+  private starting = false;
 
   constructor(
     private readonly store: ResourceStore,
@@ -57,20 +66,44 @@ export class Engine {
     if (this.leading) return this.leading;
     this.leading = new Promise((resolve) => (this.resolveLeading = resolve));
     this.elector.start(
-      () => void this.onStartedLeading(),
-      () => void this.onStoppedLeading(),
+      () => void this.queue(() => this.lead()),
+      () => void this.queue(() => this.onStoppedLeading()),
     );
     return this.leading;
   }
 
+  /** Runs `step` after the transitions before it; a failing one is logged, not left unhandled. */
+  private queue(step: () => Promise<void>): Promise<void> {
+    this.transitions = this.transitions.then(step).catch((err: Error) => this.log(err.message));
+    return this.transitions;
+  }
+
+  /** False once the engine stops or the lease is lost: a start under way builds nothing more. */
+  private get stillLeading(): boolean {
+    return !this.stopping && this.elector.isLeader;
+  }
+
+  private async lead(): Promise<void> {
+    this.starting = true;
+    try {
+      await this.onStartedLeading();
+    } finally {
+      this.starting = false;
+    }
+  }
+
   private async onStartedLeading(): Promise<void> {
+    // Each piece is started before it is checked, so what was built is whole for the stop after.
+    if (!this.stillLeading) return;
     this.runtime = new HostRuntime(this.store, { home: this.home, detachOnStop: this.handsOver });
     await this.runtime.start();
+    if (!this.stillLeading) return;
     // Without its archive the engine still runs workflows; they stay Pending archiving until it opens.
     this.archive = await openLocalArchive(this.home).catch((err: Error) => {
       this.log(err.message);
       return undefined;
     });
+    if (!this.stillLeading) return;
     this.controller = new WorkflowController({
       store: this.store,
       log: this.log,
@@ -79,6 +112,7 @@ export class Engine {
       archive: this.archive,
     });
     await this.controller.start();
+    if (!this.stillLeading) return;
     this.cron = new CronController({
       store: this.store,
       log: this.log,
@@ -109,9 +143,13 @@ export class Engine {
     return this.cron?.activeCronCount() ?? 0;
   }
 
+  /** Stops contending and stops what runs; once it resolves, this engine touches the store no more. */
   async stop(): Promise<void> {
+    this.stopping = true;
     await this.elector.stop();
-    await this.onStoppedLeading();
+    if (this.starting) this.log('stopping: waiting for the start under way to finish');
+    // After a start under way: it sees `stopping` and builds no further, and this tears down what it built.
+    await this.queue(() => this.onStoppedLeading());
   }
 }
 
