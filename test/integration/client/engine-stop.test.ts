@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Engine } from '../../../src/client/local/engine.js';
+import { LocalHost } from '../../../src/client/local/host.js';
 import { openSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import type { ResourceStore } from '../../../src/store/types.js';
 
@@ -82,5 +83,26 @@ describe('the embedded engine stopped while it starts', () => {
     expect(logged.filter((m) => m.includes('closed'))).toEqual([]);
     expect(engine.isLeader).toBe(false);
     expect(engine.activeWorkflowCount()).toBe(0);
+  });
+});
+
+describe('the local host closed while its engine loads', () => {
+  let home: string | undefined;
+  afterEach(() => {
+    if (home) rmSync(home, { recursive: true, force: true });
+  });
+
+  it('starts no engine once closed (a signal ends the command while the engine module loads)', async () => {
+    home = mkdtempSync(path.join(os.tmpdir(), 'argo-host-close-'));
+    const inner = openSqliteStore({ path: path.join(home, 'argo.db'), pollIntervalMs: 50 });
+    const { store, afterClose } = gatedStore(inner);
+    const host = new LocalHost({ store, home, engine: 'in-process' });
+    const ensured = host.ensureController();
+    await host.close();
+    await store.close();
+    await ensured;
+    // An engine started now would contend for the lease on its first timer, which runs before this one.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(afterClose).toEqual([]);
   });
 });
