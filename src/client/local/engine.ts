@@ -72,9 +72,17 @@ export class Engine {
     return this.leading;
   }
 
-  /** Runs `step` after the transitions before it; a failing one is logged, not left unhandled. */
+  /** Runs `step` after the transitions before it; one that fails does not hold up those after it. */
   private queue(step: () => Promise<void>): Promise<void> {
-    this.transitions = this.transitions.then(step).catch((err: Error) => this.log(err.message));
+    this.transitions = this.transitions.then(step).catch((err: Error) => {
+      // While stopping it is logged: the engine is going away. Otherwise it surfaces as an
+      // uncaught error, as a failed start always has: an engine that cannot start must not be quiet.
+      if (this.stopping) this.log(err.message);
+      else
+        queueMicrotask(() => {
+          throw err;
+        });
+    });
     return this.transitions;
   }
 
