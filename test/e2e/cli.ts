@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll } from 'vitest';
+import { stopProcessesOfHome } from './home-processes.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const fixture = (name: string): string => path.join(repoRoot, 'test/e2e/fixtures', name);
@@ -27,7 +28,8 @@ export interface RunOptions {
 export interface Cli {
   home: string;
   run(args: string[], opts?: RunOptions): Promise<CliResult>;
-  dispose(): void;
+  /** Stops what still runs for the home (a detached controller) and removes the home. */
+  dispose(): Promise<void>;
 }
 
 /** A CLI bound to a fresh ARGO_HOME in a temp folder. */
@@ -39,7 +41,10 @@ export function cliWithHome(): Cli {
     home,
     run: (args, opts = {}) =>
       runArgo(args, { ...env, ...opts.env }, opts.cwd ?? repoRoot, opts.timeoutMs ?? 20_000, opts.stdoutFd),
-    dispose: () => rmSync(home, { recursive: true, force: true }),
+    dispose: async () => {
+      await stopProcessesOfHome(home);
+      rmSync(home, { recursive: true, force: true });
+    },
   };
 }
 

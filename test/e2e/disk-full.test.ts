@@ -51,7 +51,7 @@ afterAll(async () => {
   try {
     if (!skipReason) await unmount(cli.home);
   } finally {
-    cli.dispose();
+    await cli.dispose();
   }
 }, 30_000);
 

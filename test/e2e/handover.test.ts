@@ -17,8 +17,8 @@ beforeAll(() => {
   marks = mkdtempSync('/var/tmp/argo-handover-');
 });
 
-afterAll(() => {
-  cli.dispose();
+afterAll(async () => {
+  await cli.dispose();
   rmSync(marks, { recursive: true, force: true });
 });
 

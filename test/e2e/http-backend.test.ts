@@ -21,7 +21,7 @@ async function localBackend(): Promise<Backend> {
   const cli = cliWithHome();
   return {
     run: (args, env = {}) => cli.run(args, { env: { ...idle, ...env }, timeoutMs: 40_000 }),
-    dispose: async () => cli.dispose(),
+    dispose: () => cli.dispose(),
   };
 }
 
@@ -34,7 +34,7 @@ async function httpBackend(): Promise<Backend & { port: number }> {
     run: (args, extra = {}) => cli.run(args, { env: { ...env, ...extra }, timeoutMs: 40_000 }),
     dispose: async () => {
       await stop(server.child);
-      cli.dispose();
+      await cli.dispose();
     },
   };
 }

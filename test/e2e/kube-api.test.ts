@@ -84,7 +84,7 @@ afterAll(async () => {
       server.kill('SIGTERM');
     });
   }
-  cli?.dispose();
+  await cli?.dispose();
 });
 
 describe('kubectl against argo kube-api', () => {

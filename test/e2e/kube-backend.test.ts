@@ -20,7 +20,7 @@ beforeAll(async () => {
   cli = cliWithHome();
 });
 afterAll(async () => {
-  cli?.dispose();
+  await cli?.dispose();
   await cluster?.close();
 });
 

@@ -118,7 +118,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const c of controllers) if (c.child.exitCode === null) c.child.kill('SIGKILL');
   await Promise.all(controllers.map((c) => c.exited));
-  cli?.dispose();
+  await cli?.dispose();
   await cluster?.close();
   rmSync(work, { recursive: true, force: true });
 });

@@ -15,8 +15,8 @@ const argo = (...args: string[]): Promise<CliResult> => cli.run(args, { env, tim
 beforeAll(() => {
   cli = cliWithHome();
 });
-afterAll(() => {
-  cli.dispose();
+afterAll(async () => {
+  await cli.dispose();
   for (const dir of gates) rmSync(dir, { recursive: true, force: true });
 });
 

@@ -33,6 +33,15 @@ export class Engine {
   private readonly elector: LeaderElector;
   private leading?: Promise<void>;
   private resolveLeading?: () => void;
+  /**
+   * Starting and stopping the pieces, one after the other: the elector's callbacks return at once,
+   * so without this a stop could run while a start is half done and return before it (the caller
+   * then closes the store, and the start's remaining steps run on a closed store).
+   */
+  private transitions: Promise<void> = Promise.resolve();
+  private stopping = false;
+  /** True while onStartedLeading runs: a stop then waits for it (and says so). */
+  private starting = false;
 
   constructor(
     private readonly store: ResourceStore,
@@ -64,15 +73,46 @@ export class Engine {
     if (this.leading) return this.leading;
     this.leading = new Promise((resolve) => (this.resolveLeading = resolve));
     this.elector.start(
-      () => void this.onStartedLeading(),
-      () => void this.onStoppedLeading(),
+      () => void this.queue(() => this.lead()),
+      () => void this.queue(() => this.onStoppedLeading()),
     );
     return this.leading;
   }
 
+  /** Runs `step` after the transitions before it; one that fails does not hold up those after it. */
+  private queue(step: () => Promise<void>): Promise<void> {
+    this.transitions = this.transitions.then(step).catch((err: Error) => {
+      // While stopping it is logged: the engine is going away. Otherwise it surfaces as an
+      // uncaught error, as a failed start always has: an engine that cannot start must not be quiet.
+      if (this.stopping) this.log(err.message);
+      else
+        queueMicrotask(() => {
+          throw err;
+        });
+    });
+    return this.transitions;
+  }
+
+  /** False once the engine stops or the lease is lost: a start under way builds nothing more. */
+  private get stillLeading(): boolean {
+    return !this.stopping && this.elector.isLeader;
+  }
+
+  private async lead(): Promise<void> {
+    this.starting = true;
+    try {
+      await this.onStartedLeading();
+    } finally {
+      this.starting = false;
+    }
+  }
+
   private async onStartedLeading(): Promise<void> {
+    // Each piece is started before it is checked, so what was built is whole for the stop after.
+    if (!this.stillLeading) return;
     this.runtime = new HostRuntime(this.store, { home: this.home, detachOnStop: this.handsOver });
     await this.runtime.start();
+    if (!this.stillLeading) return;
     const config = { store: this.store, namespace: process.env.ARGO_NAMESPACE || 'argo', home: this.home };
     // Without its archive the engine still runs workflows; they stay Pending archiving until it opens.
     const archive = await openConfiguredArchive(config).catch((err: Error) => {
@@ -85,8 +125,7 @@ export class Engine {
       this.log(err.message);
       return undefined;
     });
-    // Stopped while the databases opened: what was opened is closed, nothing more starts.
-    if (!this.elector.isLeader) return this.onStoppedLeading();
+    if (!this.stillLeading) return;
     this.controller = new WorkflowController({
       store: this.store,
       log: this.log,
@@ -98,6 +137,7 @@ export class Engine {
       resourceApi: (this.resourceApi = new LocalResourceApi(this.store)).client,
     });
     await this.controller.start();
+    if (!this.stillLeading) return;
     this.cron = new CronController({
       store: this.store,
       log: this.log,
@@ -132,9 +172,13 @@ export class Engine {
     return this.cron?.activeCronCount() ?? 0;
   }
 
+  /** Stops contending and stops what runs; once it resolves, this engine touches the store no more. */
   async stop(): Promise<void> {
+    this.stopping = true;
     await this.elector.stop();
-    await this.onStoppedLeading();
+    if (this.starting) this.log('stopping: waiting for the start under way to finish');
+    // After a start under way: it sees `stopping` and builds no further, and this tears down what it built.
+    await this.queue(() => this.onStoppedLeading());
   }
 }
 

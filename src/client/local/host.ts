@@ -32,6 +32,8 @@ export class LocalHost implements ClientHost {
   private engine?: Engine;
   private openedArchive?: Promise<SqlWorkflowArchive>;
   private openedSync?: Promise<SyncDatabase>;
+  /** Set by close: the store closes next, so an engine start still loading its module must not begin. */
+  private closed = false;
 
   constructor(private readonly opts: LocalHostOptions) {
     this.store = opts.store;
@@ -42,7 +44,9 @@ export class LocalHost implements ClientHost {
     if (this.opts.engine === 'none' || this.engine) return;
     if (this.opts.engine === 'in-process') {
       const { Engine } = await import('./engine.js');
-      if (this.engine) return; // another call started it while this one loaded the module
+      // Another call started it while this one loaded the module, or the client closed meanwhile
+      // (a signal): an engine started now would run on the closed store.
+      if (this.engine || this.closed) return;
       // Closed while work runs, it hands the running containers to the detached controller.
       this.engine = new Engine(this.store, this.home, this.opts.log, true);
       // If another controller leads, ours waits in the wings and takes over only if that one dies.
@@ -145,6 +149,7 @@ export class LocalHost implements ClientHost {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     const archive = this.openedArchive;
     this.openedArchive = undefined;
     await archive?.then((a) => a.close()).catch(() => undefined);

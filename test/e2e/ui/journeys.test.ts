@@ -147,7 +147,7 @@ describe.skipIf(skip !== undefined)(`web UI in Chromium${skip ? ` (skipped: ${sk
   afterAll(async () => {
     await browser?.close();
     if (server) await stop(server.child);
-    cli?.dispose();
+    await cli?.dispose();
   });
   afterEach(async () => {
     const errors = current?.errors() ?? [];

@@ -42,7 +42,7 @@ describe.skipIf(skip !== undefined)(`web UI login in Chromium${skip ? ` (skipped
   afterAll(async () => {
     await browser?.close();
     if (server) await stop(server.child);
-    cli?.dispose();
+    await cli?.dispose();
   });
   afterEach(async () => {
     const errors = current?.errors() ?? [];
