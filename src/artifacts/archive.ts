@@ -8,6 +8,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import type { ArchiveStrategy } from '../model/template.js';
+import { commonJsExports } from '../commonjs-import.js';
 
 export type ArchiveFormat = 'tgz' | 'zip' | 'none';
 
@@ -47,7 +48,7 @@ export async function packZip(source: string, dest: string): Promise<void> {
   const st = await lstat(source);
   if (!st.isFile() && !st.isDirectory())
     throw new ArchiveError(`${source} is not a regular file or directory`);
-  const { ZipFile } = await import('yazl');
+  const { ZipFile } = await commonJsExports(import('yazl'));
   const zip = new ZipFile();
   const done = pipeline(zip.outputStream, createWriteStream(dest));
   const base = path.basename(source);
@@ -172,7 +173,7 @@ async function untarGz(file: string, dir: string): Promise<void> {
 }
 
 async function unzip(file: string, dir: string): Promise<void> {
-  const yauzl = await import('yauzl');
+  const yauzl = await commonJsExports(import('yauzl'));
   const zip = await new Promise<import('yauzl').ZipFile>((resolve, reject) =>
     yauzl.open(file, { lazyEntries: true }, (err, z) => (err ? reject(err) : resolve(z))),
   );

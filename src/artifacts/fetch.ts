@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import type { GitArtifact, HTTPArtifact } from '../model/template.js';
 import type { SecretKeySelector } from '../model/meta.js';
 import { ArtifactNotFoundError } from './repository.js';
+import { commonJsExports } from '../commonjs-import.js';
 
 export type SecretReader = (name: string, key: string) => Promise<string | undefined>;
 
@@ -30,7 +31,7 @@ export async function downloadHttp(
   secret: SecretReader,
   timeoutMs = 5 * 60_000,
 ): Promise<void> {
-  const { request } = await import('undici');
+  const { request } = await commonJsExports(import('undici'));
   const headers: Record<string, string> = {};
   for (const h of art.headers ?? []) headers[h.name] = h.value;
   const basic = (art.auth as HttpAuth | undefined)?.basicAuth;

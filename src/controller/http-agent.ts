@@ -9,6 +9,7 @@ import type { Workflow } from '../model/workflow.js';
 import type { ResourceStore } from '../store/types.js';
 import { evaluate } from '../workflow/expr/index.js';
 import { nodeKey, NodeResults, type NodeResult } from './node-results.js';
+import { commonJsExports } from '../commonjs-import.js';
 
 export type { NodeResult };
 
@@ -71,7 +72,7 @@ export async function executeHttp(
   http: HTTP,
   secret: (name: string, key: string) => Promise<string>,
 ): Promise<NodeResult> {
-  const { request, Agent } = await import('undici');
+  const { request, Agent } = await commonJsExports(import('undici'));
   const method = (http.method || 'GET').toUpperCase();
   const headers: Record<string, string> = {};
   const requestHeaders: Record<string, string[]> = {};

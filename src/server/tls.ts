@@ -3,6 +3,7 @@
 import { hostname } from 'node:os';
 import type { Secret } from '../model/meta.js';
 import type { ResourceStore } from '../store/types.js';
+import { commonJsExports } from '../commonjs-import.js';
 
 export interface TlsMaterial {
   key: string;
@@ -10,7 +11,7 @@ export interface TlsMaterial {
 }
 
 export async function selfSignedCertificate(): Promise<TlsMaterial> {
-  const { generate } = await import('selfsigned');
+  const { generate } = await commonJsExports(import('selfsigned'));
   const now = new Date();
   const pems = await generate([{ name: 'organizationName', value: 'ArgoProj' }], {
     keyType: 'ec',
