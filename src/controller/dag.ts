@@ -315,7 +315,8 @@ function executeDagTask(d: DagContext, taskName: string): void {
     connectDependencies(nodeName);
   };
 
-  if (deps.logic !== '') {
+  // (For a `dependencies:` list, asking names rather than logic saves building the expression.)
+  if (task.depends ? deps.logic !== '' : deps.names.length > 0) {
     for (const dep of deps.names) executeDagTask(d, dep);
     let decision: { execute: boolean; proceed: boolean };
     try {
@@ -341,6 +342,15 @@ function executeDagTask(d: DagContext, taskName: string): void {
       }
       return;
     }
+  }
+
+  // A task that waits for room under the workflow's parallelism is seen again on every pass until
+  // it runs: when its outcome cannot differ from a like task already held back in this pass, the
+  // resolution and argument processing that would end in the same HELD_BACK are skipped.
+  const probe = node ? undefined : heldBackProbeKey(task, dagTemplateScope);
+  if (probe !== undefined && op.knownHeldBack(probe)) {
+    connectDependencies(nodeName);
+    return;
   }
 
   let newTask: DAGTask;
@@ -434,6 +444,7 @@ function executeDagTask(d: DagContext, taskName: string): void {
         boundaryID: d.boundaryID,
         onExitTemplate: d.onExitTemplate,
         holderKind: 'task',
+        heldBackProbe: probe,
       });
     } catch (err) {
       op.markNodeError(taskNodeName, new Error(`task '${taskNodeName}' errored: ${(err as Error).message}`));
@@ -463,10 +474,15 @@ function evaluateDependsLogic(
   deps: TaskDependencies,
 ): { execute: boolean; proceed: boolean } {
   if (d.taskNode(taskName)) return { execute: true, proceed: true };
-  const env: Record<string, Record<string, boolean>> = {};
+  // Every dependency done first, before any of the expression's inputs are built: a task waiting
+  // on thousands is asked this on every pass.
   for (const dep of deps.names) {
     const n = d.taskNode(dep);
     if (!n || !nodeFulfilled(n) || !d.op.hooksFulfilled(n)) return { execute: false, proceed: false };
+  }
+  const env: Record<string, Record<string, boolean>> = {};
+  for (const dep of deps.names) {
+    const n = d.taskNode(dep)!;
     const key = dep.replaceAll('-', '_');
     if (env[key]) continue;
     let anySucceeded = false;
@@ -502,6 +518,36 @@ function evaluateDependsLogic(
     throw new Error(`unable to evaluate expression '${logic}': ${(err as Error).message}`);
   }
   return { execute, proceed: true };
+}
+
+/** Per task (the spec's own objects, shared by every pass's context): its held-back probe key, or null. */
+const probeKeys = new WeakMap<DAGTask, string | null>();
+
+/**
+ * The key under which a task not yet started can share the held-back outcome of a like task
+ * (see WorkflowOperation.knownHeldBack), or undefined when its resolution could differ from theirs:
+ * a `when`, a loop, hooks, an inline template, an artifact taken from another task, or any
+ * `{{...}}` in it. Such a task renders to itself, so only its template and arguments matter.
+ */
+function heldBackProbeKey(task: DAGTask, templateScope: string): string | undefined {
+  let key = probeKeys.get(task);
+  if (key === undefined) {
+    const text = JSON.stringify(task);
+    const dynamic =
+      text.includes('{{') ||
+      task.when !== undefined ||
+      task.withItems !== undefined ||
+      task.withParam !== undefined ||
+      task.withSequence !== undefined ||
+      task.hooks !== undefined ||
+      task.inline !== undefined ||
+      (task.arguments?.artifacts ?? []).some((a) => a.from !== undefined || a.fromExpression !== undefined);
+    key = dynamic
+      ? null
+      : JSON.stringify([task.template ?? '', task.templateRef ?? null, task.arguments ?? null]);
+    probeKeys.set(task, key);
+  }
+  return key === null ? undefined : `${templateScope}|${key}`;
 }
 
 /** Whether a task has lifecycle hooks other than the exit hook. */

@@ -153,6 +153,11 @@ export interface ExecuteOpts {
   executionDeadline?: Date;
   onExitTemplate?: boolean;
   nodeFlag?: NodeFlag;
+  /**
+   * Set by a caller whose holder has no variables in it (see WorkflowOperation.knownHeldBack):
+   * when the workflow's parallelism holds this new node back, like holders are held back too.
+   */
+  heldBackProbe?: string;
 }
 
 /**
@@ -1112,7 +1117,11 @@ export class WorkflowOperation {
       if (next !== Infinity && now < next) this.requeueAfter(next - now);
     }
 
-    if (this.parallelismReached(processed, node, opts.boundaryID)) return HELD_BACK;
+    if (this.parallelismReached(processed, node, opts.boundaryID)) {
+      if (opts.heldBackProbe !== undefined && !node && this.workflowParallelismFull() && !hasVariables(tmpl))
+        this.heldBack.add(opts.heldBackProbe);
+      return HELD_BACK;
+    }
 
     /** The node of a template that cannot start yet (waiting for a lock) or is served from the cache. */
     const pendingNode = (message?: string): NodeStatus =>
@@ -1377,6 +1386,25 @@ export class WorkflowOperation {
       this.markNodePhase(node.name, 'Failed', message);
     }
     return true;
+  }
+
+  /** Whether the workflow's own parallelism is used up; within a pass it only fills up. */
+  private workflowParallelismFull(): boolean {
+    const wfPar = this.execSpec.parallelism;
+    return wfPar !== undefined && this.activePods >= wfPar;
+  }
+
+  /**
+   * Probe keys of holders (template, templateRef and arguments with no variables in them, in one
+   * template scope) that resolved, took their arguments and were then held back by the workflow's
+   * parallelism in this pass. Another new node with the same key would go through the same steps
+   * to the same end while the parallelism stays full, so a wide DAG's waiting tasks cost a lookup
+   * each on every pass rather than a resolution.
+   */
+  private readonly heldBack = new Set<string>();
+
+  knownHeldBack(probe: string): boolean {
+    return this.heldBack.has(probe) && this.workflowParallelismFull();
   }
 
   /** Whether a parallelism limit (or failFast) holds this node back for now. */
@@ -2044,3 +2072,15 @@ export function templateDeadlines(
 }
 
 export { isDaemoned, phaseCompleted };
+
+/** Per template object: whether it has a `{{...}}` in it, whose substitution could depend on the node. */
+const variableTemplates = new WeakMap<Template, boolean>();
+
+function hasVariables(tmpl: Template): boolean {
+  let has = variableTemplates.get(tmpl);
+  if (has === undefined) {
+    has = JSON.stringify(tmpl).includes('{{');
+    variableTemplates.set(tmpl, has);
+  }
+  return has;
+}
