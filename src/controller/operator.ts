@@ -1555,7 +1555,7 @@ export class WorkflowOperation {
   }
 
   /** The JSON text of boundary templates, searched for references to `outputs.result`. */
-  private readonly templateTexts = new Map<string, string>();
+  private readonly templateTexts = new Map<string, ResultReferences>();
 
   /** Whether some sibling step/task refers to this node's `outputs.result`. */
   private hasOutputResultRef(nodeName: string, boundaryID: string | undefined): boolean {
@@ -1571,15 +1571,17 @@ export class WorkflowOperation {
     if (!parent) return false;
     const name = stepOrTaskName(nodeName);
     const prefix = parent.dag ? 'tasks' : parent.steps ? 'steps' : '';
-    let text = this.templateTexts.get(boundaryID);
-    if (text === undefined) {
-      text = JSON.stringify(parent);
-      this.templateTexts.set(boundaryID, text);
+    let refs = this.templateTexts.get(boundaryID);
+    if (refs === undefined) {
+      refs = resultReferences(JSON.stringify(parent));
+      this.templateTexts.set(boundaryID, refs);
     }
-    const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const ref = new RegExp(`${prefix}\\.${esc}\\.outputs\\.result`);
-    const expr = new RegExp(`${prefix}\\[['"]${esc}['"]\\]\\.outputs\\.result`);
-    return ref.test(text) || expr.test(text);
+    // `<prefix>.<name>.outputs.result` or `<prefix>['<name>'].outputs.result` (either quote).
+    const { text, at } = refs;
+    const forms = [`${prefix}.${name}`];
+    for (const open of [`'`, `"`])
+      for (const close of [`'`, `"`]) forms.push(`${prefix}[${open}${name}${close}]`);
+    return at.some((i) => forms.some((f) => text.endsWith(f, i)));
   }
 
   // ---- http and resource -------------------------------------------------------------------
@@ -2083,4 +2085,21 @@ function hasVariables(tmpl: Template): boolean {
     variableTemplates.set(tmpl, has);
   }
   return has;
+}
+
+/** A template's JSON and where `.outputs.result` occurs in it (a pod asks whether its result is used). */
+interface ResultReferences {
+  text: string;
+  at: number[];
+}
+
+/**
+ * Found once per boundary and pass: each pod of a wide DAG then checks the few places its result
+ * could be referenced, not the whole template text.
+ */
+function resultReferences(text: string): ResultReferences {
+  const at: number[] = [];
+  const needle = '.outputs.result';
+  for (let i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) at.push(i);
+  return { text, at };
 }

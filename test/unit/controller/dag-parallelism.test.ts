@@ -41,6 +41,9 @@ class Harness {
     this.wf = wf;
   }
 
+  /** The ARGO_INCLUDE_SCRIPT_OUTPUT of each pod created, by node name. */
+  readonly scriptOutput = new Map<string, string | undefined>();
+
   pass(): { created: string[] } {
     const deps: OperatorDeps = {
       now: () => new Date('2026-12-07T06:00:00Z'),
@@ -52,7 +55,14 @@ class Harness {
     };
     const result = new WorkflowOperation(this.wf, deps).operate();
     this.wf = result.workflow;
-    for (const pod of result.podsToCreate) this.pods.set(pod.metadata.name!, structuredClone(pod));
+    for (const pod of result.podsToCreate) {
+      this.pods.set(pod.metadata.name!, structuredClone(pod));
+      const env = pod.spec.containers.flatMap((c) => c.env ?? []);
+      this.scriptOutput.set(
+        pod.metadata.annotations?.['workflows.argoproj.io/node-name'] ?? '',
+        env.find((e) => e.name === 'ARGO_INCLUDE_SCRIPT_OUTPUT')?.value,
+      );
+    }
     return {
       created: result.podsToCreate.map(
         (p) => p.metadata.annotations?.['workflows.argoproj.io/node-name'] ?? '',
@@ -114,5 +124,31 @@ describe('a DAG under the workflow parallelism', () => {
     expect(started).toEqual(['first', ...mids, 'dyn', 'last'].map((t) => `${NAME}.${t}`));
     // The task with a variable in its arguments got it substituted when it ran.
     expect(h.node('dyn')?.inputs?.parameters).toEqual([{ name: 'm', value: h.node('first')?.id }]);
+  });
+
+  it("keeps a container's output when another task refers to its result, in either form", () => {
+    const refTasks: DAGTask[] = [
+      { name: 'a', template: 'noop' },
+      { name: 'b', template: 'noop' },
+      { name: 'c', template: 'noop' },
+      { name: 'a2', template: 'noop' },
+      {
+        name: 'use',
+        template: 'echo',
+        depends: 'a && b && c && a2',
+        arguments: {
+          parameters: [{ name: 'm', value: "{{tasks.a.outputs.result}} {{=tasks['b'].outputs.result}}" }],
+        },
+      },
+    ];
+    const h = new Harness(workflow(refTasks, 10));
+    h.pass();
+    expect(Object.fromEntries(h.scriptOutput)).toEqual({
+      [`${NAME}.a`]: 'true',
+      [`${NAME}.b`]: 'true',
+      [`${NAME}.c`]: 'false',
+      // A name that only ends like a referenced one is not referenced.
+      [`${NAME}.a2`]: 'false',
+    });
   });
 });
