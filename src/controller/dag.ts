@@ -17,8 +17,15 @@ import { HELD_BACK, type ExecuteOpts, type HeldBack, type WorkflowOperation } fr
 import { Scope } from './scope.js';
 import { executeTemplateHooks, exitHookOf, runOnExitNode } from './hooks.js';
 
+type DependsDecision = { execute: boolean; proceed: boolean };
+
 class DagContext {
   readonly visited = new Set<string>();
+  /**
+   * Per depends expression, its decision and the op's change count then: the thousands of tasks
+   * of a wide DAG that wait on the same task share one evaluation while nothing changes.
+   */
+  readonly decisions = new Map<string, { at: number; decision: DependsDecision }>();
   private readonly deps = new Map<string, TaskDependencies>();
   private readonly byName: Map<string, DAGTask>;
 
@@ -474,6 +481,15 @@ function evaluateDependsLogic(
   deps: TaskDependencies,
 ): { execute: boolean; proceed: boolean } {
   if (d.taskNode(taskName)) return { execute: true, proceed: true };
+  const known = d.decisions.get(deps.logic);
+  if (known && known.at === d.op.changeCount) return known.decision;
+  const decision = decideDepends(d, deps);
+  d.decisions.set(deps.logic, { at: d.op.changeCount, decision });
+  return decision;
+}
+
+/** The depends decision from the dependencies' nodes as they are now. */
+function decideDepends(d: DagContext, deps: TaskDependencies): DependsDecision {
   // Every dependency done first, before any of the expression's inputs are built: a task waiting
   // on thousands is asked this on every pass.
   for (const dep of deps.names) {
@@ -520,7 +536,7 @@ function evaluateDependsLogic(
   return { execute, proceed: true };
 }
 
-/** Per task (the spec's own objects, shared by every pass's context): its held-back probe key, or null. */
+/** Per task object (the rendered template of this pass): its held-back probe key, or null. */
 const probeKeys = new WeakMap<DAGTask, string | null>();
 
 /**

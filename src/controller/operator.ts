@@ -233,6 +233,11 @@ export class WorkflowOperation {
    */
   private changes = 0;
 
+  /** How many changes this pass has made so far: answers kept while it stands still stay true. */
+  get changeCount(): number {
+    return this.changes;
+  }
+
   /** Whether this pass changed the workflow, so it must be written. */
   get updated(): boolean {
     return this.wrote;
