@@ -1,7 +1,7 @@
 // The engine's cost as a workflow grows: `argo submit --wait` on the local backend (a fresh
 // ARGO_HOME per run, so the CLI runs the engine in-process) against spawning the same `true`
 // processes bare from Node with the same parallelism, both measured in this run.
-// Run after `npm run build`: node bench/scale.js SHAPE N [N ...]
+// Run after `npm run build`: node bench/scale.js SHAPE[,SHAPE...] N [N ...]
 //   SHAPE: fanout     one step expanded withSequence into N pods
 //          diamond    a DAG 1 → N−2 → 1
 //          sequential N steps one after another (bare runs them one at a time too)
@@ -12,6 +12,9 @@
 // CLI's start, compiling the runtime's helpers in the fresh home, the engine's start and stop): a
 // run of a few steps is timed too, and the overhead is what each step beyond those adds over bare
 // spawning, ((argo(N) - argo(n)) - (bare(N) - bare(n))) / (N - n).
+// The engine-at-scale targets (issue 13): node bench/scale.js fanout,diamond 500 2000 10000
+// (ms per node at the largest N within 1.3x of that at the smallest, exponent ≤ 1.1, and the
+// largest fan-out within 3x of bare); this takes about half an hour on 2 cores.
 // (where the time goes: ARGO_BENCH_NODE_OPTIONS='--cpu-prof --cpu-prof-dir=/tmp/prof' node bench/scale.js …)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -21,11 +24,14 @@ import { fileURLToPath } from 'node:url';
 
 const PARALLELISM = 16;
 const bin = fileURLToPath(new URL('../bin/argo.js', import.meta.url));
-const [shape, ...sizes] = process.argv.slice(2);
+const [shapeList = '', ...sizes] = process.argv.slice(2);
 const SHAPES = { fanout, diamond, sequential };
+const shapes = shapeList.split(',');
 const ns = sizes.map(Number);
-if (!SHAPES[shape] || ns.length === 0 || ns.some((n) => !Number.isInteger(n) || n < 3)) {
-  console.error('usage: node bench/scale.js fanout|diamond|sequential N [N ...]  (each N an integer ≥ 3)');
+if (shapes.some((s) => !SHAPES[s]) || ns.length === 0 || ns.some((n) => !Number.isInteger(n) || n < 3)) {
+  console.error(
+    'usage: node bench/scale.js fanout|diamond|sequential[,...] N [N ...]  (each N an integer ≥ 3)',
+  );
   process.exit(2);
 }
 
@@ -62,7 +68,7 @@ function sequential(n) {
 }
 
 /** How many processes may run at once in the bare run: the workflow's own limit. */
-const bareParallelism = shape === 'sequential' ? 1 : PARALLELISM;
+const bareParallelism = (shape) => (shape === 'sequential' ? 1 : PARALLELISM);
 
 function run(file, args, env) {
   return new Promise((resolve, reject) => {
@@ -77,7 +83,7 @@ function run(file, args, env) {
 }
 
 /** `argo submit --wait` in a fresh home: wall time and the store's size on disk afterwards. */
-async function argoRun(n) {
+async function argoRun(shape, n) {
   const home = mkdtempSync(path.join(os.tmpdir(), 'argo-bench-scale-'));
   const env = { ...process.env, ARGO_HOME: home, NO_COLOR: '1' };
   for (const k of ['ARGO_SERVER', 'KUBECONFIG', 'NODE_OPTIONS']) delete env[k];
@@ -132,37 +138,41 @@ function growthExponent(points) {
 
 /** Steps of the short sequential run whose time stands for the fixed costs. */
 const FIXED_STEPS = 5;
-const fixed =
-  shape === 'sequential'
-    ? { bare: await bareRun(FIXED_STEPS, 1), argo: (await argoRun(FIXED_STEPS)).ms }
-    : undefined;
 
-const points = [];
-for (const n of ns) {
-  const bare = await bareRun(n, bareParallelism);
-  const { ms, dbBytes } = await argoRun(n);
-  points.push({ n, ms });
-  console.log(
-    `scale ${shape} N=${n}: argo ${(ms / 1000).toFixed(2)}s vs bare ${(bare / 1000).toFixed(2)}s = ` +
-      `${(ms / bare).toFixed(1)}x; ${(ms / n).toFixed(2)} ms/node, ` +
-      `${((ms - bare) / n).toFixed(2)} ms/node over bare; argo.db ${(dbBytes / 2 ** 20).toFixed(1)} MB ` +
-      `(parallelism ${PARALLELISM})`,
-  );
-  if (fixed && n > FIXED_STEPS) {
-    const steps = n - FIXED_STEPS;
-    const argoStep = (ms - fixed.argo) / steps;
-    const bareStep = (bare - fixed.bare) / steps;
+for (const shape of shapes) await measure(shape);
+
+async function measure(shape) {
+  const fixed =
+    shape === 'sequential'
+      ? { bare: await bareRun(FIXED_STEPS, 1), argo: (await argoRun(shape, FIXED_STEPS)).ms }
+      : undefined;
+  const points = [];
+  for (const n of ns) {
+    const bare = await bareRun(n, bareParallelism(shape));
+    const { ms, dbBytes } = await argoRun(shape, n);
+    points.push({ n, ms });
     console.log(
-      `scale sequential N=${n}: per step beyond the first ${FIXED_STEPS}: argo ${argoStep.toFixed(1)} ms, ` +
-        `bare ${bareStep.toFixed(1)} ms; engine overhead ${(argoStep - bareStep).toFixed(1)} ms per step`,
+      `scale ${shape} N=${n}: argo ${(ms / 1000).toFixed(2)}s vs bare ${(bare / 1000).toFixed(2)}s = ` +
+        `${(ms / bare).toFixed(1)}x; ${(ms / n).toFixed(2)} ms/node, ` +
+        `${((ms - bare) / n).toFixed(2)} ms/node over bare; argo.db ${(dbBytes / 2 ** 20).toFixed(1)} MB ` +
+        `(parallelism ${PARALLELISM})`,
+    );
+    if (fixed && n > FIXED_STEPS) {
+      const steps = n - FIXED_STEPS;
+      const argoStep = (ms - fixed.argo) / steps;
+      const bareStep = (bare - fixed.bare) / steps;
+      console.log(
+        `scale sequential N=${n}: per step beyond the first ${FIXED_STEPS}: argo ${argoStep.toFixed(1)} ms, ` +
+          `bare ${bareStep.toFixed(1)} ms; engine overhead ${(argoStep - bareStep).toFixed(1)} ms per step`,
+      );
+    }
+  }
+  if (points.length > 1) {
+    const first = points[0];
+    const last = points[points.length - 1];
+    console.log(
+      `scale ${shape}: growth exponent ${growthExponent(points).toFixed(2)} over N=${ns.join(',')} ` +
+        `(1 = linear); ms/node at N=${last.n} is ${(last.ms / last.n / (first.ms / first.n)).toFixed(2)}x that at N=${first.n}`,
     );
   }
-}
-if (points.length > 1) {
-  const first = points[0];
-  const last = points[points.length - 1];
-  console.log(
-    `scale ${shape}: growth exponent ${growthExponent(points).toFixed(2)} over N=${ns.join(',')} ` +
-      `(1 = linear); ms/node at N=${last.n} is ${(last.ms / last.n / (first.ms / first.n)).toFixed(2)}x that at N=${first.n}`,
-  );
 }

@@ -328,10 +328,22 @@ export class WorkflowController {
       shadow = { ...own, metadata: structuredClone(own.metadata) };
       this.workflows.cache.set(shadow);
     }
+    let changed = true;
     try {
-      await this.operateAndWrite(k, wf, owned ? own : undefined, controllerNamespace, defaultRepository);
+      changed = await this.operateAndWrite(
+        k,
+        wf,
+        owned ? own : undefined,
+        controllerNamespace,
+        defaultRepository,
+      );
     } finally {
-      if (shadow && this.workflows.cache.get(k) === shadow) {
+      if (shadow && !changed && this.workflows.cache.get(k) === shadow) {
+        // A pass that changed nothing leaves the copy as stored: it stays this controller's for
+        // the next pass, rather than that pass copying the whole workflow again.
+        this.workflows.cache.set(own!);
+        this.lastWritten.set(k, own!);
+      } else if (shadow && this.workflows.cache.get(k) === shadow) {
         // Nothing was written, yet the operation may have changed the shared parts: the cache
         // goes back to what is stored.
         const stored = await this.store.get<Workflow>(
@@ -344,14 +356,17 @@ export class WorkflowController {
     }
   }
 
-  /** Operates once on `wf` (or on `own`, this controller's private copy of it) and applies the result. */
+  /**
+   * Operates once on `wf` (or on `own`, this controller's private copy of it) and applies the
+   * result; false when the operation changed nothing in the workflow.
+   */
   private async operateAndWrite(
     k: string,
     wf: Workflow,
     own: Workflow | undefined,
     controllerNamespace: string,
     defaultRepository: ArtifactRepositoryConfig | undefined,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const op = new WorkflowOperation(
       own ?? wf,
       {
@@ -419,7 +434,7 @@ export class WorkflowController {
             if (fresh) this.workflows.cache.set(fresh);
             this.enqueue(k);
           }
-          return;
+          return true;
         }
         throw err;
       }
@@ -427,6 +442,7 @@ export class WorkflowController {
         await this.onCompleted(result.workflow);
     }
     if (result.requeueAfterMs !== undefined) this.requeueAfter(k, result.requeueAfterMs);
+    return result.updated;
   }
 
   /** Artifact GC for a completed or deleted workflow; the store is updated with what was done. */

@@ -17,8 +17,15 @@ import { HELD_BACK, type ExecuteOpts, type HeldBack, type WorkflowOperation } fr
 import { Scope } from './scope.js';
 import { executeTemplateHooks, exitHookOf, runOnExitNode } from './hooks.js';
 
+type DependsDecision = { execute: boolean; proceed: boolean };
+
 class DagContext {
   readonly visited = new Set<string>();
+  /**
+   * Per depends expression, its decision and the op's change count then: the thousands of tasks
+   * of a wide DAG that wait on the same task share one evaluation while nothing changes.
+   */
+  readonly decisions = new Map<string, { at: number; decision: DependsDecision }>();
   private readonly deps = new Map<string, TaskDependencies>();
   private readonly byName: Map<string, DAGTask>;
 
@@ -315,7 +322,8 @@ function executeDagTask(d: DagContext, taskName: string): void {
     connectDependencies(nodeName);
   };
 
-  if (deps.logic !== '') {
+  // (For a `dependencies:` list, asking names rather than logic saves building the expression.)
+  if (task.depends ? deps.logic !== '' : deps.names.length > 0) {
     for (const dep of deps.names) executeDagTask(d, dep);
     let decision: { execute: boolean; proceed: boolean };
     try {
@@ -341,6 +349,15 @@ function executeDagTask(d: DagContext, taskName: string): void {
       }
       return;
     }
+  }
+
+  // A task that waits for room under the workflow's parallelism is seen again on every pass until
+  // it runs: when its outcome cannot differ from a like task already held back in this pass, the
+  // resolution and argument processing that would end in the same HELD_BACK are skipped.
+  const probe = node ? undefined : heldBackProbeKey(task, dagTemplateScope);
+  if (probe !== undefined && op.knownHeldBack(probe)) {
+    connectDependencies(nodeName);
+    return;
   }
 
   let newTask: DAGTask;
@@ -434,6 +451,7 @@ function executeDagTask(d: DagContext, taskName: string): void {
         boundaryID: d.boundaryID,
         onExitTemplate: d.onExitTemplate,
         holderKind: 'task',
+        heldBackProbe: probe,
       });
     } catch (err) {
       op.markNodeError(taskNodeName, new Error(`task '${taskNodeName}' errored: ${(err as Error).message}`));
@@ -463,10 +481,24 @@ function evaluateDependsLogic(
   deps: TaskDependencies,
 ): { execute: boolean; proceed: boolean } {
   if (d.taskNode(taskName)) return { execute: true, proceed: true };
-  const env: Record<string, Record<string, boolean>> = {};
+  const known = d.decisions.get(deps.logic);
+  if (known && known.at === d.op.changeCount) return known.decision;
+  const decision = decideDepends(d, deps);
+  d.decisions.set(deps.logic, { at: d.op.changeCount, decision });
+  return decision;
+}
+
+/** The depends decision from the dependencies' nodes as they are now. */
+function decideDepends(d: DagContext, deps: TaskDependencies): DependsDecision {
+  // Every dependency done first, before any of the expression's inputs are built: a task waiting
+  // on thousands is asked this on every pass.
   for (const dep of deps.names) {
     const n = d.taskNode(dep);
     if (!n || !nodeFulfilled(n) || !d.op.hooksFulfilled(n)) return { execute: false, proceed: false };
+  }
+  const env: Record<string, Record<string, boolean>> = {};
+  for (const dep of deps.names) {
+    const n = d.taskNode(dep)!;
     const key = dep.replaceAll('-', '_');
     if (env[key]) continue;
     let anySucceeded = false;
@@ -502,6 +534,36 @@ function evaluateDependsLogic(
     throw new Error(`unable to evaluate expression '${logic}': ${(err as Error).message}`);
   }
   return { execute, proceed: true };
+}
+
+/** Per task object (the rendered template of this pass): its held-back probe key, or null. */
+const probeKeys = new WeakMap<DAGTask, string | null>();
+
+/**
+ * The key under which a task not yet started can share the held-back outcome of a like task
+ * (see WorkflowOperation.knownHeldBack), or undefined when its resolution could differ from theirs:
+ * a `when`, a loop, hooks, an inline template, an artifact taken from another task, or any
+ * `{{...}}` in it. Such a task renders to itself, so only its template and arguments matter.
+ */
+function heldBackProbeKey(task: DAGTask, templateScope: string): string | undefined {
+  let key = probeKeys.get(task);
+  if (key === undefined) {
+    const text = JSON.stringify(task);
+    const dynamic =
+      text.includes('{{') ||
+      task.when !== undefined ||
+      task.withItems !== undefined ||
+      task.withParam !== undefined ||
+      task.withSequence !== undefined ||
+      task.hooks !== undefined ||
+      task.inline !== undefined ||
+      (task.arguments?.artifacts ?? []).some((a) => a.from !== undefined || a.fromExpression !== undefined);
+    key = dynamic
+      ? null
+      : JSON.stringify([task.template ?? '', task.templateRef ?? null, task.arguments ?? null]);
+    probeKeys.set(task, key);
+  }
+  return key === null ? undefined : `${templateScope}|${key}`;
 }
 
 /** Whether a task has lifecycle hooks other than the exit hook. */

@@ -157,6 +157,11 @@ export interface ExecuteOpts {
   executionDeadline?: Date;
   onExitTemplate?: boolean;
   nodeFlag?: NodeFlag;
+  /**
+   * Set by a caller whose holder has no variables in it (see WorkflowOperation.knownHeldBack):
+   * when the workflow's parallelism holds this new node back, like holders are held back too.
+   */
+  heldBackProbe?: string;
 }
 
 /**
@@ -231,6 +236,11 @@ export class WorkflowOperation {
    * derived from the node graph (childrenFulfilled) are kept only while it stands still.
    */
   private changes = 0;
+
+  /** How many changes this pass has made so far: answers kept while it stands still stay true. */
+  get changeCount(): number {
+    return this.changes;
+  }
 
   /** Whether this pass changed the workflow, so it must be written. */
   get updated(): boolean {
@@ -1113,7 +1123,11 @@ export class WorkflowOperation {
       if (next !== Infinity && now < next) this.requeueAfter(next - now);
     }
 
-    if (this.parallelismReached(processed, node, opts.boundaryID)) return HELD_BACK;
+    if (this.parallelismReached(processed, node, opts.boundaryID)) {
+      if (opts.heldBackProbe !== undefined && !node && this.workflowParallelismFull() && !hasVariables(tmpl))
+        this.heldBack.add(opts.heldBackProbe);
+      return HELD_BACK;
+    }
 
     /** The node of a template that cannot start yet (waiting for a lock) or is served from the cache. */
     const pendingNode = (message?: string): NodeStatus =>
@@ -1380,6 +1394,25 @@ export class WorkflowOperation {
     return true;
   }
 
+  /** Whether the workflow's own parallelism is used up; within a pass it only fills up. */
+  private workflowParallelismFull(): boolean {
+    const wfPar = this.execSpec.parallelism;
+    return wfPar !== undefined && this.activePods >= wfPar;
+  }
+
+  /**
+   * Probe keys of holders (template, templateRef and arguments with no variables in them, in one
+   * template scope) that resolved, took their arguments and were then held back by the workflow's
+   * parallelism in this pass. Another new node with the same key would go through the same steps
+   * to the same end while the parallelism stays full, so a wide DAG's waiting tasks cost a lookup
+   * each on every pass rather than a resolution.
+   */
+  private readonly heldBack = new Set<string>();
+
+  knownHeldBack(probe: string): boolean {
+    return this.heldBack.has(probe) && this.workflowParallelismFull();
+  }
+
   /** Whether a parallelism limit (or failFast) holds this node back for now. */
   private parallelismReached(
     tmpl: Template,
@@ -1528,7 +1561,7 @@ export class WorkflowOperation {
   }
 
   /** The JSON text of boundary templates, searched for references to `outputs.result`. */
-  private readonly templateTexts = new Map<string, string>();
+  private readonly templateTexts = new Map<string, ResultReferences>();
 
   /** Whether some sibling step/task refers to this node's `outputs.result`. */
   private hasOutputResultRef(nodeName: string, boundaryID: string | undefined): boolean {
@@ -1544,15 +1577,17 @@ export class WorkflowOperation {
     if (!parent) return false;
     const name = stepOrTaskName(nodeName);
     const prefix = parent.dag ? 'tasks' : parent.steps ? 'steps' : '';
-    let text = this.templateTexts.get(boundaryID);
-    if (text === undefined) {
-      text = JSON.stringify(parent);
-      this.templateTexts.set(boundaryID, text);
+    let refs = this.templateTexts.get(boundaryID);
+    if (refs === undefined) {
+      refs = resultReferences(JSON.stringify(parent));
+      this.templateTexts.set(boundaryID, refs);
     }
-    const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const ref = new RegExp(`${prefix}\\.${esc}\\.outputs\\.result`);
-    const expr = new RegExp(`${prefix}\\[['"]${esc}['"]\\]\\.outputs\\.result`);
-    return ref.test(text) || expr.test(text);
+    // `<prefix>.<name>.outputs.result` or `<prefix>['<name>'].outputs.result` (either quote).
+    const { text, at } = refs;
+    const forms = [`${prefix}.${name}`];
+    for (const open of [`'`, `"`])
+      for (const close of [`'`, `"`]) forms.push(`${prefix}[${open}${name}${close}]`);
+    return at.some((i) => forms.some((f) => text.endsWith(f, i)));
   }
 
   // ---- http and resource -------------------------------------------------------------------
@@ -2066,3 +2101,32 @@ export function templateDeadlines(
 }
 
 export { isDaemoned, phaseCompleted };
+
+/** Per template object: whether it has a `{{...}}` in it, whose substitution could depend on the node. */
+const variableTemplates = new WeakMap<Template, boolean>();
+
+function hasVariables(tmpl: Template): boolean {
+  let has = variableTemplates.get(tmpl);
+  if (has === undefined) {
+    has = JSON.stringify(tmpl).includes('{{');
+    variableTemplates.set(tmpl, has);
+  }
+  return has;
+}
+
+/** A template's JSON and where `.outputs.result` occurs in it (a pod asks whether its result is used). */
+interface ResultReferences {
+  text: string;
+  at: number[];
+}
+
+/**
+ * Found once per boundary and pass: each pod of a wide DAG then checks the few places its result
+ * could be referenced, not the whole template text.
+ */
+function resultReferences(text: string): ResultReferences {
+  const at: number[] = [];
+  const needle = '.outputs.result';
+  for (let i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) at.push(i);
+  return { text, at };
+}

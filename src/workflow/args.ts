@@ -56,7 +56,18 @@ export function configMapValue(
  * inputs substituted throughout.
  */
 export function processArgs(tmpl: Template, args: Arguments | undefined, opts: ProcessArgsOptions): Template {
-  const t = structuredClone(tmpl);
+  // Only the input lists are written here, and substituteParams returns a fresh copy of the rest:
+  // a DAG of thousands of tasks is not deep-copied twice on every pass.
+  const t: Template = tmpl.inputs
+    ? {
+        ...tmpl,
+        inputs: {
+          ...tmpl.inputs,
+          ...(tmpl.inputs.parameters ? { parameters: [...tmpl.inputs.parameters] } : {}),
+          ...(tmpl.inputs.artifacts ? { artifacts: [...tmpl.inputs.artifacts] } : {}),
+        },
+      }
+    : tmpl;
   const params = t.inputs?.parameters ?? [];
   for (let i = 0; i < params.length; i++) {
     const p = { ...params[i] };
@@ -140,5 +151,8 @@ export function substituteParams(tmpl: Template, globals: Vars, locals: Vars): T
   for (const p of t.outputs?.parameters ?? []) {
     if (p.valueFrom?.path) vars[`outputs.parameters.${p.name}.path`] = p.valueFrom.path;
   }
+  // With no tag left, a second rendering would only copy the fresh copy again (a DAG of thousands
+  // of tasks on every pass); serialising it to look is several times cheaper than walking it.
+  if (!JSON.stringify(t).includes('{{')) return t;
   return renderObject(t, vars, { allowUnresolved: true });
 }

@@ -26,10 +26,15 @@ export function taskDependencies(
   if (!task.depends) {
     // A `dependencies:` list names its tasks outright: nothing to parse (this runs for every
     // task of a DAG on every reconciliation).
+    // The logic is built when asked for: a task with thousands of dependencies is asked for its
+    // names on every pass, and for its logic only once its dependencies are done.
     const listed = task.dependencies ?? [];
+    let logic: string | undefined;
     return {
       names: [...new Set(listed)],
-      logic: listed.map((d) => expandDependency(d, getTask(d))).join(' && '),
+      get logic() {
+        return (logic ??= listed.map((d) => expandDependency(d, getTask(d))).join(' && '));
+      },
     };
   }
   const depends = task.depends;
