@@ -14,6 +14,30 @@ export default tseslint.config(
       'no-constant-condition': ['error', { checkLoops: false }],
     },
   },
+  // Node's deprecated punycode module and url.parse(): the CLI silences their warnings for the
+  // dependencies bundled with it (src/cli/bundled-deprecations.ts), so our own code must not use them.
+  {
+    files: ['src/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            ...['punycode', 'node:punycode'].map((name) => ({ name, message: 'deprecated (DEP0040)' })),
+            ...['url', 'node:url'].map((name) => ({
+              name,
+              importNames: ['parse'],
+              message: 'url.parse() is deprecated (DEP0169): use new URL()',
+            })),
+          ],
+        },
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'url', property: 'parse', message: 'url.parse() is deprecated (DEP0169): use new URL()' },
+      ],
+    },
+  },
   // The web UI runs in the browser.
   { files: ['ui/src/**'], languageOptions: { globals: { ...globals.browser } } },
 );
