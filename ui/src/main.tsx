@@ -9,7 +9,10 @@ const basename = new URL(document.baseURI).pathname.replace(/\/$/, '');
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <BrowserRouter basename={basename}>
+    {/* Filters live in the URL and their inputs are controlled by it: without transitions a click on
+        a phase checkbox shows its new state at once, instead of React restoring the old state until a
+        deferred location update lands (on a busy machine, long enough to look like a lost click). */}
+    <BrowserRouter basename={basename} useTransitions={false}>
       <App />
     </BrowserRouter>
   </StrictMode>,
