@@ -65,8 +65,10 @@ export async function* workflowLogsOf(
     );
   }
   // Lines from different pods are ordered by their timestamps, as the Argo Server orders them;
-  // while following they are passed on as they are written.
-  yield* sortedBatches(merged, opts.follow ? 0 : Infinity);
+  // while following a running workflow they are passed on as they are written. Following one that
+  // has finished has nothing to wait for, so its lines come in order too, not in the order in which
+  // the pods' streams happened to answer.
+  yield* sortedBatches(merged, opts.follow && !isDone(wf) ? 0 : Infinity);
 }
 
 function isDone(wf: Workflow): boolean {
