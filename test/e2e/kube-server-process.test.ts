@@ -230,7 +230,7 @@ describe('argo server on a cluster', { timeout: 120_000 }, () => {
     );
   });
 
-  it("--auth-mode client: resume and stop record the caller their token's claims name", async () => {
+  it("--auth-mode client: resume, stop and node set record the caller their token's claims name", async () => {
     const alice = through(servers[0].port, ALICE_TOKEN);
     const toResume = await suspended(alice);
     const resumed = await alice(['resume', toResume]);
@@ -254,8 +254,31 @@ describe('argo server on a cluster', { timeout: 120_000 }, () => {
       'workflows.argoproj.io/actor-email': 'alice.at.example.com',
       'workflows.argoproj.io/action': 'Stop',
     });
+
+    // `node set` names no action, as upstream's records none for it: the actor only.
+    const toSet = await suspended(alice);
+    const set = await alice([
+      'node',
+      'set',
+      toSet,
+      '--node-field-selector',
+      'displayName=approve',
+      '--phase',
+      'Succeeded',
+      '--message',
+      'approved by hand',
+    ]);
+    expect(set.stderr).toBe('');
+    expect(set.code).toBe(0);
+    const approved = await ended(toSet);
+    expect(approved.status?.phase).toBe('Succeeded');
+    expect(approveNode(approved)?.message).toBe('approved by hand');
+    expect(actorLabels(approved)).toEqual({
+      'workflows.argoproj.io/actor': 'alice',
+      'workflows.argoproj.io/actor-email': 'alice.at.example.com',
+    });
     // What the tests after this one list is only theirs.
-    for (const name of [toResume, toStop]) await cluster.api.store.delete('Workflow', 'team-a', name);
+    for (const name of [toResume, toStop, toSet]) await cluster.api.store.delete('Workflow', 'team-a', name);
   });
 
   it('--auth-mode client: /metrics wants a bearer token, which (as upstream) only its form decides', async () => {
