@@ -150,6 +150,18 @@ async function suspended(argo: ReturnType<typeof through>): Promise<string> {
   return name;
 }
 
+/** Runs `args(name)` through `argo` on a workflow waiting at its suspend step; the workflow once it ended. */
+async function actOnSuspended(
+  argo: ReturnType<typeof through>,
+  args: (name: string) => string[],
+): Promise<Workflow> {
+  const name = await suspended(argo);
+  const r = await argo(args(name));
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  return ended(name);
+}
+
 /** The workflow once it has ended. */
 const ended = (name: string) =>
   until(`${name} to end`, 60_000, async () => {
@@ -232,53 +244,34 @@ describe('argo server on a cluster', { timeout: 120_000 }, () => {
 
   it("--auth-mode client: resume, stop and node set record the caller their token's claims name", async () => {
     const alice = through(servers[0].port, ALICE_TOKEN);
-    const toResume = await suspended(alice);
-    const resumed = await alice(['resume', toResume]);
-    expect(resumed.stderr).toBe('');
-    expect(resumed.code).toBe(0);
-    const wf = await ended(toResume);
-    expect(wf.status?.phase).toBe('Succeeded');
-    expect(approveNode(wf)?.message).toBe('Resumed by: map[Email:alice@example.com User:alice]');
-    expect(actorLabels(wf)).toEqual({
+    const byAlice = {
       'workflows.argoproj.io/actor': 'alice',
       'workflows.argoproj.io/actor-email': 'alice.at.example.com',
-      'workflows.argoproj.io/action': 'Resume',
-    });
+    };
+    const resumed = await actOnSuspended(alice, (name) => ['resume', name]);
+    expect(resumed.status?.phase).toBe('Succeeded');
+    expect(approveNode(resumed)?.message).toBe('Resumed by: map[Email:alice@example.com User:alice]');
+    expect(actorLabels(resumed)).toEqual({ ...byAlice, 'workflows.argoproj.io/action': 'Resume' });
 
-    const toStop = await suspended(alice);
-    const stopped = await alice(['stop', toStop]);
-    expect(stopped.code).toBe(0);
-    const after = await ended(toStop);
-    expect(actorLabels(after)).toEqual({
-      'workflows.argoproj.io/actor': 'alice',
-      'workflows.argoproj.io/actor-email': 'alice.at.example.com',
-      'workflows.argoproj.io/action': 'Stop',
-    });
+    const stopped = await actOnSuspended(alice, (name) => ['stop', name]);
+    expect(actorLabels(stopped)).toEqual({ ...byAlice, 'workflows.argoproj.io/action': 'Stop' });
 
     // `node set` names no action, as upstream's records none for it: the actor only.
-    const toSet = await suspended(alice);
-    const set = await alice([
-      'node',
-      'set',
-      toSet,
+    const approve = [
       '--node-field-selector',
       'displayName=approve',
       '--phase',
       'Succeeded',
       '--message',
-      'approved by hand',
-    ]);
-    expect(set.stderr).toBe('');
-    expect(set.code).toBe(0);
-    const approved = await ended(toSet);
-    expect(approved.status?.phase).toBe('Succeeded');
-    expect(approveNode(approved)?.message).toBe('approved by hand');
-    expect(actorLabels(approved)).toEqual({
-      'workflows.argoproj.io/actor': 'alice',
-      'workflows.argoproj.io/actor-email': 'alice.at.example.com',
-    });
+      'by hand',
+    ];
+    const set = await actOnSuspended(alice, (name) => ['node', 'set', name, ...approve]);
+    expect(set.status?.phase).toBe('Succeeded');
+    expect(approveNode(set)?.message).toBe('by hand');
+    expect(actorLabels(set)).toEqual(byAlice);
     // What the tests after this one list is only theirs.
-    for (const name of [toResume, toStop, toSet]) await cluster.api.store.delete('Workflow', 'team-a', name);
+    for (const wf of [resumed, stopped, set])
+      await cluster.api.store.delete('Workflow', 'team-a', wf.metadata.name!);
   });
 
   it('--auth-mode client: /metrics wants a bearer token, which (as upstream) only its form decides', async () => {
