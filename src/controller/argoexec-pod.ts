@@ -5,12 +5,22 @@
 // the outputs and reports them as a WorkflowTaskResult. They share the var-run-argo emptyDir.
 // Upstream's options this controller has no configuration for (executor resources, progress
 // reporting, podSpecPatch, template offloading to a ConfigMap) are left out.
+// A resource template's pod is argoexec alone: its main container runs `argoexec resource ACTION`
+// (the executor image, under the emissary like any main), which stages the manifest at
+// /tmp/manifest.yaml, acts, waits and reports outputs in the node's WorkflowTaskResult itself; so
+// there is no wait container unless logs are archived, and its argoexec containers are locked down.
 import { hasLocationOrKey } from '../artifacts/index.js';
+import { stringify } from 'yaml';
 import type { Container, EnvVar, SecretKeySelector, Volume, VolumeMount } from '../model/meta.js';
 import type { Pod } from '../model/pod.js';
 import type { ArtifactLocation, Template } from '../model/template.js';
 import { rfc3339 } from '../workflow/phase.js';
 import { onTemplateVolume } from '../executor/argoexec/context.js';
+import {
+  manifestObjects,
+  parseManifest,
+  withOwnerReference,
+} from '../executor/argoexec/resource/manifest.js';
 import {
   INPUT_ARTIFACTS_DIR,
   MAIN_FS_DIR,
@@ -52,14 +62,16 @@ const IMAGE_INDEX_DOCS =
 
 const VAR_RUN_ARGO_MOUNT: VolumeMount = { name: VOLUME_VAR_RUN_ARGO, mountPath: VAR_RUN_ARGO };
 
-export function buildArgoexecPod(input: BuildPodInput, tmpl: Template, executorImage: string): Pod {
+export function buildArgoexecPod(input: BuildPodInput, given: Template, executorImage: string): Pod {
+  const tmpl = given.resource ? withOwnedManifest(input, given) : given;
   const execContainer = (name: string): Container => ({
     name,
     image: executorImage,
     env: executorEnv(input),
+    ...(tmpl.resource ? { securityContext: lockedDown(name) } : {}),
   });
   const mains = mainContainers(tmpl, execContainer);
-  const containers = tmpl.data
+  const containers = !needsWait(tmpl)
     ? mains
     : [
         { ...execContainer(WAIT_CONTAINER_NAME), command: ['argoexec', 'wait', ...EXECUTOR_LOG_OPTS] },
@@ -88,11 +100,54 @@ export function buildArgoexecPod(input: BuildPodInput, tmpl: Template, executorI
   if (tmpl.script) addStagingVolume(pod);
   for (const c of tmpl.initContainers ?? []) pod.spec.initContainers!.push(userContainer(pod, c));
   for (const c of tmpl.sidecars ?? []) pod.spec.containers.push(userContainer(pod, c));
-  if (!tmpl.data) mirrorMainMountsToWait(pod);
+  if (!tmpl.data && !tmpl.resource) mirrorMainMountsToWait(pod);
   for (const c of pod.spec.initContainers!) c.volumeMounts = [...(c.volumeMounts ?? []), VAR_RUN_ARGO_MOUNT];
   addContractEnv(pod, input, tmpl);
   wrapWithEmissary(pod, executorImage);
   return pod;
+}
+
+/**
+ * Data and resource templates run argoexec as their main container, which reports its own outputs;
+ * a resource pod still has wait when its logs are archived, since wait saves them.
+ */
+function needsWait(tmpl: Template): boolean {
+  if (tmpl.data) return false;
+  if (tmpl.resource) return tmpl.archiveLocation?.archiveLogs === true;
+  return true;
+}
+
+/**
+ * Upstream's minimal security context for the argoexec containers of a resource pod: no
+ * privileges, and a read-only root filesystem for main (init and wait write outside their volumes,
+ * so theirs stays writable). Upstream also pins the user (runAsUser 8737, runAsNonRoot); here the
+ * image's own user runs argoexec (upstream's image is 8737 already, ours a non-root user), since
+ * the host runtime that plays the kubelet in tests honours runAsUser but, unlike a kubelet, does not
+ * make emptyDir volumes and the service account's credentials readable to any user.
+ */
+function lockedDown(containerName: string): Record<string, unknown> {
+  const readOnly = containerName !== INIT_CONTAINER_NAME && containerName !== WAIT_CONTAINER_NAME;
+  return {
+    capabilities: { drop: ['ALL'] },
+    privileged: false,
+    ...(readOnly ? { readOnlyRootFilesystem: true } : {}),
+    allowPrivilegeEscalation: false,
+    seccompProfile: { type: 'RuntimeDefault' },
+  };
+}
+
+/**
+ * With setOwnerReference, the workflow becomes the controlling owner of the manifest's object
+ * here, in the template the pod carries, as upstream's controller does it: upstream's argoexec
+ * does not add it. A manifest of several documents is left to our argoexec, which adds it to each.
+ */
+function withOwnedManifest(input: BuildPodInput, tmpl: Template): Template {
+  const resource = tmpl.resource!;
+  if (!resource.setOwnerReference || !resource.manifest) return tmpl;
+  const objects = manifestObjects(parseManifest(resource.manifest, 'resource.manifest'), 'resource.manifest');
+  if (objects.length !== 1) return tmpl;
+  const owned = withOwnerReference(objects[0], input.wf.metadata.name ?? '', input.wf.metadata.uid ?? '');
+  return { ...tmpl, resource: { ...resource, manifest: stringify(owned) } };
 }
 
 /** ARGO_POD_NAME and ARGO_POD_UID come from the downward API: only the kubelet knows the uid. */
@@ -116,6 +171,10 @@ function mainContainers(tmpl: Template, execContainer: (name: string) => Contain
   if (tmpl.data) {
     const c = execContainer(MAIN_CONTAINER_NAME);
     return [{ ...c, command: ['argoexec', 'data', JSON.stringify(tmpl.data), ...EXECUTOR_LOG_OPTS] }];
+  }
+  if (tmpl.resource) {
+    const c = execContainer(MAIN_CONTAINER_NAME);
+    return [{ ...c, command: ['argoexec', 'resource', tmpl.resource.action, ...EXECUTOR_LOG_OPTS] }];
   }
   if (tmpl.containerSet) {
     const shared = tmpl.containerSet.volumeMounts ?? [];

@@ -1635,8 +1635,9 @@ export class WorkflowOperation {
 
   /**
    * Resource templates act on Kubernetes objects through the controller's resource agent, the way
-   * HTTP nodes use the HTTP agent. An engine without one (no Kubernetes API to act on) fails the
-   * node and says why.
+   * HTTP nodes use the HTTP agent. Pods of the argoexec layout (a cluster) do it themselves with
+   * `argoexec resource`, as upstream's do. An engine with neither (no Kubernetes API to act on)
+   * fails the node and says why.
    */
   private executeResource(
     nodeName: string,
@@ -1646,6 +1647,8 @@ export class WorkflowOperation {
     opts: ExecuteOpts,
   ): NodeStatus {
     const agent = this.deps.resource;
+    if (!agent && this.deps.pods?.layout === 'argoexec')
+      return this.executePod(nodeName, templateScope, tmpl, holder, opts);
     const message =
       `resource templates need Kubernetes: this engine has no Kubernetes API to ${tmpl.resource?.action ?? 'act on'} ` +
       'resources; run this workflow on a cluster (a kubeconfig, or ARGO_SERVER pointing at an Argo Server)';

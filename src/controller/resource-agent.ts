@@ -5,12 +5,17 @@
 // none; the agent wakes the workflow when the step is done, and stops steps of workflows that end.
 // A step runs once: once its action is done, the object acted on is recorded in the node's
 // WorkflowTaskResult, so a step restarted by a new controller only waits and reads outputs again.
+// The engine runs controllers for few kinds (workflows, cron workflows, and pods through the host
+// runtime): a success condition on the status of any other kind (a Job's, a Deployment's) could
+// never hold, so the step fails at once and says so rather than waiting forever.
 import type { Template } from '../model/template.js';
 import type { Workflow, WorkflowTaskResult } from '../model/workflow.js';
 import type { DynamicClient } from '../store/kube/dynamic.js';
 import type { ResourceStore } from '../store/types.js';
 import type { ExecutorLog } from '../executor/argoexec/log.js';
 import type { ActedOnRef } from '../executor/argoexec/resource/act.js';
+import { formatRequirement, parseConditions } from '../executor/argoexec/resource/conditions.js';
+import { manifestObjects, parseManifest } from '../executor/argoexec/resource/manifest.js';
 import { LABEL_WORKFLOW } from '../executor/pod-contract.js';
 import { nodeKey, NodeResults, workflowPrefix, type NodeResult } from './node-results.js';
 
@@ -90,10 +95,14 @@ export class ResourceAgent implements ResourceHooks {
       import('../executor/argoexec/resource/act.js'),
       import('../executor/argoexec/init.js'),
     ]);
+    // Before anything is done: a step that could only wait forever should leave nothing behind.
+    for (const obj of kindsInManifest(resource.manifest)) refuseUnreachableWait(tmpl, obj);
     const client = await this.opts.api();
     const namespace = wf.metadata.namespace ?? '';
     const record = await this.opts.store.get<WorkflowTaskResult>('WorkflowTaskResult', namespace, nodeId);
     const recorded = record?.metadata.annotations?.[ANNOTATION_ACTED_ON];
+    const resumeFrom = recorded ? (JSON.parse(recorded) as ActedOnRef) : undefined;
+    if (resumeFrom) refuseUnreachableWait(tmpl, resumeFrom);
     return actOnResource({
       tmpl,
       action: resource.action,
@@ -106,8 +115,12 @@ export class ResourceAgent implements ResourceHooks {
       intervalMs: this.opts.intervalMs ?? 1000,
       log: this.stepLog(wf),
       stop,
-      resumeFrom: recorded ? (JSON.parse(recorded) as ActedOnRef) : undefined,
-      onActed: (ref) => this.recordActedOn(wf, nodeId, ref),
+      resumeFrom,
+      onActed: async (ref) => {
+        await this.recordActedOn(wf, nodeId, ref);
+        // An object resource.flags named, whose kind is known only now.
+        refuseUnreachableWait(tmpl, ref);
+      },
     });
   }
 
@@ -148,4 +161,50 @@ function explained(message: string): string {
   return message.includes('no matches for kind')
     ? `${message} (the Kubernetes API this engine acts on does not serve that kind, nor runs its controller: run this workflow on a cluster)`
     : message;
+}
+
+/** The kinds whose status a controller of this engine writes, as `apiVersion/kind`. */
+const STATUS_WRITTEN_HERE: ReadonlySet<string> = new Set([
+  'argoproj.io/v1alpha1/Workflow',
+  'argoproj.io/v1alpha1/CronWorkflow',
+  'v1/Pod',
+]);
+
+/** Operators that hold only when the field is there: on a status nobody writes, never. */
+const NEEDS_VALUE: ReadonlySet<string> = new Set(['=', 'in', 'exists', 'gt', 'lt']);
+
+interface KindRef {
+  apiVersion?: string;
+  kind?: string;
+}
+
+/** The apiVersion and kind of each object of an inline manifest; none when it does not parse. */
+function kindsInManifest(manifest: string | undefined): KindRef[] {
+  if (!manifest) return [];
+  try {
+    return manifestObjects(parseManifest(manifest, 'resource.manifest'), 'resource.manifest');
+  } catch {
+    // The action reports a manifest that does not parse, in its own words.
+    return [];
+  }
+}
+
+/** Fails the step when its success condition waits on a status no controller here writes. */
+function refuseUnreachableWait(tmpl: Template, obj: KindRef): void {
+  if (!obj.apiVersion || !obj.kind || STATUS_WRITTEN_HERE.has(`${obj.apiVersion}/${obj.kind}`)) return;
+  let success;
+  try {
+    success = parseConditions(tmpl.resource?.successCondition).success;
+  } catch {
+    return; // The action reports a condition that does not parse.
+  }
+  const waits = success.find(
+    (r) => (r.key === 'status' || r.key.startsWith('status.')) && NEEDS_VALUE.has(r.operator),
+  );
+  if (!waits) return;
+  throw new Error(
+    `success condition '${formatRequirement(waits)}' waits on the status of the ${obj.kind} (${obj.apiVersion}) ` +
+      "it acts on, which only that kind's controller writes, and this engine runs none: the step would " +
+      'wait forever; run this workflow on a cluster',
+  );
 }

@@ -5,6 +5,7 @@
 // carried through the request in an AsyncLocalStorage (Go's context.Context in upstream), so the
 // routes read `ctx.deps.backend` and `ctx.deps.store` the same way in every mode.
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Actor } from '../model/service.js';
 import type { ResourceStore } from '../store/types.js';
 import type { ServerDeps, WorkflowBackend } from './backend.js';
 import { ApiError, Code } from './errors.js';
@@ -13,6 +14,8 @@ import { ApiError, Code } from './errors.js';
 export interface CallerDeps {
   backend: WorkflowBackend;
   store: ResourceStore;
+  /** Who the caller's credentials say it is (claims.ts); none when they name nobody. */
+  actor?: Actor;
 }
 
 /** The caller's backend and store for a bearer token (the token without "Bearer "). */
@@ -23,6 +26,11 @@ const current = new AsyncLocalStorage<CallerDeps>();
 /** Runs `fn` (and everything it starts) as the caller; with no caller, as the server itself. */
 export function runAsCaller<T>(caller: CallerDeps | undefined, fn: () => T): T {
   return caller ? current.run(caller, fn) : fn();
+}
+
+/** The caller the current request acts as; none when it uses the server's own rights. */
+export function currentCaller(): CallerDeps | undefined {
+  return current.getStore();
 }
 
 /** Forwards every property to the current caller's object, or to `own` outside any caller. */

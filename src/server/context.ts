@@ -5,7 +5,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../model/service.js';
 import { authenticate, authorizationOf, bearerTokenOf, type AuthMode } from './auth.js';
 import type { ServerDeps } from './backend.js';
-import { callerError, runAsCaller, type CallerDeps } from './caller.js';
+import { callerError, currentCaller, runAsCaller, type CallerDeps } from './caller.js';
+import { claimsOfBearerToken } from './claims.js';
 import { ApiError, Code, invalid, toApiError } from './errors.js';
 import type { ConcurrencyLimit } from './request-limits.js';
 import { callLabels, type ServerMetrics } from './metrics.js';
@@ -31,10 +32,11 @@ export interface ServerOptions {
   /** Whether /metrics needs the same authorization as the API (ARGO_SERVER_METRICS_AUTH). */
   metricsAuth: boolean;
   /**
-   * Who a request acts as, recorded as upstream records its claims ("Resumed by: map[User:...]",
-   * actor labels). Upstream takes them from the server's own Kubernetes identity in server mode
-   * and from the bearer token's subject in client mode; here the token stands for whoever may read
-   * the server's token file, the user the server runs as, so both modes act as that user.
+   * Who a request acts as when it uses the server's own rights, recorded as upstream records its
+   * claims ("Resumed by: map[User:...]", actor labels). On a cluster: who the server's own
+   * credentials name (claims.ts), as upstream's server mode; a client-mode caller is who its token
+   * names instead (actorOf). On this machine the token stands for whoever may read the server's
+   * token file, the user the server runs as, so both modes act as that user.
    */
   identity?: Actor;
   /** List calls served at once (default ARGO_SERVER_MAX_CONCURRENT_LISTS, else 8). */
@@ -78,7 +80,17 @@ export function authorize(ctx: RouteContext, req: FastifyRequest): AuthMode {
 export function admit(ctx: RouteContext, req: FastifyRequest): CallerDeps | undefined {
   const mode = authorize(ctx, req);
   if (mode !== 'client' || !ctx.deps.forCaller) return undefined;
-  return ctx.deps.forCaller(bearerTokenOf(authorizationOf(req.headers)));
+  const token = bearerTokenOf(authorizationOf(req.headers));
+  return { ...ctx.deps.forCaller(token), actor: claimsOfBearerToken(token) };
+}
+
+/**
+ * Who the current request acts as, recorded in what it changes (actor labels, "Resumed by: ..."):
+ * a caller acting with its own token is who the token names; otherwise the server's identity.
+ */
+export function actorOf(ctx: RouteContext): Actor | undefined {
+  const caller = currentCaller();
+  return caller ? caller.actor : ctx.opts.identity;
 }
 
 /** Refuses namespaces outside the one a --namespaced server manages. */

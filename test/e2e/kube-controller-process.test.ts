@@ -1,7 +1,8 @@
 // The cluster on one machine: the fake API server and a kubelet (the host runtime running the pods
 // the API holds) in this process, `argo workflow-controller --kubeconfig` as processes of their
 // own, and the CLI's kube backend. Covers what a controller Deployment must do: run workflows with
-// pods in upstream's layout, retry and cron workflows, keep its caches true when the API server
+// pods in upstream's layout, resource templates in pods running `argoexec resource` against the
+// API, retry and cron workflows, keep its caches true when the API server
 // expires every resourceVersion mid-run (re-list on 410) and resume watches from BOOKMARKs, survive
 // a kill -9 mid-workflow without running a step twice, and let two replicas share the work through
 // a Lease (one leads, the other takes over when it dies).
@@ -186,6 +187,51 @@ describe('argo workflow-controller on a cluster', { timeout: 120_000 }, () => {
     const metrics = (await endpoint(first, 'metrics', '/metrics')).text;
     expect(metrics).toMatch(/^argo_workflows_gauge\{phase="Succeeded"\} 1$/m);
     expect(metrics).toMatch(/^argo_workflows_pods_gauge\{phase="Succeeded"\} 3$/m);
+  });
+
+  it('resource templates: a pod running argoexec resource creates a ConfigMap, waits for its condition and reports outputs', async () => {
+    const r = await argo(['submit', fixture('kube/resource-configmap.yaml'), '--wait', '-o', 'name']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const name = r.stdout.trim();
+    const wf = await cluster.api.store.get<Workflow>('Workflow', 'default', name);
+    expect(wf?.status?.phase).toBe('Succeeded');
+    // The object is the cluster's, owned by the workflow (the controller set the reference).
+    const cm = await cluster.api.store.get<ConfigMap>('ConfigMap', 'default', `${name}-cm`);
+    expect(cm?.data).toEqual({ colour: 'red' });
+    expect(cm?.metadata.ownerReferences).toEqual([
+      expect.objectContaining({ kind: 'Workflow', name, uid: wf?.metadata.uid, controller: true }),
+    ]);
+    // Its outputs came back through the node's WorkflowTaskResult and reached the next step.
+    const make = Object.values(wf?.status?.nodes ?? {}).find((n) => n.displayName === 'make');
+    expect(make?.outputs?.parameters?.map((p) => [p.name, p.value])).toEqual([
+      ['colour', 'red'],
+      ['name', `${name}-cm`],
+    ]);
+    const logs = await argo(['logs', name]);
+    const said = lines(logs.stdout).filter((l) => !/ argo=true /.test(l));
+    expect(said.some((l) => l.endsWith(`${name}-cm is red`))).toBe(true);
+    // The pod was upstream's for a resource template: init, then argoexec resource as main.
+    const pod = (await podsOf(name)).find(
+      (p) => p.metadata.annotations?.['workflows.argoproj.io/node-name'] === `${name}[0].make`,
+    );
+    expect(pod?.spec?.initContainers?.map((c) => c.name)).toEqual(['init']);
+    expect(pod?.spec?.containers.map((c) => c.name)).toEqual(['main']);
+    expect(pod?.spec?.containers[0].command).toContain('resource');
+  });
+
+  it('resource templates: a failure condition that holds fails the step, naming the condition', async () => {
+    const r = await argo(['submit', fixture('kube/resource-fails.yaml'), '--wait', '-o', 'name']);
+    const name = r.stdout.trim();
+    expect(r.code).toBe(1);
+    const wf = await cluster.api.store.get<Workflow>('Workflow', 'default', name);
+    expect(wf?.status?.phase).toBe('Failed');
+    const node = Object.values(wf?.status?.nodes ?? {}).find((n) => n.displayName === name);
+    // As upstream reports a main container's failure: its name, exit, and termination message.
+    expect(node?.message).toBe(
+      "main: Error (exit code 64): failure condition 'data.state in (broken,gone)' evaluated true",
+    );
+    expect(wf?.status?.message).toBe(node?.message);
   });
 
   it('retry: a failed workflow retried after the fix reruns only the failed step and succeeds', async () => {

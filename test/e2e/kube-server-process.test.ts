@@ -3,7 +3,10 @@
 // with different rights (RBAC-like rules): the cluster's admin (controller, kubelet, and the server
 // in server mode), alice, who may work with workflows in team-a only, and bob, who may only read
 // ConfigMaps there. In client mode each request's token reaches the Kubernetes API, so alice works,
-// bob gets the API server's 403, and a token it does not know gets 401.
+// bob gets the API server's 403, and a token it does not know gets 401. The admin's and alice's
+// tokens are JWTs, as service account tokens are: what a request changes records the actor their
+// claims name, as upstream's server reads them (the caller's in client mode, its own in server
+// mode); bob's is an opaque token, which names nobody.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -11,6 +14,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Workflow } from '../../src/model/workflow.js';
 import type { FakeUser } from '../helpers/fake-apiserver.js';
+import { until } from '../helpers/until.js';
 import { cliWithHome, fixture, lines, repoRoot, type Cli, type CliResult } from './cli.js';
 import { startKubeCluster, type KubeCluster } from './kube-cluster.js';
 
@@ -37,6 +41,14 @@ const ALICE: FakeUser = {
     },
   ],
 };
+/** A token shaped as a Kubernetes service account token: a JWT with these claims (unsigned here). */
+function jwt(claims: Record<string, string>): string {
+  const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  return `${part({ alg: 'RS256', typ: 'JWT' })}.${part({ iss: 'kubernetes/serviceaccount', ...claims })}.c2lnbmF0dXJl`;
+}
+const ADMIN_TOKEN = jwt({ sub: EVERYTHING.name });
+const ALICE_TOKEN = jwt({ sub: 'alice', email: 'alice@example.com' });
+
 const BOB: FakeUser = {
   name: 'bob',
   rules: [{ verbs: ['get'], resources: ['configmaps'], apiGroups: [''], namespaces: ['team-a'] }],
@@ -88,7 +100,8 @@ function startServer(args: string[]): Promise<ServerProcess> {
     const onData = (d: Buffer): void => {
       output += d.toString();
       const m = /msg="Argo Server started successfully" url=http:\/\/localhost:(\d+)/.exec(output);
-      if (m) {
+      // Once: later output still matches, and the server is listed once.
+      if (m && !servers.some((s) => s.child === child)) {
         clearTimeout(timer);
         const s = { port: Number(m[1]), child, output: () => output };
         servers.push(s);
@@ -119,10 +132,57 @@ function through(port: number, token: string | undefined) {
     });
 }
 
+const stored = (name: string) => cluster.api.store.get<Workflow>('Workflow', 'team-a', name);
+
+/** A workflow submitted through `argo`, once it waits at its suspend step. */
+async function suspended(argo: ReturnType<typeof through>): Promise<string> {
+  const sub = await argo(['submit', fixture('kube/suspend.yaml'), '-o', 'name']);
+  expect(sub.stderr).toBe('');
+  const name = sub.stdout.trim();
+  await until('the workflow waiting at its suspend step', 30_000, async () => {
+    const wf = await stored(name);
+    return (
+      Object.values(wf?.status?.nodes ?? {}).some(
+        (n) => n.displayName === 'approve' && n.phase === 'Running',
+      ) || undefined
+    );
+  });
+  return name;
+}
+
+/** Runs `args(name)` through `argo` on a workflow waiting at its suspend step; the workflow once it ended. */
+async function actOnSuspended(
+  argo: ReturnType<typeof through>,
+  args: (name: string) => string[],
+): Promise<Workflow> {
+  const name = await suspended(argo);
+  const r = await argo(args(name));
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  return ended(name);
+}
+
+/** The workflow once it has ended. */
+const ended = (name: string) =>
+  until(`${name} to end`, 60_000, async () => {
+    const wf = await stored(name);
+    return wf?.status?.finishedAt ? wf : undefined;
+  });
+
+const approveNode = (wf: Workflow) =>
+  Object.values(wf.status?.nodes ?? {}).find((n) => n.displayName === 'approve');
+
+const actorLabels = (wf: Workflow) =>
+  Object.fromEntries(
+    Object.entries(wf.metadata.labels ?? {}).filter(([k]) =>
+      /^workflows\.argoproj\.io\/(actor|action)/.test(k),
+    ),
+  );
+
 beforeAll(async () => {
   work = mkdtempSync(path.join(os.tmpdir(), 'argo-kube-server-'));
   cluster = await startKubeCluster({
-    users: { 'admin-token': EVERYTHING, 'alice-token': ALICE, 'bob-token': BOB },
+    users: { [ADMIN_TOKEN]: EVERYTHING, [ALICE_TOKEN]: ALICE, 'bob-token': BOB },
   });
   cli = cliWithHome();
 });
@@ -139,7 +199,7 @@ describe('argo server on a cluster', { timeout: 120_000 }, () => {
     const server = await startServer(['--auth-mode', 'client']);
     expect(server.output()).toMatch(/msg="Starting Argo Server" authModes=client namespace=argo /);
     expect(server.output()).toMatch(/kubeApiServer=http:\/\/127\.0\.0\.1:\d+/);
-    const alice = through(server.port, 'alice-token');
+    const alice = through(server.port, ALICE_TOKEN);
 
     const empty = await alice(['list']);
     expect(empty.stderr).toBe('');
@@ -180,6 +240,49 @@ describe('argo server on a cluster', { timeout: 120_000 }, () => {
     expect(elsewhere.stderr).toContain(
       'workflows.argoproj.io is forbidden: User "alice" cannot list resource "workflows" in API group "argoproj.io" in the namespace "default"',
     );
+  });
+
+  it("--auth-mode client: resume, stop and node set record the caller their token's claims name", async () => {
+    const alice = through(servers[0].port, ALICE_TOKEN);
+    const byAlice = {
+      'workflows.argoproj.io/actor': 'alice',
+      'workflows.argoproj.io/actor-email': 'alice.at.example.com',
+    };
+    const resumed = await actOnSuspended(alice, (name) => ['resume', name]);
+    expect(resumed.status?.phase).toBe('Succeeded');
+    expect(approveNode(resumed)?.message).toBe('Resumed by: map[Email:alice@example.com User:alice]');
+    expect(actorLabels(resumed)).toEqual({ ...byAlice, 'workflows.argoproj.io/action': 'Resume' });
+
+    const stopped = await actOnSuspended(alice, (name) => ['stop', name]);
+    expect(actorLabels(stopped)).toEqual({ ...byAlice, 'workflows.argoproj.io/action': 'Stop' });
+
+    // `node set` names no action, as upstream's records none for it: the actor only.
+    const approve = [
+      '--node-field-selector',
+      'displayName=approve',
+      '--phase',
+      'Succeeded',
+      '--message',
+      'by hand',
+    ];
+    const set = await actOnSuspended(alice, (name) => ['node', 'set', name, ...approve]);
+    expect(set.status?.phase).toBe('Succeeded');
+    expect(approveNode(set)?.message).toBe('by hand');
+    expect(actorLabels(set)).toEqual(byAlice);
+    // What the tests after this one list is only theirs.
+    for (const wf of [resumed, stopped, set])
+      await cluster.api.store.delete('Workflow', 'team-a', wf.metadata.name!);
+  });
+
+  it('--auth-mode client: /metrics wants a bearer token, which (as upstream) only its form decides', async () => {
+    const metrics = (headers: Record<string, string> = {}) =>
+      fetch(`http://localhost:${servers[0].port}/metrics`, { headers });
+    expect((await metrics()).status).toBe(403);
+    // Upstream's gatekeeper makes clients for the token without calling the Kubernetes API.
+    const any = await metrics({ authorization: 'Bearer no-such-token' });
+    expect(any.status).toBe(200);
+    expect(await any.text()).toMatch(/^grpc_server_handled_total\{/m);
+    expect((await metrics({ authorization: `Bearer ${ALICE_TOKEN}` })).status).toBe(200);
   });
 
   it('--auth-mode client: bob gets 403 for what his role does not allow, a bad token 401, no token 401', async () => {
@@ -235,5 +338,20 @@ describe('argo server on a cluster', { timeout: 120_000 }, () => {
     expect(sub.code).toBe(0);
     const got = await anyone(['get', sub.stdout.trim(), '-o', 'json']);
     expect((JSON.parse(got.stdout) as Workflow).status?.phase).toBe('Succeeded');
+  });
+
+  it("--auth-mode server: a resume records the server's own service account, its token's subject", async () => {
+    const anyone = through(servers[1].port, undefined);
+    const name = await suspended(anyone);
+    const resumed = await anyone(['resume', name]);
+    expect(resumed.code).toBe(0);
+    const wf = await ended(name);
+    expect(approveNode(wf)?.message).toBe('Resumed by: map[User:system:serviceaccount:argo:argo]');
+    expect(actorLabels(wf)).toEqual({
+      'workflows.argoproj.io/actor': 'system-serviceaccount-argo-argo',
+      'workflows.argoproj.io/action': 'Resume',
+    });
+    // No token is needed for /metrics when server mode lets every request through.
+    expect((await fetch(`http://localhost:${servers[1].port}/metrics`)).status).toBe(200);
   });
 });

@@ -187,8 +187,8 @@ export async function runServer(cmd: Command, env: NodeJS.ProcessEnv = process.e
       apiRateLimit,
       metricsAuth: env.ARGO_SERVER_METRICS_AUTH !== 'false',
       // On this machine, the user this server runs as (and whose token file client mode accepts)
-      // acts on its behalf. On a cluster, the callers are the cluster's, and have no claims here.
-      identity: cluster ? undefined : { subject: userInfo().username },
+      // acts on its behalf; on a cluster, whoever its own credentials name.
+      identity: cluster ? cluster.identity : { subject: userInfo().username },
       // Built into the package by `npm run build:ui`.
       uiDir: packageFile('dist/ui/'),
       logger,

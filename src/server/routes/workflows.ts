@@ -5,6 +5,7 @@ import type { SubmitOpts, Workflow } from '../../model/workflow.js';
 import { ApiError, Code, invalid, notFound, toApiError } from '../errors.js';
 import { bool, listQuery, logQuery, str } from '../query.js';
 import {
+  actorOf,
   listAll,
   required,
   servedNamespace,
@@ -175,34 +176,34 @@ export function registerWorkflowRoutes(app: FastifyInstance, ctx: RouteContext):
       restartSuccessful: b.restartSuccessful === true,
       nodeFieldSelector: string(b.nodeFieldSelector),
       parameters: strings(b.parameters),
-      actor: ctx.opts.identity,
+      actor: actorOf(ctx),
     }),
   );
   lifecycle('resubmit', 'WorkflowService_ResubmitWorkflow', (namespace, name, b) =>
     backend.resubmitWorkflow(namespace, name, {
       memoized: b.memoized === true,
       parameters: strings(b.parameters),
-      actor: ctx.opts.identity,
+      actor: actorOf(ctx),
     }),
   );
   lifecycle('resume', 'WorkflowService_ResumeWorkflow', (namespace, name, b) =>
     backend.resumeWorkflow(namespace, name, {
       nodeFieldSelector: string(b.nodeFieldSelector),
-      actor: ctx.opts.identity,
+      actor: actorOf(ctx),
     }),
   );
   lifecycle('suspend', 'WorkflowService_SuspendWorkflow', (namespace, name) =>
-    backend.suspendWorkflow(namespace, name, { actor: ctx.opts.identity }),
+    backend.suspendWorkflow(namespace, name, { actor: actorOf(ctx) }),
   );
   lifecycle('stop', 'WorkflowService_StopWorkflow', (namespace, name, b) =>
     backend.stopWorkflow(namespace, name, {
       nodeFieldSelector: string(b.nodeFieldSelector),
       message: string(b.message),
-      actor: ctx.opts.identity,
+      actor: actorOf(ctx),
     }),
   );
   lifecycle('terminate', 'WorkflowService_TerminateWorkflow', (namespace, name) =>
-    backend.terminateWorkflow(namespace, name, { actor: ctx.opts.identity }),
+    backend.terminateWorkflow(namespace, name, { actor: actorOf(ctx) }),
   );
   lifecycle('set', 'WorkflowService_SetWorkflow', (namespace, name, b) =>
     backend.setWorkflow(namespace, name, {
@@ -210,7 +211,7 @@ export function registerWorkflowRoutes(app: FastifyInstance, ctx: RouteContext):
       message: string(b.message),
       outputParameters: string(b.outputParameters),
       phase: string(b.phase),
-      actor: ctx.opts.identity,
+      actor: actorOf(ctx),
     }),
   );
 

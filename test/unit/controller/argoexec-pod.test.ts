@@ -1,5 +1,6 @@
 // The pods the controller builds in upstream's legacy layout: init and wait containers running
 // argoexec, the template's containers under the emissary, and the volumes that connect them.
+import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { buildPod, type BuildPodInput } from '../../../src/controller/pod-builder.js';
 import type { Container, EnvVar } from '../../../src/model/meta.js';
@@ -303,6 +304,71 @@ describe('argoexec pod layout', () => {
     expect(env(main, 'ARGO_POD_NAME')?.valueFrom?.fieldRef?.fieldPath).toBe('metadata.name');
     expect(env(main, 'ARGO_INCLUDE_SCRIPT_OUTPUT')?.value).toBe('true');
     expect(pod.spec.initContainers?.map((c) => c.name)).toEqual(['init']);
+  });
+
+  it('runs a resource template as argoexec resource in main, locked down, with no wait container', () => {
+    const manifest = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  generateName: made-\n';
+    const pod = build({ name: 'r', resource: { action: 'create', manifest } });
+    expect(pod.spec.initContainers?.map((c) => c.name)).toEqual(['init']);
+    expect(pod.spec.containers.map((c) => c.name)).toEqual(['main']);
+    const main = byName(pod.spec.containers, 'main');
+    expect(main.image).toBe(EXEC);
+    expect(main.command).toEqual([...EMISSARY, 'argoexec', 'resource', 'create', ...LOG_OPTS]);
+    // The manifest reaches argoexec in the template, which init leaves in /var/run/argo.
+    const init = byName(pod.spec.initContainers, 'init');
+    expect(JSON.parse(env(init, 'ARGO_TEMPLATE')!.value!).resource).toEqual({ action: 'create', manifest });
+    expect(env(main, 'ARGO_TEMPLATE')).toBeUndefined();
+    expect(env(main, 'ARGO_NODE_ID')?.value).toBe('wf-123');
+    expect(env(main, 'ARGO_WORKFLOW_UID')?.value).toBe('wf-uid');
+    // Its /tmp, where the manifest is staged, is the executor's scratch volume.
+    expect(mounts(main)).toEqual([
+      ['tmp-dir-argo', '/tmp', '0'],
+      ['var-run-argo', '/var/run/argo', ''],
+    ]);
+    const locked = {
+      capabilities: { drop: ['ALL'] },
+      privileged: false,
+      allowPrivilegeEscalation: false,
+      seccompProfile: { type: 'RuntimeDefault' },
+    };
+    expect(main.securityContext).toEqual({ ...locked, readOnlyRootFilesystem: true });
+    expect(init.securityContext).toEqual(locked);
+    expect(pod.metadata.annotations?.['kubectl.kubernetes.io/default-container']).toBe('main');
+  });
+
+  it('gives a resource pod a wait container when its logs are archived', () => {
+    const pod = build(
+      { name: 'r', resource: { action: 'get', manifest: 'apiVersion: v1\nkind: ConfigMap\n' } },
+      { archiveLocation: { archiveLogs: true, s3: { key: 'logs' } } },
+    );
+    expect(pod.spec.containers.map((c) => c.name)).toEqual(['wait', 'main']);
+    expect(byName(pod.spec.containers, 'wait').securityContext).not.toHaveProperty('readOnlyRootFilesystem');
+  });
+
+  it('makes the workflow the controlling owner of the manifest with setOwnerReference, as upstream argoexec expects', () => {
+    const manifest = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: made\ndata:\n  a: "1"\n';
+    const pod = build({ name: 'r', resource: { action: 'create', setOwnerReference: true, manifest } });
+    const tmpl = JSON.parse(
+      env(byName(pod.spec.initContainers, 'init'), 'ARGO_TEMPLATE')!.value!,
+    ) as Template;
+    expect(parse(tmpl.resource!.manifest!)).toEqual({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: {
+        name: 'made',
+        ownerReferences: [
+          {
+            apiVersion: 'argoproj.io/v1alpha1',
+            kind: 'Workflow',
+            name: 'wf',
+            uid: 'wf-uid',
+            controller: true,
+            blockOwnerDeletion: true,
+          },
+        ],
+      },
+      data: { a: '1' },
+    });
   });
 
   it('keeps what every layout shares: metadata, deadline, referenced workflow volumes only', () => {
