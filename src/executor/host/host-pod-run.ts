@@ -12,6 +12,7 @@ import type { Container } from '../../model/meta.js';
 import type { ContainerStatus, Pod, PodStatus } from '../../model/pod.js';
 import type { ResourceStore } from '../../store/types.js';
 import { rfc3339 } from '../../workflow/phase.js';
+import type { Backoff } from '../transient-retry.js';
 import { containerLogDonePath, containerLogPath, podDir, podLogDir } from '../paths.js';
 import type { CommandError } from './command.js';
 import type { ContainerFs } from './container-fs.js';
@@ -50,6 +51,8 @@ export interface HostContext {
    * the kubelet, too, reports status changes some time after they happen.
    */
   reportAfterMs: number;
+  /** How a task result the store refuses is tried again (see task-result.ts). */
+  taskResultBackoff: Backoff;
   onError(err: unknown, where: string): void;
 }
 
