@@ -17,6 +17,7 @@ import { containerLogDonePath, containerLogPath, podDir, podLogDir } from '../pa
 import type { CommandError } from './command.js';
 import type { ContainerFs } from './container-fs.js';
 import { ContainerProcess } from './container-process.js';
+import { containerStdio } from './container-stdio.js';
 import { execProblem } from './exec-check.js';
 import { waitingStatus, type Termination } from './container-status.js';
 import { launchCommand, type Bind, type IsolationMode } from './isolation.js';
@@ -241,6 +242,11 @@ export abstract class HostPodRun<S extends HostSlot, C extends HostContext = Hos
             namespaceHelper: this.ctx.isolation.kind === 'helper' ? this.ctx.isolation.file : undefined,
           }
         : undefined;
+    // The stdin and terminal the container asks for (tty, stdin): a wrapper, only for those that do.
+    const stdio = containerStdio(s.spec, s.argv!, s.env?.PATH ?? '', (message) =>
+      this.ctx.onError(Object.assign(new Error(message), { code: 'ENOTTY' }), `pod ${this.ns}/${this.name}`),
+    );
+    if (stdio.notice) log.write([Buffer.from(stdio.notice)]);
     const user = runAs(this.pod, s.spec);
     // An image's /tmp is anyone's (1777): a container running as another user must be able to write it.
     if (user) chmodSync(s.fs!.tmpDir, 0o1777);
@@ -248,7 +254,7 @@ export abstract class HostPodRun<S extends HostSlot, C extends HostContext = Hos
       baseDir: this.dir,
       workDir: s.fs!.workDir,
       binds,
-      argv: s.argv!,
+      argv: stdio.argv,
       rootLayer: s.fs!.rootLayer || undefined,
       // The argo home (database, token, other pods) is not the container's; the command stand-ins are.
       hide: [{ path: path.resolve(this.ctx.home), expose: [path.resolve(this.ctx.home, 'host', 'shims')] }],

@@ -1,0 +1,129 @@
+// A container's stdin and terminal as Kubernetes gives them. By default a host container reads
+// /dev/null. `stdin: true` makes stdin a pipe that stays open (reads wait for input, never end),
+// which the container's command gets through a FIFO it opens for reading and writing, so it holds
+// the writing end itself; nothing attaches to a host container, so `stdinOnce` (closed after the
+// first attach ends) is the same pipe, never closed. `tty: true` runs the command on a
+// pseudo-terminal (stdin, stdout and stderr), through a small Python program (pty module) that
+// relays its output (with the carriage returns a terminal adds) into the log, passes on the
+// signals the runtime sends, and exits as the command did. Only a container that asks for them
+// pays for these wrappers. Where no terminal can be had (no python3, no /dev/ptmx), the container
+// runs without one and its log says so; the runtime says so once on stderr.
+import type { Container } from '../../model/meta.js';
+import { findExecutable } from './executables.js';
+
+export interface ContainerStdio {
+  /** The command to launch: `argv`, or a wrapper that runs it. */
+  argv: string[];
+  /** Why the terminal asked for could not be given, for the container's log. */
+  notice?: string;
+}
+
+/**
+ * Opens an anonymous FIFO as stdin (read-write: the command holds a writer, so reads never see an
+ * end), removes its name, and runs the command ($@) in the shell's place.
+ */
+const OPEN_STDIN = 'f=$(mktemp -u) && mkfifo -m 600 "$f" && exec 0<>"$f" && rm -f "$f" && exec "$@"';
+
+/**
+ * argv[1]: '1' when stdin is asked for too; the command follows. The command runs in a new
+ * session on the terminal, dying with this program (PR_SET_PDEATHSIG) should it be killed.
+ */
+const PTY_RELAY = `
+import errno, os, pty, select, signal, sys
+keep_stdin, cmd = sys.argv[1] == '1', sys.argv[2:]
+
+def run_command():
+    # Python ignores these; an ignored signal would stay ignored in the command.
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    signal.signal(signal.SIGXFSZ, signal.SIG_DFL)
+    os.execvp(cmd[0], cmd)
+
+def without_terminal(why):
+    os.write(2, ('argo: no terminal for this container (%s): running without one\\n' % why).encode())
+    if keep_stdin:
+        r, w = os.pipe()
+        os.dup2(r, 0)
+        os.set_inheritable(w, True)
+    run_command()
+
+try:
+    pid, master = pty.fork()
+except OSError as e:
+    without_terminal(e.strerror or str(e))
+if pid == 0:
+    try:
+        import ctypes
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)
+    except Exception:
+        pass
+    try:
+        run_command()
+    except OSError as e:
+        os.write(2, ('%s: %s\\n' % (cmd[0], e.strerror)).encode())
+        os._exit(127 if e.errno == errno.ENOENT else 126)
+
+def forward(sig, _frame):
+    try:
+        os.killpg(pid, sig)
+    except OSError:
+        pass
+
+for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2):
+    signal.signal(sig, forward)
+
+def relay(data):
+    while data:
+        try:
+            data = data[os.write(1, data):]
+        except OSError:
+            return
+
+status = None
+while True:
+    ready = select.select([master], [], [], 1.0)[0]
+    if ready:
+        try:
+            data = os.read(master, 65536)
+        except OSError:
+            data = b''
+        if not data:
+            break
+        relay(data)
+    elif status is not None:
+        break
+    if status is None:
+        done, st = os.waitpid(pid, os.WNOHANG)
+        if done:
+            status = st
+if status is None:
+    status = os.waitpid(pid, 0)[1]
+os._exit(128 + os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status))
+`;
+
+let toldNoTerminal = false;
+
+/**
+ * The command that gives `argv` the stdin and terminal `spec` asks for, looking programs up in
+ * `pathList` (the container's PATH). `tell` hears, once per process, that no terminal can be had.
+ */
+export function containerStdio(
+  spec: Container,
+  argv: string[],
+  pathList: string,
+  tell: (message: string) => void,
+): ContainerStdio {
+  const stdin = spec.stdin === true || spec.stdinOnce === true;
+  if (spec.tty === true) {
+    const python = findExecutable('python3', pathList);
+    if (python) return { argv: [python, '-I', '-c', PTY_RELAY, stdin ? '1' : '0', ...argv] };
+    const notice = 'argo: no terminal for this container (python3 is not on the PATH): running without one';
+    if (!toldNoTerminal) tell(`${notice.replace(/^argo: /, '')}; tty: true needs python3`);
+    toldNoTerminal = true;
+    return { argv: stdin ? withOpenStdin(argv) : argv, notice };
+  }
+  return { argv: stdin ? withOpenStdin(argv) : argv };
+}
+
+function withOpenStdin(argv: string[]): string[] {
+  return ['/bin/sh', '-c', OPEN_STDIN, 'argo-stdin', ...argv];
+}

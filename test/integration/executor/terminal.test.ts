@@ -1,0 +1,153 @@
+// A container's stdin and terminal as Kubernetes gives them: `tty: true` puts the command on a
+// terminal (stdin, stdout, stderr; its output with the carriage returns a terminal adds, in the
+// log), `stdin: true` makes stdin a pipe that stays open; by default stdin is /dev/null. The same
+// is expected under every isolation this machine has.
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Container } from '../../../src/model/meta.js';
+import type { Template } from '../../../src/model/template.js';
+import type { IsolationPreference } from '../../../src/executor/host/isolation.js';
+import { NS, podFor, runPod, startHarness, taskResult, terminated, type Harness } from './harness.js';
+
+const MODES: IsolationPreference[] = ['none', 'helper', 'unshare', 'helper-user', 'unshare-user'];
+
+const shell = (script: string, extra: Partial<Container> = {}): Template => ({
+  name: 't',
+  container: { image: 'alpine:3.23', command: ['sh', '-c'], args: [script], ...extra },
+});
+
+// `cat` on an input that never ends is still reading after a second (timeout's 124); on /dev/null
+// it ends at once (0). Which one happens does not depend on how long anything takes.
+const READS_STDIN = 'timeout 1 cat; echo "cat: $?"';
+
+describe.each(MODES)('container stdin and terminal (isolation: %s)', (mode) => {
+  let h: Harness;
+  const told: string[] = [];
+  beforeAll(async () => {
+    h = await startHarness({
+      isolation: mode,
+      onError: (err, where) => told.push(`${where}: ${String(err)}`),
+    });
+  });
+  afterAll(() => h?.close());
+
+  function log(pod: string, container = 'main'): string[] {
+    return readFileSync(`${h.home}/logs/${NS}/${pod}/${container}.log`, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.slice(l.indexOf(' ') + 1));
+  }
+
+  it('tty: the command is on a terminal, its lines end as a terminal ends them', async () => {
+    const script =
+      'test -t 0 && test -t 1 && test -t 2 && echo on a terminal; tty; printf "a\\nb\\n"; echo to stderr >&2';
+    const pod = await runPod(h, podFor('tty', shell(script, { tty: true }), { includeScriptOutput: true }));
+    expect(pod.status?.phase, JSON.stringify(pod.status)).toBe('Succeeded');
+    expect(log('tty')).toEqual([
+      'on a terminal\r',
+      expect.stringMatching(/^\/dev\/pts\/\d+\r$/),
+      'a\r',
+      'b\r',
+      'to stderr\r',
+    ]);
+    // The result is what the terminal gave, stderr included, as with a terminal on Kubernetes.
+    expect((await taskResult(h, pod))?.outputs?.result).toMatch(
+      /^on a terminal\r\n\/dev\/pts\/\d+\r\na\r\nb\r\nto stderr\r$/,
+    );
+    expect(told).toEqual([]);
+  });
+
+  it("tty: the input never ends, and the exit code is the command's", async () => {
+    const pod = await runPod(h, podFor('tty-exit', shell(`${READS_STDIN}; exit 3`, { tty: true })));
+    expect(terminated(pod, 'main')?.exitCode).toBe(3);
+    expect(log('tty-exit')).toEqual(['cat: 124\r']);
+  });
+
+  it('tty: a signal the runtime sends reaches the command', async () => {
+    // The sidecar says it is ready through a shared volume; the runtime ends it (SIGTERM) once main is done.
+    const tmpl: Template = {
+      name: 'sig',
+      volumes: [{ name: 'shared', emptyDir: {} }],
+      container: {
+        image: 'alpine',
+        command: ['sh', '-c', 'while [ ! -e /shared/ready ]; do sleep 0.05; done'],
+        volumeMounts: [{ name: 'shared', mountPath: '/shared' }],
+      },
+      sidecars: [
+        {
+          name: 'term',
+          image: 'alpine',
+          tty: true,
+          command: [
+            'sh',
+            '-c',
+            'trap "echo got TERM; exit 7" TERM; touch /shared/ready; while true; do sleep 0.1; done',
+          ],
+          volumeMounts: [{ name: 'shared', mountPath: '/shared' }],
+        },
+      ],
+    };
+    const pod = await runPod(h, podFor('tty-signal', tmpl, { terminationGracePeriodSeconds: 30 }));
+    expect(pod.status?.phase, JSON.stringify(pod.status)).toBe('Succeeded');
+    expect(terminated(pod, 'term')?.exitCode).toBe(7);
+    // The signal goes to the command's process group, as to a container's without a terminal
+    // (the shell may also report its sleep as Terminated).
+    expect(log('tty-signal', 'term')).toContain('got TERM\r');
+  });
+
+  it.each([
+    ['stdin', { stdin: true }],
+    ['stdinOnce', { stdin: true, stdinOnce: true }],
+  ])('%s: stdin is a pipe that stays open, not a terminal', async (name, extra) => {
+    const script = `test -p /dev/stdin && echo a pipe; test -t 0 || echo no terminal; ${READS_STDIN}`;
+    const pod = await runPod(h, podFor(name.toLowerCase(), shell(script, extra)));
+    expect(pod.status?.phase, JSON.stringify(pod.status)).toBe('Succeeded');
+    expect(log(name.toLowerCase())).toEqual(['a pipe', 'no terminal', 'cat: 124']);
+  });
+
+  it('by default stdin is /dev/null: reading it ends at once', async () => {
+    const pod = await runPod(
+      h,
+      podFor('no-stdin', shell(`test -c /dev/stdin && echo a device; ${READS_STDIN}`)),
+    );
+    expect(pod.status?.phase).toBe('Succeeded');
+    expect(log('no-stdin')).toEqual(['a device', 'cat: 0']);
+  });
+});
+
+describe('a machine that cannot give a terminal', () => {
+  let h: Harness;
+  const told: string[] = [];
+  beforeAll(async () => {
+    // No python3 on the containers' PATH: the pty relay cannot run.
+    h = await startHarness({ onError: (err, where) => told.push(`${where}: ${(err as Error).message}`) });
+  });
+  afterAll(() => h?.close());
+
+  it('runs the container without one, says so in its log, and tells the runtime once', async () => {
+    const tmpl = (name: string): Template => ({
+      name,
+      container: {
+        image: 'alpine',
+        command: ['/bin/sh', '-c', 'test -t 1 || echo no terminal'],
+        tty: true,
+        env: [{ name: 'PATH', value: '/nonexistent' }],
+      },
+    });
+    for (const name of ['nopty-1', 'nopty-2']) {
+      const pod = await runPod(h, podFor(name, tmpl(name)));
+      expect(pod.status?.phase, JSON.stringify(pod.status)).toBe('Succeeded');
+      const lines = readFileSync(`${h.home}/logs/${NS}/${name}/main.log`, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.slice(l.indexOf(' ') + 1));
+      expect(lines).toEqual([
+        'argo: no terminal for this container (python3 is not on the PATH): running without one',
+        'no terminal',
+      ]);
+    }
+    expect(told).toEqual([
+      'pod argo/nopty-1: no terminal for this container (python3 is not on the PATH): running without one; tty: true needs python3',
+    ]);
+  });
+});
