@@ -41,9 +41,12 @@ def run_command():
 def without_terminal(why):
     os.write(2, ('argo: no terminal for this container (%s): running without one\\n' % why).encode())
     if keep_stdin:
-        r, w = os.pipe()
-        os.dup2(r, 0)
-        os.set_inheritable(w, True)
+        try:
+            r, w = os.pipe()
+            os.dup2(r, 0)
+            os.set_inheritable(w, True)
+        except OSError:
+            pass
     run_command()
 
 try:
@@ -100,24 +103,32 @@ if status is None:
 os._exit(128 + os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status))
 `;
 
+/**
+ * Where the relay's python3 is looked for before the container's PATH: the system's starts in
+ * tens of milliseconds, where a version manager's shim on the PATH (pyenv) takes half a second.
+ * The relay needs nothing of the container's Python (-I -S: no user site, no environment).
+ */
+const SYSTEM_BIN = '/usr/bin:/bin';
+
 let toldNoTerminal = false;
 
-/**
- * The command that gives `argv` the stdin and terminal `spec` asks for, looking programs up in
- * `pathList` (the container's PATH). `tell` hears, once per process, that no terminal can be had.
- */
-export function containerStdio(
-  spec: Container,
-  argv: string[],
-  pathList: string,
-  tell: (message: string) => void,
-): ContainerStdio {
+export interface StdioHost {
+  /** The container's PATH, where python3 is looked for after `systemBin`. */
+  path: string;
+  /** Hears, once per process, that no terminal can be had. */
+  tell: (message: string) => void;
+  /** Default SYSTEM_BIN. */
+  systemBin?: string;
+}
+
+/** The command that gives `argv` the stdin and terminal `spec` asks for. */
+export function containerStdio(spec: Container, argv: string[], host: StdioHost): ContainerStdio {
   const stdin = spec.stdin === true || spec.stdinOnce === true;
   if (spec.tty === true) {
-    const python = findExecutable('python3', pathList);
-    if (python) return { argv: [python, '-I', '-c', PTY_RELAY, stdin ? '1' : '0', ...argv] };
+    const python = findExecutable('python3', `${host.systemBin ?? SYSTEM_BIN}:${host.path}`);
+    if (python) return { argv: [python, '-I', '-S', '-c', PTY_RELAY, stdin ? '1' : '0', ...argv] };
     const notice = 'argo: no terminal for this container (python3 is not on the PATH): running without one';
-    if (!toldNoTerminal) tell(`${notice.replace(/^argo: /, '')}; tty: true needs python3`);
+    if (!toldNoTerminal) host.tell(`${notice.replace(/^argo: /, '')}; tty: true needs python3`);
     toldNoTerminal = true;
     return { argv: stdin ? withOpenStdin(argv) : argv, notice };
   }

@@ -243,9 +243,14 @@ export abstract class HostPodRun<S extends HostSlot, C extends HostContext = Hos
           }
         : undefined;
     // The stdin and terminal the container asks for (tty, stdin): a wrapper, only for those that do.
-    const stdio = containerStdio(s.spec, s.argv!, s.env?.PATH ?? '', (message) =>
-      this.ctx.onError(Object.assign(new Error(message), { code: 'ENOTTY' }), `pod ${this.ns}/${this.name}`),
-    );
+    const stdio = containerStdio(s.spec, s.argv!, {
+      path: s.env?.PATH ?? '',
+      tell: (message) =>
+        this.ctx.onError(
+          Object.assign(new Error(message), { code: 'ENOTTY' }),
+          `pod ${this.ns}/${this.name}`,
+        ),
+    });
     if (stdio.notice) log.write([Buffer.from(stdio.notice)]);
     const user = runAs(this.pod, s.spec);
     // An image's /tmp is anyone's (1777): a container running as another user must be able to write it.

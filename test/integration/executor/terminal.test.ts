@@ -2,10 +2,12 @@
 // terminal (stdin, stdout, stderr; its output with the carriage returns a terminal adds, in the
 // log), `stdin: true` makes stdin a pipe that stays open; by default stdin is /dev/null. The same
 // is expected under every isolation this machine has.
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Container } from '../../../src/model/meta.js';
 import type { Template } from '../../../src/model/template.js';
+import { containerStdio } from '../../../src/executor/host/container-stdio.js';
 import type { IsolationPreference } from '../../../src/executor/host/isolation.js';
 import { NS, podFor, runPod, startHarness, taskResult, terminated, type Harness } from './harness.js';
 
@@ -116,38 +118,36 @@ describe.each(MODES)('container stdin and terminal (isolation: %s)', (mode) => {
 });
 
 describe('a machine that cannot give a terminal', () => {
-  let h: Harness;
-  const told: string[] = [];
-  beforeAll(async () => {
-    // No python3 on the containers' PATH: the pty relay cannot run.
-    h = await startHarness({ onError: (err, where) => told.push(`${where}: ${(err as Error).message}`) });
-  });
-  afterAll(() => h?.close());
-
-  it('runs the container without one, says so in its log, and tells the runtime once', async () => {
-    const tmpl = (name: string): Template => ({
-      name,
-      container: {
-        image: 'alpine',
-        command: ['/bin/sh', '-c', 'test -t 1 || echo no terminal'],
-        tty: true,
-        env: [{ name: 'PATH', value: '/nonexistent' }],
-      },
+  it('without python3: the container runs as it is, told in its log and to the runtime once', () => {
+    const told: string[] = [];
+    const host = { path: '/nonexistent', systemBin: '/nonexistent', tell: (m: string) => told.push(m) };
+    const notice = 'argo: no terminal for this container (python3 is not on the PATH): running without one';
+    expect(containerStdio({ tty: true }, ['sh', '-c', 'x'], host)).toEqual({
+      argv: ['sh', '-c', 'x'],
+      notice,
     });
-    for (const name of ['nopty-1', 'nopty-2']) {
-      const pod = await runPod(h, podFor(name, tmpl(name)));
-      expect(pod.status?.phase, JSON.stringify(pod.status)).toBe('Succeeded');
-      const lines = readFileSync(`${h.home}/logs/${NS}/${name}/main.log`, 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => l.slice(l.indexOf(' ') + 1));
-      expect(lines).toEqual([
-        'argo: no terminal for this container (python3 is not on the PATH): running without one',
-        'no terminal',
-      ]);
-    }
+    // stdin still gets its open pipe.
+    const both = containerStdio({ tty: true, stdin: true }, ['sh', '-c', 'x'], host);
+    expect(both.notice).toBe(notice);
+    expect(both.argv.slice(0, 2)).toEqual(['/bin/sh', '-c']);
+    expect(both.argv.slice(-3)).toEqual(['sh', '-c', 'x']);
     expect(told).toEqual([
-      'pod argo/nopty-1: no terminal for this container (python3 is not on the PATH): running without one; tty: true needs python3',
+      'no terminal for this container (python3 is not on the PATH): running without one; tty: true needs python3',
     ]);
+  });
+
+  it('no pseudo-terminal to be had: the command runs without one, and says so', () => {
+    const { argv } = containerStdio({ tty: true }, ['sh', '-c', 'test -t 1 || echo no terminal; exit 5'], {
+      path: process.env.PATH ?? '',
+      tell: () => undefined,
+    });
+    // With four descriptors at most, stdin, stdout and stderr leave none for a terminal's two ends.
+    const r = spawnSync('/bin/sh', ['-c', 'ulimit -n 4 && exec "$@"', 'sh', ...argv], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(5);
+    expect(r.stdout).toBe('no terminal\n');
+    expect(r.stderr).toMatch(/^argo: no terminal for this container \(.+\): running without one\n$/);
   });
 });
