@@ -19,10 +19,14 @@ export interface ContainerStdio {
 }
 
 /**
- * Opens an anonymous FIFO as stdin (read-write: the command holds a writer, so reads never see an
- * end), removes its name, and runs the command ($@) in the shell's place.
+ * Opens a FIFO in the container's TMPDIR as stdin (read-write: the command holds a writer, so
+ * reads never see an end), removes its name, and runs the command ($@) in the shell's place. A
+ * FIFO that cannot be made (TMPDIR unwritable) leaves stdin as it was, and the log says so.
  */
-const OPEN_STDIN = 'f=$(mktemp -u) && mkfifo -m 600 "$f" && exec 0<>"$f" && rm -f "$f" && exec "$@"';
+const OPEN_STDIN = [
+  'if f=$(mktemp -u) && mkfifo -m 600 "$f"; then exec 0<>"$f"; rm -f "$f";',
+  'else echo "argo: no open stdin for this container: running with /dev/null" >&2; fi; exec "$@"',
+].join(' ');
 
 /**
  * argv[1]: '1' when stdin is asked for too; the command follows. The command runs in a new

@@ -107,6 +107,22 @@ describe.each(MODES)('container stdin and terminal (isolation: %s)', (mode) => {
     expect(log(name.toLowerCase())).toEqual(['a pipe', 'no terminal', 'cat: 124']);
   });
 
+  it('stdin: with no FIFO to be made, the command runs on /dev/null, and says so', async () => {
+    const tmpl = shell(`echo started; ${READS_STDIN}`, {
+      stdin: true,
+      env: [{ name: 'TMPDIR', value: '/nonexistent' }],
+    });
+    const pod = await runPod(h, podFor('no-fifo', tmpl));
+    expect(pod.status?.phase, JSON.stringify(pod.status)).toBe('Succeeded');
+    // stderr (the two complaints) and stdout reach the log through pipes of their own, in either order.
+    const [said, out] = partition(log('no-fifo'), (l) => /^(mkfifo|argo):/.test(l));
+    expect(said).toEqual([
+      expect.stringMatching(/^mkfifo: .*\/nonexistent\//),
+      'argo: no open stdin for this container: running with /dev/null',
+    ]);
+    expect(out).toEqual(['started', 'cat: 0']);
+  });
+
   it('by default stdin is /dev/null: reading it ends at once', async () => {
     const pod = await runPod(
       h,
@@ -151,3 +167,7 @@ describe('a machine that cannot give a terminal', () => {
     expect(r.stderr).toMatch(/^argo: no terminal for this container \(.+\): running without one\n$/);
   });
 });
+
+function partition<T>(xs: T[], pick: (x: T) => boolean): [T[], T[]] {
+  return [xs.filter(pick), xs.filter((x) => !pick(x))];
+}
