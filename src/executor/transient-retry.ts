@@ -26,15 +26,18 @@ export interface RetryHooks {
 }
 
 /**
- * Whether a request that failed this way may succeed if sent again: throttled (429), the server
- * or store unavailable or busy (5xx; the embedded store answers 503 when another process holds
- * it), a write that met another (409 Conflict, not AlreadyExists), or no answer at all (no HTTP
- * status: the connection was refused, reset or timed out).
+ * Whether a request that failed this way may succeed if sent again, as upstream's executor judges
+ * it: throttled (429), the server or store unavailable or busy (502, 503, 504; the embedded store
+ * answers 503 when another process holds it), timed out on the server (ServerTimeout), a write
+ * that met another (409 Conflict, not AlreadyExists), or no answer at all (no HTTP status: the
+ * connection was refused, reset or timed out). Any other 500 (a full disk under the embedded
+ * store) is a refusal that trying again would only prolong.
  */
 export function isTransientStoreError(err: unknown): boolean {
   const { code, reason } = (err ?? {}) as { code?: unknown; reason?: unknown };
   if (typeof code !== 'number') return true;
-  return code === 429 || code >= 500 || (code === 409 && reason === 'Conflict');
+  if (code === 409) return reason === 'Conflict';
+  return code === 429 || code === 502 || code === 503 || code === 504 || reason === 'ServerTimeout';
 }
 
 /** Thrown when the tries ran out: the last error, with how many tries were made and for how long. */

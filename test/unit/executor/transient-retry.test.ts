@@ -25,6 +25,13 @@ describe('isTransientStoreError', () => {
     ['throttled (429)', new StoreError('slow down', 429, 'TooManyRequests'), true],
     ['a conflicting write', new StoreError('modified', 409, 'Conflict'), true],
     ['no answer at all', Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), true],
+    ['a server timeout', new StoreError('timed out', 500, 'ServerTimeout'), true],
+    ['a gateway timeout (504)', new StoreError('timed out', 504, 'Timeout'), true],
+    [
+      'a full disk under the store',
+      new StoreError('writing argo.db: no space left on device', 500, 'InternalError'),
+      false,
+    ],
     ['already exists', new StoreError('exists', 409, 'AlreadyExists'), false],
     ['invalid', new StoreError('bad', 400, 'Invalid'), false],
     ['not found', new StoreError('gone', 404, 'NotFound'), false],
