@@ -127,7 +127,8 @@ export interface StdioHost {
 
 /** The command that gives `argv` the stdin and terminal `spec` asks for. */
 export function containerStdio(spec: Container, argv: string[], host: StdioHost): ContainerStdio {
-  const stdin = spec.stdin === true || spec.stdinOnce === true;
+  // stdinOnce only says when an open stdin closes: without stdin there is none (as on Kubernetes).
+  const stdin = spec.stdin === true;
   if (spec.tty === true) {
     const python = findExecutable('python3', `${host.systemBin ?? SYSTEM_BIN}:${host.path}`);
     if (python) return { argv: [python, '-I', '-S', '-c', PTY_RELAY, stdin ? '1' : '0', ...argv] };

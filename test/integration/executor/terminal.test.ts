@@ -123,13 +123,14 @@ describe.each(MODES)('container stdin and terminal (isolation: %s)', (mode) => {
     expect(out).toEqual(['started', 'cat: 0']);
   });
 
-  it('by default stdin is /dev/null: reading it ends at once', async () => {
-    const pod = await runPod(
-      h,
-      podFor('no-stdin', shell(`test -c /dev/stdin && echo a device; ${READS_STDIN}`)),
-    );
+  it.each([
+    ['no-stdin', {}],
+    ['stdinonce-alone', { stdinOnce: true }],
+  ])('%s: stdin is /dev/null, reading it ends at once', async (name, extra) => {
+    const script = `test -c /dev/stdin && echo a device; ${READS_STDIN}`;
+    const pod = await runPod(h, podFor(name, shell(script, extra)));
     expect(pod.status?.phase).toBe('Succeeded');
-    expect(log('no-stdin')).toEqual(['a device', 'cat: 0']);
+    expect(log(name)).toEqual(['a device', 'cat: 0']);
   });
 });
 
