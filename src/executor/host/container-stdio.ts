@@ -85,25 +85,38 @@ def relay(data):
         except OSError:
             return
 
+def read_terminal(wait):
+    # The terminal's next output; b'' once no process holds it or (after wait seconds) none came.
+    if not select.select([master], [], [], wait)[0]:
+        return None
+    try:
+        return os.read(master, 65536)
+    except OSError:
+        return b''
+
 status = None
-while True:
-    ready = select.select([master], [], [], 1.0)[0]
-    if ready:
-        try:
-            data = os.read(master, 65536)
-        except OSError:
-            data = b''
-        if not data:
-            break
-        relay(data)
-    elif status is not None:
+while status is None:
+    data = read_terminal(1.0)
+    if data == b'':
         break
-    if status is None:
-        done, st = os.waitpid(pid, os.WNOHANG)
-        if done:
-            status = st
+    if data:
+        relay(data)
+    done, st = os.waitpid(pid, os.WNOHANG)
+    if done:
+        status = st
 if status is None:
     status = os.waitpid(pid, 0)[1]
+# The command has ended: what it left running goes with it, as a container's does; then the
+# output still in the terminal.
+try:
+    os.killpg(pid, signal.SIGKILL)
+except OSError:
+    pass
+while True:
+    data = read_terminal(0.2)
+    if not data:
+        break
+    relay(data)
 os._exit(128 + os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status))
 `;
 

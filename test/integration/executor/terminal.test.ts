@@ -65,6 +65,14 @@ describe.each(MODES)('container stdin and terminal (isolation: %s)', (mode) => {
     expect(log('tty-exit')).toEqual(['cat: 124\r']);
   });
 
+  it('tty: the container ends with its command, whatever it left writing to the terminal', async () => {
+    // The loop outlives the terminal's hangup (it ignores SIGHUP) and would write to it forever.
+    const script = '(trap "" HUP; while true; do echo tick; sleep 0.05; done) & sleep 0.2; echo done';
+    const pod = await runPod(h, podFor('tty-rest', shell(script, { tty: true })));
+    expect(pod.status?.phase, JSON.stringify(pod.status)).toBe('Succeeded');
+    expect(log('tty-rest')).toContain('done\r');
+  });
+
   it('tty: a signal the runtime sends reaches the command', async () => {
     // The sidecar says it is ready through a shared volume; the runtime ends it (SIGTERM) once main is done.
     const tmpl: Template = {
