@@ -5,20 +5,14 @@
 import type { Outputs } from '../../model/template.js';
 import type { ResourceStore } from '../../store/types.js';
 import { parseGoDuration } from '../../workflow/duration.js';
+import { retryTransient, type Backoff } from '../transient-retry.js';
 import { newTaskResult, taskResultLabels, type TaskResultOwner } from '../host/task-result.js';
 import type { PodSettings } from './context.js';
 import type { ExecutorRun } from './init.js';
 import type { ExecutorLog } from './log.js';
 
-export interface RetryPolicy {
-  attempts: number;
-  firstDelayMs: number;
-  factor: number;
-  maxDelayMs: number;
-}
-
 /** Upstream's executor back-off and the variables that tune it (EXECUTOR_RETRY_BACKOFF_*). */
-export function retryPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): RetryPolicy {
+export function retryPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): Backoff {
   const num = (name: string, dflt: number) => {
     const v = Number(env[name]);
     return env[name] && Number.isFinite(v) && v > 0 ? v : dflt;
@@ -37,14 +31,9 @@ export function retryPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): RetryP
     firstDelayMs,
     factor: num('EXECUTOR_RETRY_BACKOFF_FACTOR', 1.6),
     maxDelayMs: 30_000,
+    jitter: 0,
+    deadlineMs: Infinity,
   };
-}
-
-function isTransient(err: unknown): boolean {
-  const code = (err as { code?: unknown }).code;
-  // No HTTP status: the request did not get an answer (connection refused, reset, timeout).
-  if (typeof code !== 'number') return true;
-  return code === 429 || code >= 500;
 }
 
 export class TaskResultReporter {
@@ -52,7 +41,7 @@ export class TaskResultReporter {
     private readonly store: ResourceStore,
     private readonly owner: TaskResultOwner,
     private readonly log: ExecutorLog,
-    private readonly retry: RetryPolicy = retryPolicyFromEnv(),
+    private readonly retry: Backoff = retryPolicyFromEnv(),
   ) {}
 
   /** Creates the result, not yet complete; one left by an earlier run of the pod is kept. */
@@ -92,17 +81,13 @@ export class TaskResultReporter {
   }
 
   private async withRetry(what: string, op: () => Promise<void>): Promise<void> {
-    let delay = this.retry.firstDelayMs;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await op();
-      } catch (err) {
-        if (!isTransient(err) || attempt >= this.retry.attempts)
-          throw new Error(`failed to ${what} of node ${this.owner.nodeId}: ${(err as Error).message}`);
-        this.log.warn(`failed to ${what}, retrying`, { attempt, error: (err as Error).message });
-        await new Promise((r) => setTimeout(r, delay));
-        delay = Math.min(delay * this.retry.factor, this.retry.maxDelayMs);
-      }
+    try {
+      await retryTransient(op, this.retry, {
+        onRetry: (err, attempt) =>
+          this.log.warn(`failed to ${what}, retrying`, { attempt, error: (err as Error).message }),
+      });
+    } catch (err) {
+      throw new Error(`failed to ${what} of node ${this.owner.nodeId}: ${(err as Error).message}`);
     }
   }
 }

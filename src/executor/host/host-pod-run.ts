@@ -12,10 +12,12 @@ import type { Container } from '../../model/meta.js';
 import type { ContainerStatus, Pod, PodStatus } from '../../model/pod.js';
 import type { ResourceStore } from '../../store/types.js';
 import { rfc3339 } from '../../workflow/phase.js';
+import type { Backoff } from '../transient-retry.js';
 import { containerLogDonePath, containerLogPath, podDir, podLogDir } from '../paths.js';
 import type { CommandError } from './command.js';
 import type { ContainerFs } from './container-fs.js';
 import { ContainerProcess } from './container-process.js';
+import { containerStdio } from './container-stdio.js';
 import { execProblem } from './exec-check.js';
 import { waitingStatus, type Termination } from './container-status.js';
 import { launchCommand, type Bind, type IsolationMode } from './isolation.js';
@@ -50,6 +52,8 @@ export interface HostContext {
    * the kubelet, too, reports status changes some time after they happen.
    */
   reportAfterMs: number;
+  /** How a task result the store refuses is tried again (see task-result.ts). */
+  taskResultBackoff: Backoff;
   onError(err: unknown, where: string): void;
 }
 
@@ -238,6 +242,16 @@ export abstract class HostPodRun<S extends HostSlot, C extends HostContext = Hos
             namespaceHelper: this.ctx.isolation.kind === 'helper' ? this.ctx.isolation.file : undefined,
           }
         : undefined;
+    // The stdin and terminal the container asks for (tty, stdin): a wrapper, only for those that do.
+    const stdio = containerStdio(s.spec, s.argv!, {
+      path: s.env?.PATH ?? '',
+      tell: (message) =>
+        this.ctx.onError(
+          Object.assign(new Error(message), { code: 'ENOTTY' }),
+          `pod ${this.ns}/${this.name}`,
+        ),
+    });
+    if (stdio.notice) log.write([Buffer.from(stdio.notice)]);
     const user = runAs(this.pod, s.spec);
     // An image's /tmp is anyone's (1777): a container running as another user must be able to write it.
     if (user) chmodSync(s.fs!.tmpDir, 0o1777);
@@ -245,7 +259,7 @@ export abstract class HostPodRun<S extends HostSlot, C extends HostContext = Hos
       baseDir: this.dir,
       workDir: s.fs!.workDir,
       binds,
-      argv: s.argv!,
+      argv: stdio.argv,
       rootLayer: s.fs!.rootLayer || undefined,
       // The argo home (database, token, other pods) is not the container's; the command stand-ins are.
       hide: [{ path: path.resolve(this.ctx.home), expose: [path.resolve(this.ctx.home, 'host', 'shims')] }],

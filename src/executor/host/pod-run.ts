@@ -529,20 +529,31 @@ export class PodRun extends HostPodRun<Slot> {
     };
   }
 
-  /** Writes the outputs for the controller; what went wrong when the store refused them. */
+  /**
+   * Writes the outputs for the controller, trying a transient refusal again (told once per
+   * streak); what went wrong when the store refused them for good.
+   */
   private async writeTaskResult(outputs: Outputs): Promise<string | undefined> {
     const nodeId = this.pod.metadata.annotations?.[ANNOTATION_NODE_ID] ?? this.mainEnv(ENV_NODE_ID);
     if (!nodeId) return undefined;
     const workflow = this.pod.metadata.labels?.[LABEL_WORKFLOW] ?? this.mainEnv(ENV_WORKFLOW_NAME) ?? '';
+    const where = `pod ${this.ns}/${this.name}: writing task result ${nodeId}`;
     try {
       await writeTaskResult(
         this.ctx.store,
         { namespace: this.ns, nodeId, workflow, workflowUid: this.mainEnv(ENV_WORKFLOW_UID) },
         outputs,
+        this.ctx.taskResultBackoff,
+        {
+          onRetry: (err, attempt) => {
+            if (attempt === 1) this.ctx.onError(err, `${where} (retrying)`);
+          },
+          stopped: () => this.stopReason !== undefined,
+        },
       );
       return undefined;
     } catch (err) {
-      this.ctx.onError(err, `pod ${this.ns}/${this.name}: writing task result ${nodeId}`);
+      this.ctx.onError(err, where);
       return `saving the outputs: ${(err as Error).message}`;
     }
   }

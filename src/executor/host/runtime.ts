@@ -24,7 +24,9 @@ import { ArgoexecSupport, isArgoexecLayout } from './argoexec-layout.js';
 import { KubeletRun, type KubeletContext } from './kubelet-run.js';
 import { PodRun } from './pod-run.js';
 import { ANNOTATION_HOST_OWNER, ANNOTATION_HOST_PGID } from './status-writer.js';
+import { TASK_RESULT_BACKOFF } from './task-result.js';
 import { claimFolder } from './volumes.js';
+import type { Backoff } from '../transient-retry.js';
 
 export interface HostRuntimeOptions {
   /** The argo home: pod folders go to <home>/pods, logs to <home>/logs. */
@@ -40,6 +42,8 @@ export interface HostRuntimeOptions {
    * to Succeeded or Failed. Default 100.
    */
   reportAfterMs?: number;
+  /** How a task result the store refuses for a passing reason is tried again; default TASK_RESULT_BACKOFF. */
+  taskResultBackoff?: Partial<Backoff>;
   /** Host environment variables containers inherit besides the usual few (PATH, HOME, locale, ...). */
   inheritEnv?: string[];
   /**
@@ -158,6 +162,7 @@ export class HostRuntime {
       owner: this.owner.identity,
       keepPodDirs: this.opts.keepPodDirs ?? false,
       reportAfterMs: this.opts.reportAfterMs ?? 100,
+      taskResultBackoff: { ...TASK_RESULT_BACKOFF, ...this.opts.taskResultBackoff },
       onError,
       argoexec: new ArgoexecSupport(this.opts.home, this.opts.kubeconfig),
     };

@@ -19,9 +19,12 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(opts: Partial<HostRuntimeOptions> = {}): Promise<Harness> {
+/** `store`: the store the runtime works against (one that fails on purpose, say). */
+export async function startHarness(
+  opts: Partial<HostRuntimeOptions> = {},
+  store = new MemoryStore(),
+): Promise<Harness> {
   const home = mkdtempSync(path.join(tmpdir(), 'argo-host-'));
-  const store = new MemoryStore();
   const runtime = new HostRuntime(store, { home, gracePeriodSeconds: 2, ...opts });
   await runtime.start();
   return {

@@ -7,6 +7,7 @@ import { parseGoDuration } from '../../../workflow/duration.js';
 import type { ExecutorLog } from '../log.js';
 import type { Target } from './actions.js';
 import { formatRequirement, judge, type Conditions } from './conditions.js';
+import { isTransientStoreError } from '../../transient-retry.js';
 
 const DEFAULT_INTERVAL_MS = 5000;
 
@@ -21,11 +22,6 @@ export function stateCheckInterval(env: NodeJS.ProcessEnv): number {
     // Upstream refuses to start on a malformed value rather than polling at some other rate.
     throw new Error(`RESOURCE_STATE_CHECK_INTERVAL "${text}" is not a duration (e.g. 5s, 500ms)`);
   }
-}
-
-function isTransient(err: unknown): boolean {
-  const code = (err as { code?: unknown }).code;
-  return typeof code !== 'number' || code === 429 || code >= 500;
 }
 
 /** Sleeps, waking early when the signal fires. */
@@ -64,7 +60,7 @@ export async function waitForConditions(
     try {
       obj = await client.get(t.resource, t.namespace, t.name);
     } catch (err) {
-      if (!isTransient(err)) throw err;
+      if (!isTransientStoreError(err)) throw err;
       log.info('Waiting for resource resulted in retryable error', {
         ...where,
         error: (err as Error).message,
