@@ -38,6 +38,7 @@ import { SyncManager } from './sync/index.js';
 import { DatabaseLocks } from './sync/database-locks.js';
 import type { SyncDatabase } from '../persist/sync-database.js';
 import { Archiver, type ArchiveWriter } from './archiver.js';
+import { traceStep } from '../step-trace.js';
 
 export interface ControllerOptions {
   store: ResourceStore;
@@ -226,6 +227,7 @@ export class WorkflowController {
     // A semaphore limit may have changed: waiters that now fit are woken.
     this.configMaps.addHandler(onAnyChange((cm) => syncManager.configMapChanged(cm)));
     const enqueueOwner = (obj: KubeObject): void => {
+      traceStep(`controller sees ${obj.kind ?? ''} ${(obj as Pod).status?.phase ?? ''}`, obj.metadata.name);
       const wf = obj.metadata.labels?.[LABEL_WORKFLOW];
       if (wf) this.enqueue(key(obj.metadata.namespace, wf));
     };
@@ -367,6 +369,7 @@ export class WorkflowController {
     controllerNamespace: string,
     defaultRepository: ArtifactRepositoryConfig | undefined,
   ): Promise<boolean> {
+    traceStep('pass starts', k);
     const op = new WorkflowOperation(
       own ?? wf,
       {
@@ -394,6 +397,7 @@ export class WorkflowController {
     for (const pod of result.podsToCreate) {
       try {
         const created = await this.store.create<Pod>('Pod', pod);
+        traceStep('pod created', created.metadata.name);
         // The watch may already have delivered a newer version (the pod started while create
         // returned); a stale copy would hide that change until the pod changed again.
         const podKey = key(created.metadata.namespace, created.metadata.name);
@@ -417,6 +421,7 @@ export class WorkflowController {
       this.archiver?.markPending(result.workflow);
       try {
         const saved = await this.store.update<Workflow>('Workflow', result.workflow);
+        traceStep('workflow written', k);
         this.workflows.cache.set(saved);
         this.lastWritten.set(k, saved);
         // Archived from here rather than on the watch event, so a CLI that stops the engine as

@@ -25,6 +25,7 @@ import { KubeletRun, type KubeletContext } from './kubelet-run.js';
 import { PodRun } from './pod-run.js';
 import { ANNOTATION_HOST_OWNER, ANNOTATION_HOST_PGID } from './status-writer.js';
 import { claimFolder } from './volumes.js';
+import { traceStep } from '../../step-trace.js';
 
 export interface HostRuntimeOptions {
   /** The argo home: pod folders go to <home>/pods, logs to <home>/logs. */
@@ -212,6 +213,7 @@ export class HostRuntime {
   private onPod(event: WatchEvent<Pod>): void {
     if (this.stopped) return;
     const pod = event.object;
+    traceStep(`runtime sees ${event.type} ${pod.status?.phase ?? ''}`, pod.metadata.name);
     const key = `${pod.metadata.namespace ?? ''}/${pod.metadata.name ?? ''}`;
     const uid = pod.metadata.uid ?? '';
     const run = this.runs.get(key);
