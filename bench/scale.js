@@ -16,6 +16,7 @@
 // (ms per node at the largest N within 1.3x of that at the smallest, exponent ≤ 1.1, and the
 // largest fan-out within 3x of bare); this takes about half an hour on 2 cores.
 // (where the time goes: ARGO_BENCH_NODE_OPTIONS='--cpu-prof --cpu-prof-dir=/tmp/prof' node bench/scale.js …)
+// (a step's hand-overs, stamped: ARGO_TS_TRACE_STEPS=1 argo submit --wait wf.yaml 2>trace.txt)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

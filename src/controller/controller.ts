@@ -38,6 +38,7 @@ import { SyncManager } from './sync/index.js';
 import { DatabaseLocks } from './sync/database-locks.js';
 import type { SyncDatabase } from '../persist/sync-database.js';
 import { Archiver, type ArchiveWriter } from './archiver.js';
+import { traceStep } from '../step-trace.js';
 
 export interface ControllerOptions {
   store: ResourceStore;
@@ -124,6 +125,11 @@ export class WorkflowController {
    * cached workflow is still that version. Taken (deleted) by the operation that uses it.
    */
   private readonly lastWritten = new Map<string, Workflow>();
+  /**
+   * The object (kind and cache key) this controller is writing while the store's call runs: an
+   * event for it that comes before the call returns is this write's own (see ownWrite()).
+   */
+  private writing: { kind: 'Pod' | 'Workflow'; key: string } | undefined;
   private stopped = false;
   private readonly now: () => Date;
   private readonly store: ResourceStore;
@@ -226,11 +232,19 @@ export class WorkflowController {
     // A semaphore limit may have changed: waiters that now fit are woken.
     this.configMaps.addHandler(onAnyChange((cm) => syncManager.configMapChanged(cm)));
     const enqueueOwner = (obj: KubeObject): void => {
+      traceStep(`controller sees ${obj.kind ?? ''} ${(obj as Pod).status?.phase ?? ''}`, obj.metadata.name);
       const wf = obj.metadata.labels?.[LABEL_WORKFLOW];
       if (wf) this.enqueue(key(obj.metadata.namespace, wf));
     };
     this.taskResults.addHandler(onAnyChange(enqueueOwner));
-    this.pods.addHandler(onAnyChange(enqueueOwner));
+    this.pods.addHandler({
+      // A pod this pass is creating is in the cache already: its ADDED tells the workflow nothing.
+      onAdd: (pod) => {
+        if (!this.isOwnWrite('Pod', pod)) enqueueOwner(pod);
+      },
+      onUpdate: (_old, pod) => enqueueOwner(pod),
+      onDelete: enqueueOwner,
+    });
     const enqueueWorkflow = (wf: Workflow): void => {
       // Workflows left Pending archiving (before a restart too: the first list adds them) are archived.
       this.archiver?.offer(wf);
@@ -242,7 +256,12 @@ export class WorkflowController {
     };
     this.workflows.addHandler({
       onAdd: enqueueWorkflow,
-      onUpdate: (_old, wf) => enqueueWorkflow(wf),
+      onUpdate: (_old, wf) => {
+        // The pass that wrote a running workflow has operated on what it says; a completed one
+        // is queued still, for its artifact collection.
+        if (this.isOwnWrite('Workflow', wf) && wf.metadata.labels?.[LABEL_COMPLETED] !== 'true') return;
+        enqueueWorkflow(wf);
+      },
       onDelete: (wf) => {
         this.lastWritten.delete(key(wf.metadata.namespace, wf.metadata.name));
         // A deleted workflow gives back its locks and leaves the lines it waited in.
@@ -283,6 +302,26 @@ export class WorkflowController {
     const waiters = this.flushWaiters;
     this.flushWaiters = [];
     for (const w of waiters) w();
+  }
+
+  /**
+   * Runs a store write of `obj`, marked as this controller's own while the store's call runs. A
+   * store that delivers its watch events as it commits (the embedded one) shows the write's own
+   * event inside the call: that event must not queue the workflow again, since the pass that
+   * wrote it already acted on everything it says, and a pass per step for nothing is what a
+   * sequential workflow would pay. Events of other stores come after the call and queue as usual.
+   */
+  private ownWrite<T>(kind: 'Pod' | 'Workflow', obj: KubeObject, write: () => Promise<T>): Promise<T> {
+    this.writing = { kind, key: key(obj.metadata.namespace, obj.metadata.name) };
+    try {
+      return write();
+    } finally {
+      this.writing = undefined;
+    }
+  }
+
+  private isOwnWrite(kind: 'Pod' | 'Workflow', obj: KubeObject): boolean {
+    return this.writing?.kind === kind && this.writing.key === key(obj.metadata.namespace, obj.metadata.name);
   }
 
   private requeueAfter(k: string, ms: number): void {
@@ -367,6 +406,7 @@ export class WorkflowController {
     controllerNamespace: string,
     defaultRepository: ArtifactRepositoryConfig | undefined,
   ): Promise<boolean> {
+    traceStep('pass starts', k);
     const op = new WorkflowOperation(
       own ?? wf,
       {
@@ -393,7 +433,8 @@ export class WorkflowController {
     for (const claim of result.claimsToCreate) await this.createClaim(wf, claim);
     for (const pod of result.podsToCreate) {
       try {
-        const created = await this.store.create<Pod>('Pod', pod);
+        const created = await this.ownWrite('Pod', pod, () => this.store.create<Pod>('Pod', pod));
+        traceStep('pod created', created.metadata.name);
         // The watch may already have delivered a newer version (the pod started while create
         // returned); a stale copy would hide that change until the pod changed again.
         const podKey = key(created.metadata.namespace, created.metadata.name);
@@ -416,7 +457,10 @@ export class WorkflowController {
       // Completed in this update: Pending archiving in the same write, as Argo marks it.
       this.archiver?.markPending(result.workflow);
       try {
-        const saved = await this.store.update<Workflow>('Workflow', result.workflow);
+        const saved = await this.ownWrite('Workflow', result.workflow, () =>
+          this.store.update<Workflow>('Workflow', result.workflow),
+        );
+        traceStep('workflow written', k);
         this.workflows.cache.set(saved);
         this.lastWritten.set(k, saved);
         // Archived from here rather than on the watch event, so a CLI that stops the engine as

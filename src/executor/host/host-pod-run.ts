@@ -28,6 +28,7 @@ import { freshFolder, removeFolder } from './pod-folders.js';
 import { RunJournal } from './run-journal.js';
 import { shimStarted } from './shim.js';
 import { StatusWriter } from './status-writer.js';
+import { traceStep } from '../../step-trace.js';
 
 export interface HostContext {
   store: ResourceStore;
@@ -213,6 +214,7 @@ export abstract class HostPodRun<S extends HostSlot, C extends HostContext = Hos
       await this.runPod();
     } finally {
       await this.cleanUp();
+      traceStep('cleaned up', this.name);
     }
   }
 

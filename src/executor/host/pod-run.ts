@@ -46,6 +46,7 @@ import { OutputCollector } from './outputs.js';
 import { STAGING_DIR, stagingFolderExists, writeHostsFile } from './pod-folders.js';
 import { writeTaskResult } from './task-result.js';
 import { materializeVolumes, resolveMounts, type PodVolume } from './volumes.js';
+import { traceStep } from '../../step-trace.js';
 
 const STEP_DEADLINE_MESSAGE = 'Step exceeded its deadline';
 /** What a container waiting on its dependencies exits with when it is terminated (emissary). */
@@ -110,6 +111,7 @@ export class PodRun extends HostPodRun<Slot> {
       return;
     }
     if (this.stopReason) return;
+    traceStep('prepared', this.name);
     this.startClocks();
     const initOk = await this.runInitContainers();
     if (this.stopReason) return;
@@ -140,6 +142,7 @@ export class PodRun extends HostPodRun<Slot> {
     // (outputs the store refused, on a full disk, fail the wait container as upstream's would).
     const refused = await this.writeTaskResult(outputs);
     const error = saved.error ?? refused;
+    traceStep('task result written', this.name);
     if (this.stopReason) return;
     const wait: Termination = {
       exitCode: error ? 64 : 0,
@@ -148,6 +151,7 @@ export class PodRun extends HostPodRun<Slot> {
       finishedAt: rfc3339(new Date()),
     };
     await this.status.final(this.finalStatus(wait));
+    traceStep('status written', this.name);
   }
 
   private async prepare(): Promise<void> {
@@ -354,7 +358,9 @@ export class PodRun extends HostPodRun<Slot> {
       const retry = s.role === 'main' ? this.tmpl?.containerSet?.retryStrategy : undefined;
       const attempts = retry ? Math.max(1, Number(retry.retries) || 0) : 1;
       for (let attempt = this.firstAttempt(s); ; attempt++) {
+        traceStep(`starting ${s.name}`, this.name);
         exit = await this.start(s, log, attempt);
+        traceStep(`exited ${s.name}`, this.name);
         if (exit.exitCode === 0 || attempt >= attempts || this.stopping() || s.killedByUs) break;
         await sleep(retryPauseMs(retry?.duration));
         if (this.stopping()) break;

@@ -27,6 +27,7 @@ import { ANNOTATION_HOST_OWNER, ANNOTATION_HOST_PGID } from './status-writer.js'
 import { TASK_RESULT_BACKOFF } from './task-result.js';
 import { claimFolder } from './volumes.js';
 import type { Backoff } from '../transient-retry.js';
+import { traceStep } from '../../step-trace.js';
 
 export interface HostRuntimeOptions {
   /** The argo home: pod folders go to <home>/pods, logs to <home>/logs. */
@@ -217,6 +218,7 @@ export class HostRuntime {
   private onPod(event: WatchEvent<Pod>): void {
     if (this.stopped) return;
     const pod = event.object;
+    traceStep(`runtime sees ${event.type} ${pod.status?.phase ?? ''}`, pod.metadata.name);
     const key = `${pod.metadata.namespace ?? ''}/${pod.metadata.name ?? ''}`;
     const uid = pod.metadata.uid ?? '';
     const run = this.runs.get(key);

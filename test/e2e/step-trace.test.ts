@@ -1,0 +1,71 @@
+// ARGO_TS_TRACE_STEPS=1: `argo submit --wait` on the embedded engine tells on stderr where each
+// step's time goes, one stamped line per hand-over; without it, nothing of the kind is printed.
+import { describe, expect, it } from 'vitest';
+import { fixture, lines, useCli } from './cli.js';
+
+const cli = useCli();
+
+interface TraceLine {
+  ms: number;
+  event: string;
+  subject: string;
+}
+
+function traceLines(stderr: string): TraceLine[] {
+  return lines(stderr)
+    .filter((l) => l.startsWith('trace '))
+    .map((l) => {
+      const [, ms, ...rest] = l.split(' ');
+      return { ms: Number(ms), event: rest.slice(0, -1).join(' '), subject: rest[rest.length - 1] };
+    });
+}
+
+/** The hand-overs of one pod's life, in the order they must happen. */
+const POD_LIFE = [
+  'pod created',
+  'starting main',
+  'exited main',
+  'task result written',
+  // The embedded store tells its watchers of a write as it commits: before the writer goes on.
+  'controller sees Pod Succeeded',
+  'status written',
+];
+
+describe('ARGO_TS_TRACE_STEPS', () => {
+  it('traces each step of a sequential workflow through the engine, in order', async () => {
+    const r = await cli.run(['submit', fixture('three-steps.yaml'), '--wait', '-o', 'name'], {
+      env: { ARGO_TS_TRACE_STEPS: '1' },
+    });
+    expect(r.code).toBe(0);
+    const trace = traceLines(r.stderr);
+    // Every line on stderr is a trace line.
+    expect(trace).toHaveLength(lines(r.stderr).length);
+    const pods = [...new Set(trace.filter((t) => t.event === 'pod created').map((t) => t.subject))];
+    expect(pods).toHaveLength(3);
+    for (const pod of pods) {
+      const seen = POD_LIFE.map((event) => trace.find((t) => t.subject === pod && t.event === event));
+      expect(seen.map((t) => t?.event)).toEqual(POD_LIFE);
+      const times = seen.map((t) => t!.ms);
+      expect([...times].sort((a, b) => a - b)).toEqual(times);
+    }
+  });
+
+  it("costs the controller one pass per step: its own writes' events queue no pass", async () => {
+    const r = await cli.run(['submit', fixture('three-steps.yaml'), '--wait', '-o', 'name'], {
+      env: { ARGO_TS_TRACE_STEPS: '1' },
+    });
+    expect(r.code).toBe(0);
+    const trace = traceLines(r.stderr);
+    const passes = trace.filter((t) => t.event === 'pass starts').length;
+    // A pod that runs a while reports Running, which is news to the workflow.
+    const reports = trace.filter((t) => t.event === 'controller sees Pod Running').length;
+    // The first pass starts the first step; each step's end starts the next (or ends the workflow).
+    expect(passes).toBeLessThanOrEqual(1 + 3 + reports);
+  });
+
+  it('prints nothing when not set', async () => {
+    const r = await cli.run(['submit', fixture('three-steps.yaml'), '--wait', '-o', 'name']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+  });
+});
