@@ -8,6 +8,7 @@ import { LABEL_ARCHIVING_STATUS } from '../workflow/lifecycle/retry.js';
 import type { ArchiveListOptions, WorkflowArchive } from './archive-api.js';
 import { labelCondition, type SqlCondition } from './label-query.js';
 import { ARCHIVE_LABELS_TABLE, ARCHIVE_TABLE } from './migrations.js';
+import { NodeStatusOffload, type NodeOffloadOptions } from './node-offload.js';
 import { isRetryableConflict, type Dialect, type SqlSession, type SqlValue } from './sql-session.js';
 import { fromSqlTime, toSqlTime } from './sql-time.js';
 
@@ -136,6 +137,11 @@ export class SqlWorkflowArchive implements WorkflowArchive {
     this.clusterName = scope.clusterName || 'default';
     this.instanceID = scope.instanceID ?? '';
     this.managedNamespace = scope.managedNamespace ?? '';
+  }
+
+  /** The node-status offload table beside the archive, on the same connection and cluster name. */
+  nodeOffload(opts: Omit<NodeOffloadOptions, 'clusterName'> = {}): NodeStatusOffload {
+    return new NodeStatusOffload(this.session, { ...opts, clusterName: this.clusterName });
   }
 
   /** This controller's rows: its cluster, its instance id and (when it manages one) its namespace. */

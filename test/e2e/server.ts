@@ -4,16 +4,17 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { repoRoot } from './cli.js';
 
-/** Starts `argo server` on a free port over `home`; resolves with the port once it listens. */
+/** Starts `argo server` on a free port over `home` (with `env` added); resolves with the port once it listens. */
 export function startServer(
   home: string,
   args: string[] = [],
+  env: NodeJS.ProcessEnv = {},
 ): Promise<{ port: number; child: ChildProcess; log: () => string }> {
   const child = spawn(
     process.execPath,
     [path.join(repoRoot, 'bin/argo.js'), 'server', '--port', '0', ...args],
     {
-      env: { ...process.env, ARGO_HOME: home, ARGO_LOCAL: 'true', ARGO_SERVER: '', NO_COLOR: '1' },
+      env: { ...process.env, ARGO_HOME: home, ARGO_LOCAL: 'true', ARGO_SERVER: '', NO_COLOR: '1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

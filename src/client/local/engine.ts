@@ -133,6 +133,8 @@ export class Engine {
       workflowWorkers: this.workflowWorkers,
       archive: archive?.write ? archive.archive : undefined,
       archivePolicy: archive?.policy,
+      hydrator: archive?.hydrator,
+      offloadGC: archive?.offloadGC,
       syncDatabase: this.syncDatabase,
       resourceApi: (this.resourceApi = new LocalResourceApi(this.store)).client,
     });

@@ -44,6 +44,7 @@ import type {
 import { ArgoError } from '../types.js';
 import type { AdmitKind, TemplateSnapshot, Validatable } from '../validate.js';
 import { versionInfo } from '../version.js';
+import { isHydrated, WorkflowHydrator } from '../../persist/hydrator.js';
 import { archiveOf, findArchived, labelKeyOf, listArchive } from './archive.js';
 import type { ClientHost } from './host.js';
 import { watchToIterable } from './streams.js';
@@ -165,10 +166,21 @@ export class StoreClient implements ArgoClient {
 
   async getWorkflow(namespace: string, name: string): Promise<Workflow> {
     const ns = namespace || this.namespace;
-    if (name === LATEST_ALIAS) return this.latestWorkflow(ns);
+    if (name === LATEST_ALIAS) return this.hydrated(await this.latestWorkflow(ns));
     const wf = await this.store.get<Workflow>('Workflow', ns, name);
     if (!wf) throw new ArgoError(`workflows.argoproj.io "${name}" not found`, 404);
-    return wf;
+    return this.hydrated(wf);
+  }
+
+  /** The workflow with its nodes inline, wherever the controller put them (compressed, offloaded). */
+  private async hydrated(wf: Workflow): Promise<Workflow> {
+    if (isHydrated(wf)) return wf;
+    const hydrator = this.host.hydrator ? await this.host.hydrator() : new WorkflowHydrator(undefined, false);
+    try {
+      return await hydrator.hydrate(wf);
+    } catch (err) {
+      throw new ArgoError(`${(err as Error).message}`, 500);
+    }
   }
 
   /** The most recently created workflow of the namespace; on a tie, the first listed, as Argo picks. */
@@ -324,7 +336,12 @@ export class StoreClient implements ArgoClient {
       const latest = await this.latestWorkflow(namespace || this.namespace);
       opts = { ...opts, fieldSelector: `metadata.name=${latest.metadata.name ?? ''}` };
     }
-    yield* watchToIterable<Workflow>(this.store, 'Workflow', namespace, opts, signal);
+    for await (const event of watchToIterable<Workflow>(this.store, 'Workflow', namespace, opts, signal)) {
+      // A deleted workflow's offloaded rows may be gone already: its last state is shown as stored.
+      if (event.type !== 'DELETED' && event.object && !isHydrated(event.object))
+        yield { ...event, object: await this.hydrated(event.object) };
+      else yield event;
+    }
   }
 
   async *workflowLogs(
