@@ -45,7 +45,7 @@ import { ArgoError } from '../types.js';
 import type { AdmitKind, TemplateSnapshot, Validatable } from '../validate.js';
 import { versionInfo } from '../version.js';
 import { isHydrated, WorkflowHydrator } from '../../persist/hydrator.js';
-import { archiveOf, findArchived, labelKeyOf, listArchive } from './archive.js';
+import { archiveOf, findArchived, labelKeyOf, listArchive, offsetOf } from './archive.js';
 import type { ClientHost } from './host.js';
 import { watchToIterable } from './streams.js';
 import * as syncLimits from './sync-limits.js';
@@ -81,6 +81,20 @@ async function formulate<T>(fn: (lifecycle: Lifecycle) => T | Promise<T>): Promi
 }
 
 const isConflict = (err: unknown): boolean => err instanceof StoreError && err.code === 409;
+
+/**
+ * The name a list's field selector asks the archive for ('' for any), or undefined when it selects
+ * by something the archive cannot (then only live workflows are listed).
+ */
+function archiveNameOf(fieldSelector: string | undefined): string | undefined {
+  let name = '';
+  for (const term of (fieldSelector ?? '').split(',')) {
+    const m = /^metadata\.name==?(.*)$/.exec(term.trim());
+    if (m) name = m[1];
+    else if (term.trim() !== '') return undefined;
+  }
+  return name;
+}
 
 /** The name `argo get @latest` and friends use for the namespace's most recently created workflow. */
 export const LATEST_ALIAS = '@latest';
@@ -164,7 +178,28 @@ export class StoreClient implements ArgoClient {
     return this.createWorkflow(ns, wf, { dryRun: opts.dryRun, serverDryRun: opts.serverDryRun });
   }
 
+  /**
+   * The live workflow, else (as the Argo Server's GetWorkflow falls back) the latest archived run
+   * of that name: a record, labelled workflow-archiving-status=Persisted, that callers can tell.
+   */
   async getWorkflow(namespace: string, name: string): Promise<Workflow> {
+    try {
+      return await this.liveWorkflow(namespace, name);
+    } catch (err) {
+      if (!(err instanceof ArgoError && err.status === 404) || name === LATEST_ALIAS || !this.host.archive)
+        throw err;
+      // An archive that cannot be read leaves the answer the store gave.
+      const archived = await this.host
+        .archive()
+        .then((a) => a.get('', namespace || this.namespace, name))
+        .catch(() => undefined);
+      if (!archived) throw err;
+      return archived;
+    }
+  }
+
+  /** The workflow in the store, with its nodes; what changes a workflow reads, as it cannot change a record. */
+  private async liveWorkflow(namespace: string, name: string): Promise<Workflow> {
     const ns = namespace || this.namespace;
     if (name === LATEST_ALIAS) return this.hydrated(await this.latestWorkflow(ns));
     const wf = await this.store.get<Workflow>('Workflow', ns, name);
@@ -204,7 +239,55 @@ export class StoreClient implements ArgoClient {
   }
 
   async listWorkflows(namespace: string, opts: ListOptions = {}): Promise<ListResponse<Workflow>> {
-    return this.listKind<Workflow>('Workflow', namespace, opts);
+    const name = archiveNameOf(opts.fieldSelector);
+    if (!this.host.archive || name === undefined) return this.listKind<Workflow>('Workflow', namespace, opts);
+    return this.listWithArchive(namespace, opts, name);
+  }
+
+  /**
+   * Live and archived workflows together, as the Argo Server lists them when it has an archive
+   * (persist/archive-merge.ts); the continue token is the offset of the next page, as its is.
+   */
+  private async listWithArchive(
+    namespace: string,
+    opts: ListOptions,
+    name: string,
+  ): Promise<ListResponse<Workflow>> {
+    const offset = offsetOf(opts.continue);
+    const [{ mergedWorkflowPage, NOT_ARCHIVED }, archive] = await Promise.all([
+      import('../../persist/archive-merge.js'),
+      // An archive that cannot be opened leaves the live workflows to list.
+      this.host.archive!().catch(() => undefined),
+    ]);
+    if (!archive) return this.listKind<Workflow>('Workflow', namespace, opts);
+    const labelSelector = opts.labelSelector ? `${opts.labelSelector},${NOT_ARCHIVED}` : NOT_ARCHIVED;
+    const live = await this.store
+      .list<Workflow>('Workflow', {
+        namespace: namespace || undefined,
+        labelSelector,
+        fieldSelector: opts.fieldSelector,
+      })
+      .catch(toArgoError);
+    const started = (wf: Workflow): number => Date.parse(wf.status?.startedAt ?? '') || 0;
+    live.items.sort((a, b) => started(b) - started(a));
+    const limit = opts.limit ?? 0;
+    const page = await mergedWorkflowPage(
+      {
+        count: async () => live.items.length,
+        page: async (o, l) => (l > 0 ? live.items.slice(o, o + l) : live.items.slice(o)),
+      },
+      archive,
+      { namespace: namespace || undefined, name, labelSelector: opts.labelSelector },
+      offset,
+      limit,
+    );
+    return {
+      metadata: {
+        resourceVersion: live.resourceVersion,
+        continue: page.remaining > 0 ? String(offset + page.items.length) : undefined,
+      },
+      items: page.items,
+    };
   }
 
   private async listKind<T extends KubeObject>(
@@ -226,7 +309,7 @@ export class StoreClient implements ArgoClient {
 
   async deleteWorkflow(namespace: string, name: string): Promise<void> {
     const ns = namespace || this.namespace;
-    const wf = await this.getWorkflow(ns, name);
+    const wf = await this.liveWorkflow(ns, name);
     await this.store.delete('Workflow', ns, wf.metadata.name ?? name).catch(toArgoError);
     await this.host.collectWorkflow(wf);
   }
@@ -238,7 +321,7 @@ export class StoreClient implements ArgoClient {
     change: (wf: Workflow, lifecycle: Lifecycle) => Workflow | Promise<Workflow>,
   ): Promise<Workflow> {
     const ns = namespace || this.namespace;
-    let wf = await this.getWorkflow(ns, name);
+    let wf = await this.liveWorkflow(ns, name);
     for (let attempt = 1; ; attempt++) {
       const next = await formulate((lifecycle) => change(wf, lifecycle));
       if (next === wf) return wf;
@@ -248,7 +331,7 @@ export class StoreClient implements ArgoClient {
         return saved;
       } catch (err) {
         if (!isConflict(err) || attempt >= CONFLICT_ATTEMPTS) toArgoError(err);
-        wf = await this.getWorkflow(ns, wf.metadata.name ?? name);
+        wf = await this.liveWorkflow(ns, wf.metadata.name ?? name);
       }
     }
   }

@@ -16,7 +16,13 @@ import {
 import { EventFrames } from '../event-frames.js';
 import { StreamedList } from '../list-stream.js';
 import { FieldCleaner, pruneEmpty, withResourceStructs } from '../wire.js';
-import { pageFromStore, pageOf, workflowListCriteria, type WorkflowPage } from '../workflow-list.js';
+import {
+  mergedPage,
+  pageFromStore,
+  pageOf,
+  workflowListCriteria,
+  type WorkflowPage,
+} from '../workflow-list.js';
 
 const string = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 const strings = (v: unknown): string[] | undefined =>
@@ -56,10 +62,15 @@ export function registerWorkflowRoutes(app: FastifyInstance, ctx: RouteContext):
       });
       // A namespace excluded by `metadata.namespace!=` still means listing every served namespace.
       const scope = criteria.namespaceNotEquals ? servedNamespace(ctx, '') : criteria.namespace;
+      const withinServed = !(criteria.namespaceNotEquals && scope !== '');
+      const archive = ctx.deps.archive;
       // The store pages itself unless an excluded namespace must also stay within the served one.
-      let page: (WorkflowPage & { resourceVersion?: string }) | undefined =
-        criteria.namespaceNotEquals && scope !== ''
-          ? undefined
+      let page: (WorkflowPage & { resourceVersion?: string }) | undefined = !withinServed
+        ? undefined
+        : archive?.enabled
+          ? await mergedPage(ctx.deps.store, archive, criteria, lq.labelSelector, (labelSelector) =>
+              listAll((cont) => backend.listWorkflows(scope, { labelSelector, continue: cont })),
+            )
           : await pageFromStore(ctx.deps.store, criteria, lq.labelSelector);
       if (!page) {
         const all = await listAll((cont) =>
