@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Workflow } from '../../src/model/workflow.js';
 import { openStore } from '../../src/store/index.js';
 import { cliWithHome, fixture, type Cli, type CliResult } from './cli.js';
-import { startServer, stop } from './server.js';
+import { startServer, stop, writeControllerConfig } from './server.js';
 
 let cli: Cli;
 let server: Awaited<ReturnType<typeof startServer>>;
@@ -53,14 +53,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined> | T | 
 
 beforeAll(async () => {
   cli = cliWithHome();
-  const store = openStore({ path: path.join(cli.home, 'argo.db') });
-  await store.create('ConfigMap', {
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    metadata: { name: 'workflow-controller-configmap', namespace: 'argo' },
-    data: { persistence: 'archive: true\nnodeStatusOffLoad: true\n' },
-  } as never);
-  await store.close();
+  await writeControllerConfig(cli.home, { persistence: 'archive: true\nnodeStatusOffLoad: true\n' });
   server = await startServer(cli.home, [], {
     ALWAYS_OFFLOAD_NODE_STATUS: 'true',
     OFFLOAD_NODE_STATUS_TTL: '1s',

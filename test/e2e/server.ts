@@ -2,6 +2,7 @@
 // to it (the CLI's http backend, the web UI in a browser).
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { openStore } from '../../src/store/index.js';
 import { repoRoot } from './cli.js';
 
 /** Starts `argo server` on a free port over `home` (with `env` added); resolves with the port once it listens. */
@@ -45,4 +46,19 @@ export function stop(child: ChildProcess): Promise<void> {
     child.kill('SIGTERM');
     setTimeout(() => child.kill('SIGKILL'), 5000).unref();
   });
+}
+
+/** Writes the controller configuration (`workflow-controller-configmap` in argo) into the home's store, before a server starts over it. */
+export async function writeControllerConfig(home: string, data: Record<string, string>): Promise<void> {
+  const store = openStore({ path: path.join(home, 'argo.db') });
+  try {
+    await store.create('ConfigMap', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'workflow-controller-configmap', namespace: 'argo' },
+      data,
+    } as never);
+  } finally {
+    await store.close();
+  }
 }
