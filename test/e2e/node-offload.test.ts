@@ -3,6 +3,7 @@
 // ALWAYS_OFFLOAD_NODE_STATUS=true. The store keeps only the version; `argo get` and `argo watch`
 // (through the server and on the local backend), the archive, retry and resubmit all see the
 // nodes; superseded versions are collected by the running controller.
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -98,6 +99,26 @@ describe('node-status offload with ALWAYS_OFFLOAD_NODE_STATUS', () => {
       expect(watch.stdout).toMatch(/└─✖ second/);
     }
   }, 60_000);
+
+  it("the server's list reads back the nodes of a live offloaded workflow", async () => {
+    // A live one: a completed workflow is listed from its archived record, a summary without nodes.
+    const file = path.join(cli.home, 'held.yaml');
+    writeFileSync(
+      file,
+      'apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {generateName: e2e-held-}\n' +
+        'spec: {entrypoint: main, templates: [{name: main, suspend: {}}]}\n',
+    );
+    const held = (await viaServer(['submit', file, '-o', 'name'])).stdout.trim();
+    await until('the suspended node to be stored offloaded', async () => {
+      const raw = await stored(held);
+      return raw?.status?.offloadNodeStatusVersion && raw.status.phase === 'Running' ? true : undefined;
+    });
+    const [listed] = (JSON.parse((await viaServer(['list', '-o', 'json'])).stdout) as Workflow[]).filter(
+      (w) => w.metadata.name === held,
+    );
+    expect(Object.values(listed.status?.nodes ?? {}).map((n) => n.type)).toEqual(['Suspend']);
+    expect((await viaServer(['terminate', held])).code).toBe(0);
+  }, 40_000);
 
   it('the running controller collects superseded versions, keeping the one the workflow points at', async () => {
     const live = (await stored(failed)).status!.offloadNodeStatusVersion!;

@@ -83,7 +83,14 @@ export class LocalHost implements ClientHost {
     await deleteOwnedObjects(this.store, deleted, (child) => this.collectWorkflow(child));
     // Loaded here: it reads the artifact GC strategy from the controller's code, which reads skip.
     const { removeWorkflowLeftovers } = await import('./workflow-leftovers.js');
-    await removeWorkflowLeftovers(this.home, deleted);
+    const { isHydrated } = await import('../../persist/hydrator.js');
+    // Its pods are named in its nodes: offloaded ones are read back first (a failure leaves what is there).
+    const whole = isHydrated(deleted)
+      ? deleted
+      : await this.hydrator()
+          .then((h) => h.hydrate(deleted))
+          .catch(() => deleted);
+    await removeWorkflowLeftovers(this.home, whole);
   }
 
   async collectCronWorkflow(ns: string, cron: CronWorkflow): Promise<void> {

@@ -25,21 +25,18 @@ export function archiveOf(host: ClientHost): Promise<WorkflowArchive> {
   return host.archive ? host.archive() : Promise.reject(archiveNeedsServer(host.backend));
 }
 
-/** The offset a continue token stands for, as the Argo Server's tokens for lists that reach the archive do. */
-export function offsetOf(token: string | undefined): number {
-  const offset = token ? Number(token) : 0;
-  if (!Number.isInteger(offset) || offset < 0)
-    throw new ArgoError(`invalid continue token "${token}": expected the offset of the next page`, 400);
-  return offset;
-}
-
 /** A page of the archive: the continue token is the offset of the next page, as the Argo Server's is. */
 export async function listArchive(
   archive: WorkflowArchive,
   namespace: string,
   opts: ArchiveListOptions,
 ): Promise<ListResponse<Workflow>> {
-  const offset = offsetOf(opts.continue);
+  const offset = opts.continue ? Number(opts.continue) : 0;
+  if (!Number.isInteger(offset) || offset < 0)
+    throw new ArgoError(
+      `invalid continue token "${opts.continue}": expected the offset of the next page`,
+      400,
+    );
   if (opts.fieldSelector)
     throw new ArgoError(
       `field selector "${opts.fieldSelector}": the local archive does not take field selectors yet; use --prefix or -l`,

@@ -45,7 +45,7 @@ import { ArgoError } from '../types.js';
 import type { AdmitKind, TemplateSnapshot, Validatable } from '../validate.js';
 import { versionInfo } from '../version.js';
 import { isHydrated, WorkflowHydrator } from '../../persist/hydrator.js';
-import { archiveOf, findArchived, labelKeyOf, listArchive, offsetOf } from './archive.js';
+import { archiveOf, findArchived, labelKeyOf, listArchive } from './archive.js';
 import type { ClientHost } from './host.js';
 import { watchToIterable } from './streams.js';
 import * as syncLimits from './sync-limits.js';
@@ -81,20 +81,6 @@ async function formulate<T>(fn: (lifecycle: Lifecycle) => T | Promise<T>): Promi
 }
 
 const isConflict = (err: unknown): boolean => err instanceof StoreError && err.code === 409;
-
-/**
- * The name a list's field selector asks the archive for ('' for any), or undefined when it selects
- * by something the archive cannot (then only live workflows are listed).
- */
-function archiveNameOf(fieldSelector: string | undefined): string | undefined {
-  let name = '';
-  for (const term of (fieldSelector ?? '').split(',')) {
-    const m = /^metadata\.name==?(.*)$/.exec(term.trim());
-    if (m) name = m[1];
-    else if (term.trim() !== '') return undefined;
-  }
-  return name;
-}
 
 /** The name `argo get @latest` and friends use for the namespace's most recently created workflow. */
 export const LATEST_ALIAS = '@latest';
@@ -239,55 +225,7 @@ export class StoreClient implements ArgoClient {
   }
 
   async listWorkflows(namespace: string, opts: ListOptions = {}): Promise<ListResponse<Workflow>> {
-    const name = archiveNameOf(opts.fieldSelector);
-    if (!this.host.archive || name === undefined) return this.listKind<Workflow>('Workflow', namespace, opts);
-    return this.listWithArchive(namespace, opts, name);
-  }
-
-  /**
-   * Live and archived workflows together, as the Argo Server lists them when it has an archive
-   * (persist/archive-merge.ts); the continue token is the offset of the next page, as its is.
-   */
-  private async listWithArchive(
-    namespace: string,
-    opts: ListOptions,
-    name: string,
-  ): Promise<ListResponse<Workflow>> {
-    const offset = offsetOf(opts.continue);
-    const [{ mergedWorkflowPage, NOT_ARCHIVED }, archive] = await Promise.all([
-      import('../../persist/archive-merge.js'),
-      // An archive that cannot be opened leaves the live workflows to list.
-      this.host.archive!().catch(() => undefined),
-    ]);
-    if (!archive) return this.listKind<Workflow>('Workflow', namespace, opts);
-    const labelSelector = opts.labelSelector ? `${opts.labelSelector},${NOT_ARCHIVED}` : NOT_ARCHIVED;
-    const live = await this.store
-      .list<Workflow>('Workflow', {
-        namespace: namespace || undefined,
-        labelSelector,
-        fieldSelector: opts.fieldSelector,
-      })
-      .catch(toArgoError);
-    const started = (wf: Workflow): number => Date.parse(wf.status?.startedAt ?? '') || 0;
-    live.items.sort((a, b) => started(b) - started(a));
-    const limit = opts.limit ?? 0;
-    const page = await mergedWorkflowPage(
-      {
-        count: async () => live.items.length,
-        page: async (o, l) => (l > 0 ? live.items.slice(o, o + l) : live.items.slice(o)),
-      },
-      archive,
-      { namespace: namespace || undefined, name, labelSelector: opts.labelSelector },
-      offset,
-      limit,
-    );
-    return {
-      metadata: {
-        resourceVersion: live.resourceVersion,
-        continue: page.remaining > 0 ? String(offset + page.items.length) : undefined,
-      },
-      items: page.items,
-    };
+    return this.listKind<Workflow>('Workflow', namespace, opts);
   }
 
   private async listKind<T extends KubeObject>(

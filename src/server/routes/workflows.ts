@@ -87,7 +87,12 @@ export function registerWorkflowRoutes(app: FastifyInstance, ctx: RouteContext):
         },
       });
       // A `fields` that leaves out `items` answers with none, as it did when the page was trimmed whole.
-      const items = 'items' in cleaner.clean({ items: [] }) ? page.items : [];
+      let items = 'items' in cleaner.clean({ items: [] }) ? page.items : [];
+      // As upstream's list, offloaded nodes are read back unless the fields leave nodes out.
+      const hydrator = ctx.deps.hydrator;
+      if (hydrator && !cleaner.willExclude('items.status.nodes'))
+        // A version whose row is gone lists without nodes, as upstream's lookup leaves it.
+        items = await Promise.all(items.map((wf) => hydrator.hydrate(wf).catch(() => wf)));
       return new StreamedList(head, items, (wf) => withResourceStructs(cleaner.cleanElement('items', wf)));
     },
   );
