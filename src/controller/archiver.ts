@@ -47,6 +47,8 @@ export interface ArchiverOptions {
   retryMs?: number;
   /** The controller's current copy of a workflow, so a retry archives what is there now. */
   latest?: (namespace: string, name: string) => Workflow | undefined;
+  /** Puts back nodes stored elsewhere (node-status offload), so the archive keeps the whole workflow. */
+  hydrate?: (wf: Workflow) => Promise<Workflow>;
   /** Only workflows these labels select are archived (`archiveLabelSelector`); all when absent. */
   selector?: readonly LabelRequirement[];
   /** Records are deleted this long after they finished (`archiveTTL`); never when absent or 0. */
@@ -111,7 +113,7 @@ export class Archiver {
   private async archive(wf: Workflow): Promise<void> {
     const k = key(wf);
     try {
-      await this.opts.archive.archiveWorkflow(wf);
+      await this.opts.archive.archiveWorkflow(this.opts.hydrate ? await this.opts.hydrate(wf) : wf);
       await this.opts.store
         .patch('Workflow', wf.metadata.namespace ?? '', wf.metadata.name ?? '', {
           metadata: { labels: { [LABEL_ARCHIVING_STATUS]: ARCHIVING_DONE } },

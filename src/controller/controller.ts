@@ -39,6 +39,9 @@ import { DatabaseLocks } from './sync/database-locks.js';
 import type { SyncDatabase } from '../persist/sync-database.js';
 import { Archiver, type ArchiveWriter } from './archiver.js';
 import { traceStep } from '../step-trace.js';
+import { WorkflowHydrator, withNodes } from '../persist/hydrator.js';
+import { OffloadCollector } from './offload-gc.js';
+import type { NodeStatusOffload } from '../persist/node-offload.js';
 
 export interface ControllerOptions {
   store: ResourceStore;
@@ -72,6 +75,14 @@ export interface ControllerOptions {
   archive?: ArchiveWriter;
   /** `archiveLabelSelector` and `archiveTTL` of the persistence configuration. */
   archivePolicy?: { selector?: readonly LabelRequirement[]; ttlSeconds?: number; gcPeriodMs?: number };
+  /**
+   * Where workflows' nodes are kept (`persistence.nodeStatusOffLoad`): read back before each pass
+   * and moved out on each write as it decides. None: nodes stay inline, and a workflow whose
+   * nodes were offloaded is not operated on (its error is logged and it is tried again).
+   */
+  hydrator?: WorkflowHydrator;
+  /** The offload table whose superseded versions are deleted every `periodMs` (upstream's WORKFLOW_GC_PERIOD). */
+  offloadGC?: { offload: NodeStatusOffload; periodMs: number };
   /** The synchronization database `database:` locks live in; none: such locks fail the workflow. */
   syncDatabase?: { db: SyncDatabase; pollSeconds?: number; heartbeatSeconds?: number };
   /**
@@ -140,6 +151,8 @@ export class WorkflowController {
   private httpAgent?: HttpAgent;
   private resourceAgent?: ResourceAgent;
   private archiver?: Archiver;
+  private offloadCollector?: OffloadCollector;
+  private readonly hydrator: WorkflowHydrator;
   /** Cache ConfigMap writes the memoization cache queued during an operation, by `<ns>/<name>`. */
   private readonly configMapWrites = new Map<string, ConfigMap>();
 
@@ -147,6 +160,7 @@ export class WorkflowController {
     this.store = opts.store;
     this.now = opts.now ?? (() => new Date());
     this.log = opts.log ?? (() => undefined);
+    this.hydrator = opts.hydrator ?? new WorkflowHydrator(undefined, false);
     const ns = opts.namespace || undefined;
     const informer = <T extends KubeObject>(
       kind: ResourceKind,
@@ -227,7 +241,16 @@ export class WorkflowController {
         archive: this.opts.archive,
         log: this.log,
         latest: (n, name) => this.workflows.cache.get(key(n, name)),
+        // The archive keeps the whole workflow: its nodes, wherever they are, go in with it.
+        hydrate: (wf) => this.hydrator.hydrate(wf),
         ...this.opts.archivePolicy,
+      });
+    if (this.opts.offloadGC)
+      this.offloadCollector = new OffloadCollector({
+        ...this.opts.offloadGC,
+        namespace: this.opts.namespace ?? '',
+        liveWorkflows: () => this.workflows.cache.values(),
+        log: this.log,
       });
     // A semaphore limit may have changed: waiters that now fit are woken.
     this.configMaps.addHandler(onAnyChange((cm) => syncManager.configMapChanged(cm)));
@@ -345,7 +368,7 @@ export class WorkflowController {
     const wf = this.workflows.cache.get(k);
     if (!wf) return;
     if (wf.metadata.labels?.[LABEL_COMPLETED] === 'true' || wf.metadata.deletionTimestamp) {
-      await this.collectArtifacts(k, wf);
+      await this.collectArtifacts(k, await this.hydrator.hydrate(wf, { keepVersion: true }));
       return;
     }
     const controllerNamespace = this.controllerNamespace();
@@ -408,7 +431,7 @@ export class WorkflowController {
   ): Promise<boolean> {
     traceStep('pass starts', k);
     const op = new WorkflowOperation(
-      own ?? wf,
+      own ?? (await this.hydrator.hydrate(wf, { keepVersion: true })),
       {
         sync: this.syncManager,
         memo: this.memoCache,
@@ -457,9 +480,7 @@ export class WorkflowController {
       // Completed in this update: Pending archiving in the same write, as Argo marks it.
       this.archiver?.markPending(result.workflow);
       try {
-        const saved = await this.ownWrite('Workflow', result.workflow, () =>
-          this.store.update<Workflow>('Workflow', result.workflow),
-        );
+        const saved = await this.writeWorkflow(result.workflow, { own: true });
         traceStep('workflow written', k);
         this.workflows.cache.set(saved);
         this.lastWritten.set(k, saved);
@@ -494,7 +515,7 @@ export class WorkflowController {
     const updated = await collectArtifacts(wf, { store: this.store, home: this.opts.home, log: this.log });
     if (!updated) return;
     try {
-      const saved = await this.store.update<Workflow>('Workflow', updated);
+      const saved = await this.writeWorkflow(updated);
       this.workflows.cache.set(saved);
     } catch (err) {
       if (err instanceof StoreError && err.code === 404) return;
@@ -507,6 +528,22 @@ export class WorkflowController {
     // Artifacts that would not delete are tried again later.
     if (updated.metadata.finalizers?.includes(FINALIZER_ARTIFACT_GC) && updated.metadata.deletionTimestamp)
       this.requeueAfter(k, 10_000);
+  }
+
+  /**
+   * The one place a workflow is written: stored dehydrated (nodes compressed or offloaded when the
+   * hydrator decides so), returned as this controller keeps it, with its nodes in hand.
+   */
+  /**
+   * Writes a workflow, its nodes offloaded when persistence says so. `own`: the write of a pass,
+   * whose watch event must not queue the workflow again (ownWrite; it wraps the store call alone,
+   * since ownWrite only sees events delivered within that call).
+   */
+  private async writeWorkflow(wf: Workflow, opts: { own?: boolean } = {}): Promise<Workflow> {
+    const stored = await this.hydrator.dehydrate(wf);
+    const update = () => this.store.update<Workflow>('Workflow', stored);
+    const saved = await (opts.own ? this.ownWrite('Workflow', stored, update) : update());
+    return stored === wf ? saved : withNodes(saved, wf.status?.nodes);
   }
 
   private controllerNamespace(): string {
@@ -666,6 +703,7 @@ export class WorkflowController {
     await this.queue.shutDown();
     await this.workers;
     await this.archiver?.stop();
+    await this.offloadCollector?.stop();
     await this.databaseLocks?.stop();
   }
 }

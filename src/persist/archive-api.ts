@@ -8,6 +8,13 @@ export interface ArchiveListOptions {
   name?: string;
   namePrefix?: string;
   labelSelector?: string;
+  /** `namespace` is the one to leave out (a `metadata.namespace!=` field selector). */
+  namespaceNotEquals?: boolean;
+  /** Bounds in ms since the epoch: started within, created after, finished before. */
+  minStartedAt?: number;
+  maxStartedAt?: number;
+  createdAfter?: number;
+  finishedBefore?: number;
   /** 0: no limit. */
   limit: number;
   offset: number;

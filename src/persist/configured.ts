@@ -18,6 +18,8 @@ import {
 } from './controller-config.js';
 import { openSyncDatabase, openWorkflowArchive, type ArchiveDatabase } from './index.js';
 import { LOCAL_ARCHIVE_FILE } from './local-archive.js';
+import { DEFAULT_MAX_WORKFLOW_SIZE, WorkflowHydrator } from './hydrator.js';
+import { DEFAULT_OFFLOAD_TTL_SECONDS, type NodeStatusOffload } from './node-offload.js';
 import type { SyncDatabase } from './sync-database.js';
 import type { SqlWorkflowArchive } from './workflow-archive.js';
 
@@ -96,19 +98,46 @@ export function parseArchiveTTL(text: string | undefined): number {
   }
 }
 
-/** upstream's ARCHIVED_WORKFLOW_GC_PERIOD (a Go duration); undefined: the archiver's default, a day. */
-export function archiveGCPeriodMs(env: NodeJS.ProcessEnv): number | undefined {
-  const text = env.ARCHIVED_WORKFLOW_GC_PERIOD;
-  if (!text) return undefined;
+/** A positive Go duration from the environment, in ms; `fallbackMs` when unset. */
+function durationMs(env: NodeJS.ProcessEnv, name: string, fallbackMs: number): number {
+  const text = env[name];
+  if (!text) return fallbackMs;
+  let ms = NaN;
   try {
-    const ms = parseGoDuration(text);
-    if (ms > 0) return ms;
+    ms = parseGoDuration(text);
   } catch {
     // reported below
   }
-  throw new ControllerConfigError(
-    `ARCHIVED_WORKFLOW_GC_PERIOD "${text}" is not a positive duration (e.g. 24h)`,
-  );
+  if (!(ms > 0)) throw new ControllerConfigError(`${name} "${text}" is not a positive duration (e.g. 5m)`);
+  return ms;
+}
+
+/** upstream's ARCHIVED_WORKFLOW_GC_PERIOD (a Go duration); undefined: the archiver's default, a day. */
+export function archiveGCPeriodMs(env: NodeJS.ProcessEnv): number | undefined {
+  return env.ARCHIVED_WORKFLOW_GC_PERIOD ? durationMs(env, 'ARCHIVED_WORKFLOW_GC_PERIOD', 0) : undefined;
+}
+
+/** upstream's WORKFLOW_GC_PERIOD default: how often superseded offloaded versions are looked for. */
+export const DEFAULT_OFFLOAD_GC_PERIOD_MS = 5 * 60_000;
+
+export interface NodeStatusSettings {
+  maxWorkflowSize: number;
+  alwaysOffload: boolean;
+  ttlSeconds: number;
+  gcPeriodMs: number;
+}
+
+/** The environment variables upstream's controller reads for offloading, checked. */
+export function nodeStatusSettings(env: NodeJS.ProcessEnv): NodeStatusSettings {
+  const size = env.MAX_WORKFLOW_SIZE;
+  if (size && !(Number.isInteger(Number(size)) && Number(size) > 0))
+    throw new ControllerConfigError(`MAX_WORKFLOW_SIZE "${size}" is not a positive number of bytes`);
+  return {
+    maxWorkflowSize: Number(size) || DEFAULT_MAX_WORKFLOW_SIZE,
+    alwaysOffload: env.ALWAYS_OFFLOAD_NODE_STATUS === 'true',
+    ttlSeconds: durationMs(env, 'OFFLOAD_NODE_STATUS_TTL', DEFAULT_OFFLOAD_TTL_SECONDS * 1000) / 1000,
+    gcPeriodMs: durationMs(env, 'WORKFLOW_GC_PERIOD', DEFAULT_OFFLOAD_GC_PERIOD_MS),
+  };
 }
 
 export interface ConfiguredArchive {
@@ -116,7 +145,10 @@ export interface ConfiguredArchive {
   /** Whether completed workflows are written to it (`persistence.archive`); readers use it either way. */
   write: boolean;
   policy: { selector?: LabelRequirement[]; ttlSeconds?: number; gcPeriodMs?: number };
-  nodeStatusOffLoad: boolean;
+  /** Puts workflows' nodes back for readers; with `persistence.nodeStatusOffLoad`, offloads them on writes. */
+  hydrator: WorkflowHydrator;
+  /** With `nodeStatusOffLoad`: the offload table and how often the controller collects its superseded versions. */
+  offloadGC?: { offload: NodeStatusOffload; periodMs: number };
 }
 
 /**
@@ -134,14 +166,19 @@ export async function openConfiguredArchive(src: ConfigSource): Promise<Configur
     ? labelRequirementsFrom(persistence.archiveLabelSelector as never)
     : undefined;
   const ttlSeconds = parseArchiveTTL(persistence?.archiveTTL);
-  const archive = await openWorkflowArchive(database, {
-    clusterName: persistence?.clusterName,
-    tableName: persistence?.postgresql?.tableName ?? persistence?.mysql?.tableName,
-  });
+  // Checked before connecting, so a bad value leaves no connection open.
+  const nodeStatus = nodeStatusSettings(process.env);
+  const gcPeriodMs = archiveGCPeriodMs(process.env);
+  // upstream's `tableName` names the offload table; the archive's own tables have fixed names.
+  const tableName = persistence?.postgresql?.tableName ?? persistence?.mysql?.tableName;
+  const archive = await openWorkflowArchive(database, { clusterName: persistence?.clusterName, tableName });
+  const offload = archive.nodeOffload({ tableName, ttlSeconds: nodeStatus.ttlSeconds });
+  const hydrator = new WorkflowHydrator(offload, persistence?.nodeStatusOffLoad === true, nodeStatus);
   return {
     archive,
     write: persistence ? persistence.archive === true : true,
-    policy: { selector, ttlSeconds: ttlSeconds || undefined, gcPeriodMs: archiveGCPeriodMs(process.env) },
-    nodeStatusOffLoad: persistence?.nodeStatusOffLoad === true,
+    policy: { selector, ttlSeconds: ttlSeconds || undefined, gcPeriodMs },
+    hydrator,
+    offloadGC: hydrator.writes ? { offload, periodMs: nodeStatus.gcPeriodMs } : undefined,
   };
 }

@@ -1,17 +1,14 @@
 // Node-status offload, in upstream's table (argo_workflows unless `tableName` says otherwise): when
 // a workflow's status is too large to store with it, its nodes go to one row per version
 // (clustername, uid, version, namespace, nodes, updatedat) and the workflow keeps only
-// status.offloadNodeStatusVersion; readers put the nodes back. Versions are `fnv:<hash>` of the
-// nodes, as upstream names them; superseded versions are deleted once older than the offload TTL.
-import type { Workflow } from '../model/workflow.js';
+// status.offloadNodeStatusVersion; readers put the nodes back (hydrator.ts decides when). Versions
+// are `fnv:<hash>` of the nodes, as upstream names them; superseded versions are deleted once older
+// than the offload TTL.
+import type { Nodes } from './compressed-nodes.js';
 import { DEFAULT_OFFLOAD_TABLE } from './migrations.js';
 import type { SqlSession } from './sql-session.js';
 import { toSqlTime } from './sql-time.js';
 
-type Nodes = NonNullable<NonNullable<Workflow['status']>['nodes']>;
-
-/** upstream's MAX_WORKFLOW_SIZE default: a workflow larger than this (as JSON) has its nodes offloaded. */
-export const DEFAULT_OFFLOAD_THRESHOLD_BYTES = 1024 * 1024;
 /** upstream's OFFLOAD_NODE_STATUS_TTL default: superseded versions are kept this long. */
 export const DEFAULT_OFFLOAD_TTL_SECONDS = 300;
 
@@ -78,13 +75,19 @@ export class NodeStatusOffload {
     return (typeof v === 'string' ? JSON.parse(v) : v) as Nodes;
   }
 
-  /** Versions not refreshed within the offload TTL: candidates for deletion. */
-  async listOld(): Promise<{ uid: string; version: string }[]> {
+  /**
+   * Versions not refreshed within the offload TTL, by uid: candidates for deletion. `namespace`
+   * limits them to a controller's managed namespace; '' means all.
+   */
+  async listOld(namespace = ''): Promise<Map<string, string[]>> {
     const cutoff = toSqlTime(new Date(this.now().getTime() - this.ttlSeconds * 1000).toISOString());
-    return this.session.query(
-      `select uid, version from ${this.table} where clustername = ? and updatedat < ?`,
-      [this.clusterName, cutoff],
+    const rows = await this.session.query<{ uid: string; version: string }>(
+      `select uid, version from ${this.table} where clustername = ? and updatedat < ?${namespace ? ' and namespace = ?' : ''}`,
+      namespace ? [this.clusterName, cutoff, namespace] : [this.clusterName, cutoff],
     );
+    const byUid = new Map<string, string[]>();
+    for (const r of rows) byUid.set(r.uid, [...(byUid.get(r.uid) ?? []), r.version]);
+    return byUid;
   }
 
   async delete(uid: string, version: string): Promise<void> {
@@ -95,44 +98,21 @@ export class NodeStatusOffload {
     ]);
   }
 
-  /** Deletes old versions no live workflow points at (`<uid>/<version>`); returns how many. */
-  async collectGarbage(inUse: ReadonlySet<string>): Promise<number> {
+  /**
+   * Deletes old versions that are not the one their workflow points at now, as upstream's periodic
+   * workflow GC does; `liveVersion` answers for the uids of live workflows (undefined: none lives,
+   * or its nodes are inline). Returns how many went.
+   */
+  async collectGarbage(liveVersion: (uid: string) => string | undefined, namespace = ''): Promise<number> {
     let n = 0;
-    for (const r of await this.listOld()) {
-      if (inUse.has(`${r.uid}/${r.version}`)) continue;
-      await this.delete(r.uid, r.version);
-      n++;
+    for (const [uid, versions] of await this.listOld(namespace)) {
+      const live = liveVersion(uid);
+      for (const version of versions) {
+        if (version === live) continue;
+        await this.delete(uid, version);
+        n++;
+      }
     }
     return n;
   }
-}
-
-/**
- * Moves a workflow's nodes to the offload table when it is larger than `thresholdBytes` as JSON
- * (or always, upstream's ALWAYS_OFFLOAD_NODE_STATUS). Returns whether it did.
- */
-export async function dehydrate(
-  wf: Workflow,
-  offload: NodeStatusOffload,
-  opts: { thresholdBytes?: number; always?: boolean } = {},
-): Promise<boolean> {
-  const nodes = wf.status?.nodes;
-  if (!nodes || Object.keys(nodes).length === 0) return false;
-  const large =
-    Buffer.byteLength(JSON.stringify(wf)) > (opts.thresholdBytes ?? DEFAULT_OFFLOAD_THRESHOLD_BYTES);
-  if (!opts.always && !large) return false;
-  const version = await offload.save(wf.metadata.uid ?? '', wf.metadata.namespace ?? '', nodes);
-  delete wf.status!.nodes;
-  wf.status!.offloadNodeStatusVersion = version;
-  return true;
-}
-
-/**
- * Puts offloaded nodes back into the workflow (a no-op for one whose nodes are inline). The
- * version stays, as upstream's hydrator leaves it: the next write offloads again.
- */
-export async function hydrate(wf: Workflow, offload: NodeStatusOffload): Promise<void> {
-  const version = wf.status?.offloadNodeStatusVersion;
-  if (!version) return;
-  wf.status!.nodes = await offload.get(wf.metadata.uid ?? '', version);
 }

@@ -4,15 +4,15 @@
 // instance id, as upstream scopes them, so several controllers can share one database.
 import type { Workflow } from '../model/workflow.js';
 import { parseLabelSelector } from '../store/selectors.js';
-import { LABEL_ARCHIVING_STATUS } from '../workflow/lifecycle/retry.js';
+import { ARCHIVED_RECORD_STATUS, LABEL_ARCHIVING_STATUS } from '../workflow/archived-record.js';
 import type { ArchiveListOptions, WorkflowArchive } from './archive-api.js';
 import { labelCondition, type SqlCondition } from './label-query.js';
 import { ARCHIVE_LABELS_TABLE, ARCHIVE_TABLE } from './migrations.js';
+import { NodeStatusOffload, type NodeOffloadOptions } from './node-offload.js';
 import { isRetryableConflict, type Dialect, type SqlSession, type SqlValue } from './sql-session.js';
 import { fromSqlTime, toSqlTime } from './sql-time.js';
 
-/** What archived records say in the archiving-status label, whatever the live workflow's said. */
-export const ARCHIVED_RECORD_STATUS = 'Persisted';
+export { ARCHIVED_RECORD_STATUS };
 
 // PostgreSQL's json cannot hold \u0000; upstream stores this marker in its place.
 const POSTGRES_NULL_REPLACEMENT = 'ARGO_POSTGRES_NULL_REPLACEMENT';
@@ -138,6 +138,11 @@ export class SqlWorkflowArchive implements WorkflowArchive {
     this.managedNamespace = scope.managedNamespace ?? '';
   }
 
+  /** The node-status offload table beside the archive, on the same connection and cluster name. */
+  nodeOffload(opts: Omit<NodeOffloadOptions, 'clusterName'> = {}): NodeStatusOffload {
+    return new NodeStatusOffload(this.session, { ...opts, clusterName: this.clusterName });
+  }
+
   /** This controller's rows: its cluster, its instance id and (when it manages one) its namespace. */
   private scope(): SqlCondition {
     const sql = ['clustername = ?', 'instanceid = ?'];
@@ -152,7 +157,12 @@ export class SqlWorkflowArchive implements WorkflowArchive {
   private filters(opts: ArchiveListOptions): SqlCondition {
     const parts: SqlCondition[] = [this.scope()];
     const add = (sql: string, ...params: SqlValue[]): void => void parts.push({ sql, params });
-    if (opts.namespace) add('namespace = ?', opts.namespace);
+    if (opts.namespace) add(opts.namespaceNotEquals ? 'namespace != ?' : 'namespace = ?', opts.namespace);
+    const at = (ms: number): string => toSqlTime(new Date(ms).toISOString());
+    if (opts.minStartedAt !== undefined) add('startedat >= ?', at(opts.minStartedAt));
+    if (opts.maxStartedAt !== undefined) add('startedat <= ?', at(opts.maxStartedAt));
+    if (opts.createdAfter !== undefined) add('creationtimestamp >= ?', at(opts.createdAfter));
+    if (opts.finishedBefore !== undefined) add('finishedat <= ?', at(opts.finishedBefore));
     if (opts.namePrefix) add('name like ?', `${opts.namePrefix}%`);
     if (opts.name) {
       const filter = opts.nameFilter || 'Exact';

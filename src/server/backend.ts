@@ -4,6 +4,7 @@
 // ResourceStore directly. The operations' interface is the model's (model/service.ts): the CLI
 // composes the server with a concrete backend, so the server never imports the client layer.
 import type { ArgoClient, VersionInfo } from '../model/service.js';
+import type { WorkflowHydrator } from '../persist/hydrator.js';
 import type { ResourceStore } from '../store/types.js';
 import type { ArtifactReader } from './artifacts.js';
 import type { WorkflowArchive } from './archive.js';
@@ -18,6 +19,8 @@ export interface ServerDeps {
   /** Archived workflows; the null archive answers as upstream does without a persistence config. */
   archive?: WorkflowArchive;
   artifacts?: ArtifactReader;
+  /** Puts back the nodes of listed workflows stored elsewhere (node-status offload) when a list's fields keep them. */
+  hydrator?: Pick<WorkflowHydrator, 'hydrate'>;
   version: () => VersionInfo;
   /**
    * Client auth mode over the Kubernetes API: the backend and store a bearer token stands for. With

@@ -4,6 +4,8 @@
 // A store that pages workflows itself (store/workflow-page.ts) selects the page; others are listed
 // whole and paged here.
 import type { Workflow } from '../model/workflow.js';
+import type { WorkflowArchive } from '../persist/archive-api.js';
+import { mergedWorkflowPage, NOT_ARCHIVED, type LiveWorkflows } from '../persist/archive-merge.js';
 import type { ResourceStore } from '../store/types.js';
 import { canPageWorkflows, timeOf as time, type WorkflowPageQuery } from '../store/workflow-page.js';
 import { ApiError, Code, invalid } from './errors.js';
@@ -137,11 +139,16 @@ export interface WorkflowPage {
   remainingItemCount?: number;
 }
 
-/** One page of the matching workflows: selected newest-started first, then ordered for display. */
-export function pageOf(all: Workflow[], c: WorkflowListCriteria): WorkflowPage {
-  const matching = all
+/** The matching workflows, newest started first: the order pages are cut in. */
+function matchingOf(all: Workflow[], c: WorkflowListCriteria): Workflow[] {
+  return all
     .filter((wf) => matchesCriteria(wf, c))
     .sort((a, b) => time(b.status?.startedAt) - time(a.status?.startedAt));
+}
+
+/** One page of the matching workflows: selected newest-started first, then ordered for display. */
+export function pageOf(all: Workflow[], c: WorkflowListCriteria): WorkflowPage {
+  const matching = matchingOf(all, c);
   const items = c.limit > 0 ? matching.slice(c.offset, c.offset + c.limit) : matching.slice(c.offset);
   return shownPage(items, c, Math.max(matching.length - c.offset - items.length, 0));
 }
@@ -171,4 +178,65 @@ function shownPage(items: Workflow[], c: WorkflowListCriteria, remaining: number
     continue: remaining > 0 ? String(c.offset + items.length) : undefined,
     remainingItemCount: c.showRemainingItemCount ? remaining : undefined,
   };
+}
+
+/**
+ * One page of live and archived workflows together, as upstream v4's server merges them when it
+ * has an archive (persist/archive-merge.ts). `listAll` lists the live workflows whole, for a store
+ * that does not page them itself.
+ */
+export async function mergedPage(
+  store: ResourceStore,
+  archive: WorkflowArchive,
+  c: WorkflowListCriteria,
+  labelSelector: string | undefined,
+  listAll: (labelSelector: string) => Promise<{ items: Workflow[]; resourceVersion?: string }>,
+): Promise<WorkflowPage & { resourceVersion?: string }> {
+  const liveSelector = labelSelector ? `${labelSelector},${NOT_ARCHIVED}` : NOT_ARCHIVED;
+  let resourceVersion: string | undefined;
+  let live: LiveWorkflows;
+  if (canPageWorkflows(store)) {
+    const query = { ...c, labelSelector: liveSelector };
+    live = {
+      count: async () => {
+        const head = await store.pageWorkflows<Workflow>({
+          ...query,
+          offset: 0,
+          limit: 1,
+          countRemaining: true,
+        });
+        resourceVersion = head.resourceVersion;
+        return head.items.length + head.remaining;
+      },
+      page: async (offset, limit) =>
+        (await store.pageWorkflows<Workflow>({ ...query, offset, limit, countRemaining: false })).items,
+    };
+  } else {
+    const all = await listAll(liveSelector);
+    resourceVersion = all.resourceVersion;
+    const matching = matchingOf(all.items, c);
+    live = {
+      count: async () => matching.length,
+      page: async (offset, limit) =>
+        limit > 0 ? matching.slice(offset, offset + limit) : matching.slice(offset),
+    };
+  }
+  const { items, remaining } = await mergedWorkflowPage(
+    live,
+    archive,
+    {
+      namespace: c.namespace,
+      namespaceNotEquals: c.namespaceNotEquals,
+      name: c.name,
+      nameFilter: c.nameFilter,
+      minStartedAt: c.minStartedAt,
+      maxStartedAt: c.maxStartedAt,
+      createdAfter: c.createdAfter,
+      finishedBefore: c.finishedBefore,
+      labelSelector,
+    },
+    c.offset,
+    c.limit,
+  );
+  return { ...shownPage(items, c, remaining), resourceVersion };
 }

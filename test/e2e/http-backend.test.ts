@@ -42,7 +42,7 @@ async function httpBackend(): Promise<Backend & { port: number }> {
 describe.each([
   ['local', localBackend],
   ['http', httpBackend],
-] as const)('the CLI on the %s backend', (_name, make) => {
+] as const)('the CLI on the %s backend', (backendName, make) => {
   let b: Backend;
   let name: string;
   beforeAll(async () => {
@@ -191,11 +191,32 @@ describe.each([
     expect((await b.run(['cron', 'delete', 'yearly'])).code).toBe(0);
   });
 
-  it('delete prints the line and the workflow is gone', async () => {
+  it('delete prints the line; the workflow is gone, and get and list answer from its archived record', async () => {
     const r = await b.run(['delete', name]);
     expect(r.code).toBe(0);
     expect(lines(r.stdout)).toEqual([`Workflow '${name}' deleted`]);
+    // As the Argo Server does, get falls back to the archive by name: the CLI says it did.
+    const get = await b.run(['get', name]);
+    expect(get.code, get.stderr).toBe(0);
+    expect(get.stdout).toMatch(/^Status:\s+Succeeded$/m);
+    expect(get.stderr).toMatch(
+      new RegExp(
+        `^Workflow ${name} was deleted after it was archived; this is its archived record \\(argo archive get [0-9a-f-]{36}\\)\n$`,
+      ),
+    );
+    // The Argo Server lists archived workflows with the live ones; the local backend lists live ones.
+    const listed = lines((await b.run(['list', '-o', 'name'])).stdout);
+    if (backendName === 'http') expect(listed).toContain(name);
+    else expect(listed).not.toContain(name);
+    // A change needs the live workflow: it is not found.
+    const stop = await b.run(['stop', name]);
+    expect(stop.code).toBe(1);
+    expect(stop.stderr).toContain('not found');
+    // Once the record goes too, so does the workflow.
+    const uid = /argo archive get ([0-9a-f-]{36})/.exec(get.stderr)![1];
+    expect((await b.run(['archive', 'delete', uid])).code).toBe(0);
     expect((await b.run(['get', name])).code).toBe(1);
+    expect(lines((await b.run(['list', '-o', 'name'])).stdout)).not.toContain(name);
   });
 });
 

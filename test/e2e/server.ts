@@ -2,18 +2,20 @@
 // to it (the CLI's http backend, the web UI in a browser).
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { openStore } from '../../src/store/index.js';
 import { repoRoot } from './cli.js';
 
-/** Starts `argo server` on a free port over `home`; resolves with the port once it listens. */
+/** Starts `argo server` on a free port over `home` (with `env` added); resolves with the port once it listens. */
 export function startServer(
   home: string,
   args: string[] = [],
+  env: NodeJS.ProcessEnv = {},
 ): Promise<{ port: number; child: ChildProcess; log: () => string }> {
   const child = spawn(
     process.execPath,
     [path.join(repoRoot, 'bin/argo.js'), 'server', '--port', '0', ...args],
     {
-      env: { ...process.env, ARGO_HOME: home, ARGO_LOCAL: 'true', ARGO_SERVER: '', NO_COLOR: '1' },
+      env: { ...process.env, ARGO_HOME: home, ARGO_LOCAL: 'true', ARGO_SERVER: '', NO_COLOR: '1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -44,4 +46,19 @@ export function stop(child: ChildProcess): Promise<void> {
     child.kill('SIGTERM');
     setTimeout(() => child.kill('SIGKILL'), 5000).unref();
   });
+}
+
+/** Writes the controller configuration (`workflow-controller-configmap` in argo) into the home's store, before a server starts over it. */
+export async function writeControllerConfig(home: string, data: Record<string, string>): Promise<void> {
+  const store = openStore({ path: path.join(home, 'argo.db') });
+  try {
+    await store.create('ConfigMap', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'workflow-controller-configmap', namespace: 'argo' },
+      data,
+    } as never);
+  } finally {
+    await store.close();
+  }
 }

@@ -65,10 +65,19 @@ describe('argo logs', () => {
 });
 
 describe('argo delete', () => {
-  it("prints Workflow 'NAME' deleted and the workflow is gone", async () => {
+  it("prints Workflow 'NAME' deleted and the workflow is gone, its archived record left", async () => {
     const r = await cli.run(['delete', name]);
     expect(r.code).toBe(0);
     expect(lines(r.stdout)).toEqual([`Workflow '${name}' deleted`]);
+    // The local engine archived it on completion: get answers from the record, and says so.
+    const archived = await cli.run(['get', name]);
+    expect(archived.code, archived.stderr).toBe(0);
+    const uid =
+      /^Workflow \S+ was deleted after it was archived; this is its archived record \(argo archive get (\S+)\)$/m.exec(
+        archived.stderr,
+      )?.[1];
+    expect(uid, archived.stderr).toBeDefined();
+    expect((await cli.run(['archive', 'delete', uid!])).code).toBe(0);
     const got = await cli.run(['get', name]);
     expect(got.code).toBe(1);
     expect(got.stderr).toContain('not found');

@@ -221,18 +221,19 @@ async function openLocal(home: string, namespace: string, logger: ReturnType<typ
   const engine = new Engine(store, home, (msg) => logger.info(msg));
   // The archive the controller configuration names (the local engine's by default); without it the
   // server answers as one without persistence.
-  const archive = (
-    await openConfiguredArchive({ store, namespace: process.env.ARGO_NAMESPACE || 'argo', home }).catch(
-      (err: Error) => {
-        logger.warn(err.message);
-        return undefined;
-      },
-    )
-  )?.archive;
+  const configured = await openConfiguredArchive({
+    store,
+    namespace: process.env.ARGO_NAMESPACE || 'argo',
+    home,
+  }).catch((err: Error) => {
+    logger.warn(err.message);
+    return undefined;
+  });
+  const archive = configured?.archive;
   return {
     store,
     engine,
-    deps: { backend, store, archive, artifacts: artifactReader(store, home) },
+    deps: { backend, store, archive, hydrator: configured?.hydrator, artifacts: artifactReader(store, home) },
     async close() {
       await engine.stop().catch(() => undefined);
       await archive?.close().catch(() => undefined);

@@ -156,6 +156,8 @@ export async function runClusterController(o: ClusterControllerOptions): Promise
       syncDatabase,
       archive: archive?.write ? archive.archive : undefined,
       archivePolicy: archive?.policy,
+      hydrator: archive?.hydrator,
+      offloadGC: archive?.offloadGC,
     });
     await controller.start();
     cron = new CronController({

@@ -12,6 +12,7 @@ import type { ResourceStore } from '../../store/types.js';
 import { LocalResourceApi } from './resource-api.js';
 import { removeWorkflowLeftovers } from './workflow-leftovers.js';
 import { CONTROLLER_LEASE, localHolderIdentity } from './controller-lease.js';
+import type { WorkflowHydrator } from '../../persist/hydrator.js';
 import type { SqlWorkflowArchive } from '../../persist/workflow-archive.js';
 import {
   openConfiguredArchive,
@@ -133,6 +134,8 @@ export class Engine {
       workflowWorkers: this.workflowWorkers,
       archive: archive?.write ? archive.archive : undefined,
       archivePolicy: archive?.policy,
+      hydrator: archive?.hydrator,
+      offloadGC: archive?.offloadGC,
       syncDatabase: this.syncDatabase,
       resourceApi: (this.resourceApi = new LocalResourceApi(this.store)).client,
     });
@@ -141,7 +144,7 @@ export class Engine {
     this.cron = new CronController({
       store: this.store,
       log: this.log,
-      deleteWorkflow: (ns, name) => deleteLocalWorkflow(this.store, this.home, ns, name),
+      deleteWorkflow: (ns, name) => deleteLocalWorkflow(this.store, this.home, ns, name, archive?.hydrator),
     });
     await this.cron.start();
     this.resolveLeading?.();
@@ -188,8 +191,11 @@ async function deleteLocalWorkflow(
   home: string,
   ns: string,
   name: string,
+  hydrator?: WorkflowHydrator,
 ): Promise<void> {
-  const wf = await store.get<Workflow>('Workflow', ns, name);
+  const stored = await store.get<Workflow>('Workflow', ns, name);
+  // Its pods are named in its nodes: offloaded ones are read back first (a failure leaves what is there).
+  const wf = stored && hydrator ? await hydrator.hydrate(stored).catch(() => stored) : stored;
   await deleteWorkflowAndPods(store, ns, name);
   if (wf) await removeWorkflowLeftovers(home, wf);
 }

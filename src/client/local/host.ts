@@ -12,6 +12,8 @@ import type { ResourceStore } from '../../store/types.js';
 import type { ClientHost, LogLine, PodLogReadOptions } from '../store/host.js';
 import { controllerRunning, spawnDetachedController } from './controller-process.js';
 import type { Engine } from './engine.js';
+import type { ConfiguredArchive } from '../../persist/configured.js';
+import type { WorkflowHydrator } from '../../persist/hydrator.js';
 import type { SqlWorkflowArchive } from '../../persist/workflow-archive.js';
 import type { SyncDatabase } from '../../persist/sync-database.js';
 
@@ -30,7 +32,7 @@ export class LocalHost implements ClientHost {
   private readonly store: ResourceStore;
   private readonly home: string;
   private engine?: Engine;
-  private openedArchive?: Promise<SqlWorkflowArchive>;
+  private openedArchive?: Promise<ConfiguredArchive>;
   private openedSync?: Promise<SyncDatabase>;
   /** Set by close: the store closes next, so an engine start still loading its module must not begin. */
   private closed = false;
@@ -81,7 +83,14 @@ export class LocalHost implements ClientHost {
     await deleteOwnedObjects(this.store, deleted, (child) => this.collectWorkflow(child));
     // Loaded here: it reads the artifact GC strategy from the controller's code, which reads skip.
     const { removeWorkflowLeftovers } = await import('./workflow-leftovers.js');
-    await removeWorkflowLeftovers(this.home, deleted);
+    const { isHydrated } = await import('../../persist/hydrator.js');
+    // Its pods are named in its nodes: offloaded ones are read back first (a failure leaves what is there).
+    const whole = isHydrated(deleted)
+      ? deleted
+      : await this.hydrator()
+          .then((h) => h.hydrate(deleted))
+          .catch(() => deleted);
+    await removeWorkflowLeftovers(this.home, whole);
   }
 
   async collectCronWorkflow(ns: string, cron: CronWorkflow): Promise<void> {
@@ -129,10 +138,19 @@ export class LocalHost implements ClientHost {
 
   /** The archive the local engine writes completed workflows to (its configuration's, else $ARGO_HOME/archive.db). */
   archive(): Promise<SqlWorkflowArchive> {
+    return this.persistence().then((p) => p.archive);
+  }
+
+  /** Reads nodes offloaded to the archive's database (its `argo_workflows` table). */
+  hydrator(): Promise<WorkflowHydrator> {
+    return this.persistence().then((p) => p.hydrator);
+  }
+
+  private persistence(): Promise<ConfiguredArchive> {
     // Loaded here: a read of live workflows has no use for the archive's modules.
     this.openedArchive ??= import('../../persist/configured.js')
       .then((m) => m.openConfiguredArchive(this.configSource()))
-      .then((opened) => opened!.archive);
+      .then((opened) => opened!);
     return this.openedArchive;
   }
 
@@ -152,7 +170,7 @@ export class LocalHost implements ClientHost {
     this.closed = true;
     const archive = this.openedArchive;
     this.openedArchive = undefined;
-    await archive?.then((a) => a.close()).catch(() => undefined);
+    await archive?.then((a) => a.archive.close()).catch(() => undefined);
     const sync = this.openedSync;
     this.openedSync = undefined;
     await sync?.then((s) => s.close()).catch(() => undefined);

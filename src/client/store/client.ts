@@ -44,6 +44,7 @@ import type {
 import { ArgoError } from '../types.js';
 import type { AdmitKind, TemplateSnapshot, Validatable } from '../validate.js';
 import { versionInfo } from '../version.js';
+import { isHydrated, WorkflowHydrator } from '../../persist/hydrator.js';
 import { archiveOf, findArchived, labelKeyOf, listArchive } from './archive.js';
 import type { ClientHost } from './host.js';
 import { watchToIterable } from './streams.js';
@@ -163,12 +164,44 @@ export class StoreClient implements ArgoClient {
     return this.createWorkflow(ns, wf, { dryRun: opts.dryRun, serverDryRun: opts.serverDryRun });
   }
 
+  /**
+   * The live workflow, else (as the Argo Server's GetWorkflow falls back) the latest archived run
+   * of that name: a record, labelled workflow-archiving-status=Persisted, that callers can tell.
+   */
   async getWorkflow(namespace: string, name: string): Promise<Workflow> {
+    try {
+      return await this.liveWorkflow(namespace, name);
+    } catch (err) {
+      if (!(err instanceof ArgoError && err.status === 404) || name === LATEST_ALIAS || !this.host.archive)
+        throw err;
+      // An archive that cannot be read leaves the answer the store gave.
+      const archived = await this.host
+        .archive()
+        .then((a) => a.get('', namespace || this.namespace, name))
+        .catch(() => undefined);
+      if (!archived) throw err;
+      return archived;
+    }
+  }
+
+  /** The workflow in the store, with its nodes; what changes a workflow reads, as it cannot change a record. */
+  private async liveWorkflow(namespace: string, name: string): Promise<Workflow> {
     const ns = namespace || this.namespace;
-    if (name === LATEST_ALIAS) return this.latestWorkflow(ns);
+    if (name === LATEST_ALIAS) return this.hydrated(await this.latestWorkflow(ns));
     const wf = await this.store.get<Workflow>('Workflow', ns, name);
     if (!wf) throw new ArgoError(`workflows.argoproj.io "${name}" not found`, 404);
-    return wf;
+    return this.hydrated(wf);
+  }
+
+  /** The workflow with its nodes inline, wherever the controller put them (compressed, offloaded). */
+  private async hydrated(wf: Workflow): Promise<Workflow> {
+    if (isHydrated(wf)) return wf;
+    const hydrator = this.host.hydrator ? await this.host.hydrator() : new WorkflowHydrator(undefined, false);
+    try {
+      return await hydrator.hydrate(wf);
+    } catch (err) {
+      throw new ArgoError(`${(err as Error).message}`, 500);
+    }
   }
 
   /** The most recently created workflow of the namespace; on a tie, the first listed, as Argo picks. */
@@ -214,7 +247,7 @@ export class StoreClient implements ArgoClient {
 
   async deleteWorkflow(namespace: string, name: string): Promise<void> {
     const ns = namespace || this.namespace;
-    const wf = await this.getWorkflow(ns, name);
+    const wf = await this.liveWorkflow(ns, name);
     await this.store.delete('Workflow', ns, wf.metadata.name ?? name).catch(toArgoError);
     await this.host.collectWorkflow(wf);
   }
@@ -226,7 +259,7 @@ export class StoreClient implements ArgoClient {
     change: (wf: Workflow, lifecycle: Lifecycle) => Workflow | Promise<Workflow>,
   ): Promise<Workflow> {
     const ns = namespace || this.namespace;
-    let wf = await this.getWorkflow(ns, name);
+    let wf = await this.liveWorkflow(ns, name);
     for (let attempt = 1; ; attempt++) {
       const next = await formulate((lifecycle) => change(wf, lifecycle));
       if (next === wf) return wf;
@@ -236,7 +269,7 @@ export class StoreClient implements ArgoClient {
         return saved;
       } catch (err) {
         if (!isConflict(err) || attempt >= CONFLICT_ATTEMPTS) toArgoError(err);
-        wf = await this.getWorkflow(ns, wf.metadata.name ?? name);
+        wf = await this.liveWorkflow(ns, wf.metadata.name ?? name);
       }
     }
   }
@@ -324,7 +357,12 @@ export class StoreClient implements ArgoClient {
       const latest = await this.latestWorkflow(namespace || this.namespace);
       opts = { ...opts, fieldSelector: `metadata.name=${latest.metadata.name ?? ''}` };
     }
-    yield* watchToIterable<Workflow>(this.store, 'Workflow', namespace, opts, signal);
+    for await (const event of watchToIterable<Workflow>(this.store, 'Workflow', namespace, opts, signal)) {
+      // A deleted workflow's offloaded rows may be gone already: its last state is shown as stored.
+      if (event.type !== 'DELETED' && event.object && !isHydrated(event.object))
+        yield { ...event, object: await this.hydrated(event.object) };
+      else yield event;
+    }
   }
 
   async *workflowLogs(

@@ -7,6 +7,7 @@ import type { ArtifactReadRequest, ArtifactReadResult } from '../../artifacts/re
 import type { LogLine, ReadPodLogsOptions } from '../../executor/logs.js';
 import type { CronWorkflow, Workflow } from '../../model/workflow.js';
 import type { WorkflowArchive } from '../../persist/archive-api.js';
+import type { WorkflowHydrator } from '../../persist/hydrator.js';
 import type { SyncDatabase } from '../../persist/sync-database.js';
 import type { BackendName } from '../types.js';
 
@@ -41,6 +42,8 @@ export interface ClientHost {
   openArtifact(req: ArtifactReadRequest): Promise<ArtifactReadResult | undefined>;
   /** The workflow archive this backend reads directly (the local backend's SQLite); absent: none. */
   archive?(): Promise<WorkflowArchive>;
+  /** What reads nodes this backend's controller offloaded (node-status offload); absent: only compressed nodes are read. */
+  hydrator?(): Promise<WorkflowHydrator>;
   /** The synchronization database this backend reaches directly (database semaphore limits); absent: none. */
   syncDatabase?(): Promise<SyncDatabase>;
   /** Lets go of what ensureController started; the store is closed after. */

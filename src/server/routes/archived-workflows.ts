@@ -161,7 +161,8 @@ export function registerArchivedWorkflowRoutes(app: FastifyInstance, ctx: RouteC
       const { name, namespace } = target(body);
       const wf = await find(name ? '' : params.uid, namespace, name);
       const ns = servedNamespace(ctx, namespace || wf.metadata.namespace || '');
-      const live = await backend.getWorkflow(ns, wf.metadata.name ?? '').catch(() => undefined);
+      // The store, not getWorkflow: that answers with the archived record when none is live.
+      const live = await ctx.deps.store.get('Workflow', ns, wf.metadata.name ?? '');
       if (live) throw new ApiError(Code.AlreadyExists, RETRY_LIVE_EXISTS);
       const workflow = retryFromArchive(
         wf,

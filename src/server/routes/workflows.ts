@@ -17,7 +17,13 @@ import {
 import { EventFrames } from '../event-frames.js';
 import { StreamedList } from '../list-stream.js';
 import { FieldCleaner, pruneEmpty, withResourceStructs } from '../wire.js';
-import { pageFromStore, pageOf, workflowListCriteria, type WorkflowPage } from '../workflow-list.js';
+import {
+  mergedPage,
+  pageFromStore,
+  pageOf,
+  workflowListCriteria,
+  type WorkflowPage,
+} from '../workflow-list.js';
 
 const string = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 const strings = (v: unknown): string[] | undefined =>
@@ -57,10 +63,15 @@ export function registerWorkflowRoutes(app: FastifyInstance, ctx: RouteContext):
       });
       // A namespace excluded by `metadata.namespace!=` still means listing every served namespace.
       const scope = criteria.namespaceNotEquals ? servedNamespace(ctx, '') : criteria.namespace;
+      const withinServed = !(criteria.namespaceNotEquals && scope !== '');
+      const archive = ctx.deps.archive;
       // The store pages itself unless an excluded namespace must also stay within the served one.
-      let page: (WorkflowPage & { resourceVersion?: string }) | undefined =
-        criteria.namespaceNotEquals && scope !== ''
-          ? undefined
+      let page: (WorkflowPage & { resourceVersion?: string }) | undefined = !withinServed
+        ? undefined
+        : archive?.enabled
+          ? await mergedPage(ctx.deps.store, archive, criteria, lq.labelSelector, (labelSelector) =>
+              listAll((cont) => backend.listWorkflows(scope, { labelSelector, continue: cont })),
+            )
           : await pageFromStore(ctx.deps.store, criteria, lq.labelSelector);
       if (!page) {
         const all = await listAll((cont) =>
@@ -77,7 +88,12 @@ export function registerWorkflowRoutes(app: FastifyInstance, ctx: RouteContext):
         },
       });
       // A `fields` that leaves out `items` answers with none, as it did when the page was trimmed whole.
-      const items = 'items' in cleaner.clean({ items: [] }) ? page.items : [];
+      let items = 'items' in cleaner.clean({ items: [] }) ? page.items : [];
+      // As upstream's list, offloaded nodes are read back unless the fields leave nodes out.
+      const hydrator = ctx.deps.hydrator;
+      if (hydrator && !cleaner.willExclude('items.status.nodes'))
+        // A version whose row is gone lists without nodes, as upstream's lookup leaves it.
+        items = await Promise.all(items.map((wf) => hydrator.hydrate(wf).catch(() => wf)));
       return new StreamedList(head, items, (wf) => withResourceStructs(cleaner.cleanElement('items', wf)));
     },
   );

@@ -18,8 +18,9 @@ import {
 } from './node-graph.js';
 import { overrideParameters } from './parameters.js';
 import { LABEL_COMPLETED } from './suspend.js';
+import { LABEL_ARCHIVING_STATUS } from '../archived-record.js';
 
-export const LABEL_ARCHIVING_STATUS = 'workflows.argoproj.io/workflow-archiving-status';
+export { LABEL_ARCHIVING_STATUS };
 export const LABEL_RESUBMITTED_FROM = 'workflows.argoproj.io/resubmitted-from-workflow';
 
 export interface RetryOptions {
