@@ -1,10 +1,12 @@
 // `argo workflow-controller`: on a cluster when cluster config is found (the rule the CLI's backends
 // follow; see workflow-controller-cluster.ts), else on this machine: the embedded engine in the
-// foreground. Started detached by the CLI, it exits after a quiet spell (ARGO_TS_CONTROLLER_IDLE_EXIT_SECONDS).
+// foreground. Started detached by the CLI, it exits after a quiet spell (ARGO_TS_CONTROLLER_IDLE_EXIT_SECONDS),
+// and, whatever that is, once its ARGO_HOME has been removed.
 import { chooseBackend } from '../../client/index.js';
 import type { KubeConnectOptions } from '../../store/kube/index.js';
 import { IDLE_EXIT_ENV, spawnDetachedController } from '../../client/local/controller-process.js';
 import { Engine } from '../../client/local/engine.js';
+import { StoreFileRemoval } from '../../client/local/store-file-removal.js';
 import { argoHome, openStore } from '../../store/index.js';
 
 function log(msg: string, fields: Record<string, string | number> = {}): void {
@@ -47,6 +49,7 @@ export async function runWorkflowController(o: {
   }
   const home = argoHome();
   const store = openStore();
+  const storeFile = new StoreFileRemoval(store.path);
   // Stopped (SIGTERM, idle), it leaves running containers to the next controller to adopt.
   const engine = new Engine(store, home, log, true, o.workflowWorkers);
   log(`starting workflow controller (home ${home}, pid ${process.pid})`);
@@ -75,6 +78,8 @@ export async function runWorkflowController(o: {
   // Keeps the process alive, and lets a detached controller go once it has had nothing to do.
   let idleSince = Date.now();
   setInterval(() => {
+    // Its home removed, nothing it does can be seen or adopted any more: it goes, handing nothing over.
+    if (storeFile.removed()) return void stop(`${store.path} was removed (its ARGO_HOME is gone)`);
     // Waiting behind another leader counts as idle: that one is doing the work. Cron workflows
     // that will run again keep the controller up, as their schedules need it.
     if (engine.isLeader && (engine.activeWorkflowCount() > 0 || engine.scheduledCronCount() > 0)) {
