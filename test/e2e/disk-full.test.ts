@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IDLE_EXIT_ENV } from '../../src/client/local/controller-process.js';
 import { fileLines, until } from '../helpers/until.js';
 import { cliWithHome, fixture, repoRoot, twoStepsOnHost, type Cli } from './cli.js';
+import { stopProcessesOfHome } from './home-processes.js';
 
 function mountTmpfs(dir: string): string | undefined {
   try {
@@ -138,6 +139,10 @@ describe('a disk kept full from outside', () => {
         `echo {{inputs.parameters.num}} >> ${runs}; while [ ! -e ${gate} ]; do sleep 0.1; done`,
       ),
     );
+    // The tests before left controllers for the home (a command hands unfinished work to one, and
+    // each stays up a second): one of them would run the workflow and the waiter's engine would
+    // only wait in the wings, so the refusal would go to controller.log. None runs from here on.
+    await stopProcessesOfHome(cli.home);
     const waiter = spawn(process.execPath, [path.join(repoRoot, 'bin/argo.js'), 'submit', '--wait', wf], {
       env: { ...process.env, ARGO_HOME: cli.home, ARGO_LOCAL: 'true', NO_COLOR: '1', ...ENV },
       stdio: ['ignore', 'pipe', 'pipe'],
