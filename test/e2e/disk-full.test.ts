@@ -126,8 +126,6 @@ function fillDisk(dir: string): string {
 }
 
 interface GatedRun {
-  /** The host folder the steps share through a hostPath volume, off the full disk. */
-  marks: string;
   /** Each step adds its number here when it starts, then waits for `gate` to exist. */
   runs: string;
   gate: string;
@@ -135,10 +133,17 @@ interface GatedRun {
   /** What the waiter printed so far, stdout and stderr. */
   output(): string;
   exited: Promise<number | null>;
+  /** Fills the disk once step one runs. */
+  fillWhenStepOneRuns(): Promise<void>;
+  /** Gives the space back. */
+  free(): void;
+  /** Frees the disk, kills the waiter if it still runs, removes the steps' folder. */
+  dispose(): void;
 }
 
 /** `argo submit --wait` of two gated steps (workflow `name`), with the engine in its process. */
 async function submitGated(name: string): Promise<GatedRun> {
+  // The host folder the steps share through a hostPath volume, off the full disk.
   const marks = mkdtempSync(`/var/tmp/argo-disk-${name}-`);
   const runs = path.join(marks, 'runs');
   const gate = path.join(marks, 'gate');
@@ -157,17 +162,37 @@ async function submitGated(name: string): Promise<GatedRun> {
   waiter.stdout.on('data', (d: Buffer) => (output += d.toString()));
   waiter.stderr.on('data', (d: Buffer) => (output += d.toString()));
   const exited = new Promise<number | null>((resolve) => waiter.once('exit', resolve));
-  return { marks, runs, gate, waiter, output: () => output, exited };
+  let filler: string | undefined;
+  const free = (): void => {
+    if (filler) rmSync(filler, { force: true });
+    filler = undefined;
+  };
+  return {
+    runs,
+    gate,
+    waiter,
+    output: () => output,
+    exited,
+    fillWhenStepOneRuns: async () => {
+      await until('step one to start', 30_000, () => (fileLines(runs).length >= 1 ? true : undefined));
+      filler = fillDisk(cli.home);
+    },
+    free,
+    dispose: () => {
+      free();
+      if (waiter.exitCode === null) waiter.kill('SIGKILL');
+      rmSync(marks, { recursive: true, force: true });
+    },
+  };
 }
 
 describe('a disk kept full from outside', () => {
   it('keeps the engine alive, names argo.db, and the workflow ends once space returns', async (ctx) => {
     if (skipReason) ctx.skip();
-    const { marks, runs, gate, waiter, output, exited } = await submitGated('kept-full');
-    let filler: string | undefined;
+    const { runs, gate, waiter, output, exited, fillWhenStepOneRuns, free, dispose } =
+      await submitGated('kept-full');
     try {
-      await until('step one to start', 30_000, () => (fileLines(runs).length >= 1 ? true : undefined));
-      filler = fillDisk(cli.home);
+      await fillWhenStepOneRuns();
       // Step one ends while nothing more fits; step two starts (or tries to) on the full disk.
       writeFileSync(gate, '');
       // The store refuses the step's status in one line naming its file; the engine waits, alive.
@@ -178,8 +203,7 @@ describe('a disk kept full from outside', () => {
       expect(output(), output()).toContain(refused);
       expect(output()).not.toMatch(/^\s+at /m);
       expect(waiter.exitCode).toBe(null);
-      rmSync(filler);
-      filler = undefined;
+      free();
       // Space is back. Either every refused write was the step's status, which waited and now goes
       // in, so step two runs and the workflow ends as it would have; or the step's outputs were
       // refused, and its node ended in error saying so (`wait: Error (exit code 64): saving the
@@ -197,9 +221,7 @@ describe('a disk kept full from outside', () => {
         expect(fileLines(runs)).toEqual(['1']);
       }
     } finally {
-      if (filler) rmSync(filler, { force: true });
-      if (waiter.exitCode === null) waiter.kill('SIGKILL');
-      rmSync(marks, { recursive: true, force: true });
+      dispose();
     }
   }, 150_000);
 });
@@ -207,11 +229,10 @@ describe('a disk kept full from outside', () => {
 describe('a disk filled while a step runs', () => {
   it('has the waiting CLI say that its engine cannot write its lease, and the workflow ends once space returns', async (ctx) => {
     if (skipReason) ctx.skip();
-    const { marks, runs, gate, waiter, output, exited } = await submitGated('lease-refused');
-    let filler: string | undefined;
+    const { runs, gate, waiter, output, exited, fillWhenStepOneRuns, free, dispose } =
+      await submitGated('lease-refused');
     try {
-      await until('step one to start', 30_000, () => (fileLines(runs).length >= 1 ? true : undefined));
-      filler = fillDisk(cli.home);
+      await fillWhenStepOneRuns();
       // The lease's renewal (every 2 s) meets the full disk: the engine of the CLI says so on stderr.
       const refused = `controller lease: writing ${path.join(cli.home, 'argo.db')}: no space left on device`;
       await until('the engine to say it cannot write its lease', 30_000, () =>
@@ -220,17 +241,14 @@ describe('a disk filled while a step runs', () => {
       expect(output(), output()).toContain(refused);
       expect(output()).not.toMatch(/^\s+at /m);
       expect(waiter.exitCode).toBe(null);
-      rmSync(filler);
-      filler = undefined;
+      free();
       writeFileSync(gate, '');
       // Its lease lapsed, the engine lets step one go and takes it back once it can write again, adopting
       // it: step one ran once, and step two followed.
       expect(await exited, output()).toBe(0);
       expect(fileLines(runs)).toEqual(['1', '2']);
     } finally {
-      if (filler) rmSync(filler, { force: true });
-      if (waiter.exitCode === null) waiter.kill('SIGKILL');
-      rmSync(marks, { recursive: true, force: true });
+      dispose();
     }
   }, 150_000);
 });
