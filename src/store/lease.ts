@@ -149,7 +149,11 @@ export async function releaseLease(
 export interface LeaderElectorOptions extends Omit<LeaseOptions, 'now'> {
   /** How often to renew (or retry acquiring). Default durationSeconds / 3. */
   retryPeriodMs?: number;
-  /** Called when a renew or acquire attempt throws; leadership is given up if a renew throws. */
+  /**
+   * Called when a renew or acquire attempt throws, once per streak of such attempts (the first):
+   * a store that cannot be written fails every attempt until it can. Leadership is given up once
+   * renews have failed past the renew deadline.
+   */
   onError?: (err: Error) => void;
 }
 
@@ -161,6 +165,8 @@ export class LeaderElector {
   private timer: NodeJS.Timeout | undefined;
   private leading = false;
   private lastRenew = 0;
+  /** The last attempt threw: the next that throws is not reported again. */
+  private failing = false;
   private running = false;
   private tick: Promise<void> = Promise.resolve();
   private onStarted: () => void = () => {};
@@ -218,8 +224,10 @@ export class LeaderElector {
         ? await renewLease(this.store, this.opts)
         : await acquireLease(this.store, this.opts);
       if (held) this.lastRenew = Date.now();
+      this.failing = false;
     } catch (err) {
-      this.opts.onError?.(err as Error);
+      if (!this.failing) this.opts.onError?.(err as Error);
+      this.failing = true;
       // A store error is not a lost lease: a leader keeps leading until its renew deadline
       // (two thirds of the duration, as client-go's defaults) has passed without a renew.
       held = this.leading && Date.now() - this.lastRenew < (this.opts.durationSeconds * 1000 * 2) / 3;

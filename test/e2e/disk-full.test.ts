@@ -1,13 +1,16 @@
 // $ARGO_HOME on a 2 MB disk and a step that writes more log than fits: the node fails naming its
 // log and "no space left on device", its pod folder is gone, the engine lives on and runs the next
-// workflow. Needs a tmpfs mount (root); skipped, saying why, where mounting is not permitted.
-import { execFileSync, spawn } from 'node:child_process';
+// workflow. Kept full from outside, the store's refusals are told in one line naming argo.db and the
+// workflow ends once space returns. Needs a tmpfs mount (root); skipped, saying why, where mounting is
+// not permitted.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IDLE_EXIT_ENV } from '../../src/client/local/controller-process.js';
 import { fileLines, until } from '../helpers/until.js';
 import { cliWithHome, fixture, repoRoot, twoStepsOnHost, type Cli } from './cli.js';
+import { stopProcessesOfHome } from './home-processes.js';
 
 function mountTmpfs(dir: string): string | undefined {
   try {
@@ -122,46 +125,85 @@ function fillDisk(dir: string): string {
   return filler;
 }
 
+interface GatedRun {
+  /** Each step adds its number here when it starts, then waits for `gate` to exist. */
+  runs: string;
+  gate: string;
+  waiter: ChildProcess;
+  /** What the waiter printed so far, stdout and stderr. */
+  output(): string;
+  exited: Promise<number | null>;
+  /** Fills the disk once step one runs. */
+  fillWhenStepOneRuns(): Promise<void>;
+  /** Gives the space back. */
+  free(): void;
+  /** Frees the disk, kills the waiter if it still runs, removes the steps' folder. */
+  dispose(): void;
+}
+
+/** `argo submit --wait` of two gated steps (workflow `name`), with the engine in its process. */
+async function submitGated(name: string): Promise<GatedRun> {
+  // The host folder the steps share through a hostPath volume, off the full disk.
+  const marks = mkdtempSync(`/var/tmp/argo-disk-${name}-`);
+  const runs = path.join(marks, 'runs');
+  const gate = path.join(marks, 'gate');
+  const wf = path.join(marks, 'wf.yaml');
+  const script = `echo {{inputs.parameters.num}} >> ${runs}; while [ ! -e ${gate} ]; do sleep 0.1; done`;
+  writeFileSync(wf, twoStepsOnHost(name, marks, script));
+  // The tests before left controllers for the home (a command hands unfinished work to one, and
+  // each stays up a second): one of them would run the workflow and the waiter's engine would
+  // only wait in the wings, so what the engine says would go to controller.log. None runs now.
+  await stopProcessesOfHome(cli.home);
+  const waiter = spawn(process.execPath, [path.join(repoRoot, 'bin/argo.js'), 'submit', '--wait', wf], {
+    env: { ...process.env, ARGO_HOME: cli.home, ARGO_LOCAL: 'true', NO_COLOR: '1', ...ENV },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  waiter.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  waiter.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((resolve) => waiter.once('exit', resolve));
+  let filler: string | undefined;
+  const free = (): void => {
+    if (filler) rmSync(filler, { force: true });
+    filler = undefined;
+  };
+  return {
+    runs,
+    gate,
+    waiter,
+    output: () => output,
+    exited,
+    fillWhenStepOneRuns: async () => {
+      await until('step one to start', 30_000, () => (fileLines(runs).length >= 1 ? true : undefined));
+      filler = fillDisk(cli.home);
+    },
+    free,
+    dispose: () => {
+      free();
+      if (waiter.exitCode === null) waiter.kill('SIGKILL');
+      rmSync(marks, { recursive: true, force: true });
+    },
+  };
+}
+
 describe('a disk kept full from outside', () => {
   it('keeps the engine alive, names argo.db, and the workflow ends once space returns', async (ctx) => {
     if (skipReason) ctx.skip();
-    // A host folder the steps share through a hostPath volume, off the full disk.
-    const marks = mkdtempSync('/var/tmp/argo-disk-kept-full-');
-    const runs = path.join(marks, 'runs');
-    const gate = path.join(marks, 'gate');
-    const wf = path.join(marks, 'wf.yaml');
-    writeFileSync(
-      wf,
-      twoStepsOnHost(
-        'kept-full',
-        marks,
-        `echo {{inputs.parameters.num}} >> ${runs}; while [ ! -e ${gate} ]; do sleep 0.1; done`,
-      ),
-    );
-    const waiter = spawn(process.execPath, [path.join(repoRoot, 'bin/argo.js'), 'submit', '--wait', wf], {
-      env: { ...process.env, ARGO_HOME: cli.home, ARGO_LOCAL: 'true', NO_COLOR: '1', ...ENV },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    waiter.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    waiter.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    const exited = new Promise<number | null>((resolve) => waiter.once('exit', resolve));
-    let filler: string | undefined;
+    const { runs, gate, waiter, output, exited, fillWhenStepOneRuns, free, dispose } =
+      await submitGated('kept-full');
     try {
-      await until('step one to start', 30_000, () => (fileLines(runs).length >= 1 ? true : undefined));
-      filler = fillDisk(cli.home);
+      await fillWhenStepOneRuns();
       // Step one ends while nothing more fits; step two starts (or tries to) on the full disk.
       writeFileSync(gate, '');
       // The store refuses the step's status in one line naming its file; the engine waits, alive.
       const refused = `writing ${path.join(cli.home, 'argo.db')}: no space left on device`;
       await until('the engine to meet the full disk', 30_000, () =>
-        output.includes(refused) || waiter.exitCode !== null ? true : undefined,
+        output().includes(refused) || waiter.exitCode !== null ? true : undefined,
       );
-      expect(output, output).toContain(refused);
-      expect(output).not.toMatch(/^\s+at /m);
+      expect(output(), output()).toContain(refused);
+      expect(output()).not.toMatch(/^\s+at /m);
       expect(waiter.exitCode).toBe(null);
-      rmSync(filler);
-      filler = undefined;
+      free();
       // Space is back. Either every refused write was the step's status, which waited and now goes
       // in, so step two runs and the workflow ends as it would have; or the step's outputs were
       // refused, and its node ended in error saying so (`wait: Error (exit code 64): saving the
@@ -170,18 +212,43 @@ describe('a disk kept full from outside', () => {
       const got = await cli.run(['get', 'kept-full', '-o', 'json'], { env: ENV });
       const status = (JSON.parse(got.stdout) as WorkflowJson).status;
       if (status.phase === 'Succeeded') {
-        expect(waiter.exitCode, output).toBe(0);
+        expect(waiter.exitCode, output()).toBe(0);
         expect(fileLines(runs)).toEqual(['1', '2']);
       } else {
-        expect(['Failed', 'Error'], output).toContain(status.phase);
+        expect(['Failed', 'Error'], output()).toContain(status.phase);
         const pod = Object.values(status.nodes).find((n) => n.type === 'Pod' && n.phase !== 'Succeeded');
         expect(pod?.message, JSON.stringify(status.nodes)).toContain(refused);
         expect(fileLines(runs)).toEqual(['1']);
       }
     } finally {
-      if (filler) rmSync(filler, { force: true });
-      if (waiter.exitCode === null) waiter.kill('SIGKILL');
-      rmSync(marks, { recursive: true, force: true });
+      dispose();
+    }
+  }, 150_000);
+});
+
+describe('a disk filled while a step runs', () => {
+  it('has the waiting CLI say that its engine cannot write its lease, and the workflow ends once space returns', async (ctx) => {
+    if (skipReason) ctx.skip();
+    const { runs, gate, waiter, output, exited, fillWhenStepOneRuns, free, dispose } =
+      await submitGated('lease-refused');
+    try {
+      await fillWhenStepOneRuns();
+      // The lease's renewal (every 2 s) meets the full disk: the engine of the CLI says so on stderr.
+      const refused = `controller lease: writing ${path.join(cli.home, 'argo.db')}: no space left on device`;
+      await until('the engine to say it cannot write its lease', 30_000, () =>
+        output().includes(refused) || waiter.exitCode !== null ? true : undefined,
+      );
+      expect(output(), output()).toContain(refused);
+      expect(output()).not.toMatch(/^\s+at /m);
+      expect(waiter.exitCode).toBe(null);
+      free();
+      writeFileSync(gate, '');
+      // Its lease lapsed, the engine lets step one go and takes it back once it can write again, adopting
+      // it: step one ran once, and step two followed.
+      expect(await exited, output()).toBe(0);
+      expect(fileLines(runs)).toEqual(['1', '2']);
+    } finally {
+      dispose();
     }
   }, 150_000);
 });

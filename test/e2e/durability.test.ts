@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stopProcessesOfHome } from './home-processes.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const BIN = path.join(ROOT, 'bin/argo.js');
@@ -48,10 +49,13 @@ beforeAll(() => {
   env = { ...process.env, ARGO_HOME: home, ARGO_LOCAL: 'true', ARGO_TS_CONTROLLER_IDLE_EXIT_SECONDS: '0' };
 });
 
-afterAll(() => {
+afterAll(async () => {
   for (const c of controllers) if (c.exitCode === null) c.kill('SIGKILL');
+  // Also the controller a command started on its own (`argo get` finds the work the killed one
+  // left, and no live controller): with an idle exit of 0 it would never go.
+  await stopProcessesOfHome(home);
   rmSync(home, { recursive: true, force: true });
-});
+}, 20_000);
 
 describe('controller crash and restart', () => {
   it('finishes the workflow and does not re-run succeeded steps', async () => {

@@ -1,10 +1,17 @@
 // `argo workflow-controller`: on a cluster when cluster config is found (the rule the CLI's backends
 // follow; see workflow-controller-cluster.ts), else on this machine: the embedded engine in the
-// foreground. Started detached by the CLI, it exits after a quiet spell (ARGO_TS_CONTROLLER_IDLE_EXIT_SECONDS).
+// foreground. Started detached by the CLI, it exits after a quiet spell (ARGO_TS_CONTROLLER_IDLE_EXIT_SECONDS),
+// and, whatever that is, once its ARGO_HOME has been removed.
 import { chooseBackend } from '../../client/index.js';
 import type { KubeConnectOptions } from '../../store/kube/index.js';
-import { IDLE_EXIT_ENV, spawnDetachedController } from '../../client/local/controller-process.js';
+import {
+  controllerRunning,
+  IDLE_EXIT_ENV,
+  spawnDetachedController,
+} from '../../client/local/controller-process.js';
+import { controllerBusy } from '../../client/local/controller-busy.js';
 import { Engine } from '../../client/local/engine.js';
+import { StoreFileRemoval } from '../../client/local/store-file-removal.js';
 import { argoHome, openStore } from '../../store/index.js';
 
 function log(msg: string, fields: Record<string, string | number> = {}): void {
@@ -47,6 +54,7 @@ export async function runWorkflowController(o: {
   }
   const home = argoHome();
   const store = openStore();
+  const storeFile = new StoreFileRemoval(store.path);
   // Stopped (SIGTERM, idle), it leaves running containers to the next controller to adopt.
   const engine = new Engine(store, home, log, true, o.workflowWorkers);
   log(`starting workflow controller (home ${home}, pid ${process.pid})`);
@@ -62,7 +70,12 @@ export async function runWorkflowController(o: {
     const waiting = await store
       .list('Workflow', { labelSelector: 'workflows.argoproj.io/completed!=true' })
       .catch(() => ({ items: [] }));
-    if (why.startsWith('idle') && waiting.items.length > 0) {
+    // Another live controller leading (this one waited behind it) has them already.
+    const successor =
+      why.startsWith('idle') &&
+      waiting.items.length > 0 &&
+      !(await controllerRunning(store, { besidesThisProcess: true }).catch(() => false));
+    if (successor) {
       log(`handing ${waiting.items.length} unfinished workflow(s) to a new controller`);
       spawnDetachedController(home);
     }
@@ -74,15 +87,19 @@ export async function runWorkflowController(o: {
   void engine.start().then(() => log('leading: controller and host runtime started'));
   // Keeps the process alive, and lets a detached controller go once it has had nothing to do.
   let idleSince = Date.now();
+  let checking = false;
+  const check = async (): Promise<void> => {
+    // Its home removed, nothing it does can be seen or adopted any more: it goes, handing nothing over.
+    if (storeFile.removed()) return stop(`${store.path} was removed (its ARGO_HOME is gone)`);
+    // A store that cannot be read says nothing of the work: counted as busy, the controller stays.
+    if (await controllerBusy(engine, store, home).catch(() => true)) idleSince = Date.now();
+    else if (idleSeconds > 0 && Date.now() - idleSince >= idleSeconds * 1000)
+      return stop(`idle for ${idleSeconds}s`);
+  };
   setInterval(() => {
-    // Waiting behind another leader counts as idle: that one is doing the work. Cron workflows
-    // that will run again keep the controller up, as their schedules need it.
-    if (engine.isLeader && (engine.activeWorkflowCount() > 0 || engine.scheduledCronCount() > 0)) {
-      idleSince = Date.now();
-      return;
-    }
-    if (idleSeconds > 0 && Date.now() - idleSince >= idleSeconds * 1000)
-      void stop(`idle for ${idleSeconds}s`);
+    if (checking || stopping) return;
+    checking = true;
+    void check().finally(() => (checking = false));
   }, 1000);
   await new Promise<never>(() => undefined);
 }

@@ -11,13 +11,24 @@ export function localHolderIdentity(): string {
   return `${os.hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
-/** True when `holder` names a process of this machine that no longer exists. */
-export function holderProcessGone(holder: string): boolean {
+/** The pid `holder` names when it is a process of this machine, else undefined. */
+function localHolderPid(holder: string): number | undefined {
   const host = os.hostname();
-  if (!holder.startsWith(`${host}-`)) return false;
+  if (!holder.startsWith(`${host}-`)) return undefined;
   const [pidText] = holder.slice(host.length + 1).split('-');
   const pid = Number(pidText);
-  if (!Number.isInteger(pid) || pid <= 0) return false;
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+/** True when `holder` names this process (an engine of it, whichever). */
+export function holderIsThisProcess(holder: string): boolean {
+  return localHolderPid(holder) === process.pid;
+}
+
+/** True when `holder` names a process of this machine that no longer exists. */
+export function holderProcessGone(holder: string): boolean {
+  const pid = localHolderPid(holder);
+  if (pid === undefined) return false;
   // A killed controller stays a zombie until it is reaped, which a machine's init may be slow to do.
   if (isZombie(pid)) return true;
   try {

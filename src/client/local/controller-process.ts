@@ -7,18 +7,24 @@ import { CLI_LAUNCHER } from '../../package-files.js';
 import { leaseHolder, readLease, releaseLease } from '../../store/lease.js';
 import type { ResourceStore } from '../../store/types.js';
 
-import { CONTROLLER_LEASE, holderProcessGone } from './controller-lease.js';
+import { CONTROLLER_LEASE, holderIsThisProcess, holderProcessGone } from './controller-lease.js';
 
 export { CONTROLLER_LEASE };
 
 /**
- * Whether a live process (this one or another) holds the controller lease. A lease whose holder is
- * a process of this machine that no longer exists (kill -9, a crash) is released on its behalf, as
- * the holder would on a clean exit: waiting out its expiry would only delay the takeover.
+ * Whether a live process (this one or another; with `besidesThisProcess`, another) holds the
+ * controller lease. A lease whose holder is a process of this machine that no longer exists (kill
+ * -9, a crash) is released on its behalf, as the holder would on a clean exit: waiting out its
+ * expiry would only delay the takeover.
  */
-export async function controllerRunning(store: ResourceStore): Promise<boolean> {
+export async function controllerRunning(
+  store: ResourceStore,
+  opts: { besidesThisProcess?: boolean } = {},
+): Promise<boolean> {
   const holder = leaseHolder(await readLease(store, CONTROLLER_LEASE));
   if (holder === undefined) return false;
+  // Ours still, when a store that could not be written kept us from renewing or releasing it.
+  if (opts.besidesThisProcess && holderIsThisProcess(holder)) return false;
   if (!holderProcessGone(holder)) return true;
   // A conflict means someone else just took or released it.
   await releaseLease(store, { name: CONTROLLER_LEASE, holder }).catch(() => false);

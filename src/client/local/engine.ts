@@ -8,7 +8,7 @@ import { CronController, deleteWorkflowAndPods } from '../../controller/cron/ind
 import type { Workflow } from '../../model/workflow.js';
 import { HostRuntime } from '../../executor/host/runtime.js';
 import { LeaderElector } from '../../store/lease.js';
-import type { ResourceStore } from '../../store/types.js';
+import { StoreError, type ResourceStore } from '../../store/types.js';
 import { LocalResourceApi } from './resource-api.js';
 import { removeWorkflowLeftovers } from './workflow-leftovers.js';
 import { CONTROLLER_LEASE, localHolderIdentity } from './controller-lease.js';
@@ -44,10 +44,13 @@ export class Engine {
   /** True while onStartedLeading runs: a stop then waits for it (and says so). */
   private starting = false;
 
+  private readonly log: (msg: string) => void;
+
   constructor(
     private readonly store: ResourceStore,
     private readonly home: string,
-    private readonly log: (msg: string) => void = () => undefined,
+    /** The engine's log (the detached controller's); without one (the CLI's engine) it says nothing but the below. */
+    log?: (msg: string) => void,
     /**
      * On stop, leave running containers to the next engine (which adopts them) instead of killing
      * them: for an engine that hands its work over (the CLI's, the detached controller). Off, a
@@ -57,11 +60,19 @@ export class Engine {
     /** Workflows the controller operates on at once (`--workflow-workers`); the controller's default when unset. */
     private readonly workflowWorkers?: number,
   ) {
+    this.log = log ?? (() => undefined);
     this.elector = new LeaderElector(store, {
       name: CONTROLLER_LEASE,
       holder: localHolderIdentity(),
       durationSeconds: LEASE_SECONDS,
-      onError: (err) => this.log(`lease: ${err.message}`),
+      onError: (err) => {
+        if (log) log(`lease: ${err.message}`);
+        // The store refusing the lease (a full disk: the engine lets its work go until it can
+        // write again) is told on stderr without a log, in one line, as the host runtime's errors
+        // are; a busy store (503) is contention, which the next renew outlasts.
+        else if (err instanceof StoreError && err.code === 500)
+          console.error(`controller lease: ${err.message}`);
+      },
     });
   }
 

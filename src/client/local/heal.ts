@@ -23,7 +23,7 @@ export async function healEngine(store: ResourceStore, home: string, mode: Engin
 }
 
 /** Workflows not completed, or containers the host runtime left that no runtime watches. */
-async function unfinishedWork(store: ResourceStore, home: string): Promise<boolean> {
+export async function unfinishedWork(store: ResourceStore, home: string): Promise<boolean> {
   if (hasEntries(journalsDir(home))) return true;
   const open = await store.list('Workflow', { labelSelector: `${LABEL_COMPLETED}!=true`, limit: 1 });
   return open.items.length > 0;

@@ -8,6 +8,7 @@ import {
   releaseLease,
   renewLease,
 } from '../../../src/store/lease.js';
+import { StoreError } from '../../../src/store/types.js';
 import { openTempStore, tempDir, waitFor } from './helpers.js';
 
 describe('lease functions', () => {
@@ -164,5 +165,51 @@ describe('LeaderElector', () => {
     expect(a.e.isLeader).toBe(false);
     await a.e.stop();
     expect(a.log).toEqual(['started', 'stopped']);
+  });
+
+  it('reports a store that refuses its writes once per streak of refusals, and steps down', async () => {
+    const store = openTempStore({}, tempDir());
+    let refusing = false;
+    let refused = 0;
+    // The store as a full disk leaves it: reads work, every write is refused.
+    const full = new Proxy(store, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver) as unknown;
+        if ((prop !== 'update' && prop !== 'create') || typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          if (!refusing) return (value as (...a: unknown[]) => unknown).apply(target, args);
+          refused++;
+          return Promise.reject(
+            new StoreError('writing argo.db: no space left on device', 500, 'InternalError'),
+          );
+        };
+      },
+    });
+    const errors: string[] = [];
+    const log: string[] = [];
+    const e = new LeaderElector(full, {
+      name: 'controller',
+      holder: 'a',
+      durationSeconds: 1,
+      retryPeriodMs: 20,
+      onError: (err) => errors.push(err.message),
+    });
+    e.start(
+      () => log.push('started'),
+      () => log.push('stopped'),
+    );
+    await waitFor(() => e.isLeader, 2000, 'a to lead');
+    refusing = true;
+    await waitFor(() => log.length === 2 && refused >= 5, 5000, 'a to step down, refused again and again');
+    expect(errors).toEqual(['writing argo.db: no space left on device']);
+    refusing = false;
+    await waitFor(() => e.isLeader, 2000, 'a to lead again');
+    // A new streak is a new report.
+    refusing = true;
+    const before = refused;
+    await waitFor(() => refused >= before + 3, 5000, 'refusals again');
+    expect(errors).toHaveLength(2);
+    refusing = false;
+    await e.stop();
   });
 });
