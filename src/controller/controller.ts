@@ -416,7 +416,8 @@ export class WorkflowController {
       // Completed in this update: Pending archiving in the same write, as Argo marks it.
       this.archiver?.markPending(result.workflow);
       try {
-        const saved = await this.store.update<Workflow>('Workflow', result.workflow);
+        // The operation's workflow is this controller's alone: the store hands it back as saved.
+        const saved = await this.store.update<Workflow>('Workflow', result.workflow, { handOver: true });
         this.workflows.cache.set(saved);
         this.lastWritten.set(k, saved);
         // Archived from here rather than on the watch event, so a CLI that stops the engine as
