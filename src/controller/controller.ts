@@ -124,6 +124,8 @@ export class WorkflowController {
    * cached workflow is still that version. Taken (deleted) by the operation that uses it.
    */
   private readonly lastWritten = new Map<string, Workflow>();
+  /** Each unfinished workflow's node ids by node name, kept between its passes (OperatorDeps.nodeIds). */
+  private readonly nodeIds = new Map<string, Map<string, string>>();
   private stopped = false;
   private readonly now: () => Date;
   private readonly store: ResourceStore;
@@ -245,6 +247,7 @@ export class WorkflowController {
       onUpdate: (_old, wf) => enqueueWorkflow(wf),
       onDelete: (wf) => {
         this.lastWritten.delete(key(wf.metadata.namespace, wf.metadata.name));
+        this.nodeIds.delete(key(wf.metadata.namespace, wf.metadata.name));
         // A deleted workflow gives back its locks and leaves the lines it waited in.
         syncManager.releaseAll(structuredClone(wf));
       },
@@ -386,6 +389,7 @@ export class WorkflowController {
         pods: this.opts.podLayout
           ? { layout: this.opts.podLayout, executorImage: this.opts.executorImage }
           : undefined,
+        nodeIds: this.nodeIdsOf(k),
       },
       { owned: own !== undefined },
     );
@@ -444,6 +448,16 @@ export class WorkflowController {
     }
     if (result.requeueAfterMs !== undefined) this.requeueAfter(k, result.requeueAfterMs);
     return result.updated;
+  }
+
+  /** The node ids kept for the workflow at `k` (ids follow from its name and the nodes' names). */
+  private nodeIdsOf(k: string): Map<string, string> {
+    let ids = this.nodeIds.get(k);
+    if (!ids) {
+      ids = new Map();
+      this.nodeIds.set(k, ids);
+    }
+    return ids;
   }
 
   /** Artifact GC for a completed or deleted workflow; the store is updated with what was done. */
@@ -558,6 +572,7 @@ export class WorkflowController {
   private async onCompleted(wf: Workflow): Promise<void> {
     const ns = wf.metadata.namespace ?? '';
     const name = wf.metadata.name ?? '';
+    this.nodeIds.delete(key(ns, name));
     this.httpAgent?.forgetWorkflow(wf);
     this.resourceAgent?.forgetWorkflow(wf);
     await this.collectClaims(wf);

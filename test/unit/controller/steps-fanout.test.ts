@@ -4,6 +4,7 @@
 // resolved, and fails, whatever the parallelism.
 import { describe, expect, it } from 'vitest';
 import type { ConfigMap } from '../../../src/model/meta.js';
+import { nodeId } from '../../../src/workflow/node-id.js';
 import { Reconciler } from '../../helpers/reconcile.js';
 
 const fanout = (count: number, extra = '') => `
@@ -85,14 +86,31 @@ describe('a steps fan-out under the workflow parallelism', () => {
     expect(r.activePods()).toHaveLength(4);
   });
 
-  it('runs every item once and succeeds', () => {
-    const { r } = counted(fanout(30));
+  /** Passes until the workflow succeeds, every pod started ending at once. */
+  const runToEnd = (r: Reconciler) => {
     for (let passes = 0; r.wf.status?.phase !== 'Succeeded' && passes < 100; passes++) {
       r.pass();
       for (const name of r.activePods()) r.finish(name);
     }
+  };
+
+  it('runs every item once and succeeds', () => {
+    const { r } = counted(fanout(30));
+    runToEnd(r);
     expect(r.wf.status?.phase).toBe('Succeeded');
     expect(podNames(r)).toEqual(Array.from({ length: 30 }, (_, i) => `item(${i}:${i})`));
     expect(r.node('wide')).toMatchObject({ phase: 'Succeeded', progress: '30/30' });
+  });
+
+  it('keeps node ids between passes in the map the controller gives, to the same status', () => {
+    const plain = counted(fanout(30)).r;
+    runToEnd(plain);
+    const kept = counted(fanout(30)).r;
+    const nodeIds = new Map<string, string>();
+    kept.deps = { ...kept.deps, nodeIds };
+    runToEnd(kept);
+    expect(kept.wf.status?.nodes).toEqual(plain.wf.status?.nodes);
+    for (const n of kept.nodes()) expect(nodeIds.get(n.name)).toBe(nodeId('wide', n.name));
+    expect(nodeIds.size).toBeGreaterThanOrEqual(kept.nodes().length);
   });
 });
