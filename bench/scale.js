@@ -71,14 +71,16 @@ function sequential(n) {
 /** How many processes may run at once in the bare run: the workflow's own limit. */
 const bareParallelism = (shape) => (shape === 'sequential' ? 1 : PARALLELISM);
 
-function run(file, args, env) {
+function run(file, args, env, stdout = 'ignore') {
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(file, args, { env, stdio: ['ignore', stdout, 'pipe'] });
     let stderr = '';
+    let out = '';
     child.stderr.on('data', (d) => (stderr += d));
+    child.stdout?.on('data', (d) => (out += d));
     child.on('error', reject);
     child.on('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`${args.join(' ')} exited ${code}: ${stderr.trim()}`)),
+      code === 0 ? resolve(out) : reject(new Error(`${args.join(' ')} exited ${code}: ${stderr.trim()}`)),
     );
   });
 }
@@ -93,7 +95,13 @@ async function argoRun(shape, n) {
   const nodeArgs = (process.env.ARGO_BENCH_NODE_OPTIONS ?? '').split(' ').filter(Boolean);
   try {
     const start = performance.now();
-    await run(process.execPath, [...nodeArgs, bin, 'submit', '--wait', file], env);
+    try {
+      await run(process.execPath, [...nodeArgs, bin, 'submit', '--wait', file], env);
+    } catch (err) {
+      // A workflow that did not succeed exits 1 with nothing on stderr: say how it ended.
+      const list = await run(process.execPath, [bin, 'list'], env, 'pipe').catch((e) => e.message);
+      throw new Error(`${err.message}\n${list.trim()}`);
+    }
     const ms = performance.now() - start;
     const size = (f) => {
       try {

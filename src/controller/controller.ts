@@ -141,6 +141,8 @@ export class WorkflowController {
    * event for it that comes before the call returns is this write's own (see ownWrite()).
    */
   private writing: { kind: 'Pod' | 'Workflow'; key: string } | undefined;
+  /** Each unfinished workflow's node ids by node name, kept between its passes (OperatorDeps.nodeIds). */
+  private readonly nodeIds = new Map<string, Map<string, string>>();
   private stopped = false;
   private readonly now: () => Date;
   private readonly store: ResourceStore;
@@ -287,6 +289,7 @@ export class WorkflowController {
       },
       onDelete: (wf) => {
         this.lastWritten.delete(key(wf.metadata.namespace, wf.metadata.name));
+        this.nodeIds.delete(key(wf.metadata.namespace, wf.metadata.name));
         // A deleted workflow gives back its locks and leaves the lines it waited in.
         syncManager.releaseAll(structuredClone(wf));
       },
@@ -449,6 +452,7 @@ export class WorkflowController {
         pods: this.opts.podLayout
           ? { layout: this.opts.podLayout, executorImage: this.opts.executorImage }
           : undefined,
+        nodeIds: this.nodeIdsOf(k),
       },
       { owned: own !== undefined },
     );
@@ -510,6 +514,16 @@ export class WorkflowController {
     return result.updated;
   }
 
+  /** The node ids kept for the workflow at `k` (ids follow from its name and the nodes' names). */
+  private nodeIdsOf(k: string): Map<string, string> {
+    let ids = this.nodeIds.get(k);
+    if (!ids) {
+      ids = new Map();
+      this.nodeIds.set(k, ids);
+    }
+    return ids;
+  }
+
   /** Artifact GC for a completed or deleted workflow; the store is updated with what was done. */
   private async collectArtifacts(k: string, wf: Workflow): Promise<void> {
     const updated = await collectArtifacts(wf, { store: this.store, home: this.opts.home, log: this.log });
@@ -537,11 +551,12 @@ export class WorkflowController {
   /**
    * Writes a workflow, its nodes offloaded when persistence says so. `own`: the write of a pass,
    * whose watch event must not queue the workflow again (ownWrite; it wraps the store call alone,
-   * since ownWrite only sees events delivered within that call).
+   * since ownWrite only sees events delivered within that call); the operation's workflow is this
+   * controller's alone, so the store hands it back as saved instead of parsing a copy.
    */
   private async writeWorkflow(wf: Workflow, opts: { own?: boolean } = {}): Promise<Workflow> {
     const stored = await this.hydrator.dehydrate(wf);
-    const update = () => this.store.update<Workflow>('Workflow', stored);
+    const update = () => this.store.update<Workflow>('Workflow', stored, { handOver: opts.own });
     const saved = await (opts.own ? this.ownWrite('Workflow', stored, update) : update());
     return stored === wf ? saved : withNodes(saved, wf.status?.nodes);
   }
@@ -638,6 +653,7 @@ export class WorkflowController {
   private async onCompleted(wf: Workflow): Promise<void> {
     const ns = wf.metadata.namespace ?? '';
     const name = wf.metadata.name ?? '';
+    this.nodeIds.delete(key(ns, name));
     this.httpAgent?.forgetWorkflow(wf);
     this.resourceAgent?.forgetWorkflow(wf);
     await this.collectClaims(wf);

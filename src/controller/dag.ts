@@ -14,6 +14,7 @@ import { renderObject, renderTemplate, UnresolvedVariableError } from '../workfl
 import type { TemplateContext, TemplateHolder } from '../workflow/template-context.js';
 import { continuesOn, expandItems, markAbsentOptionalArgs, shouldExecute } from './expand.js';
 import { HELD_BACK, type ExecuteOpts, type HeldBack, type WorkflowOperation } from './operator.js';
+import { heldBackProbeKey } from './held-back.js';
 import { Scope } from './scope.js';
 import { executeTemplateHooks, exitHookOf, runOnExitNode } from './hooks.js';
 
@@ -534,36 +535,6 @@ function decideDepends(d: DagContext, deps: TaskDependencies): DependsDecision {
     throw new Error(`unable to evaluate expression '${logic}': ${(err as Error).message}`);
   }
   return { execute, proceed: true };
-}
-
-/** Per task object (the rendered template of this pass): its held-back probe key, or null. */
-const probeKeys = new WeakMap<DAGTask, string | null>();
-
-/**
- * The key under which a task not yet started can share the held-back outcome of a like task
- * (see WorkflowOperation.knownHeldBack), or undefined when its resolution could differ from theirs:
- * a `when`, a loop, hooks, an inline template, an artifact taken from another task, or any
- * `{{...}}` in it. Such a task renders to itself, so only its template and arguments matter.
- */
-function heldBackProbeKey(task: DAGTask, templateScope: string): string | undefined {
-  let key = probeKeys.get(task);
-  if (key === undefined) {
-    const text = JSON.stringify(task);
-    const dynamic =
-      text.includes('{{') ||
-      task.when !== undefined ||
-      task.withItems !== undefined ||
-      task.withParam !== undefined ||
-      task.withSequence !== undefined ||
-      task.hooks !== undefined ||
-      task.inline !== undefined ||
-      (task.arguments?.artifacts ?? []).some((a) => a.from !== undefined || a.fromExpression !== undefined);
-    key = dynamic
-      ? null
-      : JSON.stringify([task.template ?? '', task.templateRef ?? null, task.arguments ?? null]);
-    probeKeys.set(task, key);
-  }
-  return key === null ? undefined : `${templateScope}|${key}`;
 }
 
 /** Whether a task has lifecycle hooks other than the exit hook. */

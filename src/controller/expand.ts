@@ -6,6 +6,7 @@ import { describeItem, expandSequence } from '../workflow/items.js';
 import { renderObject, type Vars } from '../workflow/template-string.js';
 import { evaluateWhen } from '../workflow/when.js';
 import type { Scope } from './scope.js';
+import { sameProbeAs } from './held-back.js';
 
 export class WhenError extends Error {}
 
@@ -63,8 +64,18 @@ export function expandItems<T extends WorkflowStep | DAGTask>(holder: T, globalV
   delete base.withParam;
   delete base.withSequence;
   const lenient = !mustExecute(holder.when);
+  // A holder with no tag in it (a fan-out whose items only name its nodes) renders to itself:
+  // each item is a copy of it, not a walk of it with the variables merged per item.
+  const text = JSON.stringify(base);
+  const plain = !text.includes('{{');
   return items.map((item, i) => {
     const { name, vars } = describeItem(holder.name ?? '', i, item);
+    if (plain) {
+      const copy = JSON.parse(text) as T;
+      copy.name = name;
+      sameProbeAs(copy, base);
+      return copy;
+    }
     const all: Vars = { ...globalVars, ...vars };
     // A step that will not run must not fail on a skipped producer's absent output: leave such tags.
     if (lenient) for (const k of Object.keys(all)) if (all[k] === null) delete all[k];

@@ -128,6 +128,12 @@ export interface OperatorDeps {
   getTaskResult(namespace: string, name: string): WorkflowTaskResult | undefined;
   /** Which pod layout pods are built in; default the host layout (see pod-builder.ts). */
   pods?: { layout: PodLayout; executorImage?: string };
+  /**
+   * This workflow's node ids by node name, kept by the caller from one pass to the next: an id
+   * never changes for a name, and a wide fan-out would otherwise hash every item's name again on
+   * every pass. Without it, the ids are worked out afresh in each pass.
+   */
+  nodeIds?: Map<string, string>;
 }
 
 export interface ClaimToCreate {
@@ -276,6 +282,7 @@ export class WorkflowOperation {
     // A JSON round trip is the fastest deep copy of a plain API object.
     this.wf = opts.owned ? wf : (JSON.parse(JSON.stringify(wf)) as Workflow);
     this.wf.status ??= {};
+    this.ids = deps.nodeIds ?? new Map();
   }
 
   get nodes(): Record<string, NodeStatus> {
@@ -573,7 +580,8 @@ export class WorkflowOperation {
 
   // ---- nodes --------------------------------------------------------------------------------
 
-  private readonly ids = new Map<string, string>();
+  /** Node ids by node name (see OperatorDeps.nodeIds). */
+  private readonly ids: Map<string, string>;
 
   nodeId(nodeName: string): string {
     let id = this.ids.get(nodeName);

@@ -6,6 +6,7 @@ import { renderObject, renderTemplate, UnresolvedVariableError } from '../workfl
 import type { TemplateContext, TemplateHolder } from '../workflow/template-context.js';
 import { expandItems, markAbsentOptionalArgs, shouldExecute, continuesOn } from './expand.js';
 import { HELD_BACK, type ExecuteOpts, type HeldBack, type WorkflowOperation } from './operator.js';
+import { heldBackProbeKey } from './held-back.js';
 import { Scope } from './scope.js';
 import { executeTemplateHooks, exitHookOf, runOnExitNode } from './hooks.js';
 
@@ -217,10 +218,15 @@ function executeStepGroup(
       }
       continue;
     }
+    // An item waiting for room under the workflow's parallelism, like one already held back in
+    // this pass, would resolve to the same HELD_BACK: a wide fan-out's waiting items skip that.
+    const probe = op.getNodeByName(childNodeName) ? undefined : heldBackProbeKey(step, stepTemplateScope);
+    if (probe !== undefined && op.knownHeldBack(probe)) continue;
     const child = op.executeTemplate(childNodeName, step, stepsCtx.tmplCtx, step.arguments ?? {}, {
       boundaryID: stepsCtx.boundaryID,
       onExitTemplate: stepsCtx.onExitTemplate,
       holderKind: 'step',
+      heldBackProbe: probe,
     });
     if (child === HELD_BACK) continue;
     if (child) {

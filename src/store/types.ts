@@ -123,6 +123,16 @@ export interface Watch {
   progress?(): string | undefined;
 }
 
+export interface UpdateOptions {
+  /**
+   * The caller gives `obj` up: the store may return it, with the metadata the write set, rather
+   * than a copy read back from what it stored. A controller that keeps what it wrote as its next
+   * pass's workflow then does not pay for reading a large object back on every write. Values
+   * JSON cannot hold (undefined members) stay as the caller had them.
+   */
+  handOver?: boolean;
+}
+
 export interface DeleteOptions {
   /** Only delete when the stored object still has this resourceVersion. */
   resourceVersion?: string;
@@ -134,7 +144,7 @@ export interface ResourceStore {
   /** Assigns uid, creationTimestamp, resourceVersion and, for generateName, the name. */
   create<T extends KubeObject>(kind: ResourceKind, obj: T): Promise<T>;
   /** Replaces the object; fails with ConflictError when metadata.resourceVersion is stale. */
-  update<T extends KubeObject>(kind: ResourceKind, obj: T): Promise<T>;
+  update<T extends KubeObject>(kind: ResourceKind, obj: T, opts?: UpdateOptions): Promise<T>;
   /** RFC 7386 JSON merge patch. */
   patch<T extends KubeObject>(
     kind: ResourceKind,

@@ -11,14 +11,21 @@ function reportsOwnProgress(type: NodeType): boolean {
   return nodeTypeFacts(type).ownProgress;
 }
 
+/**
+ * `N/M` with digits only, as /^(\d+)\/(\d+)$/ would read it; undefined when N > M. Read by hand:
+ * every pod of a wide workflow is read on every pass that changes it.
+ */
 function parse(p: string | undefined): Progress | undefined {
   if (!p) return undefined;
-  const m = /^(\d+)\/(\d+)$/.exec(p);
-  if (!m) return undefined;
-  const n = Number(m[1]);
-  const total = Number(m[2]);
-  if (n > total || total === 0) return n <= total ? { n, m: total } : undefined;
-  return { n, m: total };
+  const slash = p.indexOf('/');
+  if (slash <= 0 || slash === p.length - 1) return undefined;
+  for (let i = 0; i < p.length; i++) {
+    const c = p.charCodeAt(i);
+    if (i !== slash && (c < 48 || c > 57)) return undefined;
+  }
+  const n = Number(p.slice(0, slash));
+  const total = Number(p.slice(slash + 1));
+  return n <= total ? { n, m: total } : undefined;
 }
 
 function format(p: Progress): string {
@@ -91,6 +98,8 @@ class ChildSums {
 
   /** The sum below `node` when every node below it has one parent; null otherwise. */
   private treeSum(node: NodeStatus): Progress | null {
+    // A leaf (most nodes: a fan-out's pods) is a tree with nothing below it; nothing to keep.
+    if (!node.children || node.children.length === 0) return NOTHING;
     const known = this.treeSums.get(node.id);
     if (known !== undefined) return known;
     this.treeSums.set(node.id, null); // a node met again below itself is no tree
@@ -109,6 +118,8 @@ class ChildSums {
     return acc;
   }
 }
+
+const NOTHING: Readonly<Progress> = Object.freeze({ n: 0, m: 0 });
 
 function addOwn(acc: Progress, child: NodeStatus): Progress {
   if (!reportsOwnProgress(child.type)) return acc;

@@ -64,7 +64,7 @@ export class TemplateContext {
     let tmpl = cacheKey ? this.cache.templates.get(cacheKey) : undefined;
     if (!tmpl) {
       if (storedKey && this.workflow?.status?.storedTemplates?.[storedKey]) {
-        tmpl = structuredClone(this.workflow.status.storedTemplates[storedKey]);
+        tmpl = sharedCopy(this.workflow.status.storedTemplates[storedKey], undefined);
       } else {
         tmpl = this.lookup(holder);
         if (storedKey && this.workflow) {
@@ -89,9 +89,7 @@ export class TemplateContext {
   byName(name: string): Template {
     const t = this.base.spec.templates?.find((x) => x.name === name);
     if (!t) throw new TemplateNotFoundError(`template ${name} not found`);
-    const copy = structuredClone(t);
-    addPodMetadata(this.base.spec.podMetadata, copy);
-    return copy;
+    return sharedCopy(t, this.base.spec.podMetadata);
   }
 
   private holderOf(ref: TemplateRef): { spec: WorkflowSpec } | undefined {
@@ -109,9 +107,7 @@ export class TemplateContext {
       throw new TemplateNotFoundError(
         `template ${ref.template ?? ''} not found in workflow template ${ref.name ?? ''}`,
       );
-    const copy = structuredClone(t);
-    addPodMetadata(holder.spec.podMetadata, copy);
-    return copy;
+    return sharedCopy(t, holder.spec.podMetadata);
   }
 
   private withRef(ref: TemplateRef): TemplateContext {
@@ -152,6 +148,24 @@ export class TemplateContext {
     if (scope === 'local') return this.base.scope === 'local' ? this : this;
     return this.withRef({ name, clusterScope: scope === 'cluster' });
   }
+}
+
+/**
+ * The copies resolutions hand out, by the template they copy: while a workflow's spec (or the
+ * WorkflowTemplate, or the stored template) is the same object, each pass of the controller over it
+ * resolves to the same copy rather than copying the template again; a DAG of 10,000 tasks was
+ * copied whole on every pass. A changed source is a new object, and so a new copy. Copies are
+ * shared and read only, as a resolution's always were within a walk.
+ */
+const copies = new WeakMap<Template, { podMetadata: Metadata | undefined; copy: Template }>();
+
+function sharedCopy(source: Template, podMetadata: Metadata | undefined): Template {
+  const kept = copies.get(source);
+  if (kept && kept.podMetadata === podMetadata) return kept.copy;
+  const copy = structuredClone(source);
+  addPodMetadata(podMetadata, copy);
+  copies.set(source, { podMetadata, copy });
+  return copy;
 }
 
 function addPodMetadata(podMetadata: Metadata | undefined, tmpl: Template): void {

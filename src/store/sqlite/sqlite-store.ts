@@ -34,6 +34,7 @@ import {
   type ListResult,
   type ResourceKind,
   type ResourceStore,
+  type UpdateOptions,
   type Watch,
   type WatchEvent,
   type WatchEventType,
@@ -256,10 +257,10 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
     return JSON.parse(text) as T;
   }
 
-  async update<T extends KubeObject>(kind: ResourceKind, obj: T): Promise<T> {
+  async update<T extends KubeObject>(kind: ResourceKind, obj: T, opts: UpdateOptions = {}): Promise<T> {
     this.ensureOpen();
     const { namespace, name } = updateTarget(kind, obj);
-    return this.replace<T>(kind, namespace, name, () => obj);
+    return this.replace<T>(kind, namespace, name, () => obj, opts.handOver === true);
   }
 
   async patch<T extends KubeObject>(
@@ -336,18 +337,21 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
 
   // -------------------------------------------------------------------------------------------
 
+  /** With `handOver`, an update returns the object it wrote (see UpdateOptions.handOver). */
   private replace<T extends KubeObject>(
     kind: ResourceKind,
     namespace: string,
     name: string,
     next: (existing: T) => T,
+    handOver = false,
   ): T {
-    const { text, change, unchanged } = this.write(() => {
+    const { text, change, unchanged, written } = this.write(() => {
       const row = this.row(kind, namespace, name);
       const existing = JSON.parse(row.object) as T;
       const rv = this.nextVersion();
       const outcome = prepareUpdate(kind, existing, next(existing), rv);
-      if (outcome.action === 'unchanged') return { text: row.object, change: undefined, unchanged: existing };
+      if (outcome.action === 'unchanged')
+        return { text: row.object, change: undefined, unchanged: existing, written: undefined };
       const text = JSON.stringify(outcome.object);
       if (outcome.action === 'delete') {
         this.stmts.delete.run(row.id);
@@ -363,6 +367,7 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
             text,
           ),
           unchanged: undefined,
+          written: undefined,
         };
       }
       this.updateRow(row.id, rv, outcome.object, text);
@@ -378,10 +383,11 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
           text,
         ),
         unchanged: undefined,
+        written: handOver ? outcome.object : undefined,
       };
     });
     if (change) this.hub.committed(change);
-    return unchanged ?? (JSON.parse(text) as T);
+    return unchanged ?? written ?? (JSON.parse(text) as T);
   }
 
   private updateRow(id: number, rv: number, obj: KubeObject, text: string): void {

@@ -263,30 +263,11 @@ export function compileTree(root: Node, src: string): Program {
   };
 
   const compileBinary = (node: NodeOf<'binary'>): Closure => {
+    if (node.op === '&&' || node.op === '||') return compileLogicalChain(node);
     const left = compile(node.left);
     const right = compile(node.right);
     const pos = node.pos;
     switch (node.op) {
-      case '&&':
-        return (f) => {
-          let l: boolean;
-          try {
-            l = asBool(left(f), '&&');
-          } catch (e) {
-            throw located(pos, e);
-          }
-          return l ? right(f) : false;
-        };
-      case '||':
-        return (f) => {
-          let l: boolean;
-          try {
-            l = asBool(left(f), '||');
-          } catch (e) {
-            throw located(pos, e);
-          }
-          return l ? true : right(f);
-        };
       case '??':
         return (f) => {
           const l = left(f);
@@ -296,6 +277,55 @@ export function compileTree(root: Node, src: string): Program {
     const op = BINARY_OPS[node.op];
     if (!op) throw new ExprError(`unknown operator ${node.op}`, src, pos + 1);
     return guard(pos, (f) => op(left(f), right(f)));
+  };
+
+  /**
+   * `a && b`, `a || b`, and the chains they make nested to the left (`a && b && c` is
+   * `(a && b) && c`): a DAG task with thousands of dependencies has a depends expression thousands
+   * deep, whose compilation and evaluation by recursion overflowed the stack. The chain is walked
+   * down its left side once and run as a loop, with the nested form's values and errors: each
+   * link's left value must be a bool (an error there is located at that link's operator), a link
+   * short-circuits to false (&&) or true (||) or takes its right operand's value, and an error in
+   * a right operand is located at the next link's operator, as the enclosing link would locate it.
+   */
+  const compileLogicalChain = (node: NodeOf<'binary'>): Closure => {
+    const spine: NodeOf<'binary'>[] = [];
+    let leftmost: Node = node;
+    while (leftmost.type === 'binary' && (leftmost.op === '&&' || leftmost.op === '||')) {
+      spine.push(leftmost);
+      leftmost = leftmost.left;
+    }
+    spine.reverse();
+    const first = compile(leftmost);
+    const links = spine.map((n) => ({ and: n.op === '&&', op: n.op, pos: n.pos, right: compile(n.right) }));
+    return (f) => {
+      let v: unknown;
+      try {
+        v = first(f);
+      } catch (e) {
+        throw located(links[0].pos, e);
+      }
+      for (let i = 0; i < links.length; i++) {
+        const link = links[i];
+        let l: boolean;
+        try {
+          l = asBool(v, link.op);
+        } catch (e) {
+          throw located(link.pos, e);
+        }
+        if (link.and !== l) {
+          v = l; // false for &&, true for ||: the right operand is not evaluated
+          continue;
+        }
+        if (i + 1 === links.length) return link.right(f);
+        try {
+          v = link.right(f);
+        } catch (e) {
+          throw located(links[i + 1].pos, e);
+        }
+      }
+      return v;
+    };
   };
 
   const compileBuiltin = (node: NodeOf<'builtin'>): Closure => {

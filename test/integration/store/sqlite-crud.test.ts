@@ -77,6 +77,26 @@ describe('SqliteStore CRUD', () => {
     expect(Number(spec.metadata.resourceVersion)).toBeGreaterThan(Number(v1.metadata.resourceVersion));
   });
 
+  it('hands an update back as the object written when the caller gives it up, stored the same', async () => {
+    const store = openTempStore();
+    const v1 = await store.create<Obj>('Workflow', wf('w', { spec: { n: 1 } }));
+    const status = { phase: 'Running', nodes: { a: { id: 'a', phase: 'Running' } } };
+    const given: Obj = { ...v1, status };
+    const saved = await store.update<Obj>('Workflow', given, { handOver: true });
+    // The caller's status is the saved object's, not a copy read back from the store.
+    expect(saved.status).toBe(status);
+    expect(saved.metadata.resourceVersion).toBe(String(Number(v1.metadata.resourceVersion) + 1));
+    expect(saved.metadata.generation).toBe(1);
+    expect(await store.get('Workflow', 'argo', 'w')).toEqual(saved);
+    // Without it, the caller's objects are never shared with what the store returns.
+    const copied = await store.update<Obj>('Workflow', { ...saved, status: { phase: 'Succeeded' } });
+    expect(copied.status).toEqual({ phase: 'Succeeded' });
+    expect(await store.get('Workflow', 'argo', 'w')).toEqual(copied);
+    // A stale version still conflicts, handed over or not.
+    const stale = await rejection(store.update<Obj>('Workflow', { ...saved }, { handOver: true }));
+    expect(stale).toBeInstanceOf(ConflictError);
+  });
+
   it('applies merge patches with preconditions and keeps identity fields', async () => {
     const store = openTempStore();
     const v1 = await store.create<Obj>(

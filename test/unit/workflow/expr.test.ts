@@ -168,6 +168,33 @@ describe('operators', () => {
     expect(errorOf('true && x.y', { x: null })).toBe('cannot fetch y from <nil> at 11 in "true && x.y"');
   });
 
+  it('evaluates a chain of thousands of && and || (a DAG task with 10,000 dependencies)', () => {
+    const names = Array.from({ length: 10_000 }, (_, i) => `t${i}`);
+    const logic = names.map((n) => `(${n}.Succeeded || ${n}.Skipped)`).join(' && ');
+    const env: Record<string, unknown> = {};
+    for (const n of names) env[n] = { Succeeded: true, Skipped: false };
+    expect(evaluateBool(logic, env)).toBe(true);
+    env.t9999 = { Succeeded: false, Skipped: true };
+    expect(evaluateBool(logic, env)).toBe(true);
+    env.t5000 = { Succeeded: false, Skipped: false };
+    expect(evaluateBool(logic, env)).toBe(false);
+    expect(evaluate(names.map((n) => `${n}.Succeeded`).join(' || '), env)).toBe(true);
+  });
+
+  it('locates errors in a chain at the operator whose operand failed, as the nested form does', () => {
+    // A left operand that is no bool: at its own operator; a failing right operand: at the next one.
+    expect(errorOf('true && 1 && true')).toBe(
+      '&&: interface conversion: interface {} is int, not bool at 11 in "true && 1 && true"',
+    );
+    expect(errorOf('true && x.y && true', { x: null })).toBe(
+      'cannot fetch y from <nil> at 11 in "true && x.y && true"',
+    );
+    expect(errorOf('1 && true || false')).toMatch(/^&&: .*not bool at 3 in/);
+    expect(errorOf('true && 1 || false')).toMatch(/^\|\|: .*not bool at 11 in/);
+    expect(evaluate('true && 5')).toBe(5);
+    expect(evaluate('false || true && "x"')).toBe('x');
+  });
+
   it('handles nil with ?? and ?.', () => {
     const env = { a: null, m: { present: 'p', n: null } };
     expect(evaluate('a?.b', env)).toBe(null);

@@ -15,6 +15,23 @@ describe('fnv32a', () => {
     expect(fnv32a('é')).not.toBe(fnv32a('e'));
     expect(fnv32a('é')).toBe(Math.imul(Math.imul(0x811c9dc5 ^ 0xc3, 0x01000193) ^ 0xa9, 0x01000193) >>> 0);
   });
+
+  it('hashes the same bytes TextEncoder makes: two-, three- and four-byte characters, lone surrogates', () => {
+    const byBytes = (text: string): number => {
+      let hash = 0x811c9dc5;
+      for (const b of new TextEncoder().encode(text)) hash = Math.imul(hash ^ b, 0x01000193);
+      return hash >>> 0;
+    };
+    for (const text of [
+      'wf[0].step(0:ü)',
+      'データ.処理(1:x)',
+      'emoji(2:🚀🎉)',
+      'lone \ud800 x',
+      'end \udc00',
+      'tail\ud83d',
+    ])
+      expect(fnv32a(text), text).toBe(byBytes(text));
+  });
 });
 
 // Pod names below were computed by Go's hash/fnv for the same node names.

@@ -61,4 +61,26 @@ describe('updateProgress', () => {
     expect(p.t).toBe('3/4');
     expect(p.y).toBe('0/1');
   });
+
+  it("reads a pod's own N/M as digits only, ignoring what is not one, and completes finished pods", () => {
+    const pod = (id: string, progress: string, phase: NodeStatus['phase'] = 'Running') => ({
+      ...node(id, 'Pod', phase),
+      progress,
+    });
+    const p = progressOf([
+      node('s', 'Steps', 'Running', ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i']),
+      pod('a', '3/5'),
+      pod('b', '0/0'),
+      pod('c', '5/3'), // N > M
+      pod('d', 'x/1'),
+      pod('e', '/1'),
+      pod('f', '1/'),
+      pod('g', '02/4'),
+      pod('h', '1/2/3'),
+      pod('i', '2/7', 'Succeeded'),
+    ]);
+    expect(p.workflow).toBe(`${3 + 2 + 7}/${5 + 4 + 7}`);
+    expect(p.s).toBe(p.workflow);
+    expect([p.b, p.c, p.g, p.i]).toEqual(['0/0', '5/3', '02/4', '7/7']);
+  });
 });
