@@ -198,7 +198,8 @@ class TreePrinter {
     if (node.type === 'Retry' && (node.children ?? []).length === 1) return [true, false];
     if (node.type === 'StepGroup') return [true, true];
     if (node.type === 'Skipped' && node.phase === 'Omitted') return [true, false];
-    if (!nodeMatchesSelector(this.options.selector, node)) return [true, false];
+    const { selector } = this.options;
+    if (selector.length > 0 && !nodeMatchesSelector(selector, node)) return [true, false];
     return [false, false];
   }
 
