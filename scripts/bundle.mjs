@@ -9,7 +9,7 @@
 // It also writes dist/bundle/inputs.json: for each output file, the source files in it, so a test
 // can tell which of our modules (and which packages) a command loaded from the chunks it opened.
 import { rolldown } from 'rolldown';
-import fs, { rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -70,15 +70,34 @@ function groupsOf(getModuleInfo) {
 // (argo has none). That module is not in Node's start-up snapshot: loading it (and net, dgram and
 // the streams it pulls in) cost every command a few milliseconds, so commander gets it on first use.
 const LAZY_CHILD_PROCESS = '\0lazy-builtin:child_process';
-// An ESM import of node:fs makes Node read every export of fs, its lazy getters too: `promises`
-// loads fs/promises and readline, which most commands never use. Our modules get fs's functions
-// and constants from Node's CommonJS fs instead (importing anything else fails this build, not a
-// command; the deprecated F_OK and the lazily loaded classes stay out).
-const FS_WITHOUT_LAZY_EXPORTS = '\0fs-without-lazy-exports';
-const fsExports = [
-  'constants',
-  ...Object.keys(fs).filter((name) => /^[a-z]\w*$/.test(name) && typeof fs[name] === 'function'),
-];
+// An ESM import of one of Node's modules makes Node build a facade of it, reading every export,
+// lazy getters too. For three modules that costs: `node:process` runs those of process.report and
+// others (7 ms of a read on Node 24), `node:fs` and `node:stream` load their `promises` (and
+// fs/promises brings readline). Our modules and chalk (the one package bundled as ESM that reads
+// load) get these from process.getBuiltinModule instead, with the exports that are values, not
+// getters (importing a getter by name fails this build, not a command).
+const BUILTIN = '\0builtin:';
+const WITHOUT_FACADE = new Set(['fs', 'process', 'stream']);
+const IMPORTERS_WITHOUT_FACADE = [path.join(root, 'src'), path.join(root, 'node_modules', 'chalk')];
+const withoutFacade = (source, importer) =>
+  WITHOUT_FACADE.has(source.replace(/^node:/, '')) &&
+  IMPORTERS_WITHOUT_FACADE.some((dir) => importer.startsWith(dir + path.sep));
+const NOT_BINDINGS = new Set(['default', 'arguments', 'eval']);
+function builtinWithoutFacade(name) {
+  const m = process.getBuiltinModule(name);
+  const values = Object.getOwnPropertyNames(m).filter(
+    (key) =>
+      /^[A-Za-z_$][\w$]*$/.test(key) &&
+      !NOT_BINDINGS.has(key) &&
+      !Object.getOwnPropertyDescriptor(m, key).get,
+  );
+  return [
+    `const m = process.getBuiltinModule(${JSON.stringify(name)});`,
+    'export default m;',
+    `export const { ${values.join(', ')} } = m;`,
+    '',
+  ].join('\n');
+}
 const lazyBuiltins = {
   name: 'lazy-builtins',
   resolveId(source, importer, { kind }) {
@@ -88,19 +107,14 @@ const lazyBuiltins = {
       /[\\/]node_modules[\\/]commander[\\/]/.test(importer ?? '')
     )
       return { id: LAZY_CHILD_PROCESS };
-    if (
-      source === 'node:fs' &&
-      kind === 'import-statement' &&
-      (importer ?? '').startsWith(path.join(root, 'src') + path.sep)
-    )
-      return { id: FS_WITHOUT_LAZY_EXPORTS };
+    if (kind === 'import-statement' && withoutFacade(source, importer ?? ''))
+      return { id: `${BUILTIN}${source.replace(/^node:/, '')}` };
     return null;
   },
   load(id) {
     if (id === LAZY_CHILD_PROCESS)
       return `let m;\nmodule.exports = new Proxy({}, { get: (_, key) => (m ??= require('node:child_process'))[key] });\n`;
-    if (id === FS_WITHOUT_LAZY_EXPORTS)
-      return `const fs = process.getBuiltinModule('node:fs');\nexport const { ${fsExports.join(', ')} } = fs;\n`;
+    if (id.startsWith(BUILTIN)) return builtinWithoutFacade(`node:${id.slice(BUILTIN.length)}`);
     return null;
   },
 };
