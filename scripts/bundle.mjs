@@ -1,15 +1,15 @@
 // Bundles the CLI for bin/argo.js: dist/bundle/main.js and the chunks it imports, from src/.
 // A command's start-up is mostly Node finding, reading and compiling our modules one file at a
-// time (about 200 for `argo list`); bundled, the same code comes in a handful of files. Each
-// dynamic import stays a split point, so a command still loads only the code it runs: the
-// engine, the server, YAML parsers and the Kubernetes client stay in chunks that reads never open.
-// tsc still type-checks and builds dist/ for the library (package.json's exports), which this
-// leaves alone.
+// time (about 200 for `argo list`); bundled, the same code comes in a handful of files. Dynamic
+// imports stay split points outside the command paths grouped below, so a command still loads
+// only the code it runs: the engine, the server, YAML parsers and the Kubernetes client stay in
+// chunks that reads never open. tsc still type-checks and builds dist/ for the library
+// (package.json's exports), which this leaves alone.
 //
 // It also writes dist/bundle/inputs.json: for each output file, the source files in it, so a test
 // can tell which of our modules (and which packages) a command loaded from the chunks it opened.
-import { build } from 'esbuild';
-import fs, { rmSync, writeFileSync } from 'node:fs';
+import { rolldown } from 'rolldown';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -20,88 +20,149 @@ const outdir = path.join(root, 'dist/bundle');
 // that load them, and packages that read their own files at run time (jq-wasm's .wasm).
 const EXTERNAL = ['better-sqlite3', 'pg', 'mysql2', 'jq-wasm'];
 
+// Chunks made of whole command paths. Split at every dynamic import, as bundlers do by default, a
+// read opened some 50 files, one for each set of split points sharing a few modules; on Node 24,
+// where `node -e 0` itself takes 30 ms, finding and linking them was most of what a read cost.
+// Each group holds everything its roots import statically (what an earlier group holds aside):
+// `cli` is the command tree every command builds (and `argo version`), `read` the local backend,
+// the store and the printers that `list`, `get` and `logs` run, so a read loads
+// its path in two files, with a little of another read's, never the engine (the e2e test
+// startup-imports holds that). Modules outside them (the engine, the server, the Kubernetes and
+// HTTP backends, YAML) are split as before.
+const GROUPS = [
+  { name: 'cli', roots: ['cli/program.ts', 'client/version.ts', 'cli/output/version.ts'] },
+  {
+    name: 'read',
+    roots: [
+      'cli/context.ts',
+      'cli/follow.ts',
+      'cli/commands/list-run.ts',
+      'cli/request-timeout.ts',
+      'client/index.ts',
+      'client/local/client.ts',
+      'client/local/heal.ts',
+      'client/store/client.ts',
+      'store/index.ts',
+      'workflow/duration.ts',
+      'workflow/node-field-selector.ts',
+    ],
+  },
+];
+
+/** For each module in a group, the group's name: computed once, from the whole module graph. */
+function groupsOf(getModuleInfo) {
+  const groupOf = new Map();
+  for (const { name, roots } of GROUPS) {
+    const todo = roots.map((r) => path.join(root, 'src', r));
+    while (todo.length > 0) {
+      const id = todo.pop();
+      if (groupOf.has(id)) continue;
+      const info = getModuleInfo(id);
+      if (!info) throw new Error(`bundle group ${name}: no module ${id}`);
+      groupOf.set(id, name);
+      todo.push(...info.importedIds);
+    }
+  }
+  return groupOf;
+}
+
 // commander requires child_process when it loads, for subcommands that are programs of their own
 // (argo has none). That module is not in Node's start-up snapshot: loading it (and net, dgram and
 // the streams it pulls in) cost every command a few milliseconds, so commander gets it on first use.
-const lazyChildProcessForCommander = {
-  name: 'lazy-child-process-for-commander',
-  setup(b) {
-    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
-      args.kind === 'require-call' && /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer)
-        ? { path: 'child_process', namespace: 'lazy-builtin' }
-        : undefined,
-    );
-    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
-      contents: `let m;\nmodule.exports = new Proxy({}, { get: (_, key) => (m ??= require('node:${args.path}'))[key] });\n`,
-      loader: 'js',
-    }));
+const LAZY_CHILD_PROCESS = '\0lazy-builtin:child_process';
+// An ESM import of one of Node's modules makes Node build a facade of it, reading every export,
+// lazy getters too. For three modules that costs: `node:process` runs those of process.report and
+// others (7 ms of a read on Node 24), `node:fs` and `node:stream` load their `promises` (and
+// fs/promises brings readline). Our modules and chalk (the one package bundled as ESM that reads
+// load) get these from process.getBuiltinModule instead, with the exports that are values, not
+// getters (importing a getter by name fails this build, not a command).
+const BUILTIN = '\0builtin:';
+const WITHOUT_FACADE = new Set(['fs', 'process', 'stream']);
+const IMPORTERS_WITHOUT_FACADE = [path.join(root, 'src'), path.join(root, 'node_modules', 'chalk')];
+const withoutFacade = (source, importer) =>
+  WITHOUT_FACADE.has(source.replace(/^node:/, '')) &&
+  IMPORTERS_WITHOUT_FACADE.some((dir) => importer.startsWith(dir + path.sep));
+const NOT_BINDINGS = new Set(['default', 'arguments', 'eval']);
+function builtinWithoutFacade(name) {
+  const m = process.getBuiltinModule(name);
+  const values = Object.getOwnPropertyNames(m).filter(
+    (key) =>
+      /^[A-Za-z_$][\w$]*$/.test(key) &&
+      !NOT_BINDINGS.has(key) &&
+      !Object.getOwnPropertyDescriptor(m, key).get,
+  );
+  return [
+    `const m = process.getBuiltinModule(${JSON.stringify(name)});`,
+    'export default m;',
+    `export const { ${values.join(', ')} } = m;`,
+    '',
+  ].join('\n');
+}
+const lazyBuiltins = {
+  name: 'lazy-builtins',
+  resolveId(source, importer, { kind }) {
+    if (
+      /^(node:)?child_process$/.test(source) &&
+      kind === 'require-call' &&
+      /[\\/]node_modules[\\/]commander[\\/]/.test(importer ?? '')
+    )
+      return { id: LAZY_CHILD_PROCESS };
+    if (kind === 'import-statement' && withoutFacade(source, importer ?? ''))
+      return { id: `${BUILTIN}${source.replace(/^node:/, '')}` };
+    return null;
   },
-};
-
-// An ESM import of node:fs makes Node read every export of fs, its lazy getters too: `promises`
-// loads fs/promises and readline, which most commands never use. Our modules get fs's functions
-// and constants from Node's CommonJS fs instead (importing anything else fails this build, not a
-// command; the deprecated F_OK and the lazily loaded classes stay out).
-const fsExports = [
-  'constants',
-  ...Object.keys(fs).filter((name) => /^[a-z]\w*$/.test(name) && typeof fs[name] === 'function'),
-];
-const fsWithoutLazyExports = {
-  name: 'fs-without-lazy-exports',
-  setup(b) {
-    b.onResolve({ filter: /^node:fs$/ }, (args) =>
-      args.kind === 'import-statement' && args.importer.startsWith(path.join(root, 'src') + path.sep)
-        ? { path: 'node:fs', namespace: 'fs-without-lazy-exports' }
-        : undefined,
-    );
-    b.onLoad({ filter: /.*/, namespace: 'fs-without-lazy-exports' }, () => ({
-      contents: `const fs = process.getBuiltinModule('node:fs');\nexport const { ${fsExports.join(', ')} } = fs;\n`,
-      loader: 'js',
-    }));
+  load(id) {
+    if (id === LAZY_CHILD_PROCESS)
+      return `let m;\nmodule.exports = new Proxy({}, { get: (_, key) => (m ??= require('node:child_process'))[key] });\n`;
+    if (id.startsWith(BUILTIN)) return builtinWithoutFacade(`node:${id.slice(BUILTIN.length)}`);
+    return null;
   },
 };
 
 rmSync(outdir, { recursive: true, force: true });
-const result = await build({
-  absWorkingDir: root,
-  entryPoints: { main: 'src/cli/main.ts' },
-  outdir,
-  bundle: true,
-  splitting: true,
-  format: 'esm',
+let groupOf;
+const bundle = await rolldown({
+  cwd: root,
+  input: { main: 'src/cli/main.ts' },
   platform: 'node',
-  target: 'node20',
-  // Flat: every chunk sits in dist/bundle, two folders below the package (src/package-files.ts).
-  chunkNames: 'chunk-[hash]',
-  external: EXTERNAL,
-  define: { ARGO_TS_BUNDLE_PACKAGE_ROOT: JSON.stringify('../../') },
-  // Bundled CommonJS packages call require() for Node's modules, which ESM does not define: each
-  // file gets one, made on its first call (most chunks never call it; making it costs at start-up).
-  banner: {
-    js: [
-      "import { createRequire as __argoCreateRequire } from 'node:module';",
-      'let __argoRequire;',
-      'const require = new Proxy(function () {}, {',
-      '  apply: (_, self, args) => (__argoRequire ??= __argoCreateRequire(import.meta.url))(...args),',
-      '  get: (_, key) => (__argoRequire ??= __argoCreateRequire(import.meta.url))[key],',
-      '});',
-    ].join('\n'),
-  },
-  logLevel: 'warning',
-  metafile: true,
-  plugins: [lazyChildProcessForCommander, fsWithoutLazyExports],
+  external: (id) => EXTERNAL.some((e) => id === e || id.startsWith(`${e}/`)),
+  transform: { target: 'node20', define: { ARGO_TS_BUNDLE_PACKAGE_ROOT: JSON.stringify('../../') } },
+  plugins: [lazyBuiltins],
+  // A module imported both statically and dynamically is said to be so; that is how our lazy
+  // imports are meant (a module the path already loaded costs nothing to import again).
+  checks: { ineffectiveDynamicImport: false },
+  logLevel: 'warn',
 });
+const { output } = await bundle.write({
+  dir: outdir,
+  format: 'es',
+  entryFileNames: '[name].js',
+  // Flat: every chunk sits in dist/bundle, two folders below the package (src/package-files.ts).
+  chunkFileNames: '[name]-[hash].js',
+  codeSplitting: {
+    groups: [
+      {
+        name: (id, ctx) => {
+          groupOf ??= groupsOf((m) => ctx.getModuleInfo(m));
+          return groupOf.get(id) ?? null;
+        },
+        debugName: 'command paths',
+      },
+    ],
+  },
+});
+await bundle.close();
 
 /** A source path as seen from the package: a package's file under node_modules/, however linked. */
-function fromPackageRoot(input) {
-  const at = input.indexOf('node_modules/');
-  return at > 0 ? input.slice(at) : input;
+function fromPackageRoot(id) {
+  const at = id.indexOf('node_modules/');
+  if (at > 0) return id.slice(at);
+  return path.isAbsolute(id) ? path.relative(root, id) : id.replace(/^\0/, '');
 }
 
 const inputs = Object.fromEntries(
-  Object.entries(result.metafile.outputs).map(([file, out]) => [
-    path.relative(outdir, path.join(root, file)),
-    Object.keys(out.inputs).map(fromPackageRoot).sort(),
-  ]),
+  output
+    .filter((o) => o.type === 'chunk')
+    .map((chunk) => [chunk.fileName, chunk.moduleIds.map(fromPackageRoot).sort()]),
 );
 writeFileSync(path.join(outdir, 'inputs.json'), `${JSON.stringify(inputs, null, 1)}\n`);

@@ -78,6 +78,20 @@ function loadedBy(args: string[], env: NodeJS.ProcessEnv = {}): Loaded {
   return { status: r.status, stdout: r.stdout, heavy: packages(HEAVY), yaml: packages(YAML), ours };
 }
 
+/** The Node modules a process running `node <args>` loaded (process.moduleLoadList). */
+function builtinsLoadedBy(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): { status: number | null; loaded: string[] } {
+  const log = path.join(dir, `builtins-${Math.random().toString(36).slice(2)}.log`);
+  const r = spawnSync(process.execPath, ['-r', fixture('import-log/builtins.cjs'), ...args], {
+    env: { ...process.env, KUBECONFIG: '/dev/null', ...env, BUILTIN_LOG: log },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { status: r.status, loaded: readFileSync(log, 'utf8').split('\n').filter(Boolean) };
+}
+
 /** Modules of the engine: the workflow controller and the executor (host runtime, argoexec). */
 // Every local command reads where the host runtime keeps its files (paths.js) and whether the
 // process holding the controller lease still lives (proc-stat.js): two leaf modules, not the engine.
@@ -148,6 +162,20 @@ describe('reads on the local backend load neither the engine nor a YAML parser',
     expect(engineModules(r.ours)).toEqual([]);
     // Our YAML output is written by our own emitter; the parsers are for reading YAML.
     expect(r.yaml).toEqual([]);
+  });
+
+  // An ESM import of node:process makes Node read all of process (process.report's getter loads
+  // the report module), one of node:fs its `promises` (fs/promises, which loads readline): reads
+  // take their Node modules without that, and fs/promises only when they delete.
+  it.each([[['list']], [['get', '@latest']]])('argo %j loads no Node module it does not use', (args) => {
+    const unused = (m: string) =>
+      m === 'internal/process/report' || m === 'fs/promises' || m.startsWith('internal/readline/');
+    // What Node itself loads to run an ES module (Node 20's loader reads files with fs/promises).
+    const bare = new Set(builtinsLoadedBy([fixture('import-log/nothing.mjs')]).loaded);
+    const r = builtinsLoadedBy([path.join(repoRoot, 'bin/argo.js'), ...args], env);
+    expect(r.status).toBe(0);
+    expect(r.loaded).toContain('stream');
+    expect(r.loaded.filter((m) => unused(m) && !bare.has(m))).toEqual([]);
   });
 
   it('argo logs reads the log with the log reader alone', () => {

@@ -3,7 +3,6 @@
 // logs and artifacts from the folders the host runtime and the embedded repository keep.
 // Each of those pieces is imported by the method that uses it: `argo list` and `argo get` come
 // through here too, and must not pay for loading the controller and the host runtime.
-import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { ArtifactReadRequest } from '../../artifacts/reader.js';
 import type { Pod } from '../../model/pod.js';
@@ -73,6 +72,8 @@ export class LocalHost implements ClientHost {
     // The claims it made for its volumeClaimTemplates are owned by it too, with their folders.
     const claims = await this.store.list('PersistentVolumeClaim', owned);
     const { claimFolder } = await import('../../executor/host/volumes.js');
+    // Loaded here, as deletes need it: reads do not, and fs/promises brings readline with it.
+    const { rm } = await import('node:fs/promises');
     for (const c of claims.items) {
       const claim = c.metadata.name ?? '';
       await this.store.delete('PersistentVolumeClaim', ns, claim).catch(() => undefined);
@@ -115,6 +116,7 @@ export class LocalHost implements ClientHost {
   /** Deletes a pod with the log and working folders the host runtime kept for it. */
   async deletePod(ns: string, podName: string): Promise<void> {
     await this.store.delete('Pod', ns, podName).catch(() => undefined);
+    const { rm } = await import('node:fs/promises');
     for (const folder of ['logs', 'pods'])
       await rm(path.join(this.home, folder, ns, podName), { recursive: true, force: true });
   }

@@ -23,6 +23,10 @@ describe('tabwrite', () => {
     expect(write('\x1b[32m✔\x1b[0m a\tb\n  x\ty\n')).toBe('\x1b[32m✔\x1b[0m a  b\n  x           y\n');
   });
 
+  it('counts a character outside the BMP as one, as Go counts runes', () => {
+    expect(write('\u{1F600}\tb\nxxx\ty\n')).toBe('\u{1F600}    b\nxxx  y\n');
+  });
+
   it('keeps text after the last newline without adding one', () => {
     expect(write('a\tb\nc')).toBe('a  b\nc');
   });

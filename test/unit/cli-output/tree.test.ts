@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { NodeStatus, Workflow } from '../../../src/model/workflow.js';
 import { colorCodeFor, colorEnabled, createPalette } from '../../../src/cli/output/colors.js';
 import { printWorkflow } from '../../../src/cli/output/get.js';
@@ -40,6 +40,73 @@ describe('node tree', () => {
     ];
     const tree = buildRenderTrees(Object.fromEntries(nodes.map((n) => [n.id, n])));
     expect(tree.get('wf')!.children.map((c) => c.id)).toEqual(['c', 'b', 'l9', 'l10']);
+  });
+
+  /** Pod nodes under the DAG `wf`, started at one of a few times, named with or without a loop index. */
+  function siblings(count: number, seed: number, named: (i: number) => string): NodeStatus[] {
+    let x = seed;
+    const next = () => (x = (x * 1103515245 + 12345) % 2147483648);
+    return Array.from({ length: count }, (_, i) => ({
+      id: `n${i}`,
+      name: `wf.${named(i)}`,
+      displayName: named(i),
+      type: 'Pod' as const,
+      boundaryID: 'wf',
+      startedAt: `2026-03-01T10:00:0${next() % 4}Z`,
+    }));
+  }
+
+  /** Go's CLI: each node in turn goes before the first sibling that starts later, or at once with a lower index or name. */
+  function goOrder(nodes: NodeStatus[]): string[] {
+    const key = (n: NodeStatus) => ({
+      start: Date.parse(n.startedAt!),
+      index: indexFromNodeName(n.displayName!),
+      name: n.displayName!,
+    });
+    const before = (a: NodeStatus, b: NodeStatus) => {
+      const [x, y] = [key(a), key(b)];
+      if (x.start !== y.start) return x.start < y.start;
+      return x.index >= 0 && y.index >= 0
+        ? x.index < y.index
+        : Buffer.compare(Buffer.from(x.name), Buffer.from(y.name)) < 0;
+    };
+    const order: NodeStatus[] = [];
+    for (const n of nodes) {
+      const at = order.findIndex((s) => before(n, s));
+      order.splice(at < 0 ? order.length : at, 0, n);
+    }
+    return order.map((n) => n.id);
+  }
+
+  it.each([
+    ['all with a loop index', (i: number) => `l(${(i * 7) % 13}:x)`],
+    ['all without one', (i: number) => `s${(i * 7) % 13}`],
+    [
+      'a mix, whose order is not transitive',
+      (i: number) => (i % 3 ? `l(${i % 5}:${'zay'[i % 3]})` : `m${i % 4}`),
+    ],
+  ])('orders siblings %s as Go does', (_, named) => {
+    for (const seed of [1, 2, 3]) {
+      const pods = siblings(40, seed, named);
+      const root: NodeStatus = { id: 'wf', name: 'wf', type: 'DAG', startedAt: '2026-03-01T10:00:00Z' };
+      const tree = buildRenderTrees(Object.fromEntries([root, ...pods].map((n) => [n.id, n])));
+      expect(tree.get('wf')!.children.map((c) => c.id)).toEqual(goOrder(pods));
+    }
+  });
+
+  it('orders a thousand siblings without comparing each with every other', () => {
+    // Siblings ordered by name compare their names bytewise: count those comparisons.
+    const pods = siblings(1000, 7, (i) => `s${(i * 389) % 1000}`);
+    const root: NodeStatus = { id: 'wf', name: 'wf', type: 'DAG', startedAt: '2026-03-01T10:00:00Z' };
+    const compare = vi.spyOn(Buffer, 'compare');
+    try {
+      const tree = buildRenderTrees(Object.fromEntries([root, ...pods].map((n) => [n.id, n])));
+      expect(tree.get('wf')!.children).toHaveLength(1000);
+      // About log2(1000) = 10 per sibling, where comparing with each one before it made ~125,000.
+      expect(compare.mock.calls.length).toBeLessThan(15_000);
+    } finally {
+      compare.mockRestore();
+    }
   });
 
   it('does not draw container and task-group nodes, nor reject the tree for them', () => {
