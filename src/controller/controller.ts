@@ -486,8 +486,7 @@ export class WorkflowController {
       try {
         const saved = await this.writeWorkflow(result.workflow, { own: true });
         traceStep('workflow written', k);
-        this.workflows.cache.set(saved);
-        this.lastWritten.set(k, saved);
+        if (this.cacheWritten(k, saved)) this.lastWritten.set(k, saved);
         // Archived from here rather than on the watch event, so a CLI that stops the engine as
         // soon as it sees the workflow complete does not stop it before the write has begun.
         this.archiver?.offer(saved);
@@ -530,7 +529,7 @@ export class WorkflowController {
     if (!updated) return;
     try {
       const saved = await this.writeWorkflow(updated);
-      this.workflows.cache.set(saved);
+      this.cacheWritten(k, saved);
     } catch (err) {
       if (err instanceof StoreError && err.code === 404) return;
       if (err instanceof StoreError && err.code === 409) {
@@ -548,6 +547,19 @@ export class WorkflowController {
    * The one place a workflow is written: stored dehydrated (nodes compressed or offloaded when the
    * hydrator decides so), returned as this controller keeps it, with its nodes in hand.
    */
+  /**
+   * Puts what this controller wrote in the cache, unless the watch has already brought a later
+   * version in while the write was returning (a deletion, say): the cache must not go back to the
+   * older one, or the pass that event queued would act on what it replaced. False when it is kept.
+   */
+  private cacheWritten(k: string, saved: Workflow): boolean {
+    const cached = this.workflows.cache.get(k);
+    if (cached && isLaterVersion(cached.metadata.resourceVersion, saved.metadata.resourceVersion))
+      return false;
+    this.workflows.cache.set(saved);
+    return true;
+  }
+
   /**
    * Writes a workflow, its nodes offloaded when persistence says so. `own`: the write of a pass,
    * whose watch event must not queue the workflow again (ownWrite; it wraps the store call alone,
@@ -731,4 +743,14 @@ function onAnyChange<T>(fn: (obj: T) => void): {
   onDelete(o: T): void;
 } {
   return { onAdd: fn, onUpdate: (_old, obj) => fn(obj), onDelete: fn };
+}
+
+/**
+ * Whether resourceVersion `a` is later than `b`. Versions are opaque to clients in Kubernetes, but
+ * both stores here and the API server's etcd give increasing integers; anything else is not
+ * compared (false), so the caller's write wins as it did before.
+ */
+function isLaterVersion(a: string | undefined, b: string | undefined): boolean {
+  if (!a || !b || !/^\d+$/.test(a) || !/^\d+$/.test(b)) return false;
+  return a.length !== b.length ? a.length > b.length : a > b;
 }
