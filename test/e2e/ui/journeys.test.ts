@@ -264,14 +264,15 @@ describe.skipIf(skip !== undefined)(`web UI in Chromium${skip ? ` (skipped: ${sk
 
   it('follows the logs of a running node', async () => {
     // The container writes a line, then asks the test for the next one, which it gets when the test
-    // has seen the first on the page. (A file would not do: the pod's root is an overlay.)
+    // has seen the first on the page. (A file would not do: the pod's root is an overlay. Python,
+    // not this Node: the container's /tmp is its own, and CI's second Node lives under /tmp.)
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
     const gate = createServer((_req, res) => void released.then(() => res.end('second line')));
     await new Promise<void>((resolve) => gate.listen(0, '127.0.0.1', resolve));
     const port = (gate.address() as AddressInfo).port;
     try {
-      const fetchLine = `fetch('http://127.0.0.1:${port}/').then((r) => r.text()).then(console.log)`;
+      const fetchLine = `import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:${port}/').read().decode())`;
       const name = await api.submit(`
 apiVersion: argoproj.io/v1alpha1
 kind: Workflow
@@ -283,7 +284,7 @@ spec:
     container:
       image: node
       command: [sh, -c]
-      args: ["echo first line; ${process.execPath} -e \\"${fetchLine}\\""]
+      args: ["echo first line; python3 -c \\"${fetchLine}\\""]
 `);
       // Opened at once: the page starts following when the pod starts.
       const { page } = await open(`/workflows/default/${name}?nodeId=${name}`);
