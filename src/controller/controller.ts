@@ -136,11 +136,6 @@ export class WorkflowController {
    * cached workflow is still that version. Taken (deleted) by the operation that uses it.
    */
   private readonly lastWritten = new Map<string, Workflow>();
-  /**
-   * The object (kind and cache key) this controller is writing while the store's call runs: an
-   * event for it that comes before the call returns is this write's own (see ownWrite()).
-   */
-  private writing: { kind: 'Pod' | 'Workflow'; key: string } | undefined;
   /** Each unfinished workflow's node ids by node name, kept between its passes (OperatorDeps.nodeIds). */
   private readonly nodeIds = new Map<string, Map<string, string>>();
   private stopped = false;
@@ -262,14 +257,7 @@ export class WorkflowController {
       if (wf) this.enqueue(key(obj.metadata.namespace, wf));
     };
     this.taskResults.addHandler(onAnyChange(enqueueOwner));
-    this.pods.addHandler({
-      // A pod this pass is creating is in the cache already: its ADDED tells the workflow nothing.
-      onAdd: (pod) => {
-        if (!this.isOwnWrite('Pod', pod)) enqueueOwner(pod);
-      },
-      onUpdate: (_old, pod) => enqueueOwner(pod),
-      onDelete: enqueueOwner,
-    });
+    this.pods.addHandler(onAnyChange(enqueueOwner));
     const enqueueWorkflow = (wf: Workflow): void => {
       // Workflows left Pending archiving (before a restart too: the first list adds them) are archived.
       this.archiver?.offer(wf);
@@ -281,12 +269,7 @@ export class WorkflowController {
     };
     this.workflows.addHandler({
       onAdd: enqueueWorkflow,
-      onUpdate: (_old, wf) => {
-        // The pass that wrote a running workflow has operated on what it says; a completed one
-        // is queued still, for its artifact collection.
-        if (this.isOwnWrite('Workflow', wf) && wf.metadata.labels?.[LABEL_COMPLETED] !== 'true') return;
-        enqueueWorkflow(wf);
-      },
+      onUpdate: (_old, wf) => enqueueWorkflow(wf),
       onDelete: (wf) => {
         this.lastWritten.delete(key(wf.metadata.namespace, wf.metadata.name));
         this.nodeIds.delete(key(wf.metadata.namespace, wf.metadata.name));
@@ -328,26 +311,6 @@ export class WorkflowController {
     const waiters = this.flushWaiters;
     this.flushWaiters = [];
     for (const w of waiters) w();
-  }
-
-  /**
-   * Runs a store write of `obj`, marked as this controller's own while the store's call runs. A
-   * store that delivers its watch events as it commits (the embedded one) shows the write's own
-   * event inside the call: that event must not queue the workflow again, since the pass that
-   * wrote it already acted on everything it says, and a pass per step for nothing is what a
-   * sequential workflow would pay. Events of other stores come after the call and queue as usual.
-   */
-  private ownWrite<T>(kind: 'Pod' | 'Workflow', obj: KubeObject, write: () => Promise<T>): Promise<T> {
-    this.writing = { kind, key: key(obj.metadata.namespace, obj.metadata.name) };
-    try {
-      return write();
-    } finally {
-      this.writing = undefined;
-    }
-  }
-
-  private isOwnWrite(kind: 'Pod' | 'Workflow', obj: KubeObject): boolean {
-    return this.writing?.kind === kind && this.writing.key === key(obj.metadata.namespace, obj.metadata.name);
   }
 
   private requeueAfter(k: string, ms: number): void {
@@ -460,7 +423,7 @@ export class WorkflowController {
     for (const claim of result.claimsToCreate) await this.createClaim(wf, claim);
     for (const pod of result.podsToCreate) {
       try {
-        const created = await this.ownWrite('Pod', pod, () => this.store.create<Pod>('Pod', pod));
+        const created = await this.store.create<Pod>('Pod', pod);
         traceStep('pod created', created.metadata.name);
         // The watch may already have delivered a newer version (the pod started while create
         // returned); a stale copy would hide that change until the pod changed again.
@@ -562,14 +525,12 @@ export class WorkflowController {
 
   /**
    * Writes a workflow, its nodes offloaded when persistence says so. `own`: the write of a pass,
-   * whose watch event must not queue the workflow again (ownWrite; it wraps the store call alone,
-   * since ownWrite only sees events delivered within that call); the operation's workflow is this
-   * controller's alone, so the store hands it back as saved instead of parsing a copy.
+   * whose workflow is this controller's alone, so the store hands it back as saved instead of
+   * parsing a copy.
    */
   private async writeWorkflow(wf: Workflow, opts: { own?: boolean } = {}): Promise<Workflow> {
     const stored = await this.hydrator.dehydrate(wf);
-    const update = () => this.store.update<Workflow>('Workflow', stored, { handOver: opts.own });
-    const saved = await (opts.own ? this.ownWrite('Workflow', stored, update) : update());
+    const saved = await this.store.update<Workflow>('Workflow', stored, { handOver: opts.own });
     return stored === wf ? saved : withNodes(saved, wf.status?.nodes);
   }
 
