@@ -341,9 +341,11 @@ spec:
     expect((await api.workflow(name)).spec.suspend).toBe(true);
     await screenshot(page, 'workflow-suspended');
     await actions.getByRole('button', { name: 'Resume' }).click();
+    // The engine first (its error shows the workflow's status if it never gets there), then the page.
+    await api.until(name, (wf) => wf.status?.phase === 'Succeeded', 40_000);
     await page.locator('[data-testid="workflow-phase"] .phase[data-phase="Succeeded"]').waitFor();
     expect((await api.workflow(name)).spec.suspend).toBeFalsy();
-  });
+  }, 60_000);
 
   it('lists and opens templates, cron workflows and the archive; dark scheme; a node chosen by keyboard', async () => {
     await api.call('POST', 'workflow-templates/default', {
