@@ -340,10 +340,36 @@ spec:
     await page.getByTestId('workflow-phase').getByText('Suspended').waitFor();
     expect((await api.workflow(name)).spec.suspend).toBe(true);
     await screenshot(page, 'workflow-suspended');
+    // The reply to Resume is held until the page shows the workflow succeeded (from the stream's later
+    // events) while the action is still busy: the older copy in the reply must not replace them, as the
+    // stream sends nothing after completion and a page that took the reply would stay Running.
+    const succeeded = page.locator('[data-testid="workflow-phase"] .phase[data-phase="Succeeded"]');
+    const resubmit = actions.getByRole('button', { name: 'Resubmit' });
+    let replied!: () => void;
+    let held: unknown;
+    const reply = new Promise<void>((resolve) => (replied = resolve));
+    await page.route('**/api/v1/workflows/default/*/resume', async (route) => {
+      const response = await route.fetch();
+      try {
+        // The engine first (its error shows the workflow's status if it never gets there), then the page.
+        await api.until(name, (wf) => wf.status?.phase === 'Succeeded', 40_000);
+        await succeeded.waitFor();
+        await resubmit.and(page.locator(':disabled')).waitFor();
+      } catch (err) {
+        held = err;
+      } finally {
+        await route.fulfill({ response });
+        replied();
+      }
+    });
     await actions.getByRole('button', { name: 'Resume' }).click();
-    // The engine first (its error shows the workflow's status if it never gets there), then the page.
-    await api.until(name, (wf) => wf.status?.phase === 'Succeeded', 40_000);
-    await page.locator('[data-testid="workflow-phase"] .phase[data-phase="Succeeded"]').waitFor();
+    await reply;
+    if (held) throw held;
+    // Enabled again: the reply has been taken, and the page still shows the end.
+    await resubmit.and(page.locator(':enabled')).waitFor();
+    expect(await page.getByTestId('workflow-phase').locator('.phase').getAttribute('data-phase')).toBe(
+      'Succeeded',
+    );
     expect((await api.workflow(name)).spec.suspend).toBeFalsy();
   }, 60_000);
 

@@ -1,22 +1,28 @@
 // A live workflow: fetched once, then kept current by the watch stream (this workflow only, by field
 // selector), with its actions.
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { explain, get } from '../api/http';
 import { watch } from '../api/stream';
 import type { Workflow } from '../api/types';
+import { isNotOlder } from '../shared/resource-version';
 import { ErrorNotice, Loading } from '../shared/status';
 import { WORKFLOW_ACTIONS } from './actions';
 import { WorkflowView } from './workflow-view';
 
 function useWorkflow(namespace: string, name: string) {
-  const [workflow, setWorkflow] = useState<Workflow>();
+  const [workflow, setAnyWorkflow] = useState<Workflow>();
+  // Events and action replies race; the newest copy wins whichever arrives last.
+  const setWorkflow = useCallback(
+    (next: Workflow) => setAnyWorkflow((current) => (isNotOlder(next, current) ? next : current)),
+    [],
+  );
   const [error, setError] = useState<unknown>();
   const [deleted, setDeleted] = useState(false);
   useEffect(() => {
     const abort = new AbortController();
     let stop: (() => void) | undefined;
-    setWorkflow(undefined);
+    setAnyWorkflow(undefined);
     setError(undefined);
     setDeleted(false);
     get<Workflow>(
@@ -46,7 +52,7 @@ function useWorkflow(namespace: string, name: string) {
       abort.abort();
       stop?.();
     };
-  }, [namespace, name]);
+  }, [namespace, name, setWorkflow]);
   return { workflow, setWorkflow, error, deleted };
 }
 
