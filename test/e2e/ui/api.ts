@@ -54,6 +54,7 @@ export interface ApiNode {
   type: string;
   phase: string;
   message?: string;
+  children?: string[];
 }
 
 export interface ApiWorkflow {

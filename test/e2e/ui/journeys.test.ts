@@ -14,6 +14,7 @@ import { startServer, stop } from '../server.js';
 import { Api } from './api.js';
 import {
   assertUiBuilt,
+  favicon,
   findChromium,
   launch,
   openPage,
@@ -101,6 +102,38 @@ spec:
     outputs:
       artifacts:
       - {name: greeting, path: /tmp/greeting.txt}
+`;
+
+// The first attempt fails and the second succeeds; the task after it runs once.
+const RETRIED = `
+apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata: {generateName: retried-}
+spec:
+  entrypoint: main
+  templates:
+  - name: main
+    dag:
+      tasks:
+      - {name: flaky, template: flaky}
+      - {name: after, depends: flaky, template: say, arguments: {parameters: [{name: text, value: after}]}}
+  - name: flaky
+    retryStrategy: {limit: 2}
+    container: {image: busybox, command: [sh, -c], args: ["echo attempt {{retries}}; test {{retries}} -ge 1"]}
+  - name: say
+    inputs: {parameters: [{name: text}]}
+    container: {image: busybox, command: [sh, -c], args: ["echo {{inputs.parameters.text}}"]}
+`;
+
+const UPLOADED = `
+apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata: {generateName: uploaded-}
+spec:
+  entrypoint: main
+  templates:
+  - name: main
+    container: {image: busybox, command: [sh, -c], args: ["echo from an uploaded file"]}
 `;
 
 const TEMPLATE = {
@@ -298,6 +331,66 @@ spec:
       release();
       gate.close();
     }
+  });
+
+  it('draws a retried task as Argo does: its Retry node over its attempts, each in its phase colour', async () => {
+    const name = await api.submit(RETRIED);
+    const wf = await api.until(name, (w) => w.status?.phase === 'Succeeded');
+    const nodes = wf.status!.nodes!;
+    const retry = Object.values(nodes).find((n) => n.type === 'Retry')!;
+    const attempts = retry.children!.map((id) => nodes[id]);
+    expect(attempts.map((a) => [a.displayName, a.type, a.phase])).toEqual([
+      ['flaky(0)', 'Pod', 'Failed'],
+      ['flaky(1)', 'Pod', 'Succeeded'],
+    ]);
+    const after = Object.values(nodes).find((n) => n.displayName === 'after')!;
+    const { page } = await open(`/workflows/default/${name}`);
+    await page.locator('[data-testid="workflow-phase"] .phase[data-phase="Succeeded"]').waitFor();
+    const drawn = (id: string) => page.locator(`.graph-node[data-node-id="${id}"]`);
+    await drawn(retry.id).waitFor();
+    expect(await drawn(retry.id).getAttribute('class')).toContain('type-retry');
+    expect(await drawn(retry.id).getAttribute('data-phase')).toBe('Succeeded');
+    // The attempts hang from the Retry node, and the next task from the attempt that succeeded.
+    // (Attached, not visible: a straight vertical edge has no width, which Playwright calls hidden.)
+    const edge = (from: string, to: string) => page.getByTestId(`rf__edge-${from}->${to}`);
+    for (const attempt of attempts) await edge(retry.id, attempt.id).waitFor({ state: 'attached' });
+    await edge(attempts[1].id, after.id).waitFor({ state: 'attached' });
+    expect(await edge(attempts[0].id, after.id).count()).toBe(0);
+    // Red for the failed attempt, green for the one that succeeded, as Argo colours them.
+    const colour = async (id: string) => {
+      const rgb = await drawn(id).evaluate((el) => getComputedStyle(el).borderLeftColor);
+      const [r, g] = rgb.match(/\d+/g)!.map(Number);
+      return r > g ? 'red' : 'green';
+    };
+    expect(await drawn(attempts[0].id).getAttribute('data-phase')).toBe('Failed');
+    expect(await colour(attempts[0].id)).toBe('red');
+    expect(await drawn(attempts[1].id).getAttribute('data-phase')).toBe('Succeeded');
+    expect(await colour(attempts[1].id)).toBe('green');
+    // The attempts read left to right in the order they ran.
+    const left = async (id: string) => (await drawn(id).boundingBox())!.x;
+    expect(await left(attempts[0].id)).toBeLessThan(await left(attempts[1].id));
+    await screenshot(page, 'workflow-retried');
+  });
+
+  it('submits an uploaded file and lands on the new workflow', async () => {
+    const { page } = await open('/submit?from=yaml');
+    expect(await favicon(page)).toEqual({
+      url: `${api.url}/favicon.svg`,
+      status: 200,
+      type: 'image/svg+xml',
+    });
+    await page.getByLabel('Upload a file').setInputFiles({
+      name: 'uploaded.yaml',
+      mimeType: 'application/yaml',
+      buffer: Buffer.from(UPLOADED),
+    });
+    // The file's text fills the editor, where it can still be changed before submitting.
+    await expect.poll(() => page.getByLabel('Workflow YAML').inputValue(), SOON).toBe(UPLOADED);
+    await page.getByRole('button', { name: 'Submit', exact: true }).click();
+    await page.waitForURL(/\/workflows\/default\/uploaded-/);
+    await page.locator('[data-testid="workflow-phase"] .phase[data-phase="Succeeded"]').waitFor();
+    const name = page.url().split('/').pop()!;
+    expect((await api.workflow(name)).status?.phase).toBe('Succeeded');
   });
 
   it('submits from a workflow template with a parameter and lands on the new workflow', async () => {

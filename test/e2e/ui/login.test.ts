@@ -9,6 +9,7 @@ import { startServer, stop } from '../server.js';
 import { Api } from './api.js';
 import {
   assertUiBuilt,
+  favicon,
   findChromium,
   launch,
   openPage,
@@ -67,6 +68,12 @@ spec:
     current = await openPage(browser, [/status of 401/]);
     const { page } = current;
     await page.goto(`${url}/argo/workflows`);
+    // The icon resolves under the base href and needs no token.
+    expect(await favicon(page)).toEqual({
+      url: `${url}/argo/favicon.svg`,
+      status: 200,
+      type: 'image/svg+xml',
+    });
     const refused = page.getByRole('alert');
     await expect
       .poll(() => refused.textContent(), SOON)
