@@ -1,17 +1,23 @@
-// The workflows list as live state: one page from the API, then the watch stream's events applied to
-// it (from the list's resourceVersion, so nothing between the two is missed), newest first.
-import { useCallback, useEffect, useState } from 'react';
+// The workflows list as live state: one page from the API (never more: a namespace may hold thousands),
+// then the watch stream's events applied to it (from the list's resourceVersion, so nothing between the
+// two is missed), with the count of all that match. Rows keep the server's order (unfinished first,
+// then the latest finished), the order pages are cut in; a new workflow goes on top.
+import { useEffect, useState } from 'react';
 import { get } from '../api/http';
 import { watch } from '../api/stream';
 import type { List, Workflow } from '../api/types';
+import { isNotOlder } from '../shared/resource-version';
 
-export const PAGE_SIZE = 50;
+export const PAGE_SIZES = [20, 50, 100, 500];
+export const DEFAULT_PAGE_SIZE = 50;
 
 // Only what the list shows: a workflow's nodes can be large, and a page may hold many.
 const ITEM_FIELDS = [
   'metadata.name',
   'metadata.namespace',
   'metadata.uid',
+  // So a late copy never replaces a newer one on the page.
+  'metadata.resourceVersion',
   'metadata.creationTimestamp',
   'metadata.labels',
   'metadata.annotations',
@@ -31,38 +37,90 @@ export function labelSelector(phases: string[], labels: string): string {
   return parts.join(',');
 }
 
-const newestFirst = (a: Workflow, b: Workflow): number =>
-  (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? '') ||
-  (a.metadata.name ?? '').localeCompare(b.metadata.name ?? '');
+/** Which page: the server's `continue` token for it (none for the first) and its size. */
+export interface PageRequest {
+  continue?: string;
+  limit: number;
+}
 
 export interface WorkflowsState {
   items?: Workflow[];
+  /** How many workflows match in all, on every page; kept current by the stream. */
+  total?: number;
+  /** The token of the next page, when there is one. */
+  next?: string;
   error?: unknown;
   streamError?: string;
-  more: boolean;
-  loadMore: () => void;
 }
 
-export function useWorkflows(namespace: string, selector: string): WorkflowsState {
-  const [items, setItems] = useState<Workflow[]>();
+interface Loaded {
+  items: Workflow[];
+  total?: number;
+  next?: string;
+}
+
+/**
+ * A stream event applied to the page shown. Rows on the page follow their workflow; a workflow new to
+ * the list (created, or come to match the filters) is counted, and shown only on the first page,
+ * where the newest are; one that leaves the list is taken off the page and the count.
+ */
+function applied(page: Loaded, type: 'ADDED' | 'MODIFIED' | 'DELETED', wf: Workflow, first: boolean): Loaded {
+  const uid = wf.metadata.uid;
+  const at = page.items.findIndex((w) => w.metadata.uid === uid);
+  const count = (delta: number): number | undefined =>
+    page.total === undefined ? undefined : Math.max(page.total + delta, 0);
+  if (type === 'DELETED')
+    return { ...page, items: page.items.filter((w) => w.metadata.uid !== uid), total: count(-1) };
+  if (at >= 0) {
+    if (!isNotOlder(wf, page.items[at])) return page;
+    const items = [...page.items];
+    items[at] = wf;
+    return { ...page, items };
+  }
+  if (type !== 'ADDED') return page;
+  return {
+    ...page,
+    items: first ? [wf, ...page.items] : page.items,
+    total: count(1),
+  };
+}
+
+export function useWorkflows(namespace: string, selector: string, request: PageRequest): WorkflowsState {
+  const [page, setPage] = useState<Loaded>();
   const [error, setError] = useState<unknown>();
   const [streamError, setStreamError] = useState<string>();
-  const [next, setNext] = useState<string>();
+  const first = !request.continue;
 
   useEffect(() => {
     let stop: (() => void) | undefined;
     const abort = new AbortController();
-    setItems(undefined);
+    setPage(undefined);
     setError(undefined);
     get<List<Workflow>>(
       `workflows/${encodeURIComponent(namespace)}`,
-      { 'listOptions.labelSelector': selector, 'listOptions.limit': PAGE_SIZE, fields: LIST_FIELDS },
+      {
+        'listOptions.labelSelector': selector,
+        'listOptions.limit': request.limit,
+        'listOptions.continue': request.continue,
+        // The count of what lies beyond this page, so the page can say "of N".
+        'listOptions.fieldSelector': 'ext.showRemainingItemCount=true',
+        fields: LIST_FIELDS,
+      },
       abort.signal,
     ).then(
       (list) => {
         if (abort.signal.aborted) return;
-        setItems([...(list.items ?? [])].sort(newestFirst));
-        setNext(list.metadata?.continue || undefined);
+        const items = list.items ?? [];
+        const before = Number(request.continue ?? 0);
+        const remaining = list.metadata?.remainingItemCount;
+        setPage({
+          items,
+          next: list.metadata?.continue || undefined,
+          total:
+            remaining === undefined || !Number.isInteger(before)
+              ? undefined
+              : before + items.length + remaining,
+        });
         stop = watch<Workflow>(
           `workflow-events/${encodeURIComponent(namespace)}`,
           {
@@ -70,12 +128,7 @@ export function useWorkflows(namespace: string, selector: string): WorkflowsStat
             'listOptions.resourceVersion': list.metadata?.resourceVersion,
             fields: WATCH_FIELDS,
           },
-          (event) =>
-            setItems((current = []) => {
-              const uid = event.object.metadata.uid;
-              const rest = current.filter((w) => w.metadata.uid !== uid);
-              return event.type === 'DELETED' ? rest : [...rest, event.object].sort(newestFirst);
-            }),
+          (event) => setPage((current) => current && applied(current, event.type, event.object, first)),
           setStreamError,
         );
       },
@@ -85,28 +138,7 @@ export function useWorkflows(namespace: string, selector: string): WorkflowsStat
       abort.abort();
       stop?.();
     };
-  }, [namespace, selector]);
+  }, [namespace, selector, request.continue, request.limit, first]);
 
-  const loadMore = useCallback(() => {
-    if (!next) return;
-    get<List<Workflow>>(`workflows/${encodeURIComponent(namespace)}`, {
-      'listOptions.labelSelector': selector,
-      'listOptions.limit': PAGE_SIZE,
-      'listOptions.continue': next,
-      fields: LIST_FIELDS,
-    }).then(
-      (list) => {
-        setItems((current = []) => {
-          const known = new Set(current.map((w) => w.metadata.uid));
-          return [...current, ...(list.items ?? []).filter((w) => !known.has(w.metadata.uid))].sort(
-            newestFirst,
-          );
-        });
-        setNext(list.metadata?.continue || undefined);
-      },
-      (err: unknown) => setError(err),
-    );
-  }, [namespace, selector, next]);
-
-  return { items, error, streamError, more: next !== undefined, loadMore };
+  return { items: page?.items, total: page?.total, next: page?.next, error, streamError };
 }
