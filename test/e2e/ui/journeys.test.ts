@@ -206,7 +206,7 @@ describe.skipIf(skip !== undefined)(`web UI in Chromium${skip ? ` (skipped: ${sk
     await screenshot(page, 'workflows-list-running');
     await api.call('PUT', `workflows/default/${name}/resume`, {});
     await row.locator('.phase[data-phase="Succeeded"]').waitFor();
-    expect(await row.locator('td').nth(6).textContent()).toBe('2/2');
+    await expect.poll(() => row.locator('td').nth(6).textContent(), SOON).toBe('2/2');
     await screenshot(page, 'workflows-list-succeeded');
     writeFileSync(path.join(screenshotDir, 'first-render.txt'), `${firstRender}\n`);
     console.log(`workflows page: first render with its rows in ${firstRender} ms (cold cache, loopback)`);
