@@ -358,7 +358,9 @@ spec:
     expect(await edge(attempts[0].id, after.id).count()).toBe(0);
     // Red for the failed attempt, green for the one that succeeded, as Argo colours them.
     const colour = async (id: string) => {
-      const rgb = await drawn(id).evaluate((el) => getComputedStyle(el).borderLeftColor);
+      const rgb = await page.evaluate<string>(
+        `getComputedStyle(document.querySelector('.graph-node[data-node-id="${id}"]')).borderLeftColor`,
+      );
       const [r, g] = rgb.match(/\d+/g)!.map(Number);
       return r > g ? 'red' : 'green';
     };
