@@ -1,11 +1,13 @@
 // The workflows list over thousands of workflows: the page asks the server for one page at a time
 // (limit and continue on every list request, never the whole list), says which rows it shows out of
-// how many, and moves to the next and previous pages; a new workflow still shows up live.
+// how many, and moves to the next and previous pages; a new workflow still shows up live. The
+// archived workflows page pages the same way.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Locator, Page, Response } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Workflow } from '../../../src/model/workflow.js';
+import { openLocalArchive } from '../../../src/persist/local-archive.js';
 import { openSqliteStore } from '../../../src/store/index.js';
 import { cliWithHome, type Cli } from '../cli.js';
 import { startServer, stop } from '../server.js';
@@ -27,6 +29,11 @@ const skip = skipReason(chromium);
 
 const COUNT = 3000;
 const name = (i: number): string => `seeded-${String(i).padStart(4, '0')}`;
+// Archived workflows, in a namespace of their own: the workflows list (of `default`) merges the
+// archive's records of its namespace, so these stay out of its count.
+const ARCHIVED = 1000;
+const ARCHIVE_NAMESPACE = 'history';
+const archivedName = (i: number): string => `archived-${String(i).padStart(4, '0')}`;
 
 /**
  * COUNT finished workflows written straight into the home's store before the server opens it (the
@@ -65,6 +72,32 @@ async function seed(home: string): Promise<void> {
   } finally {
     await store.close();
   }
+  const archive = await openLocalArchive(home);
+  try {
+    const first = Date.parse('2025-01-01T00:00:00Z');
+    for (let i = 0; i < ARCHIVED; i++) {
+      const started = new Date(first + i * 60_000);
+      await archive.archiveWorkflow({
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'Workflow',
+        metadata: {
+          name: archivedName(i),
+          namespace: ARCHIVE_NAMESPACE,
+          uid: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+          creationTimestamp: started.toISOString(),
+          labels: { 'workflows.argoproj.io/completed': 'true' },
+        },
+        spec: { entrypoint: 'main', templates: [{ name: 'main', container: { image: 'busybox' } }] },
+        status: {
+          phase: 'Succeeded',
+          startedAt: started.toISOString(),
+          finishedAt: new Date(started.getTime() + 1000).toISOString(),
+        },
+      } as Workflow);
+    }
+  } finally {
+    await archive.close();
+  }
 }
 
 /** The names seeded from `from` down to `to` (inclusive), newest first: what a page should show. */
@@ -83,7 +116,7 @@ describe.skipIf(skip !== undefined)(`web UI paging in Chromium${skip ? ` (skippe
     cli = cliWithHome();
     const seeding = Date.now();
     await seed(cli.home);
-    console.log(`seeded ${COUNT} workflows in ${Date.now() - seeding} ms`);
+    console.log(`seeded ${COUNT} workflows and ${ARCHIVED} archived in ${Date.now() - seeding} ms`);
     [server, browser] = await Promise.all([
       startServer(cli.home, ['--secure=false', '--auth-mode', 'server']),
       launch(chromium!),
@@ -107,7 +140,7 @@ describe.skipIf(skip !== undefined)(`web UI paging in Chromium${skip ? ` (skippe
     const { page } = current;
     // Every list request the page makes, with what the server answered.
     const lists: { query: URLSearchParams; items: number }[] = [];
-    const isList = (r: Response): boolean => new URL(r.url()).pathname === '/api/v1/workflows/';
+    const isList = (r: Response): boolean => new URL(r.url()).pathname === '/api/v1/workflows/default';
     page.on('response', (r) => {
       if (!isList(r)) return;
       void r.json().then(
@@ -130,7 +163,7 @@ describe.skipIf(skip !== undefined)(`web UI paging in Chromium${skip ? ` (skippe
     const next = pager.getByRole('button', { name: 'Next ›' });
     const previous = pager.getByRole('button', { name: '‹ Previous' });
 
-    let query = await listed(() => page.goto(`${api.url}/workflows`));
+    let query = await listed(() => page.goto(`${api.url}/workflows/default`));
     expect(query.get('listOptions.limit')).toBe('50');
     expect(query.get('listOptions.continue')).toBeNull();
     await expect.poll(() => range.textContent(), SOON).toBe('1–50 of 3,000');
@@ -161,7 +194,7 @@ describe.skipIf(skip !== undefined)(`web UI paging in Chromium${skip ? ` (skippe
     expect(await previous.isDisabled()).toBe(true);
 
     // The last page, from a link: no next.
-    query = await listed(() => page.goto(`${api.url}/workflows?offset=2950`));
+    query = await listed(() => page.goto(`${api.url}/workflows/default?offset=2950`));
     expect(query.get('listOptions.continue')).toBe('2950');
     await expect.poll(() => range.textContent(), SOON).toBe('2,951–3,000 of 3,000');
     expect(await rows()).toEqual(seeded(49, 0));
@@ -203,7 +236,9 @@ describe.skipIf(skip !== undefined)(`web UI paging in Chromium${skip ? ` (skippe
     for (let round = 0; round < 3; round++) {
       none.push(await firstRender('/workflows/nobody-here', (page) => page.getByText(/^No workflows/)));
       paged.push(
-        await firstRender('/workflows', (page) => page.getByTestId('page-range').getByText('1–50 of 3,000')),
+        await firstRender('/workflows/default', (page) =>
+          page.getByTestId('page-range').getByText('1–50 of 3,000'),
+        ),
       );
     }
     const [thousands, baseline] = [Math.min(...paged), Math.min(...none)];
@@ -213,10 +248,39 @@ describe.skipIf(skip !== undefined)(`web UI paging in Chromium${skip ? ` (skippe
     console.log(figure);
   }, 60_000);
 
+  it('pages through the archive the same way', async () => {
+    current = await openPage(browser);
+    const { page } = current;
+    const isList = (r: Response): boolean => new URL(r.url()).pathname === '/api/v1/archived-workflows';
+    const listed = async (act: () => Promise<unknown>): Promise<URLSearchParams> => {
+      const [response] = await Promise.all([page.waitForResponse(isList), act()]);
+      return new URL(response.url()).searchParams;
+    };
+    const range = page.getByTestId('page-range');
+    const rows = (): Promise<(string | null)[]> =>
+      page.locator('table tbody tr td:nth-child(2)').allTextContents();
+    const pager = page.getByRole('navigation', { name: 'Pages' });
+
+    let query = await listed(() => page.goto(`${api.url}/archived-workflows/${ARCHIVE_NAMESPACE}`));
+    expect([query.get('listOptions.limit'), query.get('listOptions.continue')]).toEqual(['50', null]);
+    await expect.poll(() => range.textContent(), SOON).toBe('1–50 of 1,000');
+    expect((await rows()).sort()).toEqual(Array.from({ length: 50 }, (_, k) => archivedName(950 + k)));
+
+    query = await listed(() => pager.getByRole('button', { name: 'Next ›' }).click());
+    expect([query.get('listOptions.limit'), query.get('listOptions.continue')]).toEqual(['50', '50']);
+    await expect.poll(() => range.textContent(), SOON).toBe('51–100 of 1,000');
+    expect((await rows()).sort()).toEqual(Array.from({ length: 50 }, (_, k) => archivedName(900 + k)));
+
+    query = await listed(() => pager.getByRole('button', { name: '‹ Previous' }).click());
+    expect(query.get('listOptions.continue')).toBeNull();
+    await expect.poll(() => range.textContent(), SOON).toBe('1–50 of 1,000');
+    await screenshot(page, 'archived-workflows-paged');
+  });
+
   it('shows a new workflow live on the first page and counts it', async () => {
     current = await openPage(browser);
     const { page } = current;
-    await page.goto(`${api.url}/workflows`);
+    await page.goto(`${api.url}/workflows/default`);
     const range = page.getByTestId('page-range');
     await expect.poll(() => range.textContent(), SOON).toBe('1–50 of 3,000');
     const added = await api.submit(`

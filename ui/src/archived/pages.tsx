@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { del, explain, get, put } from '../api/http';
 import type { List, Workflow } from '../api/types';
+import { Pager, totalOf, usePage } from '../shared/pager';
 import { PhaseBadge } from '../shared/phase';
 import { NamespaceFilter, ResourceTable } from '../shared/resource-list';
 import { ErrorNotice, Loading } from '../shared/status';
@@ -13,23 +14,40 @@ import { WorkflowView } from '../workflows/workflow-view';
 
 export function ArchivedWorkflowsPage() {
   const { namespace = '' } = useParams();
+  const { offset, limit, goTo } = usePage();
   const loaded = useApi(
     (signal) =>
       get<List<Workflow>>(
         'archived-workflows',
-        { namespace: namespace || undefined, 'listOptions.limit': 100 },
+        {
+          namespace: namespace || undefined,
+          'listOptions.limit': limit,
+          'listOptions.continue': offset,
+          'listOptions.fieldSelector': 'ext.showRemainingItemCount=true',
+        },
         signal,
       ),
-    [namespace],
+    [namespace, offset, limit],
   );
+  const items = loaded.value?.items ?? [];
   return (
     <section aria-labelledby="archived-title">
       <h1 id="archived-title">Archived Workflows</h1>
       <NamespaceFilter base="/archived-workflows" />
+      {loaded.value && (items.length > 0 || offset) && (
+        <Pager
+          offset={offset}
+          limit={limit}
+          shown={items.length}
+          total={totalOf(offset, items.length, loaded.value.metadata?.remainingItemCount)}
+          next={loaded.value.metadata?.continue || undefined}
+          onPage={goTo}
+        />
+      )}
       <ResourceTable
         what="Archived Workflows"
         loaded={loaded}
-        items={loaded.value?.items ?? []}
+        items={items}
         rowKey={(w) => w.metadata.uid ?? ''}
         empty="No archived workflows."
         columns={[

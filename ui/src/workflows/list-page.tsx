@@ -5,11 +5,12 @@ import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { explain } from '../api/http';
 import type { Workflow } from '../api/types';
 import { isDone, PhaseBadge, WORKFLOW_PHASES } from '../shared/phase';
+import { Pager, usePage } from '../shared/pager';
 import { Empty, ErrorNotice, Loading } from '../shared/status';
 import { ago, duration } from '../shared/time';
 import { useNow } from '../shared/use-now';
 import { WORKFLOW_ACTIONS } from './actions';
-import { DEFAULT_PAGE_SIZE, labelSelector, PAGE_SIZES, useWorkflows } from './use-workflows';
+import { labelSelector, useWorkflows } from './use-workflows';
 
 const key = (wf: Workflow): string => `${wf.metadata.namespace}/${wf.metadata.name}`;
 
@@ -20,13 +21,12 @@ export function WorkflowsListPage() {
   const phases = search.getAll('phase');
   const labels = search.get('label') ?? '';
   const selector = labelSelector(phases, labels);
-  const offset = search.get('offset') || undefined;
-  const limit = Number(search.get('limit')) || DEFAULT_PAGE_SIZE;
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const { offset, limit, goTo } = usePage(() => setSelected(new Set()));
   const { items, total, next, error, streamError } = useWorkflows(namespace, selector, {
     continue: offset,
     limit,
   });
-  const [selected, setSelected] = useState<Set<string>>(new Set());
   const [bulkError, setBulkError] = useState<string>();
   const now = useNow(items?.some((w) => !isDone(w.status?.phase)) ?? false);
 
@@ -38,17 +38,6 @@ export function WorkflowsListPage() {
     next.delete('offset');
     for (const p of phases.includes(phase) ? phases.filter((x) => x !== phase) : [...phases, phase])
       next.append('phase', p);
-    setSearch(next);
-  };
-
-  /** Goes to the page at `to` (the first when undefined), `size` rows a page. */
-  const goTo = (to: string | undefined, size = limit): void => {
-    const next = new URLSearchParams(search);
-    if (to) next.set('offset', to);
-    else next.delete('offset');
-    if (size !== DEFAULT_PAGE_SIZE) next.set('limit', String(size));
-    else next.delete('limit');
-    setSelected(new Set());
     setSearch(next);
   };
 
@@ -199,56 +188,5 @@ export function WorkflowsListPage() {
         </table>
       )}
     </section>
-  );
-}
-
-/**
- * Previous and next page, the rows shown out of how many, and the page size. The server's `continue`
- * token for workflows is the offset of the page's first row (upstream's too), so the previous page
- * starts `limit` rows earlier.
- */
-function Pager({
-  offset,
-  limit,
-  shown,
-  total,
-  next,
-  onPage,
-}: {
-  offset?: string;
-  limit: number;
-  shown: number;
-  total?: number;
-  next?: string;
-  onPage: (offset: string | undefined, limit?: number) => void;
-}) {
-  const from = Number(offset ?? 0) || 0;
-  const previous = from - limit > 0 ? String(from - limit) : undefined;
-  return (
-    // A div in the navigation role: the page's <nav> rules style the main menu.
-    <div className="pager" role="navigation" aria-label="Pages">
-      <button type="button" disabled={!offset} onClick={() => onPage(previous)}>
-        ‹ Previous
-      </button>
-      <span role="status" aria-live="polite" data-testid="page-range">
-        {shown === 0
-          ? `none past ${from.toLocaleString('en')}`
-          : `${(from + 1).toLocaleString('en')}–${(from + shown).toLocaleString('en')}${total === undefined ? '' : ` of ${total.toLocaleString('en')}`}`}
-      </span>
-      <button type="button" disabled={!next} onClick={() => onPage(next)}>
-        Next ›
-      </button>
-      <label>
-        Per page{' '}
-        <select value={limit} onChange={(e) => onPage(undefined, Number(e.target.value))}>
-          {PAGE_SIZES.includes(limit) ? null : <option value={limit}>{limit}</option>}
-          {PAGE_SIZES.map((size) => (
-            <option key={size} value={size}>
-              {size}
-            </option>
-          ))}
-        </select>
-      </label>
-    </div>
   );
 }

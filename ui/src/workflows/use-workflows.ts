@@ -6,10 +6,8 @@ import { useEffect, useState } from 'react';
 import { get } from '../api/http';
 import { watch } from '../api/stream';
 import type { List, Workflow } from '../api/types';
+import { totalOf } from '../shared/pager';
 import { isNotOlder } from '../shared/resource-version';
-
-export const PAGE_SIZES = [20, 50, 100, 500];
-export const DEFAULT_PAGE_SIZE = 50;
 
 // Only what the list shows: a workflow's nodes can be large, and a page may hold many.
 const ITEM_FIELDS = [
@@ -111,15 +109,10 @@ export function useWorkflows(namespace: string, selector: string, request: PageR
       (list) => {
         if (abort.signal.aborted) return;
         const items = list.items ?? [];
-        const before = Number(request.continue ?? 0);
-        const remaining = list.metadata?.remainingItemCount;
         setPage({
           items,
           next: list.metadata?.continue || undefined,
-          total:
-            remaining === undefined || !Number.isInteger(before)
-              ? undefined
-              : before + items.length + remaining,
+          total: totalOf(request.continue, items.length, list.metadata?.remainingItemCount),
         });
         stop = watch<Workflow>(
           `workflow-events/${encodeURIComponent(namespace)}`,
