@@ -41,6 +41,7 @@ import { Archiver, type ArchiveWriter } from './archiver.js';
 import { traceStep } from '../step-trace.js';
 import { WorkflowHydrator, withNodes } from '../persist/hydrator.js';
 import { OffloadCollector } from './offload-gc.js';
+import { OwnWrites } from './own-writes.js';
 import type { NodeStatusOffload } from '../persist/node-offload.js';
 
 export interface ControllerOptions {
@@ -138,6 +139,8 @@ export class WorkflowController {
   private readonly lastWritten = new Map<string, Workflow>();
   /** Each unfinished workflow's node ids by node name, kept between its passes (OperatorDeps.nodeIds). */
   private readonly nodeIds = new Map<string, Map<string, string>>();
+  /** The writes of passes, whose own watch events queue no pass. */
+  private readonly ownWrites = new OwnWrites();
   private stopped = false;
   private readonly now: () => Date;
   private readonly store: ResourceStore;
@@ -257,7 +260,14 @@ export class WorkflowController {
       if (wf) this.enqueue(key(obj.metadata.namespace, wf));
     };
     this.taskResults.addHandler(onAnyChange(enqueueOwner));
-    this.pods.addHandler(onAnyChange(enqueueOwner));
+    this.pods.addHandler({
+      // A pod a pass created is that pass's doing: its ADDED is no news to the workflow.
+      onAdd: (pod) => {
+        if (!this.ownWrites.hold('Pod', pod, () => enqueueOwner(pod))) enqueueOwner(pod);
+      },
+      onUpdate: (_old, pod) => enqueueOwner(pod),
+      onDelete: enqueueOwner,
+    });
     const enqueueWorkflow = (wf: Workflow): void => {
       // Workflows left Pending archiving (before a restart too: the first list adds them) are archived.
       this.archiver?.offer(wf);
@@ -269,7 +279,11 @@ export class WorkflowController {
     };
     this.workflows.addHandler({
       onAdd: enqueueWorkflow,
-      onUpdate: (_old, wf) => enqueueWorkflow(wf),
+      onUpdate: (_old, wf) => {
+        // A completed workflow's own write still queues it: for its artifact collection.
+        const completed = wf.metadata.labels?.[LABEL_COMPLETED] === 'true';
+        if (completed || !this.ownWrites.hold('Workflow', wf, () => enqueueWorkflow(wf))) enqueueWorkflow(wf);
+      },
       onDelete: (wf) => {
         this.lastWritten.delete(key(wf.metadata.namespace, wf.metadata.name));
         this.nodeIds.delete(key(wf.metadata.namespace, wf.metadata.name));
@@ -423,7 +437,7 @@ export class WorkflowController {
     for (const claim of result.claimsToCreate) await this.createClaim(wf, claim);
     for (const pod of result.podsToCreate) {
       try {
-        const created = await this.store.create<Pod>('Pod', pod);
+        const created = await this.ownWrites.write('Pod', pod, () => this.store.create<Pod>('Pod', pod));
         traceStep('pod created', created.metadata.name);
         // The watch may already have delivered a newer version (the pod started while create
         // returned); a stale copy would hide that change until the pod changed again.
@@ -472,6 +486,7 @@ export class WorkflowController {
       if (result.workflow.metadata.labels?.[LABEL_COMPLETED] === 'true')
         await this.onCompleted(result.workflow);
     }
+    if (result.again) this.enqueue(k);
     if (result.requeueAfterMs !== undefined) this.requeueAfter(k, result.requeueAfterMs);
     return result.updated;
   }
@@ -530,7 +545,9 @@ export class WorkflowController {
    */
   private async writeWorkflow(wf: Workflow, opts: { own?: boolean } = {}): Promise<Workflow> {
     const stored = await this.hydrator.dehydrate(wf);
-    const saved = await this.store.update<Workflow>('Workflow', stored, { handOver: opts.own });
+    const write = (): Promise<Workflow> =>
+      this.store.update<Workflow>('Workflow', stored, { handOver: opts.own });
+    const saved = await (opts.own ? this.ownWrites.write('Workflow', stored, write) : write());
     return stored === wf ? saved : withNodes(saved, wf.status?.nodes);
   }
 

@@ -153,6 +153,12 @@ export interface OperateResult {
   claimsToCreate: ClaimToCreate[];
   /** Operate again after this many milliseconds even without an event (suspend durations, deadlines). */
   requeueAfterMs?: number;
+  /**
+   * Operate again at once: this pass changed something that the rest of it could not act on (a
+   * failFast stop marked its node failed and went no further), so the next pass has work that no
+   * event will announce. The controller does not queue a pass for the events of its own writes.
+   */
+  again: boolean;
 }
 
 export interface ExecuteOpts {
@@ -265,6 +271,7 @@ export class WorkflowOperation {
   /** The repository the workflow's artifacts go to (status.artifactRepositoryRef). */
   artifactRepository: ArtifactRepositoryConfig | undefined;
   private requeueAt?: number;
+  private again = false;
   private podsCreatedThisRound = new Set<string>();
   activePods = 0;
   rootCtx!: TemplateContext;
@@ -306,6 +313,11 @@ export class WorkflowOperation {
     if (this.requeueAt === undefined || at < this.requeueAt) this.requeueAt = at;
   }
 
+  /** Asks for another pass straight after this one (see OperateResult.again). */
+  requeue(): void {
+    this.again = true;
+  }
+
   result(): OperateResult {
     return {
       workflow: this.wf,
@@ -315,6 +327,7 @@ export class WorkflowOperation {
       claimsToCreate: this.claimsToCreate,
       requeueAfterMs:
         this.requeueAt === undefined ? undefined : Math.max(this.requeueAt - this.now().getTime(), 0),
+      again: this.again,
     };
   }
 
@@ -349,6 +362,9 @@ export class WorkflowOperation {
 
     if (!status.phase || status.phase === 'Pending') {
       this.markWorkflowPhase('Running', '');
+      // Pods are first reconciled in the next pass (the PodRunning condition), as upstream's
+      // pass after its own write does; no event of this write asks for that pass.
+      this.requeue();
       this.claimVolumes();
       const annotations = (this.wf.metadata.annotations ??= {});
       annotations[POD_NAME_FORMAT_ANNOTATION] = workflowPodNameVersion(this.wf);
@@ -1392,12 +1408,15 @@ export class WorkflowOperation {
   private failFastStops(tmpl: Template, node: NodeStatus): boolean {
     if (tmpl.failFast !== true || this.unsuccessfulChildren(node.id) === 0) return false;
     if (this.countActivePods(node.id) === 0) {
+      const changesBefore = this.changes;
       const message = 'template has failed or errored children and failFast enabled';
       if (tmpl.steps) {
         const leaf = this.leafStepGroup(node.id);
         if (leaf) this.markNodePhase(leaf.name, 'Failed', message);
       }
       this.markNodePhase(node.name, 'Failed', message);
+      // Held back from here, this pass goes no further: the next one acts on the failure.
+      if (this.changes !== changesBefore) this.requeue();
     }
     return true;
   }

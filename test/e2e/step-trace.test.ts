@@ -50,6 +50,31 @@ describe('ARGO_TS_TRACE_STEPS', () => {
     }
   });
 
+  it('costs the controller one pass per step: the events of its own writes queue none', async () => {
+    const r = await cli.run(['submit', fixture('three-steps.yaml'), '--wait', '-o', 'name'], {
+      env: { ARGO_TS_TRACE_STEPS: '1' },
+    });
+    expect(r.code).toBe(0);
+    const trace = traceLines(r.stderr);
+    const passes = trace.flatMap((t, i) => (t.event === 'pass starts' ? [i] : []));
+    // News for the workflow: a task result, or a pod that runs or ended (not the ADDED of a pod
+    // the controller created itself).
+    const isNews = (t: TraceLine): boolean =>
+      t.event === 'controller sees WorkflowTaskResult' ||
+      /^controller sees Pod (Running|Succeeded|Failed)$/.test(t.event);
+    // The first pass starts the first step and asks for the one after it (upstream's first
+    // reconciling of pods); every later pass has news since the pass before, so no pass runs for
+    // the controller's own write of the workflow.
+    const unprompted = passes
+      .slice(2)
+      .filter((at, n) => !trace.slice(passes[n + 1], at).some(isNews))
+      .map((at) => trace[at].ms);
+    expect(unprompted).toEqual([]);
+    // Each step's end is a pass (its task result and pod status may come apart: two at most).
+    expect(passes.length).toBeGreaterThanOrEqual(2 + 3);
+    expect(passes.length).toBeLessThanOrEqual(2 + 2 * 3);
+  });
+
   it('prints nothing when not set', async () => {
     const r = await cli.run(['submit', fixture('three-steps.yaml'), '--wait', '-o', 'name']);
     expect(r.code).toBe(0);
