@@ -34,11 +34,7 @@ const LABEL_COMPONENT = 'workflows.argoproj.io/component';
 export const DEFAULT_POD_GC_DELETE_DELAY_MS = 5000;
 
 export type PodGCStrategy =
-  | 'OnPodCompletion'
-  | 'OnPodSuccess'
-  | 'OnWorkflowCompletion'
-  | 'OnWorkflowSuccess'
-  | '';
+  'OnPodCompletion' | 'OnPodSuccess' | 'OnWorkflowCompletion' | 'OnWorkflowSuccess' | '';
 
 /** The pod GC settings of the controller's configuration. */
 export interface PodGCSettings {
@@ -180,8 +176,14 @@ export class PodCollector {
     const slash = podKey.indexOf('/');
     const ns = podKey.slice(0, slash);
     const name = podKey.slice(slash + 1);
+    let gracePeriodSeconds: number | undefined;
     try {
-      await this.opts.store.delete('Pod', ns, name, { gracePeriodSeconds: this.opts.settings().gracePeriodSeconds });
+      gracePeriodSeconds = this.opts.settings().gracePeriodSeconds;
+    } catch {
+      // A ConfigMap that cannot be read (logged where the delay is read): the pod's own grace period.
+    }
+    try {
+      await this.opts.store.delete('Pod', ns, name, { gracePeriodSeconds });
       this.opts.log(`pod GC deleted pod ${podKey}`);
     } catch (err) {
       if (!(err instanceof StoreError && err.code === 404)) {

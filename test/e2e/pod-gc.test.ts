@@ -148,7 +148,9 @@ describe('pod GC on the local backend', { timeout: 90_000 }, () => {
 
   it('a labelSelector limits the strategy to the pods it selects', async () => {
     const name = await submit(
-      workflow('{strategy: OnPodCompletion, deleteDelayDuration: 0s, labelSelector: {matchLabels: {gc: "yes"}}}'),
+      workflow(
+        '{strategy: OnPodCompletion, deleteDelayDuration: 0s, labelSelector: {matchLabels: {gc: "yes"}}}',
+      ),
     );
     await podsBecome(name, ['bad']);
     await settled();
