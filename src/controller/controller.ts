@@ -42,6 +42,7 @@ import { traceStep } from '../step-trace.js';
 import { WorkflowHydrator, withNodes } from '../persist/hydrator.js';
 import { OffloadCollector } from './offload-gc.js';
 import { OwnWrites } from './own-writes.js';
+import { PodCollector, podGCOf, podGCSettings } from './pod-gc.js';
 import type { NodeStatusOffload } from '../persist/node-offload.js';
 
 export interface ControllerOptions {
@@ -68,6 +69,8 @@ export interface ControllerOptions {
   executorImage?: string;
   /** Workflows operated on at once (`--workflow-workers`); default 32, as upstream. */
   workflowWorkers?: number;
+  /** Pods deleted at once by pod GC (`--pod-cleanup-workers`); default 4, as upstream. */
+  podCleanupWorkers?: number;
   /** How often every workflow is queued again (the informer resync); default 20 minutes, as upstream. */
   workflowResyncPeriodMs?: number;
   /** Time for the informers' backoff and resync and the queue's delays; default the wall clock. */
@@ -152,6 +155,7 @@ export class WorkflowController {
   private resourceAgent?: ResourceAgent;
   private archiver?: Archiver;
   private offloadCollector?: OffloadCollector;
+  private podCollector?: PodCollector;
   private readonly hydrator: WorkflowHydrator;
   /** Cache ConfigMap writes the memoization cache queued during an operation, by `<ns>/<name>`. */
   private readonly configMapWrites = new Map<string, ConfigMap>();
@@ -252,6 +256,14 @@ export class WorkflowController {
         liveWorkflows: () => this.workflows.cache.values(),
         log: this.log,
       });
+    this.podCollector = new PodCollector({
+      store: this.store,
+      workers: this.opts.podCleanupWorkers,
+      settings: () => podGCSettings(this.controllerConfigMap()),
+      now: this.now,
+      timers: this.opts.timers,
+      log: this.log,
+    });
     // A semaphore limit may have changed: waiters that now fit are woken.
     this.configMaps.addHandler(onAnyChange((cm) => syncManager.configMapChanged(cm)));
     const enqueueOwner = (obj: KubeObject): void => {
@@ -271,6 +283,8 @@ export class WorkflowController {
     const enqueueWorkflow = (wf: Workflow): void => {
       // Workflows left Pending archiving (before a restart too: the first list adds them) are archived.
       this.archiver?.offer(wf);
+      // Pods a finished workflow's pod GC still has to delete (a restart's first list offers them all).
+      if (wf.metadata.labels?.[LABEL_COMPLETED] === 'true') void this.offerPodsForGC(wf);
       if (
         wf.metadata.labels?.[LABEL_COMPLETED] !== 'true' ||
         wf.metadata.finalizers?.includes(FINALIZER_ARTIFACT_GC)
@@ -485,10 +499,31 @@ export class WorkflowController {
       }
       if (result.workflow.metadata.labels?.[LABEL_COMPLETED] === 'true')
         await this.onCompleted(result.workflow);
+      // Only once the workflow that records the nodes as finished is written, as upstream.
+      void this.offerPodsForGC(result.workflow);
     }
     if (result.again) this.enqueue(k);
     if (result.requeueAfterMs !== undefined) this.requeueAfter(k, result.requeueAfterMs);
     return result.updated;
+  }
+
+  /** Offers a workflow's pods to pod GC, with its nodes read back if they are kept elsewhere. */
+  private async offerPodsForGC(wf: Workflow): Promise<void> {
+    if (!this.podCollector || !podGCOf(wf)?.strategy) return;
+    const k = key(wf.metadata.namespace, wf.metadata.name);
+    const pods = this.pods.cache.byIndex(BY_WORKFLOW, k);
+    if (pods.length === 0) return;
+    try {
+      this.podCollector.offer(wf.status?.nodes ? wf : await this.hydrator.hydrate(wf), pods);
+    } catch (err) {
+      this.log(`pod GC of ${k}: ${(err as Error).message}`);
+    }
+  }
+
+  private controllerConfigMap(): ConfigMap | undefined {
+    return this.configMaps.cache.get(
+      key(this.controllerNamespace(), this.opts.configMapName ?? CONTROLLER_CONFIGMAP),
+    );
   }
 
   /** The node ids kept for the workflow at `k` (ids follow from its name and the nodes' names). */
@@ -676,7 +711,9 @@ export class WorkflowController {
         wf.metadata.deletionTimestamp && wf.metadata.finalizers?.includes(FINALIZER_ARTIFACT_GC);
       // A workflow still to be archived keeps a controller around to archive it.
       const archiving = this.archiver && Archiver.isPending(wf);
-      if (wf.metadata.labels?.[LABEL_COMPLETED] !== 'true' || collecting || archiving) n++;
+      // Pods waiting out their pod GC delay keep a controller around to delete them.
+      const podGC = this.podCollector?.hasPending(key(wf.metadata.namespace, wf.metadata.name));
+      if (wf.metadata.labels?.[LABEL_COMPLETED] !== 'true' || collecting || archiving || podGC) n++;
     }
     return n;
   }
@@ -710,6 +747,7 @@ export class WorkflowController {
     await this.workers;
     await this.archiver?.stop();
     await this.offloadCollector?.stop();
+    await this.podCollector?.stop();
     await this.databaseLocks?.stop();
   }
 }

@@ -59,6 +59,7 @@ import type { Vars } from '../workflow/template-string.js';
 import { substituteGlobalVariables } from './exec-spec.js';
 import { buildGlobalParams, workflowDuration } from './globals.js';
 import { assessPod } from './pod-status.js';
+import { reportWaitLeftMs, taskResultTimeoutMs } from './task-result-timeout.js';
 import { buildPod, claimNameFor, type PodLayout } from './pod-builder.js';
 import type { HttpHooks } from './http-agent.js';
 import type { ResourceHooks } from './resource-agent.js';
@@ -1770,7 +1771,9 @@ export class WorkflowOperation {
         continue;
       }
       const result = this.deps.getTaskResult(this.namespace, node.id);
-      if (assessPod(node, pod, tmpl, result)) {
+      const timeoutMs = taskResultTimeoutMs();
+      const reportLeft = reportWaitLeftMs(pod, this.now(), timeoutMs);
+      if (assessPod(node, pod, tmpl, result, reportLeft === 0 ? { timeoutMs } : undefined)) {
         this.updated = true;
         if (phaseFulfilled(node.phase) && !node.finishedAt) node.finishedAt = rfc3339(this.now());
         if (node.phase === 'Succeeded' && node.memoizationStatus && !node.memoizationStatus.hit)
@@ -1779,6 +1782,8 @@ export class WorkflowOperation {
         if (node.outputs) this.addOutputsToGlobalScope(node.outputs);
       }
       if (tmpl?.containerSet) this.updateContainerNodes(node, pod);
+      // A finished pod whose report has not come: looked at again when it is given up on.
+      if (!phaseFulfilled(node.phase) && reportLeft) this.requeueAfter(reportLeft);
       if (!phaseFulfilled(node.phase)) this.applyExecutionControl(node, pod, pastDeadline);
       if (pod.status?.phase === 'Running') anyRunning = true;
     }

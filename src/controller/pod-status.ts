@@ -6,18 +6,25 @@ import type { Template } from '../model/template.js';
 import type { NodePhase, NodeStatus, WorkflowTaskResult } from '../model/workflow.js';
 import { phaseFulfilled } from '../workflow/phase.js';
 import { LABEL_REPORT_OUTPUTS_COMPLETED } from '../executor/pod-contract.js';
+import { goDurationString } from '../workflow/humanize.js';
+import { TASK_RESULT_TIMEOUT_ENV } from './task-result-timeout.js';
 
 const MAIN = 'main';
 const WAIT = 'wait';
 /** argoexec's init container; the template's own init containers fail their pod like sidecars do. */
 const INIT = 'init';
 
-/** Updates `node` from `pod` and `result`; returns whether anything changed. */
+/**
+ * Updates `node` from `pod` and `result`; returns whether anything changed. `reportGivenUp`: the
+ * pod finished longer ago than the task result timeout (task-result-timeout.ts), so a report that
+ * is still missing or incomplete is waited for no more.
+ */
 export function assessPod(
   node: NodeStatus,
   pod: Pod,
   tmpl: Template | undefined,
   result: WorkflowTaskResult | undefined,
+  reportGivenUp?: { timeoutMs: number },
 ): boolean {
   const before = JSON.stringify(node);
   const old = { phase: node.phase, message: node.message };
@@ -78,10 +85,20 @@ export function assessPod(
   }
 
   // Outputs are reported by the executor; a succeeded pod is not done until they have arrived.
-  if (phase === 'Succeeded' && tmpl?.outputs && expectsReport(tmpl) && !result) phase = old.phase;
+  const missing = phase === 'Succeeded' && tmpl?.outputs !== undefined && expectsReport(tmpl) && !result;
   // argoexec's wait creates the result first and labels it complete once every output is in it;
   // a wait that failed never will, so its result counts as complete as it is.
-  if (phase === 'Succeeded' && reportIncomplete(result) && !waitFailed(pod)) phase = old.phase;
+  const incomplete = phase === 'Succeeded' && reportIncomplete(result) && !waitFailed(pod);
+  if ((missing || incomplete) && !reportGivenUp) phase = old.phase;
+  else if (
+    (missing || incomplete) &&
+    tmpl?.outputs &&
+    expectsReport(tmpl) &&
+    !hasOutputs(result?.outputs ?? {})
+  ) {
+    phase = 'Error';
+    message = `outputs were not reported within ${goDurationString(reportGivenUp!.timeoutMs / 1000)} of the pod finishing (${TASK_RESULT_TIMEOUT_ENV})`;
+  }
 
   if (
     old.phase === 'Pending' &&

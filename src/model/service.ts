@@ -200,7 +200,13 @@ export interface ArgoClient {
   readonly namespace: string;
 
   createWorkflow(namespace: string, wf: Workflow, opts?: CreateOptions): Promise<Workflow>;
-  submitFrom(namespace: string, kind: SubmitFromKind, name: string, opts: SubmitOpts): Promise<Workflow>;
+  /** With `actor` (the Argo Server's caller), the workflow's creator labels name it (or are cleared). */
+  submitFrom(
+    namespace: string,
+    kind: SubmitFromKind,
+    name: string,
+    opts: SubmitOpts & ActingOpts,
+  ): Promise<Workflow>;
   /** `@latest` names the most recently created workflow of the namespace. */
   getWorkflow(namespace: string, name: string): Promise<Workflow>;
   /** namespace '' lists every namespace. */

@@ -7,6 +7,7 @@
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Actor } from '../model/service.js';
+import type { KubeStore } from '../store/kube/index.js';
 
 /** The credentials of a kubeconfig user that say who it is. */
 export interface KubeUserCredentials {
@@ -67,4 +68,19 @@ function readOr(file: string | undefined): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The claims of the kubeconfig user a KubeStore calls the API as (in a pod, its service account). */
+export function kubeStoreIdentity(store: Pick<KubeStore, 'kubeConfig'>): Actor | undefined {
+  const user = store.kubeConfig.getCurrentUser();
+  if (!user) return undefined;
+  const provider = user.authProvider as { name?: string; config?: Record<string, string> } | undefined;
+  return claimsOfKubeUser({
+    username: user.username,
+    token: user.token,
+    tokenFile: provider?.name === 'tokenFile' ? provider.config?.tokenFile : undefined,
+    // Kubeconfig carries certificate data base64-encoded.
+    certData: user.certData ? Buffer.from(user.certData, 'base64').toString('utf8') : undefined,
+    certFile: user.certFile,
+  });
 }

@@ -136,6 +136,8 @@ export interface UpdateOptions {
 export interface DeleteOptions {
   /** Only delete when the stored object still has this resourceVersion. */
   resourceVersion?: string;
+  /** Seconds a pod's containers get to stop (the API server's DeleteOptions); stores without kubelets ignore it. */
+  gracePeriodSeconds?: number;
 }
 
 export interface ResourceStore {

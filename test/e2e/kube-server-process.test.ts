@@ -8,7 +8,7 @@
 // claims name, as upstream's server reads them (the caller's in client mode, its own in server
 // mode); bob's is an opaque token, which names nobody.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -172,6 +172,31 @@ const ended = (name: string) =>
 const approveNode = (wf: Workflow) =>
   Object.values(wf.status?.nodes ?? {}).find((n) => n.displayName === 'approve');
 
+const creatorLabels = (obj: { metadata: { labels?: Record<string, string> } }) =>
+  Object.fromEntries(
+    Object.entries(obj.metadata.labels ?? {}).filter(([k]) => k.startsWith('workflows.argoproj.io/creator')),
+  );
+
+/** A workflow manifest that claims a creator of its own, which the caller's identity replaces. */
+function forgedManifest(): string {
+  const file = path.join(work, 'forged.yaml');
+  writeFileSync(
+    file,
+    `apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata:
+  generateName: forged-
+  labels: {workflows.argoproj.io/creator: mallory, workflows.argoproj.io/creator-preferred-username: mal}
+spec:
+  entrypoint: main
+  templates:
+  - name: main
+    suspend: {duration: '0'}
+`,
+  );
+  return file;
+}
+
 const actorLabels = (wf: Workflow) =>
   Object.fromEntries(
     Object.entries(wf.metadata.labels ?? {}).filter(([k]) =>
@@ -212,6 +237,11 @@ describe('argo server on a cluster', { timeout: 120_000 }, () => {
     const name = sub.stdout.trim();
     const stored = await cluster.api.store.get<Workflow>('Workflow', 'team-a', name);
     expect(stored?.status?.phase).toBe('Succeeded');
+    // The creator is the caller her token's claims name, as upstream's server labels it.
+    expect(creatorLabels(stored!)).toEqual({
+      'workflows.argoproj.io/creator': 'alice',
+      'workflows.argoproj.io/creator-email': 'alice.at.example.com',
+    });
 
     const got = await alice(['get', name]);
     expect(got.code).toBe(0);
@@ -338,6 +368,9 @@ describe('argo server on a cluster', { timeout: 120_000 }, () => {
     expect(sub.code).toBe(0);
     const got = await anyone(['get', sub.stdout.trim(), '-o', 'json']);
     expect((JSON.parse(got.stdout) as Workflow).status?.phase).toBe('Succeeded');
+    expect(creatorLabels(JSON.parse(got.stdout) as Workflow)).toEqual({
+      'workflows.argoproj.io/creator': 'system-serviceaccount-argo-argo',
+    });
   });
 
   it("--auth-mode server: a resume records the server's own service account, its token's subject", async () => {
@@ -353,5 +386,62 @@ describe('argo server on a cluster', { timeout: 120_000 }, () => {
     });
     // No token is needed for /metrics when server mode lets every request through.
     expect((await fetch(`http://localhost:${servers[1].port}/metrics`)).status).toBe(200);
+  });
+
+  it('creator labels: a manifest cannot name its own creator; templates and submit --from record the caller too', async () => {
+    const alice = through(servers[0].port, ALICE_TOKEN);
+    const byAlice = {
+      'workflows.argoproj.io/creator': 'alice',
+      'workflows.argoproj.io/creator-email': 'alice.at.example.com',
+    };
+    const forged = await alice(['submit', forgedManifest(), '-o', 'name']);
+    expect(forged.stderr).toBe('');
+    expect(creatorLabels((await stored(forged.stdout.trim()))!)).toEqual(byAlice);
+
+    const templateFile = path.join(work, 'template.yaml');
+    writeFileSync(
+      templateFile,
+      `apiVersion: argoproj.io/v1alpha1
+kind: WorkflowTemplate
+metadata: {name: by-alice}
+spec:
+  entrypoint: main
+  templates:
+  - name: main
+    suspend: {duration: '0'}
+`,
+    );
+    const created = await alice(['template', 'create', templateFile]);
+    expect(created.stderr).toBe('');
+    const template = (await cluster.api.store.list('WorkflowTemplate', { namespace: 'team-a' })).items[0];
+    expect(creatorLabels(template)).toEqual(byAlice);
+    const fromTemplate = await alice([
+      'submit',
+      '--from',
+      `workflowtemplate/${template.metadata.name}`,
+      '-o',
+      'name',
+    ]);
+    expect(fromTemplate.stderr).toBe('');
+    expect(creatorLabels((await stored(fromTemplate.stdout.trim()))!)).toEqual(byAlice);
+  });
+});
+
+describe('the kube backend', { timeout: 60_000 }, () => {
+  it("records the kubeconfig user's claims as the creator, as upstream's CLI in Kubernetes API mode", async () => {
+    const kubeconfig = cluster.api.writeKubeconfig(work, {
+      token: ALICE_TOKEN,
+      namespace: 'team-a',
+      file: 'alice',
+    });
+    const r = await cli.run(['submit', forgedManifest(), '-o', 'name'], {
+      env: { ...cluster.env, KUBECONFIG: kubeconfig },
+    });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(creatorLabels((await stored(r.stdout.trim()))!)).toEqual({
+      'workflows.argoproj.io/creator': 'alice',
+      'workflows.argoproj.io/creator-email': 'alice.at.example.com',
+    });
   });
 });

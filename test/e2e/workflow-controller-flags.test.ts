@@ -16,6 +16,14 @@ describe('argo workflow-controller flags', () => {
     expect(r.stdout).toMatch(/--workflow-workers int\s+Number of workflow workers \(default 32\)/);
   });
 
+  it('takes --pod-cleanup-workers, defaulting to 4 as upstream, and refuses fewer than one', async () => {
+    const help = await cli.run(['workflow-controller', '--help']);
+    expect(help.stdout).toMatch(/--pod-cleanup-workers int\s+Number of pod cleanup workers \(default 4\)/);
+    const r = await cli.run(['workflow-controller', '--pod-cleanup-workers', '0']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('--pod-cleanup-workers must be at least 1, got 0');
+  });
+
   it('refuses a worker count below one, naming the flag', async () => {
     const r = await cli.run(['workflow-controller', '--workflow-workers', '0']);
     expect(r.code).toBe(1);

@@ -7,7 +7,7 @@ import { storeSecrets, WorkflowArtifactReader } from '../../artifacts/reader.js'
 import { KubeHost } from '../../client/kube/host.js';
 import { StoreClient } from '../../client/store/client.js';
 import type { Actor } from '../../model/service.js';
-import { claimsOfKubeUser } from '../../server/claims.js';
+import { kubeStoreIdentity } from '../../server/claims.js';
 import type { CallerDeps, ServerDeps } from '../../server/index.js';
 import type { KubeConnectOptions, KubeStore } from '../../store/kube/index.js';
 
@@ -65,22 +65,7 @@ export async function openClusterServer(o: {
     namespace,
     source: opened.source,
     apiServer: store.server,
-    identity: ownIdentity(store),
+    identity: kubeStoreIdentity(store),
     close: () => store.close(),
   };
-}
-
-/** The claims of the kubeconfig user the server calls the API as (in a pod, its service account). */
-function ownIdentity(store: KubeStore): Actor | undefined {
-  const user = store.kubeConfig.getCurrentUser();
-  if (!user) return undefined;
-  const provider = user.authProvider as { name?: string; config?: Record<string, string> } | undefined;
-  return claimsOfKubeUser({
-    username: user.username,
-    token: user.token,
-    tokenFile: provider?.name === 'tokenFile' ? provider.config?.tokenFile : undefined,
-    // Kubeconfig carries certificate data base64-encoded.
-    certData: user.certData ? Buffer.from(user.certData, 'base64').toString('utf8') : undefined,
-    certFile: user.certFile,
-  });
 }

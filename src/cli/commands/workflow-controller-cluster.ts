@@ -6,11 +6,11 @@
 // watched: a change restarts the leader's controllers with it (executor image, instanceID). Every
 // replica serves /metrics and /healthz (workflow-controller-endpoints.ts).
 import os from 'node:os';
-import { parse as parseYaml } from 'yaml';
 import { CONTROLLER_CONFIGMAP } from '../../artifacts/index.js';
 import { CONTROLLER_LEASE } from '../../client/local/controller-lease.js';
 import { versionInfo } from '../../client/version.js';
 import { WorkflowController } from '../../controller/controller.js';
+import { configField } from '../../controller/controller-config.js';
 import { CronController, cronSyncPeriodFromEnv } from '../../controller/cron/index.js';
 import type { ConfigMap } from '../../model/meta.js';
 import { Informer } from '../../store/informer/index.js';
@@ -26,6 +26,7 @@ export interface ClusterControllerOptions {
   managedNamespace?: string;
   namespaced?: boolean;
   workflowWorkers?: number;
+  podCleanupWorkers?: number;
   /** --configmap */
   configMap: string;
   /** --executor-image: wins over the ConfigMap's executor.image. */
@@ -51,22 +52,6 @@ function leaderElectionSettings(env: NodeJS.ProcessEnv): { leaseMs: number; retr
     leaseMs: duration('LEADER_ELECTION_LEASE_DURATION', '15s'),
     retryMs: duration('LEADER_ELECTION_RETRY_PERIOD', '5s'),
   };
-}
-
-/**
- * A field of the controller configuration: inside its `config` key when the ConfigMap has one,
- * else its own key, as upstream reads either layout.
- */
-function configField(cm: ConfigMap | undefined, field: string): unknown {
-  const data = cm?.data ?? {};
-  try {
-    if (data.config !== undefined) return ((parseYaml(data.config) ?? {}) as Record<string, unknown>)[field];
-    return data[field] === undefined ? undefined : parseYaml(data[field]);
-  } catch (err) {
-    throw new Error(
-      `cannot read ${field} of ConfigMap ${cm?.metadata.namespace}/${cm?.metadata.name}: ${(err as Error).message}`,
-    );
-  }
 }
 
 /** The executor image: the flag, else the ConfigMap's executor.image, else the controller's default. */
@@ -108,7 +93,10 @@ export async function runClusterController(o: ClusterControllerOptions): Promise
   const identity = o.env.LEADER_ELECTION_IDENTITY || `${os.hostname()}-${process.pid}`;
   const version = versionInfo().version;
   o.log('Starting Workflow Controller', { version, kubeconfig: opened.source });
-  o.log('Current Worker Numbers', { workflowWorkers: o.workflowWorkers ?? 32 });
+  o.log('Current Worker Numbers', {
+    workflowWorkers: o.workflowWorkers ?? 32,
+    podCleanup: o.podCleanupWorkers ?? 4,
+  });
 
   let controller: WorkflowController | undefined;
   let cron: CronController | undefined;
@@ -151,6 +139,7 @@ export async function runClusterController(o: ClusterControllerOptions): Promise
       podLayout: 'argoexec',
       executorImage,
       workflowWorkers: o.workflowWorkers,
+      podCleanupWorkers: o.podCleanupWorkers,
       instanceId,
       log: (msg) => o.log(msg),
       syncDatabase,

@@ -25,6 +25,7 @@ export async function runWorkflowController(o: {
   managedNamespace?: string;
   namespaced?: boolean;
   workflowWorkers?: number;
+  podCleanupWorkers?: number;
   configmap?: string;
   executorImage?: string;
   /** The root's kubectl flags given on the command line. */
@@ -32,6 +33,9 @@ export async function runWorkflowController(o: {
 }): Promise<void> {
   if (o.workflowWorkers !== undefined && o.workflowWorkers < 1) {
     throw new Error(`--workflow-workers must be at least 1, got ${o.workflowWorkers}`);
+  }
+  if (o.podCleanupWorkers !== undefined && o.podCleanupWorkers < 1) {
+    throw new Error(`--pod-cleanup-workers must be at least 1, got ${o.podCleanupWorkers}`);
   }
   // A controller runs workflows from a store, never through an Argo Server: ARGO_SERVER is for clients.
   const choice = chooseBackend({
@@ -46,6 +50,7 @@ export async function runWorkflowController(o: {
       managedNamespace: o.managedNamespace,
       namespaced: o.namespaced,
       workflowWorkers: o.workflowWorkers,
+      podCleanupWorkers: o.podCleanupWorkers,
       configMap: o.configmap || 'workflow-controller-configmap',
       executorImage: o.executorImage,
       env: process.env,
@@ -56,7 +61,7 @@ export async function runWorkflowController(o: {
   const store = openStore();
   const storeFile = new StoreFileRemoval(store.path);
   // Stopped (SIGTERM, idle), it leaves running containers to the next controller to adopt.
-  const engine = new Engine(store, home, log, true, o.workflowWorkers);
+  const engine = new Engine(store, home, log, true, o.workflowWorkers, o.podCleanupWorkers);
   log(`starting workflow controller (home ${home}, pid ${process.pid})`);
   const idleSeconds = Number(process.env[IDLE_EXIT_ENV] ?? '0');
   let stopping = false;

@@ -28,12 +28,14 @@ export function registerWorkflowController(program: Command): void {
     },
     { long: 'namespaced', type: 'bool', description: 'run workflow-controller as namespaced mode' },
     { long: 'workflow-workers', type: 'int', default: 32, description: 'Number of workflow workers' },
+    { long: 'pod-cleanup-workers', type: 'int', default: 4, description: 'Number of pod cleanup workers' },
   ]);
   cmd.action(
     async (o: {
       managedNamespace?: string;
       namespaced?: boolean;
       workflowWorkers?: number;
+      podCleanupWorkers?: number;
       configmap?: string;
       executorImage?: string;
     }) => {

@@ -6,6 +6,7 @@ import { StoreError } from '../../store/types.js';
 import { StoreClient } from '../store/client.js';
 import { ArgoError } from '../types.js';
 import { KubeHost } from './host.js';
+import type { Actor } from '../../model/service.js';
 
 export class KubeClient extends StoreClient {
   declare readonly backend: 'kube';
@@ -18,6 +19,11 @@ export class KubeClient extends StoreClient {
     super({ store: opened.store, namespace: opened.namespace, host });
     this.source = opened.source;
     this.server = opened.store.server;
+    // As upstream's CLI in Kubernetes API mode: the kubeconfig user's claims name the creator
+    // (read when something is created: a read has no use for them).
+    let identity: Promise<Actor | undefined> | undefined;
+    this.creator = () =>
+      (identity ??= import('../../server/claims.js').then((m) => m.kubeStoreIdentity(opened.store)));
   }
 
   /** A client for the cluster the kubectl options select; a configuration that cannot be used is an ArgoError. */

@@ -59,6 +59,8 @@ export class Engine {
     private readonly handsOver = false,
     /** Workflows the controller operates on at once (`--workflow-workers`); the controller's default when unset. */
     private readonly workflowWorkers?: number,
+    /** Pods pod GC deletes at once (`--pod-cleanup-workers`); the controller's default when unset. */
+    private readonly podCleanupWorkers?: number,
   ) {
     this.log = log ?? (() => undefined);
     this.elector = new LeaderElector(store, {
@@ -143,6 +145,7 @@ export class Engine {
       log: this.log,
       home: this.home,
       workflowWorkers: this.workflowWorkers,
+      podCleanupWorkers: this.podCleanupWorkers,
       archive: archive?.write ? archive.archive : undefined,
       archivePolicy: archive?.policy,
       hydrator: archive?.hydrator,

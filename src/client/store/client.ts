@@ -17,8 +17,10 @@ import type { ResourceKind, ResourceStore } from '../../store/types.js';
 import { StoreError } from '../../store/types.js';
 import { dryRunCreate } from '../../store/semantics.js';
 import { applySubmitOpts, workflowFromTemplate } from '../../workflow/submit-opts.js';
+import { labelCreator } from '../../workflow/lifecycle/actor.js';
 import type {
   ActingOpts,
+  Actor,
   ArchiveListOptions,
   ArchiveRef,
   ArchiveResubmitOpts,
@@ -94,6 +96,14 @@ export class StoreClient implements ArgoClient {
   protected readonly store: ResourceStore;
   protected readonly host: ClientHost;
 
+  /**
+   * Who creates objects through this client, recorded in their creator labels as upstream records
+   * the caller its API client stands for (the kube backend: its kubeconfig user). Unset, a
+   * manifest's labels are stored as they are (the local backend, where nobody signs in, and the
+   * Argo Server, whose routes label with each request's caller).
+   */
+  protected creator?: () => Promise<Actor | undefined>;
+
   constructor(opts: StoreClientOptions) {
     this.store = opts.store;
     this.namespace = opts.namespace;
@@ -108,6 +118,7 @@ export class StoreClient implements ArgoClient {
     obj.apiVersion ??= API_VERSION;
     obj.kind ??= 'Workflow';
     obj.metadata.namespace = namespace || obj.metadata.namespace || this.namespace;
+    if (this.creator) labelCreator(obj, await this.creator());
     await this.admit('Workflow', obj, { submit: true });
     if (opts.dryRun) return obj;
     if (opts.serverDryRun) {
@@ -131,7 +142,7 @@ export class StoreClient implements ArgoClient {
     namespace: string,
     kind: SubmitFromKind,
     name: string,
-    opts: SubmitOpts,
+    opts: SubmitOpts & ActingOpts,
   ): Promise<Workflow> {
     const ns = namespace || this.namespace;
     let wf: Workflow;
@@ -156,11 +167,13 @@ export class StoreClient implements ArgoClient {
       default:
         throw new ArgoError(`Resource kind '${String(kind)}' is not supported for submitting`, 400);
     }
+    const { actor, ...submitOpts } = opts;
     try {
-      applySubmitOpts(wf, opts);
+      applySubmitOpts(wf, submitOpts);
     } catch (err) {
       throw new ArgoError((err as Error).message, 400);
     }
+    if ('actor' in opts) labelCreator(wf, actor);
     return this.createWorkflow(ns, wf, { dryRun: opts.dryRun, serverDryRun: opts.serverDryRun });
   }
 
@@ -385,6 +398,7 @@ export class StoreClient implements ArgoClient {
     obj.apiVersion ??= API_VERSION;
     obj.kind ??= 'WorkflowTemplate';
     obj.metadata.namespace = namespace || obj.metadata.namespace || this.namespace;
+    if (this.creator) labelCreator(obj, await this.creator());
     await this.lintWorkflowTemplate(obj.metadata.namespace, obj);
     return this.store.create<WorkflowTemplate>('WorkflowTemplate', obj).catch(toArgoError);
   }
@@ -428,6 +442,7 @@ export class StoreClient implements ArgoClient {
     obj.apiVersion ??= API_VERSION;
     obj.kind ??= 'ClusterWorkflowTemplate';
     delete obj.metadata.namespace;
+    if (this.creator) labelCreator(obj, await this.creator());
     await this.lintClusterWorkflowTemplate(obj);
     return this.store.create<ClusterWorkflowTemplate>('ClusterWorkflowTemplate', obj).catch(toArgoError);
   }
@@ -466,6 +481,7 @@ export class StoreClient implements ArgoClient {
     const obj = await this.lintCronWorkflow(namespace, cron);
     obj.apiVersion ??= API_VERSION;
     obj.kind ??= 'CronWorkflow';
+    if (this.creator) labelCreator(obj, await this.creator());
     const created = await this.store.create<CronWorkflow>('CronWorkflow', obj).catch(toArgoError);
     if (!created.spec.suspend) await this.host.ensureController();
     return created;

@@ -7,7 +7,7 @@ import type { Workflow } from '../../model/workflow.js';
 import { nullArchive, type WorkflowArchive } from '../archive.js';
 import { ApiError, Code, invalid, toApiError } from '../errors.js';
 import { listQuery, str } from '../query.js';
-import { servedNamespace, unary, type RouteContext } from '../context.js';
+import { actorOf, servedNamespace, unary, type RouteContext } from '../context.js';
 import { compareForPage, workflowListCriteria } from '../workflow-list.js';
 
 export function registerArchivedWorkflowRoutes(app: FastifyInstance, ctx: RouteContext): void {
@@ -143,7 +143,7 @@ export function registerArchivedWorkflowRoutes(app: FastifyInstance, ctx: RouteC
       const wf = await find(name ? '' : params.uid, namespace, name);
       const next = resubmitFromArchive(
         wf,
-        { memoized: body.memoized === true, parameters: strings(body.parameters) },
+        { memoized: body.memoized === true, parameters: strings(body.parameters), actor: actorOf(ctx) },
         new Date(),
       );
       const ns = servedNamespace(ctx, namespace || wf.metadata.namespace || '');

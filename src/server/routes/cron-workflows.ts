@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { CronWorkflow } from '../../model/workflow.js';
 import { ApiError, Code } from '../errors.js';
 import { listQuery } from '../query.js';
-import { servedNamespace, unary, type Body, type RouteContext, nameFromUrl } from '../context.js';
+import { labelCreator } from '../../workflow/lifecycle/actor.js';
+import { actorOf, servedNamespace, unary, type Body, type RouteContext, nameFromUrl } from '../context.js';
 import { placeInNamespace } from './workflows.js';
 
 function cronOf(body: Body, namespace: string, code: (typeof Code)[keyof typeof Code]): CronWorkflow {
@@ -44,7 +45,9 @@ export function registerCronWorkflowRoutes(app: FastifyInstance, ctx: RouteConte
     ({ params, body }) => {
       const namespace = ns(params);
       // Upstream answers a missing body with NotFound here.
-      return backend.createCronWorkflow(namespace, cronOf(body, namespace, Code.NotFound));
+      const cron = cronOf(body, namespace, Code.NotFound);
+      labelCreator(cron, actorOf(ctx));
+      return backend.createCronWorkflow(namespace, cron);
     },
   );
 

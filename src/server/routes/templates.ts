@@ -4,7 +4,9 @@ import type { KubeObject } from '../../model/meta.js';
 import type { ClusterWorkflowTemplate, WorkflowTemplate } from '../../model/workflow.js';
 import { notFound } from '../errors.js';
 import { listQuery, str } from '../query.js';
+import { labelCreator } from '../../workflow/lifecycle/actor.js';
 import {
+  actorOf,
   listAll,
   required,
   servedNamespace,
@@ -87,7 +89,9 @@ export function registerTemplateRoutes(app: FastifyInstance, ctx: RouteContext):
     'WorkflowTemplateService_CreateWorkflowTemplate',
     async ({ params, body }) => {
       const namespace = ns(params);
-      return backend.createWorkflowTemplate(namespace, templateIn(body, namespace));
+      const template = templateIn(body, namespace);
+      labelCreator(template, actorOf(ctx));
+      return backend.createWorkflowTemplate(namespace, template);
     },
   );
 
@@ -173,7 +177,11 @@ export function registerTemplateRoutes(app: FastifyInstance, ctx: RouteContext):
     'POST',
     '/api/v1/cluster-workflow-templates',
     'ClusterWorkflowTemplateService_CreateClusterWorkflowTemplate',
-    ({ body }) => backend.createClusterWorkflowTemplate(clusterTemplate(body)),
+    ({ body }) => {
+      const template = clusterTemplate(body);
+      labelCreator(template, actorOf(ctx));
+      return backend.createClusterWorkflowTemplate(template);
+    },
   );
 
   unary(

@@ -1,6 +1,7 @@
 // WorkflowService: workflows, their lifecycle, logs and watch streams.
 import type { FastifyInstance } from 'fastify';
 import { submitFromKind } from '../../model/service.js';
+import { labelCreator } from '../../workflow/lifecycle/actor.js';
 import type { SubmitOpts, Workflow } from '../../model/workflow.js';
 import { ApiError, Code, invalid, notFound, toApiError } from '../errors.js';
 import { bool, listQuery, logQuery, str } from '../query.js';
@@ -108,6 +109,7 @@ export function registerWorkflowRoutes(app: FastifyInstance, ctx: RouteContext):
       const namespace = ns(params);
       const wf = required<Workflow>(body, 'workflow', 'workflow body not specified');
       placeInNamespace(wf, namespace);
+      labelCreator(wf, actorOf(ctx));
       const createOptions = (body.createOptions ?? {}) as { dryRun?: string[] };
       return backend.createWorkflow(namespace, wf, {
         dryRun: (createOptions.dryRun ?? []).length > 0,
@@ -148,7 +150,9 @@ export function registerWorkflowRoutes(app: FastifyInstance, ctx: RouteContext):
       const kind = submitFromKind(kindName);
       if (!kind) throw invalid(`Resource kind '${kindName}' is not supported for submitting`);
       const name = string(body.resourceName) ?? '';
-      return backend.submitFrom(namespace, kind, name, (body.submitOptions ?? {}) as SubmitOpts);
+      // The caller is the creator, whatever the request body says.
+      const opts = { ...((body.submitOptions ?? {}) as SubmitOpts), actor: actorOf(ctx) };
+      return backend.submitFrom(namespace, kind, name, opts);
     },
   );
 

@@ -176,9 +176,17 @@ export class KubeStore implements ResourceStore {
     this.ensureOpen();
     const ns = this.namespaceOf(kind, namespace);
     if (ns === undefined) throw new NotFoundError(kind, name);
-    const body = opts.resourceVersion
-      ? { kind: 'DeleteOptions', apiVersion: 'v1', preconditions: { resourceVersion: opts.resourceVersion } }
-      : undefined;
+    const body =
+      opts.resourceVersion !== undefined || opts.gracePeriodSeconds !== undefined
+        ? {
+            kind: 'DeleteOptions',
+            apiVersion: 'v1',
+            ...(opts.resourceVersion !== undefined && {
+              preconditions: { resourceVersion: opts.resourceVersion },
+            }),
+            ...(opts.gracePeriodSeconds !== undefined && { gracePeriodSeconds: opts.gracePeriodSeconds }),
+          }
+        : undefined;
     const res = await this.rest.request('DELETE', objectPath(kind, ns, name), { body });
     this.ok(kind, name, res);
   }
