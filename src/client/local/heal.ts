@@ -4,6 +4,7 @@
 // holder is a process of this machine that no longer exists is released on its behalf first:
 // waiting out its expiry would only delay the takeover.
 import { readdirSync } from 'node:fs';
+import path from 'node:path';
 import { journalsDir } from '../../executor/paths.js';
 import type { ResourceStore } from '../../store/types.js';
 import { LABEL_COMPLETED } from '../../workflow/lifecycle/suspend.js';
@@ -24,15 +25,24 @@ export async function healEngine(store: ResourceStore, home: string, mode: Engin
 
 /** Workflows not completed, or containers the host runtime left that no runtime watches. */
 export async function unfinishedWork(store: ResourceStore, home: string): Promise<boolean> {
-  if (hasEntries(journalsDir(home))) return true;
+  if (hasRunJournals(journalsDir(home))) return true;
   const open = await store.list('Workflow', { labelSelector: `${LABEL_COMPLETED}!=true`, limit: 1 });
   return open.items.length > 0;
 }
 
-function hasEntries(dir: string): boolean {
+/**
+ * Whether a pod's run journal is left (runs/<namespace>/<pod>). A namespace folder whose last
+ * journal was removed may stay behind empty: that is no work, and taking it for some would start
+ * a detached controller on every later command, reads included.
+ */
+function hasRunJournals(dir: string): boolean {
+  return entries(dir).some((namespace) => entries(path.join(dir, namespace)).length > 0);
+}
+
+function entries(dir: string): string[] {
   try {
-    return readdirSync(dir).length > 0;
+    return readdirSync(dir);
   } catch {
-    return false;
+    return [];
   }
 }
