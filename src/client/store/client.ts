@@ -225,7 +225,33 @@ export class StoreClient implements ArgoClient {
   }
 
   async listWorkflows(namespace: string, opts: ListOptions = {}): Promise<ListResponse<Workflow>> {
-    return this.listKind<Workflow>('Workflow', namespace, opts);
+    // An archive that cannot be opened leaves the live workflows to list.
+    const archive = this.host.archiveToList
+      ? await this.host.archiveToList().catch(() => undefined)
+      : undefined;
+    if (!archive) return this.listKind<Workflow>('Workflow', namespace, opts);
+    const { mergedPage, workflowListCriteria } = await import('../../server/workflow-list.js');
+    let criteria;
+    try {
+      criteria = workflowListCriteria({
+        namespace,
+        fieldSelector: opts.fieldSelector,
+        limit: opts.limit,
+        continue: opts.continue,
+      });
+    } catch (err) {
+      // A field the archive cannot select by (the Argo Server refuses it): the live ones, selected by the store.
+      if (opts.fieldSelector) return this.listKind<Workflow>('Workflow', namespace, opts);
+      throw new ArgoError((err as Error).message, 400);
+    }
+    // The Argo Server's merge, so both list the same workflows in the same pages.
+    const page = await mergedPage(this.store, archive, criteria, opts.labelSelector, (labelSelector) =>
+      this.store.list<Workflow>('Workflow', { namespace: namespace || undefined, labelSelector }),
+    ).catch(toArgoError);
+    return {
+      metadata: { resourceVersion: page.resourceVersion, continue: page.continue },
+      items: page.items,
+    };
   }
 
   private async listKind<T extends KubeObject>(
