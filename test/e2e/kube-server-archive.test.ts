@@ -42,8 +42,8 @@ const NODES = {
     id: 'offloaded-x',
     name: 'offloaded-x',
     displayName: 'offloaded-x',
-    type: 'Pod',
-    phase: 'Running',
+    type: 'Pod' as const,
+    phase: 'Running' as const,
     templateName: 'main',
   },
 };

@@ -193,12 +193,15 @@ export class StoreClient implements ArgoClient {
     return this.hydrated(wf);
   }
 
-  /** The workflow with its nodes inline, wherever the controller put them (compressed, offloaded). */
-  private async hydrated(wf: Workflow): Promise<Workflow> {
+  /**
+   * The workflow with its nodes inline, wherever the controller put them (compressed, offloaded).
+   * `shared`: for readers that only read it (watchers), whose copies may share the nodes.
+   */
+  private async hydrated(wf: Workflow, shared = false): Promise<Workflow> {
     if (isHydrated(wf)) return wf;
     const hydrator = this.host.hydrator ? await this.host.hydrator() : new WorkflowHydrator(undefined, false);
     try {
-      return await hydrator.hydrate(wf);
+      return await hydrator.hydrate(wf, { shared });
     } catch (err) {
       throw new ArgoError(`${(err as Error).message}`, 500);
     }
@@ -386,7 +389,8 @@ export class StoreClient implements ArgoClient {
     for await (const event of watchToIterable<Workflow>(this.store, 'Workflow', namespace, opts, signal)) {
       // A deleted workflow's offloaded rows may be gone already: its last state is shown as stored.
       if (event.type !== 'DELETED' && event.object && !isHydrated(event.object))
-        yield { ...event, object: await this.hydrated(event.object) };
+        // Every watcher of the server gets this event: its nodes are read once for all of them.
+        yield { ...event, object: await this.hydrated(event.object, true) };
       else yield event;
     }
   }
