@@ -46,11 +46,10 @@ it('reads offloaded nodes once per event for all the watchers of a workflow', as
   });
 
   const ac = new AbortController();
-  const streams = Array.from({ length: WATCHERS }, () =>
-    client
-      .watchWorkflows('default', { fieldSelector: 'metadata.name=big' }, ac.signal)
-      [Symbol.asyncIterator](),
-  );
+  const streams = Array.from({ length: WATCHERS }, () => {
+    const events = client.watchWorkflows('default', { fieldSelector: 'metadata.name=big' }, ac.signal);
+    return events[Symbol.asyncIterator]();
+  });
   const phases = async (): Promise<string[]> =>
     Promise.all(
       streams.map(async (s) => {
