@@ -2,6 +2,7 @@
 // them (one `config` key holding the whole configuration, or one key per field), resolved into the
 // databases to open. User names and passwords come from Secrets in the controller's namespace.
 // Besides upstream's `postgresql:` and `mysql:`, `sqlite: {path: FILE}` names an embedded database.
+import { commonJsExports } from '../commonjs-import.js';
 import type { ConfigMap, Secret, SecretKeySelector } from '../model/meta.js';
 import type { ArchiveDatabase } from './index.js';
 
@@ -66,7 +67,9 @@ export async function readPersistenceConfig(cm: ConfigMap | undefined): Promise<
   const data = cm?.data ?? {};
   const where = `ConfigMap ${cm?.metadata.namespace ?? ''}/${cm?.metadata.name ?? ''}`;
   const texts = [data.config, data.persistence, data.synchronization];
-  const parseYaml = texts.some((t) => t !== undefined) ? (await import('yaml')).parse : undefined;
+  const parseYaml = texts.some((t) => t !== undefined)
+    ? (await commonJsExports(import('yaml'))).parse
+    : undefined;
   const parse = (key: string, text: string | undefined): unknown => {
     if (text === undefined) return undefined;
     try {
