@@ -8,7 +8,7 @@ import type { ConfigMap, SecretKeySelector } from '../model/meta.js';
 import type { ArtifactLocation, S3Artifact } from '../model/template.js';
 import { DEFAULT_KEY_FORMAT, joinKey } from './location.js';
 
-export const CONTROLLER_CONFIGMAP = 'workflow-controller-configmap';
+export { CONTROLLER_CONFIGMAP } from '../model/controller-configmap.js';
 export const ARTIFACT_REPOSITORIES_CONFIGMAP = 'artifact-repositories';
 export const DEFAULT_REPOSITORY_ANNOTATION = 'workflows.argoproj.io/default-artifact-repository';
 

@@ -2,6 +2,7 @@
 // `submit --wait/--watch/--log` share.
 import type { ArgoClient } from '../client/types.js';
 import type { Workflow } from '../model/workflow.js';
+import { isArchivedRecord } from '../workflow/archived-record.js';
 import { out } from './context.js';
 import { colorCodeFor, colorEnabled, ansiFormat } from './output/colors.js';
 import { printWorkflow } from './output/get.js';
@@ -47,6 +48,26 @@ export function goTimeString(rfc3339: string): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 19)} +0000 UTC`;
 }
 
+/**
+ * What the CLI says beside a workflow read from its archived record (the live one was deleted after
+ * it was archived), on stderr so that the output itself stays what it is for a live one.
+ */
+export function archivedRecordNote(name: string, wf: Workflow): string {
+  return `Workflow ${name} was deleted after it was archived; this is its archived record (argo archive get ${wf.metadata.uid ?? ''})\n`;
+}
+
+/** Prints `NAME PHASE at TIME` for a finished workflow (unless quiet); false when it Failed/Errored. */
+async function reportFinished(
+  name: string,
+  wf: Workflow,
+  quiet: boolean | undefined,
+  print: (text: string) => Promise<void>,
+): Promise<boolean> {
+  if (!quiet)
+    await print(`${name} ${wf.status?.phase ?? ''} at ${goTimeString(wf.status?.finishedAt ?? '')}\n`);
+  return wf.status?.phase !== 'Failed' && wf.status?.phase !== 'Error';
+}
+
 /** Resolves once the named workflow has finished; false when it Failed/Errored (or is missing). */
 export async function waitOne(
   client: ArgoClient,
@@ -67,11 +88,7 @@ export async function waitOne(
       seen = true;
       if (ev.type === 'DELETED') return opts.ignoreNotFound === true;
       const wf = ev.object;
-      if (wf.status?.finishedAt) {
-        if (!opts.quiet)
-          await print(`${name} ${wf.status.phase ?? ''} at ${goTimeString(wf.status.finishedAt)}\n`);
-        return wf.status.phase !== 'Failed' && wf.status.phase !== 'Error';
-      }
+      if (wf.status?.finishedAt) return reportFinished(name, wf, opts.quiet, print);
     }
     return seen;
   } finally {
@@ -85,31 +102,48 @@ export async function waitWorkflows(
   names: string[],
   opts: { ignoreNotFound?: boolean; quiet?: boolean },
 ): Promise<boolean> {
+  // A workflow deleted after it was archived has finished: its record answers, with nothing to watch.
+  const records = new Map<string, Workflow>();
   for (const name of names) {
     try {
-      await client.getWorkflow(namespace, name);
+      const wf = await client.getWorkflow(namespace, name);
+      if (isArchivedRecord(wf)) records.set(name, wf);
     } catch (err) {
       if (opts.ignoreNotFound && (err as { status?: number }).status === 404) continue;
       throw err;
     }
   }
+  for (const [name, wf] of records) process.stderr.write(archivedRecordNote(name, wf));
   const spinner = await startSpinner(
     names.length === 1 ? `Waiting for ${names[0]}` : `Waiting for ${names.length} workflows`,
   );
   try {
-    const results = await Promise.all(names.map((n) => waitOne(client, namespace, n, { ...opts, spinner })));
+    const print = (text: string): Promise<void> => spinner.pause(() => out(text));
+    const results = await Promise.all(
+      names.map((n) => {
+        const record = records.get(n);
+        return record
+          ? reportFinished(n, record, opts.quiet, print)
+          : waitOne(client, namespace, n, { ...opts, spinner });
+      }),
+    );
     return results.every(Boolean);
   } finally {
     spinner.stop();
   }
 }
 
-/** Redraws the workflow until it finishes: in place on a terminal, as successive snapshots when piped. */
+/**
+ * Redraws the workflow until it finishes: in place on a terminal, as successive snapshots when piped.
+ * `current`, the workflow as just read: when it is an archived record (the live one was deleted
+ * after it was archived), its final state is drawn once, as there is nothing left to watch.
+ */
 export async function watchWorkflow(
   client: ArgoClient,
   namespace: string,
   name: string,
   flags: GetFlags,
+  current?: Workflow,
 ): Promise<void> {
   const tty = process.stdout.isTTY === true;
   const ac = new AbortController();
@@ -125,6 +159,11 @@ export async function watchWorkflow(
     }
     lastPrinted = text;
   };
+  if (current && isArchivedRecord(current)) {
+    process.stderr.write(archivedRecordNote(name, current));
+    latest = current;
+    return draw();
+  }
   // On a terminal durations tick, so redraw every second as Argo does.
   const timer = tty ? setInterval(() => void draw(), 1000) : undefined;
   try {

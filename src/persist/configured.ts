@@ -2,9 +2,10 @@
 // On the local backend (a `home` is given) each defaults to SQLite in $ARGO_HOME when the block
 // names no database, so the archive and `database:` locks work out of the box there; on a
 // cluster, a block without a database means the feature is off, as upstream.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { hostname } from 'node:os';
-import { CONTROLLER_CONFIGMAP } from '../artifacts/config.js';
+import { CONTROLLER_CONFIGMAP } from '../model/controller-configmap.js';
 import type { ConfigMap, Secret } from '../model/meta.js';
 import { labelRequirementsFrom, type LabelRequirement } from '../store/selectors.js';
 import type { ResourceStore } from '../store/types.js';
@@ -41,7 +42,7 @@ export interface ConfigSource {
   home?: string;
 }
 
-async function readConfig(src: ConfigSource): Promise<ReturnType<typeof readPersistenceConfig>> {
+async function readConfig(src: ConfigSource): ReturnType<typeof readPersistenceConfig> {
   const cm = await src.store.get<ConfigMap>(
     'ConfigMap',
     src.namespace,
@@ -154,13 +155,17 @@ export interface ConfiguredArchive {
 /**
  * Opens the archive the configuration names. Locally, with no `persistence:` block, it is the
  * home's archive.db, written to; with one, `archive: true` turns writing on, as upstream.
+ * `existing`: a home's archive.db that is not there yet is not made (a read has nothing to find in it).
  */
-export async function openConfiguredArchive(src: ConfigSource): Promise<ConfiguredArchive | undefined> {
+export async function openConfiguredArchive(
+  src: ConfigSource,
+  opts: { existing?: boolean } = {},
+): Promise<ConfiguredArchive | undefined> {
   const persistence = (await readConfig(src)).persistence;
   const configured = await databaseOf('persistence', persistence, src);
-  const database =
-    configured ??
-    (src.home ? ({ type: 'sqlite', file: path.join(src.home, LOCAL_ARCHIVE_FILE) } as const) : undefined);
+  const homeFile = src.home ? path.join(src.home, LOCAL_ARCHIVE_FILE) : undefined;
+  if (!configured && homeFile && opts.existing && !existsSync(homeFile)) return undefined;
+  const database = configured ?? (homeFile ? ({ type: 'sqlite', file: homeFile } as const) : undefined);
   if (!database) return undefined;
   const selector = persistence?.archiveLabelSelector
     ? labelRequirementsFrom(persistence.archiveLabelSelector as never)

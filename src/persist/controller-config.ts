@@ -2,7 +2,7 @@
 // them (one `config` key holding the whole configuration, or one key per field), resolved into the
 // databases to open. User names and passwords come from Secrets in the controller's namespace.
 // Besides upstream's `postgresql:` and `mysql:`, `sqlite: {path: FILE}` names an embedded database.
-import { parse as parseYaml } from 'yaml';
+import { commonJsExports } from '../commonjs-import.js';
 import type { ConfigMap, Secret, SecretKeySelector } from '../model/meta.js';
 import type { ArchiveDatabase } from './index.js';
 
@@ -55,17 +55,25 @@ export interface SynchronizationConfig extends DatabaseChoice {
 
 export class ControllerConfigError extends Error {}
 
-/** The two blocks from the ConfigMap; a block that is absent is undefined. */
-export function readPersistenceConfig(cm: ConfigMap | undefined): {
+/**
+ * The two blocks from the ConfigMap; a block that is absent is undefined. The YAML parser is
+ * loaded only for a ConfigMap that has text to parse: reads on the local backend (`argo list`)
+ * open the archive through here and load no YAML parser when nothing is configured.
+ */
+export async function readPersistenceConfig(cm: ConfigMap | undefined): Promise<{
   persistence?: PersistenceConfig;
   synchronization?: SynchronizationConfig;
-} {
+}> {
   const data = cm?.data ?? {};
   const where = `ConfigMap ${cm?.metadata.namespace ?? ''}/${cm?.metadata.name ?? ''}`;
+  const texts = [data.config, data.persistence, data.synchronization];
+  const parseYaml = texts.some((t) => t !== undefined)
+    ? (await commonJsExports(import('yaml'))).parse
+    : undefined;
   const parse = (key: string, text: string | undefined): unknown => {
     if (text === undefined) return undefined;
     try {
-      return parseYaml(text) ?? undefined;
+      return parseYaml!(text) ?? undefined;
     } catch (err) {
       throw new ControllerConfigError(`${where}: cannot parse ${key}: ${(err as Error).message}`);
     }

@@ -22,7 +22,13 @@ export function isHydrated(wf: Workflow): boolean {
 
 const jsonSize = (wf: Workflow): number => Buffer.byteLength(JSON.stringify(wf));
 
+/** How many offloaded versions `shared` hydration keeps: a few per workflow being watched. */
+const SHARED_VERSIONS = 64;
+
 export class WorkflowHydrator {
+  /** Recently read offloaded nodes by uid and version (a version's nodes never change), oldest first. */
+  private readonly sharedNodes = new Map<string, Promise<Nodes>>();
+
   constructor(
     /** The offload table; undefined: none is configured. */
     private readonly offload: NodeStatusOffload | undefined,
@@ -43,9 +49,11 @@ export class WorkflowHydrator {
    * The workflow with its nodes inline: `wf` itself when they are, else a copy (status copied,
    * the rest shared) without compressedNodes and offloadNodeStatusVersion, as upstream's readers
    * show it. `keepVersion` leaves the version in the copy, for a controller whose later passes
-   * and garbage collection must know which row the store points at.
+   * and garbage collection must know which row the store points at. `shared`: offloaded nodes
+   * are read once for every reader of the same version (each watcher of a workflow gets the
+   * same event), and the copies share them, so those readers must not change them.
    */
-  async hydrate(wf: Workflow, opts: { keepVersion?: boolean } = {}): Promise<Workflow> {
+  async hydrate(wf: Workflow, opts: { keepVersion?: boolean; shared?: boolean } = {}): Promise<Workflow> {
     const s = wf.status;
     if (!s || isHydrated(wf)) return wf;
     if (s.nodes && opts.keepVersion && !s.compressedNodes) return wf;
@@ -54,13 +62,36 @@ export class WorkflowHydrator {
       // A controller's copy, hydrated already: only the bookkeeping goes.
     } else if (status.offloadNodeStatusVersion) {
       if (!this.offload) throw new Error(OFFLOAD_DISABLED);
-      status.nodes = await this.offload.get(wf.metadata.uid ?? '', status.offloadNodeStatusVersion);
+      const uid = wf.metadata.uid ?? '';
+      status.nodes = await (opts.shared
+        ? this.sharedRead(uid, status.offloadNodeStatusVersion)
+        : this.offload.get(uid, status.offloadNodeStatusVersion));
     } else if (status.compressedNodes) {
       status.nodes = decompressNodes(status.compressedNodes);
     }
     delete status.compressedNodes;
     if (!opts.keepVersion) delete status.offloadNodeStatusVersion;
     return { ...wf, status };
+  }
+
+  private sharedRead(uid: string, version: string): Promise<Nodes> {
+    const key = `${uid}/${version}`;
+    let read = this.sharedNodes.get(key);
+    if (read) {
+      // Used again: the newest, so the least recently used go first.
+      this.sharedNodes.delete(key);
+    } else {
+      read = this.offload!.get(uid, version);
+      // A failed read is not kept: the next reader asks again.
+      const failed = read;
+      void failed.catch(() => {
+        if (this.sharedNodes.get(key) === failed) this.sharedNodes.delete(key);
+      });
+    }
+    this.sharedNodes.set(key, read);
+    if (this.sharedNodes.size > SHARED_VERSIONS)
+      this.sharedNodes.delete(this.sharedNodes.keys().next().value as string);
+    return read;
   }
 
   /**

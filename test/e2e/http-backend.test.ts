@@ -42,7 +42,7 @@ async function httpBackend(): Promise<Backend & { port: number }> {
 describe.each([
   ['local', localBackend],
   ['http', httpBackend],
-] as const)('the CLI on the %s backend', (backendName, make) => {
+] as const)('the CLI on the %s backend', (_backendName, make) => {
   let b: Backend;
   let name: string;
   beforeAll(async () => {
@@ -204,10 +204,24 @@ describe.each([
         `^Workflow ${name} was deleted after it was archived; this is its archived record \\(argo archive get [0-9a-f-]{36}\\)\n$`,
       ),
     );
-    // The Argo Server lists archived workflows with the live ones; the local backend lists live ones.
+    // Both list archived workflows with the live ones, as the Argo Server does, in each of its formats.
     const listed = lines((await b.run(['list', '-o', 'name'])).stdout);
-    if (backendName === 'http') expect(listed).toContain(name);
-    else expect(listed).not.toContain(name);
+    expect(listed).toContain(name);
+    const table = lines((await b.run(['list'])).stdout);
+    expect(table[0]).toMatch(/^NAME\s+STATUS\s+AGE\s+DURATION\s+PRIORITY\s+MESSAGE$/);
+    expect(table).toContainEqual(
+      expect.stringMatching(new RegExp(`^${name}\\s+Succeeded\\s+\\d+s\\s+\\d+s\\s+0\\s*$`)),
+    );
+    const wide = lines((await b.run(['list', '-o', 'wide'])).stdout);
+    expect(wide[0]).toMatch(/\sP\/R\/C\s+PARAMETERS$/);
+    expect(wide).toContainEqual(
+      expect.stringMatching(new RegExp(`^${name}\\s+Succeeded\\s.*\\sword=default-word$`)),
+    );
+    const json = JSON.parse((await b.run(['list', '-o', 'json'])).stdout) as Workflow[];
+    expect(json.find((w) => w.metadata.name === name)?.status?.phase).toBe('Succeeded');
+    // Pages run over live and archived workflows alike: one at a time lists the same ones.
+    const paged = lines((await b.run(['list', '-o', 'name', '--chunk-size', '1'])).stdout);
+    expect([...paged].sort()).toEqual([...listed].sort());
     // A change needs the live workflow: it is not found.
     const stop = await b.run(['stop', name]);
     expect(stop.code).toBe(1);

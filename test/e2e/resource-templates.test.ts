@@ -83,8 +83,14 @@ describe('resource templates on the local engine', () => {
     expect(before.some((n) => n.startsWith(`${wf.metadata.name}-child-`))).toBe(true);
     const r = await cli.run(['delete', wf.metadata.name!]);
     expect(r.code).toBe(0);
-    const after = lines((await cli.run(['list', '-o', 'name'])).stdout);
-    expect(after.filter((n) => n.startsWith(wf.metadata.name!))).toEqual([]);
+    // What the list still shows of them are their archived records, no live workflow.
+    const after = JSON.parse((await cli.run(['list', '-o', 'json'])).stdout) as Workflow[];
+    const live = after.filter(
+      (w) =>
+        w.metadata.name!.startsWith(wf.metadata.name!) &&
+        w.metadata.labels?.['workflows.argoproj.io/workflow-archiving-status'] !== 'Persisted',
+    );
+    expect(live).toEqual([]);
   });
 });
 

@@ -83,3 +83,53 @@ describe('argo delete', () => {
     expect(got.stderr).toContain('not found');
   });
 });
+
+describe('argo wait and argo watch of workflows deleted after they were archived', () => {
+  /** A workflow run to its end, then deleted: only its archived record is left. */
+  async function archivedAndDeleted(file: string): Promise<string> {
+    const r = await cli.run(['submit', fixture(file), '--wait', '-o', 'name']);
+    const gone = r.stdout.trim();
+    expect(gone, r.stderr).toMatch(/^e2e-/);
+    expect((await cli.run(['delete', gone])).code).toBe(0);
+    return gone;
+  }
+  const note = (n: string): RegExp =>
+    new RegExp(
+      `^Workflow ${n} was deleted after it was archived; this is its archived record \\(argo archive get [0-9a-f-]{36}\\)$`,
+      'm',
+    );
+
+  it('wait answers from the record: its phase line, exit 0 for Succeeded and 1 for Failed', async () => {
+    const ok = await archivedAndDeleted('succeed.yaml');
+    const failed = await archivedAndDeleted('fail.yaml');
+    const w = await cli.run(['wait', ok]);
+    expect(w.code, w.stderr).toBe(0);
+    expect(lines(w.stdout)).toEqual([
+      expect.stringMatching(
+        new RegExp(`^${ok} Succeeded at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d \\+0000 UTC$`),
+      ),
+    ]);
+    expect(w.stderr).toMatch(note(ok));
+    const f = await cli.run(['wait', failed]);
+    expect(f.code).toBe(1);
+    expect(lines(f.stdout)).toEqual([expect.stringMatching(new RegExp(`^${failed} Failed at `))]);
+    // Several at once: each answered, from the record or the live workflow alike.
+    const both = await cli.run(['wait', ok, failed]);
+    expect(both.code).toBe(1);
+    expect(lines(both.stdout).sort()).toEqual([
+      expect.stringMatching(new RegExp(`^${failed} Failed at `)),
+      expect.stringMatching(new RegExp(`^${ok} Succeeded at `)),
+    ]);
+  }, 60_000);
+
+  it('watch prints the final state from the record and exits', async () => {
+    const ok = await archivedAndDeleted('succeed.yaml');
+    const r = await cli.run(['watch', ok]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`^Name:\\s+${ok}$`, 'm'));
+    expect(r.stdout).toMatch(/^Status:\s+Succeeded$/m);
+    // The record holds the whole workflow: its node tree is drawn as for a live one.
+    expect(r.stdout).toMatch(new RegExp(`^ ✔ ${ok}\\s`, 'm'));
+    expect(r.stderr).toMatch(note(ok));
+  }, 60_000);
+});

@@ -41,7 +41,7 @@ export function registerGet(program: Command): void {
       self: Command,
     ) => {
       const { withClient, namespaceOf, out } = await import('../context.js');
-      const { renderWorkflow } = await import('../follow.js');
+      const { archivedRecordNote, renderWorkflow } = await import('../follow.js');
       const { isArchivedRecord } = await import('../../workflow/archived-record.js');
       await withClient(
         self,
@@ -50,10 +50,7 @@ export function registerGet(program: Command): void {
           for (const name of names) {
             const wf = await client.getWorkflow(ns, name);
             // The server (or the local archive) answered with a record: say so beside the output.
-            if (isArchivedRecord(wf))
-              process.stderr.write(
-                `Workflow ${name} was deleted after it was archived; this is its archived record (argo archive get ${wf.metadata.uid ?? ''})\n`,
-              );
+            if (isArchivedRecord(wf)) process.stderr.write(archivedRecordNote(name, wf));
             await out(renderWorkflow(wf, o));
           }
         },

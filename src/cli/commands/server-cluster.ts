@@ -32,13 +32,28 @@ export async function openClusterServer(o: {
   /** Act as each caller (client auth mode). */
   passCallerToken: boolean;
   home: string;
+  /** The controller ConfigMap in the server's namespace, whose `persistence:` names the archive. */
+  configMap: string;
+  warn: (msg: string) => void;
 }): Promise<ClusterServer> {
   // Loaded here, as every user of the Kubernetes client loads it (see store/kube/index.ts).
   const { openKubeStore, readPodLog } = await import('../../store/kube/index.js');
   const opened = await openKubeStore(o.kube);
   const namespace = opened.namespace;
+  // As upstream's server, the archive and offloaded nodes are read from the database the
+  // controller's configuration names; none configured (or one that cannot be reached) leaves the
+  // server without an archive, answering as upstream's does then.
+  const { openConfiguredArchive } = await import('../../persist/configured.js');
+  const persistence = await openConfiguredArchive({
+    store: opened.store,
+    namespace,
+    configMapName: o.configMap,
+  }).catch((err: Error) => {
+    o.warn(`workflow archive is off: ${err.message}`);
+    return undefined;
+  });
   const clientFor = (store: KubeStore): StoreClient =>
-    new StoreClient({ store, namespace, host: new KubeHost(store, readPodLog) });
+    new StoreClient({ store, namespace, host: new KubeHost(store, readPodLog, persistence) });
 
   const callers = new Map<string, CallerDeps>();
   const forCaller = (token: string): CallerDeps => {
@@ -61,11 +76,16 @@ export async function openClusterServer(o: {
       store,
       artifacts: new WorkflowArtifactReader({ home: o.home, secret: storeSecrets(store) }),
       forCaller: o.passCallerToken ? forCaller : undefined,
+      archive: persistence?.archive,
+      hydrator: persistence?.hydrator,
     },
     namespace,
     source: opened.source,
     apiServer: store.server,
     identity: kubeStoreIdentity(store),
-    close: () => store.close(),
+    close: async () => {
+      await persistence?.archive.close().catch(() => undefined);
+      await store.close();
+    },
   };
 }

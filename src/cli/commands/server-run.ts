@@ -119,6 +119,8 @@ export async function runServer(cmd: Command, env: NodeJS.ProcessEnv = process.e
           kube: { ...kube, kubeconfig, namespace: g.namespace || env.ARGO_NAMESPACE || undefined, env },
           passCallerToken: authModes.has('client'),
           home,
+          configMap: String(flag('configmap')),
+          warn: (msg) => logger.warn(msg),
         })
       : undefined;
   const namespace = cluster?.namespace ?? (g.namespace || env.ARGO_NAMESPACE || 'default');

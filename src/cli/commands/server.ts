@@ -45,7 +45,7 @@ export const SERVER_FLAGS: FlagSpec[] = [
     long: 'configmap',
     type: 'string',
     default: 'workflow-controller-configmap',
-    description: 'Name of the controller ConfigMap (read by the controller; accepted for compatibility)',
+    description: 'Name of the controller ConfigMap, whose persistence block names the workflow archive',
   },
   {
     long: 'event-async-dispatch',

@@ -26,8 +26,7 @@ export function registerWatch(program: Command): void {
       self,
       async (client, g) => {
         const ns = namespaceOf(client, g);
-        await client.getWorkflow(ns, name);
-        await watchWorkflow(client, ns, name, o);
+        await watchWorkflow(client, ns, name, o, await client.getWorkflow(ns, name));
       },
       { engine: 'in-process' },
     );

@@ -16,6 +16,8 @@ import { lineFilter, type LogLine } from '../../executor/logs.js';
 import type { Pod } from '../../model/pod.js';
 import type { KubeStore, readPodLog } from '../../store/kube/index.js';
 import { InvalidError, NotFoundError } from '../../store/types.js';
+import type { WorkflowArchive } from '../../persist/archive-api.js';
+import type { WorkflowHydrator } from '../../persist/hydrator.js';
 import type { ClientHost, PodLogReadOptions } from '../store/host.js';
 import { ArgoError } from '../types.js';
 
@@ -26,12 +28,25 @@ const RETRY_MS = 1000;
 
 export class KubeHost implements ClientHost {
   readonly backend = 'kube' as const;
+  /** Set for the Argo Server with persistence configured: the CLI has no way to the database. */
+  readonly archive?: () => Promise<WorkflowArchive>;
+  readonly hydrator?: () => Promise<WorkflowHydrator>;
 
-  /** readPodLog is handed in so that this module loads no Kubernetes client code of its own. */
+  /**
+   * readPodLog is handed in so that this module loads no Kubernetes client code of its own.
+   * `persistence`: the archive and offloaded nodes an Argo Server on the cluster reads (its
+   * controller configuration's database), so gets fall back to the archive and reads hydrate.
+   */
   constructor(
     private readonly store: KubeStore,
     private readonly readLog: typeof readPodLog,
-  ) {}
+    persistence?: { archive: WorkflowArchive; hydrator: WorkflowHydrator },
+  ) {
+    if (persistence) {
+      this.archive = async () => persistence.archive;
+      this.hydrator = async () => persistence.hydrator;
+    }
+  }
 
   async ensureController(): Promise<void> {
     // The cluster's workflow controller runs what is submitted; nothing to start here.

@@ -143,6 +143,21 @@ export class LocalHost implements ClientHost {
     return this.persistence().then((p) => p.archive);
   }
 
+  /** The archive, unless it is the home's archive.db and nothing was ever archived there (no file). */
+  async archiveToList(): Promise<SqlWorkflowArchive | undefined> {
+    if (!this.openedArchive) {
+      const { openConfiguredArchive } = await import('../../persist/configured.js');
+      // Checked again: another call may have opened it while the module loaded.
+      if (!this.openedArchive) {
+        const opened = await openConfiguredArchive(this.configSource(), { existing: true });
+        if (!opened) return undefined;
+        if (this.openedArchive) await opened.archive.close();
+        else this.openedArchive = Promise.resolve(opened);
+      }
+    }
+    return this.archive();
+  }
+
   /** Reads nodes offloaded to the archive's database (its `argo_workflows` table). */
   hydrator(): Promise<WorkflowHydrator> {
     return this.persistence().then((p) => p.hydrator);

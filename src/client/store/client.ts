@@ -206,12 +206,15 @@ export class StoreClient implements ArgoClient {
     return this.hydrated(wf);
   }
 
-  /** The workflow with its nodes inline, wherever the controller put them (compressed, offloaded). */
-  private async hydrated(wf: Workflow): Promise<Workflow> {
+  /**
+   * The workflow with its nodes inline, wherever the controller put them (compressed, offloaded).
+   * `shared`: for readers that only read it (watchers), whose copies may share the nodes.
+   */
+  private async hydrated(wf: Workflow, shared = false): Promise<Workflow> {
     if (isHydrated(wf)) return wf;
     const hydrator = this.host.hydrator ? await this.host.hydrator() : new WorkflowHydrator(undefined, false);
     try {
-      return await hydrator.hydrate(wf);
+      return await hydrator.hydrate(wf, { shared });
     } catch (err) {
       throw new ArgoError(`${(err as Error).message}`, 500);
     }
@@ -238,7 +241,33 @@ export class StoreClient implements ArgoClient {
   }
 
   async listWorkflows(namespace: string, opts: ListOptions = {}): Promise<ListResponse<Workflow>> {
-    return this.listKind<Workflow>('Workflow', namespace, opts);
+    // An archive that cannot be opened leaves the live workflows to list.
+    const archive = this.host.archiveToList
+      ? await this.host.archiveToList().catch(() => undefined)
+      : undefined;
+    if (!archive) return this.listKind<Workflow>('Workflow', namespace, opts);
+    const { mergedPage, workflowListCriteria } = await import('../../server/workflow-list.js');
+    let criteria;
+    try {
+      criteria = workflowListCriteria({
+        namespace,
+        fieldSelector: opts.fieldSelector,
+        limit: opts.limit,
+        continue: opts.continue,
+      });
+    } catch (err) {
+      // A field the archive cannot select by (the Argo Server refuses it): the live ones, selected by the store.
+      if (opts.fieldSelector) return this.listKind<Workflow>('Workflow', namespace, opts);
+      throw new ArgoError((err as Error).message, 400);
+    }
+    // The Argo Server's merge, so both list the same workflows in the same pages.
+    const page = await mergedPage(this.store, archive, criteria, opts.labelSelector, (labelSelector) =>
+      this.store.list<Workflow>('Workflow', { namespace: namespace || undefined, labelSelector }),
+    ).catch(toArgoError);
+    return {
+      metadata: { resourceVersion: page.resourceVersion, continue: page.continue },
+      items: page.items,
+    };
   }
 
   private async listKind<T extends KubeObject>(
@@ -373,7 +402,8 @@ export class StoreClient implements ArgoClient {
     for await (const event of watchToIterable<Workflow>(this.store, 'Workflow', namespace, opts, signal)) {
       // A deleted workflow's offloaded rows may be gone already: its last state is shown as stored.
       if (event.type !== 'DELETED' && event.object && !isHydrated(event.object))
-        yield { ...event, object: await this.hydrated(event.object) };
+        // Every watcher of the server gets this event: its nodes are read once for all of them.
+        yield { ...event, object: await this.hydrated(event.object, true) };
       else yield event;
     }
   }

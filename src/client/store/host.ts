@@ -42,6 +42,11 @@ export interface ClientHost {
   openArtifact(req: ArtifactReadRequest): Promise<ArtifactReadResult | undefined>;
   /** The workflow archive this backend reads directly (the local backend's SQLite); absent: none. */
   archive?(): Promise<WorkflowArchive>;
+  /**
+   * The archive whose records a workflow list shows beside the live workflows, as the Argo Server
+   * lists them; undefined when there is none (a read never makes one).
+   */
+  archiveToList?(): Promise<WorkflowArchive | undefined>;
   /** What reads nodes this backend's controller offloaded (node-status offload); absent: only compressed nodes are read. */
   hydrator?(): Promise<WorkflowHydrator>;
   /** The synchronization database this backend reaches directly (database semaphore limits); absent: none. */

@@ -163,10 +163,26 @@ export function registerWorkflowRoutes(app: FastifyInstance, ctx: RouteContext):
     '/api/v1/workflows/:namespace/:name',
     'WorkflowService_GetWorkflow',
     async ({ params, query }) => {
-      const wf = await backend.getWorkflow(ns(params), params.name);
+      const namespace = ns(params);
       const uid = str(query, 'uid');
-      if (uid && wf.metadata.uid !== uid) throw notFound(`workflows.argoproj.io "${params.name}" not found`);
-      return withResourceStructs(new FieldCleaner(str(query, 'fields')).clean(wf));
+      let wf: Workflow | undefined;
+      let liveError: unknown;
+      try {
+        // The live workflow, else (the backend falls back by name) its latest archived record.
+        wf = await backend.getWorkflow(namespace, params.name);
+      } catch (err) {
+        if (!uid) throw err;
+        liveError = err;
+      }
+      if (uid && wf?.metadata.uid !== uid) {
+        // As upstream's server: a uid the live workflow does not have is looked up in the archive
+        // by that uid alone; when that finds nothing, the live lookup's answer stands.
+        const archive = ctx.deps.archive;
+        const archived = archive?.enabled ? await archive.get(uid, '', '').catch(() => undefined) : undefined;
+        if (!archived) throw liveError ?? notFound(`workflows.argoproj.io "${params.name}" not found`);
+        wf = archived;
+      }
+      return withResourceStructs(new FieldCleaner(str(query, 'fields')).clean(wf!));
     },
   );
 

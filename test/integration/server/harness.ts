@@ -15,6 +15,8 @@ import { startServer, type RunningServer } from '../../../src/server/index.js';
 import { selfSignedCertificate } from '../../../src/server/tls.js';
 import { ensureServerToken } from '../../../src/server/token.js';
 import { openSqliteStore, type SqliteStore } from '../../../src/store/index.js';
+import { openConfiguredArchive } from '../../../src/persist/configured.js';
+import type { SqlWorkflowArchive } from '../../../src/persist/workflow-archive.js';
 import { readUpstreamJson } from '../../helpers/upstream.js';
 
 export interface TestServerOptions {
@@ -28,6 +30,8 @@ export interface TestServerOptions {
   engine?: boolean;
   maxConcurrentLists?: number;
   uiDir?: string;
+  /** Serve the home's archive (archive.db) and read offloaded nodes from it, as `argo server` does locally. */
+  archive?: boolean;
 }
 
 export interface Response {
@@ -42,6 +46,8 @@ export interface TestServer {
   home: string;
   token: string;
   store: SqliteStore;
+  /** With `archive`: the archive the server serves. */
+  archive?: SqlWorkflowArchive;
   fetch(
     method: string,
     path: string,
@@ -61,10 +67,18 @@ export async function startTestServer(o: TestServerOptions = {}): Promise<TestSe
   const engine = o.engine === false ? undefined : new Engine(store, home);
   const token = ensureServerToken(home);
   const secure = o.secure ?? false;
+  const configured = o.archive ? await openConfiguredArchive({ store, namespace: 'argo', home }) : undefined;
   let server: RunningServer;
   try {
     server = await startServer(
-      { backend, store, version: versionInfo, artifacts: o.artifacts },
+      {
+        backend,
+        store,
+        version: versionInfo,
+        artifacts: o.artifacts,
+        archive: configured?.archive,
+        hydrator: configured?.hydrator,
+      },
       {
         port: 0,
         host: '127.0.0.1',
@@ -84,6 +98,7 @@ export async function startTestServer(o: TestServerOptions = {}): Promise<TestSe
       },
     );
   } catch (err) {
+    await configured?.archive.close();
     await store.close();
     throw err;
   }
@@ -101,6 +116,7 @@ export async function startTestServer(o: TestServerOptions = {}): Promise<TestSe
     home,
     token,
     store,
+    archive: configured?.archive,
     async fetch(method, p, opts = {}) {
       const res = await request(`${url}${p}`, {
         method: method as 'GET',
@@ -159,6 +175,7 @@ export async function startTestServer(o: TestServerOptions = {}): Promise<TestSe
     async close() {
       await server.close();
       await engine?.stop();
+      await configured?.archive.close();
       await store.close();
       rmSync(home, { recursive: true, force: true });
     },

@@ -20,24 +20,29 @@ const secrets: Record<string, Secret> = {
 const getSecret = async (_ns: string, name: string): Promise<Secret | undefined> => secrets[name];
 
 describe('controller persistence configuration', () => {
-  it('reads both blocks from one `config` key or from keys of their own', () => {
-    const whole = readPersistenceConfig(
+  it('reads both blocks from one `config` key or from keys of their own', async () => {
+    const whole = await readPersistenceConfig(
       cm({
         config: 'persistence:\n  archive: true\n  archiveTTL: 7d\nsynchronization:\n  controllerName: c1\n',
       }),
     );
     expect(whole.persistence).toEqual({ archive: true, archiveTTL: '7d' });
     expect(whole.synchronization).toEqual({ controllerName: 'c1' });
-    const split = readPersistenceConfig(cm({ persistence: 'nodeStatusOffLoad: true\n' }));
+    const split = await readPersistenceConfig(cm({ persistence: 'nodeStatusOffLoad: true\n' }));
     expect(split).toEqual({ persistence: { nodeStatusOffLoad: true }, synchronization: undefined });
-    expect(readPersistenceConfig(undefined)).toEqual({ persistence: undefined, synchronization: undefined });
+    expect(await readPersistenceConfig(undefined)).toEqual({
+      persistence: undefined,
+      synchronization: undefined,
+    });
   });
 
-  it('names the ConfigMap and the key when the YAML is bad', () => {
-    expect(() => readPersistenceConfig(cm({ config: 'persistence: [' }))).toThrow(
+  it('names the ConfigMap and the key when the YAML is bad', async () => {
+    await expect(readPersistenceConfig(cm({ config: 'persistence: [' }))).rejects.toThrow(
       /^ConfigMap argo\/workflow-controller-configmap: cannot parse config: /,
     );
-    expect(() => readPersistenceConfig(cm({ persistence: '- a' }))).toThrow(/persistence must be a mapping/);
+    await expect(readPersistenceConfig(cm({ persistence: '- a' }))).rejects.toThrow(
+      /persistence must be a mapping/,
+    );
   });
 
   it('resolves PostgreSQL with its user and password from the Secrets', async () => {
