@@ -1,12 +1,16 @@
 #!/usr/bin/env node
 // Launcher: keep this file tiny so `argo --help` and `argo version` start fast.
 import module from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
+
+/** The user's home folder: os.homedir() reads $HOME first too, and loading node:os costs every start. */
+function homeDir() {
+  return (process.platform !== 'win32' && process.env.HOME) || process.getBuiltinModule('node:os').homedir();
+}
 
 /** The user's cache folder for this program (XDG on Linux, as `argoHome()` does for data). */
 function cacheDir() {
-  const home = os.homedir();
+  const home = homeDir();
   if (process.platform === 'darwin') return path.join(home, 'Library', 'Caches', 'argo-ts');
   if (process.platform === 'win32')
     return path.join(process.env.LOCALAPPDATA || path.join(home, 'AppData', 'Local'), 'argo-ts', 'Cache');

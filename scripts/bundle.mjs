@@ -91,10 +91,14 @@ function builtinWithoutFacade(name) {
       !NOT_BINDINGS.has(key) &&
       !Object.getOwnPropertyDescriptor(m, key).get,
   );
+  // One read per name, marked pure, so the bundle keeps only the names a module imports: the
+  // values listed are this (building) Node's, and a newer Node may have turned one into a getter
+  // that warns when read (Node 24's fs.F_OK, DEP0176), which every command would then print.
   return [
-    `const m = process.getBuiltinModule(${JSON.stringify(name)});`,
-    'export default m;',
-    `export const { ${values.join(', ')} } = m;`,
+    `const $module = process.getBuiltinModule(${JSON.stringify(name)});`,
+    'const $read = (key) => $module[key];',
+    'export default $module;',
+    ...values.map((key) => `export const ${key} = /* @__PURE__ */ $read(${JSON.stringify(key)});`),
     '',
   ].join('\n');
 }
