@@ -178,6 +178,40 @@ describe('reads on the local backend load neither the engine nor a YAML parser',
     expect(r.loaded.filter((m) => unused(m) && !bare.has(m))).toEqual([]);
   });
 
+  // Waiting on or watching a workflow that is done has nothing for the engine to do.
+  it.each([['wait'], ['watch']])(
+    'argo %s of a finished workflow shows it and loads nothing of the engine',
+    (cmd) => {
+      const name = submit.stdout.trim();
+      const r = loadedBy([cmd, name], env);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toContain(name);
+      expect(r.stdout).toContain('Succeeded');
+      expect(engineModules(r.ours)).toEqual([]);
+      expect(r.yaml).toEqual([]);
+    },
+  );
+
+  // The bundle is built once, on one Node, and run on others: on Node 24 reading fs.F_OK warns
+  // (DEP0176), so a bundle that read every name of node:fs printed that on each command.
+  it.each([[['version']], [['list']], [['get', '@latest']]])(
+    'argo %j prints no warning where Node deprecates names of node:fs it does not use',
+    (args) => {
+      const r = spawnSync(
+        process.execPath,
+        [
+          '-r',
+          fixture('newer-node/deprecated-fs-constants.cjs'),
+          path.join(repoRoot, 'bin/argo.js'),
+          ...args,
+        ],
+        { env: { ...process.env, KUBECONFIG: '/dev/null', ...env }, encoding: 'utf8', timeout: 60_000 },
+      );
+      expect(r.status).toBe(0);
+      expect(r.stderr).toBe('');
+    },
+  );
+
   it('argo logs reads the log with the log reader alone', () => {
     const r = loadedBy(['logs', '@latest'], env);
     expect(r.status).toBe(0);
