@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 const benches = [
   'startup.js',
   'cli-reads.js',
+  'kube-list.js',
   'dag200.js',
   'expr-eval.js',
   'validate-steps.js',

@@ -19,6 +19,7 @@ const outdir = path.join(root, 'dist/bundle');
 // Kept out of the bundle and loaded from node_modules as installed: native addons and the drivers
 // that load them, and packages that read their own files at run time (jq-wasm's .wasm).
 const EXTERNAL = ['better-sqlite3', 'pg', 'mysql2', 'jq-wasm'];
+const KUBERNETES_CLIENT = /[\\/]node_modules[\\/]@kubernetes[\\/]client-node[\\/]/;
 
 // Chunks made of whole command paths. Split at every dynamic import, as bundlers do by default, a
 // read opened some 50 files, one for each set of split points sharing a few modules; on Node 24,
@@ -132,6 +133,11 @@ const bundle = await rolldown({
   external: (id) => EXTERNAL.some((e) => id === e || id.startsWith(`${e}/`)),
   transform: { target: 'node20', define: { ARGO_TS_BUNDLE_PACKAGE_ROOT: JSON.stringify('../../') } },
   plugins: [lazyBuiltins],
+  // @kubernetes/client-node does not say its modules are free of side effects, and an unused
+  // module with side effects stays: of its 800 modules (the generated client and model of every
+  // API) the Kubernetes commands use a few (KubeConfig, Watch, the request context). None of its
+  // modules changes anything outside itself on load, so what is not imported is left out.
+  treeshake: { moduleSideEffects: (id, external) => external || !KUBERNETES_CLIENT.test(id) },
   // A module imported both statically and dynamically is said to be so; that is how our lazy
   // imports are meant (a module the path already loaded costs nothing to import again).
   checks: { ineffectiveDynamicImport: false },
