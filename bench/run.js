@@ -14,7 +14,7 @@ const benches = [
   'store.js',
   'store-size.js',
 ];
-if (!existsSync(fileURLToPath(new URL('../dist/bundle/main.js', import.meta.url)))) {
+if (!existsSync(fileURLToPath(new URL('../dist/bundle/main.cjs', import.meta.url)))) {
   console.error('dist/ is missing: run npm run build first');
   process.exit(2);
 }

@@ -1,10 +1,13 @@
-// Bundles the CLI for bin/argo.js: dist/bundle/main.js and the chunks it imports, from src/.
+// Bundles the CLI for bin/argo.js: dist/bundle/main.cjs and the chunks it requires, from src/.
 // A command's start-up is mostly Node finding, reading and compiling our modules one file at a
 // time (about 200 for `argo list`); bundled, the same code comes in a handful of files. Dynamic
 // imports stay split points outside the command paths grouped below, so a command still loads
 // only the code it runs: the engine, the server, YAML parsers and the Kubernetes client stay in
 // chunks that reads never open. tsc still type-checks and builds dist/ for the library
 // (package.json's exports), which this leaves alone.
+//
+// The chunks are CommonJS, which bin/argo.js compiles itself to keep V8's code for them once a
+// command has run (see there): Node's loaders give no way to do that for ES modules.
 //
 // It also writes dist/bundle/inputs.json: for each output file, the source files in it, so a test
 // can tell which of our modules (and which packages) a command loaded from the chunks it opened.
@@ -145,10 +148,10 @@ const bundle = await rolldown({
 });
 const { output } = await bundle.write({
   dir: outdir,
-  format: 'es',
-  entryFileNames: '[name].js',
+  format: 'cjs',
+  entryFileNames: '[name].cjs',
   // Flat: every chunk sits in dist/bundle, two folders below the package (src/package-files.ts).
-  chunkFileNames: '[name]-[hash].js',
+  chunkFileNames: '[name]-[hash].cjs',
   codeSplitting: {
     groups: [
       {

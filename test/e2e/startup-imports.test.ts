@@ -1,9 +1,9 @@
 // DESIGN.md: `argo version` and `argo --help` must not import the Kubernetes client, fastify,
 // SQLite or the PostgreSQL/MySQL drivers, which would make every start-up pay for them; the reads
 // (`argo list`, `get`, `logs`) must not import the engine (the controller and the host runtime),
-// nor the YAML parsers unless they read YAML. A module hook logs what the CLI loads: the files of its
-// bundle (scripts/bundle.mjs), each standing for the source files bundled in it, and the packages
-// kept out of the bundle.
+// nor the YAML parsers unless they read YAML. A preloaded module logs what the CLI loads: the files of
+// its bundle (scripts/bundle.mjs), each standing for the source files bundled in it, and the
+// packages kept out of the bundle.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -64,7 +64,7 @@ function loadedBy(args: string[], env: NodeJS.ProcessEnv = {}): Loaded {
   );
   const loaded = readFileSync(log, 'utf8').split('\n').filter(Boolean);
   // The hook works, and the CLI runs from its bundle: its entry point is in the log.
-  expect(loaded.some((u) => u.startsWith(`${bundle}main.js`))).toBe(true);
+  expect(loaded.some((u) => u.startsWith(`${bundle}main.cjs`))).toBe(true);
   const urls = loaded.flatMap((u) => (u.startsWith(bundle) ? bundledIn(u.slice(bundle.length)) : [u]));
   const packages = (names: string[]) =>
     names.filter((h) => urls.some((u) => u.includes(`/node_modules/${h}/`)));
