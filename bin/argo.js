@@ -72,8 +72,6 @@ function loadChunk(file) {
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
     filename,
     cachedData,
-    // import() of a package (jq-wasm) from the bundle, resolved from its file as Node would.
-    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
   if (cacheFile && (cachedData === undefined || script.cachedDataRejected))
     toSave.push({ script, cacheFile });

@@ -149,6 +149,9 @@ const bundle = await rolldown({
 const { output } = await bundle.write({
   dir: outdir,
   format: 'cjs',
+  // The packages kept out of the bundle are CommonJS: import() of one becomes require() (bin/argo.js
+  // runs the bundle's files as scripts, where import() would need an experimental vm feature).
+  dynamicImportInCjs: false,
   entryFileNames: '[name].cjs',
   // Flat: every chunk sits in dist/bundle, two folders below the package (src/package-files.ts).
   chunkFileNames: '[name]-[hash].cjs',
