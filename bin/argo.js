@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 
 // Not `import ... from 'node:fs'`: Node builds an ES module of fs for that, reading fs.promises,
 // which loads fs/promises and readline on every start.
-const { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } = process.getBuiltinModule('node:fs');
+const { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } =
+  process.getBuiltinModule('node:fs');
 const vm = process.getBuiltinModule('node:vm');
 
 /** The user's home folder: os.homedir() reads $HOME first too, and loading node:os costs every start. */
@@ -29,20 +30,39 @@ function cacheDir() {
 // when it is compiled, before it runs: it holds only the top level, and every start compiled again
 // each function it calls (commander's and ours: most of what `argo version` spends). This saves the
 // code once the first command that loaded a file is done, with the functions that command ran.
-// Entries are keyed by the file's name, size and modification time (a rebuild misses them) in a
-// folder per Node version and architecture; V8 itself rejects code from another V8 or other flags,
-// and a rejected entry is written again. NODE_DISABLE_COMPILE_CACHE=1 turns it off, as it does
-// Node's. A cache that cannot be read or written only costs that speed-up, never the command.
+// Entries are keyed by the file's name, size and modification time (a rebuild misses them), in a
+// folder per Node version, architecture and install; V8 itself rejects code from another V8 or other
+// flags, and a rejected entry is written again. Saving removes the install's entries that no file
+// of its bundle has any more. NODE_DISABLE_COMPILE_CACHE=1 turns it off, as it does Node's. A cache
+// that cannot be read or written only costs that speed-up, never the command.
 const bundleDir = fileURLToPath(new URL('../dist/bundle/', import.meta.url));
+
+/** FNV-1a of a string, in hex: a short folder name for an install, without loading node:crypto. */
+function fnv1a(text) {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return hash.toString(16);
+}
+
 const codeCacheDir =
   process.env.NODE_DISABLE_COMPILE_CACHE === '1'
     ? undefined
-    : path.join(cacheDir(), 'code-cache', `${process.version}-${process.arch}`);
+    : path.join(cacheDir(), 'code-cache', `${process.version}-${process.arch}`, fnv1a(bundleDir));
 const requireFromBin = module.createRequire(import.meta.url);
 /** The bundle's files run so far, by name: each one's module, as require keeps them. */
 const chunks = new Map();
 /** Files whose code was not in the cache (or was rejected): saved at exit. */
 const toSave = [];
+
+/** The cache entry of a file of the bundle as it is now; undefined when it is gone. */
+function entryName(file) {
+  try {
+    const { size, mtimeMs } = statSync(path.join(bundleDir, file));
+    return `${file}-${size}-${Math.trunc(mtimeMs)}`;
+  } catch {
+    return undefined;
+  }
+}
 
 function cachedCode(cacheFile) {
   try {
@@ -63,11 +83,8 @@ function loadChunk(file) {
   if (known) return known.exports;
   const filename = path.join(bundleDir, file);
   const source = readFileSync(filename, 'utf8');
-  let cacheFile;
-  if (codeCacheDir) {
-    const { size, mtimeMs } = statSync(filename);
-    cacheFile = path.join(codeCacheDir, `${file}-${size}-${Math.trunc(mtimeMs)}`);
-  }
+  const entry = codeCacheDir && entryName(file);
+  const cacheFile = entry && path.join(codeCacheDir, entry);
   const cachedData = cachedCode(cacheFile);
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
     filename,
@@ -90,6 +107,11 @@ process.once('exit', () => {
       const partial = `${cacheFile}.${process.pid}`;
       writeFileSync(partial, script.createCachedData());
       renameSync(partial, cacheFile);
+    }
+    // Entries of files rebuilt or removed since (a written one stands for its file as it is now).
+    for (const entry of readdirSync(codeCacheDir)) {
+      const file = /^(.+\.cjs)-\d+-\d+$/.exec(entry)?.[1];
+      if (file && entryName(file) !== entry) rmSync(path.join(codeCacheDir, entry), { force: true });
     }
   } catch {
     // As above: the next start compiles again.

@@ -24,12 +24,12 @@ function version(cacheHome: string, extra: NodeJS.ProcessEnv = {}) {
   });
 }
 
-/** The folder of this Node's entries under a cache home, and the entries in it. */
+/** The folder of this Node's entries for this install under a cache home, and the entries in it. */
 function entries(cacheHome: string): { folder: string; files: string[] } {
-  const root = path.join(cacheHome, 'argo-ts', 'code-cache');
-  const folders = readdirSync(root);
-  expect(folders).toEqual([`${process.version}-${process.arch}`]);
-  const folder = path.join(root, folders[0]);
+  const perNode = path.join(cacheHome, 'argo-ts', 'code-cache', `${process.version}-${process.arch}`);
+  const installs = readdirSync(perNode);
+  expect(installs).toHaveLength(1);
+  const folder = path.join(perNode, installs[0]);
   return { folder, files: readdirSync(folder).sort() };
 }
 
@@ -50,7 +50,7 @@ describe('code cache', () => {
     expect(files.map((f) => readFileSync(path.join(entries(cacheHome).folder, f)))).toEqual(before);
   });
 
-  it('writes again an entry V8 does not take, and the command runs meanwhile', () => {
+  it('writes again an entry V8 does not take, and then removes those of files no longer built', () => {
     const cacheHome = path.join(dir, 'spoilt');
     expect(version(cacheHome).status).toBe(0);
     const { folder, files } = entries(cacheHome);
@@ -59,10 +59,13 @@ describe('code cache', () => {
       files.find((f) => f.startsWith('cli-'))!,
     );
     writeFileSync(cli, 'not code');
+    // The entry of a chunk an earlier build made.
+    writeFileSync(path.join(folder, 'cli-0ldBu1ld.cjs-204072-1700000000000'), 'old code');
     const r = version(cacheHome);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^argo: v/m);
     expect(readFileSync(cli, 'utf8')).not.toBe('not code');
+    expect(entries(cacheHome).files).toEqual(files);
   });
 
   it('is not kept with NODE_DISABLE_COMPILE_CACHE=1', () => {
