@@ -28,8 +28,8 @@ function cacheDir() {
 // The CLI is a bundle of CommonJS files (scripts/bundle.mjs) that this loads itself, to keep V8's
 // code for them on disk. Node's own compile cache (module.enableCompileCache) saves a file's code
 // when it is compiled, before it runs: it holds only the top level, and every start compiled again
-// each function it calls (commander's and ours, a good part of what `argo version` spends). This saves the
-// code once the first command that loaded a file is done, with the functions that command ran.
+// each function it calls (commander's and ours, a good part of what `argo version` spends). This
+// saves the code once the first command that loaded a file is done, with the functions it ran.
 // Entries are keyed by the file's name, size and modification time (a rebuild misses them), in a
 // folder per Node version, architecture and install; V8 itself rejects code from another V8 or other
 // flags, and a rejected entry is written again. Saving removes the install's entries that no file
