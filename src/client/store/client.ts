@@ -13,11 +13,11 @@ import type {
   WorkflowTemplate,
 } from '../../model/workflow.js';
 import { API_VERSION } from '../../model/workflow.js';
+import { isWorkflowCompleted } from '../../workflow/lifecycle/suspend.js';
 import type { ResourceKind, ResourceStore } from '../../store/types.js';
 import { StoreError } from '../../store/types.js';
 import { dryRunCreate } from '../../store/semantics.js';
 import { applySubmitOpts, workflowFromTemplate } from '../../workflow/submit-opts.js';
-import { isWorkflowCompleted } from '../../workflow/lifecycle/suspend.js';
 import type {
   ActingOpts,
   ArchiveListOptions,
