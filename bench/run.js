@@ -7,13 +7,14 @@ import { fileURLToPath } from 'node:url';
 const benches = [
   'startup.js',
   'cli-reads.js',
+  'kube-list.js',
   'dag200.js',
   'expr-eval.js',
   'validate-steps.js',
   'store.js',
   'store-size.js',
 ];
-if (!existsSync(fileURLToPath(new URL('../dist/bundle/main.js', import.meta.url)))) {
+if (!existsSync(fileURLToPath(new URL('../dist/bundle/main.cjs', import.meta.url)))) {
   console.error('dist/ is missing: run npm run build first');
   process.exit(2);
 }

@@ -1,10 +1,13 @@
-// Bundles the CLI for bin/argo.js: dist/bundle/main.js and the chunks it imports, from src/.
+// Bundles the CLI for bin/argo.js: dist/bundle/main.cjs and the chunks it requires, from src/.
 // A command's start-up is mostly Node finding, reading and compiling our modules one file at a
 // time (about 200 for `argo list`); bundled, the same code comes in a handful of files. Dynamic
 // imports stay split points outside the command paths grouped below, so a command still loads
 // only the code it runs: the engine, the server, YAML parsers and the Kubernetes client stay in
 // chunks that reads never open. tsc still type-checks and builds dist/ for the library
 // (package.json's exports), which this leaves alone.
+//
+// The chunks are CommonJS, which bin/argo.js compiles itself to keep V8's code for them once a
+// command has run (see there): Node's loaders give no way to do that for ES modules.
 //
 // It also writes dist/bundle/inputs.json: for each output file, the source files in it, so a test
 // can tell which of our modules (and which packages) a command loaded from the chunks it opened.
@@ -19,6 +22,7 @@ const outdir = path.join(root, 'dist/bundle');
 // Kept out of the bundle and loaded from node_modules as installed: native addons and the drivers
 // that load them, and packages that read their own files at run time (jq-wasm's .wasm).
 const EXTERNAL = ['better-sqlite3', 'pg', 'mysql2', 'jq-wasm'];
+const KUBERNETES_CLIENT = /[\\/]node_modules[\\/]@kubernetes[\\/]client-node[\\/]/;
 
 // Chunks made of whole command paths. Split at every dynamic import, as bundlers do by default, a
 // read opened some 50 files, one for each set of split points sharing a few modules; on Node 24,
@@ -91,10 +95,14 @@ function builtinWithoutFacade(name) {
       !NOT_BINDINGS.has(key) &&
       !Object.getOwnPropertyDescriptor(m, key).get,
   );
+  // One read per name, marked pure, so the bundle keeps only the names a module imports: the
+  // values listed are this (building) Node's, and a newer Node may have turned one into a getter
+  // that warns when read (Node 24's fs.F_OK, DEP0176), which every command would then print.
   return [
-    `const m = process.getBuiltinModule(${JSON.stringify(name)});`,
-    'export default m;',
-    `export const { ${values.join(', ')} } = m;`,
+    `const $module = process.getBuiltinModule(${JSON.stringify(name)});`,
+    'const $read = (key) => $module[key];',
+    'export default $module;',
+    ...values.map((key) => `export const ${key} = /* @__PURE__ */ $read(${JSON.stringify(key)});`),
     '',
   ].join('\n');
 }
@@ -128,6 +136,11 @@ const bundle = await rolldown({
   external: (id) => EXTERNAL.some((e) => id === e || id.startsWith(`${e}/`)),
   transform: { target: 'node20', define: { ARGO_TS_BUNDLE_PACKAGE_ROOT: JSON.stringify('../../') } },
   plugins: [lazyBuiltins],
+  // @kubernetes/client-node does not say its modules are free of side effects, and an unused
+  // module with side effects stays: of its 800 modules (the generated client and model of every
+  // API) the Kubernetes commands use a few (KubeConfig, Watch, the request context). None of its
+  // modules changes anything outside itself on load, so what is not imported is left out.
+  treeshake: { moduleSideEffects: (id, external) => external || !KUBERNETES_CLIENT.test(id) },
   // A module imported both statically and dynamically is said to be so; that is how our lazy
   // imports are meant (a module the path already loaded costs nothing to import again).
   checks: { ineffectiveDynamicImport: false },
@@ -135,10 +148,13 @@ const bundle = await rolldown({
 });
 const { output } = await bundle.write({
   dir: outdir,
-  format: 'es',
-  entryFileNames: '[name].js',
+  format: 'cjs',
+  // The packages kept out of the bundle are CommonJS: import() of one becomes require() (bin/argo.js
+  // runs the bundle's files as scripts, where import() would need an experimental vm feature).
+  dynamicImportInCjs: false,
+  entryFileNames: '[name].cjs',
   // Flat: every chunk sits in dist/bundle, two folders below the package (src/package-files.ts).
-  chunkFileNames: '[name]-[hash].js',
+  chunkFileNames: '[name]-[hash].cjs',
   codeSplitting: {
     groups: [
       {

@@ -1,13 +1,12 @@
 // What every command needs: the resolved global options, a client for the chosen backend, and
 // Argo's way of reporting a fatal error.
 import type { Command } from 'commander';
-import { constants } from 'node:os';
 import type { KubeFlags } from '../client/index.js';
 import type { TlsFiles } from '../client/http/transport.js';
 import type { ArgoClient } from '../client/types.js';
 import type { EngineMode } from '../client/local/client.js';
 import { GLOBAL_FLAG_ENV } from './global-flags.js';
-import { interruptsTrapped } from './interrupt.js';
+import { interruptsTrapped, signalExitCode } from './interrupt.js';
 
 export interface GlobalOptions {
   argoServer?: string;
@@ -158,7 +157,7 @@ export async function withClient<T>(
     // A second signal while the client closes ends the process at once.
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    void client.close().finally(() => process.exit(128 + constants.signals[signal as 'SIGINT']));
+    void client.close().finally(() => process.exit(signalExitCode(signal as 'SIGINT' | 'SIGTERM')));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);

@@ -5,11 +5,17 @@
 // process at once, as an impatient user expects. Long synchronous work that writes nothing (parsing
 // a 15 MB manifest takes most of a minute on a loaded machine) runs untrapped, so a signal then
 // ends the process at once instead of after it.
-import { constants } from 'node:os';
-import { setImmediate as nextTurn } from 'node:timers/promises';
-
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 type Interrupt = (typeof SIGNALS)[number];
+
+/**
+ * 128 + the signal's number, as a shell reports a process the signal ended. `node:os` is read when
+ * a signal came, not when the CLI starts: every command loads this module, and os is not among
+ * the modules Node has loaded already.
+ */
+export function signalExitCode(signal: Interrupt): number {
+  return 128 + process.getBuiltinModule('node:os').constants.signals[signal];
+}
 
 /** The work was stopped by a signal; `message` says what was and was not done. */
 export class Interrupted extends Error {
@@ -20,9 +26,8 @@ export class Interrupted extends Error {
     super(message);
   }
 
-  /** 128 + the signal's number, as a shell reports a process the signal ended. */
   get exitCode(): number {
-    return 128 + constants.signals[this.signal];
+    return signalExitCode(this.signal);
   }
 }
 
@@ -49,7 +54,7 @@ export function interruptsTrapped(): boolean {
 export function trapInterrupts(): InterruptTrap {
   const controller = new AbortController();
   const on = (signal: Interrupt): void => {
-    if (controller.signal.aborted) process.exit(128 + constants.signals[signal]);
+    if (controller.signal.aborted) process.exit(signalExitCode(signal));
     controller.abort(new Interrupted(signal));
   };
   for (const s of SIGNALS) process.on(s, on);
@@ -82,6 +87,6 @@ export function trapInterrupts(): InterruptTrap {
  */
 export async function checkpoint(signal: AbortSignal | undefined): Promise<void> {
   if (!signal) return;
-  await nextTurn();
+  await new Promise((resolve) => setImmediate(resolve));
   signal.throwIfAborted();
 }

@@ -88,7 +88,7 @@ function seconds(ms) {
 
 async function main() {
   const opts = options();
-  if (!existsSync(path.join(repoRoot, 'dist/bundle/main.js'))) {
+  if (!existsSync(path.join(repoRoot, 'dist/bundle/main.cjs'))) {
     process.stderr.write(
       `${path.join(repoRoot, 'dist')} is missing: run npm run build (npm ci does) first\n`,
     );

@@ -1,9 +1,9 @@
 // DESIGN.md: `argo version` and `argo --help` must not import the Kubernetes client, fastify,
 // SQLite or the PostgreSQL/MySQL drivers, which would make every start-up pay for them; the reads
 // (`argo list`, `get`, `logs`) must not import the engine (the controller and the host runtime),
-// nor the YAML parsers unless they read YAML. A module hook logs what the CLI loads: the files of its
-// bundle (scripts/bundle.mjs), each standing for the source files bundled in it, and the packages
-// kept out of the bundle.
+// nor the YAML parsers unless they read YAML. A preloaded module logs what the CLI loads: the files of
+// its bundle (scripts/bundle.mjs), each standing for the source files bundled in it, and the
+// packages kept out of the bundle.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,6 +29,8 @@ interface Loaded {
   yaml: string[];
   /** Our own modules it loaded, as paths under src/ and dist/ (`controller/operator.js`). */
   ours: string[];
+  /** How many modules of @kubernetes/client-node it loaded. */
+  kubeClientModules: number;
 }
 
 const YAML = ['yaml', 'js-yaml'];
@@ -62,7 +64,7 @@ function loadedBy(args: string[], env: NodeJS.ProcessEnv = {}): Loaded {
   );
   const loaded = readFileSync(log, 'utf8').split('\n').filter(Boolean);
   // The hook works, and the CLI runs from its bundle: its entry point is in the log.
-  expect(loaded.some((u) => u.startsWith(`${bundle}main.js`))).toBe(true);
+  expect(loaded.some((u) => u.startsWith(`${bundle}main.cjs`))).toBe(true);
   const urls = loaded.flatMap((u) => (u.startsWith(bundle) ? bundledIn(u.slice(bundle.length)) : [u]));
   const packages = (names: string[]) =>
     names.filter((h) => urls.some((u) => u.includes(`/node_modules/${h}/`)));
@@ -75,7 +77,16 @@ function loadedBy(args: string[], env: NodeJS.ProcessEnv = {}): Loaded {
       }),
     ),
   ];
-  return { status: r.status, stdout: r.stdout, heavy: packages(HEAVY), yaml: packages(YAML), ours };
+  const kubeClientModules = new Set(urls.filter((u) => u.includes('/node_modules/@kubernetes/client-node/')))
+    .size;
+  return {
+    status: r.status,
+    stdout: r.stdout,
+    heavy: packages(HEAVY),
+    yaml: packages(YAML),
+    ours,
+    kubeClientModules,
+  };
 }
 
 /** The Node modules a process running `node <args>` loaded (process.moduleLoadList). */
@@ -126,6 +137,10 @@ describe('start-up imports', () => {
     const r = loadedBy(['list'], { KUBECONFIG: kubeconfig, ARGO_LOCAL: '', ARGO_SERVER: '' });
     expect(r.status).toBe(1);
     expect(r.heavy).toEqual(['@kubernetes/client-node']);
+    // Its configuration, watch and request modules: not the generated client and model of every
+    // Kubernetes API (some 800 modules), which took `argo list` a second to load.
+    expect(r.kubeClientModules).toBeGreaterThan(0);
+    expect(r.kubeClientModules).toBeLessThan(50);
   });
 });
 
@@ -177,6 +192,40 @@ describe('reads on the local backend load neither the engine nor a YAML parser',
     expect(r.loaded).toContain('stream');
     expect(r.loaded.filter((m) => unused(m) && !bare.has(m))).toEqual([]);
   });
+
+  // Waiting on or watching a workflow that is done has nothing for the engine to do.
+  it.each([['wait'], ['watch']])(
+    'argo %s of a finished workflow shows it and loads nothing of the engine',
+    (cmd) => {
+      const name = submit.stdout.trim();
+      const r = loadedBy([cmd, name], env);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toContain(name);
+      expect(r.stdout).toContain('Succeeded');
+      expect(engineModules(r.ours)).toEqual([]);
+      expect(r.yaml).toEqual([]);
+    },
+  );
+
+  // The bundle is built once, on one Node, and run on others: on Node 24 reading fs.F_OK warns
+  // (DEP0176), so a bundle that read every name of node:fs printed that on each command.
+  it.each([[['version']], [['list']], [['get', '@latest']]])(
+    'argo %j prints no warning where Node deprecates names of node:fs it does not use',
+    (args) => {
+      const r = spawnSync(
+        process.execPath,
+        [
+          '-r',
+          fixture('newer-node/deprecated-fs-constants.cjs'),
+          path.join(repoRoot, 'bin/argo.js'),
+          ...args,
+        ],
+        { env: { ...process.env, KUBECONFIG: '/dev/null', ...env }, encoding: 'utf8', timeout: 60_000 },
+      );
+      expect(r.status).toBe(0);
+      expect(r.stderr).toBe('');
+    },
+  );
 
   it('argo logs reads the log with the log reader alone', () => {
     const r = loadedBy(['logs', '@latest'], env);

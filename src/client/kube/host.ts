@@ -3,15 +3,7 @@
 // ownerReferences), so the CLI only reads and writes resources, as upstream's CLI does in
 // Kubernetes API mode. Logs come from the pods/log API.
 import { setTimeout as delay } from 'node:timers/promises';
-import {
-  findNodeArtifact,
-  locateArtifact,
-  storeSecrets,
-  WorkflowArtifactReader,
-  type ArtifactReadRequest,
-  type ArtifactReadResult,
-} from '../../artifacts/reader.js';
-import { isLocalLocation } from '../../artifacts/location.js';
+import type { ArtifactReadRequest, ArtifactReadResult } from '../../artifacts/reader.js';
 import { lineFilter, type LogLine } from '../../executor/logs.js';
 import type { Pod } from '../../model/pod.js';
 import type { KubeStore, readPodLog } from '../../store/kube/index.js';
@@ -127,6 +119,10 @@ export class KubeHost implements ClientHost {
   }
 
   async openArtifact(req: ArtifactReadRequest): Promise<ArtifactReadResult | undefined> {
+    // Loaded here: the reader brings the artifact repositories' configuration (and a YAML parser),
+    // which every other command of the kube backend (`argo list`) would load for nothing.
+    const [{ findNodeArtifact, locateArtifact, storeSecrets, WorkflowArtifactReader }, { isLocalLocation }] =
+      await Promise.all([import('../../artifacts/reader.js'), import('../../artifacts/location.js')]);
     const art = findNodeArtifact(req.workflow, req.nodeId, req.artifactName, req.direction);
     if (art && isLocalLocation(locateArtifact(req.workflow, req.nodeId, art))) {
       throw new ArgoError(

@@ -29,7 +29,7 @@ export class LocalResourceApi {
   private async connect(): Promise<{ server: KubeApiServer; client: DynamicClient }> {
     const [{ startKubeApiServer }, { KubeConfig }, { DynamicClient }] = await Promise.all([
       import('../../server/kube-api/server.js'),
-      import('@kubernetes/client-node'),
+      import('../../store/kube/library.js'),
       import('../../store/kube/dynamic.js'),
     ]);
     const token = randomBytes(24).toString('base64url');

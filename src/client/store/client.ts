@@ -13,6 +13,7 @@ import type {
   WorkflowTemplate,
 } from '../../model/workflow.js';
 import { API_VERSION } from '../../model/workflow.js';
+import { isWorkflowCompleted } from '../../workflow/lifecycle/suspend.js';
 import type { ResourceKind, ResourceStore } from '../../store/types.js';
 import { StoreError } from '../../store/types.js';
 import { dryRunCreate } from '../../store/semantics.js';
@@ -393,13 +394,21 @@ export class StoreClient implements ArgoClient {
     opts: ListOptions & { resourceVersion?: string },
     signal?: AbortSignal,
   ): AsyncIterable<WatchEvent<Workflow>> {
-    await this.host.ensureController();
     if (opts.fieldSelector?.split(',').some((t) => t.trim() === `metadata.name=${LATEST_ALIAS}`)) {
       // As the Argo Server does, a watch of `@latest` becomes a watch of the workflow it names.
       const latest = await this.latestWorkflow(namespace || this.namespace);
       opts = { ...opts, fieldSelector: `metadata.name=${latest.metadata.name ?? ''}` };
     }
+    // The engine is made sure of when the watch shows a workflow it still has to run (the first
+    // events are the ones that exist): watching finished ones (`argo wait` or `argo watch` of a
+    // workflow that is done) is a read, and loads nothing of it.
+    let engineEnsured = false;
     for await (const event of watchToIterable<Workflow>(this.store, 'Workflow', namespace, opts, signal)) {
+      const shown = event.type === 'ADDED' || event.type === 'MODIFIED';
+      if (!engineEnsured && shown && !isWorkflowCompleted(event.object)) {
+        engineEnsured = true;
+        await this.host.ensureController();
+      }
       // A deleted workflow's offloaded rows may be gone already: its last state is shown as stored.
       if (event.type !== 'DELETED' && event.object && !isHydrated(event.object))
         // Every watcher of the server gets this event: its nodes are read once for all of them.
