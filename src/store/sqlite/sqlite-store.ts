@@ -1,7 +1,7 @@
 // The embedded ResourceStore: one SQLite file (WAL) shared by the CLI, a detached controller and
 // `argo server` on the same machine. Every write is one IMMEDIATE transaction that also appends to
 // the change log (change-log.ts), which is how watches in other processes learn about it.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { KubeObject } from '../../model/meta.js';
@@ -321,10 +321,11 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
     if (this.wrote) {
       try {
         this.write(() => this.log.compact());
-        this.releaseFreePages();
+        this.releaseFreePages(0);
       } catch {
         // Busy: the next writer compacts.
       }
+      this.truncateLog();
     }
     this.db.close();
   }
@@ -466,9 +467,9 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
    * Gives pages freed by deletions back to the file system once they are a sizeable share of the
    * file, so the file returns near its size before; below that SQLite reuses them for new writes.
    */
-  private releaseFreePages(): void {
+  private releaseFreePages(minPages = RELEASE_MIN_PAGES): void {
     const free = this.db.pragma('freelist_count', { simple: true }) as number;
-    if (free < RELEASE_MIN_PAGES) return;
+    if (free === 0 || free < minPages) return;
     const total = this.db.pragma('page_count', { simple: true }) as number;
     if (free * 4 < total) return;
     try {
@@ -476,6 +477,22 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
     } catch (err) {
       // Another process is writing: the next deletion tries again.
       if (!String((err as { code?: unknown }).code).startsWith('SQLITE_BUSY')) throw err;
+    }
+  }
+
+  /**
+   * Empties the write-ahead log when a writer closes. The last connection to close does this by
+   * itself, but another process (an idle detached controller) often keeps the file open, and the
+   * WAL then stays as large as the writes left it (up to journal_size_limit). Never waits: a busy
+   * file is left to the next writer's close.
+   */
+  private truncateLog(): void {
+    if (this.path === ':memory:' || walBytes(this.path) < WAL_TRUNCATE_BYTES) return;
+    try {
+      this.db.pragma('busy_timeout = 0');
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch {
+      // Busy or read-only: nothing lost, the file is only larger than it needs to be.
     }
   }
 
@@ -556,7 +573,18 @@ function statusTimes(obj: KubeObject): [number, number] {
 
 /** Bytes of write-ahead log kept after a checkpoint. */
 const WAL_SIZE_LIMIT = 4 * 1024 * 1024;
-/** Free pages (4 KiB each) below which a deletion leaves them for SQLite to reuse. */
+/** A WAL smaller than this is left as it is on close: emptying it would only cost a checkpoint. */
+const WAL_TRUNCATE_BYTES = 1024 * 1024;
+
+function walBytes(dbPath: string): number {
+  try {
+    return statSync(`${dbPath}-wal`).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** Free pages (4 KiB each) below which a deletion leaves them for SQLite to reuse (a close releases any). */
 const RELEASE_MIN_PAGES = 256;
 
 /** A file made before auto_vacuum was set is rebuilt once with it; a busy file is left as it is. */
