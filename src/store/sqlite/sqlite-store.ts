@@ -15,6 +15,7 @@ import {
 } from '../selectors.js';
 import {
   checkName,
+  deepEqual,
   finishCreate,
   isClusterScoped,
   prepareCreate,
@@ -53,6 +54,7 @@ import { storeOpenError } from './open-error.js';
 import { ChangeLog, DEFAULT_LIMITS, type RecordedChange } from './change-log.js';
 import { migrate } from './schema.js';
 import { WatchHub, type Change, type ParseRow } from './watch-hub.js';
+import { splitText, WrittenObjects, type WrittenObject } from './written-objects.js';
 import { workflowPageScan } from './workflow-page.js';
 
 export interface SqliteStoreOptions {
@@ -97,6 +99,8 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
   private readonly log: ChangeLog;
   private readonly stmts: ReturnType<typeof prepareStatements>;
   private readonly listStatements = new Map<string, Statement>();
+  /** Large objects as this store last wrote them, for the next handed-over update (written-objects.ts). */
+  private readonly written = new WrittenObjects();
   private readonly inTransaction: { immediate<R>(fn: () => R): R; deferred<R>(fn: () => R): R };
   private closed = false;
   private wrote = false;
@@ -260,7 +264,7 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
   async update<T extends KubeObject>(kind: ResourceKind, obj: T, opts: UpdateOptions = {}): Promise<T> {
     this.ensureOpen();
     const { namespace, name } = updateTarget(kind, obj);
-    return this.replace<T>(kind, namespace, name, () => obj, opts.handOver === true);
+    return this.replace<T>(kind, namespace, name, () => obj, opts.handOver === true, true);
   }
 
   async patch<T extends KubeObject>(
@@ -277,6 +281,7 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
   async delete(kind: ResourceKind, namespace: string, name: string, opts: DeleteOptions = {}): Promise<void> {
     this.ensureOpen();
     const ns = storedNamespace(kind, namespace);
+    this.written.forget(`${kind}\0${ns}\0${name}`);
     const change = this.write(() => {
       const row = this.row(kind, ns, name);
       const rv = this.nextVersion();
@@ -338,22 +343,37 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
 
   // -------------------------------------------------------------------------------------------
 
-  /** With `handOver`, an update returns the object it wrote (see UpdateOptions.handOver). */
+  /**
+   * With `handOver`, an update returns the object it wrote (see UpdateOptions.handOver), and the
+   * store keeps what it wrote of a large object so the next such update of it is cheap (see
+   * written-objects.ts). `next` gets the stored object, unless `replacing` says it ignores it.
+   */
   private replace<T extends KubeObject>(
     kind: ResourceKind,
     namespace: string,
     name: string,
     next: (existing: T) => T,
     handOver = false,
+    replacing = false,
   ): T {
+    const key = `${kind}\0${namespace}\0${name}`;
     const { text, change, unchanged, written } = this.write(() => {
+      if (handOver && replacing) {
+        const ref = this.stmts.getRef.get(kind, namespace, name) as
+          { id: number; resource_version: number } | undefined;
+        if (!ref) throw new NotFoundError(kind, name);
+        const known = this.written.get(key, ref.id, ref.resource_version);
+        if (known) return this.replaceKnown(kind, namespace, key, known, next(undefined as unknown as T));
+      }
+      this.written.forget(key);
       const row = this.row(kind, namespace, name);
       const existing = JSON.parse(row.object) as T;
       const rv = this.nextVersion();
       const outcome = prepareUpdate(kind, existing, next(existing), rv);
       if (outcome.action === 'unchanged')
         return { text: row.object, change: undefined, unchanged: existing, written: undefined };
-      const text = JSON.stringify(outcome.object);
+      const split = splitText(outcome.object);
+      const text = split.text;
       if (outcome.action === 'delete') {
         this.stmts.delete.run(row.id);
         return {
@@ -372,6 +392,7 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
         };
       }
       this.updateRow(row.id, rv, outcome.object, text);
+      if (handOver) this.written.remember(key, row.id, rv, split);
       return {
         text,
         change: this.recordChange(
@@ -389,6 +410,66 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
     });
     if (change) this.hub.committed(change);
     return unchanged ?? written ?? (JSON.parse(text) as T);
+  }
+
+  /**
+   * A handed-over update of an object this store wrote last (inside the write's transaction): the
+   * stored text is neither read nor parsed. The part beside the status is compared as objects (it
+   * is small), the status as text, and as objects only when the two texts differ yet are as long.
+   */
+  private replaceKnown<T extends KubeObject>(
+    kind: ResourceKind,
+    namespace: string,
+    key: string,
+    known: WrittenObject,
+    input: T,
+  ): { text: string; change: Change | undefined; unchanged: T | undefined; written: T | undefined } {
+    const rv = this.nextVersion();
+    let statusText: string | undefined;
+    let compared: T | undefined;
+    const same = (result: T, head: T): boolean => {
+      compared = result;
+      const { status, ...rest } = result as T & { status?: unknown };
+      if (!deepEqual(rest, head)) return false;
+      statusText = JSON.stringify(status);
+      if (statusText === known.statusText) return true;
+      return (
+        statusText !== undefined &&
+        statusText.length === known.statusText.length &&
+        deepEqual(status, JSON.parse(known.statusText))
+      );
+    };
+    const outcome = prepareUpdate(kind, { ...known.head } as T, input, rv, same);
+    if (outcome.action === 'unchanged')
+      return { text: '', change: undefined, unchanged: compared, written: undefined };
+    const split = splitText(outcome.object, statusText);
+    const text = split.text;
+    if (outcome.action === 'delete') {
+      this.written.forget(key);
+      this.stmts.delete.run(known.id);
+      const change = this.recordChange(
+        rv,
+        kind,
+        namespace,
+        outcome.object,
+        'DELETED',
+        known.resourceVersion,
+        text,
+      );
+      return { text, change, unchanged: undefined, written: undefined };
+    }
+    this.updateRow(known.id, rv, outcome.object, text);
+    this.written.remember(key, known.id, rv, split);
+    const change = this.recordChange(
+      rv,
+      kind,
+      namespace,
+      outcome.object,
+      'MODIFIED',
+      known.resourceVersion,
+      text,
+    );
+    return { text, change, unchanged: undefined, written: outcome.object };
   }
 
   private updateRow(id: number, rv: number, obj: KubeObject, text: string): void {
@@ -601,6 +682,9 @@ function convertToIncrementalVacuum(db: Db): void {
 function prepareStatements(db: Db) {
   return {
     get: db.prepare('SELECT object FROM objects WHERE kind = ? AND namespace = ? AND name = ?'),
+    getRef: db.prepare(
+      'SELECT id, resource_version FROM objects WHERE kind = ? AND namespace = ? AND name = ?',
+    ),
     getRow: db.prepare(
       'SELECT id, resource_version, object FROM objects WHERE kind = ? AND namespace = ? AND name = ?',
     ),
