@@ -54,7 +54,7 @@ import { storeOpenError } from './open-error.js';
 import { ChangeLog, DEFAULT_LIMITS, type RecordedChange } from './change-log.js';
 import { migrate } from './schema.js';
 import { WatchHub, type Change, type ParseRow } from './watch-hub.js';
-import { splitText, WrittenObjects, type WrittenObject } from './written-objects.js';
+import { mayBeReordered, splitText, WrittenObjects, type WrittenObject } from './written-objects.js';
 import { workflowPageScan } from './workflow-page.js';
 
 export interface SqliteStoreOptions {
@@ -435,7 +435,7 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
       if (statusText === known.statusText) return true;
       return (
         statusText !== undefined &&
-        statusText.length === known.statusText.length &&
+        mayBeReordered(statusText, known.statusText) &&
         deepEqual(status, JSON.parse(known.statusText))
       );
     };

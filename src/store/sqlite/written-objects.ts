@@ -82,3 +82,51 @@ function lastMember(record: Record<string, unknown>): string | undefined {
   for (const k in record) if (Object.hasOwn(record, k) && record[k] !== undefined) last = k;
   return last;
 }
+
+/** Beyond this many differing characters, telling a reordering from a change is left to parsing. */
+const MAX_WINDOW = 64 * 1024;
+
+/**
+ * Whether two different JSON texts could be the same value with members in another order (which
+ * JSON.stringify of equal objects gives when keys were added in another order). False is certain:
+ * texts of different lengths, or whose differing stretch (between their common start and end) does
+ * not hold the same characters, are different values. A pass that changes a node's phase from
+ * Pending to Running leaves the length alone; this tells it apart without parsing the stored status.
+ */
+export function mayBeReordered(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  const start = commonPrefix(a, b);
+  const end = a.length - commonSuffix(a, b, start);
+  if (end - start > MAX_WINDOW) return true;
+  const counts = new Map<number, number>();
+  for (let i = start; i < end; i++) {
+    counts.set(a.charCodeAt(i), (counts.get(a.charCodeAt(i)) ?? 0) + 1);
+    counts.set(b.charCodeAt(i), (counts.get(b.charCodeAt(i)) ?? 0) - 1);
+  }
+  for (const n of counts.values()) if (n !== 0) return false;
+  return true;
+}
+
+/** Length of the longest common start, found by halving (each comparison a native one). */
+function commonPrefix(a: string, b: string): number {
+  let lo = 0;
+  let hi = Math.min(a.length, b.length);
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (a.slice(lo, mid) === b.slice(lo, mid)) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** Length of the longest common end that does not reach into the first `skip` characters. */
+function commonSuffix(a: string, b: string, skip: number): number {
+  let lo = 0;
+  let hi = Math.min(a.length, b.length) - skip;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (a.slice(a.length - mid, a.length - lo) === b.slice(b.length - mid, b.length - lo)) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
