@@ -104,6 +104,8 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
   private readonly inTransaction: { immediate<R>(fn: () => R): R; deferred<R>(fn: () => R): R };
   private closed = false;
   private wrote = false;
+  /** Whether this store removed objects: only then is its close worth shrinking the files for. */
+  private removed = false;
 
   constructor(opts: SqliteStoreOptions = {}) {
     this.path = opts.path ?? defaultStorePath();
@@ -298,7 +300,7 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
         this.updateRow(row.id, rv, outcome.object, text);
         return this.recordChange(rv, kind, ns, outcome.object, 'MODIFIED', row.resource_version, text);
       }
-      this.stmts.delete.run(row.id);
+      this.removeRow(row.id);
       return this.recordChange(rv, kind, ns, outcome.object, 'DELETED', row.resource_version, text);
     });
     if (change) {
@@ -321,16 +323,17 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
     if (this.closed) return;
     this.closed = true;
     this.hub.close();
-    // A process that wrote (the CLI after `argo delete`) leaves the log and file compacted; one
-    // that only read never waits for the write lock.
+    // A process that wrote (the CLI after `argo delete`) leaves the log compacted, and one that
+    // removed objects the file and its WAL shrunk back; one that only read never waits for the
+    // write lock. (Shrinking after every writer, each executor's close, would checkpoint per pod.)
     if (this.wrote) {
       try {
         this.write(() => this.log.compact());
-        this.releaseFreePages(0);
+        if (this.removed) this.releaseFreePages(0);
       } catch {
         // Busy: the next writer compacts.
       }
-      this.truncateLog();
+      if (this.removed) this.truncateLog();
     }
     this.db.close();
   }
@@ -375,7 +378,7 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
       const split = splitText(outcome.object);
       const text = split.text;
       if (outcome.action === 'delete') {
-        this.stmts.delete.run(row.id);
+        this.removeRow(row.id);
         return {
           text,
           change: this.recordChange(
@@ -446,7 +449,7 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
     const text = split.text;
     if (outcome.action === 'delete') {
       this.written.forget(key);
-      this.stmts.delete.run(known.id);
+      this.removeRow(known.id);
       const change = this.recordChange(
         rv,
         kind,
@@ -470,6 +473,11 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
       text,
     );
     return { text, change, unchanged: undefined, written: outcome.object };
+  }
+
+  private removeRow(id: number): void {
+    this.stmts.delete.run(id);
+    this.removed = true;
   }
 
   private updateRow(id: number, rv: number, obj: KubeObject, text: string): void {
