@@ -15,10 +15,11 @@
 // The engine-at-scale targets (issue 13): node bench/scale.js fanout,diamond 500 2000 10000
 // (ms per node at the largest N within 1.3x of that at the smallest, exponent ≤ 1.1, and the
 // largest fan-out within 3x of bare); this takes about half an hour on 2 cores.
+// Beside wall time it prints the CLI's CPU time per node (the engine runs in it), and its exponent.
 // (where the time goes: ARGO_BENCH_NODE_OPTIONS='--cpu-prof --cpu-prof-dir=/tmp/prof' node bench/scale.js …)
 // (a step's hand-overs, stamped: ARGO_TS_TRACE_STEPS=1 argo submit --wait wf.yaml 2>trace.txt)
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -93,6 +94,11 @@ async function argoRun(shape, n) {
   const file = path.join(home, 'wf.json');
   writeFileSync(file, JSON.stringify(SHAPES[shape](n)));
   const nodeArgs = (process.env.ARGO_BENCH_NODE_OPTIONS ?? '').split(' ').filter(Boolean);
+  // The CLI's own CPU time (it runs the engine; the containers' processes are not counted): a
+  // figure a loaded machine disturbs far less than wall time.
+  const cpuFile = path.join(home, 'cpu.json');
+  env.ARGO_BENCH_CPU_FILE = cpuFile;
+  nodeArgs.push('--import', `data:text/javascript,${encodeURIComponent(CPU_HOOK)}`);
   try {
     const start = performance.now();
     try {
@@ -110,11 +116,16 @@ async function argoRun(shape, n) {
         return 0;
       }
     };
-    return { ms, dbBytes: size('argo.db') + size('argo.db-wal') };
+    const cpu = JSON.parse(readFileSync(cpuFile, 'utf8'));
+    return { ms, cpuMs: (cpu.user + cpu.system) / 1000, dbBytes: size('argo.db') + size('argo.db-wal') };
   } finally {
     rmSync(home, { recursive: true, force: true });
   }
 }
+
+/** Loaded into the CLI with --import: writes its CPU time (µs) where ARGO_BENCH_CPU_FILE says, at exit. */
+const CPU_HOOK = `import { writeFileSync } from 'node:fs';
+process.on('exit', () => writeFileSync(process.env.ARGO_BENCH_CPU_FILE, JSON.stringify(process.cpuUsage())));`;
 
 /** The same number of `true` processes, at most `parallelism` at a time. */
 async function bareRun(n, parallelism) {
@@ -158,12 +169,13 @@ async function measure(shape) {
   const points = [];
   for (const n of ns) {
     const bare = await bareRun(n, bareParallelism(shape));
-    const { ms, dbBytes } = await argoRun(shape, n);
-    points.push({ n, ms });
+    const { ms, cpuMs, dbBytes } = await argoRun(shape, n);
+    points.push({ n, ms, cpuMs });
     console.log(
       `scale ${shape} N=${n}: argo ${(ms / 1000).toFixed(2)}s vs bare ${(bare / 1000).toFixed(2)}s = ` +
         `${(ms / bare).toFixed(1)}x; ${(ms / n).toFixed(2)} ms/node, ` +
-        `${((ms - bare) / n).toFixed(2)} ms/node over bare; argo.db ${(dbBytes / 2 ** 20).toFixed(1)} MB ` +
+        `${((ms - bare) / n).toFixed(2)} ms/node over bare; CLI+engine CPU ${(cpuMs / n).toFixed(2)} ms/node; ` +
+        `argo.db ${(dbBytes / 2 ** 20).toFixed(1)} MB ` +
         `(parallelism ${PARALLELISM})`,
     );
     if (fixed && n > FIXED_STEPS) {
@@ -182,6 +194,11 @@ async function measure(shape) {
     console.log(
       `scale ${shape}: growth exponent ${growthExponent(points).toFixed(2)} over N=${ns.join(',')} ` +
         `(1 = linear); ms/node at N=${last.n} is ${(last.ms / last.n / (first.ms / first.n)).toFixed(2)}x that at N=${first.n}`,
+    );
+    const cpu = points.map((p) => ({ n: p.n, ms: p.cpuMs }));
+    console.log(
+      `scale ${shape}: CPU growth exponent ${growthExponent(cpu).toFixed(2)}; CPU ms/node at N=${last.n} is ` +
+        `${(last.cpuMs / last.n / (first.cpuMs / first.n)).toFixed(2)}x that at N=${first.n}`,
     );
   }
 }

@@ -172,6 +172,7 @@ export class WorkflowController {
       indexers?: Record<string, IndexFunc<T>>,
       resyncPeriodMs?: number,
       labelSelector?: string,
+      readOnly?: boolean,
     ): Informer<T> => {
       const inf = new Informer<T>({
         store: this.store,
@@ -179,6 +180,7 @@ export class WorkflowController {
         namespace,
         labelSelector,
         indexers,
+        readOnly,
         resyncPeriodMs,
         timers: opts.timers,
         log: this.log,
@@ -198,6 +200,8 @@ export class WorkflowController {
       undefined,
       opts.workflowResyncPeriodMs ?? 20 * 60_000,
       opts.instanceId === undefined ? undefined : instanceIdSelector(opts.instanceId),
+      // Passes copy a cached workflow before changing it (or change only their own, lastWritten).
+      true,
     );
     this.queue = new WorkQueue({ backoff: RETRY_BACKOFF, timers: opts.timers });
   }

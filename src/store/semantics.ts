@@ -230,12 +230,15 @@ export type UpdateOutcome<T> =
 /**
  * Update semantics. `resourceVersion` is the version the write will get. A metadata.resourceVersion
  * in the input is a precondition (stale means conflict); without one the update is unconditional.
+ * `same` tells whether the object as it would be stored equals `existing`; a store that knows the
+ * stored status as text passes `existing` without it and compares the status its own way.
  */
 export function prepareUpdate<T extends KubeObject>(
   kind: ResourceKind,
   existing: T,
   input: T,
   resourceVersion: number,
+  same: (result: T, existing: T) => boolean = deepEqual,
 ): UpdateOutcome<T> {
   const obj = shallowCopy(input);
   checkTypeMeta(kind, obj);
@@ -267,7 +270,7 @@ export function prepareUpdate<T extends KubeObject>(
   meta.generation = (old.generation ?? 1) + (desiredStateChanged(existing, obj) ? 1 : 0);
   meta.resourceVersion = old.resourceVersion;
   const result = normalized(kind, obj);
-  if (deepEqual(result, existing)) return { action: 'unchanged', object: existing };
+  if (same(result, existing)) return { action: 'unchanged', object: existing };
   result.metadata.resourceVersion = String(resourceVersion);
   if (meta.deletionTimestamp && (meta.finalizers ?? []).length === 0)
     return { action: 'delete', object: result };

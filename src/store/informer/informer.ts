@@ -37,6 +37,13 @@ export interface InformerOptions<T> {
   /** A watch open this long counts as healthy: the next failure starts the backoff over. */
   healthyAfterMs?: number;
   indexers?: Record<string, IndexFunc<T>>;
+  /**
+   * The handlers and everyone reading the cache keep to its contract (objects are read-only), so
+   * the watch may hand this informer the object it shares with other read-only watches of the
+   * store (WatchOptions.readOnly): a large workflow is then parsed once per change, not once per
+   * watcher.
+   */
+  readOnly?: boolean;
   timers?: Timers;
   random?: () => number;
   log?: (msg: string) => void;
@@ -123,6 +130,7 @@ export class Informer<T extends KubeObject> {
         namespace,
         labelSelector,
         resourceVersion: list.resourceVersion,
+        readOnly: this.opts.readOnly,
         onBookmark: (rv) => {
           if (gen === this.generation && !this.stopped) this.version = rv;
         },

@@ -1,7 +1,7 @@
 // The embedded ResourceStore: one SQLite file (WAL) shared by the CLI, a detached controller and
 // `argo server` on the same machine. Every write is one IMMEDIATE transaction that also appends to
 // the change log (change-log.ts), which is how watches in other processes learn about it.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { KubeObject } from '../../model/meta.js';
@@ -15,6 +15,7 @@ import {
 } from '../selectors.js';
 import {
   checkName,
+  deepEqual,
   finishCreate,
   isClusterScoped,
   prepareCreate,
@@ -53,6 +54,7 @@ import { storeOpenError } from './open-error.js';
 import { ChangeLog, DEFAULT_LIMITS, type RecordedChange } from './change-log.js';
 import { migrate } from './schema.js';
 import { WatchHub, type Change, type ParseRow } from './watch-hub.js';
+import { mayBeReordered, splitText, WrittenObjects, type WrittenObject } from './written-objects.js';
 import { workflowPageScan } from './workflow-page.js';
 
 export interface SqliteStoreOptions {
@@ -97,9 +99,13 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
   private readonly log: ChangeLog;
   private readonly stmts: ReturnType<typeof prepareStatements>;
   private readonly listStatements = new Map<string, Statement>();
+  /** Large objects as this store last wrote them, for the next handed-over update (written-objects.ts). */
+  private readonly written = new WrittenObjects();
   private readonly inTransaction: { immediate<R>(fn: () => R): R; deferred<R>(fn: () => R): R };
   private closed = false;
   private wrote = false;
+  /** Whether this store removed objects: only then is its close worth shrinking the files for. */
+  private removed = false;
 
   constructor(opts: SqliteStoreOptions = {}) {
     this.path = opts.path ?? defaultStorePath();
@@ -260,7 +266,7 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
   async update<T extends KubeObject>(kind: ResourceKind, obj: T, opts: UpdateOptions = {}): Promise<T> {
     this.ensureOpen();
     const { namespace, name } = updateTarget(kind, obj);
-    return this.replace<T>(kind, namespace, name, () => obj, opts.handOver === true);
+    return this.replace<T>(kind, namespace, name, () => obj, opts.handOver === true, true);
   }
 
   async patch<T extends KubeObject>(
@@ -277,6 +283,7 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
   async delete(kind: ResourceKind, namespace: string, name: string, opts: DeleteOptions = {}): Promise<void> {
     this.ensureOpen();
     const ns = storedNamespace(kind, namespace);
+    this.written.forget(`${kind}\0${ns}\0${name}`);
     const change = this.write(() => {
       const row = this.row(kind, ns, name);
       const rv = this.nextVersion();
@@ -293,7 +300,7 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
         this.updateRow(row.id, rv, outcome.object, text);
         return this.recordChange(rv, kind, ns, outcome.object, 'MODIFIED', row.resource_version, text);
       }
-      this.stmts.delete.run(row.id);
+      this.removeRow(row.id);
       return this.recordChange(rv, kind, ns, outcome.object, 'DELETED', row.resource_version, text);
     });
     if (change) {
@@ -316,15 +323,17 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
     if (this.closed) return;
     this.closed = true;
     this.hub.close();
-    // A process that wrote (the CLI after `argo delete`) leaves the log and file compacted; one
-    // that only read never waits for the write lock.
+    // A process that wrote (the CLI after `argo delete`) leaves the log compacted, and one that
+    // removed objects the file and its WAL shrunk back; one that only read never waits for the
+    // write lock. (Shrinking after every writer, each executor's close, would checkpoint per pod.)
     if (this.wrote) {
       try {
         this.write(() => this.log.compact());
-        this.releaseFreePages();
+        if (this.removed) this.releaseFreePages(0);
       } catch {
         // Busy: the next writer compacts.
       }
+      if (this.removed) this.truncateLog();
     }
     this.db.close();
   }
@@ -337,24 +346,39 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
 
   // -------------------------------------------------------------------------------------------
 
-  /** With `handOver`, an update returns the object it wrote (see UpdateOptions.handOver). */
+  /**
+   * With `handOver`, an update returns the object it wrote (see UpdateOptions.handOver), and the
+   * store keeps what it wrote of a large object so the next such update of it is cheap (see
+   * written-objects.ts). `next` gets the stored object, unless `replacing` says it ignores it.
+   */
   private replace<T extends KubeObject>(
     kind: ResourceKind,
     namespace: string,
     name: string,
     next: (existing: T) => T,
     handOver = false,
+    replacing = false,
   ): T {
+    const key = `${kind}\0${namespace}\0${name}`;
     const { text, change, unchanged, written } = this.write(() => {
+      if (handOver && replacing) {
+        const ref = this.stmts.getRef.get(kind, namespace, name) as
+          { id: number; resource_version: number } | undefined;
+        if (!ref) throw new NotFoundError(kind, name);
+        const known = this.written.get(key, ref.id, ref.resource_version);
+        if (known) return this.replaceKnown(kind, namespace, key, known, next(undefined as unknown as T));
+      }
+      this.written.forget(key);
       const row = this.row(kind, namespace, name);
       const existing = JSON.parse(row.object) as T;
       const rv = this.nextVersion();
       const outcome = prepareUpdate(kind, existing, next(existing), rv);
       if (outcome.action === 'unchanged')
         return { text: row.object, change: undefined, unchanged: existing, written: undefined };
-      const text = JSON.stringify(outcome.object);
+      const split = splitText(outcome.object);
+      const text = split.text;
       if (outcome.action === 'delete') {
-        this.stmts.delete.run(row.id);
+        this.removeRow(row.id);
         return {
           text,
           change: this.recordChange(
@@ -371,6 +395,7 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
         };
       }
       this.updateRow(row.id, rv, outcome.object, text);
+      if (handOver) this.written.remember(key, row.id, rv, split);
       return {
         text,
         change: this.recordChange(
@@ -388,6 +413,71 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
     });
     if (change) this.hub.committed(change);
     return unchanged ?? written ?? (JSON.parse(text) as T);
+  }
+
+  /**
+   * A handed-over update of an object this store wrote last (inside the write's transaction): the
+   * stored text is neither read nor parsed. The part beside the status is compared as objects (it
+   * is small), the status as text, and as objects only when the two texts differ yet are as long.
+   */
+  private replaceKnown<T extends KubeObject>(
+    kind: ResourceKind,
+    namespace: string,
+    key: string,
+    known: WrittenObject,
+    input: T,
+  ): { text: string; change: Change | undefined; unchanged: T | undefined; written: T | undefined } {
+    const rv = this.nextVersion();
+    let statusText: string | undefined;
+    let compared: T | undefined;
+    const same = (result: T, head: T): boolean => {
+      compared = result;
+      const { status, ...rest } = result as T & { status?: unknown };
+      if (!deepEqual(rest, head)) return false;
+      statusText = JSON.stringify(status);
+      if (statusText === known.statusText) return true;
+      return (
+        statusText !== undefined &&
+        mayBeReordered(statusText, known.statusText) &&
+        deepEqual(status, JSON.parse(known.statusText))
+      );
+    };
+    const outcome = prepareUpdate(kind, { ...known.head } as T, input, rv, same);
+    if (outcome.action === 'unchanged')
+      return { text: '', change: undefined, unchanged: compared, written: undefined };
+    const split = splitText(outcome.object, statusText);
+    const text = split.text;
+    if (outcome.action === 'delete') {
+      this.written.forget(key);
+      this.removeRow(known.id);
+      const change = this.recordChange(
+        rv,
+        kind,
+        namespace,
+        outcome.object,
+        'DELETED',
+        known.resourceVersion,
+        text,
+      );
+      return { text, change, unchanged: undefined, written: undefined };
+    }
+    this.updateRow(known.id, rv, outcome.object, text);
+    this.written.remember(key, known.id, rv, split);
+    const change = this.recordChange(
+      rv,
+      kind,
+      namespace,
+      outcome.object,
+      'MODIFIED',
+      known.resourceVersion,
+      text,
+    );
+    return { text, change, unchanged: undefined, written: outcome.object };
+  }
+
+  private removeRow(id: number): void {
+    this.stmts.delete.run(id);
+    this.removed = true;
   }
 
   private updateRow(id: number, rv: number, obj: KubeObject, text: string): void {
@@ -466,9 +556,9 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
    * Gives pages freed by deletions back to the file system once they are a sizeable share of the
    * file, so the file returns near its size before; below that SQLite reuses them for new writes.
    */
-  private releaseFreePages(): void {
+  private releaseFreePages(minPages = RELEASE_MIN_PAGES): void {
     const free = this.db.pragma('freelist_count', { simple: true }) as number;
-    if (free < RELEASE_MIN_PAGES) return;
+    if (free === 0 || free < minPages) return;
     const total = this.db.pragma('page_count', { simple: true }) as number;
     if (free * 4 < total) return;
     try {
@@ -476,6 +566,22 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
     } catch (err) {
       // Another process is writing: the next deletion tries again.
       if (!String((err as { code?: unknown }).code).startsWith('SQLITE_BUSY')) throw err;
+    }
+  }
+
+  /**
+   * Empties the write-ahead log when a writer closes. The last connection to close does this by
+   * itself, but another process (an idle detached controller) often keeps the file open, and the
+   * WAL then stays as large as the writes left it (up to journal_size_limit). Never waits: a busy
+   * file is left to the next writer's close.
+   */
+  private truncateLog(): void {
+    if (this.path === ':memory:' || walBytes(this.path) < WAL_TRUNCATE_BYTES) return;
+    try {
+      this.db.pragma('busy_timeout = 0');
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch {
+      // Busy or read-only: nothing lost, the file is only larger than it needs to be.
     }
   }
 
@@ -556,7 +662,18 @@ function statusTimes(obj: KubeObject): [number, number] {
 
 /** Bytes of write-ahead log kept after a checkpoint. */
 const WAL_SIZE_LIMIT = 4 * 1024 * 1024;
-/** Free pages (4 KiB each) below which a deletion leaves them for SQLite to reuse. */
+/** A WAL smaller than this is left as it is on close: emptying it would only cost a checkpoint. */
+const WAL_TRUNCATE_BYTES = 1024 * 1024;
+
+function walBytes(dbPath: string): number {
+  try {
+    return statSync(`${dbPath}-wal`).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** Free pages (4 KiB each) below which a deletion leaves them for SQLite to reuse (a close releases any). */
 const RELEASE_MIN_PAGES = 256;
 
 /** A file made before auto_vacuum was set is rebuilt once with it; a busy file is left as it is. */
@@ -573,6 +690,9 @@ function convertToIncrementalVacuum(db: Db): void {
 function prepareStatements(db: Db) {
   return {
     get: db.prepare('SELECT object FROM objects WHERE kind = ? AND namespace = ? AND name = ?'),
+    getRef: db.prepare(
+      'SELECT id, resource_version FROM objects WHERE kind = ? AND namespace = ? AND name = ?',
+    ),
     getRow: db.prepare(
       'SELECT id, resource_version, object FROM objects WHERE kind = ? AND namespace = ? AND name = ?',
     ),

@@ -171,6 +171,27 @@ describe('SqliteStore change log', () => {
     // pages below the share worth giving back.
     expect(after).toBeLessThan(baseline + 1024 * 1024);
   });
+
+  it('empties the write-ahead log when a writer closes, while another process keeps the file open', async () => {
+    const dir = tempDir();
+    const dbPath = path.join(dir, 'argo.db');
+    // As an idle detached controller does: the file stays open, so no last-close checkpoint runs.
+    const engine = openTempStore({}, dir);
+    await engine.create('ConfigMap', wf('engine-was-here'));
+    const baseline = fileBytes(dbPath) + fileBytes(`${dbPath}-wal`);
+    const cli = openTempStore({}, dir);
+    for (let i = 0; i < 100; i++) await cli.create('Pod', wf(`p-${i}`, { spec: { blob: big(20) } }));
+    for (let i = 0; i < 100; i++) await cli.delete('Pod', 'argo', `p-${i}`);
+    expect(fileBytes(`${dbPath}-wal`)).toBeGreaterThan(1024 * 1024);
+    await cli.close();
+    const after = fileBytes(dbPath) + fileBytes(`${dbPath}-wal`);
+    console.log(`argo.db with its WAL: baseline ${baseline} B, after deleting ${after} B`);
+    expect(fileBytes(`${dbPath}-wal`)).toBe(0);
+    expect(after).toBeLessThan(baseline + 1024 * 1024);
+    // The engine's connection goes on reading and writing the file.
+    expect((await engine.get('ConfigMap', 'argo', 'engine-was-here'))?.metadata.name).toBe('engine-was-here');
+    await engine.create('ConfigMap', wf('after'));
+  });
 });
 
 describe('SqliteStore size against what it holds', () => {

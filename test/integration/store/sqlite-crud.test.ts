@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../src/model/meta.js';
 import { openStore, type SqliteStore } from '../../../src/store/index.js';
 import { ConflictError, InvalidError, StoreError } from '../../../src/store/types.js';
-import { openTempStore, tempDir, wf } from './helpers.js';
+import { collect, openTempStore, tempDir, wf } from './helpers.js';
 import { keys, seed } from './store-contract.js';
 
 type Obj = KubeObject & { spec?: Record<string, unknown>; status?: Record<string, unknown> };
@@ -95,6 +95,63 @@ describe('SqliteStore CRUD', () => {
     // A stale version still conflicts, handed over or not.
     const stale = await rejection(store.update<Obj>('Workflow', { ...saved }, { handOver: true }));
     expect(stale).toBeInstanceOf(ConflictError);
+  });
+
+  it('stores a large workflow handed over pass after pass exactly as a plain update would', async () => {
+    // A controller's passes: each hands over the workflow it keeps; the store compares the status
+    // as text with what it wrote last, and must still skip no-op writes and see every change.
+    const store = openTempStore();
+    const watch = collect(store, 'Workflow', { resourceVersion: store.currentResourceVersion() });
+    const nodes: Record<string, { id: string; phase: string }> = {};
+    for (let i = 0; i < 2000; i++) nodes[`n${i}`] = { id: `n${i}`, phase: 'Pending' };
+    const v1 = await store.create<Obj>('Workflow', wf('w', { spec: { n: 1 } }));
+    let kept = await store.update<Obj>(
+      'Workflow',
+      { ...v1, status: { phase: 'Running', nodes } },
+      { handOver: true },
+    );
+    const pass = async (change: (o: Obj) => void): Promise<Obj> => {
+      change(kept);
+      kept = await store.update<Obj>('Workflow', kept, { handOver: true });
+      expect(await store.get('Workflow', 'argo', 'w')).toEqual(JSON.parse(JSON.stringify(kept)));
+      return kept;
+    };
+    const nodesOf = (o: Obj) => (o.status as { nodes: typeof nodes }).nodes;
+    let rv = kept.metadata.resourceVersion;
+    // Nothing changed: no write.
+    expect((await pass(() => undefined)).metadata.resourceVersion).toBe(rv);
+    // A change that leaves the JSON as long: written.
+    await pass((o) => (nodesOf(o).n7.phase = 'Running'));
+    expect(kept.metadata.resourceVersion).not.toBe(rv);
+    rv = kept.metadata.resourceVersion;
+    // The same nodes in another order: equal as objects, so no write.
+    await pass((o) => {
+      const reordered: typeof nodes = {};
+      for (const id of Object.keys(nodesOf(o)).reverse()) reordered[id] = nodesOf(o)[id];
+      (o.status as { nodes: typeof nodes }).nodes = reordered;
+    });
+    expect(kept.metadata.resourceVersion).toBe(rv);
+    // A spec change bumps the generation; a label change does not.
+    await pass((o) => ((o.spec as { n: number }).n = 2));
+    expect(kept.metadata.generation).toBe(2);
+    await pass((o) => (o.metadata.labels = { done: 'false' }));
+    expect(kept.metadata.generation).toBe(2);
+    // Another writer got in between (another process, here a patch): its write is kept, and the
+    // next handed-over update without a precondition replaces it.
+    await store.patch('Workflow', 'argo', 'w', { metadata: { annotations: { other: 'yes' } } });
+    const stale = await rejection(store.update<Obj>('Workflow', { ...kept }, { handOver: true }));
+    expect(stale).toBeInstanceOf(ConflictError);
+    const fresh = (await store.get<Obj>('Workflow', 'argo', 'w'))!;
+    expect(fresh.metadata.annotations).toEqual({ other: 'yes' });
+    kept = fresh;
+    await pass((o) => (nodesOf(o).n8.phase = 'Succeeded'));
+    expect(kept.metadata.annotations).toEqual({ other: 'yes' });
+    // Every write was seen once, in order, with the object as stored.
+    await watch.until(7);
+    expect(watch.events.map((e) => e.type)).toEqual(['ADDED', ...Array(6).fill('MODIFIED')]);
+    const last = watch.events[watch.events.length - 1].object as Obj;
+    expect(nodesOf(last).n8.phase).toBe('Succeeded');
+    expect(nodesOf(last).n7.phase).toBe('Running');
   });
 
   it('applies merge patches with preconditions and keeps identity fields', async () => {

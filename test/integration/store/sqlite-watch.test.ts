@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { KubeObject } from '../../../src/model/meta.js';
+import { Informer } from '../../../src/store/informer/index.js';
 import { StoreError } from '../../../src/store/types.js';
 import { collect, latestOf, openTempStore, tempDir, waitFor, wf } from './helpers.js';
 
@@ -247,5 +249,31 @@ describe('SqliteStore watch', () => {
     (mine as unknown as { status: { phase: string } }).status.phase = 'Mangled';
     expect(shared).toMatchObject({ status: { phase: 'Running' } });
     expect(yours).toMatchObject({ status: { phase: 'Running' } });
+  });
+
+  it('gives a read-only informer the object its peers share, and a plain one its own', async () => {
+    const store = openTempStore({ pollIntervalMs: 60_000 });
+    await store.create('Workflow', wf('a'));
+    const cli = collect(store, 'Workflow', { namespace: 'argo', readOnly: true });
+    const shared = new Informer<KubeObject>({ store, kind: 'Workflow', readOnly: true });
+    const plain = new Informer<KubeObject>({ store, kind: 'Workflow' });
+    await shared.start();
+    await plain.start();
+    await store.patch('Workflow', 'argo', 'a', { status: { phase: 'Running' } });
+    await cli.until(2);
+    await waitFor(
+      () =>
+        shared.cache.get('argo/a')?.metadata.resourceVersion ===
+        cli.events[1].object.metadata.resourceVersion,
+    );
+    await waitFor(
+      () =>
+        plain.cache.get('argo/a')?.metadata.resourceVersion === cli.events[1].object.metadata.resourceVersion,
+    );
+    expect(shared.cache.get('argo/a')).toBe(cli.events[1].object);
+    expect(plain.cache.get('argo/a')).not.toBe(cli.events[1].object);
+    expect(plain.cache.get('argo/a')).toEqual(cli.events[1].object);
+    shared.stop();
+    plain.stop();
   });
 });
