@@ -48,6 +48,8 @@ export function ownerState(identity: string): OwnerState {
 /** SIGKILLs the groups and waits (up to `timeoutMs`) until none of them has a process left. */
 export async function killGroups(pgids: number[], timeoutMs = 3000): Promise<void> {
   const groups = [...new Set(pgids.filter((p) => Number.isInteger(p) && p > 1))];
+  // Nothing to wait for: no scan of /proc (hundreds of reads on a busy host).
+  if (groups.length === 0) return;
   for (const g of groups) signalGroup(g, 'SIGKILL');
   const until = Date.now() + timeoutMs;
   while (liveGroups(groups).length > 0 && Date.now() < until) {
