@@ -129,12 +129,20 @@ static void drain(struct stream *s, int is_stdout) {
 
 /* The exit file's space, taken at the start: on a disk the container then fills, the end is still told. */
 static int exit_reserve = -1;
+/*
+ * Reserved beyond the file's end (KEEP_SIZE), the record is written with no truncation after it:
+ * freeing the blocks it did not need took up to ms at a container's end on a busy disk (ext4 with
+ * discard), where the runtime waits; they are freed when the run's record is removed instead.
+ */
+static int reserve_kept_size;
 
 static void reserve_exit(void) {
   char tmp[4096];
   snprintf(tmp, sizeof tmp, "%s/.exit.tmp", dir);
   exit_reserve = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (exit_reserve >= 0 && posix_fallocate(exit_reserve, 0, 4352) != 0) {}
+  if (exit_reserve < 0) return;
+  reserve_kept_size = fallocate(exit_reserve, FALLOC_FL_KEEP_SIZE, 0, 4352) == 0;
+  if (!reserve_kept_size && posix_fallocate(exit_reserve, 0, 4352) != 0) {}
 }
 
 /* Writes DIR/NAME whole: to a temporary name first, then renamed. */
@@ -152,7 +160,7 @@ static void put_file(const char *name, const char *data, size_t len) {
     if (w <= 0) break;
     off += (size_t)w;
   }
-  if (reserved && ftruncate(fd, (off_t)off) != 0) {}
+  if (reserved && !reserve_kept_size && ftruncate(fd, (off_t)off) != 0) {}
   close(fd);
   rename(tmp, dst);
 }
