@@ -9,6 +9,7 @@ const benches = [
   'cli-reads.js',
   'kube-list.js',
   'dag200.js',
+  'pod-cost.js',
   'expr-eval.js',
   'validate-steps.js',
   'store.js',
