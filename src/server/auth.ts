@@ -1,5 +1,6 @@
 // Who may call the API. Modes as upstream names them: `client` wants `Authorization: Bearer <token>`
-// (or the `authorization` cookie the UI sets), `server` lets any request through, `hybrid` is both.
+// (or the `authorization` cookie the UI sets; over the Kubernetes API also `Basic`, a user name and
+// password the API server judges, as upstream's kubeconfig package passes them on), `server` lets any request through, `hybrid` is both.
 // `sso` needs an OIDC provider and is refused at start-up.
 import { timingSafeEqual } from 'node:crypto';
 import { ApiError, Code } from './errors.js';
@@ -60,6 +61,23 @@ export function bearerTokenOf(authorization: string): string {
   return authorization.startsWith('Bearer ') ? authorization.slice('Bearer '.length).trim() : '';
 }
 
+/** The user name and password of a `Basic` authorization; undefined for anything else or a malformed one. */
+export function basicCredentials(authorization: string): { username: string; password: string } | undefined {
+  if (!authorization.startsWith('Basic ')) return undefined;
+  const decoded = Buffer.from(authorization.slice('Basic '.length).trim(), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon < 0 ? undefined : { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
+/** What a client-mode caller is sent to the Kubernetes API as: its bearer token, or its user name and password. */
+export type CallerCredentials = { token: string } | { username: string; password: string };
+
+/** The caller's credentials in an authorization; undefined when it holds none that can be passed on. */
+export function callerCredentialsOf(authorization: string): CallerCredentials | undefined {
+  const token = bearerTokenOf(authorization);
+  return token !== '' ? { token } : basicCredentials(authorization);
+}
+
 /**
  * Checks a request's authorization as upstream picks the mode: a `Bearer`/`Basic` value is judged in
  * client mode when that is on; otherwise server mode lets the request through when it is on. The
@@ -73,8 +91,8 @@ export function authenticate(
 ): AuthMode {
   const clientish = authorization.startsWith('Bearer ') || authorization.startsWith('Basic ');
   if (modes.has('client') && clientish) {
+    if (passThrough && callerCredentialsOf(authorization)) return 'client';
     const given = bearerTokenOf(authorization);
-    if (passThrough && given !== '') return 'client';
     if (token !== undefined && given !== '' && sameSecret(given, token)) return 'client';
     throw new ApiError(Code.Unauthenticated, 'Unauthorized');
   }

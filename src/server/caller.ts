@@ -1,6 +1,6 @@
 // Whose rights a request uses. By default the server's own (its store and backend: on a cluster, its
 // service account or kubeconfig). A server over the Kubernetes API in client auth mode instead acts
-// as each caller, as upstream's gatekeeper does: the request's bearer token goes to the Kubernetes
+// as each caller, as upstream's gatekeeper does: the request's credentials go to the Kubernetes
 // API, so the cluster's RBAC decides what that caller may do. The caller's backend and store are
 // carried through the request in an AsyncLocalStorage (Go's context.Context in upstream), so the
 // routes read `ctx.deps.backend` and `ctx.deps.store` the same way in every mode.
@@ -8,6 +8,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Actor } from '../model/service.js';
 import type { ResourceStore } from '../store/types.js';
 import type { ServerDeps, WorkflowBackend } from './backend.js';
+import type { CallerCredentials } from './auth.js';
 import { ApiError, Code } from './errors.js';
 
 /** What one caller's requests go through. */
@@ -18,8 +19,8 @@ export interface CallerDeps {
   actor?: Actor;
 }
 
-/** The caller's backend and store for a bearer token (the token without "Bearer "). */
-export type CallerFactory = (token: string) => CallerDeps;
+/** The caller's backend and store for its credentials (a bearer token, or a user name and password). */
+export type CallerFactory = (credentials: CallerCredentials) => CallerDeps;
 
 const current = new AsyncLocalStorage<CallerDeps>();
 

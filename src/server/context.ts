@@ -3,10 +3,10 @@
 import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../model/service.js';
-import { authenticate, authorizationOf, bearerTokenOf, type AuthMode } from './auth.js';
+import { authenticate, authorizationOf, callerCredentialsOf, type AuthMode } from './auth.js';
 import type { ServerDeps } from './backend.js';
 import { callerError, currentCaller, runAsCaller, type CallerDeps } from './caller.js';
-import { claimsOfBearerToken } from './claims.js';
+import { claimsOfKubeUser } from './claims.js';
 import { ApiError, Code, invalid, toApiError } from './errors.js';
 import type { ConcurrencyLimit } from './request-limits.js';
 import { callLabels, type ServerMetrics } from './metrics.js';
@@ -75,13 +75,16 @@ export function authorize(ctx: RouteContext, req: FastifyRequest): AuthMode {
 
 /**
  * Authorizes the request and gives the caller it acts as: in client mode over the Kubernetes API,
- * the one its bearer token stands for; otherwise none (the server's own rights).
+ * the one its credentials stand for; otherwise none (the server's own rights).
  */
 export function admit(ctx: RouteContext, req: FastifyRequest): CallerDeps | undefined {
   const mode = authorize(ctx, req);
   if (mode !== 'client' || !ctx.deps.forCaller) return undefined;
-  const token = bearerTokenOf(authorizationOf(req.headers));
-  return { ...ctx.deps.forCaller(token), actor: claimsOfBearerToken(token) };
+  const credentials = callerCredentialsOf(authorizationOf(req.headers));
+  // authorize() admitted the request in client mode, which it does only with credentials.
+  if (!credentials) return undefined;
+  // As upstream's claims for a REST config: the user name when there is one, else the token's claims.
+  return { ...ctx.deps.forCaller(credentials), actor: claimsOfKubeUser(credentials) };
 }
 
 /**

@@ -54,6 +54,11 @@ const BOB: FakeUser = {
   rules: [{ verbs: ['get'], resources: ['configmaps'], apiGroups: [''], namespaces: ['team-a'] }],
 };
 
+/** Known to the API server by name and password too (HTTP Basic), with alice's rights. */
+const CAROL: FakeUser = { name: 'carol', rules: ALICE.rules, password: 'carol-secret' };
+const basic = (user: string, password: string) =>
+  `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+
 interface ServerProcess {
   port: number;
   child: ChildProcess;
@@ -207,7 +212,7 @@ const actorLabels = (wf: Workflow) =>
 beforeAll(async () => {
   work = mkdtempSync(path.join(os.tmpdir(), 'argo-kube-server-'));
   cluster = await startKubeCluster({
-    users: { [ADMIN_TOKEN]: EVERYTHING, [ALICE_TOKEN]: ALICE, 'bob-token': BOB },
+    users: { [ADMIN_TOKEN]: EVERYTHING, [ALICE_TOKEN]: ALICE, 'bob-token': BOB, 'carol-token': CAROL },
   });
   cli = cliWithHome();
 });
@@ -349,6 +354,47 @@ describe('argo server on a cluster', { timeout: 120_000 }, () => {
     const unauthorized = await as('no-such-token');
     expect(unauthorized.status).toBe(401);
     expect(await unauthorized.json()).toEqual({ code: 16, message: 'Unauthorized' });
+  });
+
+  it('--auth-mode client: Basic credentials reach the Kubernetes API as the caller, as upstream passes them on', async () => {
+    const base = `http://localhost:${servers[0].port}/api/v1/workflows/team-a`;
+    const as = (authorization: string, init: RequestInit = {}) =>
+      fetch(base, { ...init, headers: { authorization, 'content-type': 'application/json' } });
+    const before = cluster.api.requests.length;
+    const listed = await as(basic('carol', 'carol-secret'));
+    expect(listed.status).toBe(200);
+    expect(cluster.api.requests.slice(before).some((r) => r.user === 'carol')).toBe(true);
+
+    // What carol creates records her user name as its creator, as upstream's claims for a user name.
+    const created = await as(basic('carol', 'carol-secret'), {
+      method: 'POST',
+      body: JSON.stringify({
+        workflow: {
+          metadata: { generateName: 'by-carol-' },
+          spec: { entrypoint: 'main', templates: [{ name: 'main', suspend: { duration: '0' } }] },
+        },
+      }),
+    });
+    expect(created.status).toBe(200);
+    const name = ((await created.json()) as Workflow).metadata.name!;
+    expect(creatorLabels((await stored(name))!)).toEqual({ 'workflows.argoproj.io/creator': 'carol' });
+    await cluster.api.store.delete('Workflow', 'team-a', name);
+
+    // Her rights are the API server's to judge: outside team-a it refuses her.
+    const elsewhere = await fetch(`http://localhost:${servers[0].port}/api/v1/workflows/default`, {
+      headers: { authorization: basic('carol', 'carol-secret') },
+    });
+    expect(elsewhere.status).toBe(403);
+    expect(await elsewhere.json()).toMatchObject({
+      code: 7,
+      message: expect.stringContaining('User "carol" cannot list resource "workflows"'),
+    });
+    // A wrong password is the API server's 401; a Basic value that is no name:password is refused as one.
+    for (const bad of [basic('carol', 'wrong'), basic('nobody', 'carol-secret'), 'Basic bm8tY29sb24=']) {
+      const refused = await as(bad);
+      expect(refused.status).toBe(401);
+      expect(await refused.json()).toEqual({ code: 16, message: 'Unauthorized' });
+    }
   });
 
   it("--auth-mode server: every caller acts with the server's own credentials", async () => {

@@ -4,7 +4,8 @@
 // Tables, resourceVersion semantics (one global counter, lists consistent at a version), streaming
 // watches resumed from a version, compaction (a bounded change log, or expireWatches()) answered
 // with 410 Expired, watch streams that end (watchTimeoutMs, endWatches()), and BOOKMARK events for
-// watches that allow them; pods/log is served from a callback the test gives. Callers are authenticated by bearer token (401) and, with `users`, authorized per user by
+// watches that allow them; pods/log is served from a callback the test gives. Callers are authenticated by bearer token, or with `users` that have a password by
+// HTTP Basic user name and password (401 for unknown credentials), and with `users` authorized per user by
 // RBAC-like rules (403 with the API server's Status and wording), so a test can give two users
 // different rights. It is plain HTTP; writeKubeconfig points a kubeconfig at it.
 import { writeFileSync } from 'node:fs';
@@ -36,6 +37,8 @@ export interface FakeUser {
   /** The user name the API server reports, e.g. system:serviceaccount:argo:alice. */
   name: string;
   rules: FakeRule[];
+  /** Lets the user also authenticate with `Authorization: Basic base64(name:password)`. */
+  password?: string;
 }
 
 export interface FakeApiServerOptions {
@@ -129,6 +132,10 @@ function rbac(users: Record<string, FakeUser>): KubeApiAuthorizer {
   const byName = new Map(Object.values(users).map((u) => [u.name, u]));
   return {
     authenticate: (token) => (token ? users[token]?.name : undefined),
+    authenticateBasic: (name, password) => {
+      const user = byName.get(name);
+      return user?.password !== undefined && user.password === password ? name : undefined;
+    },
     allowed: (name: string, a: RequestAttributes) => {
       const resource = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
       return (byName.get(name)?.rules ?? []).some(

@@ -1,13 +1,14 @@
 // `argo server` on a cluster: the Argo Server API over the Kubernetes API, with no engine of its own
 // (the cluster's workflow controller runs what is submitted). In server auth mode every request uses
 // the server's own credentials (its service account in a pod, else its kubeconfig); in client auth
-// mode each request's bearer token is sent to the Kubernetes API in their place, so the cluster's
+// mode each request's bearer token (or Basic user name and password) is sent to the Kubernetes API in their place, so the cluster's
 // RBAC decides what the caller may do, as upstream's gatekeeper does.
 import { storeSecrets, WorkflowArtifactReader } from '../../artifacts/reader.js';
 import { KubeHost } from '../../client/kube/host.js';
 import { StoreClient } from '../../client/store/client.js';
 import type { Actor } from '../../model/service.js';
 import { kubeStoreIdentity } from '../../server/claims.js';
+import type { CallerCredentials } from '../../server/auth.js';
 import type { CallerDeps, ServerDeps } from '../../server/index.js';
 import type { KubeConnectOptions, KubeStore } from '../../store/kube/index.js';
 
@@ -56,14 +57,15 @@ export async function openClusterServer(o: {
     new StoreClient({ store, namespace, host: new KubeHost(store, readPodLog, persistence) });
 
   const callers = new Map<string, CallerDeps>();
-  const forCaller = (token: string): CallerDeps => {
-    let caller = callers.get(token);
-    if (caller) callers.delete(token);
+  const forCaller = (credentials: CallerCredentials): CallerDeps => {
+    const key = JSON.stringify(credentials);
+    let caller = callers.get(key);
+    if (caller) callers.delete(key);
     else {
-      const store = opened.store.asBearer(token);
+      const store = opened.store.asCaller(credentials);
       caller = { store, backend: clientFor(store) };
     }
-    callers.set(token, caller);
+    callers.set(key, caller);
     // A forgotten caller's watches end with their requests; its store holds nothing else open.
     if (callers.size > CALLERS_KEPT) callers.delete(callers.keys().next().value as string);
     return caller;

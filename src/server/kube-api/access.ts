@@ -1,10 +1,13 @@
 // Who may call the kube-api endpoint, and what each caller may do, as the API server decides it:
-// authentication by bearer token (401 Unauthorized for none or an unknown one), then authorization
+// authentication by bearer token, or by user name and password (HTTP Basic, which API servers
+// before 1.19 accepted and upstream's Argo Server still passes on), with 401 Unauthorized for none
+// or unknown credentials; then authorization
 // of the request's attributes (verb, API group, resource, subresource, namespace, name), refused
 // with 403 Forbidden and the API server's wording. Discovery, /version and OpenAPI are open to any
 // authenticated caller, as the default system:discovery role makes them.
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { basicCredentials } from '../auth.js';
 import { status, type Route } from './wire.js';
 
 /** The attributes the API server's authorizers judge (k8s.io/apiserver authorizer.Attributes). */
@@ -24,6 +27,8 @@ export interface RequestAttributes {
 export interface KubeApiAuthorizer {
   /** The user a bearer token stands for; undefined answers 401. */
   authenticate(token: string): string | undefined;
+  /** The user a name and password stand for; undefined (or no such method) answers 401. */
+  authenticateBasic?(username: string, password: string): string | undefined;
   /** Whether the user may make this request; false answers 403. */
   allowed(user: string, request: RequestAttributes): boolean;
 }
@@ -70,6 +75,13 @@ export function attributesOf(
 export function bearerToken(req: IncomingMessage): string {
   const header = req.headers.authorization ?? '';
   return header.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : '';
+}
+
+/** The user a request's credentials stand for; undefined when they name nobody the authorizer knows. */
+export function requestUser(authorizer: KubeApiAuthorizer, req: IncomingMessage): string | undefined {
+  const basic = basicCredentials(req.headers.authorization ?? '');
+  if (basic) return authorizer.authenticateBasic?.(basic.username, basic.password);
+  return authorizer.authenticate(bearerToken(req));
 }
 
 export const UNAUTHORIZED = status(401, 'Unauthorized', 'Unauthorized');

@@ -19,7 +19,7 @@ import {
 } from '../../store/types.js';
 import {
   attributesOf,
-  bearerToken,
+  requestUser,
   forbidden,
   singleTokenAuthorizer,
   UNAUTHORIZED,
@@ -184,7 +184,7 @@ export async function startKubeApiServer(
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://kube-api');
     const method = req.method ?? 'GET';
-    const user = authorizer?.authenticate(bearerToken(req));
+    const user = authorizer && requestUser(authorizer, req);
     opts.onRequest?.({
       method,
       path: url.pathname,

@@ -61,19 +61,20 @@ export class KubeStore implements ResourceStore {
   }
 
   /**
-   * The same API server (address and TLS settings) as the caller a bearer token stands for: none of
-   * the kubeconfig user's own credentials (token, certificate, exec plugin) go with the requests,
-   * so the cluster's RBAC judges that caller alone. The Argo Server's client auth mode does this.
+   * The same API server (address and TLS settings) as the caller a bearer token, or a user name and
+   * password, stand for: none of the kubeconfig user's own credentials (token, certificate, exec
+   * plugin) go with the requests, so the cluster's RBAC judges that caller alone. The Argo Server's
+   * client auth mode does this.
    */
-  asBearer(token: string): KubeStore {
+  asCaller(credentials: { token: string } | { username: string; password: string }): KubeStore {
     const cluster = this.kubeConfig.getCurrentCluster();
     if (!cluster) throw new StoreError('the kubeconfig has no current cluster', 500, 'InternalError');
     const kc = new KubeConfig();
     kc.loadFromOptions({
       clusters: [cluster],
-      users: [{ name: 'bearer', token }],
-      contexts: [{ name: 'bearer', cluster: cluster.name, user: 'bearer', namespace: this.namespace }],
-      currentContext: 'bearer',
+      users: [{ name: 'caller', ...credentials }],
+      contexts: [{ name: 'caller', cluster: cluster.name, user: 'caller', namespace: this.namespace }],
+      currentContext: 'caller',
     });
     return new KubeStore(kc, { namespace: this.namespace });
   }
