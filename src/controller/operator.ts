@@ -60,6 +60,7 @@ import { substituteGlobalVariables } from './exec-spec.js';
 import { buildGlobalParams, workflowDuration } from './globals.js';
 import { assessPod } from './pod-status.js';
 import { reportWaitLeftMs, taskResultTimeoutMs } from './task-result-timeout.js';
+import { missingPodGraceLeftMs } from './missing-pod.js';
 import { buildPod, claimNameFor, type PodLayout } from './pod-builder.js';
 import type { HttpHooks } from './http-agent.js';
 import type { ResourceHooks } from './resource-agent.js';
@@ -1767,7 +1768,10 @@ export class WorkflowOperation {
       const podName = this.podNameFor(node.name, nodeTemplateName(node));
       const pod = this.deps.getPod(this.namespace, podName);
       if (!pod) {
-        if (node.phase === 'Running') this.markNodeError(node.name, new Error('pod deleted'));
+        if (node.phase !== 'Running') continue;
+        const grace = missingPodGraceLeftMs(node, this.now());
+        if (grace > 0) this.requeueAfter(grace);
+        else this.markNodeError(node.name, new Error('pod deleted'));
         continue;
       }
       const result = this.deps.getTaskResult(this.namespace, node.id);
