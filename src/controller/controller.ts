@@ -42,7 +42,7 @@ import { traceStep } from '../step-trace.js';
 import { WorkflowHydrator, withNodes } from '../persist/hydrator.js';
 import { OffloadCollector } from './offload-gc.js';
 import { OwnWrites } from './own-writes.js';
-import { PodCollector, podGCOf, podGCSettings } from './pod-gc.js';
+import { configuredPodGCDelayMs, PodCollector, podGCOf, podGCSettings } from './pod-gc.js';
 import type { NodeStatusOffload } from '../persist/node-offload.js';
 
 export interface ControllerOptions {
@@ -448,6 +448,7 @@ export class WorkflowController {
           ? { layout: this.opts.podLayout, executorImage: this.opts.executorImage }
           : undefined,
         nodeIds: this.nodeIdsOf(k),
+        podGCDeleteDelayMs: configuredPodGCDelayMs(this.controllerConfigMap()),
       },
       { owned: own !== undefined },
     );

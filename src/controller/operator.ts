@@ -130,6 +130,8 @@ export interface OperatorDeps {
   getTaskResult(namespace: string, name: string): WorkflowTaskResult | undefined;
   /** Which pod layout pods are built in; default the host layout (see pod-builder.ts). */
   pods?: { layout: PodLayout; executorImage?: string };
+  /** The ConfigMap's podGCDeleteDelayDuration, stated on pods in their pod-gc-strategy annotation. */
+  podGCDeleteDelayMs?: number;
   /**
    * This workflow's node ids by node name, kept by the caller from one pass to the next: an id
    * never changes for a name, and a wide fan-out would otherwise hash every item's name again on
@@ -1529,6 +1531,7 @@ export class WorkflowOperation {
           archiveLocation: this.archiveLocationFor(tmpl, podName),
           layout: this.deps.pods?.layout,
           executorImage: this.deps.pods?.executorImage,
+          podGCDeleteDelayMs: this.deps.podGCDeleteDelayMs,
         });
       } catch (err) {
         return this.markNodeError(nodeName, err as Error);

@@ -23,12 +23,16 @@ import { runWorkers, WorkQueue, type Timers } from '../store/informer/index.js';
 import { labelRequirementsFrom, matchesLabels, type LabelRequirement } from '../store/selectors.js';
 import { StoreError, type ResourceStore } from '../store/types.js';
 import { parseArgoDuration, parseGoDuration } from '../workflow/duration.js';
+import { goDurationStringOfMs } from '../workflow/humanize.js';
 import { phaseFulfilled, workflowPhaseCompleted } from '../workflow/phase.js';
 import { configField } from './controller-config.js';
 
 const ANNOTATION_NODE_ID = 'workflows.argoproj.io/node-id';
 /** Pods of Argo's own components (the agent): never collected, as upstream leaves them. */
 const LABEL_COMPONENT = 'workflows.argoproj.io/component';
+
+/** Put on each pod of a workflow with `podGC`, as upstream's pod builder does: `<strategy>/<delay>`. */
+export const ANNOTATION_POD_GC_STRATEGY = 'workflows.argoproj.io/pod-gc-strategy';
 
 /** The ConfigMap's default delay when it sets none (upstream's GetPodGCDeleteDelayDuration). */
 export const DEFAULT_POD_GC_DELETE_DELAY_MS = 5000;
@@ -85,6 +89,39 @@ export function podGCDeletes(
 /** The workflow's pod GC (its stored template's when it runs one), or none. */
 export function podGCOf(wf: Workflow): PodGC | undefined {
   return wf.spec.podGC ?? wf.status?.storedWorkflowTemplateSpec?.podGC;
+}
+
+/**
+ * The ConfigMap's delay as the pod-gc-strategy annotation states it; upstream's default when the
+ * ConfigMap's value cannot be read (the collector logs that where it reads the delay).
+ */
+export function configuredPodGCDelayMs(cm: ConfigMap | undefined): number {
+  try {
+    return podGCSettings(cm).deleteDelayMs;
+  } catch {
+    return DEFAULT_POD_GC_DELETE_DELAY_MS;
+  }
+}
+
+/**
+ * The pod-gc-strategy annotation's value for a workflow's `podGC`: its strategy ('' when it names
+ * none) and the delay its pods are deleted after, the workflow's own `deleteDelayDuration` when
+ * that reads as one, else `configuredDelayMs` (the ConfigMap's), written as Go writes a duration.
+ */
+export function podGCAnnotationValue(
+  podGC: PodGC,
+  configuredDelayMs = DEFAULT_POD_GC_DELETE_DELAY_MS,
+): string {
+  let delayMs = configuredDelayMs;
+  if (podGC.deleteDelayDuration) {
+    try {
+      const own = parseArgoDuration(podGC.deleteDelayDuration);
+      if (own >= 0) delayMs = own;
+    } catch {
+      // Upstream warns and keeps the configured delay; validation refuses these at submission.
+    }
+  }
+  return `${podGC.strategy ?? ''}/${goDurationStringOfMs(delayMs)}`;
 }
 
 export interface PodCollectorOptions {

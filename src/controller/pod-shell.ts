@@ -5,6 +5,7 @@ import type { Pod } from '../model/pod.js';
 import type { Template } from '../model/template.js';
 import type { NodeStatus, Workflow, WorkflowSpec } from '../model/workflow.js';
 import { API_VERSION } from '../model/workflow.js';
+import { ANNOTATION_POD_GC_STRATEGY, podGCAnnotationValue } from './pod-gc.js';
 
 export interface PodShellInput {
   wf: Workflow;
@@ -14,6 +15,8 @@ export interface PodShellInput {
   onExitPod: boolean;
   /** From the template's timeout; wins over the template's own activeDeadlineSeconds when sooner. */
   activeDeadlineSeconds?: number;
+  /** The ConfigMap's podGCDeleteDelayDuration, for the pod-gc-strategy annotation; default 5 s. */
+  podGCDeleteDelayMs?: number;
 }
 
 export function podObjectMeta(input: PodShellInput, tmpl: Template): ObjectMeta {
@@ -32,6 +35,8 @@ export function podObjectMeta(input: PodShellInput, tmpl: Template): ObjectMeta 
     'workflows.argoproj.io/node-name': node.name,
   };
   if (input.onExitPod) labels['workflows.argoproj.io/on-exit'] = 'true';
+  if (execSpec.podGC)
+    annotations[ANNOTATION_POD_GC_STRATEGY] = podGCAnnotationValue(execSpec.podGC, input.podGCDeleteDelayMs);
   return {
     name: podName,
     namespace: wf.metadata.namespace,

@@ -172,6 +172,23 @@ export function humanizeTimestamp(t: TimeLike, now: Date): string {
   return `${formatLocalTime(timeMs(t))} (${humanizeRelativeTime(t, now)})`;
 }
 
+/**
+ * Go's time.Duration.String() for a whole number of milliseconds: "0s", "500ms", "1.5s",
+ * "1m30.25s", "2h0m5s" (sub-second parts as Go writes them, trailing zeros dropped).
+ */
+export function goDurationStringOfMs(ms: number): string {
+  const whole = Math.trunc(ms);
+  if (whole === 0) return '0s';
+  const sign = whole < 0 ? '-' : '';
+  const abs = Math.abs(whole);
+  if (abs < 1000) return `${sign}${abs}ms`;
+  const fraction = abs % 1000;
+  const seconds = goDurationString(Math.floor(abs / 1000));
+  if (fraction === 0) return `${sign}${seconds}`;
+  const digits = String(fraction).padStart(3, '0').replace(/0+$/, '');
+  return `${sign}${seconds.slice(0, -1)}.${digits}s`;
+}
+
 /** Go's time.Duration.String() for a whole number of seconds: "0s", "45s", "1m30s", "2h0m5s". */
 export function goDurationString(totalSeconds: number): string {
   if (totalSeconds === 0) return '0s';

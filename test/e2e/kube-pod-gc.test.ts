@@ -126,6 +126,11 @@ spec:
     expect(deletes.map((q) => q.path)).toEqual([
       `/api/v1/namespaces/default/pods/${podNameOf(wf!, okNode!)}`,
     ]);
+    // The kept pod states the strategy and the ConfigMap's delay, as upstream's pods do.
+    const kept = (await cluster.api.store.list<Pod>('Pod', { namespace: 'default' })).items.find(
+      (p) => p.metadata.labels?.['workflows.argoproj.io/workflow'] === name,
+    );
+    expect(kept?.metadata.annotations?.['workflows.argoproj.io/pod-gc-strategy']).toBe('OnPodSuccess/1.5s');
     expect(output).toMatch(/podCleanup=2/);
     const got = await cli.run(['get', name], { env: cluster.env });
     expect(got.stdout).toMatch(/^Status:\s+Succeeded$/m);

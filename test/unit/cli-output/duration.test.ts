@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   formatLocalTime,
   goDurationString,
+  goDurationStringOfMs,
   humanizeAge,
   humanizeDuration,
   humanizeRelativeDuration,
@@ -142,5 +143,20 @@ describe('goDurationString (time.Duration.String of whole seconds)', () => {
     [-65, '-1m5s'],
   ])('%d s is %s', (seconds, text) => {
     expect(goDurationString(seconds)).toBe(text);
+  });
+});
+
+describe('goDurationStringOfMs (time.Duration.String of whole milliseconds)', () => {
+  it.each([
+    [0, '0s'],
+    [500, '500ms'],
+    [5000, '5s'],
+    [1500, '1.5s'],
+    [60_250, '1m0.25s'],
+    [90_000, '1m30s'],
+    [3_600_001, '1h0m0.001s'],
+    [-1500, '-1.5s'],
+  ])('%d ms is %s', (ms, text) => {
+    expect(goDurationStringOfMs(ms)).toBe(text);
   });
 });

@@ -7,6 +7,7 @@ import {
   podGCSettings,
 } from '../../../src/controller/pod-gc.js';
 import type { ConfigMap } from '../../../src/model/meta.js';
+import { Reconciler } from '../../helpers/reconcile.js';
 
 const everything = [] as const;
 
@@ -56,5 +57,43 @@ describe('podGCSettings', () => {
       deleteDelayMs: 0,
       gracePeriodSeconds: 0,
     });
+  });
+});
+
+describe('the pod-gc-strategy annotation', () => {
+  const workflow = (podGC: string) => `
+metadata: {name: gc}
+spec:
+  entrypoint: main
+  ${podGC}
+  templates:
+    - name: main
+      container: {image: busybox}
+`;
+  const annotationOf = (podGC: string, configuredDelayMs?: number, layout?: 'argoexec') => {
+    const r = new Reconciler(workflow(podGC));
+    r.deps = { podGCDeleteDelayMs: configuredDelayMs, pods: layout ? { layout } : undefined };
+    r.pass();
+    return r.podOf('gc').metadata.annotations?.['workflows.argoproj.io/pod-gc-strategy'];
+  };
+
+  it('states the strategy and the delay as upstream writes them: <strategy>/<Go duration>', () => {
+    // Without a ConfigMap value, upstream's default of 5 s.
+    expect(annotationOf('podGC: {strategy: OnPodSuccess}')).toBe('OnPodSuccess/5s');
+    expect(annotationOf('podGC: {strategy: OnPodCompletion}', 90_000)).toBe('OnPodCompletion/1m30s');
+    expect(annotationOf('podGC: {strategy: OnWorkflowSuccess}', 1500, 'argoexec')).toBe(
+      'OnWorkflowSuccess/1.5s',
+    );
+  });
+
+  it("takes the workflow's own deleteDelayDuration over the ConfigMap's", () => {
+    expect(annotationOf('podGC: {strategy: OnPodSuccess, deleteDelayDuration: 30s}', 90_000)).toBe(
+      'OnPodSuccess/30s',
+    );
+  });
+
+  it('is on pods of any workflow with podGC, even without a strategy, and on no others', () => {
+    expect(annotationOf('podGC: {}')).toBe('/5s');
+    expect(annotationOf('')).toBeUndefined();
   });
 });
