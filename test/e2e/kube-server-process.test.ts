@@ -471,6 +471,64 @@ spec:
     expect(fromTemplate.stderr).toBe('');
     expect(creatorLabels((await stored(fromTemplate.stdout.trim()))!)).toEqual(byAlice);
   });
+  it('updates of templates and cron workflows record the caller as actor with the action "Update", as upstream', async () => {
+    const alice = through(servers[0].port, ALICE_TOKEN);
+    const updatedByAlice = {
+      'workflows.argoproj.io/actor': 'alice',
+      'workflows.argoproj.io/actor-email': 'alice.at.example.com',
+      'workflows.argoproj.io/action': 'Update',
+    };
+    const templateFile = path.join(work, 'updated-template.yaml');
+    const template = (message: string) => `apiVersion: argoproj.io/v1alpha1
+kind: WorkflowTemplate
+metadata: {name: updated-by-alice}
+spec:
+  entrypoint: main
+  templates:
+  - name: main
+    suspend: {duration: '0'}
+    metadata: {annotations: {note: ${message}}}
+`;
+    writeFileSync(templateFile, template('first'));
+    expect((await alice(['template', 'create', templateFile])).stderr).toBe('');
+    const created = await cluster.api.store.get<Workflow>('WorkflowTemplate', 'team-a', 'updated-by-alice');
+    // Creating is no update: no actor yet.
+    expect(actorLabels(created!)).toEqual({});
+    writeFileSync(templateFile, template('second'));
+    const updated = await alice(['template', 'update', templateFile]);
+    expect(updated.stderr).toBe('');
+    expect(updated.code).toBe(0);
+    const after = await cluster.api.store.get<Workflow>('WorkflowTemplate', 'team-a', 'updated-by-alice');
+    expect(actorLabels(after!)).toEqual(updatedByAlice);
+
+    const cronFile = path.join(work, 'updated-cron.yaml');
+    const cron = (schedule: string) => `apiVersion: argoproj.io/v1alpha1
+kind: CronWorkflow
+metadata: {name: updated-cron}
+spec:
+  schedules: ["${schedule}"]
+  suspend: true
+  workflowSpec:
+    entrypoint: main
+    templates:
+    - name: main
+      suspend: {duration: '0'}
+`;
+    writeFileSync(cronFile, cron('0 1 * * *'));
+    // Another caller through the same server: the actor is whoever's token the update came with.
+    const admin = through(servers[0].port, ADMIN_TOKEN);
+    expect((await admin(['cron', 'create', cronFile])).stderr).toBe('');
+    writeFileSync(cronFile, cron('0 2 * * *'));
+    const cronUpdated = await admin(['cron', 'update', cronFile]);
+    expect(cronUpdated.stderr).toBe('');
+    const storedCron = await cluster.api.store.get<Workflow>('CronWorkflow', 'team-a', 'updated-cron');
+    expect(actorLabels(storedCron!)).toEqual({
+      'workflows.argoproj.io/actor': 'system-serviceaccount-argo-argo',
+      'workflows.argoproj.io/action': 'Update',
+    });
+    await cluster.api.store.delete('CronWorkflow', 'team-a', 'updated-cron');
+    await cluster.api.store.delete('WorkflowTemplate', 'team-a', 'updated-by-alice');
+  });
 });
 
 describe('the kube backend', { timeout: 60_000 }, () => {

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { CronWorkflow } from '../../model/workflow.js';
 import { ApiError, Code } from '../errors.js';
 import { listQuery } from '../query.js';
-import { labelCreator } from '../../workflow/lifecycle/actor.js';
+import { labelActor, labelCreator } from '../../workflow/lifecycle/actor.js';
 import { actorOf, servedNamespace, unary, type Body, type RouteContext, nameFromUrl } from '../context.js';
 import { placeInNamespace } from './workflows.js';
 
@@ -82,6 +82,8 @@ export function registerCronWorkflowRoutes(app: FastifyInstance, ctx: RouteConte
       const namespace = ns(params);
       const cron = cronOf(body, namespace, Code.InvalidArgument);
       nameFromUrl(cron, params.name);
+      // As upstream's server: who changed it last, with the action "Update".
+      labelActor(cron, 'Update', actorOf(ctx));
       return backend.updateCronWorkflow(namespace, cron);
     },
   );

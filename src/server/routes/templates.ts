@@ -4,7 +4,7 @@ import type { KubeObject } from '../../model/meta.js';
 import type { ClusterWorkflowTemplate, WorkflowTemplate } from '../../model/workflow.js';
 import { notFound } from '../errors.js';
 import { listQuery, str } from '../query.js';
-import { labelCreator } from '../../workflow/lifecycle/actor.js';
+import { labelActor, labelCreator } from '../../workflow/lifecycle/actor.js';
 import {
   actorOf,
   listAll,
@@ -127,6 +127,8 @@ export function registerTemplateRoutes(app: FastifyInstance, ctx: RouteContext):
       const t = required<WorkflowTemplate>(body, 'template', 'WorkflowTemplate is not found in Request body');
       placeInNamespace(t, namespace);
       nameFromUrl(t, params.name);
+      // As upstream's server: who changed it last, with the action "Update".
+      labelActor(t, 'Update', actorOf(ctx));
       return backend.updateWorkflowTemplate(namespace, t);
     },
   );
@@ -211,6 +213,7 @@ export function registerTemplateRoutes(app: FastifyInstance, ctx: RouteContext):
     async ({ params, body }) => {
       const t = clusterTemplate(body);
       nameFromUrl(t, params.name);
+      labelActor(t, 'Update', actorOf(ctx));
       return backend.updateClusterWorkflowTemplate(t);
     },
   );

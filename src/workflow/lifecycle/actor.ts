@@ -5,7 +5,7 @@ import type { Actor } from '../../model/service.js';
 
 export type { Actor };
 
-export type ActionType = 'Suspend' | 'Stop' | 'Terminate' | 'Resume' | 'Retry' | '';
+export type ActionType = 'Update' | 'Suspend' | 'Stop' | 'Terminate' | 'Resume' | 'Retry' | '';
 
 const PREFIX = 'workflows.argoproj.io/';
 export const LABEL_CREATOR = `${PREFIX}creator`;
