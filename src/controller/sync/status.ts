@@ -19,7 +19,7 @@ export function ensureSection(wf: Workflow, type: LockType): boolean {
   return true;
 }
 
-/** The workflow's synchronization status, its section for `type` there. */
+/** The workflow's synchronization status once it has the section for `type`; `changed`: added now. */
 function sectionsOf(wf: Workflow, type: LockType): { changed: boolean; sync: SynchronizationStatus } {
   const changed = ensureSection(wf, type);
   return { changed, sync: wf.status!.synchronization! };
