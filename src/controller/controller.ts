@@ -386,7 +386,7 @@ export class WorkflowController {
       // What is read of the cached workflow while this pass runs is its metadata: that gets its
       // own copy; spec and status are shared with the operation until its write replaces them.
       shadow = { ...own, metadata: structuredClone(own.metadata) };
-      this.workflows.cache.set(shadow);
+      this.workflows.setUnlessStale(shadow);
     }
     let changed = true;
     try {
@@ -401,8 +401,7 @@ export class WorkflowController {
       if (shadow && !changed && this.workflows.cache.get(k) === shadow) {
         // A pass that changed nothing leaves the copy as stored: it stays this controller's for
         // the next pass, rather than that pass copying the whole workflow again.
-        this.workflows.cache.set(own!);
-        this.lastWritten.set(k, own!);
+        if (this.workflows.setUnlessStale(own!)) this.lastWritten.set(k, own!);
       } else if (shadow && this.workflows.cache.get(k) === shadow) {
         // Nothing was written, yet the operation may have changed the shared parts: the cache
         // goes back to what is stored.
@@ -411,7 +410,7 @@ export class WorkflowController {
           wf.metadata.namespace ?? '',
           wf.metadata.name ?? '',
         );
-        if (stored && this.workflows.cache.get(k) === shadow) this.workflows.cache.set(stored);
+        if (stored && this.workflows.cache.get(k) === shadow) this.workflows.setUnlessStale(stored);
       }
     }
   }
@@ -459,9 +458,8 @@ export class WorkflowController {
         const created = await this.ownWrites.write('Pod', pod, () => this.store.create<Pod>('Pod', pod));
         traceStep('pod created', created.metadata.name);
         // The watch may already have delivered a newer version (the pod started while create
-        // returned); a stale copy would hide that change until the pod changed again.
-        const podKey = key(created.metadata.namespace, created.metadata.name);
-        if (!this.pods.cache.has(podKey)) this.pods.cache.set(created);
+        // returned), or its deletion; the created copy must not hide either.
+        this.pods.setUnlessStale(created);
       } catch (err) {
         if (!(err instanceof StoreError && err.code === 409)) throw err;
       }
@@ -482,7 +480,9 @@ export class WorkflowController {
       try {
         const saved = await this.writeWorkflow(result.workflow, { own: true });
         traceStep('workflow written', k);
-        if (this.cacheWritten(k, saved)) this.lastWritten.set(k, saved);
+        // Unless the watch brought a later version meanwhile (a deletion, say): the pass that
+        // event queued must act on it, not on what this pass wrote.
+        if (this.workflows.setUnlessStale(saved)) this.lastWritten.set(k, saved);
         // Archived from here rather than on the watch event, so a CLI that stops the engine as
         // soon as it sees the workflow complete does not stop it before the write has begun.
         this.archiver?.offer(saved);
@@ -495,7 +495,7 @@ export class WorkflowController {
               wf.metadata.namespace ?? '',
               wf.metadata.name ?? '',
             );
-            if (fresh) this.workflows.cache.set(fresh);
+            if (fresh) this.workflows.setUnlessStale(fresh);
             this.enqueue(k);
           }
           return true;
@@ -547,7 +547,7 @@ export class WorkflowController {
     if (!updated) return;
     try {
       const saved = await this.writeWorkflow(updated);
-      this.cacheWritten(k, saved);
+      this.workflows.setUnlessStale(saved);
     } catch (err) {
       if (err instanceof StoreError && err.code === 404) return;
       if (err instanceof StoreError && err.code === 409) {
@@ -565,19 +565,6 @@ export class WorkflowController {
    * The one place a workflow is written: stored dehydrated (nodes compressed or offloaded when the
    * hydrator decides so), returned as this controller keeps it, with its nodes in hand.
    */
-  /**
-   * Puts what this controller wrote in the cache, unless the watch has already brought a later
-   * version in while the write was returning (a deletion, say): the cache must not go back to the
-   * older one, or the pass that event queued would act on what it replaced. False when it is kept.
-   */
-  private cacheWritten(k: string, saved: Workflow): boolean {
-    const cached = this.workflows.cache.get(k);
-    if (cached && isLaterVersion(cached.metadata.resourceVersion, saved.metadata.resourceVersion))
-      return false;
-    this.workflows.cache.set(saved);
-    return true;
-  }
-
   /**
    * Writes a workflow, its nodes offloaded when persistence says so. `own`: the write of a pass,
    * whose workflow is this controller's alone, so the store hands it back as saved instead of
@@ -648,7 +635,7 @@ export class WorkflowController {
     for (const cm of writes) {
       try {
         const saved = await this.writeConfigMap(cm);
-        this.configMaps.cache.set(saved);
+        this.configMaps.setUnlessStale(saved);
       } catch (err) {
         this.log(
           `cannot save ConfigMap ${key(cm.metadata.namespace, cm.metadata.name)}: ${(err as Error).message}`,
@@ -764,14 +751,4 @@ function onAnyChange<T>(fn: (obj: T) => void): {
   onDelete(o: T): void;
 } {
   return { onAdd: fn, onUpdate: (_old, obj) => fn(obj), onDelete: fn };
-}
-
-/**
- * Whether resourceVersion `a` is later than `b`. Versions are opaque to clients in Kubernetes, but
- * both stores here and the API server's etcd give increasing integers; anything else is not
- * compared (false), so the caller's write wins as it did before.
- */
-function isLaterVersion(a: string | undefined, b: string | undefined): boolean {
-  if (!a || !b || !/^\d+$/.test(a) || !/^\d+$/.test(b)) return false;
-  return a.length !== b.length ? a.length > b.length : a > b;
 }

@@ -8,7 +8,7 @@ import { instanceIdSelector } from '../instance-id.js';
 import type { CronWorkflow, Workflow } from '../../model/workflow.js';
 import type { ResourceStore } from '../../store/types.js';
 import { StoreError } from '../../store/types.js';
-import { cacheKey as key, Informer, type Indexer } from '../../store/informer/index.js';
+import { cacheKey as key, Informer, type InformerCache } from '../../store/informer/index.js';
 import { LABEL_CRON_COMPLETED, LABEL_CRON_WORKFLOW } from './child-workflow.js';
 import { systemClock, type Clock } from './clock.js';
 import { CronOperation, type CronEnvironment } from './operation.js';
@@ -46,8 +46,8 @@ export function cronSyncPeriodFromEnv(env: NodeJS.ProcessEnv = process.env): num
 export class CronController {
   private readonly cronInformer: Informer<CronWorkflow>;
   private readonly workflowInformer: Informer<Workflow>;
-  private readonly crons: Indexer<CronWorkflow>;
-  private readonly workflows: Indexer<Workflow>;
+  private readonly crons: InformerCache<CronWorkflow>;
+  private readonly workflows: InformerCache<Workflow>;
   private readonly timers = new Map<string, { at: Date; cancel: () => void }>();
   private readonly chains = new Map<string, Promise<void>>();
   private readonly syncRequested = new Set<string>();

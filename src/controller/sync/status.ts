@@ -3,13 +3,26 @@
 import type { SemaphoreHolding, SynchronizationStatus, Workflow } from '../../model/workflow.js';
 import type { LockType } from './lock-name.js';
 
-/** Argo creates the (possibly empty) section for a lock type as soon as a lock of that type is used. */
-export function ensureStatus(wf: Workflow, type: LockType): SynchronizationStatus {
+// Each function here returns whether it changed the workflow's status: the operator writes the
+// workflow when one says so, and a pass that only repeats what the status already says must not
+// count as a change (a node waiting for a lock asks again on every pass).
+
+/**
+ * Argo creates the (possibly empty) section for a lock type as soon as a lock of that type is used;
+ * returns whether it had to.
+ */
+export function ensureSection(wf: Workflow, type: LockType): boolean {
   const status = (wf.status ??= {});
-  const sync = (status.synchronization ??= {});
-  if (type === 'semaphore') sync.semaphore ??= {};
-  else sync.mutex ??= {};
-  return sync;
+  const field = type === 'semaphore' ? 'semaphore' : 'mutex';
+  if (status.synchronization?.[field]) return false;
+  (status.synchronization ??= {})[field] = {};
+  return true;
+}
+
+/** The workflow's synchronization status once it has the section for `type`; `changed`: added now. */
+function sectionsOf(wf: Workflow, type: LockType): { changed: boolean; sync: SynchronizationStatus } {
+  const changed = ensureSection(wf, type);
+  return { changed, sync: wf.status!.synchronization! };
 }
 
 /** Records that the workflow waits for `lockKey`; returns whether the status changed. */
@@ -19,17 +32,18 @@ export function lockWaiting(
   lockKey: string,
   currentHolders: string[],
 ): boolean {
-  const sync = ensureStatus(wf, type);
+  const { changed, sync } = sectionsOf(wf, type);
   if (type === 'semaphore') {
     const section = sync.semaphore!;
     const waiting = (section.waiting ??= []);
     const i = waiting.findIndex((w) => w.semaphore === lockKey);
+    // Argo rewrites this entry on every attempt; only a different list of holders is a change.
+    if (i >= 0 && sameHolders(waiting[i].holders ?? [], currentHolders)) return changed;
     if (i >= 0) waiting[i] = semaphoreHolding(lockKey, currentHolders);
     else waiting.push(semaphoreHolding(lockKey, currentHolders));
-    // Argo reports a change whenever it rewrites this entry, even to the same holders.
     return true;
   }
-  if (currentHolders.length === 0) return false;
+  if (currentHolders.length === 0) return changed;
   const section = sync.mutex!;
   const waiting = (section.waiting ??= []);
   const entry = waiting.find((w) => w.mutex === lockKey);
@@ -41,15 +55,15 @@ export function lockWaiting(
     entry.holder = currentHolders[0];
     return true;
   }
-  return false;
+  return changed;
 }
 
 /** Records that `holderKey` holds `lockKey`; returns whether the status changed. */
 export function lockAcquired(wf: Workflow, type: LockType, holderKey: string, lockKey: string): boolean {
-  const sync = ensureStatus(wf, type);
+  const { changed, sync } = sectionsOf(wf, type);
+  let updated = changed;
   if (type === 'semaphore') {
     const section = sync.semaphore!;
-    let updated = false;
     const holding = (section.holding ??= []);
     const entry = holding.find((h) => h.semaphore === lockKey);
     if (!entry) {
@@ -87,7 +101,7 @@ export function lockAcquired(wf: Workflow, type: LockType, holderKey: string, lo
     entry.holder = holderKey;
     return true;
   }
-  return false;
+  return updated;
 }
 
 /** Records that `holderKey` gave `lockKey` back; returns whether the status changed. */
@@ -110,6 +124,10 @@ export function lockReleased(wf: Workflow, type: LockType, holderKey: string, lo
   holding.splice(i, 1);
   if (holding.length === 0) delete section!.holding;
   return true;
+}
+
+function sameHolders(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((k, i) => k === b[i]);
 }
 
 function semaphoreHolding(lockKey: string, holders: string[]): SemaphoreHolding {

@@ -22,7 +22,7 @@ import {
 } from './lock-name.js';
 import { DatabaseLocks, type DatabaseLockRequest } from './database-locks.js';
 import { PrioritySemaphore } from './semaphore.js';
-import { ensureStatus, lockAcquired, lockReleased, lockWaiting, recordedHolds } from './status.js';
+import { ensureSection, lockAcquired, lockReleased, lockWaiting, recordedHolds } from './status.js';
 
 export interface SyncManagerOptions {
   getConfigMap(namespace: string, name: string): ConfigMap | undefined;
@@ -168,9 +168,11 @@ export class SyncManager implements SyncHooks {
   // ---- internals ------------------------------------------------------------------------------
 
   private acquire(wf: Workflow, nodeId: string, sync: Synchronization): AcquireResult {
+    // Whether the status changed: true only when the workflow's JSON did (it decides a write).
+    let updated = false;
     const fail = (error: string, failedLockName = '', message = ''): AcquireResult => ({
       acquired: false,
-      updated: false,
+      updated,
       message,
       failedLockName,
       error,
@@ -201,7 +203,7 @@ export class SyncManager implements SyncHooks {
           'failed to initialize lock',
         );
       else {
-        ensureStatus(wf, items[i].type);
+        if (ensureSection(wf, items[i].type)) updated = true;
         dbRequests.push(db);
       }
     }
@@ -218,7 +220,7 @@ export class SyncManager implements SyncHooks {
         for (const l of locks) l.removeFromQueue(holderKey);
         return fail(got, lockKeys[i], 'failed to initialize lock');
       }
-      ensureStatus(wf, items[i].type);
+      if (ensureSection(wf, items[i].type)) updated = true;
       got.addToQueue(holderKey, priority, creationTime);
       locks.push(got);
     }
@@ -233,7 +235,6 @@ export class SyncManager implements SyncHooks {
         failedLockName ||= lockKeys[i];
       }
     }
-    let updated = false;
     let dbResult: ReturnType<DatabaseLocks['tryAcquire']> | undefined;
     if (!failedLockName && dbRequests.length) {
       dbResult = this.opts.database!.tryAcquire(holderKey, priority, new Date(creationTime), dbRequests);

@@ -54,8 +54,8 @@ export class Indexer<T extends KubeObject> {
   }
 
   /**
-   * Stores an object under its key. Callers outside the informer may write what they just wrote to
-   * the store, so their next read sees it before the watch delivers it (the informer's event wins).
+   * Stores an object under its key, whatever its version: the informer's own writes. Others go
+   * through Informer.setUnlessStale, which keeps a later version the watch already brought.
    */
   set(obj: T): void {
     const key = objectKey(obj);

@@ -9,9 +9,12 @@
 // A periodic resync hands every cached object to onUpdate again (old === new), so work that failed
 // quietly is retried. Bookmarks, where the store sends them, keep resourceVersion current.
 // Objects the handlers get are the cache's own: treat them as read-only.
+// Only the informer and setUnlessStale change the cache, so what a client writes never replaces
+// what the watch has already brought.
 import type { KubeObject } from '../../model/meta.js';
 import { StoreError, type ResourceKind, type ResourceStore, type Watch, type WatchEvent } from '../types.js';
 import { Indexer, objectKey, type IndexFunc } from './indexer.js';
+import { compareResourceVersions } from './resource-version.js';
 import { backoffDelay, systemTimers, type Backoff, type Timers } from './timers.js';
 
 export interface InformerHandlers<T> {
@@ -51,8 +54,11 @@ export interface InformerOptions<T> {
 
 const DEFAULT_BACKOFF: Backoff = { baseMs: 800, maxMs: 30_000 };
 
+/** The cache as the informer's users see it: they put objects in through Informer.setUnlessStale. */
+export type InformerCache<T extends KubeObject> = Omit<Indexer<T>, 'set'>;
+
 export class Informer<T extends KubeObject> {
-  readonly cache: Indexer<T>;
+  private readonly indexer: Indexer<T>;
   private readonly handlers: InformerHandlers<T>[] = [];
   private readonly timers: Timers;
   private readonly log: (msg: string) => void;
@@ -70,9 +76,36 @@ export class Informer<T extends KubeObject> {
   private lists = 0;
 
   constructor(private readonly opts: InformerOptions<T>) {
-    this.cache = new Indexer<T>(opts.indexers);
+    this.indexer = new Indexer<T>(opts.indexers);
     this.timers = opts.timers ?? systemTimers;
     this.log = opts.log ?? (() => undefined);
+  }
+
+  get cache(): InformerCache<T> {
+    return this.indexer;
+  }
+
+  /**
+   * Puts in the cache an object this client wrote (or read) itself, so its next read sees it
+   * before the watch delivers it, unless the watch is already past that version: the cache never
+   * goes back to an earlier version of the object, nor brings back one the watch saw deleted (a
+   * write's result can arrive after the watch's later events, a deletion among them). The same
+   * version replaces the cached one (the caller's copy may carry more, e.g. inflated nodes).
+   * Returns whether the cache now holds `obj`. Versions that are not integers are not compared:
+   * `obj` is stored.
+   */
+  setUnlessStale(obj: T): boolean {
+    const version = obj.metadata.resourceVersion;
+    const cached = this.indexer.get(objectKey(obj));
+    if (cached) {
+      if ((compareResourceVersions(cached.metadata.resourceVersion, version) ?? 0) > 0) return false;
+    } else if ((compareResourceVersions(this.version, version) ?? -1) >= 0) {
+      // The watch has delivered this version (or the list included it) and the object is gone
+      // since: deleted, or not one this informer watches.
+      return false;
+    }
+    this.indexer.set(obj);
+    return true;
   }
 
   /** Handlers added before start() see the initial list as adds. */
@@ -150,14 +183,14 @@ export class Informer<T extends KubeObject> {
     for (const obj of items) {
       const key = objectKey(obj);
       seen.add(key);
-      const old = this.cache.get(key);
-      this.cache.set(obj);
+      const old = this.indexer.get(key);
+      this.indexer.set(obj);
       if (old) this.notify((h) => h.onUpdate?.(old, obj));
       else this.notify((h) => h.onAdd?.(obj));
     }
-    for (const key of [...this.cache.keys()]) {
+    for (const key of [...this.indexer.keys()]) {
       if (seen.has(key)) continue;
-      const old = this.cache.delete(key)!;
+      const old = this.indexer.delete(key)!;
       this.notify((h) => h.onDelete?.(old));
     }
   }
@@ -169,12 +202,12 @@ export class Informer<T extends KubeObject> {
     if (obj.metadata.resourceVersion) this.version = obj.metadata.resourceVersion;
     const key = objectKey(obj);
     if (ev.type === 'DELETED') {
-      this.cache.delete(key);
+      this.indexer.delete(key);
       this.notify((h) => h.onDelete?.(obj));
       return;
     }
-    const old = this.cache.get(key);
-    this.cache.set(obj);
+    const old = this.indexer.get(key);
+    this.indexer.set(obj);
     if (old) this.notify((h) => h.onUpdate?.(old, obj));
     else this.notify((h) => h.onAdd?.(obj));
   }
@@ -223,7 +256,7 @@ export class Informer<T extends KubeObject> {
     if (period <= 0 || this.stopped) return;
     this.cancelResync = this.timers.setTimer(new Date(this.timers.now().getTime() + period), () => {
       if (this.stopped) return;
-      for (const obj of [...this.cache.values()]) this.notify((h) => h.onUpdate?.(obj, obj));
+      for (const obj of [...this.indexer.values()]) this.notify((h) => h.onUpdate?.(obj, obj));
       this.armResync();
     });
   }

@@ -2,6 +2,7 @@
 // workflow status says meanwhile, and how state comes back after a controller restart.
 import { describe, expect, it } from 'vitest';
 import { SyncManager } from '../../../src/controller/sync/index.js';
+import { ensureSection, lockWaiting } from '../../../src/controller/sync/status.js';
 import type { ConfigMap } from '../../../src/model/meta.js';
 import type { Synchronization } from '../../../src/model/template.js';
 import type { Workflow } from '../../../src/model/workflow.js';
@@ -358,5 +359,53 @@ describe('restore after a controller restart', () => {
     );
     cms.set('default/my-config', limitMap('2'));
     expect(sm.tryAcquire(wf('b'), '', SEMAPHORE).acquired).toBe(true);
+  });
+});
+
+// `updated` decides whether the operator writes the workflow: a template-level node waiting for a
+// lock asks again on every pass, and a pass that only repeats the status must not count as a change.
+describe('updated', () => {
+  const status = (w: Workflow): string => JSON.stringify(w.status);
+
+  it('is false when a waiting node asks again and the status stays as it was', () => {
+    for (const lock of [SEMAPHORE, MUTEX]) {
+      const { sm } = setup([limitMap('1')]);
+      const a = wf('a');
+      const b = wf('b');
+      expect(sm.tryAcquire(a, 'a-1', lock)).toMatchObject({ acquired: true, updated: true });
+      expect(sm.tryAcquire(b, 'b-1', lock)).toMatchObject({ acquired: false, updated: true });
+      const before = status(b);
+      expect(sm.tryAcquire(b, 'b-1', lock)).toMatchObject({ acquired: false, updated: false });
+      expect(status(b)).toBe(before);
+      expect(sm.tryAcquire(a, 'a-1', lock)).toMatchObject({ acquired: true, updated: false });
+    }
+  });
+
+  it('is true when the holders a waiting node sees have changed, and when it gets the lock', () => {
+    const { sm } = setup([limitMap('1')]);
+    const a = wf('a');
+    const b = wf('b', { created: '2024-01-01T00:00:05Z' });
+    const c = wf('c', { created: '2024-01-01T00:00:09Z' });
+    sm.tryAcquire(a, '', SEMAPHORE);
+    sm.tryAcquire(b, '', SEMAPHORE);
+    sm.tryAcquire(c, '', SEMAPHORE);
+    sm.releaseAll(structuredClone(a));
+    expect(sm.tryAcquire(b, '', SEMAPHORE)).toMatchObject({ acquired: true, updated: true });
+    const before = status(c);
+    expect(sm.tryAcquire(c, '', SEMAPHORE)).toMatchObject({ acquired: false, updated: true });
+    expect(status(c)).not.toBe(before);
+    expect(c.status?.synchronization?.semaphore?.waiting).toEqual([
+      { semaphore: 'default/ConfigMap/my-config/template', holders: ['default/b'] },
+    ]);
+  });
+
+  it('is true when only the empty section for the lock type is added', () => {
+    const w = wf('a');
+    expect(lockWaiting(w, 'mutex', 'default/Mutex/m', [])).toBe(true);
+    expect(w.status?.synchronization).toEqual({ mutex: {} });
+    expect(lockWaiting(w, 'mutex', 'default/Mutex/m', [])).toBe(false);
+    expect(ensureSection(w, 'semaphore')).toBe(true);
+    expect(ensureSection(w, 'semaphore')).toBe(false);
+    expect(w.status?.synchronization).toEqual({ mutex: {}, semaphore: {} });
   });
 });

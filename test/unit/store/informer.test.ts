@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConfigMap } from '../../../src/model/meta.js';
-import { byLabel, Informer } from '../../../src/store/informer/index.js';
+import { byLabel, compareResourceVersions, Informer } from '../../../src/store/informer/index.js';
 import { StoreError } from '../../../src/store/types.js';
 import { ExpiringStore } from '../../helpers/expiring-store.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
@@ -189,5 +189,85 @@ describe('Informer', () => {
     const { store, informer } = await setup();
     store.failLists(new StoreError('forbidden', 403, 'Forbidden'));
     await expect(informer.start()).rejects.toThrow('forbidden');
+  });
+});
+
+// A client puts what it wrote in the cache so its next read sees it; the write's answer can arrive
+// after the watch has brought later events, and then must not undo them.
+describe('Informer.setUnlessStale', () => {
+  it('keeps a later version the watch brought while the write was returning', async () => {
+    const { memory, informer } = await setup();
+    await memory.create('ConfigMap', cm('a'));
+    await informer.start();
+    const written = await memory.patch<ConfigMap>('ConfigMap', 'ns', 'a', { data: { v: '2' } });
+    await memory.patch('ConfigMap', 'ns', 'a', { data: { v: '3' } });
+    await settle();
+    expect(informer.setUnlessStale(written)).toBe(false);
+    expect(informer.cache.get('ns/a')?.data).toEqual({ v: '3' });
+    informer.stop();
+  });
+
+  it('does not bring back an object the watch saw deleted after the written version', async () => {
+    const { memory, events, informer } = await setup();
+    await memory.create('ConfigMap', cm('a'));
+    await informer.start();
+    const written = await memory.patch<ConfigMap>('ConfigMap', 'ns', 'a', { data: { v: '2' } });
+    await memory.delete('ConfigMap', 'ns', 'a');
+    await settle();
+    expect(events).toContain('delete a');
+    expect(informer.setUnlessStale(written)).toBe(false);
+    expect(informer.cache.has('ns/a')).toBe(false);
+    // Nor a pod-like create whose ADDED and DELETED both came before its answer.
+    const created = await memory.create<ConfigMap>('ConfigMap', cm('b'));
+    await memory.delete('ConfigMap', 'ns', 'b');
+    await settle();
+    expect(informer.setUnlessStale(created)).toBe(false);
+    expect(names(informer)).toEqual([]);
+    informer.stop();
+  });
+
+  it('stores a version the watch has not delivered yet, and never goes back to an earlier one', async () => {
+    const { memory, store, informer } = await setup();
+    const first = await memory.create<ConfigMap>('ConfigMap', cm('a'));
+    await informer.start();
+    store.disconnect();
+    const written = await memory.patch<ConfigMap>('ConfigMap', 'ns', 'a', { data: { v: '2' } });
+    expect(informer.setUnlessStale(written)).toBe(true);
+    expect(informer.cache.get('ns/a')).toBe(written);
+    expect(informer.setUnlessStale(first)).toBe(false);
+    expect(informer.cache.get('ns/a')).toBe(written);
+    // The same version replaces the cached copy (the writer's may carry more).
+    const copy = structuredClone(written);
+    expect(informer.setUnlessStale(copy)).toBe(true);
+    expect(informer.cache.get('ns/a')).toBe(copy);
+    // A create the watch has not reported yet is cached at once.
+    const created = await memory.create<ConfigMap>('ConfigMap', cm('b'));
+    expect(informer.setUnlessStale(created)).toBe(true);
+    expect(names(informer)).toEqual(['a', 'b']);
+    informer.stop();
+  });
+
+  it('stores objects whose versions are not integers, as it cannot order them', async () => {
+    const { informer } = await setup();
+    await informer.start();
+    const a = cm('a');
+    a.metadata.resourceVersion = 'x7';
+    expect(informer.setUnlessStale(a)).toBe(true);
+    const b = { ...cm('a', { v: '2' }), metadata: { ...a.metadata, resourceVersion: 'x6' } };
+    expect(informer.setUnlessStale(b)).toBe(true);
+    expect(informer.cache.get('ns/a')).toBe(b);
+    informer.stop();
+  });
+});
+
+describe('compareResourceVersions', () => {
+  it('orders integer versions by value, not as text, and leaves others unordered', () => {
+    expect(compareResourceVersions('10', '9')).toBe(1);
+    expect(compareResourceVersions('9', '10')).toBe(-1);
+    expect(compareResourceVersions('12', '12')).toBe(0);
+    expect(compareResourceVersions('12', '13')).toBe(-1);
+    expect(compareResourceVersions('a', '1')).toBeUndefined();
+    expect(compareResourceVersions(undefined, '1')).toBeUndefined();
+    expect(compareResourceVersions('', '1')).toBeUndefined();
   });
 });
