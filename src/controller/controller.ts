@@ -471,6 +471,11 @@ export class WorkflowController {
         if (!(err instanceof StoreError && err.code === 404)) throw err;
       }
     }
+    // The workflow's write (milliseconds for a large one, and synchronous on the local store) goes
+    // after one turn of the event loop, so a runtime in this process (the local engine's) can take
+    // the new pods on and start their containers first instead of waiting out the write. The pods
+    // exist already: a crash before the write leaves them to be adopted, as before.
+    if (result.updated && result.podsToCreate.length > 0) await new Promise((r) => setImmediate(r));
     if (result.updated) {
       // A finished workflow is stored without locks, as Argo stores it; waiters are woken.
       if (workflowPhaseCompleted(result.workflow.status?.phase))

@@ -75,6 +75,25 @@ describe('ARGO_TS_TRACE_STEPS', () => {
     expect(passes.length).toBeLessThanOrEqual(2 + 2 * 3);
   });
 
+  it("starts each step's container before the controller writes the workflow that records it", async () => {
+    const r = await cli.run(['submit', fixture('three-steps.yaml'), '--wait', '-o', 'name'], {
+      env: { ARGO_TS_TRACE_STEPS: '1' },
+    });
+    expect(r.code).toBe(0);
+    const trace = traceLines(r.stderr);
+    const created = trace.flatMap((t, i) => (t.event === 'pod created' ? [i] : []));
+    expect(created).toHaveLength(3);
+    // The write of the pass that created a pod is not on that pod's way to its container: the
+    // engine shares one process with the runtime, and the write waits a turn of the event loop.
+    for (const at of created) {
+      const pod = trace[at].subject;
+      const next = trace
+        .slice(at)
+        .find((t) => t.event === 'workflow written' || (t.event === 'starting main' && t.subject === pod));
+      expect({ pod, first: next?.event }).toEqual({ pod, first: 'starting main' });
+    }
+  });
+
   it('prints nothing when not set', async () => {
     const r = await cli.run(['submit', fixture('three-steps.yaml'), '--wait', '-o', 'name']);
     expect(r.code).toBe(0);
