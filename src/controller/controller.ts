@@ -372,9 +372,7 @@ export class WorkflowController {
     const controllerNamespace = this.controllerNamespace();
     let defaultRepository;
     try {
-      defaultRepository = controllerArtifactRepository(
-        this.configMaps.cache.get(key(controllerNamespace, this.opts.configMapName ?? CONTROLLER_CONFIGMAP)),
-      );
+      defaultRepository = controllerArtifactRepository(this.controllerConfigMap());
     } catch (err) {
       this.log((err as Error).message);
     }
