@@ -4,21 +4,14 @@
 // node started less than RECENTLY_STARTED_POD_DURATION (a Go duration, default 10 s) ago is
 // looked at again later instead of being errored "pod deleted"; after that the pod counts as gone.
 import type { NodeStatus } from '../model/workflow.js';
-import { parseGoDuration } from '../workflow/duration.js';
+import { goDurationFromEnv } from '../workflow/duration.js';
 
 export const RECENTLY_STARTED_ENV = 'RECENTLY_STARTED_POD_DURATION';
 const DEFAULT_RECENTLY_STARTED_MS = 10_000;
 
 /** RECENTLY_STARTED_POD_DURATION, else upstream's 10 seconds (also for a value that is no duration). */
 export function recentlyStartedMs(env: NodeJS.ProcessEnv = process.env): number {
-  const text = env[RECENTLY_STARTED_ENV];
-  if (!text) return DEFAULT_RECENTLY_STARTED_MS;
-  try {
-    const ms = parseGoDuration(text);
-    return ms >= 0 ? ms : DEFAULT_RECENTLY_STARTED_MS;
-  } catch {
-    return DEFAULT_RECENTLY_STARTED_MS;
-  }
+  return goDurationFromEnv(env, RECENTLY_STARTED_ENV, DEFAULT_RECENTLY_STARTED_MS);
 }
 
 /**

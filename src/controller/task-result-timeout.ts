@@ -12,21 +12,14 @@
 // saying so, on the node that lost them. A node that expected nothing (or got its outputs) takes
 // its pod's phase.
 import type { Pod } from '../model/pod.js';
-import { parseGoDuration } from '../workflow/duration.js';
+import { goDurationFromEnv } from '../workflow/duration.js';
 
 export const TASK_RESULT_TIMEOUT_ENV = 'TASK_RESULT_TIMEOUT_DURATION';
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 
 /** TASK_RESULT_TIMEOUT_DURATION (a Go duration), else upstream's 10 minutes. */
 export function taskResultTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
-  const text = env[TASK_RESULT_TIMEOUT_ENV];
-  if (!text) return DEFAULT_TIMEOUT_MS;
-  try {
-    const ms = parseGoDuration(text);
-    return ms >= 0 ? ms : DEFAULT_TIMEOUT_MS;
-  } catch {
-    return DEFAULT_TIMEOUT_MS;
-  }
+  return goDurationFromEnv(env, TASK_RESULT_TIMEOUT_ENV, DEFAULT_TIMEOUT_MS);
 }
 
 /**

@@ -12,6 +12,21 @@ export function parseGoDuration(text: string): number {
   }
 }
 
+/**
+ * A Go duration from the environment variable `name`, as upstream's env.LookupEnvDurationOr reads
+ * its tuning variables: unset, unparsable or negative gives `fallbackMs`.
+ */
+export function goDurationFromEnv(env: NodeJS.ProcessEnv, name: string, fallbackMs: number): number {
+  const text = env[name];
+  if (!text) return fallbackMs;
+  try {
+    const ms = parseGoDuration(text);
+    return ms >= 0 ? ms : fallbackMs;
+  } catch {
+    return fallbackMs;
+  }
+}
+
 /** Argo's wfv1.ParseStringToDuration: a bare integer means seconds, otherwise a Go duration. */
 export function parseArgoDuration(text: string | number): number {
   if (typeof text === 'number') return text * 1000;
