@@ -16,6 +16,7 @@
 // - On the local backend a deleted pod's log files stay under $ARGO_HOME until the workflow is
 //   deleted, so `argo logs` still shows them (on a cluster, as upstream, a collected pod's logs
 //   are gone unless they were archived).
+import { ANNOTATION_NODE_ID } from '../executor/pod-contract.js';
 import type { ConfigMap, LabelSelector } from '../model/meta.js';
 import type { Pod } from '../model/pod.js';
 import type { PodGC, Workflow, WorkflowPhase } from '../model/workflow.js';
@@ -27,7 +28,6 @@ import { goDurationStringOfMs } from '../workflow/humanize.js';
 import { phaseFulfilled, workflowPhaseCompleted } from '../workflow/phase.js';
 import { configField } from './controller-config.js';
 
-const ANNOTATION_NODE_ID = 'workflows.argoproj.io/node-id';
 /** Pods of Argo's own components (the agent): never collected, as upstream leaves them. */
 const LABEL_COMPONENT = 'workflows.argoproj.io/component';
 
