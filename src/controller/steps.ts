@@ -7,7 +7,8 @@ import type { TemplateContext, TemplateHolder } from '../workflow/template-conte
 import { expandItems, markAbsentOptionalArgs, shouldExecute, continuesOn } from './expand.js';
 import { HELD_BACK, type ExecuteOpts, type HeldBack, type WorkflowOperation } from './operator.js';
 import { heldBackProbeKey } from './held-back.js';
-import { Scope } from './scope.js';
+import type { Scope } from './scope.js';
+import { stepsScopeFor } from './steps-scope.js';
 import { executeTemplateHooks, exitHookOf, runOnExitNode } from './hooks.js';
 
 interface StepsContext {
@@ -39,17 +40,23 @@ export function executeSteps(
       opts.nodeFlag,
     );
   }
+  const groups = tmpl.steps ?? [];
+  const boundaryID = node.id;
+  const kept = stepsScopeFor(op.nodes, node.id, tmpl, (scope, i) => {
+    const sgNodeName = `${nodeName}[${i}]`;
+    addGroupToScope(op, { boundaryID, scope, tmplCtx }, groups[i], sgNodeName, op.getNodeByName(sgNodeName)!);
+  });
   const stepsCtx: StepsContext = {
-    boundaryID: node.id,
-    scope: new Scope(tmpl),
+    boundaryID,
+    scope: kept.scope,
     tmplCtx,
     onExitTemplate: opts.onExitTemplate === true,
   };
   op.addWorkflowOutputsToScope(stepsCtx.scope);
   const stepTemplateScope = tmplCtx.templateScope;
-  const groups = tmpl.steps ?? [];
 
-  for (let i = 0; i < groups.length; i++) {
+  // The settled groups are done with: their nodes, links and scope entries stand as they are.
+  for (let i = kept.settled; i < groups.length; i++) {
     const sgNodeName = `${nodeName}[${i}]`;
     const existing = op.getNodeByName(sgNodeName);
     if (!existing) {
@@ -88,32 +95,8 @@ export function executeSteps(
       return failed;
     }
 
-    for (const step of groups[i]) {
-      const childNodeName = `${sgNodeName}.${step.name ?? ''}`;
-      const childNode = op.getNodeByName(childNodeName);
-      if (!childNode) {
-        // A loop: its children are `<name>(i:item)` nodes; their outputs aggregate into JSON lists.
-        const loopChildren = Object.values(op.nodes).filter(
-          (n) =>
-            n.boundaryID === stepsCtx.boundaryID &&
-            n.name.startsWith(`${childNodeName}(`) &&
-            n.type !== 'Skipped',
-        );
-        if (loopChildren.length > 0)
-          op.processAggregateNodeOutputs(stepsCtx.scope, 'steps', step.name ?? '', loopChildren);
-        op.buildLocalScope(stepsCtx.scope, 'steps', step.name ?? '', sgNode);
-      } else {
-        op.buildLocalScope(stepsCtx.scope, 'steps', step.name ?? '', childNode);
-        op.addSkippedNodeOutputsToScope(
-          stepsCtx.tmplCtx,
-          stepsCtx.scope,
-          'steps',
-          step.name ?? '',
-          childNode,
-          step,
-        );
-      }
-    }
+    const read = addGroupToScope(op, stepsCtx, groups[i], sgNodeName, sgNode);
+    if (i === kept.settled + kept.pending.length && groupSettled(groups[i], read)) kept.pending.push(i);
   }
 
   updateOutboundNodes(op, nodeName, groups.length);
@@ -132,6 +115,61 @@ export function executeSteps(
   const done = op.markNodePhase(nodeName, 'Succeeded');
   op.killDaemonedChildren(done.id);
   return done;
+}
+
+/**
+ * Adds what a finished step group's steps leave for the steps after them to the scope: each
+ * step's id, times, status and outputs (a loop's aggregated). Returns the nodes it read.
+ */
+function addGroupToScope(
+  op: WorkflowOperation,
+  stepsCtx: Pick<StepsContext, 'boundaryID' | 'scope' | 'tmplCtx'>,
+  group: WorkflowStep[],
+  sgNodeName: string,
+  sgNode: NodeStatus,
+): NodeStatus[] {
+  const read: NodeStatus[] = [sgNode];
+  for (const step of group) {
+    const childNodeName = `${sgNodeName}.${step.name ?? ''}`;
+    const childNode = op.getNodeByName(childNodeName);
+    if (!childNode) {
+      // A loop: its children are `<name>(i:item)` nodes; their outputs aggregate into JSON lists.
+      const loopChildren = Object.values(op.nodes).filter(
+        (n) =>
+          n.boundaryID === stepsCtx.boundaryID &&
+          n.name.startsWith(`${childNodeName}(`) &&
+          n.type !== 'Skipped',
+      );
+      if (loopChildren.length > 0)
+        op.processAggregateNodeOutputs(stepsCtx.scope, 'steps', step.name ?? '', loopChildren);
+      op.buildLocalScope(stepsCtx.scope, 'steps', step.name ?? '', sgNode);
+      read.push(...loopChildren);
+    } else {
+      op.buildLocalScope(stepsCtx.scope, 'steps', step.name ?? '', childNode);
+      op.addSkippedNodeOutputsToScope(
+        stepsCtx.tmplCtx,
+        stepsCtx.scope,
+        'steps',
+        step.name ?? '',
+        childNode,
+        step,
+      );
+      read.push(childNode);
+      const lastTry = op.lastRetryChild(childNode);
+      if (lastTry) read.push(lastTry);
+    }
+  }
+  return read;
+}
+
+/**
+ * Whether a finished group can be skipped by every later pass: what it put in the scope cannot
+ * change (no node it read is still running, as a daemon is, or waiting for its outputs), and no
+ * step has hooks, whose expressions every pass evaluates again.
+ */
+function groupSettled(group: WorkflowStep[], read: NodeStatus[]): boolean {
+  if (group.some((s) => s.hooks !== undefined || s.onExit !== undefined)) return false;
+  return read.every((n) => phaseFulfilled(n.phase) && !n.daemoned && n.taskResultSynced !== false);
 }
 
 /** The last initialised step group's outbound nodes are the steps node's outbound nodes. */

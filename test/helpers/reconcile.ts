@@ -21,6 +21,12 @@ export class Reconciler {
   /** What the operation may use besides pods and the clock (the HTTP agent, locks, the cache). */
   deps: Partial<OperatorDeps> = {};
 
+  /**
+   * Hands each pass the workflow the last one returned, as the controller hands over its own copy
+   * (`owned`): what an operation keeps by its node map (steps-scope.ts) then carries on.
+   */
+  owned = false;
+
   constructor(manifest: string, start = '2026-01-01T00:00:00Z') {
     this.clock = Date.parse(start);
     this.wf = parse(manifest) as Workflow;
@@ -39,15 +45,19 @@ export class Reconciler {
 
   /** One reconcile pass over the current workflow and pods; what it asks for is applied. */
   pass(): OperateResult {
-    const op = new WorkflowOperation(this.wf, {
-      now: () => this.now(),
-      getWorkflowTemplate: () => undefined,
-      getClusterWorkflowTemplate: () => undefined,
-      getConfigMap: () => undefined,
-      getPod: (_ns, name) => this.pods.get(name),
-      getTaskResult: () => undefined,
-      ...this.deps,
-    });
+    const op = new WorkflowOperation(
+      this.wf,
+      {
+        now: () => this.now(),
+        getWorkflowTemplate: () => undefined,
+        getClusterWorkflowTemplate: () => undefined,
+        getConfigMap: () => undefined,
+        getPod: (_ns, name) => this.pods.get(name),
+        getTaskResult: () => undefined,
+        ...this.deps,
+      },
+      { owned: this.owned },
+    );
     const result = op.operate();
     for (const pod of result.podsToCreate)
       this.pods.set(pod.metadata.name ?? '', { ...pod, status: { phase: 'Pending' } });
