@@ -63,6 +63,24 @@ spec:
             arguments: {parameters: [{name: msg, value: '{{=steps.s2.outputs.parameters.p + "/" + steps.fails.status}}'}]}
 ${TEMPLATES}`;
 
+/**
+ * A step whose hook's expression comes true only once a later group has run: every pass evaluates
+ * it again, so its group is never skipped.
+ */
+const HOOKED = `
+metadata: {name: hooked}
+spec:
+  entrypoint: main
+  templates:
+    - name: main
+      steps:
+        - - name: a
+            template: echo
+            hooks: {later: {expression: 'float(workflow.duration) >= 2', template: cleanup}}
+        - - {name: b, template: echo}
+        - - {name: c, template: echo}
+${TEMPLATES}`;
+
 /** A chain long enough that most of its groups are behind it on most passes. */
 function longChain(n: number): string {
   const groups = [`        - - {name: c0, template: echo}`];
@@ -115,6 +133,13 @@ describe("a steps node's scope kept between passes", () => {
     // The chain did hand its outputs on: the last step's argument came through every group.
     const last = JSON.stringify(fresh[fresh.length - 1]);
     expect(last).toContain('"value":"p-s5"');
+  });
+
+  it("runs a finished step's hook whose expression comes true later", () => {
+    const fresh = drive(HOOKED, false);
+    const kept = drive(HOOKED, true);
+    expect(kept).toEqual(fresh);
+    expect(JSON.stringify(fresh[fresh.length - 1])).toContain('hooked[0].a.hooks.later');
   });
 
   it('hands each step of a long chain the output of the one before it', () => {
