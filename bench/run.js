@@ -9,6 +9,7 @@ const benches = [
   'cli-reads.js',
   'kube-list.js',
   'dag200.js',
+  'steps-passes.js',
   'pod-cost.js',
   'expr-eval.js',
   'validate-steps.js',
