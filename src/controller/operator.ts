@@ -1609,11 +1609,12 @@ export class WorkflowOperation {
     if (!parent) return false;
     const name = stepOrTaskName(nodeName);
     const prefix = parent.dag ? 'tasks' : parent.steps ? 'steps' : '';
-    let refs = this.templateTexts.get(boundaryID);
+    let refs = this.templateTexts.get(boundaryID) ?? resultReferencesByTemplate.get(parent);
     if (refs === undefined) {
       refs = resultReferences(JSON.stringify(parent));
-      this.templateTexts.set(boundaryID, refs);
+      resultReferencesByTemplate.set(parent, refs);
     }
+    this.templateTexts.set(boundaryID, refs);
     // `<prefix>.<name>.outputs.result` or `<prefix>['<name>'].outputs.result` (either quote).
     const { text, at } = refs;
     const forms = [`${prefix}.${name}`];
@@ -2166,6 +2167,13 @@ interface ResultReferences {
  * Found once per boundary and pass: each pod of a wide DAG then checks the few places its result
  * could be referenced, not the whole template text.
  */
+/**
+ * By the resolved template they were read from: a resolution hands out the same read-only copy
+ * while its source is unchanged (template-context.ts), so a DAG's text is not serialised again on
+ * every pass that starts one of its tasks.
+ */
+const resultReferencesByTemplate = new WeakMap<Template, ResultReferences>();
+
 function resultReferences(text: string): ResultReferences {
   const at: number[] = [];
   const needle = '.outputs.result';
