@@ -27,6 +27,46 @@ import { executeTemplateHooks, exitHookOf, runOnExitNode } from './hooks.js';
 
 type DependsDecision = { execute: boolean; proceed: boolean };
 
+/**
+ * What a DAG template says of its tasks' graph: the tasks by name, what each depends on, its
+ * default targets. Kept by template: a template with nothing to substitute is the same read-only
+ * object on every pass (operator.ts, fixedDag), so its graph is worked out once, not on each pass.
+ */
+class DagGraph {
+  readonly byName: Map<string, DAGTask>;
+  readonly deps = new Map<string, TaskDependencies>();
+  private leaves: string[] | undefined;
+
+  constructor(readonly tasks: DAGTask[]) {
+    this.byName = new Map(tasks.map((t) => [t.name, t]));
+  }
+
+  dependencies(task: DAGTask): TaskDependencies {
+    let d = this.deps.get(task.name);
+    if (!d) {
+      d = taskDependencies(task, (n) => this.byName.get(n));
+      this.deps.set(task.name, d);
+    }
+    return d;
+  }
+
+  /** The tasks no other task depends on (the default targets). */
+  leafTasks(depsOf: (name: string) => string[]): string[] {
+    return (this.leaves ??= leafTaskNames(this.tasks, depsOf));
+  }
+}
+
+const graphs = new WeakMap<Template, DagGraph>();
+
+function dagGraph(tmpl: Template): DagGraph {
+  let g = graphs.get(tmpl);
+  if (!g) {
+    g = new DagGraph(tmpl.dag?.tasks ?? []);
+    graphs.set(tmpl, g);
+  }
+  return g;
+}
+
 class DagContext {
   readonly visited = new Set<string>();
   /**
@@ -34,7 +74,7 @@ class DagContext {
    * of a wide DAG that wait on the same task share one evaluation while nothing changes.
    */
   readonly decisions = new Map<string, { at: number; decision: DependsDecision }>();
-  private readonly deps = new Map<string, TaskDependencies>();
+  readonly graph: DagGraph;
   private readonly byName: Map<string, DAGTask>;
 
   constructor(
@@ -45,7 +85,8 @@ class DagContext {
     readonly tmplCtx: TemplateContext,
     readonly onExitTemplate: boolean,
   ) {
-    this.byName = new Map((tmpl.dag?.tasks ?? []).map((t) => [t.name, t]));
+    this.graph = dagGraph(tmpl);
+    this.byName = this.graph.byName;
   }
 
   get tasks(): DAGTask[] {
@@ -63,12 +104,7 @@ class DagContext {
   }
 
   dependencies(name: string): TaskDependencies {
-    let d = this.deps.get(name);
-    if (!d) {
-      d = taskDependencies(this.task(name), (n) => this.byName.get(n));
-      this.deps.set(name, d);
-    }
-    return d;
+    return this.graph.dependencies(this.task(name));
   }
 
   taskNodeName(name: string): string {
@@ -111,7 +147,7 @@ export function executeDag(
   const d = new DagContext(op, nodeName, node.id, tmpl, tmplCtx, opts.onExitTemplate === true);
   const targets = tmpl.dag?.target
     ? tmpl.dag.target.split(' ').filter((t) => t !== '')
-    : leafTaskNames(d.tasks, (n) => d.dependencies(n).names);
+    : d.graph.leafTasks((n) => d.dependencies(n).names);
 
   // Daemoned tasks are revisited first so their state is current.
   for (const task of d.tasks) {
