@@ -32,7 +32,11 @@ function workflow(tasks: DAGTask[]): Workflow {
 }
 
 /** Passes as the controller runs them, every pod created ending in `podPhase` before the next. */
-function run(tasks: DAGTask[], podPhase: (node: string) => PodPhase): Workflow {
+function run(
+  tasks: DAGTask[],
+  podPhase: (node: string) => PodPhase,
+  opts: { owned?: boolean } = {},
+): Workflow {
   const pods = new Map<string, Pod>();
   let wf = workflow(tasks);
   const deps: OperatorDeps = {
@@ -44,7 +48,7 @@ function run(tasks: DAGTask[], podPhase: (node: string) => PodPhase): Workflow {
     getTaskResult: () => undefined,
   };
   for (let pass = 0; pass < 20; pass++) {
-    const result = new WorkflowOperation(wf, deps).operate();
+    const result = new WorkflowOperation(wf, deps, opts).operate();
     wf = result.workflow;
     for (const pod of result.podsToCreate) {
       const node = pod.metadata.annotations?.['workflows.argoproj.io/node-name'] ?? '';
@@ -138,5 +142,27 @@ describe('a task that reads no variables is resolved without its ancestors scope
     const c = node(wf, 'C');
     expect(c?.phase).toBe('Succeeded');
     expect(c?.inputs?.parameters?.[0]?.value).toBe(`${nodeId(NAME, `${NAME}.A`)}/Succeeded`);
+  });
+});
+
+describe('a DAG run over the same workflow object from pass to pass', () => {
+  // The controller hands each pass its own copy from the last write (owned): the DAG template
+  // then resolves to the same shared object on every pass, and its graph is kept with it.
+  it('ends with the status of a run that copies the workflow for every pass', () => {
+    const tasks: DAGTask[] = [];
+    for (let i = 0; i < 12; i++)
+      tasks.push({ name: `t${i}`, template: 'noop', ...(i >= 3 ? { dependencies: [`t${i - 3}`] } : {}) });
+    tasks.push({
+      name: 'last',
+      template: 'echo',
+      dependencies: ['t11'],
+      arguments: { parameters: [{ name: 'm', value: '{{tasks.t8.status}}' }] },
+    });
+    const phase = (n: string): PodPhase => (n.endsWith('.t7') ? 'Failed' : 'Succeeded');
+    const copied = run(structuredClone(tasks), phase);
+    const owned = run(structuredClone(tasks), phase, { owned: true });
+    expect(owned.status?.phase).toBe(copied.status?.phase);
+    expect(owned.status?.nodes).toEqual(copied.status?.nodes);
+    expect(owned.spec).toEqual(workflow(tasks).spec);
   });
 });
