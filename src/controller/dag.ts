@@ -4,13 +4,20 @@ import type { NodePhase, NodeStatus } from '../model/workflow.js';
 import {
   evaluableDependsLogic,
   leafTaskNames,
+  satisfyingResults,
   taskAncestry,
   taskDependencies,
+  type DependencyResult,
   type TaskDependencies,
 } from '../workflow/dag-deps.js';
 import { evaluateBool } from '../workflow/expr/index.js';
 import { nodeFulfilled, phaseCompleted, phaseFailedOrError } from '../workflow/phase.js';
-import { renderObject, renderTemplate, UnresolvedVariableError } from '../workflow/template-string.js';
+import {
+  renderObject,
+  renderTemplate,
+  UnresolvedVariableError,
+  type Vars,
+} from '../workflow/template-string.js';
 import type { TemplateContext, TemplateHolder } from '../workflow/template-context.js';
 import { continuesOn, expandItems, markAbsentOptionalArgs, shouldExecute } from './expand.js';
 import { HELD_BACK, type ExecuteOpts, type HeldBack, type WorkflowOperation } from './operator.js';
@@ -20,6 +27,46 @@ import { executeTemplateHooks, exitHookOf, runOnExitNode } from './hooks.js';
 
 type DependsDecision = { execute: boolean; proceed: boolean };
 
+/**
+ * What a DAG template says of its tasks' graph: the tasks by name, what each depends on, its
+ * default targets. Kept by template: a template with nothing to substitute is the same read-only
+ * object on every pass (operator.ts, fixedDag), so its graph is worked out once, not on each pass.
+ */
+class DagGraph {
+  readonly byName: Map<string, DAGTask>;
+  readonly deps = new Map<string, TaskDependencies>();
+  private leaves: string[] | undefined;
+
+  constructor(readonly tasks: DAGTask[]) {
+    this.byName = new Map(tasks.map((t) => [t.name, t]));
+  }
+
+  dependencies(task: DAGTask): TaskDependencies {
+    let d = this.deps.get(task.name);
+    if (!d) {
+      d = taskDependencies(task, (n) => this.byName.get(n));
+      this.deps.set(task.name, d);
+    }
+    return d;
+  }
+
+  /** The tasks no other task depends on (the default targets). */
+  leafTasks(depsOf: (name: string) => string[]): string[] {
+    return (this.leaves ??= leafTaskNames(this.tasks, depsOf));
+  }
+}
+
+const graphs = new WeakMap<Template, DagGraph>();
+
+function dagGraph(tmpl: Template): DagGraph {
+  let g = graphs.get(tmpl);
+  if (!g) {
+    g = new DagGraph(tmpl.dag?.tasks ?? []);
+    graphs.set(tmpl, g);
+  }
+  return g;
+}
+
 class DagContext {
   readonly visited = new Set<string>();
   /**
@@ -27,7 +74,7 @@ class DagContext {
    * of a wide DAG that wait on the same task share one evaluation while nothing changes.
    */
   readonly decisions = new Map<string, { at: number; decision: DependsDecision }>();
-  private readonly deps = new Map<string, TaskDependencies>();
+  readonly graph: DagGraph;
   private readonly byName: Map<string, DAGTask>;
 
   constructor(
@@ -38,7 +85,8 @@ class DagContext {
     readonly tmplCtx: TemplateContext,
     readonly onExitTemplate: boolean,
   ) {
-    this.byName = new Map((tmpl.dag?.tasks ?? []).map((t) => [t.name, t]));
+    this.graph = dagGraph(tmpl);
+    this.byName = this.graph.byName;
   }
 
   get tasks(): DAGTask[] {
@@ -56,12 +104,7 @@ class DagContext {
   }
 
   dependencies(name: string): TaskDependencies {
-    let d = this.deps.get(name);
-    if (!d) {
-      d = taskDependencies(this.task(name), (n) => this.byName.get(n));
-      this.deps.set(name, d);
-    }
-    return d;
+    return this.graph.dependencies(this.task(name));
   }
 
   taskNodeName(name: string): string {
@@ -104,7 +147,7 @@ export function executeDag(
   const d = new DagContext(op, nodeName, node.id, tmpl, tmplCtx, opts.onExitTemplate === true);
   const targets = tmpl.dag?.target
     ? tmpl.dag.target.split(' ').filter((t) => t !== '')
-    : leafTaskNames(d.tasks, (n) => d.dependencies(n).names);
+    : d.graph.leafTasks((n) => d.dependencies(n).names);
 
   // Daemoned tasks are revisited first so their state is current.
   for (const task of d.tasks) {
@@ -362,8 +405,9 @@ function executeDagTask(d: DagContext, taskName: string): void {
   }
 
   let newTask: DAGTask;
+  let vars: Vars;
   try {
-    newTask = resolveDependencyReferences(d, task);
+    ({ task: newTask, vars } = resolveDependencyReferences(d, task));
   } catch (err) {
     if (err instanceof UnresolvedVariableError) {
       op.requeueAfter(1000);
@@ -375,7 +419,7 @@ function executeDagTask(d: DagContext, taskName: string): void {
 
   let expanded: DAGTask[];
   try {
-    expanded = expandItems(newTask, buildTaskScope(d, newTask).vars(op.globals));
+    expanded = expandItems(newTask, vars);
   } catch (err) {
     errorTask(err as Error);
     return;
@@ -489,6 +533,25 @@ function evaluateDependsLogic(
   return decision;
 }
 
+/**
+ * A `dependencies:` list's logic (each listed task in one of its satisfying results, all of them)
+ * decided from the nodes without the expression language, with the expression's own reading:
+ * names equal once `-` is read as `_` are one variable, the first listed one's.
+ */
+function listedDependenciesSatisfied(d: DagContext, listed: readonly string[]): boolean {
+  const byVariable = new Map<string, Record<DependencyResult, boolean>>();
+  for (const dep of listed) {
+    const variable = dep.replaceAll('-', '_');
+    let results = byVariable.get(variable);
+    if (!results) {
+      results = dependencyResults(d, d.taskNode(dep)!);
+      byVariable.set(variable, results);
+    }
+    if (!satisfyingResults(d.hasTask(dep) ? d.task(dep) : undefined).some((r) => results[r])) return false;
+  }
+  return true;
+}
+
 /** The depends decision from the dependencies' nodes as they are now. */
 function decideDepends(d: DagContext, deps: TaskDependencies): DependsDecision {
   // Every dependency done first, before any of the expression's inputs are built: a task waiting
@@ -497,35 +560,11 @@ function decideDepends(d: DagContext, deps: TaskDependencies): DependsDecision {
     const n = d.taskNode(dep);
     if (!n || !nodeFulfilled(n) || !d.op.hooksFulfilled(n)) return { execute: false, proceed: false };
   }
-  const env: Record<string, Record<string, boolean>> = {};
+  if (deps.listed) return { execute: listedDependenciesSatisfied(d, deps.listed), proceed: true };
+  const env: Record<string, Record<DependencyResult, boolean>> = {};
   for (const dep of deps.names) {
-    const n = d.taskNode(dep)!;
     const key = dep.replaceAll('-', '_');
-    if (env[key]) continue;
-    let anySucceeded = false;
-    let allFailed = false;
-    if (n.type === 'TaskGroup') {
-      allFailed = (n.children?.length ?? 0) > 0;
-      for (const id of n.children ?? []) {
-        const c = d.op.nodes[id];
-        if (!c) {
-          allFailed = false;
-          continue;
-        }
-        anySucceeded ||= c.phase === 'Succeeded';
-        allFailed &&= c.phase === 'Failed';
-      }
-    }
-    env[key] = {
-      Succeeded: n.phase === 'Succeeded',
-      Failed: n.phase === 'Failed',
-      Errored: n.phase === 'Error',
-      Skipped: n.phase === 'Skipped',
-      Omitted: n.phase === 'Omitted',
-      Daemoned: n.daemoned === true && n.phase !== 'Pending',
-      AnySucceeded: anySucceeded,
-      AllFailed: allFailed,
-    };
+    env[key] ??= dependencyResults(d, d.taskNode(dep)!);
   }
   const logic = evaluableDependsLogic(deps.logic);
   let execute: boolean;
@@ -535,6 +574,34 @@ function decideDepends(d: DagContext, deps: TaskDependencies): DependsDecision {
     throw new Error(`unable to evaluate expression '${logic}': ${(err as Error).message}`);
   }
   return { execute, proceed: true };
+}
+
+/** What `depends` reads of a finished task: which of its results hold. */
+function dependencyResults(d: DagContext, n: NodeStatus): Record<DependencyResult, boolean> {
+  let anySucceeded = false;
+  let allFailed = false;
+  if (n.type === 'TaskGroup') {
+    allFailed = (n.children?.length ?? 0) > 0;
+    for (const id of n.children ?? []) {
+      const c = d.op.nodes[id];
+      if (!c) {
+        allFailed = false;
+        continue;
+      }
+      anySucceeded ||= c.phase === 'Succeeded';
+      allFailed &&= c.phase === 'Failed';
+    }
+  }
+  return {
+    Succeeded: n.phase === 'Succeeded',
+    Failed: n.phase === 'Failed',
+    Errored: n.phase === 'Error',
+    Skipped: n.phase === 'Skipped',
+    Omitted: n.phase === 'Omitted',
+    Daemoned: n.daemoned === true && n.phase !== 'Pending',
+    AnySucceeded: anySucceeded,
+    AllFailed: allFailed,
+  };
 }
 
 /** Whether a task has lifecycle hooks other than the exit hook. */
@@ -592,23 +659,30 @@ function buildTaskScope(d: DagContext, task: DAGTask): Scope {
   return scope;
 }
 
-function resolveDependencyReferences(d: DagContext, task: DAGTask): DAGTask {
+/**
+ * The task with the variables it reads resolved, and the variables it was resolved with (its
+ * items are expanded with the same ones).
+ */
+function resolveDependencyReferences(d: DagContext, task: DAGTask): { task: DAGTask; vars: Vars } {
   const op = d.op;
-  const scope = buildTaskScope(d, task);
+  // A task that reads no variable has nothing to resolve: the scope of its ancestors' outputs (a
+  // walk of its whole ancestry, for each task that starts) is not built for it.
+  const scope = readsNoVariables(task) && ancestryPlain(d, task.name) ? undefined : buildTaskScope(d, task);
   const { hooks, ...rest } = task;
-  const vars = scope.vars(op.globals);
+  const vars = scope ? scope.vars(op.globals) : {};
   const strict = { allowUnresolved: true, strictPrefixes: ['tasks', 'steps'] };
   const shouldExpand =
     task.withItems !== undefined || task.withParam !== undefined || task.withSequence !== undefined;
   if (rest.when) {
     const when = renderTemplate(rest.when, vars, strict);
     try {
-      if (!shouldExecute(when)) return { ...rest, when, ...(hooks ? { hooks } : {}) } as DAGTask;
+      if (!shouldExecute(when))
+        return { task: { ...rest, when, ...(hooks ? { hooks } : {}) } as DAGTask, vars };
     } catch (err) {
       if (!shouldExpand) throw err;
     }
   }
-  const marked = markAbsentOptionalArgs(rest as DAGTask, scope);
+  const marked = scope ? markAbsentOptionalArgs(rest as DAGTask, scope) : (rest as DAGTask);
   const out = renderObject(marked, vars, strict);
   if (hooks) out.hooks = hooks;
   if (out.arguments?.artifacts) {
@@ -619,7 +693,7 @@ function resolveDependencyReferences(d: DagContext, task: DAGTask): DAGTask {
         continue;
       }
       try {
-        const r = scope.resolveArtifact(art)!;
+        const r = scope!.resolveArtifact(art)!;
         r.name = art.name;
         arts.push(r);
       } catch (err) {
@@ -629,5 +703,31 @@ function resolveDependencyReferences(d: DagContext, task: DAGTask): DAGTask {
     }
     out.arguments.artifacts = arts;
   }
-  return out;
+  return { task: out, vars };
+}
+
+/** Whether a task has no tag anywhere in it and takes no artifact from another task's outputs. */
+function readsNoVariables(task: DAGTask): boolean {
+  if (task.arguments?.artifacts?.some((a) => a.from || a.fromExpression)) return false;
+  return !JSON.stringify(task).includes('{{');
+}
+
+/**
+ * Whether building the task's scope could do nothing but read: every task it transitively depends
+ * on has its node (else building the scope fails, naming the missing one), and none is a skipped
+ * task without outputs (whose declared outputs the scope resolves its template for, which records
+ * a referenced template in the status).
+ */
+function ancestryPlain(d: DagContext, taskName: string): boolean {
+  const seen = new Set<string>([taskName]);
+  const stack = d.dependencies(taskName).names.slice();
+  while (stack.length > 0) {
+    const name = stack.pop()!;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    const n = d.taskNode(name);
+    if (!n || (!n.outputs && (n.phase === 'Skipped' || n.phase === 'Omitted'))) return false;
+    if (d.hasTask(name)) stack.push(...d.dependencies(name).names);
+  }
+  return true;
 }

@@ -1116,12 +1116,14 @@ export class WorkflowOperation {
 
     let processed: Template;
     try {
-      processed = processArgs(tmpl, args, {
-        globals: this.globals,
-        locals,
-        namespace: this.namespace,
-        getConfigMap: (ns, n) => this.deps.getConfigMap(ns, n),
-      });
+      processed = fixedDag(tmpl)
+        ? tmpl
+        : processArgs(tmpl, args, {
+            globals: this.globals,
+            locals,
+            namespace: this.namespace,
+            getConfigMap: (ns, n) => this.deps.getConfigMap(ns, n),
+          });
     } catch (err) {
       return fail(err as Error);
     }
@@ -1609,11 +1611,12 @@ export class WorkflowOperation {
     if (!parent) return false;
     const name = stepOrTaskName(nodeName);
     const prefix = parent.dag ? 'tasks' : parent.steps ? 'steps' : '';
-    let refs = this.templateTexts.get(boundaryID);
+    let refs = this.templateTexts.get(boundaryID) ?? resultReferencesByTemplate.get(parent);
     if (refs === undefined) {
       refs = resultReferences(JSON.stringify(parent));
-      this.templateTexts.set(boundaryID, refs);
+      resultReferencesByTemplate.set(parent, refs);
     }
+    this.templateTexts.set(boundaryID, refs);
     // `<prefix>.<name>.outputs.result` or `<prefix>['<name>'].outputs.result` (either quote).
     const { text, at } = refs;
     const forms = [`${prefix}.${name}`];
@@ -2166,6 +2169,31 @@ interface ResultReferences {
  * Found once per boundary and pass: each pod of a wide DAG then checks the few places its result
  * could be referenced, not the whole template text.
  */
+/** Answers of fixedDag, by the resolved template (shared and read only, see template-context.ts). */
+const fixedDags = new WeakMap<Template, boolean>();
+
+/**
+ * Whether a template is a DAG with no inputs and no tag anywhere in it: processing its arguments
+ * would only copy it, so it runs as resolved. A wide DAG is then not copied on every pass, and
+ * its task graph, kept by template (dag.ts), is not worked out again on every pass either.
+ */
+function fixedDag(tmpl: Template): boolean {
+  if (!tmpl.dag || tmpl.inputs) return false;
+  let fixed = fixedDags.get(tmpl);
+  if (fixed === undefined) {
+    fixed = !JSON.stringify(tmpl).includes('{{');
+    fixedDags.set(tmpl, fixed);
+  }
+  return fixed;
+}
+
+/**
+ * By the resolved template they were read from: a resolution hands out the same read-only copy
+ * while its source is unchanged (template-context.ts), so a DAG's text is not serialised again on
+ * every pass that starts one of its tasks.
+ */
+const resultReferencesByTemplate = new WeakMap<Template, ResultReferences>();
+
 function resultReferences(text: string): ResultReferences {
   const at: number[] = [];
   const needle = '.outputs.result';

@@ -9,14 +9,30 @@ export interface TaskDependencies {
   names: string[];
   /** The depends expression with every bare task name expanded to explicit results. */
   logic: string;
+  /**
+   * The `dependencies:` list as written (undefined for a `depends` expression): its logic is a
+   * plain conjunction, which the controller decides without building or compiling the expression.
+   */
+  listed?: readonly string[];
+}
+
+/** The results of a task that `depends` can name (`A.Succeeded`, `A.AnySucceeded`, ...). */
+export type DependencyResult =
+  'Succeeded' | 'Failed' | 'Errored' | 'Skipped' | 'Omitted' | 'Daemoned' | 'AnySucceeded' | 'AllFailed';
+
+/** The results of `task` that satisfy a task naming it bare: Succeeded, Skipped, Daemoned, and Errored/Failed when it continues on them. */
+export function satisfyingResults(task: DAGTask | undefined): DependencyResult[] {
+  const results: DependencyResult[] = ['Succeeded', 'Skipped', 'Daemoned'];
+  if (task?.continueOn?.error) results.push('Errored');
+  if (task?.continueOn?.failed) results.push('Failed');
+  return results;
 }
 
 /** `(A.Succeeded || A.Skipped || A.Daemoned)`, plus `A.Errored`/`A.Failed` when A continues on them. */
 export function expandDependency(name: string, task: DAGTask | undefined): string {
-  const parts = [`${name}.Succeeded`, `${name}.Skipped`, `${name}.Daemoned`];
-  if (task?.continueOn?.error) parts.push(`${name}.Errored`);
-  if (task?.continueOn?.failed) parts.push(`${name}.Failed`);
-  return `(${parts.join(' || ')})`;
+  return `(${satisfyingResults(task)
+    .map((r) => `${name}.${r}`)
+    .join(' || ')})`;
 }
 
 export function taskDependencies(
@@ -32,6 +48,7 @@ export function taskDependencies(
     let logic: string | undefined;
     return {
       names: [...new Set(listed)],
+      listed,
       get logic() {
         return (logic ??= listed.map((d) => expandDependency(d, getTask(d))).join(' && '));
       },
