@@ -24,6 +24,16 @@ describe('argo workflow-controller flags', () => {
     expect(r.stderr).toContain('--pod-cleanup-workers must be at least 1, got 0');
   });
 
+  it('takes --cron-workflow-workers, defaulting to 8 as upstream, and refuses fewer than one', async () => {
+    const help = await cli.run(['workflow-controller', '--help']);
+    expect(help.stdout).toMatch(
+      /--cron-workflow-workers int\s+Number of cron workflow workers \(default 8\)/,
+    );
+    const r = await cli.run(['workflow-controller', '--cron-workflow-workers', '0']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('--cron-workflow-workers must be at least 1, got 0');
+  });
+
   it('refuses a worker count below one, naming the flag', async () => {
     const r = await cli.run(['workflow-controller', '--workflow-workers', '0']);
     expect(r.code).toBe(1);
