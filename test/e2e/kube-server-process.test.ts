@@ -434,6 +434,42 @@ describe('argo server on a cluster', { timeout: 120_000 }, () => {
     expect((await fetch(`http://localhost:${servers[1].port}/metrics`)).status).toBe(200);
   });
 
+  it('--namespaced --managed-namespace: serves that namespace only, though its own rights reach others', async () => {
+    await cluster.api.store.create<Workflow>('Workflow', {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Workflow',
+      metadata: { name: 'elsewhere', namespace: 'team-b' },
+      spec: { entrypoint: 'main', templates: [{ name: 'main', suspend: {} }] },
+    });
+    const server = await startServer([
+      '--auth-mode',
+      'server',
+      '--namespaced',
+      '--managed-namespace',
+      'team-a',
+    ]);
+    const api = async (p: string) => {
+      const res = await fetch(`http://localhost:${server.port}${p}`);
+      return { status: res.status, json: (await res.json()) as any };
+    };
+    expect((await api('/api/v1/info')).json.managedNamespace).toBe('team-a');
+    const mine = await through(server.port, undefined)(['list', '-o', 'name']);
+    expect(mine.code).toBe(0);
+    expect(lines(mine.stdout).length).toBeGreaterThan(0);
+    // Another namespace is refused as upstream's server refuses it, whatever its credentials allow.
+    for (const p of ['/api/v1/workflows/team-b', '/api/v1/workflows/team-b/elsewhere']) {
+      const r = await api(p);
+      expect(r.status, p).toBe(403);
+      expect(r.json.code, p).toBe(7);
+    }
+    // All namespaces means its own.
+    const all = await api('/api/v1/workflows/');
+    const namespaces = new Set(all.json.items.map((w: Workflow) => w.metadata.namespace));
+    expect([...namespaces]).toEqual(['team-a']);
+    server.child.kill('SIGTERM');
+    await cluster.api.store.delete('Workflow', 'team-b', 'elsewhere');
+  });
+
   it('creator labels: a manifest cannot name its own creator; templates and submit --from record the caller too', async () => {
     const alice = through(servers[0].port, ALICE_TOKEN);
     const byAlice = {
