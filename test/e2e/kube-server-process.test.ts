@@ -13,7 +13,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Workflow } from '../../src/model/workflow.js';
+import type { Secret } from '../../src/model/meta.js';
 import type { FakeUser } from '../helpers/fake-apiserver.js';
+import { startS3rver } from '../helpers/s3rver.js';
 import { until } from '../helpers/until.js';
 import { cliWithHome, fixture, lines, repoRoot, type Cli, type CliResult } from './cli.js';
 import { startKubeCluster, type KubeCluster } from './kube-cluster.js';
@@ -432,6 +434,65 @@ describe('argo server on a cluster', { timeout: 120_000 }, () => {
     });
     // No token is needed for /metrics when server mode lets every request through.
     expect((await fetch(`http://localhost:${servers[1].port}/metrics`)).status).toBe(200);
+  });
+
+  it('artifacts: the server reads an output artifact from S3 with the credentials of the Secret it names', async () => {
+    const s3 = await startS3rver(path.join(work, 's3'));
+    try {
+      await cluster.api.store.create<Secret>('Secret', {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'team-s3', namespace: 'team-a' },
+        stringData: { accessKey: s3.accessKey, secretKey: s3.secretKey },
+      });
+      const manifest = path.join(work, 's3-output.yaml');
+      writeFileSync(
+        manifest,
+        `apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata: {generateName: s3-output-}
+spec:
+  entrypoint: main
+  templates:
+  - name: main
+    container: {image: busybox, command: [sh, -c, "echo kept in s3 > /tmp/out.txt"]}
+    outputs:
+      artifacts:
+      - name: out
+        path: /tmp/out.txt
+        archive: {none: {}}
+        s3:
+          endpoint: ${s3.endpoint}
+          bucket: ${s3.bucket}
+          insecure: true
+          key: team-a/out.txt
+          accessKeySecret: {name: team-s3, key: accessKey}
+          secretKeySecret: {name: team-s3, key: secretKey}
+`,
+      );
+      const server = servers[1];
+      const sub = await through(server.port, undefined)(['submit', manifest, '--wait', '-o', 'name'], 60_000);
+      expect(sub.stderr).toBe('');
+      expect(sub.code).toBe(0);
+      const name = sub.stdout.trim();
+      const artifact = () => fetch(`http://localhost:${server.port}/artifacts/team-a/${name}/${name}/out`);
+      const res = await artifact();
+      expect(res.status).toBe(200);
+      expect(await res.text()).toBe('kept in s3\n');
+      // The Secret's keys are what the server signs with: wrong ones and S3 refuses it.
+      await cluster.api.store.patch('Secret', 'team-a', 'team-s3', {
+        data: {
+          accessKey: Buffer.from('nobody').toString('base64'),
+          secretKey: Buffer.from('not-the-key').toString('base64'),
+        },
+        stringData: null,
+      });
+      const refused = await artifact();
+      expect(refused.status).not.toBe(200);
+      expect(await refused.text()).not.toContain('kept in s3');
+    } finally {
+      s3.stop();
+    }
   });
 
   it('--namespaced --managed-namespace: serves that namespace only, though its own rights reach others', async () => {
