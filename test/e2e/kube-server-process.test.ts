@@ -436,7 +436,7 @@ describe('argo server on a cluster', { timeout: 120_000 }, () => {
     expect((await fetch(`http://localhost:${servers[1].port}/metrics`)).status).toBe(200);
   });
 
-  it('artifacts: the server reads an output artifact from S3 with the credentials of the Secret it names', async () => {
+  it('artifacts: the server reads an output artifact from S3 with the credentials of the Secret it names, with the caller’s rights in client mode', async () => {
     const s3 = await startS3rver(path.join(work, 's3'));
     try {
       await cluster.api.store.create<Secret>('Secret', {
@@ -479,6 +479,18 @@ spec:
       const res = await artifact();
       expect(res.status).toBe(200);
       expect(await res.text()).toBe('kept in s3\n');
+      // In client mode the Secret is read with the caller's rights, as upstream's artifact server
+      // reads it: alice may read the workflow but not the Secret, the administrator both.
+      const asCaller = (token: string) =>
+        fetch(`http://localhost:${servers[0].port}/artifacts/team-a/${name}/${name}/out`, {
+          headers: { Authorization: `Bearer ${token}` },
+        });
+      const admin = await asCaller(ADMIN_TOKEN);
+      expect(admin.status).toBe(200);
+      expect(await admin.text()).toBe('kept in s3\n');
+      const alice = await asCaller(ALICE_TOKEN);
+      expect(alice.status).toBe(403);
+      expect(await alice.text()).not.toContain('kept in s3');
       // The Secret's keys are what the server signs with: wrong ones and S3 refuses it.
       await cluster.api.store.patch('Secret', 'team-a', 'team-s3', {
         data: {
