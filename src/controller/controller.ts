@@ -190,8 +190,12 @@ export class WorkflowController {
     };
     this.templates = informer<WorkflowTemplate>('WorkflowTemplate', ns);
     this.clusterTemplates = informer<ClusterWorkflowTemplate>('ClusterWorkflowTemplate', undefined);
-    // All namespaces: the controller's own configuration lives in its namespace, which may not be the managed one.
-    this.configMaps = informer<ConfigMap>('ConfigMap', undefined);
+    // The controller's own configuration lives in its namespace, which may not be the managed one:
+    // then all namespaces. A namespaced install (one namespace for both) may read no others.
+    this.configMaps = informer<ConfigMap>(
+      'ConfigMap',
+      ns !== undefined && ns === this.controllerNamespace() ? ns : undefined,
+    );
     this.taskResults = informer<WorkflowTaskResult>('WorkflowTaskResult', ns, byWorkflow);
     this.pods = informer<Pod>('Pod', ns, byWorkflow);
     this.workflows = informer<Workflow>(
@@ -310,7 +314,18 @@ export class WorkflowController {
       },
     });
     // The workflows last, so every workflow queued finds its pods, results and templates cached.
-    for (const inf of this.informers) await inf.start();
+    for (const inf of this.informers) {
+      try {
+        await inf.start();
+      } catch (err) {
+        // As upstream's: a namespaced install is granted no cluster-scoped kinds, so it runs
+        // without ClusterWorkflowTemplates (a workflow naming one fails as if it were missing).
+        if (!((inf as unknown) === this.clusterTemplates && err instanceof StoreError && err.code === 403))
+          throw err;
+        inf.stop();
+        this.log("Controller doesn't have RBAC access for ClusterWorkflowTemplates");
+      }
+    }
     // Locks held before a restart are taken again before any workflow is operated on.
     syncManager.restore(this.workflows.cache.list());
     this.workers = runWorkers(

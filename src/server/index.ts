@@ -6,7 +6,7 @@ import type { TlsMaterial } from './tls.js';
 
 export type { ServerDeps, WorkflowBackend } from './backend.js';
 export type { ServerOptions } from './app.js';
-export type { CallerDeps, CallerFactory } from './caller.js';
+export { currentCaller, type CallerDeps, type CallerFactory } from './caller.js';
 export type { ArtifactReader, ArtifactRequest, ArtifactContent } from './artifacts.js';
 export type { WorkflowArchive } from './archive.js';
 export { parseAuthModes, AuthModeError, type AuthMode } from './auth.js';

@@ -21,6 +21,9 @@ import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WorkflowTaskResult } from '../../src/model/workflow.js';
+import { podIn, runPod } from '../helpers/argoexec-pod.js';
+import { startFakeApiServer } from '../helpers/fake-apiserver.js';
 import { repoRoot, runProcess, type CliResult } from './cli.js';
 
 const dockerfile = readFileSync(path.join(repoRoot, 'deploy/Dockerfile'), 'utf8');
@@ -158,6 +161,39 @@ describe('the image deploy/Dockerfile builds', () => {
     expect(r.stdout).toContain(summary);
     expect(r.stdout).toContain(`Usage:\n  argo ${command}`);
   });
+
+  it('runs a pod of the argoexec layout with the installed executor: init, emissary and wait report to the API', async () => {
+    const api = await startFakeApiServer();
+    try {
+      const dir = path.join(work, 'pod');
+      const kubeconfig = api.writeKubeconfig(work, { file: 'pod.kubeconfig' });
+      const out = path.join(dir, 'out');
+      mkdirSync(out, { recursive: true });
+      const p = podIn(
+        dir,
+        kubeconfig,
+        {
+          name: 'gen',
+          container: { image: 'alpine', command: ['sh', '-c'], args: [`printf 42 > ${out}/p.txt`] },
+          outputs: { parameters: [{ name: 'p', valueFrom: { path: `${out}/p.txt` } }] },
+        },
+        'wf-1-image',
+      );
+      const r = await runPod(p, ['sh', '-c', `echo from the image; printf 42 > ${out}/p.txt`], entrypoint);
+      expect(r.init.code, r.init.stderr).toBe(0);
+      // The emissary init copied is the installed package's, not this checkout's.
+      expect(readFileSync(path.join(p.root, 'var/run/argo/argoexec'), 'utf8')).toContain(prefix);
+      expect(r.main?.code, r.main?.stderr).toBe(0);
+      expect(r.main?.stdout).toContain('from the image');
+      expect(r.wait?.code, r.wait?.stderr).toBe(0);
+      const result = await api.store.get<WorkflowTaskResult>('WorkflowTaskResult', 'default', 'wf-1-image');
+      expect(result?.outputs?.parameters).toEqual([
+        { name: 'p', value: '42', valueFrom: { path: `${out}/p.txt` } },
+      ]);
+    } finally {
+      await api.close();
+    }
+  }, 60_000);
 
   it('runs a workflow from the installed package alone: embedded store, controller and executor', async () => {
     const manifest = path.join(work, 'hello.yaml');

@@ -2,7 +2,9 @@
 // renders hangs together (bindings name roles and accounts that are installed, Services select the
 // Deployments' pods, every argoproj.io kind has its CRD) and grants no more than the controller,
 // server and executor use; and the real kubectl applies it to the fake API server, then finds
-// nothing to change when it is applied again with `kubectl apply -k`.
+// nothing to change when it is applied again with `kubectl apply -k`; the controller then starts as
+// its Deployment runs it, with only its service account's rights, from the ConfigMap installed.
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -10,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_VERSIONS } from '../../src/store/semantics.js';
 import { resourceFor } from '../../src/store/kube/resources.js';
 import type { ResourceKind } from '../../src/store/types.js';
-import { startFakeApiServer, type FakeApiServer } from '../helpers/fake-apiserver.js';
+import { startFakeApiServer, type FakeApiServer, type FakeRule } from '../helpers/fake-apiserver.js';
+import { until } from '../helpers/until.js';
 import { cliWithHome, repoRoot, runProcess, type Cli, type CliResult } from './cli.js';
 
 interface Obj {
@@ -103,6 +106,22 @@ function applyName(o: Obj): string {
   const slash = o.apiVersion.indexOf('/');
   const group = slash < 0 ? '' : `.${o.apiVersion.slice(0, slash)}`;
   return `${o.kind.toLowerCase()}${group}/${o.metadata.name}`;
+}
+
+/** A process of its own whose output the test reads as it comes. */
+function startProcess(file: string, args: string[], env: NodeJS.ProcessEnv) {
+  const child = spawn(file, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    child,
+    exited,
+    output: () => out,
+    logged: (what: RegExp): Promise<RegExpExecArray> =>
+      until(`output matching ${what}:\n${out}`, 30_000, () => what.exec(out) ?? undefined),
+  };
 }
 
 beforeAll(() => {
@@ -235,14 +254,31 @@ describe.each(['namespace-install', 'cluster-install'])('deploy/%s', (layout) =>
 
   describe('applied with kubectl to the fake API server', () => {
     let api: FakeApiServer;
+    let guarded: FakeApiServer;
     let kubeconfig: string;
 
     beforeAll(async () => {
       api = await startFakeApiServer();
       kubeconfig = api.writeKubeconfig(cli.home, { file: `${layout}.kubeconfig`, namespace: NAMESPACE });
+      // The same cluster behind a second endpoint that checks tokens (kubectl sends none over
+      // plain HTTP, so it uses the first): the controller acts with only what the install grants
+      // its service account, as it does in its pod.
+      const controllerRules: FakeRule[] = rulesOf(objs, 'argo').map(({ rule, clusterWide }) => ({
+        verbs: rule.verbs,
+        resources: rule.resources,
+        apiGroups: rule.apiGroups,
+        namespaces: clusterWide ? undefined : [NAMESPACE],
+      }));
+      guarded = await startFakeApiServer({
+        store: api.store,
+        users: { controller: { name: `system:serviceaccount:${NAMESPACE}:argo`, rules: controllerRules } },
+      });
     });
 
-    afterAll(async () => api?.close());
+    afterAll(async () => {
+      await guarded?.close();
+      await api?.close();
+    });
 
     it('creates every object, then finds nothing to change on `kubectl apply -k`', async () => {
       const file = path.join(cli.home, `${layout}.yaml`);
@@ -257,6 +293,87 @@ describe.each(['namespace-install', 'cluster-install'])('deploy/%s', (layout) =>
       expect(stored?.spec).toEqual(named<Deployment>(objs, 'Deployment', 'workflow-controller').spec);
       const listed = await ok(['get', 'crd', '-o', 'name'], kubeconfig);
       expect(listed.trim().split('\n')).toHaveLength(ofKind(objs, 'CustomResourceDefinition').length);
+    }, 90_000);
+
+    it('runs the controller as its Deployment does, with its service account, from the installed ConfigMap', async () => {
+      const deployment = named<Deployment>(objs, 'Deployment', 'workflow-controller');
+      const [container] = deployment.spec.template.spec.containers;
+      await ok(
+        [
+          'patch',
+          'configmap',
+          'workflow-controller-configmap',
+          '--type',
+          'merge',
+          '-p',
+          '{"data":{"instanceID":"installed"}}',
+        ],
+        kubeconfig,
+      );
+      const asController = guarded.writeKubeconfig(cli.home, {
+        file: `${layout}-controller.kubeconfig`,
+        namespace: NAMESPACE,
+        token: 'controller',
+      });
+      const controller = startProcess(
+        process.execPath,
+        [path.join(repoRoot, 'bin/argo.js'), ...container.args, '--kubeconfig', asController],
+        {
+          ...process.env,
+          ARGO_LOCAL: '',
+          ARGO_SERVER: '',
+          KUBECONFIG: '',
+          ARGO_HOME: path.join(cli.home, `${layout}-controller-home`),
+          LEADER_ELECTION_IDENTITY: 'workflow-controller-7d9c',
+          ARGO_TS_HEALTH_PORT: '0',
+          ARGO_TS_METRICS_PORT: '0',
+        },
+      );
+      try {
+        const managed = layout === 'namespace-install' ? NAMESPACE : '';
+        await controller.logged(
+          new RegExp(
+            `msg="Workflow Controller" .*executorImage=argo-ts:latest namespace=${NAMESPACE} ` +
+              `managedNamespace=${managed} configMap=workflow-controller-configmap instanceID=installed`,
+          ),
+        );
+        // Its controllers started with the rights the install grants: the health probe passes.
+        const port = (await controller.logged(/msg="Starting health check server" port=(\d+)/))[1];
+        await until(`the controller healthy:\n${controller.output()}`, 20_000, async () => {
+          const res = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined);
+          return res?.status === 200 || undefined;
+        });
+        const lease = await api.store.get<Obj & { spec: { holderIdentity?: string } }>(
+          'Lease',
+          NAMESPACE,
+          'workflow-controller',
+        );
+        expect(lease?.spec.holderIdentity).toBe('workflow-controller-7d9c');
+        // An edit of the installed ConfigMap is taken without a restart.
+        await ok(
+          [
+            'patch',
+            'configmap',
+            'workflow-controller-configmap',
+            '--type',
+            'merge',
+            '-p',
+            '{"data":{"instanceID":"edited"}}',
+          ],
+          kubeconfig,
+        );
+        await controller.logged(
+          /reloading the configuration[\s\S]*msg="Workflow Controller" .*instanceID=edited/,
+        );
+        expect(controller.output()).not.toMatch(/forbidden|cannot start the controllers/i);
+        // Granted no cluster-scoped kinds, a namespaced install runs without them, saying so as upstream's.
+        expect(controller.output().includes("doesn't have RBAC access for ClusterWorkflowTemplates")).toBe(
+          layout === 'namespace-install',
+        );
+      } finally {
+        controller.child.kill('SIGTERM');
+      }
+      expect(await controller.exited).toBe(0);
     }, 90_000);
   });
 });

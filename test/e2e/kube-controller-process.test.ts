@@ -4,8 +4,9 @@
 // pods in upstream's layout, resource templates in pods running `argoexec resource` against the
 // API, retry and cron workflows, keep its caches true when the API server
 // expires every resourceVersion mid-run (re-list on 410) and resume watches from BOOKMARKs, survive
-// a kill -9 mid-workflow without running a step twice, and let two replicas share the work through
-// a Lease (one leads, the other takes over when it dies).
+// a kill -9 mid-workflow without running a step twice (restarted, or replaced by a standby), stop
+// and terminate running workflows, and let two replicas share the work through a Lease (one leads,
+// the other takes over when it dies, or at once when the leader is stopped with SIGTERM).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -475,12 +476,90 @@ describe('argo workflow-controller on a cluster', { timeout: 120_000 }, () => {
     expect((JSON.parse(got.stdout) as Workflow).status?.phase).toBe('Succeeded');
   });
 
-  it('SIGTERM: the leader stops, releases the Lease and exits 0', async () => {
+  it('stop runs the exit handler and terminate does not; each ends the running step and fails the workflow', async () => {
+    const cases = [
+      { command: 'stop', said: 'stopped', strategy: 'Stop', ran: ['exit'] },
+      { command: 'terminate', said: 'terminated', strategy: 'Terminate', ran: [] },
+    ];
+    for (const c of cases) {
+      const { dir } = sharedRun('kube/gated-exit.yaml');
+      const manifest = path.join(dir, 'workflow.yaml');
+      const sub = await argo(['submit', manifest, '-o', 'name']);
+      expect(sub.code).toBe(0);
+      const name = sub.stdout.trim();
+      await until(
+        `the step of ${name} running`,
+        30_000,
+        async () => (await podsOf(name)).some((p) => p.status?.phase === 'Running') || undefined,
+      );
+      const r = await argo([c.command, name]);
+      expect(r.stderr).toBe('');
+      expect(lines(r.stdout)).toEqual([`workflow ${name} ${c.said}`]);
+      expect((await argo(['wait', name])).code).toBe(1);
+      const wf = await cluster.api.store.get<Workflow>('Workflow', 'default', name);
+      expect(wf?.status?.phase).toBe('Failed');
+      expect(wf?.status?.message).toBe(`Stopped with strategy '${c.strategy}'`);
+      const step = Object.values(wf?.status?.nodes ?? {}).find((n) => n.displayName === name);
+      expect(step?.phase).toBe('Failed');
+      // The gate never opened: the step was ended, not let finish; only Stop ran the exit handler.
+      expect(fileLines(path.join(dir, 'ran'))).toEqual(c.ran);
+    }
+  });
+
+  it('SIGTERM: the leader finishes, releases the Lease and exits 0; a standby takes over at once, not after the lease', async () => {
     const leader = second;
+    const standby = startController('ctrl-d');
+    await logged(standby, /msg="new leader" leader=ctrl-b/);
     leader.child.kill('SIGTERM');
     expect(await leader.exited).toBe(0);
+    const exitedAt = Date.now();
     expect(leader.output()).toMatch(/msg="stopping: SIGTERM"/);
+    await logged(standby, /msg="started leading" id=ctrl-d/);
+    // Released, the Lease is free at the standby's next retry; kept, it would be free only
+    // LEASE_MS after the leader's last renew (at most RETRY_MS before it exited).
+    expect(Date.now() - exitedAt).toBeLessThan(LEASE_MS - RETRY_MS - 1000);
+    expect(await leaseHolder()).toBe('ctrl-d');
+    standby.child.kill('SIGTERM');
+    expect(await standby.exited).toBe(0);
     expect(await leaseHolder()).toBeUndefined();
+  });
+
+  it('killed -9 mid-workflow with no standby, the restarted controller adopts the running pod and runs no step twice', async () => {
+    const alone = startController('ctrl-e');
+    await logged(alone, /msg="started leading" id=ctrl-e/);
+    const { dir, manifest } = sharedRun();
+    const submitted = argo(['submit', manifest, '--wait', '-o', 'name'], 90_000);
+    const running = await until('the second step running', 30_000, async () => {
+      for (const wf of (await cluster.api.store.list<Workflow>('Workflow', { namespace: 'default' })).items) {
+        if (wf.status?.phase !== 'Running') continue;
+        const pod = (await podsOf(wf.metadata.name!)).find((p) =>
+          p.metadata.annotations?.['workflows.argoproj.io/node-name']?.endsWith('.second'),
+        );
+        if (pod?.status?.phase === 'Running') return pod;
+      }
+      return undefined;
+    });
+    alone.child.kill('SIGKILL');
+    await alone.exited;
+    // The step finishes while no controller runs: its pod (the kubelet's) carries on.
+    writeFileSync(path.join(dir, 'gate'), '');
+    await until(
+      'the second step done without a controller',
+      30_000,
+      () => fileLines(path.join(dir, 'ran')).length === 2 || undefined,
+    );
+    const restarted = startController('ctrl-e');
+    const r = await submitted;
+    expect(r.code).toBe(0);
+    expect(await leaseHolder()).toBe('ctrl-e');
+    expect(fileLines(path.join(dir, 'ran'))).toEqual(['first', 'second', 'third']);
+    const pods = await podsOf(r.stdout.trim());
+    expect(pods).toHaveLength(3);
+    // The second step's pod is the one that ran before the kill, not one made again.
+    const second = pods.find((p) => p.metadata.name === running.metadata.name);
+    expect(second?.metadata.uid).toBe(running.metadata.uid);
+    restarted.child.kill('SIGTERM');
+    expect(await restarted.exited).toBe(0);
   });
 
   it('--namespaced --managed-namespace: a controller that runs only the workflows of that namespace', async () => {

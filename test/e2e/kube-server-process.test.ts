@@ -13,7 +13,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Workflow } from '../../src/model/workflow.js';
+import type { Secret } from '../../src/model/meta.js';
 import type { FakeUser } from '../helpers/fake-apiserver.js';
+import { startS3rver } from '../helpers/s3rver.js';
 import { until } from '../helpers/until.js';
 import { cliWithHome, fixture, lines, repoRoot, type Cli, type CliResult } from './cli.js';
 import { startKubeCluster, type KubeCluster } from './kube-cluster.js';
@@ -432,6 +434,113 @@ describe('argo server on a cluster', { timeout: 120_000 }, () => {
     });
     // No token is needed for /metrics when server mode lets every request through.
     expect((await fetch(`http://localhost:${servers[1].port}/metrics`)).status).toBe(200);
+  });
+
+  it('artifacts: the server reads an output artifact from S3 with the credentials of the Secret it names, with the caller’s rights in client mode', async () => {
+    const s3 = await startS3rver(path.join(work, 's3'));
+    try {
+      await cluster.api.store.create<Secret>('Secret', {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'team-s3', namespace: 'team-a' },
+        stringData: { accessKey: s3.accessKey, secretKey: s3.secretKey },
+      });
+      const manifest = path.join(work, 's3-output.yaml');
+      writeFileSync(
+        manifest,
+        `apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata: {generateName: s3-output-}
+spec:
+  entrypoint: main
+  templates:
+  - name: main
+    container: {image: busybox, command: [sh, -c, "echo kept in s3 > /tmp/out.txt"]}
+    outputs:
+      artifacts:
+      - name: out
+        path: /tmp/out.txt
+        archive: {none: {}}
+        s3:
+          endpoint: ${s3.endpoint}
+          bucket: ${s3.bucket}
+          insecure: true
+          key: team-a/out.txt
+          accessKeySecret: {name: team-s3, key: accessKey}
+          secretKeySecret: {name: team-s3, key: secretKey}
+`,
+      );
+      const server = servers[1];
+      const sub = await through(server.port, undefined)(['submit', manifest, '--wait', '-o', 'name'], 60_000);
+      expect(sub.stderr).toBe('');
+      expect(sub.code).toBe(0);
+      const name = sub.stdout.trim();
+      const artifact = () => fetch(`http://localhost:${server.port}/artifacts/team-a/${name}/${name}/out`);
+      const res = await artifact();
+      expect(res.status).toBe(200);
+      expect(await res.text()).toBe('kept in s3\n');
+      // In client mode the Secret is read with the caller's rights, as upstream's artifact server
+      // reads it: alice may read the workflow but not the Secret, the administrator both.
+      const asCaller = (token: string) =>
+        fetch(`http://localhost:${servers[0].port}/artifacts/team-a/${name}/${name}/out`, {
+          headers: { Authorization: `Bearer ${token}` },
+        });
+      const admin = await asCaller(ADMIN_TOKEN);
+      expect(admin.status).toBe(200);
+      expect(await admin.text()).toBe('kept in s3\n');
+      const alice = await asCaller(ALICE_TOKEN);
+      expect(alice.status).toBe(403);
+      expect(await alice.text()).not.toContain('kept in s3');
+      // The Secret's keys are what the server signs with: wrong ones and S3 refuses it.
+      await cluster.api.store.patch('Secret', 'team-a', 'team-s3', {
+        data: {
+          accessKey: Buffer.from('nobody').toString('base64'),
+          secretKey: Buffer.from('not-the-key').toString('base64'),
+        },
+        stringData: null,
+      });
+      const refused = await artifact();
+      expect(refused.status).not.toBe(200);
+      expect(await refused.text()).not.toContain('kept in s3');
+    } finally {
+      s3.stop();
+    }
+  });
+
+  it('--namespaced --managed-namespace: serves that namespace only, though its own rights reach others', async () => {
+    await cluster.api.store.create<Workflow>('Workflow', {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Workflow',
+      metadata: { name: 'elsewhere', namespace: 'team-b' },
+      spec: { entrypoint: 'main', templates: [{ name: 'main', suspend: {} }] },
+    });
+    const server = await startServer([
+      '--auth-mode',
+      'server',
+      '--namespaced',
+      '--managed-namespace',
+      'team-a',
+    ]);
+    const api = async (p: string) => {
+      const res = await fetch(`http://localhost:${server.port}${p}`);
+      return { status: res.status, json: (await res.json()) as any };
+    };
+    expect((await api('/api/v1/info')).json.managedNamespace).toBe('team-a');
+    const mine = await through(server.port, undefined)(['list', '-o', 'name']);
+    expect(mine.code).toBe(0);
+    expect(lines(mine.stdout).length).toBeGreaterThan(0);
+    // Another namespace is refused as upstream's server refuses it, whatever its credentials allow.
+    for (const p of ['/api/v1/workflows/team-b', '/api/v1/workflows/team-b/elsewhere']) {
+      const r = await api(p);
+      expect(r.status, p).toBe(403);
+      expect(r.json.code, p).toBe(7);
+    }
+    // All namespaces means its own.
+    const all = await api('/api/v1/workflows/');
+    const namespaces = new Set(all.json.items.map((w: Workflow) => w.metadata.namespace));
+    expect([...namespaces]).toEqual(['team-a']);
+    server.child.kill('SIGTERM');
+    await cluster.api.store.delete('Workflow', 'team-b', 'elsewhere');
   });
 
   it('creator labels: a manifest cannot name its own creator; templates and submit --from record the caller too', async () => {

@@ -61,8 +61,11 @@ export function run(file: string, args: string[], env: NodeJS.ProcessEnv, timeou
   });
 }
 
-export function argoexec(args: string[], env: NodeJS.ProcessEnv): Promise<Exit> {
-  return run(process.execPath, [path.join(repoRoot, 'bin/argo.js'), 'argoexec', ...args], env);
+/** `argo argoexec ARGS`: this checkout's bin/argo.js, or the `argo` executable given (an installed one). */
+export function argoexec(args: string[], env: NodeJS.ProcessEnv, entrypoint?: string): Promise<Exit> {
+  return entrypoint
+    ? run(entrypoint, ['argoexec', ...args], env)
+    : run(process.execPath, [path.join(repoRoot, 'bin/argo.js'), 'argoexec', ...args], env);
 }
 
 export interface PodRun {
@@ -71,14 +74,17 @@ export interface PodRun {
   wait?: Exit;
 }
 
-/** init; then, if it succeeded, main (argv under the emissary) and wait side by side. */
-export async function runPod(p: PodEnv, mainArgv: string[]): Promise<PodRun> {
-  const init = await argoexec(['init'], podEnv(p, 'init'));
+/**
+ * init; then, if it succeeded, main (argv under the emissary) and wait side by side. The
+ * executor is `entrypoint` when given (as the image's), else this checkout's.
+ */
+export async function runPod(p: PodEnv, mainArgv: string[], entrypoint?: string): Promise<PodRun> {
+  const init = await argoexec(['init'], podEnv(p, 'init'), entrypoint);
   if (init.code !== 0) return { init };
   const binary = path.join(p.root, 'var/run/argo/argoexec');
   const [main, wait] = await Promise.all([
     run(binary, ['emissary', '--', ...mainArgv], podEnv(p, 'main')),
-    argoexec(['wait'], podEnv(p, 'wait')),
+    argoexec(['wait'], podEnv(p, 'wait'), entrypoint),
   ]);
   return { init, main, wait };
 }

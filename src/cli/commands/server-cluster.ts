@@ -9,7 +9,7 @@ import { StoreClient } from '../../client/store/client.js';
 import type { Actor } from '../../model/service.js';
 import { kubeStoreIdentity } from '../../server/claims.js';
 import type { CallerCredentials } from '../../server/auth.js';
-import type { CallerDeps, ServerDeps } from '../../server/index.js';
+import { currentCaller, type CallerDeps, type ServerDeps } from '../../server/index.js';
 import type { KubeConnectOptions, KubeStore } from '../../store/kube/index.js';
 
 /** Callers' clients kept for their next request; the least recently used go first. */
@@ -76,7 +76,13 @@ export async function openClusterServer(o: {
     deps: {
       backend: clientFor(store),
       store,
-      artifacts: new WorkflowArtifactReader({ home: o.home, secret: storeSecrets(store) }),
+      // As upstream's artifact server, credentials are read with the caller's rights in client
+      // mode: an artifact is no more readable than the Secret that opens it.
+      artifacts: new WorkflowArtifactReader({
+        home: o.home,
+        secret: (namespace, name, key) =>
+          storeSecrets(currentCaller()?.store ?? store)!(namespace, name, key),
+      }),
       forCaller: o.passCallerToken ? forCaller : undefined,
       archive: persistence?.archive,
       hydrator: persistence?.hydrator,

@@ -11,7 +11,11 @@ import { CONTROLLER_LEASE } from '../../client/local/controller-lease.js';
 import { versionInfo } from '../../client/version.js';
 import { WorkflowController } from '../../controller/controller.js';
 import { configField } from '../../controller/controller-config.js';
-import { CronController, cronSyncPeriodFromEnv } from '../../controller/cron/index.js';
+import {
+  CronController,
+  cronSyncPeriodFromEnv,
+  DEFAULT_CRON_WORKFLOW_WORKERS,
+} from '../../controller/cron/index.js';
 import type { ConfigMap } from '../../model/meta.js';
 import { Informer } from '../../store/informer/index.js';
 import { LeaderElector, leaseHolder, readLease } from '../../store/lease.js';
@@ -27,6 +31,7 @@ export interface ClusterControllerOptions {
   namespaced?: boolean;
   workflowWorkers?: number;
   podCleanupWorkers?: number;
+  cronWorkflowWorkers?: number;
   /** --configmap */
   configMap: string;
   /** --executor-image: wins over the ConfigMap's executor.image. */
@@ -96,6 +101,7 @@ export async function runClusterController(o: ClusterControllerOptions): Promise
   o.log('Current Worker Numbers', {
     workflowWorkers: o.workflowWorkers ?? 32,
     podCleanup: o.podCleanupWorkers ?? 4,
+    cronWorkflowWorkers: o.cronWorkflowWorkers ?? DEFAULT_CRON_WORKFLOW_WORKERS,
   });
 
   let controller: WorkflowController | undefined;
@@ -154,6 +160,7 @@ export async function runClusterController(o: ClusterControllerOptions): Promise
       namespace: managedNamespace,
       syncPeriodMs: cronSyncPeriodFromEnv(o.env),
       instanceId,
+      workers: o.cronWorkflowWorkers,
       log: (msg) => o.log(msg),
     });
     await cron.start();

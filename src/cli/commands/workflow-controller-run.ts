@@ -26,6 +26,7 @@ export async function runWorkflowController(o: {
   namespaced?: boolean;
   workflowWorkers?: number;
   podCleanupWorkers?: number;
+  cronWorkflowWorkers?: number;
   configmap?: string;
   executorImage?: string;
   /** The root's kubectl flags given on the command line. */
@@ -36,6 +37,9 @@ export async function runWorkflowController(o: {
   }
   if (o.podCleanupWorkers !== undefined && o.podCleanupWorkers < 1) {
     throw new Error(`--pod-cleanup-workers must be at least 1, got ${o.podCleanupWorkers}`);
+  }
+  if (o.cronWorkflowWorkers !== undefined && o.cronWorkflowWorkers < 1) {
+    throw new Error(`--cron-workflow-workers must be at least 1, got ${o.cronWorkflowWorkers}`);
   }
   // A controller runs workflows from a store, never through an Argo Server: ARGO_SERVER is for clients.
   const choice = chooseBackend({
@@ -51,6 +55,7 @@ export async function runWorkflowController(o: {
       namespaced: o.namespaced,
       workflowWorkers: o.workflowWorkers,
       podCleanupWorkers: o.podCleanupWorkers,
+      cronWorkflowWorkers: o.cronWorkflowWorkers,
       configMap: o.configmap || 'workflow-controller-configmap',
       executorImage: o.executorImage,
       env: process.env,
@@ -61,7 +66,15 @@ export async function runWorkflowController(o: {
   const store = openStore();
   const storeFile = new StoreFileRemoval(store.path);
   // Stopped (SIGTERM, idle), it leaves running containers to the next controller to adopt.
-  const engine = new Engine(store, home, log, true, o.workflowWorkers, o.podCleanupWorkers);
+  const engine = new Engine(
+    store,
+    home,
+    log,
+    true,
+    o.workflowWorkers,
+    o.podCleanupWorkers,
+    o.cronWorkflowWorkers,
+  );
   log(`starting workflow controller (home ${home}, pid ${process.pid})`);
   const idleSeconds = Number(process.env[IDLE_EXIT_ENV] ?? '0');
   let stopping = false;

@@ -29,6 +29,12 @@ export function registerWorkflowController(program: Command): void {
     { long: 'namespaced', type: 'bool', description: 'run workflow-controller as namespaced mode' },
     { long: 'workflow-workers', type: 'int', default: 32, description: 'Number of workflow workers' },
     { long: 'pod-cleanup-workers', type: 'int', default: 4, description: 'Number of pod cleanup workers' },
+    {
+      long: 'cron-workflow-workers',
+      type: 'int',
+      default: 8,
+      description: 'Number of cron workflow workers',
+    },
   ]);
   cmd.action(
     async (o: {
@@ -36,6 +42,7 @@ export function registerWorkflowController(program: Command): void {
       namespaced?: boolean;
       workflowWorkers?: number;
       podCleanupWorkers?: number;
+      cronWorkflowWorkers?: number;
       configmap?: string;
       executorImage?: string;
     }) => {

@@ -61,6 +61,8 @@ export class Engine {
     private readonly workflowWorkers?: number,
     /** Pods pod GC deletes at once (`--pod-cleanup-workers`); the controller's default when unset. */
     private readonly podCleanupWorkers?: number,
+    /** CronWorkflows worked on at once (`--cron-workflow-workers`); the cron controller's default when unset. */
+    private readonly cronWorkflowWorkers?: number,
   ) {
     this.log = log ?? (() => undefined);
     this.elector = new LeaderElector(store, {
@@ -158,6 +160,7 @@ export class Engine {
     this.cron = new CronController({
       store: this.store,
       log: this.log,
+      workers: this.cronWorkflowWorkers,
       deleteWorkflow: (ns, name) => deleteLocalWorkflow(this.store, this.home, ns, name, archive?.hydrator),
     });
     await this.cron.start();

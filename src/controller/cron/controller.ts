@@ -1,14 +1,22 @@
 // The cron controller: keeps caches of CronWorkflows and of the workflows they created, arms one
 // timer per CronWorkflow for its next scheduled time, and runs a CronOperation when the timer
 // fires, when the CronWorkflow changes (catching up a missed run) and when one of its workflows
-// changes or the periodic sync comes round (history limits, active list, counts). Work on one
-// CronWorkflow is never concurrent. Like the workflow controller, it knows only the store, through
-// informers (which re-list after a watch expires and resync every CronWorkflow periodically).
+// changes or the periodic sync comes round (history limits, active list, counts). Like the workflow
+// controller, it knows only the store, through informers (which re-list after a watch expires and
+// resync every CronWorkflow periodically), and works through the same rate-limited work queue: a
+// CronWorkflow's key is never handed to two workers at once, and the jobs asked of it run in the
+// order they were asked.
 import { instanceIdSelector } from '../instance-id.js';
 import type { CronWorkflow, Workflow } from '../../model/workflow.js';
 import type { ResourceStore } from '../../store/types.js';
 import { StoreError } from '../../store/types.js';
-import { cacheKey as key, Informer, type InformerCache } from '../../store/informer/index.js';
+import {
+  cacheKey as key,
+  Informer,
+  runWorkers,
+  WorkQueue,
+  type InformerCache,
+} from '../../store/informer/index.js';
 import { LABEL_CRON_COMPLETED, LABEL_CRON_WORKFLOW } from './child-workflow.js';
 import { systemClock, type Clock } from './clock.js';
 import { CronOperation, type CronEnvironment } from './operation.js';
@@ -33,7 +41,12 @@ export interface CronControllerOptions {
   deleteWorkflow?: (namespace: string, name: string) => Promise<void>;
   /** As the workflow controller's (ControllerOptions.instanceId): which CronWorkflows are ours. */
   instanceId?: string;
+  /** CronWorkflows worked on at once (`--cron-workflow-workers`); default 8, as upstream. */
+  workers?: number;
 }
+
+/** Upstream's default for `--cron-workflow-workers`. */
+export const DEFAULT_CRON_WORKFLOW_WORKERS = 8;
 
 /** CRON_SYNC_PERIOD as a Go duration (e.g. `10s`, `1m`), in milliseconds; undefined when unset or bad. */
 export function cronSyncPeriodFromEnv(env: NodeJS.ProcessEnv = process.env): number | undefined {
@@ -49,7 +62,10 @@ export class CronController {
   private readonly crons: InformerCache<CronWorkflow>;
   private readonly workflows: InformerCache<Workflow>;
   private readonly timers = new Map<string, { at: Date; cancel: () => void }>();
-  private readonly chains = new Map<string, Promise<void>>();
+  private readonly queue: WorkQueue;
+  /** Per CronWorkflow, the jobs asked of it and not yet run, in the order asked. */
+  private readonly jobs = new Map<string, (() => Promise<void>)[]>();
+  private workers: Promise<void> | undefined;
   private readonly syncRequested = new Set<string>();
   /** The missed run last caught up per CronWorkflow, so each is tried once. */
   private readonly caughtUp = new Map<string, number>();
@@ -94,6 +110,7 @@ export class CronController {
     });
     this.workflows = this.workflowInformer.cache;
     this.crons = this.cronInformer.cache;
+    this.queue = new WorkQueue({ timers: this.clock });
   }
 
   async start(): Promise<void> {
@@ -119,22 +136,46 @@ export class CronController {
         this.caughtUp.delete(k);
       },
     });
+    this.workers = runWorkers(
+      this.queue,
+      this.opts.workers ?? DEFAULT_CRON_WORKFLOW_WORKERS,
+      (k) => this.runJobs(k),
+      () => undefined,
+    );
     await this.workflowInformer.start();
     await this.cronInformer.start();
     this.armSyncAll();
   }
 
-  /** Runs `fn` after everything already queued for the same CronWorkflow. */
+  /** Asks for `fn` to run after everything already asked of the same CronWorkflow. */
   private enqueue(k: string, fn: () => Promise<void>): void {
     if (this.stopped) return;
-    const prev = this.chains.get(k) ?? Promise.resolve();
-    const next = prev
-      .then(() => (this.stopped ? undefined : fn()))
-      .catch((err: unknown) => this.log(`cron ${k}: ${(err as Error).stack ?? String(err)}`));
-    this.chains.set(k, next);
-    void next.finally(() => {
-      if (this.chains.get(k) === next) this.chains.delete(k);
-    });
+    const pending = this.jobs.get(k);
+    if (pending) pending.push(fn);
+    else this.jobs.set(k, [fn]);
+    this.queue.add(k);
+  }
+
+  /**
+   * A worker's turn at a CronWorkflow: runs its jobs in order, those asked meanwhile included (the
+   * queue hands the key to no one else until this returns). A failed job is logged, as a failed
+   * sync is upstream, and the next still runs: each reads the CronWorkflow afresh.
+   */
+  private async runJobs(k: string): Promise<void> {
+    for (let fn = this.nextJob(k); fn && !this.stopped; fn = this.nextJob(k)) {
+      try {
+        await fn();
+      } catch (err) {
+        this.log(`cron ${k}: ${(err as Error).stack ?? String(err)}`);
+      }
+    }
+  }
+
+  private nextJob(k: string): (() => Promise<void>) | undefined {
+    const pending = this.jobs.get(k);
+    const fn = pending?.shift();
+    if (pending?.length === 0) this.jobs.delete(k);
+    return fn;
   }
 
   private requestSync(k: string): void {
@@ -257,9 +298,10 @@ export class CronController {
 
   /** Resolves once no work is queued for any CronWorkflow. */
   async idle(): Promise<void> {
-    while (this.chains.size > 0) await Promise.all([...this.chains.values()]);
+    await this.queue.idle();
   }
 
+  /** Stops watching and scheduling; the job being run finishes, those not started are dropped. */
   async stop(): Promise<void> {
     this.stopped = true;
     this.workflowInformer.stop();
@@ -267,7 +309,9 @@ export class CronController {
     for (const t of this.timers.values()) t.cancel();
     this.timers.clear();
     this.cancelSyncTimer?.();
-    await Promise.all([...this.chains.values()]);
+    this.jobs.clear();
+    await this.queue.shutDown();
+    await this.workers;
   }
 }
 

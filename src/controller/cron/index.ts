@@ -2,6 +2,7 @@
 export {
   CronController,
   cronSyncPeriodFromEnv,
+  DEFAULT_CRON_WORKFLOW_WORKERS,
   deleteWorkflowAndPods,
   type CronControllerOptions,
 } from './controller.js';

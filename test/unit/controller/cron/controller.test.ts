@@ -41,9 +41,15 @@ const harnesses: Harness[] = [];
 async function start(
   at: string,
   crons: CronWorkflow[],
-  opts: { timeZone?: string; syncPeriodMs?: number; instanceId?: string } = {},
+  opts: {
+    timeZone?: string;
+    syncPeriodMs?: number;
+    instanceId?: string;
+    workers?: number;
+    store?: MemoryStore;
+  } = {},
 ): Promise<Harness> {
-  const store = new MemoryStore();
+  const store = opts.store ?? new MemoryStore();
   const clock = new FakeClock(at, (t) => vi.setSystemTime(t));
   for (const c of crons) await store.create('CronWorkflow', c);
   const controller = new CronController({
@@ -52,6 +58,7 @@ async function start(
     timeZone: opts.timeZone ?? 'UTC',
     syncPeriodMs: opts.syncPeriodMs ?? 10_000,
     instanceId: opts.instanceId,
+    workers: opts.workers,
   });
   await controller.start();
   const settle = (): Promise<void> => controller.idle();
@@ -89,6 +96,54 @@ beforeEach(() => {
 afterEach(async () => {
   for (const h of harnesses.splice(0)) await h.controller.stop();
   vi.useRealTimers();
+});
+
+describe('the work queue', () => {
+  it('works on at most `workers` cron workflows at once, and on one only after its job in hand', async () => {
+    // Creating a workflow is held until the test lets go, so the jobs being worked on can be seen.
+    const store = new MemoryStore();
+    const create = store.create.bind(store);
+    const creating: string[] = [];
+    let most = 0;
+    let letGo!: () => void;
+    const held = new Promise<void>((resolve) => (letGo = resolve));
+    store.create = (async (kind: Parameters<MemoryStore['create']>[0], obj: Workflow) => {
+      if (kind !== 'Workflow') return create(kind, obj);
+      const cron = obj.metadata.labels?.['workflows.argoproj.io/cron-workflow'] ?? '';
+      creating.push(cron);
+      most = Math.max(most, creating.length);
+      await held;
+      creating.splice(creating.indexOf(cron), 1);
+      return create(kind, obj);
+    }) as MemoryStore['create'];
+    const every = (name: string) =>
+      cronOf(`
+metadata: {name: ${name}}
+spec:
+  schedules: ["* * * * *"]
+${WORKFLOW_SPEC}`);
+    const h = await start('2024-05-01T12:00:30Z', [every('a'), every('b'), every('c')], {
+      workers: 2,
+      store,
+    });
+    const flush = () => new Promise<void>((resolve) => setTimeout(resolve, 50));
+    await h.clock.advanceTo('2024-05-01T12:01:00Z', flush);
+    await flush();
+    expect(creating).toHaveLength(2);
+    // A change to a cron workflow being worked on waits for that work: its timer is not re-armed yet.
+    const busy = creating[0];
+    await store.patch('CronWorkflow', NS, busy, { spec: { schedules: ['*/5 * * * *'] } });
+    await flush();
+    expect(h.controller.nextRunOf(NS, busy)).toBeUndefined();
+
+    letGo();
+    await h.settle();
+    expect(most).toBe(2);
+    expect(names(await h.workflows())).toEqual(
+      ['a', 'b', 'c'].map((c) => `${c}-${unix('2024-05-01T12:01:00Z')}`),
+    );
+    expect(h.controller.nextRunOf(NS, busy)?.toISOString()).toBe('2024-05-01T12:05:00.000Z');
+  });
 });
 
 describe('scheduled runs', () => {
