@@ -22,11 +22,14 @@ export function isHydrated(wf: Workflow): boolean {
 
 const jsonSize = (wf: Workflow): number => Buffer.byteLength(JSON.stringify(wf));
 
-/** How many offloaded versions `shared` hydration keeps: a few per workflow being watched. */
+/** How many versions of nodes `shared` hydration keeps: a few per workflow being watched. */
 const SHARED_VERSIONS = 64;
 
 export class WorkflowHydrator {
-  /** Recently read offloaded nodes by uid and version (a version's nodes never change), oldest first. */
+  /**
+   * Recently read nodes, oldest first: offloaded ones by uid and version, compressed ones by uid
+   * and resourceVersion (neither's nodes ever change).
+   */
   private readonly sharedNodes = new Map<string, Promise<Nodes>>();
 
   constructor(
@@ -50,8 +53,9 @@ export class WorkflowHydrator {
    * the rest shared) without compressedNodes and offloadNodeStatusVersion, as upstream's readers
    * show it. `keepVersion` leaves the version in the copy, for a controller whose later passes
    * and garbage collection must know which row the store points at. `shared`: offloaded nodes
-   * are read once for every reader of the same version (each watcher of a workflow gets the
-   * same event), and the copies share them, so those readers must not change them.
+   * are read (compressed ones decompressed) once for every reader of the same version (each
+   * watcher of a workflow gets the same event), and the copies share them, so those readers
+   * must not change them.
    */
   async hydrate(wf: Workflow, opts: { keepVersion?: boolean; shared?: boolean } = {}): Promise<Workflow> {
     const s = wf.status;
@@ -63,25 +67,35 @@ export class WorkflowHydrator {
     } else if (status.offloadNodeStatusVersion) {
       if (!this.offload) throw new Error(OFFLOAD_DISABLED);
       const uid = wf.metadata.uid ?? '';
+      const version = status.offloadNodeStatusVersion;
+      const offload = this.offload;
       status.nodes = await (opts.shared
-        ? this.sharedRead(uid, status.offloadNodeStatusVersion)
-        : this.offload.get(uid, status.offloadNodeStatusVersion));
+        ? this.sharedRead(`offloaded/${uid}/${version}`, () => offload.get(uid, version))
+        : offload.get(uid, version));
     } else if (status.compressedNodes) {
-      status.nodes = decompressNodes(status.compressedNodes);
+      const compressed = status.compressedNodes;
+      // A resourceVersion names one stored state of the workflow, so its compressed nodes never change.
+      const rv = wf.metadata.resourceVersion;
+      status.nodes =
+        opts.shared && rv
+          ? await this.sharedRead(`compressed/${wf.metadata.uid ?? ''}/${rv}`, async () =>
+              decompressNodes(compressed),
+            )
+          : decompressNodes(compressed);
     }
     delete status.compressedNodes;
     if (!opts.keepVersion) delete status.offloadNodeStatusVersion;
     return { ...wf, status };
   }
 
-  private sharedRead(uid: string, version: string): Promise<Nodes> {
-    const key = `${uid}/${version}`;
+  /** The nodes `key` names, read by `readNodes` once for all the readers that ask while it is kept. */
+  private sharedRead(key: string, readNodes: () => Promise<Nodes>): Promise<Nodes> {
     let read = this.sharedNodes.get(key);
     if (read) {
       // Used again: the newest, so the least recently used go first.
       this.sharedNodes.delete(key);
     } else {
-      read = this.offload!.get(uid, version);
+      read = readNodes();
       // A failed read is not kept: the next reader asks again.
       const failed = read;
       void failed.catch(() => {

@@ -105,6 +105,16 @@ export class StoreClient implements ArgoClient {
    */
   protected creator?: () => Promise<Actor | undefined>;
 
+  /**
+   * Why a workflow with offloaded nodes cannot be read here, for a client that can never reach
+   * the database (the CLI on the Kubernetes API). Unset: the hydrator's own error (upstream's
+   * server without persistence answers with it).
+   */
+  protected offloadUnreadable?: (wf: Workflow) => string;
+
+  /** Reads compressed nodes when the host has no hydrator of its own (no database configured). */
+  private inlineHydrator?: WorkflowHydrator;
+
   constructor(opts: StoreClientOptions) {
     this.store = opts.store;
     this.namespace = opts.namespace;
@@ -213,7 +223,12 @@ export class StoreClient implements ArgoClient {
    */
   private async hydrated(wf: Workflow, shared = false): Promise<Workflow> {
     if (isHydrated(wf)) return wf;
-    const hydrator = this.host.hydrator ? await this.host.hydrator() : new WorkflowHydrator(undefined, false);
+    if (!this.host.hydrator && this.offloadUnreadable && wf.status?.offloadNodeStatusVersion)
+      throw new ArgoError(this.offloadUnreadable(wf), 501);
+    // Without a database, one hydrator per client still decompresses an event once for all its watchers.
+    const hydrator = this.host.hydrator
+      ? await this.host.hydrator()
+      : (this.inlineHydrator ??= new WorkflowHydrator(undefined, false));
     try {
       return await hydrator.hydrate(wf, { shared });
     } catch (err) {

@@ -1,10 +1,12 @@
 // The Argo Server's watch route streams each workflow event to every watcher through the store
 // client's watchWorkflows: nodes a controller offloaded are read from the database once per event
-// (once per offloaded version), not once per watcher, as they were before.
+// (once per offloaded version), and compressed nodes are decompressed once per event, not once
+// per watcher, as they were before.
 import { expect, it } from 'vitest';
 import { StoreClient } from '../../../src/client/store/client.js';
 import type { ClientHost } from '../../../src/client/store/host.js';
 import type { Workflow } from '../../../src/model/workflow.js';
+import { compressNodes } from '../../../src/persist/compressed-nodes.js';
 import { WorkflowHydrator } from '../../../src/persist/hydrator.js';
 import type { NodeStatusOffload } from '../../../src/persist/node-offload.js';
 import { MemoryStore } from '../../helpers/memory-store.js';
@@ -69,4 +71,47 @@ it('reads offloaded nodes once per event for all the watchers of a workflow', as
   ac.abort();
   await Promise.all(streams.map((s) => s.return?.(undefined)));
   await store.close();
+});
+
+it('decompresses compressed nodes once per event for all the watchers, with or without a database', async () => {
+  for (const hydrator of [new WorkflowHydrator(undefined, false), undefined]) {
+    const store = new MemoryStore();
+    const host = {
+      backend: 'kube',
+      ensureController: async () => undefined,
+      ...(hydrator ? { hydrator: async () => hydrator } : {}),
+    } as unknown as ClientHost;
+    const client = new StoreClient({ store, namespace: 'default', host });
+    const wf = await store.create<Workflow>('Workflow', {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Workflow',
+      metadata: { name: 'big', namespace: 'default' },
+      spec: { entrypoint: 'main', templates: [{ name: 'main', container: { image: 'alpine' } }] },
+      status: { phase: 'Running', compressedNodes: compressNodes(nodesOf('Running')) },
+    });
+    const ac = new AbortController();
+    const streams = Array.from({ length: WATCHERS }, () => {
+      const events = client.watchWorkflows('default', { fieldSelector: 'metadata.name=big' }, ac.signal);
+      return events[Symbol.asyncIterator]();
+    });
+    const next = (): Promise<Workflow[]> =>
+      Promise.all(streams.map(async (s) => ((await s.next()).value as { object: Workflow }).object));
+    const first = await next();
+    expect(first.map((w) => w.status?.nodes?.n?.phase)).toEqual(Array(WATCHERS).fill('Running'));
+    expect(first.every((w) => w.status?.compressedNodes === undefined)).toBe(true);
+    // One decompression: every watcher's copy holds the same nodes object.
+    expect(new Set(first.map((w) => w.status?.nodes)).size).toBe(1);
+    await store.update<Workflow>('Workflow', {
+      ...wf,
+      metadata: { ...wf.metadata, resourceVersion: undefined },
+      status: { phase: 'Succeeded', compressedNodes: compressNodes(nodesOf('Succeeded')) },
+    });
+    const second = await next();
+    // The next event is decompressed afresh (its resourceVersion differs), once again.
+    expect(second.map((w) => w.status?.nodes?.n?.phase)).toEqual(Array(WATCHERS).fill('Succeeded'));
+    expect(new Set(second.map((w) => w.status?.nodes)).size).toBe(1);
+    ac.abort();
+    await Promise.all(streams.map((s) => s.return?.(undefined)));
+    await store.close();
+  }
 });
