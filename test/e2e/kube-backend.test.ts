@@ -8,6 +8,7 @@ import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Workflow } from '../../src/model/workflow.js';
 import { cliWithHome, fixture, lines, type Cli, type CliResult } from './cli.js';
+import { openKubeStore } from '../../src/store/kube/index.js';
 import { startKubeCluster, type KubeCluster } from './kube-cluster.js';
 
 let cluster: KubeCluster;
@@ -279,14 +280,62 @@ describe('what Kubernetes API mode cannot do, in one line', () => {
     expect(oneErrorLine(r)).toContain('--as, --as-group: not applied to the Kubernetes API by this CLI yet');
   });
 
-  it('the archive, which needs the Argo Server', async () => {
+  it("the archive, which needs the Argo Server: upstream's words, exit 1, for every archive command", async () => {
     for (const args of [
       ['archive', 'list'],
+      ['archive', 'list', '-o', 'json'],
       ['archive', 'get', 'some-uid'],
+      ['archive', 'delete', 'some-uid'],
+      ['archive', 'list-label-keys'],
+      ['archive', 'list-label-values', '-l', 'team'],
+      ['archive', 'retry', 'some-uid'],
+      ['archive', 'resubmit', 'some-uid'],
     ]) {
       const r = await argo(args);
-      expect(r.stdout).toBe('');
-      expect(oneErrorLine(r)).toContain('argo archive requires the Argo Server');
+      expect(r.stdout, args.join(' ')).toBe('');
+      expect(oneErrorLine(r)).toBe(
+        'Error: this is impossible if you are not using the Argo Server, see https://argo-workflows.readthedocs.io/en/latest/cli/argo',
+      );
     }
+  });
+
+  it('a workflow whose nodes were offloaded to the database: get and watch name it and the Argo Server, list shows it', async () => {
+    const { store } = await openKubeStore({ kubeconfig: cluster.kubeconfig });
+    try {
+      // As a controller with nodeStatusOffLoad leaves it; completed, so ours leaves it alone.
+      await store.create<Workflow>('Workflow', {
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'Workflow',
+        metadata: {
+          name: 'offloaded',
+          namespace: 'default',
+          labels: { 'workflows.argoproj.io/completed': 'true', 'workflows.argoproj.io/phase': 'Succeeded' },
+        },
+        spec: { entrypoint: 'main', templates: [{ name: 'main', container: { image: 'alpine' } }] },
+        status: {
+          phase: 'Succeeded',
+          startedAt: '2026-01-01T00:00:00Z',
+          finishedAt: '2026-01-01T00:00:01Z',
+          offloadNodeStatusVersion: 'fnv:123',
+        },
+      });
+    } finally {
+      await store.close();
+    }
+    const expected =
+      'Error: workflow default/offloaded has its nodes offloaded to the database (status.offloadNodeStatusVersion): this is impossible if you are not using the Argo Server, see https://argo-workflows.readthedocs.io/en/latest/cli/argo';
+    for (const args of [
+      ['get', 'offloaded'],
+      ['get', 'offloaded', '-o', 'json'],
+      ['watch', 'offloaded'],
+    ]) {
+      const r = await argo(args);
+      expect(r.stdout, args.join(' ')).toBe('');
+      expect(oneErrorLine(r)).toBe(expected);
+    }
+    // As upstream's CLI lists it there: its summary, no nodes to count.
+    const list = await argo(['list', '-o', 'name']);
+    expect(list.code).toBe(0);
+    expect(lines(list.stdout)).toContain('offloaded');
   });
 });

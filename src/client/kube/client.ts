@@ -3,6 +3,7 @@
 // opened, so that importing this module costs nothing.
 import type { KubeConnectOptions, OpenedKubeStore } from '../../store/kube/index.js';
 import { StoreError } from '../../store/types.js';
+import { offloadNeedsServer } from '../store/archive.js';
 import { StoreClient } from '../store/client.js';
 import { ArgoError } from '../types.js';
 import { KubeHost } from './host.js';
@@ -24,6 +25,8 @@ export class KubeClient extends StoreClient {
     let identity: Promise<Actor | undefined> | undefined;
     this.creator = () =>
       (identity ??= import('../../server/claims.js').then((m) => m.kubeStoreIdentity(opened.store)));
+    // As upstream's CLI there: nodes offloaded to the database are the Argo Server's to read.
+    this.offloadUnreadable = offloadNeedsServer;
   }
 
   /** A client for the cluster the kubectl options select; a configuration that cannot be used is an ArgoError. */

@@ -8,16 +8,30 @@ import { labelValuesKey } from '../../persist/label-query.js';
 import { ArgoError } from '../types.js';
 import type { ClientHost } from './host.js';
 
-const WHERE: Record<ClientHost['backend'], string> = {
-  local: 'this local backend has no archive of its own',
-  kube: 'talking to the Kubernetes API directly, the CLI cannot reach it (argo archive requires the Argo Server)',
-};
+/**
+ * upstream's CLI words when it talks to the Kubernetes API and is asked for what only the Argo
+ * Server has (its ErrNoArgoServer), the documentation link at "latest" as this CLI has no release
+ * branch of upstream's documentation.
+ */
+export const NO_ARGO_SERVER =
+  'this is impossible if you are not using the Argo Server, see https://argo-workflows.readthedocs.io/en/latest/cli/argo';
 
 export function archiveNeedsServer(backend: ClientHost['backend']): ArgoError {
+  if (backend === 'kube') return new ArgoError(NO_ARGO_SERVER, 501);
   return new ArgoError(
-    `the workflow archive is kept by the Argo Server with persistence configured; ${WHERE[backend]}. Point the CLI at such a server with --argo-server or ARGO_SERVER`,
+    'the workflow archive is kept by the Argo Server with persistence configured; this local backend has no archive of its own. Point the CLI at such a server with --argo-server or ARGO_SERVER',
     501,
   );
+}
+
+/**
+ * Why the CLI on the Kubernetes API cannot show a workflow whose nodes were offloaded to the
+ * database: only the Argo Server reads that database. upstream's CLI fails the same read ("offload
+ * node status is not supported"); this names the workflow and the way that works.
+ */
+export function offloadNeedsServer(wf: Workflow): string {
+  const name = `${wf.metadata.namespace ?? ''}/${wf.metadata.name ?? ''}`;
+  return `workflow ${name} has its nodes offloaded to the database (status.offloadNodeStatusVersion): ${NO_ARGO_SERVER}`;
 }
 
 /** The backend's own archive, or the error saying it needs the Argo Server. */

@@ -1,6 +1,6 @@
 // `argo archive ...`: names resolved to uids as upstream resolves them, Argo's archive printers.
 import type { Command } from 'commander';
-import type { ArchiveRef, ArgoClient } from '../../../client/types.js';
+import { ArgoError, type ArchiveRef, type ArgoClient } from '../../../client/types.js';
 import type { Workflow } from '../../../model/workflow.js';
 import { humanizeTimestamp } from '../../../workflow/humanize.js';
 import { namespaceOf, out, withClient } from '../../context.js';
@@ -46,6 +46,8 @@ export async function resolveUid(
       cont = res.metadata.continue || undefined;
     } while (cont && matches.length < 2);
   } catch (err) {
+    // No archive to read at all: upstream's CLI fails on that before it resolves anything.
+    if (err instanceof ArgoError && err.status === 501) throw err;
     throw new Error(`resolve UID: list archived workflows: ${(err as Error).message}`);
   }
   if (matches.length === 0) throw new Error(`resolve UID: archived workflow '${id}' not found`);
