@@ -9,6 +9,7 @@ import { CONTROLLER_CONFIGMAP } from '../model/controller-configmap.js';
 import type { ConfigMap, Secret } from '../model/meta.js';
 import { labelRequirementsFrom, type LabelRequirement } from '../store/selectors.js';
 import type { ResourceStore } from '../store/types.js';
+import type { Workflow } from '../model/workflow.js';
 import { parseGoDuration } from '../workflow/duration.js';
 import {
   ControllerConfigError,
@@ -152,15 +153,26 @@ export interface ConfiguredArchive {
   offloadGC?: { offload: NodeStatusOffload; periodMs: number };
 }
 
+/** The archive the configuration names, not connected to yet: what can be known without its database. */
+export interface ArchivePlan {
+  /** Whether completed workflows are written to it (`persistence.archive`). */
+  write: boolean;
+  policy: ConfiguredArchive['policy'];
+  /** Connects (and migrates): each call a new connection, so a failed one can be tried again. */
+  open(): Promise<ConfiguredArchive>;
+}
+
 /**
- * Opens the archive the configuration names. Locally, with no `persistence:` block, it is the
- * home's archive.db, written to; with one, `archive: true` turns writing on, as upstream.
- * `existing`: a home's archive.db that is not there yet is not made (a read has nothing to find in it).
+ * Reads the archive's configuration (its Secrets too) without connecting. Locally, with no
+ * `persistence:` block, it is the home's archive.db, written to; with one, `archive: true` turns
+ * writing on, as upstream. `existing`: a home's archive.db that is not there yet is not made (a
+ * read has nothing to find in it). Configuration that is wrong throws; a database that is down
+ * does not (until open).
  */
-export async function openConfiguredArchive(
+export async function planConfiguredArchive(
   src: ConfigSource,
   opts: { existing?: boolean } = {},
-): Promise<ConfiguredArchive | undefined> {
+): Promise<ArchivePlan | undefined> {
   const persistence = (await readConfig(src)).persistence;
   const configured = await databaseOf('persistence', persistence, src);
   const homeFile = src.home ? path.join(src.home, LOCAL_ARCHIVE_FILE) : undefined;
@@ -176,14 +188,114 @@ export async function openConfiguredArchive(
   const gcPeriodMs = archiveGCPeriodMs(process.env);
   // upstream's `tableName` names the offload table; the archive's own tables have fixed names.
   const tableName = persistence?.postgresql?.tableName ?? persistence?.mysql?.tableName;
-  const archive = await openWorkflowArchive(database, { clusterName: persistence?.clusterName, tableName });
-  const offload = archive.nodeOffload({ tableName, ttlSeconds: nodeStatus.ttlSeconds });
-  const hydrator = new WorkflowHydrator(offload, persistence?.nodeStatusOffLoad === true, nodeStatus);
+  const write = persistence ? persistence.archive === true : true;
+  const policy = { selector, ttlSeconds: ttlSeconds || undefined, gcPeriodMs };
   return {
-    archive,
-    write: persistence ? persistence.archive === true : true,
-    policy: { selector, ttlSeconds: ttlSeconds || undefined, gcPeriodMs },
-    hydrator,
-    offloadGC: hydrator.writes ? { offload, periodMs: nodeStatus.gcPeriodMs } : undefined,
+    write,
+    policy,
+    open: async () => {
+      const archive = await openWorkflowArchive(database, {
+        clusterName: persistence?.clusterName,
+        tableName,
+      });
+      const offload = archive.nodeOffload({ tableName, ttlSeconds: nodeStatus.ttlSeconds });
+      const hydrator = new WorkflowHydrator(offload, persistence?.nodeStatusOffLoad === true, nodeStatus);
+      return {
+        archive,
+        write,
+        policy,
+        hydrator,
+        offloadGC: hydrator.writes ? { offload, periodMs: nodeStatus.gcPeriodMs } : undefined,
+      };
+    },
   };
+}
+
+/** Opens the archive the configuration names (see planConfiguredArchive). */
+export async function openConfiguredArchive(
+  src: ConfigSource,
+  opts: { existing?: boolean } = {},
+): Promise<ConfiguredArchive | undefined> {
+  return (await planConfiguredArchive(src, opts))?.open();
+}
+
+/**
+ * Archive writes to a database that could not be reached when the controller started: each write
+ * (and TTL sweep) connects first, and a failed connection is tried again by the next one. The
+ * archiver retries a failed write, so the workflows completed meanwhile wait Pending archiving,
+ * never deleted, and are archived once the database is up.
+ */
+export class ConnectingArchiveWriter {
+  private connected?: Promise<ConfiguredArchive>;
+
+  constructor(private readonly connect: () => Promise<ConfiguredArchive>) {}
+
+  private archive(): Promise<SqlWorkflowArchive> {
+    this.connected ??= this.connect().catch((err: unknown) => {
+      this.connected = undefined;
+      throw err;
+    });
+    return this.connected.then((c) => c.archive);
+  }
+
+  async archiveWorkflow(wf: Workflow): Promise<void> {
+    await (await this.archive()).archiveWorkflow(wf);
+  }
+
+  async deleteExpired(ttlSeconds: number): Promise<number> {
+    return (await this.archive()).deleteExpired(ttlSeconds);
+  }
+
+  async close(): Promise<void> {
+    const connected = await this.connected?.catch(() => undefined);
+    await connected?.archive.close();
+  }
+}
+
+/** What a controller archives with: the archive opened, or writes that connect later. */
+export interface ControllerArchive {
+  /** Where completed workflows go; undefined when the configuration writes none. */
+  writer?: {
+    archiveWorkflow(wf: Workflow): Promise<void>;
+    deleteExpired(ttlSeconds: number): Promise<number>;
+  };
+  policy: ConfiguredArchive['policy'];
+  /** Set when the database was reached at start (offloaded nodes need it). */
+  opened?: ConfiguredArchive;
+  close(): Promise<void>;
+}
+
+/**
+ * The archive for a controller. Configuration that is wrong leaves archiving off (logged); a
+ * database that cannot be reached at start does not: it is logged once, and the writes connect
+ * later (ConnectingArchiveWriter).
+ */
+export async function openControllerArchive(
+  src: ConfigSource,
+  log: (msg: string) => void,
+): Promise<ControllerArchive | undefined> {
+  const plan = await planConfiguredArchive(src).catch((err: Error) => {
+    log(`workflow archiving is off: ${err.message}`);
+    return undefined;
+  });
+  if (!plan) return undefined;
+  try {
+    const opened = await plan.open();
+    return {
+      writer: plan.write ? opened.archive : undefined,
+      policy: plan.policy,
+      opened,
+      close: () => opened.archive.close(),
+    };
+  } catch (err) {
+    if (!plan.write) {
+      log(`the workflow archive cannot be read: ${(err as Error).message}`);
+      return undefined;
+    }
+    log(
+      `${(err as Error).message}; completed workflows wait Pending archiving and are archived once the database can be reached`,
+    );
+    const writer = new ConnectingArchiveWriter(plan.open);
+    return { writer, policy: plan.policy, close: () => writer.close() };
+  }
 }

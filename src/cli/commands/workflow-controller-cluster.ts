@@ -106,7 +106,7 @@ export async function runClusterController(o: ClusterControllerOptions): Promise
 
   let controller: WorkflowController | undefined;
   let cron: CronController | undefined;
-  let archive: Awaited<ReturnType<typeof import('../../persist/configured.js').openConfiguredArchive>>;
+  let archive: Awaited<ReturnType<typeof import('../../persist/configured.js').openControllerArchive>>;
   let syncDatabase: Awaited<
     ReturnType<typeof import('../../persist/configured.js').openConfiguredSyncDatabase>
   >;
@@ -126,17 +126,14 @@ export async function runClusterController(o: ClusterControllerOptions): Promise
       instanceID: instanceId,
     });
     // `synchronization:` names the database `database:` locks live in; without one they fail the workflow.
-    const { openConfiguredArchive, openConfiguredSyncDatabase } = await import('../../persist/configured.js');
+    const { openControllerArchive, openConfiguredSyncDatabase } = await import('../../persist/configured.js');
     const config = { store, namespace, configMapName: o.configMap };
     syncDatabase = await openConfiguredSyncDatabase(config).catch((err: Error) => {
       o.log(`database synchronization is off: ${err.message}`);
       return undefined;
     });
-    // `persistence:` names the archive; a database that is down leaves archiving off until a restart.
-    archive = await openConfiguredArchive(config).catch((err: Error) => {
-      o.log(`workflow archiving is off: ${err.message}`);
-      return undefined;
-    });
+    // `persistence:` names the archive; a database that is down is connected to by the writes that follow.
+    archive = await openControllerArchive(config, (msg) => o.log(msg));
     controller = new WorkflowController({
       store,
       namespace: managedNamespace,
@@ -149,10 +146,10 @@ export async function runClusterController(o: ClusterControllerOptions): Promise
       instanceId,
       log: (msg) => o.log(msg),
       syncDatabase,
-      archive: archive?.write ? archive.archive : undefined,
+      archive: archive?.writer,
       archivePolicy: archive?.policy,
-      hydrator: archive?.hydrator,
-      offloadGC: archive?.offloadGC,
+      hydrator: archive?.opened?.hydrator,
+      offloadGC: archive?.opened?.offloadGC,
     });
     await controller.start();
     cron = new CronController({
@@ -171,7 +168,7 @@ export async function runClusterController(o: ClusterControllerOptions): Promise
     await cron?.stop();
     await controller?.stop();
     await syncDatabase?.db.close().catch(() => undefined);
-    await archive?.archive.close().catch(() => undefined);
+    await archive?.close().catch(() => undefined);
     archive = undefined;
     cron = undefined;
     controller = undefined;

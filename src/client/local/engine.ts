@@ -13,10 +13,10 @@ import { LocalResourceApi } from './resource-api.js';
 import { removeWorkflowLeftovers } from './workflow-leftovers.js';
 import { CONTROLLER_LEASE, localHolderIdentity } from './controller-lease.js';
 import type { WorkflowHydrator } from '../../persist/hydrator.js';
-import type { SqlWorkflowArchive } from '../../persist/workflow-archive.js';
 import {
-  openConfiguredArchive,
+  openControllerArchive,
   openConfiguredSyncDatabase,
+  type ControllerArchive,
   type OpenedSyncDatabase,
 } from '../../persist/configured.js';
 
@@ -28,7 +28,7 @@ export class Engine {
   private controller?: WorkflowController;
   private cron?: CronController;
   private runtime?: HostRuntime;
-  private archive?: SqlWorkflowArchive;
+  private archive?: ControllerArchive;
   private syncDatabase?: OpenedSyncDatabase;
   private resourceApi?: LocalResourceApi;
   private readonly elector: LeaderElector;
@@ -131,11 +131,8 @@ export class Engine {
     if (!this.stillLeading) return;
     const config = { store: this.store, namespace: process.env.ARGO_NAMESPACE || 'argo', home: this.home };
     // Without its archive the engine still runs workflows; they stay Pending archiving until it opens.
-    const archive = await openConfiguredArchive(config).catch((err: Error) => {
-      this.log(err.message);
-      return undefined;
-    });
-    this.archive = archive?.archive;
+    const archive = await openControllerArchive(config, this.log);
+    this.archive = archive;
     // Without it, `database:` locks fail the workflows that ask for them, with this reason.
     this.syncDatabase = await openConfiguredSyncDatabase(config).catch((err: Error) => {
       this.log(err.message);
@@ -148,10 +145,10 @@ export class Engine {
       home: this.home,
       workflowWorkers: this.workflowWorkers,
       podCleanupWorkers: this.podCleanupWorkers,
-      archive: archive?.write ? archive.archive : undefined,
+      archive: archive?.writer,
       archivePolicy: archive?.policy,
-      hydrator: archive?.hydrator,
-      offloadGC: archive?.offloadGC,
+      hydrator: archive?.opened?.hydrator,
+      offloadGC: archive?.opened?.offloadGC,
       syncDatabase: this.syncDatabase,
       resourceApi: (this.resourceApi = new LocalResourceApi(this.store)).client,
     });
@@ -161,7 +158,8 @@ export class Engine {
       store: this.store,
       log: this.log,
       workers: this.cronWorkflowWorkers,
-      deleteWorkflow: (ns, name) => deleteLocalWorkflow(this.store, this.home, ns, name, archive?.hydrator),
+      deleteWorkflow: (ns, name) =>
+        deleteLocalWorkflow(this.store, this.home, ns, name, archive?.opened?.hydrator),
     });
     await this.cron.start();
     this.resolveLeading?.();

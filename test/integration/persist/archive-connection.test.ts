@@ -1,0 +1,265 @@
+// The archive's database going away, for real: the controller's ConfigMap names PostgreSQL or
+// MariaDB through a TCP proxy this test opens and closes. Down when the controller starts, it logs
+// one line and keeps running workflows, which wait Pending archiving (still in the store) and are
+// archived once the database can be reached; lost mid-run (the proxy cuts every connection), the
+// write fails, is logged and retried, and lands once it is back. Nothing is lost either way.
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WorkflowController } from '../../../src/controller/controller.js';
+import type { ConfigMap, Secret } from '../../../src/model/meta.js';
+import type { Workflow } from '../../../src/model/workflow.js';
+import { openControllerArchive, type ControllerArchive } from '../../../src/persist/configured.js';
+import { openSession, openWorkflowArchive, type ArchiveDatabase } from '../../../src/persist/index.js';
+import type { SqlWorkflowArchive } from '../../../src/persist/workflow-archive.js';
+import { FakeKubelet } from '../../helpers/fake-kubelet.js';
+import { MemoryStore } from '../../helpers/memory-store.js';
+import { testDatabases } from './databases.js';
+
+const STATUS = 'workflows.argoproj.io/workflow-archiving-status';
+
+/** A TCP proxy to the database that can be closed (refusing, and cutting what is open) and reopened on its port. */
+class Proxy {
+  private server?: net.Server;
+  private readonly sockets = new Set<net.Socket>();
+  constructor(
+    readonly port: number,
+    private readonly target: number,
+  ) {}
+
+  static async onFreePort(target: number): Promise<Proxy> {
+    const probe = net.createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const port = (probe.address() as net.AddressInfo).port;
+    await new Promise((r) => probe.close(r));
+    return new Proxy(port, target);
+  }
+
+  async open(): Promise<void> {
+    const server = net.createServer((client) => {
+      const upstream = net.connect(this.target, '127.0.0.1');
+      for (const s of [client, upstream]) {
+        this.sockets.add(s);
+        s.on('close', () => this.sockets.delete(s));
+        s.on('error', () => undefined);
+      }
+      client.pipe(upstream).pipe(client);
+      client.on('close', () => upstream.destroy());
+      upstream.on('close', () => client.destroy());
+    });
+    await new Promise<void>((r) => server.listen(this.port, '127.0.0.1', r));
+    this.server = server;
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    for (const s of this.sockets) s.destroy();
+    if (server) await new Promise((r) => server.close(r));
+  }
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+interface Server {
+  label: string;
+  unavailable?: string;
+  kind: 'postgresql' | 'mysql';
+  port: number;
+  user: string;
+  /** A database of its own for this file, and how to drop it. */
+  create(): Promise<{ database: string; direct: ArchiveDatabase; drop: () => Promise<void> }>;
+}
+
+const all = await testDatabases();
+const servers: Server[] = [
+  {
+    label: 'PostgreSQL',
+    unavailable: all.find((d) => d.label === 'PostgreSQL')?.unavailable,
+    kind: 'postgresql',
+    port: 5432,
+    user: 'postgres',
+    create: async () => {
+      const database = `argo_conn_${process.pid}_${Date.now()}`;
+      const admin: ArchiveDatabase = {
+        type: 'postgres',
+        host: '127.0.0.1',
+        port: 5432,
+        user: 'postgres',
+        database: 'test',
+      };
+      const run = async (sql: string): Promise<void> => {
+        const s = await openSession(admin);
+        await s.exec(sql).finally(() => s.close());
+      };
+      await run(`create database ${database}`);
+      return {
+        database,
+        direct: { ...admin, database },
+        drop: () => run(`drop database ${database} with (force)`),
+      };
+    },
+  },
+  {
+    label: 'MariaDB',
+    unavailable: all.find((d) => d.label === 'MariaDB')?.unavailable,
+    kind: 'mysql',
+    port: 3306,
+    user: 'root',
+    create: async () => {
+      const database = `argo_conn_${process.pid}_${Date.now()}`;
+      const admin: ArchiveDatabase = {
+        type: 'mysql',
+        host: '127.0.0.1',
+        port: 3306,
+        user: 'root',
+        password: '',
+        database: 'test',
+      };
+      const run = async (sql: string): Promise<void> => {
+        const s = await openSession(admin);
+        await s.exec(sql).finally(() => s.close());
+      };
+      await run(`create database ${database}`);
+      return { database, direct: { ...admin, database }, drop: () => run(`drop database ${database}`) };
+    },
+  },
+];
+
+for (const server of servers) {
+  if (server.unavailable && !process.env.CI) {
+    describe.skip(`archive connection failures on ${server.label} (skipped: ${server.unavailable})`, () => {
+      it('needs the database', () => undefined);
+    });
+    continue;
+  }
+  describe(`archive connection failures on ${server.label}`, () => {
+    let proxy: Proxy;
+    let created: Awaited<ReturnType<Server['create']>>;
+    let reader: SqlWorkflowArchive | undefined;
+    const cleanups: (() => Promise<void> | void)[] = [];
+
+    beforeAll(async () => {
+      if (server.unavailable) throw new Error(server.unavailable);
+      created = await server.create();
+      proxy = await Proxy.onFreePort(server.port);
+    });
+    afterAll(async () => {
+      for (const fn of cleanups.splice(0).reverse()) await fn();
+      await reader?.close();
+      await proxy?.close();
+      await created?.drop();
+    });
+
+    /** A store whose ConfigMap names the database through the proxy, and a controller over it. */
+    async function start(
+      logs: string[],
+    ): Promise<{ store: MemoryStore; archive: ControllerArchive | undefined }> {
+      const store = new MemoryStore();
+      await store.create<Secret>('Secret', {
+        metadata: { name: 'argo-db', namespace: 'argo' },
+        data: { username: Buffer.from(server.user).toString('base64'), password: '' },
+      } as Secret);
+      await store.create<ConfigMap>('ConfigMap', {
+        metadata: { name: 'workflow-controller-configmap', namespace: 'argo' },
+        data: {
+          persistence: `archive: true\n${server.kind}:\n  host: 127.0.0.1\n  port: ${proxy.port}\n  database: ${created.database}\n  userNameSecret: {name: argo-db, key: username}\n  passwordSecret: {name: argo-db, key: password}\n`,
+        },
+      } as ConfigMap);
+      const log = (m: string): void => void logs.push(m);
+      const archive = await openControllerArchive({ store, namespace: 'argo' }, log);
+      const kubelet = new FakeKubelet(store);
+      kubelet.start();
+      const controller = new WorkflowController({
+        store,
+        archive: archive?.writer,
+        archivePolicy: archive?.policy,
+        log,
+      });
+      await controller.start();
+      cleanups.push(() => kubelet.stop());
+      cleanups.push(() => archive?.close());
+      cleanups.push(() => controller.stop());
+      return { store, archive };
+    }
+
+    const submit = (store: MemoryStore, name: string): Promise<Workflow> =>
+      store.create<Workflow>('Workflow', {
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'Workflow',
+        metadata: { name, namespace: 'default' },
+        spec: { entrypoint: 'main', templates: [{ name: 'main', container: { image: 'alpine' } }] },
+      });
+
+    const labelOf = async (store: MemoryStore, name: string): Promise<string | undefined> =>
+      (await store.get<Workflow>('Workflow', 'default', name))?.metadata.labels?.[STATUS];
+
+    const archived = async (uid: string): Promise<Workflow | undefined> => {
+      reader ??= await openWorkflowArchive(created.direct);
+      return reader.get(uid, '', '');
+    };
+
+    it('down when the controller starts: one line, workflows still run, wait Pending in the store, then are archived', async () => {
+      const logs: string[] = [];
+      const { store, archive } = await start(logs);
+      expect(archive?.writer).toBeDefined();
+      expect(archive?.opened).toBeUndefined();
+      const startLines = logs.filter((l) => l.includes('wait Pending archiving'));
+      expect(startLines).toHaveLength(1);
+      expect(startLines[0]).toMatch(/^workflow archive: .*: .*; completed workflows wait Pending archiving/);
+
+      const wf = await submit(store, 'while-down');
+      await until('Pending', async () =>
+        (await labelOf(store, 'while-down')) === 'Pending' ? true : undefined,
+      );
+      await until('a logged failure', async () =>
+        logs.some((l) => l.startsWith('archiving workflow default/while-down failed, retrying in'))
+          ? true
+          : undefined,
+      );
+      const stored = await store.get<Workflow>('Workflow', 'default', 'while-down');
+      expect(stored?.status?.phase).toBe('Succeeded');
+
+      await proxy.open();
+      await until('Archived', async () =>
+        (await labelOf(store, 'while-down')) === 'Archived' ? true : undefined,
+      );
+      const record = await archived(wf.metadata.uid ?? '');
+      expect(record?.metadata.name).toBe('while-down');
+      expect(record?.status?.phase).toBe('Succeeded');
+    });
+
+    it('lost mid-run: the write fails, is logged and retried, and lands once the database is back', async () => {
+      const logs: string[] = [];
+      const { store, archive } = await start(logs);
+      expect(archive?.opened).toBeDefined();
+      const first = await submit(store, 'before-loss');
+      await until('the first Archived', async () =>
+        (await labelOf(store, 'before-loss')) === 'Archived' ? true : undefined,
+      );
+
+      await proxy.close();
+      const second = await submit(store, 'during-loss');
+      await until('a logged failure', async () =>
+        logs.some((l) => l.startsWith('archiving workflow default/during-loss failed, retrying in'))
+          ? true
+          : undefined,
+      );
+      expect(await labelOf(store, 'during-loss')).toBe('Pending');
+
+      await proxy.open();
+      await until('Archived after the loss', async () =>
+        (await labelOf(store, 'during-loss')) === 'Archived' ? true : undefined,
+      );
+      expect((await archived(first.metadata.uid ?? ''))?.metadata.name).toBe('before-loss');
+      expect((await archived(second.metadata.uid ?? ''))?.metadata.name).toBe('during-loss');
+    });
+  });
+}
