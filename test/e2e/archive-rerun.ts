@@ -1,6 +1,7 @@
-// `argo archive retry` and `argo archive resubmit`, the same checks on every backend that has an
-// archive (the local one directly, the Argo Server through its API).
+// `argo archive` commands, the same checks on every backend that has an archive (the local one
+// directly, the Argo Server through its API).
 import { expect } from 'vitest';
+import { parse } from 'yaml';
 import { fixture, type CliResult } from './cli.js';
 
 type Run = (args: string[]) => Promise<CliResult>;
@@ -57,4 +58,98 @@ export async function checkArchiveRetryAndResubmit(run: Run): Promise<void> {
   const none = await run(['archive', 'resubmit', '00000000-0000-4000-8000-000000000000']);
   expect(none.code).toBe(1);
   expect(none.stderr).toContain('not found');
+}
+
+/**
+ * The archive commands' output formats and selectors, as upstream's CLI prints and reads them:
+ * list (wide by default, name, yaml, in chunks), get (wide, yaml), retry/resubmit choosing by label
+ * and field selector, list-label-values, and delete of several records at once.
+ */
+export async function checkArchiveFormatsAndSelectors(run: Run): Promise<void> {
+  const team = `sel-${Date.now().toString(36)}`;
+  const names: string[] = [];
+  for (let i = 0; i < 2; i++) {
+    const sub = await run([
+      'submit',
+      fixture('succeed.yaml'),
+      '--wait',
+      '-o',
+      'name',
+      '--labels',
+      `team=${team}`,
+    ]);
+    expect(sub.code, sub.stderr).toBe(0);
+    names.push(sub.stdout.trim());
+  }
+  const uids = [await archived(run, names[0]), await archived(run, names[1])];
+
+  const wide = (await run(['archive', 'list', '-l', `team=${team}`])).stdout.trimEnd().split('\n');
+  expect(wide[0]).toMatch(
+    /^NAMESPACE\s+NAME\s+STATUS\s+AGE\s+DURATION\s+PRIORITY\s+MESSAGE\s+P\/R\/C\s+PARAMETERS\s+UID$/,
+  );
+  for (const [i, name] of names.entries())
+    expect(wide).toContainEqual(
+      expect.stringMatching(
+        new RegExp(`^default\\s+${name}\\s+Succeeded\\s.*\\s0/0/0\\s+word=default-word\\s+${uids[i]}$`),
+      ),
+    );
+  const chunked = await run(['archive', 'list', '-l', `team=${team}`, '--chunk-size', '1', '-o', 'name']);
+  expect(chunked.stdout.trimEnd().split('\n').sort()).toEqual([...names].sort());
+  const yaml = parse((await run(['archive', 'list', '-l', `team=${team}`, '-o', 'yaml'])).stdout) as {
+    metadata: { name: string };
+  }[];
+  expect(yaml.map((w) => w.metadata.name).sort()).toEqual([...names].sort());
+
+  expect((await run(['archive', 'get', names[0]])).stdout).toMatch(new RegExp(`^Name:\\s+${names[0]}$`, 'm'));
+  const got = parse((await run(['archive', 'get', uids[0], '-o', 'yaml'])).stdout) as {
+    metadata: { name: string };
+    status: { phase: string };
+  };
+  expect(got.metadata.name).toBe(names[0]);
+  expect(got.status.phase).toBe('Succeeded');
+  expect((await run(['archive', 'list-label-values', '-l', 'team'])).stdout.split('\n')).toContain(team);
+
+  // A label and a field selector together choose one record: one workflow resubmitted from it.
+  const resubmitted = await run([
+    'archive',
+    'resubmit',
+    '-l',
+    `team=${team}`,
+    '--field-selector',
+    `metadata.name=${names[0]}`,
+    '-o',
+    'json',
+  ]);
+  expect(resubmitted.code, resubmitted.stderr).toBe(0);
+  const made = resubmitted.stdout.trimEnd().split('\n');
+  expect(made).toHaveLength(1);
+  expect((JSON.parse(made[0]) as { metadata: { name: string } }).metadata.name).toMatch(/^e2e-succeed-/);
+  // Selectors that choose nothing rerun nothing, as upstream's.
+  const none = await run([
+    'archive',
+    'retry',
+    '-l',
+    `team=${team}`,
+    '--field-selector',
+    'metadata.name=none',
+  ]);
+  expect(none.code, none.stderr).toBe(0);
+  expect(none.stdout).toBe('');
+  const future = await run([
+    'archive',
+    'retry',
+    '-l',
+    `team=${team}`,
+    '--field-selector',
+    'spec.startedAt>2099-01-01T00:00:00Z',
+  ]);
+  expect(future.code, future.stderr).toBe(0);
+  expect(future.stdout).toBe('');
+  const bad = await run(['archive', 'retry', '--field-selector', 'spec.nothing=1']);
+  expect(bad.code).toBe(1);
+  expect(bad.stderr).toContain('unsupported requirement spec.nothing=1');
+
+  const deleted = await run(['archive', 'delete', uids[0], uids[1]]);
+  expect(deleted.code, deleted.stderr).toBe(0);
+  expect(deleted.stdout).toBe(uids.map((u) => `Archived workflow '${u}' deleted\n`).join(''));
 }

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixture, lines, repoRoot, useCli } from './cli.js';
-import { checkArchiveRetryAndResubmit } from './archive-rerun.js';
+import { checkArchiveFormatsAndSelectors, checkArchiveRetryAndResubmit } from './archive-rerun.js';
 
 const cli = useCli();
 const cliFixture = (name: string): string => fixture(path.join('cli', name));
@@ -154,6 +154,10 @@ describe('argo archive on the local backend', () => {
   it('retries and resubmits archived workflows', async () => {
     await checkArchiveRetryAndResubmit((args) => cli.run(args));
   }, 60_000);
+
+  it('prints every archive output format and chooses by label and field selector', async () => {
+    await checkArchiveFormatsAndSelectors((args) => cli.run(args));
+  }, 90_000);
 
   it('refuses --name with --uid', async () => {
     const both = await cli.run(['archive', 'delete', 'x', '--name', '--uid']);

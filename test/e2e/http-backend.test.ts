@@ -6,7 +6,7 @@ import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Workflow } from '../../src/model/workflow.js';
-import { checkArchiveRetryAndResubmit } from './archive-rerun.js';
+import { checkArchiveFormatsAndSelectors, checkArchiveRetryAndResubmit } from './archive-rerun.js';
 import { cliWithHome, fixture, lines, type Cli, type CliResult } from './cli.js';
 import { startServer, stop } from './server.js';
 
@@ -90,6 +90,10 @@ describe.each([
   it('archive retry and resubmit go through the server', async () => {
     await checkArchiveRetryAndResubmit((args) => b.run(args));
   }, 60_000);
+
+  it('prints every archive output format and chooses by label and field selector', async () => {
+    await checkArchiveFormatsAndSelectors((args) => b.run(args));
+  }, 90_000);
 
   it('logs prints "pod: line"', async () => {
     const r = await b.run(['logs', name]);
@@ -210,7 +214,7 @@ describe.each([
     const table = lines((await b.run(['list'])).stdout);
     expect(table[0]).toMatch(/^NAME\s+STATUS\s+AGE\s+DURATION\s+PRIORITY\s+MESSAGE$/);
     expect(table).toContainEqual(
-      expect.stringMatching(new RegExp(`^${name}\\s+Succeeded\\s+\\d+s\\s+\\d+s\\s+0\\s*$`)),
+      expect.stringMatching(new RegExp(`^${name}\\s+Succeeded\\s+\\d+[smh]\\s+\\d+s\\s+0\\s*$`)),
     );
     // Upstream's archive list carries a summary, no nodes (its query selects no status.nodes), so
     // its printer counts no pods for an archived row: P/R/C is 0/0/0, the parameters are there.
@@ -218,7 +222,7 @@ describe.each([
     expect(wide[0]).toMatch(/\sP\/R\/C\s+PARAMETERS$/);
     expect(wide).toContainEqual(
       expect.stringMatching(
-        new RegExp(`^${name}\\s+Succeeded\\s+\\d+s\\s+\\d+s\\s+0\\s+0/0/0\\s+word=default-word$`),
+        new RegExp(`^${name}\\s+Succeeded\\s+\\d+[smh]\\s+\\d+s\\s+0\\s+0/0/0\\s+word=default-word$`),
       ),
     );
     const json = JSON.parse((await b.run(['list', '-o', 'json'])).stdout) as Workflow[];

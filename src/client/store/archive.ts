@@ -3,7 +3,7 @@
 // Server mode". The local backend reads its own archive ($ARGO_HOME) directly.
 import type { ArchiveListOptions, ArchiveRef, ListResponse } from '../../model/service.js';
 import type { Workflow } from '../../model/workflow.js';
-import type { WorkflowArchive } from '../../persist/archive-api.js';
+import type { ArchiveListOptions as ArchiveQuery, WorkflowArchive } from '../../persist/archive-api.js';
 import { labelValuesKey } from '../../persist/label-query.js';
 import { ArgoError } from '../types.js';
 import type { ClientHost } from './host.js';
@@ -51,14 +51,9 @@ export async function listArchive(
       `invalid continue token "${opts.continue}": expected the offset of the next page`,
       400,
     );
-  if (opts.fieldSelector)
-    throw new ArgoError(
-      `field selector "${opts.fieldSelector}": the local archive does not take field selectors yet; use --prefix or -l`,
-      400,
-    );
   const limit = opts.limit ?? 0;
   const byName = opts.nameFilter && opts.nameFilter !== 'Prefix';
-  const query = {
+  const query: ArchiveQuery = {
     namespace,
     labelSelector: opts.labelSelector,
     namePrefix: byName ? undefined : opts.namePrefix,
@@ -68,12 +63,34 @@ export async function listArchive(
     limit: limit > 0 ? limit + 1 : 0,
     offset,
   };
+  if (opts.fieldSelector) Object.assign(query, await fieldSelection(namespace, opts.fieldSelector));
   const items = await archive.list(query).catch((err: Error) => {
     throw new ArgoError(err.message, 400);
   });
   if (limit > 0 && items.length > limit)
     return { metadata: { continue: String(offset + limit) }, items: items.slice(0, limit) };
   return { metadata: {}, items };
+}
+
+/**
+ * What a field selector selects in the archive, read as the Argo Server reads the archived list's
+ * (metadata.namespace, metadata.name, spec.startedAt bounds); what it refuses is the caller's error.
+ */
+async function fieldSelection(namespace: string, fieldSelector: string): Promise<Partial<ArchiveQuery>> {
+  const { workflowListCriteria } = await import('../../server/workflow-list.js');
+  let c;
+  try {
+    c = workflowListCriteria({ namespace, fieldSelector });
+  } catch (err) {
+    throw new ArgoError((err as Error).message, 400);
+  }
+  return {
+    namespace: c.namespace,
+    namespaceNotEquals: c.namespaceNotEquals || undefined,
+    minStartedAt: c.minStartedAt,
+    maxStartedAt: c.maxStartedAt,
+    ...(c.name ? { name: c.name, nameFilter: c.nameFilter || 'Exact', namePrefix: undefined } : {}),
+  };
 }
 
 export async function findArchived(archive: WorkflowArchive, ref: ArchiveRef): Promise<Workflow> {

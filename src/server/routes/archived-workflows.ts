@@ -44,6 +44,9 @@ export function registerArchivedWorkflowRoutes(app: FastifyInstance, ctx: RouteC
       });
       const opts = {
         namespace: criteria.namespace,
+        namespaceNotEquals: criteria.namespaceNotEquals,
+        minStartedAt: criteria.minStartedAt,
+        maxStartedAt: criteria.maxStartedAt,
         name: criteria.name,
         nameFilter: criteria.nameFilter,
         namePrefix: str(query, 'namePrefix'),
