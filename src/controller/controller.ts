@@ -44,6 +44,8 @@ import { OffloadCollector } from './offload-gc.js';
 import { OwnWrites } from './own-writes.js';
 import { configuredPodGCDelayMs, PodCollector, podGCOf, podGCSettings } from './pod-gc.js';
 import type { NodeStatusOffload } from '../persist/node-offload.js';
+import { deleteWorkflowAndPods } from './cron/controller.js';
+import { WorkflowCollector, workflowGCSettings } from './workflow-gc.js';
 
 export interface ControllerOptions {
   store: ResourceStore;
@@ -71,6 +73,13 @@ export interface ControllerOptions {
   workflowWorkers?: number;
   /** Pods deleted at once by pod GC (`--pod-cleanup-workers`); default 4, as upstream. */
   podCleanupWorkers?: number;
+  /** Workflows deleted at once by their ttlStrategy or the retentionPolicy (`--workflow-ttl-workers`); default 4, as upstream. */
+  workflowTTLWorkers?: number;
+  /**
+   * How a workflow whose time is up is deleted, as `argo delete` deletes it; default: the workflow,
+   * then its pods and task results.
+   */
+  deleteWorkflow?: (namespace: string, name: string) => Promise<void>;
   /** How often every workflow is queued again (the informer resync); default 20 minutes, as upstream. */
   workflowResyncPeriodMs?: number;
   /** Time for the informers' backoff and resync and the queue's delays; default the wall clock. */
@@ -156,6 +165,7 @@ export class WorkflowController {
   private archiver?: Archiver;
   private offloadCollector?: OffloadCollector;
   private podCollector?: PodCollector;
+  private workflowCollector?: WorkflowCollector;
   private readonly hydrator: WorkflowHydrator;
   /** Cache ConfigMap writes the memoization cache queued during an operation, by `<ns>/<name>`. */
   private readonly configMapWrites = new Map<string, ConfigMap>();
@@ -272,6 +282,14 @@ export class WorkflowController {
       timers: this.opts.timers,
       log: this.log,
     });
+    this.workflowCollector = new WorkflowCollector({
+      deleteWorkflow: this.opts.deleteWorkflow ?? ((n, name) => deleteWorkflowAndPods(this.store, n, name)),
+      latest: (n, name) => this.workflows.cache.get(key(n, name)),
+      settings: () => workflowGCSettings(this.controllerConfigMap()),
+      workers: this.opts.workflowTTLWorkers,
+      timers: this.opts.timers,
+      log: this.log,
+    });
     // A semaphore limit may have changed: waiters that now fit are woken.
     this.configMaps.addHandler(onAnyChange((cm) => syncManager.configMapChanged(cm)));
     const enqueueOwner = (obj: KubeObject): void => {
@@ -291,6 +309,8 @@ export class WorkflowController {
     const enqueueWorkflow = (wf: Workflow): void => {
       // Workflows left Pending archiving (before a restart too: the first list adds them) are archived.
       this.archiver?.offer(wf);
+      // A finished workflow is queued for when its TTL runs out, and counted by the retention policy.
+      this.workflowCollector?.offer(wf);
       // Pods a finished workflow's pod GC still has to delete (a restart's first list offers them all).
       if (wf.metadata.labels?.[LABEL_COMPLETED] === 'true') void this.offerPodsForGC(wf);
       if (
@@ -309,6 +329,7 @@ export class WorkflowController {
       onDelete: (wf) => {
         this.lastWritten.delete(key(wf.metadata.namespace, wf.metadata.name));
         this.nodeIds.delete(key(wf.metadata.namespace, wf.metadata.name));
+        this.workflowCollector?.forget(wf);
         // A deleted workflow gives back its locks and leaves the lines it waited in.
         syncManager.releaseAll(structuredClone(wf));
       },
@@ -758,6 +779,7 @@ export class WorkflowController {
     await this.archiver?.stop();
     await this.offloadCollector?.stop();
     await this.podCollector?.stop();
+    await this.workflowCollector?.stop();
     await this.databaseLocks?.stop();
   }
 }

@@ -35,6 +35,14 @@ describe('argo workflow-controller flags', () => {
     expect(r.stderr).toContain('--cron-workflow-workers must be at least 1, got 0');
   });
 
+  it('takes --workflow-ttl-workers, defaulting to 4 as upstream, and refuses fewer than one', async () => {
+    const help = await cli.run(['workflow-controller', '--help']);
+    expect(help.stdout).toMatch(/--workflow-ttl-workers int\s+Number of workflow TTL workers \(default 4\)/);
+    const r = await cli.run(['workflow-controller', '--workflow-ttl-workers', '0']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('--workflow-ttl-workers must be at least 1, got 0');
+  });
+
   it('refuses a worker count below one, naming the flag', async () => {
     const r = await cli.run(['workflow-controller', '--workflow-workers', '0']);
     expect(r.code).toBe(1);

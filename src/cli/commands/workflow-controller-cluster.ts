@@ -11,6 +11,7 @@ import { CONTROLLER_LEASE } from '../../client/local/controller-lease.js';
 import { versionInfo } from '../../client/version.js';
 import { WorkflowController } from '../../controller/controller.js';
 import { configField } from '../../controller/controller-config.js';
+import { DEFAULT_WORKFLOW_TTL_WORKERS } from '../../controller/workflow-gc.js';
 import {
   CronController,
   cronSyncPeriodFromEnv,
@@ -31,6 +32,7 @@ export interface ClusterControllerOptions {
   namespaced?: boolean;
   workflowWorkers?: number;
   podCleanupWorkers?: number;
+  workflowTTLWorkers?: number;
   cronWorkflowWorkers?: number;
   /** --configmap */
   configMap: string;
@@ -100,6 +102,7 @@ export async function runClusterController(o: ClusterControllerOptions): Promise
   o.log('Starting Workflow Controller', { version, kubeconfig: opened.source });
   o.log('Current Worker Numbers', {
     workflowWorkers: o.workflowWorkers ?? 32,
+    workflowTtlWorkers: o.workflowTTLWorkers ?? DEFAULT_WORKFLOW_TTL_WORKERS,
     podCleanup: o.podCleanupWorkers ?? 4,
     cronWorkflowWorkers: o.cronWorkflowWorkers ?? DEFAULT_CRON_WORKFLOW_WORKERS,
   });
@@ -143,6 +146,7 @@ export async function runClusterController(o: ClusterControllerOptions): Promise
       executorImage,
       workflowWorkers: o.workflowWorkers,
       podCleanupWorkers: o.podCleanupWorkers,
+      workflowTTLWorkers: o.workflowTTLWorkers,
       instanceId,
       log: (msg) => o.log(msg),
       syncDatabase,

@@ -26,6 +26,7 @@ export async function runWorkflowController(o: {
   namespaced?: boolean;
   workflowWorkers?: number;
   podCleanupWorkers?: number;
+  workflowTtlWorkers?: number;
   cronWorkflowWorkers?: number;
   configmap?: string;
   executorImage?: string;
@@ -37,6 +38,9 @@ export async function runWorkflowController(o: {
   }
   if (o.podCleanupWorkers !== undefined && o.podCleanupWorkers < 1) {
     throw new Error(`--pod-cleanup-workers must be at least 1, got ${o.podCleanupWorkers}`);
+  }
+  if (o.workflowTtlWorkers !== undefined && o.workflowTtlWorkers < 1) {
+    throw new Error(`--workflow-ttl-workers must be at least 1, got ${o.workflowTtlWorkers}`);
   }
   if (o.cronWorkflowWorkers !== undefined && o.cronWorkflowWorkers < 1) {
     throw new Error(`--cron-workflow-workers must be at least 1, got ${o.cronWorkflowWorkers}`);
@@ -55,6 +59,7 @@ export async function runWorkflowController(o: {
       namespaced: o.namespaced,
       workflowWorkers: o.workflowWorkers,
       podCleanupWorkers: o.podCleanupWorkers,
+      workflowTTLWorkers: o.workflowTtlWorkers,
       cronWorkflowWorkers: o.cronWorkflowWorkers,
       configMap: o.configmap || 'workflow-controller-configmap',
       executorImage: o.executorImage,
@@ -74,6 +79,7 @@ export async function runWorkflowController(o: {
     o.workflowWorkers,
     o.podCleanupWorkers,
     o.cronWorkflowWorkers,
+    o.workflowTtlWorkers,
   );
   log(`starting workflow controller (home ${home}, pid ${process.pid})`);
   const idleSeconds = Number(process.env[IDLE_EXIT_ENV] ?? '0');

@@ -29,6 +29,7 @@ export function registerWorkflowController(program: Command): void {
     { long: 'namespaced', type: 'bool', description: 'run workflow-controller as namespaced mode' },
     { long: 'workflow-workers', type: 'int', default: 32, description: 'Number of workflow workers' },
     { long: 'pod-cleanup-workers', type: 'int', default: 4, description: 'Number of pod cleanup workers' },
+    { long: 'workflow-ttl-workers', type: 'int', default: 4, description: 'Number of workflow TTL workers' },
     {
       long: 'cron-workflow-workers',
       type: 'int',
@@ -42,6 +43,7 @@ export function registerWorkflowController(program: Command): void {
       namespaced?: boolean;
       workflowWorkers?: number;
       podCleanupWorkers?: number;
+      workflowTtlWorkers?: number;
       cronWorkflowWorkers?: number;
       configmap?: string;
       executorImage?: string;

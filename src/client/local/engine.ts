@@ -63,6 +63,8 @@ export class Engine {
     private readonly podCleanupWorkers?: number,
     /** CronWorkflows worked on at once (`--cron-workflow-workers`); the cron controller's default when unset. */
     private readonly cronWorkflowWorkers?: number,
+    /** Workflows deleted at once by TTL and retention (`--workflow-ttl-workers`); the controller's default when unset. */
+    private readonly workflowTTLWorkers?: number,
   ) {
     this.log = log ?? (() => undefined);
     this.elector = new LeaderElector(store, {
@@ -145,6 +147,9 @@ export class Engine {
       home: this.home,
       workflowWorkers: this.workflowWorkers,
       podCleanupWorkers: this.podCleanupWorkers,
+      workflowTTLWorkers: this.workflowTTLWorkers,
+      deleteWorkflow: (ns, name) =>
+        deleteLocalWorkflow(this.store, this.home, ns, name, archive?.opened?.hydrator),
       archive: archive?.writer,
       archivePolicy: archive?.policy,
       hydrator: archive?.opened?.hydrator,
@@ -200,7 +205,7 @@ export class Engine {
   }
 }
 
-/** Removes a workflow the cron history limit drops, with its pods and what the local engine kept for it. */
+/** Removes a workflow the cron history limit or workflow GC drops, with its pods and what the local engine kept for it. */
 async function deleteLocalWorkflow(
   store: ResourceStore,
   home: string,
