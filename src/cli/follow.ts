@@ -86,9 +86,11 @@ export async function waitOne(
       ac.signal,
     )) {
       seen = true;
-      if (ev.type === 'DELETED') return opts.ignoreNotFound === true;
       const wf = ev.object;
+      // A deletion carries the last state: a workflow deleted once finished (its TTL, say) is
+      // reported as it finished, as upstream reports whatever event brings finishedAt.
       if (wf.status?.finishedAt) return reportFinished(name, wf, opts.quiet, print);
+      if (ev.type === 'DELETED') return opts.ignoreNotFound === true;
     }
     return seen;
   } finally {
@@ -172,7 +174,8 @@ export async function watchWorkflow(
       { fieldSelector: `metadata.name=${name}` },
       ac.signal,
     )) {
-      if (ev.type === 'DELETED') return;
+      // A deletion's last state is drawn too when it is the final one (deleted once finished).
+      if (ev.type === 'DELETED' && !ev.object.status?.finishedAt) return;
       latest = ev.object;
       await draw();
       if (latest.status?.finishedAt) return;

@@ -746,7 +746,9 @@ export class WorkflowController {
       const podGC = this.podCollector?.hasPending(key(wf.metadata.namespace, wf.metadata.name));
       if (wf.metadata.labels?.[LABEL_COMPLETED] !== 'true' || collecting || archiving || podGC) n++;
     }
-    return n;
+    // A deletion that is due (its TTL ran out, or the retention policy let it go) keeps one around
+    // too; one whose TTL is still to run is left to whichever controller runs when it does.
+    return n + (this.workflowCollector?.busy ? 1 : 0);
   }
 
   /** What the metrics endpoint reports: cached workflows and pods by phase, and the queue's depth. */

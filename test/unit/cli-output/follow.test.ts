@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ArgoClient, LogEntry, WatchEvent } from '../../../src/client/types.js';
 import type { Workflow } from '../../../src/model/workflow.js';
-import { logWorkflow, watchWorkflow } from '../../../src/cli/follow.js';
+import { logWorkflow, waitOne, watchWorkflow } from '../../../src/cli/follow.js';
 
 const here = new URL('.', import.meta.url).pathname;
 const fixture = <T>(name: string): T => JSON.parse(readFileSync(`${here}fixtures/${name}`, 'utf8')) as T;
@@ -110,5 +110,47 @@ describe('argo watch, piped', () => {
     await watchWorkflow(clientOf({ events }), 'argo', 'hello-world-x7k2p', {});
     expect(written).not.toContain('\x1b[');
     expectGolden('watch-piped.txt', written);
+  });
+});
+
+describe('a workflow deleted right after it finished (its TTL)', () => {
+  // The watch may bring only the deletion, whose object is the last state: that is the final one.
+  const running = (): Workflow => {
+    const wf = fixture<Workflow>('hello-world.json');
+    wf.status = { ...wf.status, phase: 'Running', finishedAt: undefined };
+    return wf;
+  };
+
+  it('argo wait reports the final state a deletion carries, as upstream', async () => {
+    process.env.TZ = 'UTC';
+    const done = fixture<Workflow>('hello-world.json');
+    const events: WatchEvent<Workflow>[] = [
+      { type: 'ADDED', object: running() },
+      { type: 'DELETED', object: done },
+    ];
+    const ok = await waitOne(clientOf({ events }), 'argo', 'hello-world-x7k2p', {});
+    expect(ok).toBe(true);
+    expect(written).toMatch(/^hello-world-x7k2p Succeeded at \S+ \S+ \+0000 UTC\n$/);
+  });
+
+  it('argo wait still fails on a workflow deleted before it finished, unless --ignore-not-found', async () => {
+    const events = (): WatchEvent<Workflow>[] => [{ type: 'DELETED', object: running() }];
+    expect(await waitOne(clientOf({ events: events() }), 'argo', 'hello-world-x7k2p', {})).toBe(false);
+    expect(
+      await waitOne(clientOf({ events: events() }), 'argo', 'hello-world-x7k2p', { ignoreNotFound: true }),
+    ).toBe(true);
+    expect(written).toBe('');
+  });
+
+  it('argo watch draws the final state a deletion carries', async () => {
+    process.stdout.isTTY = false as never;
+    const done = fixture<Workflow>('hello-world.json');
+    await watchWorkflow(
+      clientOf({ events: [{ type: 'DELETED', object: done }] }),
+      'argo',
+      'hello-world-x7k2p',
+      {},
+    );
+    expect(written).toMatch(/^Status:\s+Succeeded$/m);
   });
 });
