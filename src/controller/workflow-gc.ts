@@ -47,8 +47,18 @@ function count(v: unknown): number {
   return typeof v === 'number' && Number.isFinite(v) ? Math.max(0, Math.floor(v)) : 0;
 }
 
+/** Settings by the ConfigMap version they were read from: each finished workflow's event reads them. */
+const parsedSettings = new WeakMap<ConfigMap, WorkflowGCSettings>();
+
 /** `workflowDefaults.spec.ttlStrategy` and `retentionPolicy` of the controller ConfigMap. */
 export function workflowGCSettings(cm: ConfigMap | undefined): WorkflowGCSettings {
+  if (!cm) return readSettings(undefined);
+  let settings = parsedSettings.get(cm);
+  if (!settings) parsedSettings.set(cm, (settings = readSettings(cm)));
+  return settings;
+}
+
+function readSettings(cm: ConfigMap | undefined): WorkflowGCSettings {
   const defaults = configField(cm, 'workflowDefaults') as
     { spec?: { ttlStrategy?: TTLStrategy } } | undefined;
   const policy = configField(cm, 'retentionPolicy') as Record<string, unknown> | null | undefined;
@@ -124,6 +134,12 @@ export interface WorkflowCollectorOptions {
   log: (msg: string) => void;
 }
 
+/**
+ * The longest wait queued at once: Node fires a longer timer at once, so a TTL of weeks is waited
+ * out in steps of this (each rechecks the workflow when it ends).
+ */
+export const MAX_WAIT_MS = 2 ** 31 - 1;
+
 const nameOf = (wf: Workflow): [string, string] => [wf.metadata.namespace ?? '', wf.metadata.name ?? ''];
 
 export class WorkflowCollector {
@@ -155,12 +171,20 @@ export class WorkflowCollector {
     const k = cacheKey(...nameOf(wf));
     const eligible = gcEligible(wf);
     for (const [phase, members] of this.retained)
-      if (!eligible || wf.status?.phase !== phase) members.delete(k);
-    if (!eligible) return;
+      if (!eligible || wf.metadata.labels?.[LABEL_PHASE] !== phase) members.delete(k);
+    if (!eligible) {
+      // Retried (running again) after the retention policy let it go: it is counted afresh.
+      this.evicted.delete(k);
+      return;
+    }
     const settings = this.opts.settings();
     const expires = expiresAtMs(wf, settings.defaultTTL);
-    if (expires !== undefined) this.queue.addAfter(k, expires - this.now());
+    if (expires !== undefined) this.waitFor(k, expires);
     if (settings.retention) this.retain(wf, k, settings.retention);
+  }
+
+  private waitFor(k: string, expiresAtMs: number): void {
+    this.queue.addAfter(k, Math.min(expiresAtMs - this.now(), MAX_WAIT_MS));
   }
 
   /** A deleted workflow leaves the retention count. */
@@ -198,7 +222,7 @@ export class WorkflowCollector {
       const expires = expiresAtMs(wf, this.opts.settings().defaultTTL);
       if (expires === undefined) return;
       if (expires > this.now()) {
-        this.queue.addAfter(k, expires - this.now());
+        this.waitFor(k, expires);
         return;
       }
     }

@@ -1,8 +1,10 @@
 // The expiry decision of workflow GC: which ttlStrategy field applies to which phase, where the
 // clock starts, the order TTLs from the workflow, its template and workflowDefaults merge in, and
 // what counts as collectable.
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
+  MAX_WAIT_MS,
+  WorkflowCollector,
   expiresAtMs,
   gcEligible,
   ttlSeconds,
@@ -134,5 +136,97 @@ describe('workflowGCSettings: the controller ConfigMap', () => {
 
   it('has no policy and no default TTL without a ConfigMap', () => {
     expect(workflowGCSettings(undefined)).toEqual({ defaultTTL: undefined, retention: undefined });
+  });
+});
+
+describe('WorkflowCollector: one timer per workflow, at its expiry', () => {
+  /** Timers that fire only when the test says: each armed timer's due time is recorded. */
+  function fakeTimers(start: number) {
+    let now = start;
+    const armed: { at: number; fn: () => void; cancelled: boolean }[] = [];
+    return {
+      armed,
+      timers: {
+        now: () => new Date(now),
+        setTimer(at: Date, fn: () => void) {
+          const t = { at: at.getTime(), fn, cancelled: false };
+          armed.push(t);
+          return () => (t.cancelled = true);
+        },
+      },
+      /** Moves the clock to `to` and fires what is due. */
+      advance(to: number) {
+        now = to;
+        for (const t of armed.splice(0))
+          if (!t.cancelled && t.at <= now) t.fn();
+          else if (!t.cancelled) armed.push(t);
+      },
+    };
+  }
+
+  const collectors: WorkflowCollector[] = [];
+  afterEach(async () => {
+    for (const c of collectors.splice(0)) await c.stop();
+  });
+
+  function collector(t: ReturnType<typeof fakeTimers>, cache: Map<string, Workflow>, deleted: string[]) {
+    const c = new WorkflowCollector({
+      deleteWorkflow: async (_ns, name) => {
+        deleted.push(name);
+        cache.delete(name);
+      },
+      latest: (_ns, name) => cache.get(name),
+      settings: () => ({}),
+      timers: t.timers,
+      log: () => undefined,
+    });
+    collectors.push(c);
+    return c;
+  }
+
+  const settle = () => new Promise((r) => setTimeout(r, 10));
+  const done = { 'workflows.argoproj.io/completed': 'true', 'workflows.argoproj.io/phase': 'Succeeded' };
+  const finishedAt = '2026-01-01T00:00:00Z';
+  const t0 = Date.parse(finishedAt);
+
+  it('arms its timer for finishedAt + TTL and deletes only when that comes', async () => {
+    const t = fakeTimers(t0 + 1000);
+    const w = wf({ phase: 'Succeeded', finishedAt, ttl: { secondsAfterSuccess: 10 }, labels: done });
+    const cache = new Map([['w', w]]);
+    const deleted: string[] = [];
+    collector(t, cache, deleted).offer(w);
+    expect(t.armed.map((a) => a.at)).toEqual([t0 + 10_000]);
+    t.advance(t0 + 9_999);
+    await settle();
+    expect(deleted).toEqual([]);
+    t.advance(t0 + 10_000);
+    await settle();
+    expect(deleted).toEqual(['w']);
+  });
+
+  it('waits out a TTL longer than a timer can hold in steps, never deleting early', async () => {
+    const t = fakeTimers(t0);
+    const days40 = 40 * 24 * 3600;
+    const w = wf({ phase: 'Succeeded', finishedAt, ttl: { secondsAfterCompletion: days40 }, labels: done });
+    const cache = new Map([['w', w]]);
+    const deleted: string[] = [];
+    collector(t, cache, deleted).offer(w);
+    expect(t.armed.map((a) => a.at)).toEqual([t0 + MAX_WAIT_MS]);
+    t.advance(t0 + MAX_WAIT_MS);
+    await settle();
+    expect(deleted).toEqual([]);
+    expect(t.armed.filter((a) => !a.cancelled).map((a) => a.at)).toEqual([t0 + days40 * 1000]);
+  });
+
+  it('leaves a workflow retried (no longer completed) by the time its TTL ran out', async () => {
+    const t = fakeTimers(t0);
+    const w = wf({ phase: 'Succeeded', finishedAt, ttl: { secondsAfterCompletion: 1 }, labels: done });
+    const cache = new Map([['w', w]]);
+    const deleted: string[] = [];
+    collector(t, cache, deleted).offer(w);
+    cache.set('w', wf({ phase: 'Running', ttl: { secondsAfterCompletion: 1 } }));
+    t.advance(t0 + 1000);
+    await settle();
+    expect(deleted).toEqual([]);
   });
 });
