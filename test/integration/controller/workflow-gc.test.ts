@@ -79,11 +79,17 @@ describe('workflow garbage collection', () => {
   it('deletes a workflow once secondsAfterCompletion has passed since it finished, not before', async () => {
     const store = setup();
     await startController(store);
-    await submit(store, 'ttl', { ttl: { secondsAfterCompletion: 1 } });
-    const finished = await until('the workflow to finish', async () => {
-      const wf = await get(store, 'ttl');
-      return wf?.status?.finishedAt ? wf : undefined;
+    // Every stored state, from the watch: the finished one may be deleted (finishedAt is stored in
+    // whole seconds) within milliseconds of being written, too soon for a poll to be sure to see it.
+    const states: Workflow[] = [];
+    const watch = store.watch<Workflow>('Workflow', {}, (ev) => {
+      if (ev.type !== 'DELETED') states.push(ev.object);
     });
+    cleanups.push(() => watch.stop());
+    await submit(store, 'ttl', { ttl: { secondsAfterCompletion: 1 } });
+    const finished = await until('the workflow to finish', async () =>
+      states.find((w) => w.status?.finishedAt),
+    );
     expect(finished.status?.phase).toBe('Succeeded');
     await until('the workflow to be deleted', async () => ((await get(store, 'ttl')) ? undefined : true));
     // finishedAt is stored in whole seconds: the deletion is at least a second after that.
@@ -108,6 +114,26 @@ describe('workflow garbage collection', () => {
     });
     expect(kept.status?.phase).toBe('Succeeded');
     expect(await names(store)).toEqual(['kept']);
+  });
+
+  it('a controller that starts deletes what fell due while none ran, and waits out the rest', async () => {
+    const store = setup();
+    const finished = (name: string, secondsAfterCompletion: number): Workflow => ({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Workflow',
+      metadata: {
+        name,
+        namespace: 'default',
+        labels: { 'workflows.argoproj.io/completed': 'true', 'workflows.argoproj.io/phase': 'Succeeded' },
+      },
+      spec: { entrypoint: 'main', ttlStrategy: { secondsAfterCompletion }, templates: [] },
+      status: { phase: 'Succeeded', startedAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T00:00:01Z' },
+    });
+    await store.create<Workflow>('Workflow', finished('due', 60));
+    await store.create<Workflow>('Workflow', finished('later', 10 * 365 * 24 * 3600));
+    await startController(store);
+    await until('the due one to be deleted', async () => ((await get(store, 'due')) ? undefined : true));
+    expect(await names(store)).toEqual(['later']);
   });
 
   it('keeps a workflow Pending archiving until it is archived, then deletes it', async () => {
