@@ -1,4 +1,4 @@
-// Pod GC on a cluster: `argo workflow-controller --kubeconfig` as its own process against the fake
+// Pod GC and workflow GC (ttlStrategy) on a cluster: `argo workflow-controller --kubeconfig` as its own process against the fake
 // API server (the host runtime as its kubelet), the delay taken from the ConfigMap the controller
 // reads, and the pods deleted through the Kubernetes API.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -80,19 +80,28 @@ async function stepPods(workflow: string): Promise<string[]> {
     .sort();
 }
 
+async function controllerLeads(): Promise<void> {
+  await until(`the controller to lead:\n${output}`, 30_000, () =>
+    /started leading/.test(output) ? true : undefined,
+  );
+}
+
+/** A Workflow manifest with this spec written to the test's folder: its path. */
+function workflowFile(generateName: string, spec: string): string {
+  const file = path.join(work, `${generateName}.yaml`);
+  writeFileSync(
+    file,
+    `apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {generateName: ${generateName}}\nspec:${spec}`,
+  );
+  return file;
+}
+
 describe('pod GC by the cluster controller', { timeout: 90_000 }, () => {
   it('OnPodSuccess: the succeeded pod is deleted through the API after the ConfigMap delay, the failed one kept', async () => {
-    await until(`the controller to lead:\n${output}`, 30_000, () =>
-      /started leading/.test(output) ? true : undefined,
-    );
-    const manifest = path.join(work, 'wf.yaml');
-    writeFileSync(
-      manifest,
+    await controllerLeads();
+    const manifest = workflowFile(
+      'kube-pod-gc-',
       `
-apiVersion: argoproj.io/v1alpha1
-kind: Workflow
-metadata: {generateName: kube-pod-gc-}
-spec:
   entrypoint: main
   podGC: {strategy: OnPodSuccess}
   templates:
@@ -134,5 +143,33 @@ spec:
     expect(output).toMatch(/podCleanup=2/);
     const got = await cli.run(['get', name], { env: cluster.env });
     expect(got.stdout).toMatch(/^Status:\s+Succeeded$/m);
+  });
+
+  it('ttlStrategy: the finished workflow is deleted through the API once its TTL ran out', async () => {
+    await controllerLeads();
+    const manifest = workflowFile(
+      'kube-ttl-',
+      `
+  entrypoint: main
+  ttlStrategy: {secondsAfterSuccess: 1, secondsAfterCompletion: 3600}
+  templates:
+  - name: main
+    container: {image: busybox, command: [sh, -c, 'echo ok']}
+`,
+    );
+    const r = await cli.run(['submit', manifest, '--wait'], { env: cluster.env, timeoutMs: 60_000 });
+    expect(r.code, r.stderr).toBe(0);
+    const name = /^(kube-ttl-\w+) Succeeded at /m.exec(r.stdout)?.[1];
+    expect(name, r.stdout).toBeDefined();
+    await until(`the workflow to be deleted:\n${output}`, 30_000, async () =>
+      (await cluster.api.store.get<Workflow>('Workflow', 'default', name!)) ? undefined : true,
+    );
+    const deletes = cluster.api.requests.filter(
+      (q) => q.method === 'DELETE' && q.path.includes('/workflows/'),
+    );
+    expect(deletes.map((q) => q.path)).toEqual([
+      `/apis/argoproj.io/v1alpha1/namespaces/default/workflows/${name!}`,
+    ]);
+    expect(output).toMatch(/workflowTtlWorkers=4/);
   });
 });
