@@ -42,6 +42,7 @@ import { traceStep } from '../step-trace.js';
 import { WorkflowHydrator, withNodes } from '../persist/hydrator.js';
 import { OffloadCollector } from './offload-gc.js';
 import { OwnWrites } from './own-writes.js';
+import { PassPacing } from './pass-pacing.js';
 import { configuredPodGCDelayMs, PodCollector, podGCOf, podGCSettings } from './pod-gc.js';
 import type { NodeStatusOffload } from '../persist/node-offload.js';
 
@@ -117,6 +118,9 @@ const RETRY_BACKOFF = { baseMs: 1000, maxMs: 60_000 };
  */
 const COALESCE_MS = 5;
 
+/** A workflow's passes cheaper than this hold back nothing; none is held back longer than a second. */
+const PASS_PACING = { freeMs: 10, maxHoldMs: 1000 };
+
 export class WorkflowController {
   private readonly informers: Informer<KubeObject>[] = [];
   private readonly workflows: Informer<Workflow>;
@@ -132,6 +136,10 @@ export class WorkflowController {
   private cancelFlush: (() => void) | undefined;
   /** When pending keys were last handed to the queue (performance.now()). */
   private lastFlushMs = -Infinity;
+  /** When the hand-over that is due runs (performance.now()); Infinity while none is. */
+  private flushAtMs = Infinity;
+  /** Holds a costly workflow's next pass back (see pass-pacing.ts): pending keys wait for it. */
+  private readonly pacing = new PassPacing(PASS_PACING);
   private flushWaiters: (() => void)[] = [];
   private workers: Promise<void> | undefined;
   /**
@@ -309,6 +317,7 @@ export class WorkflowController {
       onDelete: (wf) => {
         this.lastWritten.delete(key(wf.metadata.namespace, wf.metadata.name));
         this.nodeIds.delete(key(wf.metadata.namespace, wf.metadata.name));
+        this.pacing.forget(key(wf.metadata.namespace, wf.metadata.name));
         // A deleted workflow gives back its locks and leaves the lines it waited in.
         syncManager.releaseAll(structuredClone(wf));
       },
@@ -339,10 +348,17 @@ export class WorkflowController {
   enqueue(k: string): void {
     if (this.stopped) return;
     this.pending.add(k);
-    if (this.cancelFlush) return;
-    const wait = this.lastFlushMs + COALESCE_MS - performance.now();
-    if (wait > 0) {
-      const timer = setTimeout(() => this.flushPending(), wait);
+    const now = performance.now();
+    this.flushBy(Math.max(this.lastFlushMs + COALESCE_MS, this.pacing.dueAt(k, now)), now);
+  }
+
+  /** Makes sure pending keys are handed over by `at` (performance.now() time). */
+  private flushBy(at: number, now: number): void {
+    if (this.cancelFlush && this.flushAtMs <= at) return;
+    this.cancelFlush?.();
+    this.flushAtMs = at;
+    if (at > now) {
+      const timer = setTimeout(() => this.flushPending(), at - now);
       this.cancelFlush = () => clearTimeout(timer);
     } else {
       const immediate = setImmediate(() => this.flushPending());
@@ -350,11 +366,24 @@ export class WorkflowController {
     }
   }
 
+  /** Hands pending keys to the queue, but for those whose pass is held back (they wait on). */
   private flushPending(): void {
     this.cancelFlush = undefined;
-    this.lastFlushMs = performance.now();
-    for (const k of this.pending) this.queue.add(k);
-    this.pending.clear();
+    this.flushAtMs = Infinity;
+    const now = performance.now();
+    this.lastFlushMs = now;
+    let next = Infinity;
+    for (const k of this.pending) {
+      const due = this.pacing.dueAt(k, now);
+      // A timer may fire a little before its time as performance.now() reads it.
+      if (due > now + 1) {
+        next = Math.min(next, due);
+        continue;
+      }
+      this.queue.add(k);
+      this.pending.delete(k);
+    }
+    if (next !== Infinity && !this.stopped) this.flushBy(next, now);
     const waiters = this.flushWaiters;
     this.flushWaiters = [];
     for (const w of waiters) w();
@@ -464,7 +493,12 @@ export class WorkflowController {
       },
       { owned: own !== undefined },
     );
+    // What the pass costs: the CPU time of the operation, which grows with the workflow (the
+    // write grows alike). CPU rather than wall time, so a loaded machine does not stretch it.
+    const cpuBefore = process.cpuUsage();
     const result = op.operate();
+    const cpu = process.cpuUsage(cpuBefore);
+    const costMs = (cpu.user + cpu.system) / 1000;
     for (const claim of result.claimsToCreate) await this.createClaim(wf, claim);
     for (const pod of result.podsToCreate) {
       try {
@@ -525,6 +559,7 @@ export class WorkflowController {
       // Only once the workflow that records the nodes as finished is written, as upstream.
       void this.offerPodsForGC(result.workflow);
     }
+    this.pacing.passed(k, performance.now(), costMs);
     if (result.again) this.enqueue(k);
     if (result.requeueAfterMs !== undefined) this.requeueAfter(k, result.requeueAfterMs);
     return result.updated;
@@ -689,6 +724,7 @@ export class WorkflowController {
     const ns = wf.metadata.namespace ?? '';
     const name = wf.metadata.name ?? '';
     this.nodeIds.delete(key(ns, name));
+    this.pacing.forget(key(ns, name));
     this.httpAgent?.forgetWorkflow(wf);
     this.resourceAgent?.forgetWorkflow(wf);
     await this.collectClaims(wf);
