@@ -17,6 +17,7 @@ import {
   cacheKey as key,
   Informer,
   runWorkers,
+  systemTimers,
   WorkQueue,
   type IndexFunc,
   type Timers,
@@ -44,6 +45,7 @@ import { OffloadCollector } from './offload-gc.js';
 import { OwnWrites } from './own-writes.js';
 import { configuredPodGCDelayMs, PodCollector, podGCOf, podGCSettings } from './pod-gc.js';
 import type { NodeStatusOffload } from '../persist/node-offload.js';
+import { ContainerTerminator, type PodExec } from './container-signals.js';
 
 export interface ControllerOptions {
   store: ResourceStore;
@@ -100,6 +102,12 @@ export interface ControllerOptions {
    * whose pods are not argoexec's); none: resource nodes fail, saying there is no API to act on.
    */
   resourceApi?: ResourceApi;
+  /**
+   * Runs a command in a pod's container (the pods/exec subresource): with it, the containers a pod
+   * keeps running once its main containers are done are signalled to end (container-signals.ts).
+   * None (the local engine, whose runtime ends them itself): they are left to the runtime.
+   */
+  podExec?: PodExec;
 }
 
 /** Pods and task results are filed by `namespace/workflow`, the workflow's own cache key. */
@@ -156,6 +164,7 @@ export class WorkflowController {
   private archiver?: Archiver;
   private offloadCollector?: OffloadCollector;
   private podCollector?: PodCollector;
+  private terminator?: ContainerTerminator;
   private readonly hydrator: WorkflowHydrator;
   /** Cache ConfigMap writes the memoization cache queued during an operation, by `<ns>/<name>`. */
   private readonly configMapWrites = new Map<string, ConfigMap>();
@@ -268,6 +277,13 @@ export class WorkflowController {
       timers: this.opts.timers,
       log: this.log,
     });
+    if (this.opts.podExec)
+      this.terminator = new ContainerTerminator({
+        exec: this.opts.podExec,
+        getPod: (ns, name) => this.pods.cache.get(key(ns, name)),
+        timers: this.opts.timers ?? systemTimers,
+        log: this.log,
+      });
     // A semaphore limit may have changed: waiters that now fit are woken.
     this.configMaps.addHandler(onAnyChange((cm) => syncManager.configMapChanged(cm)));
     const enqueueOwner = (obj: KubeObject): void => {
@@ -469,6 +485,7 @@ export class WorkflowController {
         if (!(err instanceof StoreError && err.code === 404)) throw err;
       }
     }
+    for (const name of result.podsToTerminate) this.terminator?.terminate(wf.metadata.namespace ?? '', name);
     // The workflow's write (milliseconds for a large one, and synchronous on the local store) goes
     // after one turn of the event loop, so a runtime in this process (the local engine's) can take
     // the new pods on and start their containers first instead of waiting out the write. The pods
@@ -734,6 +751,7 @@ export class WorkflowController {
   async stop(): Promise<void> {
     this.stopped = true;
     this.resourceAgent?.stopAll();
+    this.terminator?.stop();
     for (const inf of this.informers) inf.stop();
     this.cancelFlush?.();
     this.pending.clear();

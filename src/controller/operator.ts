@@ -61,6 +61,7 @@ import { buildGlobalParams, workflowDuration } from './globals.js';
 import { assessPod } from './pod-status.js';
 import { reportWaitLeftMs, taskResultTimeoutMs } from './task-result-timeout.js';
 import { missingPodGraceLeftMs } from './missing-pod.js';
+import { podNeedsTermination } from './container-signals.js';
 import { buildPod, claimNameFor, type PodLayout } from './pod-builder.js';
 import type { HttpHooks } from './http-agent.js';
 import type { ResourceHooks } from './resource-agent.js';
@@ -150,6 +151,8 @@ export interface OperateResult {
   updated: boolean;
   podsToCreate: Pod[];
   podsToDelete: string[];
+  /** Running pods whose main containers are done: the containers still running are to be ended. */
+  podsToTerminate: string[];
   /**
    * Claims for the workflow's volumeClaimTemplates, to create (an existing one is reused), each
    * with its template from the execution spec, global variables substituted.
@@ -271,6 +274,7 @@ export class WorkflowOperation {
   }
   readonly podsToCreate: Pod[] = [];
   readonly podsToDelete: string[] = [];
+  readonly podsToTerminate: string[] = [];
   readonly claimsToCreate: ClaimToCreate[] = [];
   /** The repository the workflow's artifacts go to (status.artifactRepositoryRef). */
   artifactRepository: ArtifactRepositoryConfig | undefined;
@@ -328,6 +332,7 @@ export class WorkflowOperation {
       updated: this.updated,
       podsToCreate: this.podsToCreate,
       podsToDelete: this.podsToDelete,
+      podsToTerminate: this.podsToTerminate,
       claimsToCreate: this.claimsToCreate,
       requeueAfterMs:
         this.requeueAt === undefined ? undefined : Math.max(this.requeueAt - this.now().getTime(), 0),
@@ -1789,6 +1794,7 @@ export class WorkflowOperation {
         if (node.outputs) this.addOutputsToGlobalScope(node.outputs);
       }
       if (tmpl?.containerSet) this.updateContainerNodes(node, pod);
+      if (tmpl && podNeedsTermination(pod, tmpl)) this.podsToTerminate.push(podName);
       // A finished pod whose report has not come: looked at again when it is given up on.
       if (!phaseFulfilled(node.phase) && reportLeft) this.requeueAfter(reportLeft);
       if (!phaseFulfilled(node.phase)) this.applyExecutionControl(node, pod, pastDeadline);

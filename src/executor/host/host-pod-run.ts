@@ -312,6 +312,14 @@ export abstract class HostPodRun<S extends HostSlot, C extends HostContext = Hos
     return s.proc;
   }
 
+  /** Signals a running container's processes; false when it is not running (or not in the pod). */
+  signalContainer(name: string, sig: NodeJS.Signals): boolean {
+    const s = this.slots.find((slot) => slot.name === name);
+    if (!s?.proc || s.termination) return false;
+    s.proc.signal(sig);
+    return true;
+  }
+
   /** Terminates every running container (grace period, then SIGKILL). */
   protected killAll(): void {
     for (const s of this.slots) if (s.proc && !s.termination) void s.proc.terminate(this.graceMs);
