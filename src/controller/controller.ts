@@ -46,6 +46,7 @@ import { OwnWrites } from './own-writes.js';
 import { configuredPodGCDelayMs, PodCollector, podGCOf, podGCSettings } from './pod-gc.js';
 import type { NodeStatusOffload } from '../persist/node-offload.js';
 import { ContainerTerminator, type PodExec } from './container-signals.js';
+import { podFinished, reportTimeout } from './task-result-timeout.js';
 
 export interface ControllerOptions {
   store: ResourceStore;
@@ -165,6 +166,11 @@ export class WorkflowController {
   private offloadCollector?: OffloadCollector;
   private podCollector?: PodCollector;
   private terminator?: ContainerTerminator;
+  /**
+   * Pods deleted lately, as last seen, kept as long as a node may still wait for their report
+   * (task-result-timeout.ts): a node whose finished pod was deleted goes on from its last state.
+   */
+  private readonly deletedPods = new Map<string, { pod: Pod; atMs: number }>();
   private readonly hydrator: WorkflowHydrator;
   /** Cache ConfigMap writes the memoization cache queued during an operation, by `<ns>/<name>`. */
   private readonly configMapWrites = new Map<string, ConfigMap>();
@@ -298,7 +304,10 @@ export class WorkflowController {
         if (!this.ownWrites.hold('Pod', pod, () => enqueueOwner(pod))) enqueueOwner(pod);
       },
       onUpdate: (_old, pod) => enqueueOwner(pod),
-      onDelete: enqueueOwner,
+      onDelete: (pod) => {
+        this.rememberDeleted(pod);
+        enqueueOwner(pod);
+      },
     });
     const enqueueWorkflow = (wf: Workflow): void => {
       // Workflows left Pending archiving (before a restart too: the first list adds them) are archived.
@@ -457,6 +466,7 @@ export class WorkflowController {
         getConfigMap: (ns, name) => this.configMaps.cache.get(key(ns, name)),
         getPod: (ns, name) => this.pods.cache.get(key(ns, name)),
         getTaskResult: (ns, name) => this.taskResults.cache.get(key(ns, name)),
+        getDeletedPod: (ns, name) => this.deletedPods.get(key(ns, name))?.pod,
         pods: this.opts.podLayout
           ? { layout: this.opts.podLayout, executorImage: this.opts.executorImage }
           : undefined,
@@ -745,6 +755,16 @@ export class WorkflowController {
       pods: count(this.pods.cache.values()),
       queueDepth: this.queue.length,
     };
+  }
+
+  private rememberDeleted(pod: Pod): void {
+    const nowMs = this.now().getTime();
+    const keepMs = reportTimeout(true).timeoutMs;
+    for (const [k, gone] of this.deletedPods) if (nowMs - gone.atMs > keepMs) this.deletedPods.delete(k);
+    // Only a running workflow's node can still be waiting (pod GC deletes the rest, in numbers).
+    const wf = this.workflows.cache.get(key(pod.metadata.namespace, pod.metadata.labels?.[LABEL_WORKFLOW]));
+    if (!podFinished(pod) || !wf || wf.metadata.labels?.[LABEL_COMPLETED] === 'true') return;
+    this.deletedPods.set(key(pod.metadata.namespace, pod.metadata.name), { pod, atMs: nowMs });
   }
 
   /** Stops watching and taking work; resolves once the operations under way have finished. */
