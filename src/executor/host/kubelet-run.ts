@@ -6,7 +6,7 @@
 // outputs is touched here. As on a kubelet, containers still running once the main containers are
 // done run on: the controller ends them through pods/exec (HostRuntime.exec), and a sidecar's
 // emissary ends it too.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Container } from '../../model/meta.js';
 import type { ContainerStatus, Pod, PodStatus } from '../../model/pod.js';
@@ -137,7 +137,9 @@ export class KubeletRun extends HostPodRun<Slot, KubeletContext> {
       }
       s.env = env;
       s.terminationLog = path.join(this.dir, `${s.name}.termination-log`);
+      // Writable by the container's user, whoever that is, as the kubelet makes it (0666).
       await writeFile(s.terminationLog, '');
+      await chmod(s.terminationLog, 0o666);
       const mounts: ResolvedMount[] = [
         ...resolveMounts(s.spec, this.volumes, env),
         view.mount,

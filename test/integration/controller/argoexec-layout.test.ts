@@ -347,6 +347,32 @@ spec:
     ]);
   });
 
+  it.skipIf(!(isolation.kind === 'helper' && !isolation.user))(
+    'a container running as another user (runAsUser 8737, as resource pods run argoexec) writes its emptyDir and termination log, as on a kubelet',
+    async () => {
+      const wf = await run(`
+metadata: {name: as-user}
+spec:
+  entrypoint: main
+  volumes: [{name: scratch, emptyDir: {}}]
+  templates:
+  - name: main
+    container:
+      image: alpine
+      securityContext: {runAsUser: 8737, runAsNonRoot: true}
+      command: [sh, -c, 'id -u > /scratch/uid && cat /scratch/uid > /dev/termination-log && cat /scratch/uid']
+      volumeMounts: [{name: scratch, mountPath: /scratch}]
+    outputs:
+      parameters: [{name: uid, valueFrom: {path: /scratch/uid}}]
+`);
+      expect(wf.status?.phase, JSON.stringify(wf.status?.nodes, null, 1)).toBe('Succeeded');
+      expect(node(wf, 'as-user').outputs?.parameters?.[0]?.value).toBe('8737');
+      const pod = await podOf(wf, 'as-user');
+      const main = pod.status?.containerStatuses?.find((c) => c.name === 'main');
+      expect(main?.state?.terminated?.message?.trim()).toBe('8737');
+    },
+  );
+
   it('fails the node of a container whose command it cannot know, creating no pod', async () => {
     const wf = await run(`
 metadata: {name: unknown-image}
