@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowController } from '../../../src/controller/controller.js';
 import { buildPod } from '../../../src/controller/pod-builder.js';
 import { HostRuntime } from '../../../src/executor/index.js';
-import { detectIsolation } from '../../../src/executor/host/isolation.js';
+import { detectIsolation, overlayRoot } from '../../../src/executor/host/isolation.js';
 import type { Pod } from '../../../src/model/pod.js';
 import type { NodeStatus, Workflow } from '../../../src/model/workflow.js';
 import { startFakeApiServer, type FakeApiServer } from '../../helpers/fake-apiserver.js';
@@ -370,6 +370,29 @@ spec:
       const pod = await podOf(wf, 'as-user');
       const main = pod.status?.containerStatuses?.find((c) => c.name === 'main');
       expect(main?.state?.terminated?.message?.trim()).toBe('8737');
+    },
+  );
+
+  it.skipIf(!overlayRoot(isolation))(
+    'readOnlyRootFilesystem: the container cannot write its root, but writes its volumes',
+    async () => {
+      const wf = await run(`
+metadata: {name: read-only-root}
+spec:
+  entrypoint: main
+  volumes: [{name: scratch, emptyDir: {}}]
+  templates:
+  - name: main
+    container:
+      image: alpine
+      securityContext: {readOnlyRootFilesystem: true}
+      command: [sh, -c, 'if touch /probe-ro-root 2>/dev/null; then echo writable; else echo read-only; fi > /scratch/root']
+      volumeMounts: [{name: scratch, mountPath: /scratch}]
+    outputs:
+      parameters: [{name: root, valueFrom: {path: /scratch/root}}]
+`);
+      expect(wf.status?.phase, JSON.stringify(wf.status?.nodes, null, 1)).toBe('Succeeded');
+      expect(node(wf, 'read-only-root').outputs?.parameters?.[0]?.value).toBe('read-only');
     },
   );
 
