@@ -51,6 +51,25 @@ afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
+/** A one-step workflow whose container, with this securityContext, runs `script`; /scratch/out is its output. */
+function runWithScratch(name: string, securityContext: string, script: string): Promise<Workflow> {
+  return run(`
+metadata: {name: ${name}}
+spec:
+  entrypoint: main
+  volumes: [{name: scratch, emptyDir: {}}]
+  templates:
+  - name: main
+    container:
+      image: alpine
+      securityContext: ${securityContext}
+      command: [sh, -c, '${script}']
+      volumeMounts: [{name: scratch, mountPath: /scratch}]
+    outputs:
+      parameters: [{name: out, valueFrom: {path: /scratch/out}}]
+`);
+}
+
 async function run(manifest: string, timeoutMs = 60_000): Promise<Workflow> {
   const wf = parse(manifest) as Workflow;
   wf.metadata.namespace = 'argo';
@@ -350,21 +369,11 @@ spec:
   it.skipIf(!(isolation.kind === 'helper' && !isolation.user))(
     'a container running as another user (runAsUser 8737, as resource pods run argoexec) writes its emptyDir and termination log, as on a kubelet',
     async () => {
-      const wf = await run(`
-metadata: {name: as-user}
-spec:
-  entrypoint: main
-  volumes: [{name: scratch, emptyDir: {}}]
-  templates:
-  - name: main
-    container:
-      image: alpine
-      securityContext: {runAsUser: 8737, runAsNonRoot: true}
-      command: [sh, -c, 'id -u > /scratch/uid && cat /scratch/uid > /dev/termination-log && cat /scratch/uid']
-      volumeMounts: [{name: scratch, mountPath: /scratch}]
-    outputs:
-      parameters: [{name: uid, valueFrom: {path: /scratch/uid}}]
-`);
+      const wf = await runWithScratch(
+        'as-user',
+        '{runAsUser: 8737, runAsNonRoot: true}',
+        'id -u > /scratch/out && cat /scratch/out > /dev/termination-log',
+      );
       expect(wf.status?.phase, JSON.stringify(wf.status?.nodes, null, 1)).toBe('Succeeded');
       expect(node(wf, 'as-user').outputs?.parameters?.[0]?.value).toBe('8737');
       const pod = await podOf(wf, 'as-user');
@@ -376,21 +385,11 @@ spec:
   it.skipIf(!overlayRoot(isolation))(
     'readOnlyRootFilesystem: the container cannot write its root, but writes its volumes',
     async () => {
-      const wf = await run(`
-metadata: {name: read-only-root}
-spec:
-  entrypoint: main
-  volumes: [{name: scratch, emptyDir: {}}]
-  templates:
-  - name: main
-    container:
-      image: alpine
-      securityContext: {readOnlyRootFilesystem: true}
-      command: [sh, -c, 'if touch /probe-ro-root 2>/dev/null; then echo writable; else echo read-only; fi > /scratch/root']
-      volumeMounts: [{name: scratch, mountPath: /scratch}]
-    outputs:
-      parameters: [{name: root, valueFrom: {path: /scratch/root}}]
-`);
+      const wf = await runWithScratch(
+        'read-only-root',
+        '{readOnlyRootFilesystem: true}',
+        'if touch /probe-ro-root 2>/dev/null; then echo writable; else echo read-only; fi > /scratch/out',
+      );
       expect(wf.status?.phase, JSON.stringify(wf.status?.nodes, null, 1)).toBe('Succeeded');
       expect(node(wf, 'read-only-root').outputs?.parameters?.[0]?.value).toBe('read-only');
     },
