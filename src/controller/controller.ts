@@ -17,6 +17,7 @@ import {
   cacheKey as key,
   Informer,
   runWorkers,
+  systemTimers,
   WorkQueue,
   type IndexFunc,
   type Timers,
@@ -45,6 +46,8 @@ import { OwnWrites } from './own-writes.js';
 import { PassPacing } from './pass-pacing.js';
 import { configuredPodGCDelayMs, PodCollector, podGCOf, podGCSettings } from './pod-gc.js';
 import type { NodeStatusOffload } from '../persist/node-offload.js';
+import { ContainerTerminator, type PodExec } from './container-signals.js';
+import { podFinished, reportTimeout } from './task-result-timeout.js';
 
 export interface ControllerOptions {
   store: ResourceStore;
@@ -101,6 +104,12 @@ export interface ControllerOptions {
    * whose pods are not argoexec's); none: resource nodes fail, saying there is no API to act on.
    */
   resourceApi?: ResourceApi;
+  /**
+   * Runs a command in a pod's container (the pods/exec subresource): with it, the containers a pod
+   * keeps running once its main containers are done are signalled to end (container-signals.ts).
+   * None (the local engine, whose runtime ends them itself): they are left to the runtime.
+   */
+  podExec?: PodExec;
 }
 
 /** Pods and task results are filed by `namespace/workflow`, the workflow's own cache key. */
@@ -164,6 +173,12 @@ export class WorkflowController {
   private archiver?: Archiver;
   private offloadCollector?: OffloadCollector;
   private podCollector?: PodCollector;
+  private terminator?: ContainerTerminator;
+  /**
+   * Pods deleted lately, as last seen, kept as long as a node may still wait for their report
+   * (task-result-timeout.ts): a node whose finished pod was deleted goes on from its last state.
+   */
+  private readonly deletedPods = new Map<string, { pod: Pod; atMs: number }>();
   private readonly hydrator: WorkflowHydrator;
   /** Cache ConfigMap writes the memoization cache queued during an operation, by `<ns>/<name>`. */
   private readonly configMapWrites = new Map<string, ConfigMap>();
@@ -280,6 +295,13 @@ export class WorkflowController {
       timers: this.opts.timers,
       log: this.log,
     });
+    if (this.opts.podExec)
+      this.terminator = new ContainerTerminator({
+        exec: this.opts.podExec,
+        getPod: (ns, name) => this.pods.cache.get(key(ns, name)),
+        timers: this.opts.timers ?? systemTimers,
+        log: this.log,
+      });
     // A semaphore limit may have changed: waiters that now fit are woken.
     this.configMaps.addHandler(onAnyChange((cm) => syncManager.configMapChanged(cm)));
     const enqueueOwner = (obj: KubeObject): void => {
@@ -294,7 +316,10 @@ export class WorkflowController {
         if (!this.ownWrites.hold('Pod', pod, () => enqueueOwner(pod))) enqueueOwner(pod);
       },
       onUpdate: (_old, pod) => enqueueOwner(pod),
-      onDelete: enqueueOwner,
+      onDelete: (pod) => {
+        this.rememberDeleted(pod);
+        enqueueOwner(pod);
+      },
     });
     const enqueueWorkflow = (wf: Workflow): void => {
       // Workflows left Pending archiving (before a restart too: the first list adds them) are archived.
@@ -485,6 +510,7 @@ export class WorkflowController {
         getConfigMap: (ns, name) => this.configMaps.cache.get(key(ns, name)),
         getPod: (ns, name) => this.pods.cache.get(key(ns, name)),
         getTaskResult: (ns, name) => this.taskResults.cache.get(key(ns, name)),
+        getDeletedPod: (ns, name) => this.deletedPods.get(key(ns, name))?.pod,
         pods: this.opts.podLayout
           ? { layout: this.opts.podLayout, executorImage: this.opts.executorImage }
           : undefined,
@@ -518,6 +544,7 @@ export class WorkflowController {
         if (!(err instanceof StoreError && err.code === 404)) throw err;
       }
     }
+    for (const name of result.podsToTerminate) this.terminator?.terminate(wf.metadata.namespace ?? '', name);
     // The workflow's write (milliseconds for a large one, and synchronous on the local store) goes
     // after one turn of the event loop, so a runtime in this process (the local engine's) can take
     // the new pods on and start their containers first instead of waiting out the write. The pods
@@ -781,10 +808,21 @@ export class WorkflowController {
     };
   }
 
+  private rememberDeleted(pod: Pod): void {
+    const nowMs = this.now().getTime();
+    const keepMs = reportTimeout(true).timeoutMs;
+    for (const [k, gone] of this.deletedPods) if (nowMs - gone.atMs > keepMs) this.deletedPods.delete(k);
+    // Only a running workflow's node can still be waiting (pod GC deletes the rest, in numbers).
+    const wf = this.workflows.cache.get(key(pod.metadata.namespace, pod.metadata.labels?.[LABEL_WORKFLOW]));
+    if (!podFinished(pod) || !wf || wf.metadata.labels?.[LABEL_COMPLETED] === 'true') return;
+    this.deletedPods.set(key(pod.metadata.namespace, pod.metadata.name), { pod, atMs: nowMs });
+  }
+
   /** Stops watching and taking work; resolves once the operations under way have finished. */
   async stop(): Promise<void> {
     this.stopped = true;
     this.resourceAgent?.stopAll();
+    this.terminator?.stop();
     for (const inf of this.informers) inf.stop();
     this.cancelFlush?.();
     this.pending.clear();

@@ -84,7 +84,7 @@ function portFrom(env: NodeJS.ProcessEnv, name: string, fallback: number | undef
 export async function runClusterController(o: ClusterControllerOptions): Promise<void> {
   const { leaseMs, retryMs } = leaderElectionSettings(o.env);
   // Loaded here, as every user of the Kubernetes client loads it (see store/kube/index.ts).
-  const { openKubeStore } = await import('../../store/kube/index.js');
+  const { openKubeStore, execInContainer } = await import('../../store/kube/index.js');
   const opened = await openKubeStore({ ...o.kube, env: o.env });
   const store = opened.store as KubeStore;
   // The controller's own namespace: -n, else the kubeconfig context's, else the service account's.
@@ -150,6 +150,10 @@ export async function runClusterController(o: ClusterControllerOptions): Promise
       archivePolicy: archive?.policy,
       hydrator: archive?.opened?.hydrator,
       offloadGC: archive?.opened?.offloadGC,
+      // Sidecars still running once main is done are signalled through pods/exec, as upstream's are.
+      podExec: async (ns, pod, container, command) => {
+        await execInContainer(store.kubeConfig, ns, pod, container, command);
+      },
     });
     await controller.start();
     cron = new CronController({
