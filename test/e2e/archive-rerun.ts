@@ -55,6 +55,11 @@ export async function checkArchiveRetryAndResubmit(run: Run): Promise<void> {
     'Succeeded',
   );
 
+  // --log follows the new workflow's logs until it ends.
+  const logged = await run(['archive', 'resubmit', uid, '-p', 'code=0', '--log']);
+  expect(logged.code, logged.stderr).toBe(0);
+  expect(logged.stdout).toMatch(/^e2e-flaky-\S+: second ran$/m);
+
   // --restart-successful with --node-field-selector runs the chosen succeeded node again too.
   const again = (
     await run(['submit', fixture('lifecycle-flaky.yaml'), '--wait', '-o', 'name'])
