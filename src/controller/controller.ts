@@ -43,7 +43,8 @@ import { WorkflowHydrator, withNodes } from '../persist/hydrator.js';
 import { OffloadCollector } from './offload-gc.js';
 import { OwnWrites } from './own-writes.js';
 import { configuredPodGCDelayMs, PodCollector, podGCOf, podGCSettings } from './pod-gc.js';
-import type { NodeStatusOffload } from '../persist/node-offload.js';
+import type { NodeOffloadStore } from '../persist/node-offload.js';
+import { DatabaseUnreachableError } from '../persist/database-reachability.js';
 
 export interface ControllerOptions {
   store: ResourceStore;
@@ -86,7 +87,7 @@ export interface ControllerOptions {
    */
   hydrator?: WorkflowHydrator;
   /** The offload table whose superseded versions are deleted every `periodMs` (upstream's WORKFLOW_GC_PERIOD). */
-  offloadGC?: { offload: NodeStatusOffload; periodMs: number };
+  offloadGC?: { offload: NodeOffloadStore; periodMs: number };
   /** The synchronization database `database:` locks live in; none: such locks fail the workflow. */
   syncDatabase?: { db: SyncDatabase; pollSeconds?: number; heartbeatSeconds?: number };
   /**
@@ -370,7 +371,9 @@ export class WorkflowController {
       await this.process(k);
       this.queue.forget(k);
     } catch (err) {
-      this.log(`error processing ${k}: ${(err as Error).stack ?? String(err)}`);
+      // Unreachable: logged once by the database's user; the workflow waits for it, requeued.
+      if (!(err instanceof DatabaseUnreachableError))
+        this.log(`error processing ${k}: ${(err as Error).stack ?? String(err)}`);
       this.queue.addRateLimited(k);
     } finally {
       await this.persistConfigMapWrites();

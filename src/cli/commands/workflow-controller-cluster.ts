@@ -148,8 +148,8 @@ export async function runClusterController(o: ClusterControllerOptions): Promise
       syncDatabase,
       archive: archive?.writer,
       archivePolicy: archive?.policy,
-      hydrator: archive?.opened?.hydrator,
-      offloadGC: archive?.opened?.offloadGC,
+      hydrator: archive?.hydrator,
+      offloadGC: archive?.offloadGC,
     });
     await controller.start();
     cron = new CronController({
