@@ -27,7 +27,9 @@ import {
   type NodeOffloadStore,
   type NodeStatusOffload,
 } from './node-offload.js';
-import type { SyncDatabase } from './sync-database.js';
+import { SyncDatabase, type SyncDatabaseOptions } from './sync-database.js';
+import { ConnectingSession } from './connecting-session.js';
+import type { SqlSession } from './sql-session.js';
 import type { SqlWorkflowArchive } from './workflow-archive.js';
 
 export const LOCAL_SYNC_FILE = 'sync.db';
@@ -75,13 +77,21 @@ export function localSyncDatabase(home: string): ArchiveDatabase {
   return { type: 'sqlite', file: path.join(home, LOCAL_SYNC_FILE) };
 }
 
-/** Opens the synchronization database the configuration names (the home's when it names none). */
-export async function openConfiguredSyncDatabase(src: ConfigSource): Promise<OpenedSyncDatabase | undefined> {
+/**
+ * Opens the synchronization database the configuration names (the home's when it names none).
+ * With `log` (a controller), a database that cannot be reached now does not throw: that is logged
+ * once, and the database is connected to (and migrated) by its first statement that succeeds, so
+ * `database:` locks wait for it rather than being off until a restart.
+ */
+export async function openConfiguredSyncDatabase(
+  src: ConfigSource,
+  opts: { log?: (msg: string) => void } = {},
+): Promise<OpenedSyncDatabase | undefined> {
   const sync: SynchronizationConfig = (await readConfig(src)).synchronization ?? {};
   const configured = await databaseOf('synchronization', sync, src);
   const database = configured ?? (src.home ? localSyncDatabase(src.home) : undefined);
   if (!database) return undefined;
-  const db = await openSyncDatabase(database, {
+  const options: SyncDatabaseOptions = {
     controllerName: sync.controllerName || hostname(),
     limitTable: sync.limitTableName,
     stateTable: sync.stateTableName,
@@ -89,8 +99,23 @@ export async function openConfiguredSyncDatabase(src: ConfigSource): Promise<Ope
     lockTable: sync.lockTableName,
     inactiveControllerSeconds: sync.inactiveControllerSeconds,
     skipMigration: sync.skipMigration,
-  });
-  return { db, pollSeconds: sync.pollSeconds, heartbeatSeconds: sync.heartbeatSeconds };
+  };
+  const settings = { pollSeconds: sync.pollSeconds, heartbeatSeconds: sync.heartbeatSeconds };
+  try {
+    return { db: await openSyncDatabase(database, options), ...settings };
+  } catch (err) {
+    if (!opts.log) throw err;
+    opts.log(
+      `${(err as Error).message}; database semaphores and mutexes keep their workflows waiting until it can be reached`,
+    );
+    const connect = async (): Promise<SqlSession> => (await openSyncDatabase(database, options)).session;
+    const session = new ConnectingSession(
+      database.type,
+      connect,
+      new DatabaseReachability(describeDatabase(database), opts.log, true),
+    );
+    return { db: new SyncDatabase(session, options), ...settings };
+  }
 }
 
 /** upstream's config.TTL: a number of days (`7d`) or a Go duration (`12h`); seconds. */

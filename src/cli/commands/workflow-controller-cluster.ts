@@ -128,10 +128,12 @@ export async function runClusterController(o: ClusterControllerOptions): Promise
     // `synchronization:` names the database `database:` locks live in; without one they fail the workflow.
     const { openControllerArchive, openConfiguredSyncDatabase } = await import('../../persist/configured.js');
     const config = { store, namespace, configMapName: o.configMap };
-    syncDatabase = await openConfiguredSyncDatabase(config).catch((err: Error) => {
-      o.log(`database synchronization is off: ${err.message}`);
-      return undefined;
-    });
+    syncDatabase = await openConfiguredSyncDatabase(config, { log: (msg) => o.log(msg) }).catch(
+      (err: Error) => {
+        o.log(`database synchronization is off: ${err.message}`);
+        return undefined;
+      },
+    );
     // `persistence:` names the archive; a database that is down is connected to by the writes that follow.
     archive = await openControllerArchive(config, (msg) => o.log(msg));
     controller = new WorkflowController({

@@ -134,7 +134,7 @@ export class Engine {
     const archive = await openControllerArchive(config, this.log);
     this.archive = archive;
     // Without it, `database:` locks fail the workflows that ask for them, with this reason.
-    this.syncDatabase = await openConfiguredSyncDatabase(config).catch((err: Error) => {
+    this.syncDatabase = await openConfiguredSyncDatabase(config, { log: this.log }).catch((err: Error) => {
       this.log(err.message);
       return undefined;
     });

@@ -8,7 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowController } from '../../../src/controller/controller.js';
 import type { ConfigMap, Secret } from '../../../src/model/meta.js';
 import type { Workflow } from '../../../src/model/workflow.js';
-import { openControllerArchive, type ControllerArchive } from '../../../src/persist/configured.js';
+import { DatabaseLocks } from '../../../src/controller/sync/database-locks.js';
+import { decodeLockName } from '../../../src/controller/sync/lock-name.js';
+import {
+  openConfiguredSyncDatabase,
+  openControllerArchive,
+  type ControllerArchive,
+} from '../../../src/persist/configured.js';
 import { DatabaseUnreachableError } from '../../../src/persist/database-reachability.js';
 import { offloadVersion } from '../../../src/persist/node-offload.js';
 import { openSession, openWorkflowArchive, type ArchiveDatabase } from '../../../src/persist/index.js';
@@ -266,6 +272,68 @@ for (const server of servers) {
       expect(logs.filter((l) => l.startsWith('archiving workflow'))).toHaveLength(0);
       expect((await archived(first.metadata.uid ?? ''))?.metadata.name).toBe('before-loss');
       expect((await archived(second.metadata.uid ?? ''))?.metadata.name).toBe('during-loss');
+    });
+
+    it('synchronization database down at start: database locks keep their workflow waiting, then it gets the lock', async () => {
+      await proxy.close();
+      const store = new MemoryStore();
+      await store.create<Secret>('Secret', {
+        metadata: { name: 'argo-db', namespace: 'argo' },
+        data: { username: Buffer.from(server.user).toString('base64'), password: '' },
+      } as Secret);
+      await store.create<ConfigMap>('ConfigMap', {
+        metadata: { name: 'workflow-controller-configmap', namespace: 'argo' },
+        data: {
+          synchronization: `controllerName: ctrl-down\n${server.kind}:\n  host: 127.0.0.1\n  port: ${proxy.port}\n  database: ${created.database}\n  userNameSecret: {name: argo-db, key: username}\n  passwordSecret: {name: argo-db, key: password}\n`,
+        },
+      } as ConfigMap);
+      const logs: string[] = [];
+      const opened = await openConfiguredSyncDatabase(
+        { store, namespace: 'argo' },
+        { log: (m) => void logs.push(m) },
+      );
+      expect(opened).toBeDefined();
+      const woken: string[] = [];
+      const locks = new DatabaseLocks(opened!.db, {
+        wake: (k) => woken.push(...k),
+        log: (m) => logs.push(m),
+        pollSeconds: 3600,
+      });
+      cleanups.push(() => opened!.db.close());
+      cleanups.push(() => locks.stop());
+      await locks.start();
+      const mutex = {
+        lockKey: 'ns/Database/down',
+        type: 'mutex' as const,
+        name: decodeLockName('ns/Database/down'),
+      };
+      const created1 = new Date('2026-01-01T00:00:00Z');
+      for (let i = 0; i < 3; i++) {
+        locks.tryAcquire('ns/wf', 0, created1, [mutex]);
+        await locks.settled();
+      }
+      const waiting = locks.tryAcquire('ns/wf', 0, created1, [mutex]);
+      expect(waiting.acquired).toBe(false);
+      expect(waiting.error).toBeUndefined();
+      expect(waiting.message).toMatch(
+        /^Waiting for ns\/Database\/down lock: the synchronization database failed: /,
+      );
+      // One line, at start, naming the database; none per attempt.
+      expect(logs).toHaveLength(1);
+      expect(logs[0]).toContain(`127.0.0.1:${proxy.port}`);
+      expect(logs[0]).toMatch(/keep their workflows waiting until it can be reached$/);
+
+      await proxy.open();
+      let last = '';
+      await until('the lock', async () => {
+        const r = locks.tryAcquire('ns/wf', 0, created1, [mutex]);
+        await locks.settled();
+        if (!r.acquired) last = r.message;
+        return r.acquired ? r : undefined;
+      }).catch((err: Error) => {
+        throw new Error(`${err.message}: ${last} ${logs.join('|')}`);
+      });
+      expect(logs.filter((l) => l.includes('can be reached again'))).toHaveLength(1);
     });
 
     it('nodeStatusOffLoad, down at start: offloaded nodes wait for the database, new ones stay inline, both offload once it is back', async () => {
