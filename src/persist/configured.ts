@@ -192,6 +192,8 @@ export interface ArchivePlan {
   policy: ConfiguredArchive['policy'];
   /** Where the database is, for messages. */
   where: string;
+  /** How often superseded offloaded versions are collected (WORKFLOW_GC_PERIOD). */
+  offloadGCPeriodMs: number;
   /** A hydrator over `offload`, as open() makes one over the table. */
   hydratorOver(offload: NodeOffloadStore): WorkflowHydrator;
   /** Connects (and migrates): each call a new connection, so a failed one can be tried again. */
@@ -232,6 +234,7 @@ export async function planConfiguredArchive(
     write,
     policy,
     where: describeDatabase(database),
+    offloadGCPeriodMs: nodeStatus.gcPeriodMs,
     hydratorOver,
     open: async () => {
       const archive = await openWorkflowArchive(database, {
@@ -364,7 +367,7 @@ export async function openControllerArchive(
     policy: plan.policy,
     hydrator,
     offloadGC: hydrator.writes
-      ? { offload: connecting.offload, periodMs: nodeStatusSettings(process.env).gcPeriodMs }
+      ? { offload: connecting.offload, periodMs: plan.offloadGCPeriodMs }
       : undefined,
     opened,
     close: () => connecting.close(),
