@@ -45,7 +45,8 @@ import { OffloadCollector } from './offload-gc.js';
 import { OwnWrites } from './own-writes.js';
 import { PassPacing } from './pass-pacing.js';
 import { configuredPodGCDelayMs, PodCollector, podGCOf, podGCSettings } from './pod-gc.js';
-import type { NodeStatusOffload } from '../persist/node-offload.js';
+import type { NodeOffloadStore } from '../persist/node-offload.js';
+import { DatabaseUnreachableError } from '../persist/database-reachability.js';
 import { ContainerTerminator, type PodExec } from './container-signals.js';
 import { podFinished, reportTimeout } from './task-result-timeout.js';
 
@@ -90,7 +91,7 @@ export interface ControllerOptions {
    */
   hydrator?: WorkflowHydrator;
   /** The offload table whose superseded versions are deleted every `periodMs` (upstream's WORKFLOW_GC_PERIOD). */
-  offloadGC?: { offload: NodeStatusOffload; periodMs: number };
+  offloadGC?: { offload: NodeOffloadStore; periodMs: number };
   /** The synchronization database `database:` locks live in; none: such locks fail the workflow. */
   syncDatabase?: { db: SyncDatabase; pollSeconds?: number; heartbeatSeconds?: number };
   /**
@@ -424,7 +425,9 @@ export class WorkflowController {
       await this.process(k);
       this.queue.forget(k);
     } catch (err) {
-      this.log(`error processing ${k}: ${(err as Error).stack ?? String(err)}`);
+      // Unreachable: logged once by the database's user; the workflow waits for it, requeued.
+      if (!(err instanceof DatabaseUnreachableError))
+        this.log(`error processing ${k}: ${(err as Error).stack ?? String(err)}`);
       this.queue.addRateLimited(k);
     } finally {
       await this.persistConfigMapWrites();

@@ -128,10 +128,12 @@ export async function runClusterController(o: ClusterControllerOptions): Promise
     // `synchronization:` names the database `database:` locks live in; without one they fail the workflow.
     const { openControllerArchive, openConfiguredSyncDatabase } = await import('../../persist/configured.js');
     const config = { store, namespace, configMapName: o.configMap };
-    syncDatabase = await openConfiguredSyncDatabase(config).catch((err: Error) => {
-      o.log(`database synchronization is off: ${err.message}`);
-      return undefined;
-    });
+    syncDatabase = await openConfiguredSyncDatabase(config, { log: (msg) => o.log(msg) }).catch(
+      (err: Error) => {
+        o.log(`database synchronization is off: ${err.message}`);
+        return undefined;
+      },
+    );
     // `persistence:` names the archive; a database that is down is connected to by the writes that follow.
     archive = await openControllerArchive(config, (msg) => o.log(msg));
     controller = new WorkflowController({
@@ -148,8 +150,8 @@ export async function runClusterController(o: ClusterControllerOptions): Promise
       syncDatabase,
       archive: archive?.writer,
       archivePolicy: archive?.policy,
-      hydrator: archive?.opened?.hydrator,
-      offloadGC: archive?.opened?.offloadGC,
+      hydrator: archive?.hydrator,
+      offloadGC: archive?.offloadGC,
       // Sidecars still running once main is done are signalled through pods/exec, as upstream's are.
       podExec: async (ns, pod, container, command) => {
         await execInContainer(store.kubeConfig, ns, pod, container, command);
