@@ -5,6 +5,7 @@
 // loses nothing: the Pending label is the to-do list, and survives a restart.
 // `persistence.archiveLabelSelector` limits which workflows are archived (the others are never
 // marked), and `persistence.archiveTTL` has archived records older than it deleted periodically.
+import { DatabaseUnreachableError } from '../persist/database-reachability.js';
 import type { Workflow } from '../model/workflow.js';
 import type { ResourceStore } from '../store/types.js';
 import { matchesLabels, type LabelRequirement } from '../store/selectors.js';
@@ -91,6 +92,7 @@ export class Archiver {
       if (n > 0)
         this.opts.log(`deleted ${n} archived workflow(s) older than the archive TTL (${ttlSeconds}s)`);
     } catch (err) {
+      if (err instanceof DatabaseUnreachableError) return;
       this.opts.log(
         `deleting expired archived workflows failed, trying again later: ${(err as Error).message}`,
       );
@@ -126,9 +128,11 @@ export class Archiver {
     } catch (err) {
       const delay = Math.min((this.delays.get(k) ?? 0) * 2 || (this.opts.retryMs ?? 1000), 60_000);
       this.delays.set(k, delay);
-      this.opts.log(
-        `archiving workflow ${k} failed, retrying in ${delay / 1000}s: ${(err as Error).message}`,
-      );
+      // A database that cannot be reached is logged once by the writer, not per workflow per retry.
+      if (!(err instanceof DatabaseUnreachableError))
+        this.opts.log(
+          `archiving workflow ${k} failed, retrying in ${delay / 1000}s: ${(err as Error).message}`,
+        );
       if (this.stopped) return;
       const timer = setTimeout(() => {
         this.timers.delete(k);

@@ -53,6 +53,8 @@ const VOLUME_INPUT_ARTIFACTS = 'input-artifacts';
 const VOLUME_STAGING = 'argo-staging';
 const SECRET_DIR = '/argo/secret';
 const ANNOTATION_DEFAULT_CONTAINER = 'kubectl.kubernetes.io/default-container';
+/** The user upstream runs argoexec as in the pods it locks down. */
+const EXECUTOR_USER = 8737;
 /** Go's zero time, which upstream sends as ARGO_DEADLINE when there is none. */
 const NO_DEADLINE = '0001-01-01T00:00:00Z';
 /** The controller's own log settings, which upstream hands to every argoexec it starts. */
@@ -119,17 +121,16 @@ function needsWait(tmpl: Template): boolean {
 
 /**
  * Upstream's minimal security context for the argoexec containers of a resource pod: no
- * privileges, and a read-only root filesystem for main (init and wait write outside their volumes,
- * so theirs stays writable). Upstream also pins the user (runAsUser 8737, runAsNonRoot); here the
- * image's own user runs argoexec (upstream's image is 8737 already, ours a non-root user), since
- * the host runtime that plays the kubelet in tests honours runAsUser but, unlike a kubelet, does not
- * make emptyDir volumes and the service account's credentials readable to any user.
+ * privileges, a fixed non-root user (8737, the user of upstream's argoexec image), and a read-only
+ * root filesystem for main (init and wait write outside their volumes, so theirs stays writable).
  */
 function lockedDown(containerName: string): Record<string, unknown> {
   const readOnly = containerName !== INIT_CONTAINER_NAME && containerName !== WAIT_CONTAINER_NAME;
   return {
     capabilities: { drop: ['ALL'] },
     privileged: false,
+    runAsNonRoot: true,
+    runAsUser: EXECUTOR_USER,
     ...(readOnly ? { readOnlyRootFilesystem: true } : {}),
     allowPrivilegeEscalation: false,
     seccompProfile: { type: 'RuntimeDefault' },

@@ -17,6 +17,7 @@ import {
   cacheKey as key,
   Informer,
   runWorkers,
+  systemTimers,
   WorkQueue,
   type IndexFunc,
   type Timers,
@@ -42,8 +43,12 @@ import { traceStep } from '../step-trace.js';
 import { WorkflowHydrator, withNodes } from '../persist/hydrator.js';
 import { OffloadCollector } from './offload-gc.js';
 import { OwnWrites } from './own-writes.js';
+import { PassPacing } from './pass-pacing.js';
 import { configuredPodGCDelayMs, PodCollector, podGCOf, podGCSettings } from './pod-gc.js';
-import type { NodeStatusOffload } from '../persist/node-offload.js';
+import type { NodeOffloadStore } from '../persist/node-offload.js';
+import { DatabaseUnreachableError } from '../persist/database-reachability.js';
+import { ContainerTerminator, type PodExec } from './container-signals.js';
+import { podFinished, reportTimeout } from './task-result-timeout.js';
 import { deleteWorkflowAndPods } from './cron/controller.js';
 import { WorkflowCollector, workflowGCSettings } from './workflow-gc.js';
 
@@ -95,7 +100,7 @@ export interface ControllerOptions {
    */
   hydrator?: WorkflowHydrator;
   /** The offload table whose superseded versions are deleted every `periodMs` (upstream's WORKFLOW_GC_PERIOD). */
-  offloadGC?: { offload: NodeStatusOffload; periodMs: number };
+  offloadGC?: { offload: NodeOffloadStore; periodMs: number };
   /** The synchronization database `database:` locks live in; none: such locks fail the workflow. */
   syncDatabase?: { db: SyncDatabase; pollSeconds?: number; heartbeatSeconds?: number };
   /**
@@ -109,6 +114,12 @@ export interface ControllerOptions {
    * whose pods are not argoexec's); none: resource nodes fail, saying there is no API to act on.
    */
   resourceApi?: ResourceApi;
+  /**
+   * Runs a command in a pod's container (the pods/exec subresource): with it, the containers a pod
+   * keeps running once its main containers are done are signalled to end (container-signals.ts).
+   * None (the local engine, whose runtime ends them itself): they are left to the runtime.
+   */
+  podExec?: PodExec;
 }
 
 /** Pods and task results are filed by `namespace/workflow`, the workflow's own cache key. */
@@ -126,6 +137,9 @@ const RETRY_BACKOFF = { baseMs: 1000, maxMs: 60_000 };
  */
 const COALESCE_MS = 5;
 
+/** A workflow's passes cheaper than this hold back nothing; none is held back longer than a second. */
+const PASS_PACING = { freeMs: 10, maxHoldMs: 1000 };
+
 export class WorkflowController {
   private readonly informers: Informer<KubeObject>[] = [];
   private readonly workflows: Informer<Workflow>;
@@ -141,6 +155,10 @@ export class WorkflowController {
   private cancelFlush: (() => void) | undefined;
   /** When pending keys were last handed to the queue (performance.now()). */
   private lastFlushMs = -Infinity;
+  /** When the hand-over that is due runs (performance.now()); Infinity while none is. */
+  private flushAtMs = Infinity;
+  /** Holds a costly workflow's next pass back (see pass-pacing.ts): pending keys wait for it. */
+  private readonly pacing = new PassPacing(PASS_PACING);
   private flushWaiters: (() => void)[] = [];
   private workers: Promise<void> | undefined;
   /**
@@ -165,6 +183,12 @@ export class WorkflowController {
   private archiver?: Archiver;
   private offloadCollector?: OffloadCollector;
   private podCollector?: PodCollector;
+  private terminator?: ContainerTerminator;
+  /**
+   * Pods deleted lately, as last seen, kept as long as a node may still wait for their report
+   * (task-result-timeout.ts): a node whose finished pod was deleted goes on from its last state.
+   */
+  private readonly deletedPods = new Map<string, { pod: Pod; atMs: number }>();
   private workflowCollector?: WorkflowCollector;
   private readonly hydrator: WorkflowHydrator;
   /** Cache ConfigMap writes the memoization cache queued during an operation, by `<ns>/<name>`. */
@@ -282,6 +306,13 @@ export class WorkflowController {
       timers: this.opts.timers,
       log: this.log,
     });
+    if (this.opts.podExec)
+      this.terminator = new ContainerTerminator({
+        exec: this.opts.podExec,
+        getPod: (ns, name) => this.pods.cache.get(key(ns, name)),
+        timers: this.opts.timers ?? systemTimers,
+        log: this.log,
+      });
     this.workflowCollector = new WorkflowCollector({
       deleteWorkflow: this.opts.deleteWorkflow ?? ((n, name) => deleteWorkflowAndPods(this.store, n, name)),
       latest: (n, name) => this.workflows.cache.get(key(n, name)),
@@ -304,7 +335,10 @@ export class WorkflowController {
         if (!this.ownWrites.hold('Pod', pod, () => enqueueOwner(pod))) enqueueOwner(pod);
       },
       onUpdate: (_old, pod) => enqueueOwner(pod),
-      onDelete: enqueueOwner,
+      onDelete: (pod) => {
+        this.rememberDeleted(pod);
+        enqueueOwner(pod);
+      },
     });
     const enqueueWorkflow = (wf: Workflow): void => {
       // Workflows left Pending archiving (before a restart too: the first list adds them) are archived.
@@ -329,6 +363,7 @@ export class WorkflowController {
       onDelete: (wf) => {
         this.lastWritten.delete(key(wf.metadata.namespace, wf.metadata.name));
         this.nodeIds.delete(key(wf.metadata.namespace, wf.metadata.name));
+        this.pacing.forget(key(wf.metadata.namespace, wf.metadata.name));
         this.workflowCollector?.forget(wf);
         // A deleted workflow gives back its locks and leaves the lines it waited in.
         syncManager.releaseAll(structuredClone(wf));
@@ -360,10 +395,17 @@ export class WorkflowController {
   enqueue(k: string): void {
     if (this.stopped) return;
     this.pending.add(k);
-    if (this.cancelFlush) return;
-    const wait = this.lastFlushMs + COALESCE_MS - performance.now();
-    if (wait > 0) {
-      const timer = setTimeout(() => this.flushPending(), wait);
+    const now = performance.now();
+    this.flushBy(Math.max(this.lastFlushMs + COALESCE_MS, this.pacing.dueAt(k, now)), now);
+  }
+
+  /** Makes sure pending keys are handed over by `at` (performance.now() time). */
+  private flushBy(at: number, now: number): void {
+    if (this.cancelFlush && this.flushAtMs <= at) return;
+    this.cancelFlush?.();
+    this.flushAtMs = at;
+    if (at > now) {
+      const timer = setTimeout(() => this.flushPending(), at - now);
       this.cancelFlush = () => clearTimeout(timer);
     } else {
       const immediate = setImmediate(() => this.flushPending());
@@ -371,11 +413,24 @@ export class WorkflowController {
     }
   }
 
+  /** Hands pending keys to the queue, but for those whose pass is held back (they wait on). */
   private flushPending(): void {
     this.cancelFlush = undefined;
-    this.lastFlushMs = performance.now();
-    for (const k of this.pending) this.queue.add(k);
-    this.pending.clear();
+    this.flushAtMs = Infinity;
+    const now = performance.now();
+    this.lastFlushMs = now;
+    let next = Infinity;
+    for (const k of this.pending) {
+      const due = this.pacing.dueAt(k, now);
+      // A timer may fire a little before its time as performance.now() reads it.
+      if (due > now + 1) {
+        next = Math.min(next, due);
+        continue;
+      }
+      this.queue.add(k);
+      this.pending.delete(k);
+    }
+    if (next !== Infinity && !this.stopped) this.flushBy(next, now);
     const waiters = this.flushWaiters;
     this.flushWaiters = [];
     for (const w of waiters) w();
@@ -391,7 +446,9 @@ export class WorkflowController {
       await this.process(k);
       this.queue.forget(k);
     } catch (err) {
-      this.log(`error processing ${k}: ${(err as Error).stack ?? String(err)}`);
+      // Unreachable: logged once by the database's user; the workflow waits for it, requeued.
+      if (!(err instanceof DatabaseUnreachableError))
+        this.log(`error processing ${k}: ${(err as Error).stack ?? String(err)}`);
       this.queue.addRateLimited(k);
     } finally {
       await this.persistConfigMapWrites();
@@ -477,6 +534,7 @@ export class WorkflowController {
         getConfigMap: (ns, name) => this.configMaps.cache.get(key(ns, name)),
         getPod: (ns, name) => this.pods.cache.get(key(ns, name)),
         getTaskResult: (ns, name) => this.taskResults.cache.get(key(ns, name)),
+        getDeletedPod: (ns, name) => this.deletedPods.get(key(ns, name))?.pod,
         pods: this.opts.podLayout
           ? { layout: this.opts.podLayout, executorImage: this.opts.executorImage }
           : undefined,
@@ -485,7 +543,12 @@ export class WorkflowController {
       },
       { owned: own !== undefined },
     );
+    // What the pass costs: the CPU time of the operation, which grows with the workflow (the
+    // write grows alike). CPU rather than wall time, so a loaded machine does not stretch it.
+    const cpuBefore = process.cpuUsage();
     const result = op.operate();
+    const cpu = process.cpuUsage(cpuBefore);
+    const costMs = (cpu.user + cpu.system) / 1000;
     for (const claim of result.claimsToCreate) await this.createClaim(wf, claim);
     for (const pod of result.podsToCreate) {
       try {
@@ -505,6 +568,7 @@ export class WorkflowController {
         if (!(err instanceof StoreError && err.code === 404)) throw err;
       }
     }
+    for (const name of result.podsToTerminate) this.terminator?.terminate(wf.metadata.namespace ?? '', name);
     // The workflow's write (milliseconds for a large one, and synchronous on the local store) goes
     // after one turn of the event loop, so a runtime in this process (the local engine's) can take
     // the new pods on and start their containers first instead of waiting out the write. The pods
@@ -546,6 +610,7 @@ export class WorkflowController {
       // Only once the workflow that records the nodes as finished is written, as upstream.
       void this.offerPodsForGC(result.workflow);
     }
+    this.pacing.passed(k, performance.now(), costMs);
     if (result.again) this.enqueue(k);
     if (result.requeueAfterMs !== undefined) this.requeueAfter(k, result.requeueAfterMs);
     return result.updated;
@@ -710,6 +775,7 @@ export class WorkflowController {
     const ns = wf.metadata.namespace ?? '';
     const name = wf.metadata.name ?? '';
     this.nodeIds.delete(key(ns, name));
+    this.pacing.forget(key(ns, name));
     this.httpAgent?.forgetWorkflow(wf);
     this.resourceAgent?.forgetWorkflow(wf);
     await this.collectClaims(wf);
@@ -768,10 +834,21 @@ export class WorkflowController {
     };
   }
 
+  private rememberDeleted(pod: Pod): void {
+    const nowMs = this.now().getTime();
+    const keepMs = reportTimeout(true).timeoutMs;
+    for (const [k, gone] of this.deletedPods) if (nowMs - gone.atMs > keepMs) this.deletedPods.delete(k);
+    // Only a running workflow's node can still be waiting (pod GC deletes the rest, in numbers).
+    const wf = this.workflows.cache.get(key(pod.metadata.namespace, pod.metadata.labels?.[LABEL_WORKFLOW]));
+    if (!podFinished(pod) || !wf || wf.metadata.labels?.[LABEL_COMPLETED] === 'true') return;
+    this.deletedPods.set(key(pod.metadata.namespace, pod.metadata.name), { pod, atMs: nowMs });
+  }
+
   /** Stops watching and taking work; resolves once the operations under way have finished. */
   async stop(): Promise<void> {
     this.stopped = true;
     this.resourceAgent?.stopAll();
+    this.terminator?.stop();
     for (const inf of this.informers) inf.stop();
     this.cancelFlush?.();
     this.pending.clear();

@@ -3,11 +3,12 @@
 // that are not the one their live workflow points at go. The live versions are read from the
 // controller's cache, whose copies keep the version they were stored with; a row written for a
 // write still under way is younger than the TTL, so it is never taken for superseded.
+import { DatabaseUnreachableError } from '../persist/database-reachability.js';
 import type { Workflow } from '../model/workflow.js';
-import type { NodeStatusOffload } from '../persist/node-offload.js';
+import type { NodeOffloadStore } from '../persist/node-offload.js';
 
 export interface OffloadCollectorOptions {
-  offload: NodeStatusOffload;
+  offload: NodeOffloadStore;
   periodMs: number;
   /** The managed namespace; '' means all. */
   namespace: string;
@@ -37,6 +38,7 @@ export class OffloadCollector {
       const n = await this.opts.offload.collectGarbage((uid) => live.get(uid), this.opts.namespace);
       if (n > 0) this.opts.log(`deleted ${n} superseded offloaded node status version(s)`);
     } catch (err) {
+      if (err instanceof DatabaseUnreachableError) return;
       this.opts.log(
         `deleting old offloaded node status failed, trying again later: ${(err as Error).message}`,
       );

@@ -59,8 +59,9 @@ import type { Vars } from '../workflow/template-string.js';
 import { substituteGlobalVariables } from './exec-spec.js';
 import { buildGlobalParams, workflowDuration } from './globals.js';
 import { assessPod } from './pod-status.js';
-import { reportWaitLeftMs, taskResultTimeoutMs } from './task-result-timeout.js';
+import { podFinished, reportTimeout, reportWaitLeftMs } from './task-result-timeout.js';
 import { missingPodGraceLeftMs } from './missing-pod.js';
+import { podNeedsTermination } from './container-signals.js';
 import { buildPod, claimNameFor, type PodLayout } from './pod-builder.js';
 import type { HttpHooks } from './http-agent.js';
 import type { ResourceHooks } from './resource-agent.js';
@@ -128,6 +129,8 @@ export interface OperatorDeps {
   getConfigMap(namespace: string, name: string): ConfigMap | undefined;
   getPod(namespace: string, name: string): Pod | undefined;
   getTaskResult(namespace: string, name: string): WorkflowTaskResult | undefined;
+  /** The last state of a pod deleted not long ago (see task-result-timeout.ts); none: not kept. */
+  getDeletedPod?(namespace: string, name: string): Pod | undefined;
   /** Which pod layout pods are built in; default the host layout (see pod-builder.ts). */
   pods?: { layout: PodLayout; executorImage?: string };
   /** The ConfigMap's podGCDeleteDelayDuration, stated on pods in their pod-gc-strategy annotation. */
@@ -150,6 +153,8 @@ export interface OperateResult {
   updated: boolean;
   podsToCreate: Pod[];
   podsToDelete: string[];
+  /** Running pods whose main containers are done: the containers still running are to be ended. */
+  podsToTerminate: string[];
   /**
    * Claims for the workflow's volumeClaimTemplates, to create (an existing one is reused), each
    * with its template from the execution spec, global variables substituted.
@@ -271,6 +276,7 @@ export class WorkflowOperation {
   }
   readonly podsToCreate: Pod[] = [];
   readonly podsToDelete: string[] = [];
+  readonly podsToTerminate: string[] = [];
   readonly claimsToCreate: ClaimToCreate[] = [];
   /** The repository the workflow's artifacts go to (status.artifactRepositoryRef). */
   artifactRepository: ArtifactRepositoryConfig | undefined;
@@ -328,6 +334,7 @@ export class WorkflowOperation {
       updated: this.updated,
       podsToCreate: this.podsToCreate,
       podsToDelete: this.podsToDelete,
+      podsToTerminate: this.podsToTerminate,
       claimsToCreate: this.claimsToCreate,
       requeueAfterMs:
         this.requeueAt === undefined ? undefined : Math.max(this.requeueAt - this.now().getTime(), 0),
@@ -1498,6 +1505,8 @@ export class WorkflowOperation {
     if (
       !this.deps.getPod(this.namespace, podName) &&
       !this.podsCreatedThisRound.has(podName) &&
+      // A pod that finished and was deleted while its node waits for the report is not run again.
+      !this.deps.getDeletedPod?.(this.namespace, podName) &&
       node.phase === 'Pending'
     ) {
       if (this.execSpec.shutdown && !shutdownAllows(this, opts.onExitTemplate === true)) {
@@ -1772,7 +1781,10 @@ export class WorkflowOperation {
       // The resource agent does these steps without a pod, and reports their results itself.
       if (tmpl?.resource && this.deps.resource) continue;
       const podName = this.podNameFor(node.name, nodeTemplateName(node));
-      const pod = this.deps.getPod(this.namespace, podName);
+      let pod = this.deps.getPod(this.namespace, podName);
+      // Deleted after it finished, its node waiting for the report: the node goes on from its last state.
+      const deleted = pod ? undefined : this.deps.getDeletedPod?.(this.namespace, podName);
+      if (deleted && podFinished(deleted)) pod = deleted;
       if (!pod) {
         if (node.phase !== 'Running') continue;
         const grace = missingPodGraceLeftMs(node, this.now());
@@ -1781,9 +1793,9 @@ export class WorkflowOperation {
         continue;
       }
       const result = this.deps.getTaskResult(this.namespace, node.id);
-      const timeoutMs = taskResultTimeoutMs();
-      const reportLeft = reportWaitLeftMs(pod, this.now(), timeoutMs);
-      if (assessPod(node, pod, tmpl, result, reportLeft === 0 ? { timeoutMs } : undefined)) {
+      const timeout = reportTimeout(pod === deleted);
+      const reportLeft = reportWaitLeftMs(pod, this.now(), timeout.timeoutMs);
+      if (assessPod(node, pod, tmpl, result, reportLeft === 0 ? timeout : undefined)) {
         this.updated = true;
         if (phaseFulfilled(node.phase) && !node.finishedAt) node.finishedAt = rfc3339(this.now());
         if (node.phase === 'Succeeded' && node.memoizationStatus && !node.memoizationStatus.hit)
@@ -1792,6 +1804,7 @@ export class WorkflowOperation {
         if (node.outputs) this.addOutputsToGlobalScope(node.outputs);
       }
       if (tmpl?.containerSet) this.updateContainerNodes(node, pod);
+      if (tmpl && podNeedsTermination(pod, tmpl)) this.podsToTerminate.push(podName);
       // A finished pod whose report has not come: looked at again when it is given up on.
       if (!phaseFulfilled(node.phase) && reportLeft) this.requeueAfter(reportLeft);
       if (!phaseFulfilled(node.phase)) this.applyExecutionControl(node, pod, pastDeadline);

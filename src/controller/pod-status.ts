@@ -7,7 +7,7 @@ import type { NodePhase, NodeStatus, WorkflowTaskResult } from '../model/workflo
 import { phaseFulfilled } from '../workflow/phase.js';
 import { LABEL_REPORT_OUTPUTS_COMPLETED } from '../executor/pod-contract.js';
 import { goDurationString } from '../workflow/humanize.js';
-import { TASK_RESULT_TIMEOUT_ENV } from './task-result-timeout.js';
+import type { ReportTimeout } from './task-result-timeout.js';
 
 const MAIN = 'main';
 const WAIT = 'wait';
@@ -24,7 +24,7 @@ export function assessPod(
   pod: Pod,
   tmpl: Template | undefined,
   result: WorkflowTaskResult | undefined,
-  reportGivenUp?: { timeoutMs: number },
+  reportGivenUp?: ReportTimeout,
 ): boolean {
   const before = JSON.stringify(node);
   const old = { phase: node.phase, message: node.message };
@@ -97,7 +97,7 @@ export function assessPod(
     !hasOutputs(result?.outputs ?? {})
   ) {
     phase = 'Error';
-    message = `outputs were not reported within ${goDurationString(reportGivenUp!.timeoutMs / 1000)} of the pod finishing (${TASK_RESULT_TIMEOUT_ENV})`;
+    message = `outputs were not reported within ${goDurationString(reportGivenUp!.timeoutMs / 1000)} of the pod finishing (${reportGivenUp!.setting})`;
   }
 
   if (

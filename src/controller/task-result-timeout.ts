@@ -11,15 +11,48 @@
 // report is in; given up on, a node whose template declares outputs that never arrived is an Error
 // saying so, on the node that lost them. A node that expected nothing (or got its outputs) takes
 // its pod's phase.
+//
+// A pod deleted after it finished (pod GC, a user) while its report is still awaited: the report may
+// yet come (wait's last write can reach the API after the pod is gone from the controller's view),
+// so the node goes on from the pod's last state. Upstream waits then while the node finished less
+// than RECENTLY_DELETED_POD_DURATION (default 2m) ago, or TASK_RESULT_TIMEOUT_DURATION ago: for a
+// deleted pod the wait is the longer of the two.
 import type { Pod } from '../model/pod.js';
 import { goDurationFromEnv } from '../workflow/duration.js';
 
 export const TASK_RESULT_TIMEOUT_ENV = 'TASK_RESULT_TIMEOUT_DURATION';
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
+export const RECENTLY_DELETED_ENV = 'RECENTLY_DELETED_POD_DURATION';
+const DEFAULT_RECENTLY_DELETED_MS = 2 * 60_000;
 
 /** TASK_RESULT_TIMEOUT_DURATION (a Go duration), else upstream's 10 minutes. */
 export function taskResultTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
   return goDurationFromEnv(env, TASK_RESULT_TIMEOUT_ENV, DEFAULT_TIMEOUT_MS);
+}
+
+/** RECENTLY_DELETED_POD_DURATION (a Go duration), else upstream's 2 minutes. */
+export function recentlyDeletedMs(env: NodeJS.ProcessEnv = process.env): number {
+  return goDurationFromEnv(env, RECENTLY_DELETED_ENV, DEFAULT_RECENTLY_DELETED_MS);
+}
+
+/** How long after its pod finished a node waits for its report, and the setting that says so. */
+export interface ReportTimeout {
+  timeoutMs: number;
+  setting: string;
+}
+
+/** The report's timeout: TASK_RESULT_TIMEOUT_DURATION, or a longer RECENTLY_DELETED_POD_DURATION for a deleted pod. */
+export function reportTimeout(podDeleted: boolean, env: NodeJS.ProcessEnv = process.env): ReportTimeout {
+  const timeoutMs = taskResultTimeoutMs(env);
+  const deletedMs = podDeleted ? recentlyDeletedMs(env) : 0;
+  return deletedMs > timeoutMs
+    ? { timeoutMs: deletedMs, setting: RECENTLY_DELETED_ENV }
+    : { timeoutMs, setting: TASK_RESULT_TIMEOUT_ENV };
+}
+
+/** Whether a pod has finished (its last state, when it was deleted, is worth going on from). */
+export function podFinished(pod: Pod): boolean {
+  return pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
 }
 
 /**
@@ -27,8 +60,7 @@ export function taskResultTimeoutMs(env: NodeJS.ProcessEnv = process.env): numbe
  * the pod has not finished (its wait container may still be writing).
  */
 export function reportWaitLeftMs(pod: Pod, now: Date, timeoutMs: number): number | undefined {
-  const phase = pod.status?.phase;
-  if (phase !== 'Succeeded' && phase !== 'Failed') return undefined;
+  if (!podFinished(pod)) return undefined;
   let finished = 0;
   for (const c of [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]) {
     const t = Date.parse(c.state?.terminated?.finishedAt ?? '');

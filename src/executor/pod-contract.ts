@@ -8,6 +8,9 @@ import type { Template } from '../model/template.js';
 export const LABEL_WORKFLOW = 'workflows.argoproj.io/workflow';
 export const LABEL_REPORT_OUTPUTS_COMPLETED = 'workflows.argoproj.io/report-outputs-completed';
 export const ANNOTATION_NODE_ID = 'workflows.argoproj.io/node-id';
+/** The command (a JSON array; `%d` stands for the signal) that signals a container, for injected sidecars. */
+export const killCommandAnnotation = (container: string): string =>
+  `workflows.argoproj.io/kill-cmd-${container}`;
 
 export const ENV_TEMPLATE = 'ARGO_TEMPLATE';
 export const ENV_CONTAINER_NAME = 'ARGO_CONTAINER_NAME';

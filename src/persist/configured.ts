@@ -18,11 +18,18 @@ import {
   type PersistenceConfig,
   type SynchronizationConfig,
 } from './controller-config.js';
-import { openSyncDatabase, openWorkflowArchive, type ArchiveDatabase } from './index.js';
+import { describeDatabase, openSyncDatabase, openWorkflowArchive, type ArchiveDatabase } from './index.js';
+import { DatabaseReachability } from './database-reachability.js';
 import { LOCAL_ARCHIVE_FILE } from './local-archive.js';
 import { DEFAULT_MAX_WORKFLOW_SIZE, WorkflowHydrator } from './hydrator.js';
-import { DEFAULT_OFFLOAD_TTL_SECONDS, type NodeStatusOffload } from './node-offload.js';
-import type { SyncDatabase } from './sync-database.js';
+import {
+  DEFAULT_OFFLOAD_TTL_SECONDS,
+  type NodeOffloadStore,
+  type NodeStatusOffload,
+} from './node-offload.js';
+import { SyncDatabase, type SyncDatabaseOptions } from './sync-database.js';
+import { ConnectingSession } from './connecting-session.js';
+import type { SqlSession } from './sql-session.js';
 import type { SqlWorkflowArchive } from './workflow-archive.js';
 
 export const LOCAL_SYNC_FILE = 'sync.db';
@@ -70,13 +77,21 @@ export function localSyncDatabase(home: string): ArchiveDatabase {
   return { type: 'sqlite', file: path.join(home, LOCAL_SYNC_FILE) };
 }
 
-/** Opens the synchronization database the configuration names (the home's when it names none). */
-export async function openConfiguredSyncDatabase(src: ConfigSource): Promise<OpenedSyncDatabase | undefined> {
+/**
+ * Opens the synchronization database the configuration names (the home's when it names none).
+ * With `log` (a controller), a database that cannot be reached now does not throw: that is logged
+ * once, and the database is connected to (and migrated) by its first statement that succeeds, so
+ * `database:` locks wait for it rather than being off until a restart.
+ */
+export async function openConfiguredSyncDatabase(
+  src: ConfigSource,
+  opts: { log?: (msg: string) => void } = {},
+): Promise<OpenedSyncDatabase | undefined> {
   const sync: SynchronizationConfig = (await readConfig(src)).synchronization ?? {};
   const configured = await databaseOf('synchronization', sync, src);
   const database = configured ?? (src.home ? localSyncDatabase(src.home) : undefined);
   if (!database) return undefined;
-  const db = await openSyncDatabase(database, {
+  const options: SyncDatabaseOptions = {
     controllerName: sync.controllerName || hostname(),
     limitTable: sync.limitTableName,
     stateTable: sync.stateTableName,
@@ -84,8 +99,23 @@ export async function openConfiguredSyncDatabase(src: ConfigSource): Promise<Ope
     lockTable: sync.lockTableName,
     inactiveControllerSeconds: sync.inactiveControllerSeconds,
     skipMigration: sync.skipMigration,
-  });
-  return { db, pollSeconds: sync.pollSeconds, heartbeatSeconds: sync.heartbeatSeconds };
+  };
+  const settings = { pollSeconds: sync.pollSeconds, heartbeatSeconds: sync.heartbeatSeconds };
+  try {
+    return { db: await openSyncDatabase(database, options), ...settings };
+  } catch (err) {
+    if (!opts.log) throw err;
+    opts.log(
+      `${(err as Error).message}; database semaphores and mutexes keep their workflows waiting until it can be reached`,
+    );
+    const connect = async (): Promise<SqlSession> => (await openSyncDatabase(database, options)).session;
+    const session = new ConnectingSession(
+      database.type,
+      connect,
+      new DatabaseReachability(describeDatabase(database), opts.log, true),
+    );
+    return { db: new SyncDatabase(session, options), ...settings };
+  }
 }
 
 /** upstream's config.TTL: a number of days (`7d`) or a Go duration (`12h`); seconds. */
@@ -149,6 +179,8 @@ export interface ConfiguredArchive {
   policy: { selector?: LabelRequirement[]; ttlSeconds?: number; gcPeriodMs?: number };
   /** Puts workflows' nodes back for readers; with `persistence.nodeStatusOffLoad`, offloads them on writes. */
   hydrator: WorkflowHydrator;
+  /** The offload table (readers use it whether or not writes offload). */
+  offload: NodeStatusOffload;
   /** With `nodeStatusOffLoad`: the offload table and how often the controller collects its superseded versions. */
   offloadGC?: { offload: NodeStatusOffload; periodMs: number };
 }
@@ -158,6 +190,12 @@ export interface ArchivePlan {
   /** Whether completed workflows are written to it (`persistence.archive`). */
   write: boolean;
   policy: ConfiguredArchive['policy'];
+  /** Where the database is, for messages. */
+  where: string;
+  /** How often superseded offloaded versions are collected (WORKFLOW_GC_PERIOD). */
+  offloadGCPeriodMs: number;
+  /** A hydrator over `offload`, as open() makes one over the table. */
+  hydratorOver(offload: NodeOffloadStore): WorkflowHydrator;
   /** Connects (and migrates): each call a new connection, so a failed one can be tried again. */
   open(): Promise<ConfiguredArchive>;
 }
@@ -190,21 +228,27 @@ export async function planConfiguredArchive(
   const tableName = persistence?.postgresql?.tableName ?? persistence?.mysql?.tableName;
   const write = persistence ? persistence.archive === true : true;
   const policy = { selector, ttlSeconds: ttlSeconds || undefined, gcPeriodMs };
+  const hydratorOver = (offload: NodeOffloadStore): WorkflowHydrator =>
+    new WorkflowHydrator(offload, persistence?.nodeStatusOffLoad === true, nodeStatus);
   return {
     write,
     policy,
+    where: describeDatabase(database),
+    offloadGCPeriodMs: nodeStatus.gcPeriodMs,
+    hydratorOver,
     open: async () => {
       const archive = await openWorkflowArchive(database, {
         clusterName: persistence?.clusterName,
         tableName,
       });
       const offload = archive.nodeOffload({ tableName, ttlSeconds: nodeStatus.ttlSeconds });
-      const hydrator = new WorkflowHydrator(offload, persistence?.nodeStatusOffLoad === true, nodeStatus);
+      const hydrator = hydratorOver(offload);
       return {
         archive,
         write,
         policy,
         hydrator,
+        offload,
         offloadGC: hydrator.writes ? { offload, periodMs: nodeStatus.gcPeriodMs } : undefined,
       };
     },
@@ -220,30 +264,53 @@ export async function openConfiguredArchive(
 }
 
 /**
- * Archive writes to a database that could not be reached when the controller started: each write
- * (and TTL sweep) connects first, and a failed connection is tried again by the next one. The
- * archiver retries a failed write, so the workflows completed meanwhile wait Pending archiving,
- * never deleted, and are archived once the database is up.
+ * A controller's archive and offload table over a database that may be down, at start or later:
+ * each use connects first when not connected (a failed connection is tried again by the next
+ * use), and whether the database can be reached is logged once per change, not per use. The
+ * archiver retries a failed write, so workflows completed meanwhile wait Pending archiving, never
+ * deleted; a workflow whose nodes are offloaded fails its read with DatabaseUnreachableError and
+ * is requeued, never operated on without its nodes; offloads meanwhile keep the nodes inline.
  */
-export class ConnectingArchiveWriter {
+export class ConnectingArchive {
   private connected?: Promise<ConfiguredArchive>;
+  private readonly reach: DatabaseReachability;
+  /** The offload table, reached through this connection. */
+  readonly offload: NodeOffloadStore;
+  readonly hydrator: WorkflowHydrator;
 
-  constructor(private readonly connect: () => Promise<ConfiguredArchive>) {}
+  constructor(
+    private readonly plan: ArchivePlan,
+    log: (msg: string) => void,
+    /** The archive when the database was reached at start. */
+    opened?: ConfiguredArchive,
+  ) {
+    this.reach = new DatabaseReachability(plan.where, log, !opened);
+    if (opened) this.connected = Promise.resolve(opened);
+    this.offload = {
+      save: (uid, namespace, nodes) => this.use((c) => c.offload.save(uid, namespace, nodes)),
+      get: (uid, version) => this.use((c) => c.offload.get(uid, version)),
+      collectGarbage: (live, namespace) => this.use((c) => c.offload.collectGarbage(live, namespace)),
+    };
+    this.hydrator = plan.hydratorOver(this.offload);
+  }
 
-  private archive(): Promise<SqlWorkflowArchive> {
-    this.connected ??= this.connect().catch((err: unknown) => {
-      this.connected = undefined;
-      throw err;
-    });
-    return this.connected.then((c) => c.archive);
+  private async use<T>(fn: (c: ConfiguredArchive) => Promise<T>): Promise<T> {
+    const c = await this.reach.run(() => {
+      this.connected ??= this.plan.open().catch((err: unknown) => {
+        this.connected = undefined;
+        throw err;
+      });
+      return this.connected;
+    }, true);
+    return this.reach.run(() => fn(c));
   }
 
   async archiveWorkflow(wf: Workflow): Promise<void> {
-    await (await this.archive()).archiveWorkflow(wf);
+    await this.use((c) => c.archive.archiveWorkflow(wf));
   }
 
   async deleteExpired(ttlSeconds: number): Promise<number> {
-    return (await this.archive()).deleteExpired(ttlSeconds);
+    return this.use((c) => c.archive.deleteExpired(ttlSeconds));
   }
 
   async close(): Promise<void> {
@@ -260,15 +327,19 @@ export interface ControllerArchive {
     deleteExpired(ttlSeconds: number): Promise<number>;
   };
   policy: ConfiguredArchive['policy'];
-  /** Set when the database was reached at start (offloaded nodes need it). */
+  /** Reads and writes workflows' nodes through the (re)connecting offload table. */
+  hydrator: WorkflowHydrator;
+  /** With `nodeStatusOffLoad`: the offload table and how often its superseded versions are collected. */
+  offloadGC?: { offload: NodeOffloadStore; periodMs: number };
+  /** Set when the database was reached at start. */
   opened?: ConfiguredArchive;
   close(): Promise<void>;
 }
 
 /**
  * The archive for a controller. Configuration that is wrong leaves archiving off (logged); a
- * database that cannot be reached at start does not: it is logged once, and the writes connect
- * later (ConnectingArchiveWriter).
+ * database that cannot be reached at start does not: it is logged once, and its users connect
+ * later (ConnectingArchive).
  */
 export async function openControllerArchive(
   src: ConfigSource,
@@ -279,23 +350,26 @@ export async function openControllerArchive(
     return undefined;
   });
   if (!plan) return undefined;
+  let opened: ConfiguredArchive | undefined;
   try {
-    const opened = await plan.open();
-    return {
-      writer: plan.write ? opened.archive : undefined,
-      policy: plan.policy,
-      opened,
-      close: () => opened.archive.close(),
-    };
+    opened = await plan.open();
   } catch (err) {
-    if (!plan.write) {
-      log(`the workflow archive cannot be read: ${(err as Error).message}`);
-      return undefined;
-    }
     log(
-      `${(err as Error).message}; completed workflows wait Pending archiving and are archived once the database can be reached`,
+      plan.write
+        ? `${(err as Error).message}; completed workflows wait Pending archiving and are archived once the database can be reached`
+        : `${(err as Error).message}; offloaded nodes are read once the database can be reached`,
     );
-    const writer = new ConnectingArchiveWriter(plan.open);
-    return { writer, policy: plan.policy, close: () => writer.close() };
   }
+  const connecting = new ConnectingArchive(plan, log, opened);
+  const { hydrator } = connecting;
+  return {
+    writer: plan.write ? connecting : undefined,
+    policy: plan.policy,
+    hydrator,
+    offloadGC: hydrator.writes
+      ? { offload: connecting.offload, periodMs: plan.offloadGCPeriodMs }
+      : undefined,
+    opened,
+    close: () => connecting.close(),
+  };
 }

@@ -9,7 +9,8 @@
 // hydrator without an offload table leaves the nodes inline (and still reads compressed ones).
 import type { Workflow } from '../model/workflow.js';
 import { compressNodes, decompressNodes, type Nodes } from './compressed-nodes.js';
-import type { NodeStatusOffload } from './node-offload.js';
+import { DatabaseUnreachableError } from './database-reachability.js';
+import type { NodeOffloadStore } from './node-offload.js';
 
 /** upstream's MAX_WORKFLOW_SIZE default. */
 export const DEFAULT_MAX_WORKFLOW_SIZE = 1024 * 1024;
@@ -34,7 +35,7 @@ export class WorkflowHydrator {
 
   constructor(
     /** The offload table; undefined: none is configured. */
-    private readonly offload: NodeStatusOffload | undefined,
+    private readonly offload: NodeOffloadStore | undefined,
     /** Whether writes may offload (`persistence.nodeStatusOffLoad`); reads use the table either way. */
     private readonly offloadWrites: boolean,
     private readonly settings: { maxWorkflowSize: number; alwaysOffload: boolean } = {
@@ -129,7 +130,15 @@ export class WorkflowHydrator {
       };
       if (jsonSize(compressed) <= this.settings.maxWorkflowSize) return compressed;
     }
-    const version = await this.offload!.save(wf.metadata.uid ?? '', wf.metadata.namespace ?? '', nodes);
+    let version: string;
+    try {
+      version = await this.offload!.save(wf.metadata.uid ?? '', wf.metadata.namespace ?? '', nodes);
+    } catch (err) {
+      // Upstream fails the workflow; here its nodes stay inline until the table can be reached
+      // again (the store takes a large workflow), and the next write offloads them.
+      if (err instanceof DatabaseUnreachableError) return inline;
+      throw err;
+    }
     return { ...wf, status: { ...withoutNodes, offloadNodeStatusVersion: version } };
   }
 }

@@ -33,6 +33,9 @@ export interface NodeOffloadOptions {
   now?: () => Date;
 }
 
+/** What readers, writers and the collector use of an offload table. */
+export type NodeOffloadStore = Pick<NodeStatusOffload, 'save' | 'get' | 'collectGarbage'>;
+
 export class NodeStatusOffload {
   private readonly clusterName: string;
   private readonly table: string;

@@ -55,6 +55,38 @@ export async function checkArchiveRetryAndResubmit(run: Run): Promise<void> {
     'Succeeded',
   );
 
+  // --log follows the new workflow's logs until it ends.
+  const logged = await run(['archive', 'resubmit', uid, '-p', 'code=0', '--log']);
+  expect(logged.code, logged.stderr).toBe(0);
+  expect(logged.stdout).toMatch(/^e2e-flaky-\S+: second ran$/m);
+
+  // --restart-successful with --node-field-selector runs the chosen succeeded node again too.
+  const again = (
+    await run(['submit', fixture('lifecycle-flaky.yaml'), '--wait', '-o', 'name'])
+  ).stdout.trim();
+  const againUid = await archived(run, again);
+  expect((await run(['delete', again])).code).toBe(0);
+  const againRecord = JSON.parse((await run(['archive', 'get', againUid, '-o', 'json'])).stdout);
+  // Times are kept to the second: let one go by, so a node run again cannot carry the same time.
+  const firstDone = Date.parse(first(againRecord)?.finishedAt ?? '');
+  await new Promise((r) => setTimeout(r, Math.max(0, firstDone + 1_100 - Date.now())));
+  const restarted = await run([
+    'archive',
+    'retry',
+    againUid,
+    '--restart-successful',
+    '--node-field-selector',
+    'displayName=first',
+    '-p',
+    'code=0',
+    '--wait',
+  ]);
+  expect(restarted.code, restarted.stderr).toBe(0);
+  const rerun = JSON.parse((await run(['get', again, '-o', 'json'])).stdout);
+  expect(rerun.status.phase).toBe('Succeeded');
+  expect(first(rerun)?.finishedAt).toBeDefined();
+  expect(first(rerun)?.finishedAt).not.toBe(first(againRecord)?.finishedAt);
+
   const none = await run(['archive', 'resubmit', '00000000-0000-4000-8000-000000000000']);
   expect(none.code).toBe(1);
   expect(none.stderr).toContain('not found');

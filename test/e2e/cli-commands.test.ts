@@ -96,6 +96,31 @@ describe('argo sync', () => {
     expect(gone.stderr).toContain('key gpu not found in configmap default/my-limits');
   });
 
+  it("creates, reads, updates and deletes a database limit in the local engine's synchronization database", async () => {
+    const db = ['--type', 'database'];
+    const created = await cli.run(['sync', 'create', 'gpu-db', ...db, '--limit', '3']);
+    expect([created.code, created.stdout]).toEqual([
+      0,
+      'Sync limit created\nKey: gpu-db\nType: database\nNamespace: default\nLimit: 3\n',
+    ]);
+    const again = await cli.run(['sync', 'create', 'gpu-db', ...db, '--limit', '3']);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('sync limit cannot be created as it already exists');
+    const updated = await cli.run(['sync', 'update', 'gpu-db', ...db, '--limit', '5']);
+    expect([updated.code, updated.stdout]).toEqual([
+      0,
+      'Sync limit updated\nKey: gpu-db\nType: database\nNamespace: default\nLimit: 5\n',
+    ]);
+    // Read back by a separate process: the limit is in the database, not in the CLI's memory.
+    expect((await cli.run(['sync', 'get', 'gpu-db', ...db])).stdout).toContain('Limit: 5\n');
+    expect((await cli.run(['sync', 'delete', 'gpu-db', ...db])).stdout).toBe('Sync limit deleted\n');
+    const gone = await cli.run(['sync', 'get', 'gpu-db', ...db]);
+    expect(gone.code).toBe(1);
+    expect(gone.stderr).toBe(
+      'Error: failed to get sync limit: sync limit default/gpu-db not found in the database\n',
+    );
+  });
+
   it('checks its flags before doing anything', async () => {
     const noType = await cli.run(['sync', 'create', 'gpu', '--limit', '1']);
     expect([noType.code, noType.stderr]).toEqual([1, 'Error: required flag(s) "type" not set\n']);

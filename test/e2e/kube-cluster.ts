@@ -1,7 +1,10 @@
 // A stand-in cluster for running the CLI in Kubernetes API mode: the fake API server, with our own
 // workflow controller and host runtime in the test process watching it through a KubeStore (as a
 // controller deployed in a cluster watches the real API server). pods/log is served from the log
-// files the host runtime writes, as a kubelet serves its containers' logs.
+// files the host runtime writes, as a kubelet serves its containers' logs, and pods/exec by the
+// host runtime (HostRuntime.exec). Pods labelled INJECT_SIDECAR_LABEL=true get one more container
+// as they are created, as a service mesh's admission webhook injects its proxy: neither the
+// workflow nor its emissary know of it.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,7 +12,12 @@ import { WorkflowController } from '../../src/controller/controller.js';
 import { HostRuntime } from '../../src/executor/host/runtime.js';
 import { readPodLogs } from '../../src/executor/logs.js';
 import { openKubeStore, type KubeStore } from '../../src/store/kube/index.js';
+import type { Pod } from '../../src/model/pod.js';
 import { startFakeApiServer, type FakeApiServer, type FakeUser } from '../helpers/fake-apiserver.js';
+
+export const INJECT_SIDECAR_LABEL = 'test.argo-ts.io/inject-sidecar';
+/** The container injected into pods labelled INJECT_SIDECAR_LABEL: it runs until it is signalled. */
+export const INJECTED_SIDECAR = 'injected-proxy';
 
 export interface KubeCluster {
   api: FakeApiServer;
@@ -40,10 +48,15 @@ export async function startKubeCluster(opts: KubeClusterOptions = {}): Promise<K
   const inProcessController = opts.controller ?? true;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'argo-kube-e2e-'));
   const home = path.join(dir, 'node');
+  // The runtime needs the API server's kubeconfig, the API server the runtime for pods/exec.
+  const kubelet: { runtime?: HostRuntime } = {};
   const api = await startFakeApiServer({
     users: opts.users,
     bookmarkIntervalMs: opts.bookmarkIntervalMs,
     podLog: (namespace, pod, container, q, signal) => podLogText(home, namespace, pod, container, q, signal),
+    podExec: (namespace, pod, container, command) =>
+      kubelet.runtime!.exec(namespace, pod, container, command),
+    admitPod: injectSidecar,
   });
   const kubeconfig = api.writeKubeconfig(dir);
   const { store } = await openKubeStore({ kubeconfig });
@@ -53,6 +66,7 @@ export async function startKubeCluster(opts: KubeClusterOptions = {}): Promise<K
     onError: () => undefined,
     kubeconfig: inProcessController ? undefined : kubeconfig,
   });
+  kubelet.runtime = runtime;
   await runtime.start();
   const controller = inProcessController
     ? new WorkflowController({ store, home, controllerNamespace: 'argo' })
@@ -79,6 +93,11 @@ export async function startKubeCluster(opts: KubeClusterOptions = {}): Promise<K
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+function injectSidecar(pod: Pod): void {
+  if (pod.metadata.labels?.[INJECT_SIDECAR_LABEL] !== 'true') return;
+  pod.spec.containers.push({ name: INJECTED_SIDECAR, image: 'busybox', command: ['sleep', '3600'] });
 }
 
 /** What a kubelet answers for GET pods/{pod}/log, from the host runtime's log files. */

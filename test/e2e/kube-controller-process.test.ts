@@ -18,7 +18,7 @@ import type { Workflow } from '../../src/model/workflow.js';
 import type { Lease } from '../../src/store/lease.js';
 import { fileLines, until } from '../helpers/until.js';
 import { cliWithHome, fixture, lines, repoRoot, type Cli, type CliResult } from './cli.js';
-import { startKubeCluster, type KubeCluster } from './kube-cluster.js';
+import { INJECTED_SIDECAR, startKubeCluster, type KubeCluster } from './kube-cluster.js';
 
 const LEASE_MS = 3000;
 const RETRY_MS = 300;
@@ -188,6 +188,28 @@ describe('argo workflow-controller on a cluster', { timeout: 120_000 }, () => {
     const metrics = (await endpoint(first, 'metrics', '/metrics')).text;
     expect(metrics).toMatch(/^argo_workflows_gauge\{phase="Succeeded"\} 1$/m);
     expect(metrics).toMatch(/^argo_workflows_pods_gauge\{phase="Succeeded"\} 3$/m);
+  });
+
+  it('sidecars that never exit end once main is done: the controller signals each running container through pods/exec', async () => {
+    const r = await argo(['submit', fixture('kube/sidecar-forever.yaml'), '--wait', '-o', 'name']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const name = r.stdout.trim();
+    const wf = await cluster.api.store.get<Workflow>('Workflow', 'default', name);
+    expect(wf?.status?.phase).toBe('Succeeded');
+    const [pod] = await podsOf(name);
+    const podName = pod.metadata.name ?? '';
+    // The injected container is in no template and has no emissary: only the controller's exec ends it.
+    const injected = pod.status?.containerStatuses?.find((c) => c.name === INJECTED_SIDECAR);
+    expect(injected?.state?.terminated?.exitCode).toBe(143);
+    const execs = cluster.api.requests.filter(
+      (q) => q.path === `/api/v1/namespaces/default/pods/${podName}/exec`,
+    );
+    const signalled = (container: string) => execs.filter((q) => q.query.container === container);
+    // Upstream's command for a container without argoexec: a shell's kill of its PID 1.
+    expect(signalled(INJECTED_SIDECAR).map((q) => q.query.command)).toContain('kill -15 1');
+    // Containers already done are not signalled.
+    expect(signalled('main')).toEqual([]);
   });
 
   it('resource templates: a pod running argoexec resource creates a ConfigMap, waits for its condition and reports outputs', async () => {

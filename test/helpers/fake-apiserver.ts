@@ -4,7 +4,10 @@
 // Tables, resourceVersion semantics (one global counter, lists consistent at a version), streaming
 // watches resumed from a version, compaction (a bounded change log, or expireWatches()) answered
 // with 410 Expired, watch streams that end (watchTimeoutMs, endWatches()), and BOOKMARK events for
-// watches that allow them; pods/log is served from a callback the test gives. Callers are authenticated by bearer token, or with `users` that have a password by
+// watches that allow them; pods/log is served from a callback the test gives, and so is pods/exec
+// (the websocket upgrade with the v5/v4 channel protocol, exec.ts; the callback plays the kubelet
+// running the command in the container). A pod may be changed as it is created (admitPod), as a
+// mutating admission webhook such as Istio's sidecar injector does. Callers are authenticated by bearer token, or with `users` that have a password by
 // HTTP Basic user name and password (401 for unknown credentials), and with `users` authorized per user by
 // RBAC-like rules (403 with the API server's Status and wording), so a test can give two users
 // different rights. It is plain HTTP; writeKubeconfig points a kubeconfig at it.
@@ -17,6 +20,9 @@ import {
   type KubeApiRequest,
   type PodLogSource,
 } from '../../src/server/kube-api/server.js';
+import type { PodExecHandler } from '../../src/server/kube-api/exec.js';
+import type { Pod } from '../../src/model/pod.js';
+import type { ResourceStore } from '../../src/store/types.js';
 import { MemoryStore } from './memory-store.js';
 
 export type { PodLogSource };
@@ -56,6 +62,10 @@ export interface FakeApiServerOptions {
   bookmarkIntervalMs?: number;
   /** Serves pods/log; see KubeApiOptions.podLog. */
   podLog?: PodLogSource;
+  /** Serves pods/exec; see KubeApiOptions.podExec. */
+  podExec?: PodExecHandler;
+  /** Changes each pod as it is created through the API (a mutating admission webhook). */
+  admitPod?: (pod: Pod) => void;
 }
 
 export interface KubeconfigOptions {
@@ -91,12 +101,13 @@ export interface FakeApiServer {
 export async function startFakeApiServer(opts: FakeApiServerOptions = {}): Promise<FakeApiServer> {
   const store = opts.store ?? new MemoryStore({ changeLogRetention: opts.changeLogRetention });
   const requests: FakeRequest[] = [];
-  const server = await startKubeApiServer(store, {
+  const server = await startKubeApiServer(opts.admitPod ? admitting(store, opts.admitPod) : store, {
     token: opts.token,
     authorizer: opts.users ? rbac(opts.users) : undefined,
     watchTimeoutMs: opts.watchTimeoutMs,
     bookmarkIntervalMs: opts.bookmarkIntervalMs,
     podLog: opts.podLog,
+    podExec: opts.podExec,
     onRequest: (r) => requests.push(r),
   });
   return {
@@ -122,6 +133,21 @@ export async function startFakeApiServer(opts: FakeApiServerOptions = {}): Promi
       if (!opts.store) await store.close();
     },
   };
+}
+
+/** The store as the API server writes to it, with every pod created through it admitted first. */
+function admitting(store: MemoryStore, admit: (pod: Pod) => void): ResourceStore {
+  return new Proxy(store, {
+    get(target, prop) {
+      if (prop === 'create')
+        return (kind: string, obj: unknown, ...rest: unknown[]) => {
+          if (kind === 'Pod') admit(obj as Pod);
+          return (target.create as (...a: unknown[]) => unknown).call(target, kind, obj, ...rest);
+        };
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
 
 const matches = (allowed: string[] | undefined, value: string): boolean =>

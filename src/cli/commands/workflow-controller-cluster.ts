@@ -86,7 +86,7 @@ function portFrom(env: NodeJS.ProcessEnv, name: string, fallback: number | undef
 export async function runClusterController(o: ClusterControllerOptions): Promise<void> {
   const { leaseMs, retryMs } = leaderElectionSettings(o.env);
   // Loaded here, as every user of the Kubernetes client loads it (see store/kube/index.ts).
-  const { openKubeStore } = await import('../../store/kube/index.js');
+  const { openKubeStore, execInContainer } = await import('../../store/kube/index.js');
   const opened = await openKubeStore({ ...o.kube, env: o.env });
   const store = opened.store as KubeStore;
   // The controller's own namespace: -n, else the kubeconfig context's, else the service account's.
@@ -131,10 +131,12 @@ export async function runClusterController(o: ClusterControllerOptions): Promise
     // `synchronization:` names the database `database:` locks live in; without one they fail the workflow.
     const { openControllerArchive, openConfiguredSyncDatabase } = await import('../../persist/configured.js');
     const config = { store, namespace, configMapName: o.configMap };
-    syncDatabase = await openConfiguredSyncDatabase(config).catch((err: Error) => {
-      o.log(`database synchronization is off: ${err.message}`);
-      return undefined;
-    });
+    syncDatabase = await openConfiguredSyncDatabase(config, { log: (msg) => o.log(msg) }).catch(
+      (err: Error) => {
+        o.log(`database synchronization is off: ${err.message}`);
+        return undefined;
+      },
+    );
     // `persistence:` names the archive; a database that is down is connected to by the writes that follow.
     archive = await openControllerArchive(config, (msg) => o.log(msg));
     controller = new WorkflowController({
@@ -152,8 +154,12 @@ export async function runClusterController(o: ClusterControllerOptions): Promise
       syncDatabase,
       archive: archive?.writer,
       archivePolicy: archive?.policy,
-      hydrator: archive?.opened?.hydrator,
-      offloadGC: archive?.opened?.offloadGC,
+      hydrator: archive?.hydrator,
+      offloadGC: archive?.offloadGC,
+      // Sidecars still running once main is done are signalled through pods/exec, as upstream's are.
+      podExec: async (ns, pod, container, command) => {
+        await execInContainer(store.kubeConfig, ns, pod, container, command);
+      },
     });
     await controller.start();
     cron = new CronController({

@@ -136,7 +136,7 @@ export class Engine {
     const archive = await openControllerArchive(config, this.log);
     this.archive = archive;
     // Without it, `database:` locks fail the workflows that ask for them, with this reason.
-    this.syncDatabase = await openConfiguredSyncDatabase(config).catch((err: Error) => {
+    this.syncDatabase = await openConfiguredSyncDatabase(config, { log: this.log }).catch((err: Error) => {
       this.log(err.message);
       return undefined;
     });
@@ -152,8 +152,8 @@ export class Engine {
         deleteLocalWorkflow(this.store, this.home, ns, name, archive?.opened?.hydrator),
       archive: archive?.writer,
       archivePolicy: archive?.policy,
-      hydrator: archive?.opened?.hydrator,
-      offloadGC: archive?.opened?.offloadGC,
+      hydrator: archive?.hydrator,
+      offloadGC: archive?.offloadGC,
       syncDatabase: this.syncDatabase,
       resourceApi: (this.resourceApi = new LocalResourceApi(this.store)).client,
     });
@@ -163,8 +163,7 @@ export class Engine {
       store: this.store,
       log: this.log,
       workers: this.cronWorkflowWorkers,
-      deleteWorkflow: (ns, name) =>
-        deleteLocalWorkflow(this.store, this.home, ns, name, archive?.opened?.hydrator),
+      deleteWorkflow: (ns, name) => deleteLocalWorkflow(this.store, this.home, ns, name, archive?.hydrator),
     });
     await this.cron.start();
     this.resolveLeading?.();

@@ -4,6 +4,7 @@
 // found an error) the workflow is queued again and the next call reports it. The database decides
 // who holds what; this class remembers only what this controller's holders took, so a workflow
 // that already holds its locks is answered without a round trip.
+import { DatabaseUnreachableError } from '../../persist/database-reachability.js';
 import type { SyncDatabase } from '../../persist/sync-database.js';
 import { SYNC_DEFAULTS } from '../../persist/sync-database.js';
 import { workflowKeyOfHolder, type LockName, type LockType } from './lock-name.js';
@@ -68,6 +69,8 @@ export class DatabaseLocks {
   private stopped = false;
   /** The wait before trying again after a failed database call; 0 while the database answers. */
   private failureDelay = 0;
+  /** Whether this controller's row is written: other controllers' waiters see it as alive. */
+  private announced = false;
   private readonly log: (msg: string) => void;
 
   constructor(
@@ -79,7 +82,16 @@ export class DatabaseLocks {
 
   /** Announces this controller and starts its heartbeat and the periodic check of waiters. */
   async start(): Promise<void> {
-    await this.db.heartbeat();
+    // A database that cannot be reached yet (logged once by its session) is announced to by the
+    // next heartbeat; the controller starts meanwhile and database locks wait.
+    await this.db
+      .heartbeat()
+      .then(() => {
+        this.announced = true;
+      })
+      .catch((err: unknown) => {
+        if (!(err instanceof DatabaseUnreachableError)) throw err;
+      });
     const every = (seconds: number, fn: () => Promise<unknown>): void => {
       const t = setInterval(() => void this.serial(fn), seconds * 1000);
       t.unref();
@@ -185,7 +197,9 @@ export class DatabaseLocks {
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
     const next = this.chain.then(fn, fn);
-    this.chain = next.catch((err: Error) => this.log(`synchronization database: ${err.message}`));
+    this.chain = next.catch((err: Error) => {
+      if (!(err instanceof DatabaseUnreachableError)) this.log(`synchronization database: ${err.message}`);
+    });
     return next;
   }
 
@@ -242,6 +256,11 @@ export class DatabaseLocks {
     requests: DatabaseLockRequest[],
   ): Promise<DatabaseAcquireResult & { busy?: boolean }> {
     const db = this.db;
+    // Not announced at start (the database was down): a waiter in line needs its controller's row.
+    if (!this.announced) {
+      await db.heartbeat();
+      this.announced = true;
+    }
     const keys = requests.map(databaseKeys);
     const holders: Record<string, string[]> = {};
     const limits: number[] = [];

@@ -164,7 +164,8 @@ export class ArgoexecSupport {
     };
     for (const c of config?.clusters ?? []) absolute(c.cluster, ['certificate-authority']);
     for (const u of config?.users ?? []) absolute(u.user, ['client-certificate', 'client-key', 'tokenFile']);
-    await writeFile(file, stringify(config ?? {}), { mode: 0o600 });
+    // Readable by any user, as the kubelet projects a service account's token (defaultMode 0644).
+    await writeFile(file, stringify(config ?? {}), { mode: 0o644 });
   }
 }
 

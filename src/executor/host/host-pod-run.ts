@@ -94,6 +94,9 @@ export function hostSlot<R extends string>(spec: Container, role: R | 'init'): H
 }
 
 const DEADLINE_MESSAGE = 'Pod was active on the node longer than the specified deadline';
+/** The container log's line when securityContext.readOnlyRootFilesystem cannot be honoured. */
+export const READ_ONLY_ROOT_UNSUPPORTED =
+  'readOnlyRootFilesystem is not honoured: this host runs containers without a root of their own (an overlay needs the argo-ns helper as root)';
 
 export abstract class HostPodRun<S extends HostSlot, C extends HostContext = HostContext> {
   readonly uid: string;
@@ -254,6 +257,9 @@ export abstract class HostPodRun<S extends HostSlot, C extends HostContext = Hos
         ),
     });
     if (stdio.notice) log.write([Buffer.from(stdio.notice)]);
+    const readOnlyRoot = s.spec.securityContext?.readOnlyRootFilesystem === true;
+    // Said, not silently ignored: only a container with an overlay root can have it read-only.
+    if (readOnlyRoot && !s.fs!.rootLayer) log.write([Buffer.from(READ_ONLY_ROOT_UNSUPPORTED)]);
     const user = runAs(this.pod, s.spec);
     // An image's /tmp is anyone's (1777): a container running as another user must be able to write it.
     if (user) chmodSync(s.fs!.tmpDir, 0o1777);
@@ -266,6 +272,7 @@ export abstract class HostPodRun<S extends HostSlot, C extends HostContext = Hos
       // The argo home (database, token, other pods) is not the container's; the command stand-ins are.
       hide: [{ path: path.resolve(this.ctx.home), expose: [path.resolve(this.ctx.home, 'host', 'shims')] }],
       runAs: user,
+      readOnlyRoot,
     });
     const proc = new ContainerProcess({
       file: launch.file,
@@ -310,6 +317,14 @@ export abstract class HostPodRun<S extends HostSlot, C extends HostContext = Hos
     s.startedAt ??= rfc3339(new Date(start.startedMs));
     s.proc = ContainerProcess.adopt(dir, start.pid, captureStdout);
     return s.proc;
+  }
+
+  /** Signals a running container's processes; false when it is not running (or not in the pod). */
+  signalContainer(name: string, sig: NodeJS.Signals): boolean {
+    const s = this.slots.find((slot) => slot.name === name);
+    if (!s?.proc || s.termination) return false;
+    s.proc.signal(sig);
+    return true;
   }
 
   /** Terminates every running container (grace period, then SIGKILL). */

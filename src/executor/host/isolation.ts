@@ -48,6 +48,8 @@ export interface LaunchPlan {
   hide?: { path: string; expose: string[] }[];
   /** securityContext.runAsUser / runAsGroup: honoured by the helper running as root. */
   runAs?: { uid?: number; gid?: number };
+  /** securityContext.readOnlyRootFilesystem: honoured where the root is an overlay (rootLayer). */
+  readOnlyRoot?: boolean;
 }
 
 /** Whether containers get an overlay root (see LaunchPlan.rootLayer). */
@@ -63,6 +65,7 @@ export function launchCommand(
   const ops: string[] = [];
   if (mode.kind === 'helper') ops.push(...privateRootOps(mode, plan));
   for (const b of plan.binds) ops.push(b.readOnly ? 'r' : 'b', b.source, b.target);
+  if (plan.readOnlyRoot && overlayRoot(mode) && plan.rootLayer) ops.push('R', '-', '/');
   if (mode.kind === 'helper' && !mode.user && plan.runAs) {
     const { uid, gid } = plan.runAs;
     // runAsUser alone keeps the group the runtime has, as the image's default group would be.

@@ -3,10 +3,10 @@
 // containers together, each in its own mount namespace with the pod's volumes at their mount
 // paths and a termination log at its terminationMessagePath; container statuses, exit codes and
 // termination messages reported as the kubelet reports them. Nothing of the node's inputs or
-// outputs is touched here. One thing beyond a kubelet: once the main containers are done, the
-// containers still running are stopped, which upstream's controller does with `argoexec kill`
-// over pods/exec, an API the host has no equivalent of.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+// outputs is touched here. As on a kubelet, containers still running once the main containers are
+// done run on: the controller ends them through pods/exec (HostRuntime.exec), and a sidecar's
+// emissary ends it too.
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Container } from '../../model/meta.js';
 import type { ContainerStatus, Pod, PodStatus } from '../../model/pod.js';
@@ -37,8 +37,6 @@ export interface KubeletContext extends HostContext {
 }
 
 const DEFAULT_TERMINATION_LOG = '/dev/termination-log';
-/** How long wait has to report on its own once the main containers are done. */
-const WAIT_REPORT_MS = 30_000;
 /** The most of a termination log the kubelet reports. */
 const TERMINATION_MESSAGE_BYTES = 4096;
 
@@ -58,8 +56,6 @@ export class KubeletRun extends HostPodRun<Slot, KubeletContext> {
   private hostsFile: string | undefined;
   /** Why containers not started yet cannot be: the kubelet's CreateContainerConfigError. */
   private configError: ContainerConfigError | undefined;
-  /** The main containers are done (or one failed): the others are being stopped. */
-  private mainsOver = false;
 
   constructor(ctx: KubeletContext, pod: Pod) {
     const tmpl = podTemplate(pod);
@@ -123,24 +119,6 @@ export class KubeletRun extends HostPodRun<Slot, KubeletContext> {
     for (const s of regular) if (!(await this.prepare(s))) return;
     this.setProgress('running');
     for (const s of regular) void this.start(s);
-    const mains = regular.filter((s) => s.role === 'main');
-    await new Promise<void>((resolve) => {
-      const check = (): void => {
-        const over = mains.every((s) => s.ended) || mains.some((s) => s.termination?.exitCode);
-        if (over) resolve();
-      };
-      for (const s of mains) void s.finished!.then(check);
-      check();
-    });
-    this.mainsOver = true;
-    for (const s of regular) {
-      if (s.termination || !s.proc) continue;
-      // wait ends on its own once it has the main containers' exit codes (it may still be starting
-      // now, too early for a signal); it is told to stop waiting (SIGTERM, on which it reports
-      // what it has) only if it is still at it long after: an exit code never came.
-      if (s.role === 'wait') this.timers.push(setTimeout(() => s.proc!.signal('SIGTERM'), WAIT_REPORT_MS));
-      else void s.proc.terminate(this.graceMs);
-    }
     await Promise.all(regular.map((s) => s.finished));
   }
 
@@ -159,7 +137,9 @@ export class KubeletRun extends HostPodRun<Slot, KubeletContext> {
       }
       s.env = env;
       s.terminationLog = path.join(this.dir, `${s.name}.termination-log`);
+      // Writable by the container's user, whoever that is, as the kubelet makes it (0666).
       await writeFile(s.terminationLog, '');
+      await chmod(s.terminationLog, 0o666);
       const mounts: ResolvedMount[] = [
         ...resolveMounts(s.spec, this.volumes, env),
         view.mount,
@@ -215,8 +195,8 @@ export class KubeletRun extends HostPodRun<Slot, KubeletContext> {
       } else {
         const proc = this.spawn(s, log, binds, 0);
         this.report();
-        // Stopped, or the main containers were over while this one was still being started.
-        if (this.stopping() || (this.mainsOver && s.role !== 'wait')) void proc.terminate(this.graceMs);
+        // Stopped while this one was still being started.
+        if (this.stopping()) void proc.terminate(this.graceMs);
         exit = await proc.exited;
       }
     } catch (err) {

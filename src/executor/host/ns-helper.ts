@@ -15,6 +15,8 @@ import { compileHelper } from './native-helper.js';
  * OP `h - TARGET` covers TARGET with an empty tmpfs (what the container must not see); OP `e SOURCE
  * TARGET` then shows SOURCE, if it exists, read-only at TARGET, making the folders TARGET needs.
  * OP `u UID GID` runs the command as that user and group (securityContext.runAsUser/runAsGroup).
+ * OP `R - /` makes the private root read-only once everything is bound into it (the binds keep their
+ * own mode), for securityContext.readOnlyRootFilesystem.
  * The command gets SIGKILL if the runtime dies (PR_SET_PDEATHSIG). Exit codes follow container
  * runtimes: 125 setup failed, 126 not executable, 127 not found.
  */
@@ -202,6 +204,7 @@ int main(int argc, char **argv) {
   int i = 4;
   char root[PATH_MAX] = "", target[2 * PATH_MAX];
   long run_uid = -1, run_gid = -1;
+  int read_only_root = 0;
   for (; i + 2 < argc && strcmp(argv[i], "--") != 0; i += 3) {
     const char *source = argv[i + 1];
     if (!root[0]) snprintf(target, sizeof target, "%s", argv[i + 2]);
@@ -221,6 +224,10 @@ int main(int argc, char **argv) {
       if (access(source, F_OK) != 0) continue;
       make_mount_point(NULL, target);
     }
+    if (argv[i][0] == 'R') {
+      read_only_root = 1;
+      continue;
+    }
     if (argv[i][0] == 'u') {
       run_uid = strtol(argv[i + 1], NULL, 10);
       run_gid = strtol(argv[i + 2], NULL, 10);
@@ -236,6 +243,8 @@ int main(int argc, char **argv) {
     fprintf(stderr, "argo-ns: missing -- FILE\n");
     return 125;
   }
+  if (read_only_root && root[0] && mount(NULL, root, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) != 0)
+    return fail("read-only", root);
   if (root[0] && (chdir(root) != 0 || chroot(".") != 0)) return fail("chroot", root);
   if (chdir(argv[3]) != 0) return fail("chdir", argv[3]);
   if (run_gid >= 0 && (setgroups(0, NULL) != 0 || setgid((gid_t)run_gid) != 0)) return fail("setgid", "runAsGroup");

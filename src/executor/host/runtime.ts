@@ -22,6 +22,7 @@ import { RunJournal } from './run-journal.js';
 import { compileShim } from './shim.js';
 import { ArgoexecSupport, isArgoexecLayout } from './argoexec-layout.js';
 import { KubeletRun, type KubeletContext } from './kubelet-run.js';
+import { execKill, type ContainerExecOutcome } from './container-exec.js';
 import { PodRun } from './pod-run.js';
 import { ANNOTATION_HOST_OWNER, ANNOTATION_HOST_PGID } from './status-writer.js';
 import { TASK_RESULT_BACKOFF } from './task-result.js';
@@ -121,6 +122,25 @@ export class HostRuntime {
     }
     this.ctx?.mountPoints.removeUnused();
     this.owner?.release();
+  }
+
+  /**
+   * pods/exec of a command in a container of a pod this runtime runs: only a signal to the
+   * container's entrypoint is served (container-exec.ts says why); rejects otherwise.
+   */
+  async exec(
+    namespace: string,
+    pod: string,
+    container: string,
+    command: string[],
+  ): Promise<ContainerExecOutcome> {
+    await this.starting;
+    const run = this.runs.get(`${namespace}/${pod}`);
+    return execKill(
+      command,
+      (sig) => run?.signalContainer(container, sig) ?? false,
+      `${namespace}/${pod}/${container}`,
+    );
   }
 
   /** Resolves once no pod is running (pods created meanwhile are waited for too). */

@@ -81,7 +81,9 @@ async function materialize(
     // The kubelet always mounts these read-only.
     return { name: v.name, source: own, kind: 'dir', readOnly: true };
   }
-  // emptyDir, and kinds the host cannot provide (downwardAPI, projected, ...): a fresh folder.
+  // emptyDir, and kinds the host cannot provide (downwardAPI, projected, ...): a fresh folder,
+  // writable by any user as the kubelet makes an emptyDir (containers may run as another user).
+  chmodSync(own, 0o777);
   return { name: v.name, source: own, kind: 'dir', readOnly: false };
 }
 

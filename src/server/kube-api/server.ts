@@ -4,9 +4,16 @@
 // watches (410 Expired when a version is too old). One implementation over any ResourceStore: the
 // local `argo kube-api` serves the SQLite store with it, the tests' fake API server a MemoryStore.
 // It is plain HTTP on loopback; a bearer token guards it.
-import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  STATUS_CODES,
+  type IncomingMessage,
+  type RequestListener,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { KubeObject } from '../../model/meta.js';
 import type { Pod } from '../../model/pod.js';
 import { API_VERSIONS } from '../../store/semantics.js';
@@ -24,7 +31,9 @@ import {
   singleTokenAuthorizer,
   UNAUTHORIZED,
   type KubeApiAuthorizer,
+  type RequestAttributes,
 } from './access.js';
+import { execProtocol, serveExec, type PodExecHandler } from './exec.js';
 import { applyJsonPatch, JsonPatchError } from './json-patch.js';
 import { openApiDocument, openApiIndex } from './openapi.js';
 import { tableVersionWanted, toTable, type IncludeObject } from './table.js';
@@ -66,6 +75,11 @@ export interface KubeApiOptions {
    * Throw an HttpError to refuse (400 "waiting to start", say). Without it, pods/log is not served.
    */
   podLog?: PodLogSource;
+  /**
+   * Runs the command of a pods/exec request (a websocket upgrade; see exec.ts) once the pod and
+   * its container are found. Without it, pods/exec is not served.
+   */
+  podExec?: PodExecHandler;
   /** Called with every request before it is served (tests record them). */
   onRequest?: (req: KubeApiRequest) => void;
   /** Called after a create, update or patch succeeded (the local engine starts a controller for workflows). */
@@ -402,6 +416,14 @@ export async function startKubeApiServer(
   const server = opts.tls
     ? createTlsServer({ key: opts.tls.key, cert: opts.tls.cert }, listener)
     : createServer(listener);
+  const podExec = opts.podExec;
+  if (podExec)
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex) => {
+      upgradeToExec(req, socket, store, podExec, authorizer, opts.onRequest).catch((err: unknown) => {
+        const body = errorStatus(err, {});
+        refuseUpgrade(socket, body.code, body);
+      });
+    });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => {
@@ -429,6 +451,76 @@ export async function startKubeApiServer(
 }
 
 const POD_LOG = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/log$/;
+const POD_EXEC = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/exec$/;
+
+/** An HTTP answer on a socket that asked to upgrade, which has no ServerResponse. */
+function refuseUpgrade(socket: Duplex, code: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  socket.on('error', () => undefined);
+  socket.end(
+    `HTTP/1.1 ${code} ${STATUS_CODES[code] ?? ''}\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
+  );
+}
+
+/**
+ * GET pods/{name}/exec with a websocket upgrade: authorized as `create` on pods/exec (as the
+ * API server authorizes it), the pod must exist and name the container, as for pods/log.
+ */
+async function upgradeToExec(
+  req: IncomingMessage,
+  socket: Duplex,
+  store: ResourceStore,
+  podExec: PodExecHandler,
+  authorizer: KubeApiAuthorizer | undefined,
+  onRequest: KubeApiOptions['onRequest'],
+): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://kube-api');
+  const user = authorizer && requestUser(authorizer, req);
+  onRequest?.({
+    method: req.method ?? 'GET',
+    path: url.pathname,
+    query: Object.fromEntries(url.searchParams),
+    user,
+  });
+  const m = POD_EXEC.exec(url.pathname);
+  if (!m) throw new HttpError(404, 'NotFound', NO_ROUTE);
+  const [namespace, name] = [decodeURIComponent(m[1]), decodeURIComponent(m[2])];
+  if (authorizer) {
+    if (user === undefined) return refuseUpgrade(socket, 401, UNAUTHORIZED);
+    const a: RequestAttributes = {
+      verb: 'create',
+      group: '',
+      resource: 'pods',
+      subresource: 'exec',
+      namespace,
+      name,
+    };
+    if (!authorizer.allowed(user, a)) return refuseUpgrade(socket, 403, forbidden(user, a));
+  }
+  const protocol = execProtocol(req);
+  if (!protocol)
+    throw new HttpError(
+      400,
+      'BadRequest',
+      'unable to upgrade connection: no supported channel protocol offered',
+    );
+  const pod = await store.get<Pod>('Pod', namespace, name);
+  if (!pod) throw new HttpError(404, 'NotFound', `pods "${name}" not found`);
+  const names = (pod.spec?.containers ?? []).map((c) => c.name ?? '');
+  const container = url.searchParams.get('container') || (names.length === 1 ? names[0] : '');
+  if (!container)
+    throw new HttpError(
+      400,
+      'BadRequest',
+      `a container name must be specified for pod ${name}, choose one of: [${names.join(' ')}]`,
+    );
+  if (!names.includes(container))
+    throw new HttpError(400, 'BadRequest', `container ${container} is not valid for pod ${name}`);
+  const command = url.searchParams.getAll('command');
+  if (command.length === 0) throw new HttpError(400, 'BadRequest', 'you must specify at least 1 command');
+  await serveExec(req, socket, protocol, () => podExec(namespace, name, container, command), command);
+}
 
 function includeObjectOf(q: URLSearchParams): IncludeObject {
   const v = q.get('includeObject');

@@ -18,3 +18,4 @@ export {
 } from './resources.js';
 export * from './dynamic.js';
 export { readPodLog, type PodLogOptions, type PodLogSource } from './pod-logs.js';
+export { execInContainer, type ExecResult } from './pod-exec.js';

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowController } from '../../../src/controller/controller.js';
 import { buildPod } from '../../../src/controller/pod-builder.js';
 import { HostRuntime } from '../../../src/executor/index.js';
-import { detectIsolation } from '../../../src/executor/host/isolation.js';
+import { detectIsolation, overlayRoot } from '../../../src/executor/host/isolation.js';
 import type { Pod } from '../../../src/model/pod.js';
 import type { NodeStatus, Workflow } from '../../../src/model/workflow.js';
 import { startFakeApiServer, type FakeApiServer } from '../../helpers/fake-apiserver.js';
@@ -50,6 +50,25 @@ afterAll(async () => {
   await api?.close();
   rmSync(scratch, { recursive: true, force: true });
 });
+
+/** A one-step workflow whose container, with this securityContext, runs `script`; /scratch/out is its output. */
+function runWithScratch(name: string, securityContext: string, script: string): Promise<Workflow> {
+  return run(`
+metadata: {name: ${name}}
+spec:
+  entrypoint: main
+  volumes: [{name: scratch, emptyDir: {}}]
+  templates:
+  - name: main
+    container:
+      image: alpine
+      securityContext: ${securityContext}
+      command: [sh, -c, '${script}']
+      volumeMounts: [{name: scratch, mountPath: /scratch}]
+    outputs:
+      parameters: [{name: out, valueFrom: {path: /scratch/out}}]
+`);
+}
 
 async function run(manifest: string, timeoutMs = 60_000): Promise<Workflow> {
   const wf = parse(manifest) as Workflow;
@@ -346,6 +365,35 @@ spec:
       '600',
     ]);
   });
+
+  it.skipIf(!(isolation.kind === 'helper' && !isolation.user))(
+    'a container running as another user (runAsUser 8737, as resource pods run argoexec) writes its emptyDir and termination log, as on a kubelet',
+    async () => {
+      const wf = await runWithScratch(
+        'as-user',
+        '{runAsUser: 8737, runAsNonRoot: true}',
+        'id -u > /scratch/out && cat /scratch/out > /dev/termination-log',
+      );
+      expect(wf.status?.phase, JSON.stringify(wf.status?.nodes, null, 1)).toBe('Succeeded');
+      expect(node(wf, 'as-user').outputs?.parameters?.[0]?.value).toBe('8737');
+      const pod = await podOf(wf, 'as-user');
+      const main = pod.status?.containerStatuses?.find((c) => c.name === 'main');
+      expect(main?.state?.terminated?.message?.trim()).toBe('8737');
+    },
+  );
+
+  it.skipIf(!overlayRoot(isolation))(
+    'readOnlyRootFilesystem: the container cannot write its root, but writes its volumes',
+    async () => {
+      const wf = await runWithScratch(
+        'read-only-root',
+        '{readOnlyRootFilesystem: true}',
+        'if touch /probe-ro-root 2>/dev/null; then echo writable; else echo read-only; fi > /scratch/out',
+      );
+      expect(wf.status?.phase, JSON.stringify(wf.status?.nodes, null, 1)).toBe('Succeeded');
+      expect(node(wf, 'read-only-root').outputs?.parameters?.[0]?.value).toBe('read-only');
+    },
+  );
 
   it('fails the node of a container whose command it cannot know, creating no pod', async () => {
     const wf = await run(`

@@ -328,6 +328,8 @@ describe('argoexec pod layout', () => {
     const locked = {
       capabilities: { drop: ['ALL'] },
       privileged: false,
+      runAsNonRoot: true,
+      runAsUser: 8737,
       allowPrivilegeEscalation: false,
       seccompProfile: { type: 'RuntimeDefault' },
     };

@@ -3,6 +3,8 @@
 // taskResultReconciliation gives up after the same time).
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WorkflowTaskResult } from '../../../src/model/workflow.js';
+import { reportTimeout } from '../../../src/controller/task-result-timeout.js';
+import type { Pod } from '../../../src/model/pod.js';
 import { Reconciler } from '../../helpers/reconcile.js';
 
 const withOutput = (name: string) => `
@@ -33,6 +35,7 @@ const MINUTE = 60_000;
 
 afterEach(() => {
   delete process.env.TASK_RESULT_TIMEOUT_DURATION;
+  delete process.env.RECENTLY_DELETED_POD_DURATION;
 });
 
 describe('a finished pod whose task result never completes', () => {
@@ -99,5 +102,103 @@ describe('a finished pod whose task result never completes', () => {
     finishWithWait(r, 'produce');
     r.pass();
     expect(r.node('produce').phase).toBe('Succeeded');
+  });
+});
+
+describe('RECENTLY_DELETED_POD_DURATION: a finished pod deleted while its report is awaited', () => {
+  const incomplete = (r: Reconciler): void => {
+    const result: WorkflowTaskResult = {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'WorkflowTaskResult',
+      metadata: { name: '', labels: { 'workflows.argoproj.io/report-outputs-completed': 'false' } },
+      outputs: { parameters: [{ name: 'p', value: '1' }] },
+    };
+    r.deps.getTaskResult = (_ns, name) => (name === r.node('produce').id ? result : undefined);
+  };
+  /** Deletes the node's pod, keeping its last state where the controller keeps it. */
+  const deletePod = (r: Reconciler): void => {
+    const pod = r.podOf('produce');
+    const gone = new Map<string, Pod>([[pod.metadata.name ?? '', pod]]);
+    r.pods.delete(pod.metadata.name ?? '');
+    r.deps.getDeletedPod = (_ns, name) => gone.get(name);
+  };
+
+  it("the deleted pod's node waits the longer of it and TASK_RESULT_TIMEOUT_DURATION, then takes what was reported", () => {
+    process.env.TASK_RESULT_TIMEOUT_DURATION = '30s';
+    process.env.RECENTLY_DELETED_POD_DURATION = '2m';
+    const r = new Reconciler(withOutput('deleted-pod'));
+    incomplete(r);
+    r.pass();
+    finishWithWait(r, 'produce');
+    expect(r.pass().requeueAfterMs).toBe(30_000);
+    deletePod(r);
+    // Not "pod deleted", nor run again: the pod finished; its report may still come.
+    expect(r.pass().requeueAfterMs).toBe(2 * MINUTE);
+    expect(r.pods.size).toBe(0);
+    expect(r.node('produce').phase).not.toMatch(/^(Succeeded|Failed|Error)$/);
+    r.advance(2 * MINUTE - 1);
+    r.pass();
+    expect(r.node('produce').phase).not.toMatch(/^(Succeeded|Failed|Error)$/);
+    r.advance(1);
+    r.pass();
+    expect(r.node('produce')).toMatchObject({
+      phase: 'Succeeded',
+      outputs: { parameters: [{ name: 'p', value: '1' }] },
+    });
+  });
+
+  it('a deleted pod whose report never came fails its node naming RECENTLY_DELETED_POD_DURATION when that was the longer wait', () => {
+    process.env.TASK_RESULT_TIMEOUT_DURATION = '30s';
+    process.env.RECENTLY_DELETED_POD_DURATION = '1m';
+    const r = new Reconciler(withOutput('deleted-no-report'));
+    r.deps.pods = { layout: 'argoexec' };
+    r.pass();
+    finishWithWait(r, 'produce');
+    r.pass();
+    deletePod(r);
+    r.advance(MINUTE);
+    r.pass();
+    expect(r.node('produce')).toMatchObject({
+      phase: 'Error',
+      message: 'outputs were not reported within 1m0s of the pod finishing (RECENTLY_DELETED_POD_DURATION)',
+    });
+  });
+
+  it('a pod deleted before it finished is still "pod deleted"', () => {
+    const r = new Reconciler(withOutput('deleted-running'));
+    r.pass();
+    const pod = r.podOf('produce');
+    pod.status = { phase: 'Running', startTime: r.now().toISOString() };
+    r.pass();
+    deletePod(r);
+    r.advance(MINUTE);
+    r.pass();
+    expect(r.node('produce')).toMatchObject({ phase: 'Error', message: 'pod deleted' });
+  });
+
+  it('reads the variable as a Go duration; default 2m, and a bad value is the default', () => {
+    expect(reportTimeout(true, { TASK_RESULT_TIMEOUT_DURATION: '1m' })).toEqual({
+      timeoutMs: 2 * MINUTE,
+      setting: 'RECENTLY_DELETED_POD_DURATION',
+    });
+    expect(reportTimeout(true, { RECENTLY_DELETED_POD_DURATION: '90s' })).toEqual({
+      timeoutMs: 10 * MINUTE,
+      setting: 'TASK_RESULT_TIMEOUT_DURATION',
+    });
+    expect(
+      reportTimeout(true, { TASK_RESULT_TIMEOUT_DURATION: '1s', RECENTLY_DELETED_POD_DURATION: '1h30m' })
+        .timeoutMs,
+    ).toBe(90 * MINUTE);
+    expect(
+      reportTimeout(true, { TASK_RESULT_TIMEOUT_DURATION: '1s', RECENTLY_DELETED_POD_DURATION: 'soon' })
+        .timeoutMs,
+    ).toBe(2 * MINUTE);
+    // A pod that is still there waits TASK_RESULT_TIMEOUT_DURATION only.
+    expect(
+      reportTimeout(false, { TASK_RESULT_TIMEOUT_DURATION: '1s', RECENTLY_DELETED_POD_DURATION: '1h' }),
+    ).toEqual({
+      timeoutMs: 1000,
+      setting: 'TASK_RESULT_TIMEOUT_DURATION',
+    });
   });
 });
