@@ -51,6 +51,8 @@ import { ContainerTerminator, type PodExec } from './container-signals.js';
 import { podFinished, reportTimeout } from './task-result-timeout.js';
 import { deleteWorkflowAndPods } from './cron/controller.js';
 import { WorkflowCollector, workflowGCSettings } from './workflow-gc.js';
+import { workflowDefaultsOf } from './controller-config.js';
+import type { WorkflowDefaults } from '../workflow/merge.js';
 
 export interface ControllerOptions {
   store: ResourceStore;
@@ -169,6 +171,8 @@ export class WorkflowController {
   private readonly lastWritten = new Map<string, Workflow>();
   /** Each unfinished workflow's node ids by node name, kept between its passes (OperatorDeps.nodeIds). */
   private readonly nodeIds = new Map<string, Map<string, string>>();
+  /** The last workflowDefaults error logged, so a broken ConfigMap is reported once, not per pass. */
+  private reportedDefaultsError: string | undefined;
   /** The writes of passes, whose own watch events queue no pass. */
   private readonly ownWrites = new OwnWrites();
   private stopped = false;
@@ -540,6 +544,7 @@ export class WorkflowController {
           : undefined,
         nodeIds: this.nodeIdsOf(k),
         podGCDeleteDelayMs: configuredPodGCDelayMs(this.controllerConfigMap()),
+        workflowDefaults: this.workflowDefaults(),
       },
       { owned: own !== undefined },
     );
@@ -627,6 +632,14 @@ export class WorkflowController {
     } catch (err) {
       this.log(`pod GC of ${k}: ${(err as Error).message}`);
     }
+  }
+
+  /** The ConfigMap's workflowDefaults; a broken value is reported once per version and not applied. */
+  private workflowDefaults(): WorkflowDefaults | undefined {
+    const { defaults, error } = workflowDefaultsOf(this.controllerConfigMap());
+    if (error && error !== this.reportedDefaultsError) this.log(`workflowDefaults not applied: ${error}`);
+    this.reportedDefaultsError = error;
+    return defaults;
   }
 
   private controllerConfigMap(): ConfigMap | undefined {

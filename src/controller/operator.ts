@@ -34,7 +34,12 @@ import type {
 } from '../model/workflow.js';
 import { isActiveSuspendNode, nodeTypeFacts } from '../model/node-types.js';
 import { isPodTemplate, nodeTypeOf, templateKind, type TemplateKindField } from '../model/template-kinds.js';
-import { applyTemplateDefaults, joinWorkflowSpec } from '../workflow/merge.js';
+import {
+  applyTemplateDefaults,
+  applyWorkflowDefaults,
+  joinWorkflowSpec,
+  type WorkflowDefaults,
+} from '../workflow/merge.js';
 import { nodeId as computeNodeId } from '../workflow/node-id.js';
 import {
   nodeTemplateName,
@@ -133,6 +138,8 @@ export interface OperatorDeps {
   getDeletedPod?(namespace: string, name: string): Pod | undefined;
   /** Which pod layout pods are built in; default the host layout (see pod-builder.ts). */
   pods?: { layout: PodLayout; executorImage?: string };
+  /** The controller configuration's workflowDefaults, laid under each workflow as it starts. */
+  workflowDefaults?: WorkflowDefaults;
   /** The ConfigMap's podGCDeleteDelayDuration, stated on pods in their pod-gc-strategy annotation. */
   podGCDeleteDelayMs?: number;
   /**
@@ -476,7 +483,11 @@ export class WorkflowOperation {
           this.markWorkflowError(`${kind}.argoproj.io "${ref.name ?? ''}" not found`);
           return false;
         }
-        status.storedWorkflowTemplateSpec = joinWorkflowSpec(this.wf.spec, holder.spec);
+        status.storedWorkflowTemplateSpec = joinWorkflowSpec(
+          this.wf.spec,
+          holder.spec,
+          this.deps.workflowDefaults?.spec,
+        );
         this.updated = true;
         const labels = (this.wf.metadata.labels ??= {});
         labels[
@@ -495,6 +506,15 @@ export class WorkflowOperation {
       }
       this.execSpec = structuredClone(status.storedWorkflowTemplateSpec);
     } else {
+      // As upstream, the defaults are merged into the workflow itself (get -o yaml shows them); once,
+      // as it starts, so a pass costs nothing for them and a later ConfigMap edit does not reach a
+      // running workflow.
+      if (
+        !status.phase &&
+        this.deps.workflowDefaults &&
+        applyWorkflowDefaults(this.wf, this.deps.workflowDefaults)
+      )
+        this.updated = true;
       this.execSpec = this.wf.spec;
     }
     const getters: TemplateGetters = {

@@ -3,7 +3,7 @@
 // are replaced by the overriding side.
 import type { Template } from '../model/template.js';
 import { TEMPLATE_KIND_FIELDS, templateKind } from '../model/template-kinds.js';
-import type { WorkflowSpec } from '../model/workflow.js';
+import type { Workflow, WorkflowSpec } from '../model/workflow.js';
 
 /** List fields merged element-wise by a key (Kubernetes patchMergeKey), by field name. */
 const MERGE_KEYS: Record<string, string> = {
@@ -65,9 +65,15 @@ function clone<T>(v: T): T {
  * The spec a workflow runs with when it references a WorkflowTemplate: the template's spec with the
  * workflow's own spec layered on top; arguments given on the workflow win parameter by parameter.
  */
-export function joinWorkflowSpec(wfSpec: WorkflowSpec, wftSpec: WorkflowSpec): WorkflowSpec {
+export function joinWorkflowSpec(
+  wfSpec: WorkflowSpec,
+  wftSpec: WorkflowSpec,
+  defaultsSpec?: WorkflowSpec,
+): WorkflowSpec {
   const { workflowTemplateRef: _ref, ...rest } = wfSpec;
-  const joined = strategicMerge<WorkflowSpec>(wftSpec, rest);
+  // The controller's workflowDefaults lie under the template, as upstream layers them.
+  const base = defaultsSpec ? strategicMerge<WorkflowSpec>(defaultsSpec, wftSpec) : wftSpec;
+  const joined = strategicMerge<WorkflowSpec>(base, rest);
   // A parameter set on the workflow replaces the template's whole definition (value, valueFrom,
   // default are not mixed across the two).
   const own = new Map((wfSpec.arguments?.parameters ?? []).map((p) => [p.name, p]));
@@ -79,6 +85,28 @@ export function joinWorkflowSpec(wfSpec: WorkflowSpec, wftSpec: WorkflowSpec): W
   joined.suspend = wfSpec.suspend;
   if (joined.suspend === undefined) delete joined.suspend;
   return joined;
+}
+
+/** The controller configuration's `workflowDefaults`: a partial Workflow laid under every workflow. */
+export interface WorkflowDefaults {
+  metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+  spec?: WorkflowSpec;
+}
+
+/**
+ * Lays the controller's workflowDefaults under a workflow that references no template, in place:
+ * what the workflow sets wins, field by field (lists merge by their keys as in a strategic merge),
+ * and the defaults' labels and annotations are added where the workflow has none of that name.
+ * Returns whether anything changed.
+ */
+export function applyWorkflowDefaults(wf: Workflow, defaults: WorkflowDefaults): boolean {
+  const before = JSON.stringify([wf.spec, wf.metadata.labels, wf.metadata.annotations]);
+  if (defaults.spec) wf.spec = strategicMerge<WorkflowSpec>(defaults.spec, wf.spec);
+  for (const field of ['labels', 'annotations'] as const) {
+    const extra = defaults.metadata?.[field];
+    if (extra && Object.keys(extra).length > 0) wf.metadata[field] = { ...extra, ...wf.metadata[field] };
+  }
+  return JSON.stringify([wf.spec, wf.metadata.labels, wf.metadata.annotations]) !== before;
 }
 
 /** Applies `spec.templateDefaults` under a template; defaults for other template types are dropped. */

@@ -1,6 +1,7 @@
 // Workflow garbage collection through the real controller on the embedded (SQLite) store: a
 // workflow whose ttlStrategy runs out is deleted, not before; one Pending archiving is kept until
-// the archiver has it; the ConfigMap's retentionPolicy keeps the newest N finished of a phase.
+// the archiver has it; the ConfigMap's retentionPolicy keeps the newest N finished of a phase. And
+// the ConfigMap's workflowDefaults, which the same controller reads and lays under each workflow.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WorkflowController } from '../../../src/controller/controller.js';
 import type { ArchiveWriter } from '../../../src/controller/archiver.js';
 import type { ConfigMap } from '../../../src/model/meta.js';
+import type { Pod } from '../../../src/model/pod.js';
 import type { TTLStrategy, Workflow } from '../../../src/model/workflow.js';
 import { openSqliteStore, type SqliteStore } from '../../../src/store/index.js';
 import { FakeKubelet } from '../../helpers/fake-kubelet.js';
@@ -187,5 +189,30 @@ describe('workflow garbage collection', () => {
       (await get(store, 'failed'))?.status?.finishedAt ? true : undefined,
     );
     expect(await names(store)).toEqual(['failed', 'r3', 'r4']);
+  });
+});
+
+describe("the ConfigMap's workflowDefaults", () => {
+  it('are merged into a workflow the controller starts, and it runs with them', async () => {
+    const store = setup();
+    await store.create<ConfigMap>('ConfigMap', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'workflow-controller-configmap', namespace: 'argo' },
+      data: {
+        workflowDefaults: 'metadata: {labels: {team: platform}}\nspec: {serviceAccountName: defaults-sa}\n',
+      },
+    });
+    await startController(store);
+    await submit(store, 'with-defaults');
+    const done = await until('with-defaults to finish', async () => {
+      const wf = await get(store, 'with-defaults');
+      return wf?.status?.finishedAt ? wf : undefined;
+    });
+    expect(done.status?.phase).toBe('Succeeded');
+    expect(done.spec.serviceAccountName).toBe('defaults-sa');
+    expect(done.metadata.labels?.team).toBe('platform');
+    const pods = (await store.list<Pod>('Pod', { namespace: 'default' })).items;
+    expect(pods.map((p) => p.spec.serviceAccountName)).toEqual(['defaults-sa']);
   });
 });
