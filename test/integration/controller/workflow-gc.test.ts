@@ -13,6 +13,7 @@ import type { Pod } from '../../../src/model/pod.js';
 import type { TTLStrategy, Workflow } from '../../../src/model/workflow.js';
 import { openSqliteStore, type SqliteStore } from '../../../src/store/index.js';
 import { FakeKubelet } from '../../helpers/fake-kubelet.js';
+import { until } from '../../helpers/until.js';
 
 const STATUS = 'workflows.argoproj.io/workflow-archiving-status';
 
@@ -59,15 +60,8 @@ async function submit(
   });
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+/** How long each wait of this file may take. */
+const WAIT_MS = 15_000;
 
 const get = (store: SqliteStore, name: string): Promise<Workflow | undefined> =>
   store.get<Workflow>('Workflow', 'default', name);
@@ -89,11 +83,13 @@ describe('workflow garbage collection', () => {
     });
     cleanups.push(() => watch.stop());
     await submit(store, 'ttl', { ttl: { secondsAfterCompletion: 1 } });
-    const finished = await until('the workflow to finish', async () =>
+    const finished = await until('the workflow to finish', WAIT_MS, async () =>
       states.find((w) => w.status?.finishedAt),
     );
     expect(finished.status?.phase).toBe('Succeeded');
-    await until('the workflow to be deleted', async () => ((await get(store, 'ttl')) ? undefined : true));
+    await until('the workflow to be deleted', WAIT_MS, async () =>
+      (await get(store, 'ttl')) ? undefined : true,
+    );
     // finishedAt is stored in whole seconds: the deletion is at least a second after that.
     expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(finished.status!.finishedAt!) + 1000);
     // Its pods went with it.
@@ -109,8 +105,10 @@ describe('workflow garbage collection', () => {
     await startController(store);
     await submit(store, 'kept', { ttl: { secondsAfterFailure: 0 } });
     await submit(store, 'gone', { ttl: { secondsAfterFailure: 0 }, fail: true });
-    await until('the failed one to be deleted', async () => ((await get(store, 'gone')) ? undefined : true));
-    const kept = await until('the succeeded one to finish', async () => {
+    await until('the failed one to be deleted', WAIT_MS, async () =>
+      (await get(store, 'gone')) ? undefined : true,
+    );
+    const kept = await until('the succeeded one to finish', WAIT_MS, async () => {
       const wf = await get(store, 'kept');
       return wf?.status?.finishedAt ? wf : undefined;
     });
@@ -134,7 +132,9 @@ describe('workflow garbage collection', () => {
     await store.create<Workflow>('Workflow', finished('due', 60));
     await store.create<Workflow>('Workflow', finished('later', 10 * 365 * 24 * 3600));
     await startController(store);
-    await until('the due one to be deleted', async () => ((await get(store, 'due')) ? undefined : true));
+    await until('the due one to be deleted', WAIT_MS, async () =>
+      (await get(store, 'due')) ? undefined : true,
+    );
     expect(await names(store)).toEqual(['later']);
   });
 
@@ -151,7 +151,7 @@ describe('workflow garbage collection', () => {
     };
     await startController(store, slow);
     await submit(store, 'held', { ttl: { secondsAfterCompletion: 0 } });
-    const pending = await until('Pending archiving', async () => {
+    const pending = await until('Pending archiving', WAIT_MS, async () => {
       const wf = await get(store, 'held');
       return wf?.metadata.labels?.[STATUS] === 'Pending' ? wf : undefined;
     });
@@ -160,7 +160,9 @@ describe('workflow garbage collection', () => {
     await new Promise((r) => setTimeout(r, 1000));
     expect((await get(store, 'held'))?.metadata.labels?.[STATUS]).toBe('Pending');
     release();
-    await until('the workflow to be deleted', async () => ((await get(store, 'held')) ? undefined : true));
+    await until('the workflow to be deleted', WAIT_MS, async () =>
+      (await get(store, 'held')) ? undefined : true,
+    );
     expect(archived).toEqual(['held']);
   });
 
@@ -176,16 +178,16 @@ describe('workflow garbage collection', () => {
     // One after another, so each is created after the last finished (creationTimestamp orders them).
     for (const name of ['r1', 'r2', 'r3', 'r4']) {
       await submit(store, name);
-      await until(`${name} to finish`, async () =>
+      await until(`${name} to finish`, WAIT_MS, async () =>
         (await get(store, name))?.status?.finishedAt ? true : undefined,
       );
       if (name === 'r2') await submit(store, 'failed', { fail: true });
     }
-    await until('two succeeded workflows to be left', async () => {
+    await until('two succeeded workflows to be left', WAIT_MS, async () => {
       const left = await names(store);
       return left.filter((n) => n.startsWith('r')).length === 2 ? left : undefined;
     });
-    await until('the failed one to finish', async () =>
+    await until('the failed one to finish', WAIT_MS, async () =>
       (await get(store, 'failed'))?.status?.finishedAt ? true : undefined,
     );
     expect(await names(store)).toEqual(['failed', 'r3', 'r4']);
@@ -205,7 +207,7 @@ describe("the ConfigMap's workflowDefaults", () => {
     });
     await startController(store);
     await submit(store, 'with-defaults');
-    const done = await until('with-defaults to finish', async () => {
+    const done = await until('with-defaults to finish', WAIT_MS, async () => {
       const wf = await get(store, 'with-defaults');
       return wf?.status?.finishedAt ? wf : undefined;
     });

@@ -22,6 +22,7 @@ import type { SqlWorkflowArchive } from '../../../src/persist/workflow-archive.j
 import { FakeKubelet } from '../../helpers/fake-kubelet.js';
 import { MemoryStore } from '../../helpers/memory-store.js';
 import { testDatabases } from './databases.js';
+import { until } from '../../helpers/until.js';
 
 const STATUS = 'workflows.argoproj.io/workflow-archiving-status';
 
@@ -66,15 +67,8 @@ class Proxy {
   }
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+/** How long each wait of this file may take. */
+const WAIT_MS = 20_000;
 
 interface Server {
   label: string;
@@ -227,14 +221,14 @@ for (const server of servers) {
       expect(startLines[0]).toMatch(/^workflow archive: .*: .*; completed workflows wait Pending archiving/);
 
       const wf = await submit(store, 'while-down');
-      await until('Pending', async () =>
+      await until('Pending', WAIT_MS, async () =>
         (await labelOf(store, 'while-down')) === 'Pending' ? true : undefined,
       );
       const stored = await store.get<Workflow>('Workflow', 'default', 'while-down');
       expect(stored?.status?.phase).toBe('Succeeded');
 
       await proxy.open();
-      await until('Archived', async () =>
+      await until('Archived', WAIT_MS, async () =>
         (await labelOf(store, 'while-down')) === 'Archived' ? true : undefined,
       );
       // Down at start is the start line; back is one more line, and no line per workflow per retry.
@@ -251,20 +245,20 @@ for (const server of servers) {
       const { store, archive } = await start(logs);
       expect(archive?.opened).toBeDefined();
       const first = await submit(store, 'before-loss');
-      await until('the first Archived', async () =>
+      await until('the first Archived', WAIT_MS, async () =>
         (await labelOf(store, 'before-loss')) === 'Archived' ? true : undefined,
       );
 
       await proxy.close();
       const second = await submit(store, 'during-loss');
-      const unreachable = await until('the one line naming the database and the error', async () =>
+      const unreachable = await until('the one line naming the database and the error', WAIT_MS, async () =>
         logs.find((l) => l.includes('cannot be reached, retrying until it can')),
       );
       expect(unreachable).toContain(`127.0.0.1:${proxy.port}`);
       expect(await labelOf(store, 'during-loss')).toBe('Pending');
 
       await proxy.open();
-      await until('Archived after the loss', async () =>
+      await until('Archived after the loss', WAIT_MS, async () =>
         (await labelOf(store, 'during-loss')) === 'Archived' ? true : undefined,
       );
       expect(logs.filter((l) => l.includes('cannot be reached'))).toHaveLength(1);
@@ -325,7 +319,7 @@ for (const server of servers) {
 
       await proxy.open();
       let last = '';
-      await until('the lock', async () => {
+      await until('the lock', WAIT_MS, async () => {
         const r = locks.tryAcquire('ns/wf', 0, created1, [mutex]);
         await locks.settled();
         if (!r.acquired) last = r.message;
@@ -410,7 +404,7 @@ for (const server of servers) {
 
       // Workflows keep running meanwhile.
       await submit(store, 'offload-while-down');
-      await until('Succeeded while down', async () =>
+      await until('Succeeded while down', WAIT_MS, async () =>
         (await store.get<Workflow>('Workflow', 'default', 'offload-while-down'))?.status?.phase ===
         'Succeeded'
           ? true
@@ -426,7 +420,7 @@ for (const server of servers) {
       expect(resumed?.status?.nodes).toBeUndefined();
 
       await proxy.open();
-      await until('the resumed workflow finished from its offloaded nodes', async () =>
+      await until('the resumed workflow finished from its offloaded nodes', WAIT_MS, async () =>
         (await store.get<Workflow>('Workflow', 'default', 'resumed'))?.status?.phase === 'Succeeded'
           ? true
           : undefined,
@@ -435,7 +429,7 @@ for (const server of servers) {
       const pods = (await store.list('Pod', { namespace: 'default' })).items;
       expect(pods.filter((p) => p.metadata.name?.startsWith('resumed'))).toEqual([]);
       // A connection tried just before the proxy opened may still fail: the read is tried again.
-      const hydrated = await until('the offloaded nodes read', () =>
+      const hydrated = await until('the offloaded nodes read', WAIT_MS, () =>
         hydrator.hydrate(offloaded).catch((err: unknown) => {
           if (err instanceof DatabaseUnreachableError) return undefined;
           throw err;
