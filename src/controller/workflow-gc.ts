@@ -11,8 +11,9 @@
 //
 // Differences from upstream, and why: the expiry is queued at the exact time rather than a second
 // after it (upstream's second covers its informer lagging its own deletions; ours rechecks the
-// cached workflow when due). The ConfigMap's workflowDefaults are read when a workflow finishes
-// rather than merged into it when it starts, as this controller does not apply workflowDefaults.
+// cached workflow when due). The operator merges the ConfigMap's workflowDefaults into a workflow as
+// it starts; their ttlStrategy is also read here when it finishes, for a workflow that started
+// before the ConfigMap set them (upstream's would then keep it).
 import type { ConfigMap } from '../model/meta.js';
 import type { TTLStrategy, Workflow, WorkflowPhase } from '../model/workflow.js';
 import { cacheKey, runWorkers, WorkQueue, type Timers } from '../store/informer/index.js';
@@ -20,7 +21,7 @@ import { StoreError } from '../store/types.js';
 import { LABEL_ARCHIVING_STATUS } from '../workflow/archived-record.js';
 import { workflowPhaseCompleted } from '../workflow/phase.js';
 import { ARCHIVING_PENDING } from './archiver.js';
-import { configField } from './controller-config.js';
+import { configField, workflowDefaultsOf } from './controller-config.js';
 import { LABEL_COMPLETED, LABEL_PHASE } from './operator.js';
 
 /** Upstream's `--workflow-ttl-workers` default. */
@@ -59,8 +60,8 @@ export function workflowGCSettings(cm: ConfigMap | undefined): WorkflowGCSetting
 }
 
 function readSettings(cm: ConfigMap | undefined): WorkflowGCSettings {
-  const defaults = configField(cm, 'workflowDefaults') as
-    { spec?: { ttlStrategy?: TTLStrategy } } | undefined;
+  // One reader of workflowDefaults for the controller (a broken value is logged there, once).
+  const defaults = workflowDefaultsOf(cm).defaults;
   const policy = configField(cm, 'retentionPolicy') as Record<string, unknown> | null | undefined;
   return {
     defaultTTL: defaults?.spec?.ttlStrategy ?? undefined,
