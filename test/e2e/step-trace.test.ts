@@ -70,8 +70,10 @@ describe('ARGO_TS_TRACE_STEPS', () => {
       .filter((at, n) => !trace.slice(passes[n + 1], at).some(isNews))
       .map((at) => trace[at].ms);
     expect(unprompted).toEqual([]);
-    // Each step's end is a pass (its task result and pod status may come apart: two at most).
-    expect(passes.length).toBeGreaterThanOrEqual(2 + 3);
+    // Each step's end is a pass (its task result and pod status may come apart: two at most). The
+    // pass asked for after the first may come late enough (paced after a costly first pass, on a
+    // loaded machine) to find the first step ended already: then it is that step's pass too.
+    expect(passes.length).toBeGreaterThanOrEqual(1 + 3);
     expect(passes.length).toBeLessThanOrEqual(2 + 2 * 3);
   });
 
