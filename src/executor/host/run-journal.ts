@@ -2,7 +2,10 @@
 // the pod was taken on and which containers started (the store may not say so yet: progress is
 // reported only once a pod has run a while). Under <home>/host/runs/<namespace>/<pod>/:
 //   run.json          the pod's uid and the runtime that runs it, written before any container starts
-//   c/<name>-<try>/   one folder per container start, made just before it, then its shim's state
+//   <name>-<try>/     one folder per container start, made just before it, then its shim's state
+// The start folders sit beside run.json (no folder of their own): on a busy host every mkdir and
+// rmdir per pod is on some step's way, and a container's name (a DNS label, no dots) cannot
+// collide with run.json's.
 // A runtime removes the record when it is done with the pod; one left behind belongs to a runtime
 // that died (or let its pods go on purpose, owner released), and its pod is adopted or, when the
 // pod is gone, whatever still runs of it is killed.
@@ -13,6 +16,9 @@ import { journalsDir } from '../paths.js';
 import { liveShimPid } from './shim.js';
 import { killGroups } from './owner.js';
 import { freshFolder } from './pod-folders.js';
+
+/** The record's file; its partial copies (see write()) start with this name too. */
+const RECORD = 'run.json';
 
 interface Record {
   uid: string;
@@ -42,7 +48,7 @@ export class RunJournal {
   /** The record, or undefined when there is none (or it is unreadable: nothing started after it). */
   read(): Record | undefined {
     try {
-      const rec = JSON.parse(readFileSync(path.join(this.dir, 'run.json'), 'utf8')) as Record;
+      const rec = JSON.parse(readFileSync(path.join(this.dir, RECORD), 'utf8')) as Record;
       return typeof rec.uid === 'string' && typeof rec.owner === 'string' ? rec : undefined;
     } catch {
       return undefined;
@@ -52,10 +58,9 @@ export class RunJournal {
   /** A new run of the pod: what an earlier pod of this name left goes first (see sweep in runtime). */
   begin(uid: string, owner: string): void {
     freshFolder(this.dir);
-    mkdirSync(path.join(this.dir, 'c'));
     // Written in place: no container starts before it is whole, and a record cut short by a crash
     // reads as none, which is what it is (see read()).
-    writeFileSync(path.join(this.dir, 'run.json'), JSON.stringify({ uid, owner }));
+    writeFileSync(path.join(this.dir, RECORD), JSON.stringify({ uid, owner }));
   }
 
   /**
@@ -72,7 +77,7 @@ export class RunJournal {
 
   /** The state folder of a container's start `attempt` (1 for the first). */
   containerDir(container: string, attempt: number): string {
-    return path.join(this.dir, 'c', `${container}-${attempt}`);
+    return path.join(this.dir, `${container}-${attempt}`);
   }
 
   /** Makes the state folder of a start about to be made: from here on it may have started. */
@@ -85,7 +90,7 @@ export class RunJournal {
   /** The latest start of a container recorded here (0: none). */
   lastAttempt(container: string): number {
     let last = 0;
-    for (const entry of list(path.join(this.dir, 'c'))) {
+    for (const entry of this.starts()) {
       const dash = entry.lastIndexOf('-');
       if (entry.slice(0, dash) === container) last = Math.max(last, Number(entry.slice(dash + 1)) || 0);
     }
@@ -95,8 +100,8 @@ export class RunJournal {
   /** Kills whatever still runs of the pod's containers (SIGKILL to their groups), then waits. */
   async killAll(): Promise<void> {
     const pids: number[] = [];
-    for (const entry of list(path.join(this.dir, 'c'))) {
-      const pid = await liveShimPid(path.join(this.dir, 'c', entry));
+    for (const entry of this.starts()) {
+      const pid = await liveShimPid(path.join(this.dir, entry));
       if (pid) pids.push(pid);
     }
     await killGroups(pids);
@@ -105,14 +110,12 @@ export class RunJournal {
   /** Removes the record: by its known layout, in few calls; anything unexpected the thorough way. */
   async remove(): Promise<void> {
     try {
-      const starts = path.join(this.dir, 'c');
-      for (const start of await readdir(starts)) {
-        const dir = path.join(starts, start);
+      for (const start of (await readdir(this.dir)).filter(isStart)) {
+        const dir = path.join(this.dir, start);
         for (const file of await readdir(dir)) await unlink(path.join(dir, file));
         await rmdir(dir);
       }
-      await rmdir(starts);
-      await unlink(path.join(this.dir, 'run.json'));
+      await unlink(path.join(this.dir, RECORD));
       await rmdir(this.dir);
     } catch {
       // A shim that is just ending may still be writing its files here: retried on ENOTEMPTY.
@@ -120,12 +123,22 @@ export class RunJournal {
     }
   }
 
+  /** The start folders' names (`<container>-<attempt>`). */
+  private starts(): string[] {
+    return list(this.dir).filter(isStart);
+  }
+
   private write(rec: Record): void {
-    const file = path.join(this.dir, 'run.json');
+    const file = path.join(this.dir, RECORD);
     const partial = `${file}.${process.pid}.tmp`;
     writeFileSync(partial, JSON.stringify(rec));
     renameSync(partial, file);
   }
+}
+
+/** Every entry of a journal but the record and its partial copies is a start folder. */
+function isStart(entry: string): boolean {
+  return !entry.startsWith(RECORD);
 }
 
 function list(dir: string): string[] {

@@ -32,7 +32,7 @@ function markDir(): string {
 }
 
 /** The shim's state folder of the pod's main container, first start. */
-const shimDir = (h: Harness, pod: string) => path.join(h.home, 'host', 'runs', NS, pod, 'c', 'main-1');
+const shimDir = (h: Harness, pod: string) => path.join(h.home, 'host', 'runs', NS, pod, 'main-1');
 
 /** Creates the pod; `shared` is a host folder it sees through a hostPath volume (its other files are its own). */
 async function startedPod(h: Harness, name: string, script: string, shared?: string): Promise<void> {
