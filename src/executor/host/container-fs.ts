@@ -55,7 +55,8 @@ export class ContainerFs {
   readonly tmpDir: string;
   /**
    * Folders of the pod the caller must create before the container starts, each after the one
-   * that holds it: these are made for every container, the rest only on request.
+   * that holds it: these are made for every container, the rest only on request. An overlay
+   * root's layer is not among them: the helper makes it as it mounts the overlay.
    */
   readonly folders: string[] = [];
   /** The folder holding the overlay's upper/, work/ and root/, relative to the pod's; '' without one. */
@@ -84,9 +85,7 @@ export class ContainerFs {
     this.overlay = input.isolated && !!input.overlay;
     if (this.overlay) {
       this.rootLayer = `${input.container}.layer`;
-      const layer = path.join(input.podDir, this.rootLayer);
-      this.root = path.join(layer, 'upper');
-      this.folders.push(layer, this.root, path.join(layer, 'work'), path.join(layer, 'root'));
+      this.root = path.join(input.podDir, this.rootLayer, 'upper');
     } else this.root = path.join(input.podDir, `${input.container}.root`);
     const tmpVolume = this.mounts.find((m) => m.mountPath === TMP);
     this.tmpDir = tmpVolume?.source ?? path.join(input.podDir, `${input.container}.tmp`);
@@ -181,14 +180,15 @@ export class ContainerFs {
 
   /**
    * The folders to remove once the container has ended, each before the one that holds it: those
-   * made for it, and the one overlayfs makes in its work folder. Any may be missing.
+   * made for it, and its overlay layer's (the helper's and the one overlayfs makes in its work
+   * folder). Any may be missing.
    */
   get removable(): string[] {
     const made = [...this.folders].reverse();
     if (!this.overlay) return made;
-    const work = path.join(this.podDir, this.rootLayer, 'work');
-    made.splice(made.indexOf(work), 0, path.join(work, 'work'));
-    return made;
+    const layer = path.join(this.podDir, this.rootLayer);
+    const work = path.join(layer, 'work');
+    return [...made, path.join(work, 'work'), work, this.root, layer];
   }
 
   /** Releases the host mount points this container needed. */

@@ -40,8 +40,9 @@ export interface LaunchPlan {
   /** The command, argv[0] first. */
   argv: string[];
   /**
-   * A folder (relative to baseDir) holding upper/, work/ and root/: the container's own root,
-   * an overlay over the host's `/`. Only where the mode has `overlay`.
+   * A folder (relative to baseDir) holding upper/ and work/, on which the container's own root
+   * is mounted: an overlay over the host's `/`. The helper makes what is missing of it. Only
+   * where the mode has `overlay`.
    */
   rootLayer?: string;
   /** Host folders the container must not see (the argo home), with what it may see inside them. */
@@ -187,7 +188,6 @@ async function overlayWorks(scratch: string, mode: IsolationMode): Promise<boole
   const dir = mkdtempSync(path.join(scratch, 'probe-'));
   const name = `/.${path.basename(dir)}`;
   try {
-    for (const sub of ['upper', 'work', 'root']) mkdirSync(path.join(dir, 'layer', sub), { recursive: true });
     const { file, args } = launchCommand({ ...mode, overlay: true } as IsolationMode, {
       baseDir: dir,
       workDir: '/',

@@ -10,8 +10,10 @@ import { compileHelper } from './native-helper.js';
  * root. Sources are resolved from BASEDIR, which is entered first, so a later bind over a folder
  * that holds BASEDIR (e.g. /tmp) does not hide the remaining sources. OP `b` binds (recursively),
  * `r` binds read-only. OP `o LAYER /` gives the container a private root: an overlay over the
- * host's `/` (its writes go to LAYER/upper) mounted on LAYER/root, the host's other mounts (/proc,
- * /dev, /sys, ...) bound into it, and the command chrooted there; later targets are inside it.
+ * host's `/` (its writes go to LAYER/upper, LAYER/work is overlayfs's own) mounted on LAYER
+ * itself, the host's other mounts (/proc, /dev, /sys, ...) bound into it, and the command
+ * chrooted there; later targets are inside it. The helper makes LAYER and its folders where they
+ * are missing: here, in the container's own process, they cost the runtime's thread nothing.
  * OP `h - TARGET` covers TARGET with an empty tmpfs (what the container must not see); OP `e SOURCE
  * TARGET` then shows SOURCE, if it exists, read-only at TARGET, making the folders TARGET needs.
  * OP `u UID GID` runs the command as that user and group (securityContext.runAsUser/runAsGroup).
@@ -157,15 +159,25 @@ static int in_root(const char *root, const char *path, char *out, size_t size) {
   return 0;
 }
 
-/* Mounts the overlay root on LAYER/root and binds the host's other mounts into it; writes its path to root. */
+/* Makes the folder DIR unless it exists. */
+static int folder(const char *dir) {
+  return mkdir(dir, 0755) == 0 || errno == EEXIST ? 0 : fail("mkdir", dir);
+}
+
+/*
+ * Mounts the overlay root on LAYER (over its upper/ and work/, which stay reachable to overlayfs)
+ * and binds the host's other mounts into it; writes its path to root.
+ */
 static int overlay_root(const char *layer, char *root) {
   char upper[PATH_MAX], work[PATH_MAX], opts[3 * PATH_MAX + 64], mnt[PATH_MAX];
   size_t count = 0;
   char **mounts = host_mounts(&count);
+  if (folder(layer) != 0) return 125;
   if (!realpath(layer, mnt)) return fail("overlay", layer);
   snprintf(upper, sizeof upper, "%s/upper", mnt);
   snprintf(work, sizeof work, "%s/work", mnt);
-  snprintf(root, PATH_MAX, "%s/root", mnt);
+  if (folder(upper) != 0 || folder(work) != 0) return 125;
+  snprintf(root, PATH_MAX, "%s", mnt);
   snprintf(opts, sizeof opts, "lowerdir=/,upperdir=%s,workdir=%s", upper, work);
   if (mount("overlay", root, "overlay", 0, opts) != 0) return fail("overlay", root);
   for (size_t k = 0; k < count; k++) {
