@@ -230,8 +230,10 @@ export class PodArtifacts {
     let text: string;
     try {
       text = readFileSync(logFile, 'utf8');
-    } catch {
-      return undefined;
+    } catch (err) {
+      // A log is made at its first line (see LineLog): a container that printed nothing has none.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return undefined;
+      text = '';
     }
     const lines = text.split('\n');
     if (lines[lines.length - 1] === '') lines.pop();

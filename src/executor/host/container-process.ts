@@ -129,6 +129,8 @@ export class ContainerProcess {
   }
 
   private watch(child: ProcessHandle, spec: ProcessSpec): Promise<ProcessExit> {
+    // A shim makes the log as it starts; without one the log exists from the start all the same.
+    if (!spec.shim) spec.log.create();
     const out = spec.log.stream();
     const err = spec.log.stream();
     // Output that cannot be logged stops the container (the shim does the same for its own log).

@@ -402,12 +402,13 @@ export abstract class HostPodRun<S extends HostSlot, C extends HostContext = Hos
 
   // ---- clean-up -----------------------------------------------------------------------------
 
-  /** Tells log followers that the container's log is complete. */
-  protected markLogDone(container: string): void {
+  /** Tells log followers that the container's log is complete (once `written`: its last lines are in). */
+  protected markLogDone(container: string, written?: Promise<void>): void {
     // A container let go of is still writing its log.
     if (this.detached) return;
     const file = containerLogDonePath(this.ctx.home, this.ns, this.name, container);
-    this.markers.push(writeFile(file, '').catch(() => undefined));
+    const mark = (): Promise<void> => writeFile(file, '');
+    this.markers.push((written ? written.then(mark) : mark()).catch(() => undefined));
   }
 
   private async cleanUp(): Promise<void> {

@@ -13,37 +13,46 @@ const NEWLINE = 0x0a;
 
 export class LineLog {
   /**
-   * Opens (creating) the log file for appending. Synchronously: it is one quick call on the way to
-   * a container's start, where a round trip through the thread pool costs more than the call.
+   * The log file, opened (created) for appending at its first line: a container whose output the
+   * shim writes, or that prints nothing, costs no call on the way to its start. Readers take a
+   * missing log for an empty one.
    */
   static open(file: string): LineLog {
-    // A plain descriptor (not a FileHandle, which would close it again when collected). Writes
-    // stay synchronous on it, so lines are in the file in the order they came.
-    return new LineLog(file, openSync(file, 'a'));
+    return new LineLog(file);
   }
 
   /** Why writing stopped ("writing PATH: CAUSE"), once a write failed. */
   failure: string | undefined;
   /** Called once, when a write fails. */
   onFailure: (message: string) => void = () => undefined;
+  /**
+   * A plain descriptor (not a FileHandle, which would close it again when collected). Writes stay
+   * synchronous on it, so lines are in the file in the order they came.
+   */
+  private fd: number | undefined;
+  private closed = false;
 
-  private constructor(
-    private readonly file: string,
-    private fd: number | undefined,
-  ) {}
+  private constructor(private readonly file: string) {}
 
   /** A sink for one output stream: feed it chunks, then end() it to flush a partial last line. */
   stream(): LineSink {
     return new LineSink(this);
   }
 
+  /** Makes the file now, if no line has yet: a container that ran has a log, empty or not. */
+  create(): void {
+    this.append(undefined);
+  }
+
   write(lines: Buffer[]): void {
-    if (this.fd === undefined || lines.length === 0) return;
-    const prefix = Buffer.from(`${nowNano()} `);
-    const parts: Buffer[] = [];
-    for (const line of lines) parts.push(prefix, line, NL);
+    if (lines.length > 0) this.append(logLines(lines));
+  }
+
+  private append(data: Buffer | undefined): void {
+    if (this.closed) return;
     try {
-      writeSync(this.fd, Buffer.concat(parts));
+      this.fd ??= openSync(this.file, 'a');
+      if (data) writeSync(this.fd, data);
     } catch (err) {
       this.failure = writeFailure(this.file, err as NodeJS.ErrnoException);
       this.close();
@@ -52,12 +61,21 @@ export class LineLog {
   }
 
   close(): void {
+    this.closed = true;
     if (this.fd !== undefined) close(this.fd, () => undefined);
     this.fd = undefined;
   }
 }
 
 const NL = Buffer.from('\n');
+
+/** Lines as a log file holds them: each prefixed with the time it is written and a space. */
+export function logLines(lines: Buffer[]): Buffer {
+  const prefix = Buffer.from(`${nowNano()} `);
+  const parts: Buffer[] = [];
+  for (const line of lines) parts.push(prefix, line, NL);
+  return Buffer.concat(parts);
+}
 
 export class LineSink {
   private pending: Buffer | undefined;

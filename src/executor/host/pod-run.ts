@@ -53,7 +53,7 @@ const STEP_DEADLINE_MESSAGE = 'Step exceeded its deadline';
 const TERMINATED_WAITING = 143;
 
 interface Slot extends HostSlot<'main' | 'sidecar'> {
-  /** Opened while preparing, so starting the container needs no file system call. */
+  /** Made while preparing; its file is opened at its first line, which the shim may write instead. */
   log?: LineLog;
   termination?: Termination & { stdout?: Buffer };
   killedByUs: boolean;
@@ -179,8 +179,7 @@ export class PodRun extends HostPodRun<Slot> {
       log.error('executor error', { error: (err as Error).message });
       throw err;
     } finally {
-      log.close();
-      this.markLogDone(container);
+      this.markLogDone(container, log.close());
     }
   }
 
