@@ -64,6 +64,8 @@ export class ContainerFs {
   /** Where the container's own files are: the overlay's upper layer, or what private paths are bound from. */
   private readonly root: string;
   private readonly overlay: boolean;
+  /** The private /tmp is made by the helper, not among `folders`. */
+  private readonly helperMakesTmp: boolean;
   private readonly container: string;
   private readonly isolated: boolean;
   private readonly podDir: string;
@@ -89,7 +91,9 @@ export class ContainerFs {
     } else this.root = path.join(input.podDir, `${input.container}.root`);
     const tmpVolume = this.mounts.find((m) => m.mountPath === TMP);
     this.tmpDir = tmpVolume?.source ?? path.join(input.podDir, `${input.container}.tmp`);
-    this.folders.push(this.tmpDir);
+    // Under an overlay root the helper makes the container's own /tmp as it binds it (Bind.make).
+    this.helperMakesTmp = this.overlay && !tmpVolume;
+    if (!this.helperMakesTmp) this.folders.push(this.tmpDir);
 
     try {
       this.workDir = this.isolated ? this.planIsolated(input, tmpVolume) : this.planDirect(input);
@@ -127,6 +131,7 @@ export class ContainerFs {
       source: this.relative(this.tmpDir),
       target: TMP,
       readOnly: tmpVolume?.readOnly ?? false,
+      make: this.helperMakesTmp,
     });
     return workDir;
   }
@@ -188,7 +193,8 @@ export class ContainerFs {
     if (!this.overlay) return made;
     const layer = path.join(this.podDir, this.rootLayer);
     const work = path.join(layer, 'work');
-    return [...made, path.join(work, 'work'), work, this.root, layer];
+    const tmp = this.helperMakesTmp ? [this.tmpDir] : [];
+    return [...tmp, ...made, path.join(work, 'work'), work, this.root, layer];
   }
 
   /** Releases the host mount points this container needed. */

@@ -5,7 +5,7 @@
 // With the shim, containers outlive this process: the run is journalled (run-journal.ts) so a
 // later runtime can adopt it, and a runtime that stops may let its pods go (detach) instead of
 // killing them.
-import { chmodSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Container } from '../../model/meta.js';
@@ -262,7 +262,10 @@ export abstract class HostPodRun<S extends HostSlot, C extends HostContext = Hos
     if (readOnlyRoot && !s.fs!.rootLayer) log.write([Buffer.from(READ_ONLY_ROOT_UNSUPPORTED)]);
     const user = runAs(this.pod, s.spec);
     // An image's /tmp is anyone's (1777): a container running as another user must be able to write it.
-    if (user) chmodSync(s.fs!.tmpDir, 0o1777);
+    if (user) {
+      mkdirSync(s.fs!.tmpDir, { recursive: true });
+      chmodSync(s.fs!.tmpDir, 0o1777);
+    }
     const launch = launchCommand(this.ctx.isolation, {
       baseDir: this.dir,
       workDir: s.fs!.workDir,

@@ -29,6 +29,12 @@ export interface Bind {
   /** Path inside the container. */
   target: string;
   readOnly: boolean;
+  /**
+   * The source is a folder of the pod that the helper makes where it is missing, as it binds it
+   * (the container's private /tmp under an overlay root): one call fewer on the engine's thread.
+   * Only for the helper; elsewhere the source must exist.
+   */
+  make?: boolean;
 }
 
 export interface LaunchPlan {
@@ -65,7 +71,7 @@ export function launchCommand(
 ): { file: string; args: string[]; cwd?: string } {
   const ops: string[] = [];
   if (mode.kind === 'helper') ops.push(...privateRootOps(mode, plan));
-  for (const b of plan.binds) ops.push(b.readOnly ? 'r' : 'b', b.source, b.target);
+  for (const b of plan.binds) ops.push(bindOp(mode, b), b.source, b.target);
   if (plan.readOnlyRoot && overlayRoot(mode) && plan.rootLayer) ops.push('R', '-', '/');
   if (mode.kind === 'helper' && !mode.user && plan.runAs) {
     const { uid, gid } = plan.runAs;
@@ -99,6 +105,11 @@ export function launchCommand(
         ],
       };
   }
+}
+
+function bindOp(mode: IsolationMode, b: Bind): string {
+  if (b.make && mode.kind === 'helper') return 't';
+  return b.readOnly ? 'r' : 'b';
 }
 
 /** The helper's ops for the overlay root and the hidden folders, which come before the binds. */

@@ -14,6 +14,7 @@ import { compileHelper } from './native-helper.js';
  * itself, the host's other mounts (/proc, /dev, /sys, ...) bound into it, and the command
  * chrooted there; later targets are inside it. The helper makes LAYER and its folders where they
  * are missing: here, in the container's own process, they cost the runtime's thread nothing.
+ * OP `t SOURCE TARGET` binds as `b` does, making the folder SOURCE first where it is missing.
  * OP `h - TARGET` covers TARGET with an empty tmpfs (what the container must not see); OP `e SOURCE
  * TARGET` then shows SOURCE, if it exists, read-only at TARGET, making the folders TARGET needs.
  * OP `u UID GID` runs the command as that user and group (securityContext.runAsUser/runAsGroup).
@@ -245,6 +246,7 @@ int main(int argc, char **argv) {
       run_gid = strtol(argv[i + 2], NULL, 10);
       continue;
     }
+    if (argv[i][0] == 't' && folder(source) != 0) return 125;
     if (root[0]) make_mount_point(source, target);
     if (mount(source, target, NULL, MS_BIND | MS_REC, NULL) != 0) return fail("bind", target);
     if ((argv[i][0] == 'r' || argv[i][0] == 'e') &&
