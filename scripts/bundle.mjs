@@ -179,9 +179,27 @@ function createRequireModule() {
   ].join('\n');
 }
 
+// chalk asks node:tty whether stdout and stderr are terminals as it loads, and node:tty brings
+// Node's network and stream modules: it gets src/cli/terminal.ts's answer instead, which loads
+// node:tty only for a character device (a pipe or a file is never a terminal).
+const CHALK_TTY = '\0bundle:chalk-tty';
+const chalkTty = () =>
+  [
+    `import { isTerminal } from ${JSON.stringify(path.join(root, 'src', 'cli', 'terminal.ts'))};`,
+    'export const isatty = isTerminal;',
+    'export default { isatty };',
+    '',
+  ].join('\n');
+
 const lazyBuiltins = {
   name: 'lazy-builtins',
   resolveId(source, importer, { kind }) {
+    if (
+      /^(node:)?tty$/.test(source) &&
+      kind === 'import-statement' &&
+      (importer ?? '').startsWith(path.join(root, 'node_modules', 'chalk') + path.sep)
+    )
+      return { id: CHALK_TTY };
     if (
       /^(node:)?module$/.test(source) &&
       kind === 'import-statement' &&
@@ -206,6 +224,7 @@ const lazyBuiltins = {
     if (id.startsWith(BUILTIN)) return builtinWithoutFacade(`node:${id.slice(BUILTIN.length)}`);
     if (id.startsWith(LAZY)) return lazyBuiltin(`node:${id.slice(LAZY.length)}`);
     if (id === CREATE_REQUIRE) return createRequireModule();
+    if (id === CHALK_TTY) return chalkTty();
     return null;
   },
 };
