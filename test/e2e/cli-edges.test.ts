@@ -87,7 +87,7 @@ describe('output into a non-blocking pipe', () => {
         'json',
       ],
       {
-        env: { ...process.env, ARGO_HOME: cli.home, ARGO_LOCAL: 'true', NO_COLOR: '1' },
+        env: { ...process.env, ARGO_HOME: path.join(fifoDir, 'home'), ARGO_LOCAL: 'true', NO_COLOR: '1' },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
