@@ -38,6 +38,13 @@ export default tseslint.config(
       ],
     },
   },
+  // The CLI's launcher is CommonJS (bin/package.json): a CommonJS entry spares Node 20 setting up
+  // its ES module loader on every command.
+  {
+    files: ['bin/**/*.js'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
   // The web UI runs in the browser.
   { files: ['ui/src/**'], languageOptions: { globals: { ...globals.browser } } },
 );

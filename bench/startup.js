@@ -8,7 +8,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-const TARGET = 2.5;
+// issue 13: `argo version` within 1.5x of `node -e 0` (the reads are held to theirs in cli-reads.js).
+const TARGET = 1.5;
 const bin = fileURLToPath(new URL('../bin/argo.js', import.meta.url));
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '21' } } });
 const runs = Math.max(1, Number(values.runs) || 21);
@@ -16,7 +17,9 @@ const runs = Math.max(1, Number(values.runs) || 21);
 // An empty home and no cluster settings: what a first `argo version` on a laptop sees.
 const home = mkdtempSync(path.join(os.tmpdir(), 'argo-bench-startup-'));
 const env = { ...process.env, ARGO_HOME: home, NO_COLOR: '1' };
-for (const k of ['ARGO_SERVER', 'KUBECONFIG', 'NODE_OPTIONS']) delete env[k];
+// NODE_EXTRA_CA_CERTS makes Node 20 read a certificate bundle as it starts (50 ms here, where the
+// machine sets it): `node -e 0` and the CLI would both pay it, hiding the CLI's own cost in the ratio.
+for (const k of ['ARGO_SERVER', 'KUBECONFIG', 'NODE_OPTIONS', 'NODE_EXTRA_CA_CERTS']) delete env[k];
 
 const cases = {
   node: [process.execPath, ['-e', '0']],

@@ -21,7 +21,8 @@ const outdir = path.join(root, 'dist/bundle');
 
 // Kept out of the bundle and loaded from node_modules as installed: native addons and the drivers
 // that load them, and packages that read their own files at run time (jq-wasm's .wasm).
-const EXTERNAL = ['better-sqlite3', 'pg', 'mysql2', 'jq-wasm'];
+// (better-sqlite3's JavaScript is bundled, its addon is not: see BUNDLED_PACKAGES.)
+const EXTERNAL = ['pg', 'mysql2', 'jq-wasm'];
 const KUBERNETES_CLIENT = /[\\/]node_modules[\\/]@kubernetes[\\/]client-node[\\/]/;
 
 // Chunks made of whole command paths. Split at every dynamic import, as bundlers do by default, a
@@ -106,9 +107,107 @@ function builtinWithoutFacade(name) {
     '',
   ].join('\n');
 }
+// Node modules that our modules on the read paths import but only some commands call: zlib (for
+// workflows whose nodes are stored compressed), timers/promises and os. Loaded at the top of a
+// chunk, zlib alone cost a read a few milliseconds (it brings Node's stream machinery). Here each
+// function they export is a stand-in that loads the module on its first call; anything else
+// imported by name (a class, a constant) is read when the importing chunk loads, as before.
+const LAZY = '\0lazy-builtin:';
+const LAZY_BUILTINS = new Set(['zlib', 'timers/promises', 'os']);
+// (chalk's supports-color reads os only on Windows.)
+const IMPORTERS_LAZY = [path.join(root, 'src'), path.join(root, 'node_modules', 'chalk')];
+const lazyImport = (source, importer) =>
+  LAZY_BUILTINS.has(source.replace(/^node:/, '')) &&
+  IMPORTERS_LAZY.some((dir) => importer.startsWith(dir + path.sep));
+function lazyBuiltin(name) {
+  const m = process.getBuiltinModule(name);
+  const names = Object.getOwnPropertyNames(m).filter(
+    (key) =>
+      /^[A-Za-z_$][\w$]*$/.test(key) &&
+      !NOT_BINDINGS.has(key) &&
+      !Object.getOwnPropertyDescriptor(m, key).get,
+  );
+  // Lower-case functions are called, never constructed: a forwarding function stands in for them.
+  const deferrable = (key) => typeof m[key] === 'function' && /^[a-z]/.test(key);
+  return [
+    'let $module;',
+    `const $load = () => ($module ??= process.getBuiltinModule(${JSON.stringify(name)}));`,
+    'const $read = (key) => $load()[key];',
+    // `import os from 'node:os'`: the default export loads the module when a property is read.
+    'export default /* @__PURE__ */ new Proxy({}, { get: (_, key) => $read(key) });',
+    ...names.map((key) =>
+      deferrable(key)
+        ? `export function ${key}(...args) { return $load().${key}(...args); }`
+        : `export const ${key} = /* @__PURE__ */ $read(${JSON.stringify(key)});`,
+    ),
+    '',
+  ].join('\n');
+}
+
+// better-sqlite3's JavaScript is bundled as a file of its own (better-sqlite3.cjs, an entry below),
+// its native addon still loaded from node_modules: required from there, its dozen files each cost
+// a read Node's module resolution (package scopes, real paths), 10 to 15 ms on every command that
+// opens the store. Our store loads it lazily through createRequire (src/store/sqlite/database.ts);
+// in the bundle, createRequire gives a require that takes the bundled file for it and resolves
+// paths as Node's does, so its addon is still found beside the installed package.
+const BUNDLED_PACKAGES = { 'better-sqlite3': 'better-sqlite3' };
+const CREATE_REQUIRE = '\0bundle:create-require';
+const BUNDLED_REQUIRE_IMPORTERS = [path.join(root, 'src', 'store', 'sqlite', 'database.ts')];
+function createRequireModule() {
+  const files = Object.fromEntries(
+    Object.entries(BUNDLED_PACKAGES).map(([pkg, name]) => [pkg, `./${name}.cjs`]),
+  );
+  return [
+    `const bundled = ${JSON.stringify(files)};`,
+    // The chunk's own require (bin/argo.js's, which runs the bundle's files), through a variable so
+    // that this build leaves the call alone.
+    'const requireChunk = require;',
+    // A package's name resolves from the chunk's require as from `from` (both lie in this package);
+    // anything else goes to node:module's createRequire, loaded only then: loading node:module sets
+    // up Node's ES module loader, which a read otherwise never needs.
+    'const isPackage = (id) => /^[^./\\\\]/.test(id) && !id.startsWith("node:");',
+    'export function createRequire(from) {',
+    '  let nodeRequire;',
+    "  const fromNode = () => (nodeRequire ??= process.getBuiltinModule('node:module').createRequire(from));",
+    '  const bundledRequire = (id) =>',
+    '    Object.hasOwn(bundled, id) ? requireChunk(bundled[id]) : isPackage(id) ? requireChunk(id) : fromNode()(id);',
+    '  bundledRequire.resolve = (id, options) =>',
+    '    isPackage(id) && !options ? requireChunk.resolve(id) : fromNode().resolve(id, options);',
+    '  return bundledRequire;',
+    '}',
+    '',
+  ].join('\n');
+}
+
+// chalk asks node:tty whether stdout and stderr are terminals as it loads, and node:tty brings
+// Node's network and stream modules: it gets src/cli/terminal.ts's answer instead, which loads
+// node:tty only for a character device (a pipe or a file is never a terminal).
+const CHALK_TTY = '\0bundle:chalk-tty';
+const chalkTty = () =>
+  [
+    `import { isTerminal } from ${JSON.stringify(path.join(root, 'src', 'cli', 'terminal.ts'))};`,
+    'export const isatty = isTerminal;',
+    'export default { isatty };',
+    '',
+  ].join('\n');
+
 const lazyBuiltins = {
   name: 'lazy-builtins',
   resolveId(source, importer, { kind }) {
+    if (
+      /^(node:)?tty$/.test(source) &&
+      kind === 'import-statement' &&
+      (importer ?? '').startsWith(path.join(root, 'node_modules', 'chalk') + path.sep)
+    )
+      return { id: CHALK_TTY };
+    if (
+      /^(node:)?module$/.test(source) &&
+      kind === 'import-statement' &&
+      BUNDLED_REQUIRE_IMPORTERS.includes(importer ?? '')
+    )
+      return { id: CREATE_REQUIRE };
+    if (kind === 'import-statement' && lazyImport(source, importer ?? ''))
+      return { id: `${LAZY}${source.replace(/^node:/, '')}` };
     if (
       /^(node:)?child_process$/.test(source) &&
       kind === 'require-call' &&
@@ -123,6 +222,9 @@ const lazyBuiltins = {
     if (id === LAZY_CHILD_PROCESS)
       return `let m;\nmodule.exports = new Proxy({}, { get: (_, key) => (m ??= require('node:child_process'))[key] });\n`;
     if (id.startsWith(BUILTIN)) return builtinWithoutFacade(`node:${id.slice(BUILTIN.length)}`);
+    if (id.startsWith(LAZY)) return lazyBuiltin(`node:${id.slice(LAZY.length)}`);
+    if (id === CREATE_REQUIRE) return createRequireModule();
+    if (id === CHALK_TTY) return chalkTty();
     return null;
   },
 };
@@ -131,7 +233,12 @@ rmSync(outdir, { recursive: true, force: true });
 let groupOf;
 const bundle = await rolldown({
   cwd: root,
-  input: { main: 'src/cli/main.ts' },
+  input: {
+    main: 'src/cli/main.ts',
+    ...Object.fromEntries(
+      Object.entries(BUNDLED_PACKAGES).map(([pkg, name]) => [name, path.join(root, 'node_modules', pkg)]),
+    ),
+  },
   platform: 'node',
   external: (id) => EXTERNAL.some((e) => id === e || id.startsWith(`${e}/`)),
   transform: { target: 'node20', define: { ARGO_TS_BUNDLE_PACKAGE_ROOT: JSON.stringify('../../') } },

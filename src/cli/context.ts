@@ -182,11 +182,5 @@ export class ExitError extends Error {
   }
 }
 
-/** Writes to stdout and resolves once flushed, so output is complete before an exit. */
-export function out(text: string): Promise<void> {
-  return new Promise((resolve) => {
-    if (text === '') return resolve();
-    if (!process.stdout.write(text)) process.stdout.once('drain', () => resolve());
-    else resolve();
-  });
-}
+/** Writes to stdout and resolves once written (stdout.ts). */
+export { out } from './stdout.js';

@@ -4,6 +4,7 @@ import type { ArgoClient } from '../client/types.js';
 import type { Workflow } from '../model/workflow.js';
 import { isArchivedRecord } from '../workflow/archived-record.js';
 import { out } from './context.js';
+import { stdoutIsTTY } from './stdout.js';
 import { colorCodeFor, colorEnabled, ansiFormat } from './output/colors.js';
 import { printWorkflow } from './output/get.js';
 import { startSpinner, type Spinner } from './spinner.js';
@@ -29,7 +30,7 @@ export function renderWorkflow(wf: Workflow, flags: GetFlags, now = new Date()):
     case '':
       return printWorkflow(wf, {
         output: output as '' | 'wide' | 'short' | 'json' | 'yaml',
-        noColor: !colorEnabled({ noColor: flags.noColor === true, isTTY: process.stdout.isTTY === true }),
+        noColor: !colorEnabled({ noColor: flags.noColor === true, isTTY: stdoutIsTTY() }),
         noUtf8: flags.noUtf8 === true,
         status: flags.status,
         nodeFieldSelector: flags.nodeFieldSelector,
@@ -147,7 +148,7 @@ export async function watchWorkflow(
   flags: GetFlags,
   current?: Workflow,
 ): Promise<void> {
-  const tty = process.stdout.isTTY === true;
+  const tty = stdoutIsTTY();
   const ac = new AbortController();
   let latest: Workflow | undefined;
   let lastPrinted = '';
@@ -206,7 +207,7 @@ export async function logWorkflow(
   name: string,
   flags: LogFlags,
 ): Promise<void> {
-  const color = colorEnabled({ noColor: flags.noColor === true, isTTY: process.stdout.isTTY === true });
+  const color = colorEnabled({ noColor: flags.noColor === true, isTTY: stdoutIsTTY() });
   for await (const entry of client.workflowLogs(namespace, name, {
     podName: flags.podName,
     container: flags.container ?? 'main',

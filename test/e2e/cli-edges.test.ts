@@ -1,11 +1,11 @@
 // Where a user of the Go argo CLI meets its edges: output into a closed pipe, mistyped commands,
 // too few arguments. Run as a process, since these are about what the process prints and returns.
-import { execFileSync } from 'node:child_process';
-import { closeSync, constants, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { closeSync, constants, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fixture, useCli } from './cli.js';
+import { fixture, repoRoot, useCli } from './cli.js';
 
 const cli = useCli();
 
@@ -50,6 +50,57 @@ describe('output into a closed pipe', () => {
   it('argo server --help ends quietly with exit 0', async () => {
     const r = await runIntoClosedPipe(['server', '--help']);
     expect(r).toMatchObject({ code: 0, stderr: '' });
+  });
+});
+
+// The CLI writes its output to fd 1 itself (src/cli/stdout.ts). A descriptor set non-blocking
+// (by a program sharing the pipe: Node's own spawn makes a child's stdio blocking, so Python sets
+// it here, then runs the CLI) refuses a write once the pipe is full (EAGAIN), and the rest then goes
+// through Node's stream. Whether this reader lets the pipe fill is up to the scheduler (the switch
+// itself is tested in test/unit/cli-output/stdout.test.ts); the output must arrive whole either way.
+describe('output into a non-blocking pipe', () => {
+  it('argo submit --dry-run -o json of a 200 KB workflow arrives whole, exit 0', async () => {
+    const filler = 'x'.repeat(200_000);
+    const file = path.join(fifoDir, 'big.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'Workflow',
+        metadata: { name: 'big-dry', annotations: { filler } },
+        spec: { entrypoint: 'main', templates: [{ name: 'main', container: { image: 'alpine' } }] },
+      }),
+    );
+    const nonBlocking =
+      'import fcntl, os, sys; fcntl.fcntl(1, fcntl.F_SETFL, fcntl.fcntl(1, fcntl.F_GETFL) | os.O_NONBLOCK); os.execv(sys.argv[1], sys.argv[1:])';
+    const child = spawn(
+      'python3',
+      [
+        '-c',
+        nonBlocking,
+        process.execPath,
+        path.join(repoRoot, 'bin/argo.js'),
+        'submit',
+        file,
+        '--dry-run',
+        '-o',
+        'json',
+      ],
+      {
+        env: { ...process.env, ARGO_HOME: path.join(fifoDir, 'home'), ARGO_LOCAL: 'true', NO_COLOR: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+    const ended = new Promise((resolve) => child.stdout.once('end', resolve));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+    await ended;
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    const printed = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    expect(printed.metadata.annotations.filler).toBe(filler);
   });
 });
 

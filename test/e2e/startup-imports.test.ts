@@ -182,16 +182,40 @@ describe('reads on the local backend load neither the engine nor a YAML parser',
   // An ESM import of node:process makes Node read all of process (process.report's getter loads
   // the report module), one of node:fs its `promises` (fs/promises, which loads readline): reads
   // take their Node modules without that, and fs/promises only when they delete.
+  // zlib too: it is for workflows whose nodes the store keeps compressed (a large one), and it
+  // brings Node's streams; the bundle loads it on first use (scripts/bundle.mjs, LAZY_BUILTINS).
+  // Nor Node's streams, network and tty modules (some 30) for the output: a read writes to its
+  // stdout, here a pipe, directly (src/cli/stdout.ts), and asks node:tty only of a character device.
   it.each([[['list']], [['get', '@latest']]])('argo %j loads no Node module it does not use', (args) => {
     const unused = (m: string) =>
-      m === 'internal/process/report' || m === 'fs/promises' || m.startsWith('internal/readline/');
+      m === 'internal/process/report' ||
+      m === 'fs/promises' ||
+      m.startsWith('internal/readline/') ||
+      m === 'zlib' ||
+      m === 'stream' ||
+      m === 'net' ||
+      m === 'tty';
     // What Node itself loads to run an ES module (Node 20's loader reads files with fs/promises).
     const bare = new Set(builtinsLoadedBy([fixture('import-log/nothing.mjs')]).loaded);
     const r = builtinsLoadedBy([path.join(repoRoot, 'bin/argo.js'), ...args], env);
     expect(r.status).toBe(0);
-    expect(r.loaded).toContain('stream');
+    // The log works: it has what bin/argo.js itself takes.
+    expect(r.loaded).toContain('vm');
     expect(r.loaded.filter((m) => unused(m) && !bare.has(m))).toEqual([]);
   });
+
+  // bin/argo.js is CommonJS (bin/package.json): started as an ES module, Node 20 set up its ES
+  // module loader for it (and with it fs/promises and readline), some 10 ms of every command.
+  it.each([[['version']], [['list']], [['get', '@latest']]])(
+    'argo %j starts as CommonJS, without the ES module loader',
+    (args) => {
+      const esm = (loaded: string[]) => loaded.filter((m) => m.startsWith('internal/modules/esm/'));
+      const bare = new Set(esm(builtinsLoadedBy([fixture('import-log/nothing.cjs')]).loaded));
+      const r = builtinsLoadedBy([path.join(repoRoot, 'bin/argo.js'), ...args], env);
+      expect(r.status).toBe(0);
+      expect(esm(r.loaded).filter((m) => !bare.has(m))).toEqual([]);
+    },
+  );
 
   // Waiting on or watching a workflow that is done has nothing for the engine to do.
   it.each([['wait'], ['watch']])(

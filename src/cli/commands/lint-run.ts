@@ -19,6 +19,7 @@ import {
 } from '../../workflow/validate/index.js';
 import { ExitError, namespaceOf, out, withClient } from '../context.js';
 import { colorEnabled } from '../output/colors.js';
+import { stdoutIsTTY } from '../stdout.js';
 
 export interface LintFlags {
   kinds?: string[];
@@ -82,7 +83,7 @@ export async function runLint(cmd: Command, files: string[], o: LintFlags): Prom
       { engine: 'none' },
     );
   }
-  const noColor = !colorEnabled({ noColor: o.noColor === true, isTTY: process.stdout.isTTY === true });
+  const noColor = !colorEnabled({ noColor: o.noColor === true, isTTY: stdoutIsTTY() });
   await out(formatLintResults(results, { output: o.output, noColor }));
   if (!lintSucceeded(results)) throw new ExitError(1);
 }

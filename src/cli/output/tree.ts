@@ -105,8 +105,11 @@ export function buildRenderTrees(nodes: Record<string, NodeStatus>): Map<string,
   const parents = new Map<string, RenderNode>();
   const parentOfChild = new Map<string, RenderNode>();
 
+  // Keys, not entries: no array per node to build and take apart (see TreePrinter.render).
+  const ids = Object.keys(nodes);
   // First pass: StepGroup and Retry nodes, so their children know where they belong.
-  for (const [id, node] of Object.entries(nodes)) {
+  for (const id of ids) {
+    const node = nodes[id];
     if (!node.type) {
       throw new Error(`node ${id} has no type: cannot print workflows created with Argo <= 2.0`);
     }
@@ -131,7 +134,8 @@ export function buildRenderTrees(nodes: Record<string, NodeStatus>): Map<string,
     return false;
   };
 
-  for (const [id, node] of Object.entries(nodes)) {
+  for (const id of ids) {
+    const node = nodes[id];
     const role = nodeTypeFacts(node.type).tree;
     if (role === 'boundary') {
       const boundary: RenderNode = { id, children: [] };
@@ -193,24 +197,29 @@ class TreePrinter {
     this.glyphs = options.noUtf8 ? ASCII_GLYPHS : UTF8_GLYPHS;
   }
 
-  // [hidden, children drawn as a fork from this node's line]
-  private filter(node: NodeStatus): [boolean, boolean] {
-    if (node.type === 'Retry' && (node.children ?? []).length === 1) return [true, false];
-    if (node.type === 'StepGroup') return [true, true];
-    if (node.type === 'Skipped' && node.phase === 'Omitted') return [true, false];
+  /** Whether the node's own line is left out, and whether its children are then drawn as a fork. */
+  private filter(node: NodeStatus): 'shown' | 'hidden' | 'fork' {
+    if (node.type === 'Retry' && (node.children ?? []).length === 1) return 'hidden';
+    if (node.type === 'StepGroup') return 'fork';
+    if (node.type === 'Skipped' && node.phase === 'Omitted') return 'hidden';
     const { selector } = this.options;
-    if (selector.length > 0 && !nodeMatchesSelector(selector, node)) return [true, false];
-    return [false, false];
+    if (selector.length > 0 && !nodeMatchesSelector(selector, node)) return 'hidden';
+    return 'shown';
   }
 
+  // Plain loops and no destructuring here and in row(): this runs once per node of a workflow that
+  // may have thousands, in V8's interpreter (a command is over before it optimises anything), where
+  // a callback or an array pattern per node is a measurable part of a large `argo get`.
   render(item: RenderNode, nodePrefix: string, childPrefix: string): void {
     const node = this.nodes[item.id];
-    const [hidden, fork] = this.filter(node);
+    const shown = this.filter(node);
+    const hidden = shown !== 'shown';
+    const fork = shown === 'fork';
     if (!hidden) this.rows.push(this.row(node, nodePrefix));
-    const last = item.children.length - 1;
-    item.children.forEach((child, i) =>
-      this.renderChild(child, nodePrefix, childPrefix, hidden, i, last, fork),
-    );
+    const children = item.children;
+    const last = children.length - 1;
+    for (let i = 0; i <= last; i++)
+      this.renderChild(children[i], nodePrefix, childPrefix, hidden, i, last, fork);
   }
 
   private renderChild(
@@ -226,12 +235,11 @@ class TreePrinter {
     let part = '';
     let sub = '';
     if (parentHidden && fork) {
-      if (last === 0) [part, sub] = [g.only, g.blank];
-      else if (index === 0) [part, sub] = [g.first, g.bar];
-      else if (index === last) [part, sub] = [g.last, g.blank];
-      else [part, sub] = [g.middle, g.bar];
+      part = last === 0 ? g.only : index === 0 ? g.first : index === last ? g.last : g.middle;
+      sub = last === 0 || (index === last && index !== 0) ? g.blank : g.bar;
     } else if (!parentHidden) {
-      [part, sub] = index === last ? [g.last, g.blank] : [g.middle, g.bar];
+      part = index === last ? g.last : g.middle;
+      sub = index === last ? g.blank : g.bar;
     }
     // A hidden parent's first child takes the parent's place on its line.
     const ownPrefix = parentHidden && index === 0 ? nodePrefix + part : childPrefix + part;

@@ -7,6 +7,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { journalsDir } from '../../executor/paths.js';
 import type { ResourceStore } from '../../store/types.js';
+import { canPageWorkflows } from '../../store/workflow-page.js';
 import { LABEL_COMPLETED } from '../../workflow/lifecycle/suspend.js';
 import { controllerRunning, spawnDetachedController } from './controller-process.js';
 import type { EngineMode } from './host.js';
@@ -26,7 +27,21 @@ export async function healEngine(store: ResourceStore, home: string, mode: Engin
 /** Workflows not completed, or containers the host runtime left that no runtime watches. */
 export async function unfinishedWork(store: ResourceStore, home: string): Promise<boolean> {
   if (hasRunJournals(journalsDir(home))) return true;
-  const open = await store.list('Workflow', { labelSelector: `${LABEL_COMPLETED}!=true`, limit: 1 });
+  const labelSelector = `${LABEL_COMPLETED}!=true`;
+  // Through the store's workflow pager where it has one: it filters on the labels alone, where a
+  // list reads each workflow's whole object (a large finished one cost every command its size).
+  const open = canPageWorkflows(store)
+    ? await store.pageWorkflows({
+        namespace: '',
+        namespaceNotEquals: false,
+        name: '',
+        nameFilter: '',
+        labelSelector,
+        offset: 0,
+        limit: 1,
+        countRemaining: false,
+      })
+    : await store.list('Workflow', { labelSelector, limit: 1 });
   return open.items.length > 0;
 }
 

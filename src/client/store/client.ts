@@ -3,7 +3,7 @@
 // runs the workflows, who removes what deleted objects owned, where logs and artifacts are read.
 // What only writes use (admission checks, the lifecycle formulations, cron's child workflows) is
 // imported by the methods that use it, so `argo list` and `argo get` load none of it.
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { setImmediate } from 'node:timers/promises';
 import type { KubeObject } from '../../model/meta.js';
 import type {
@@ -713,6 +713,9 @@ export class StoreClient implements ArgoClient {
     const direction = opts.direction ?? 'outputs';
     const found = await this.host.openArtifact({ workflow, nodeId, artifactName, direction });
     if (!found) throw new ArgoError(`artifact not found: ${artifactName}`, 404);
+    // node:stream taken here, not imported: reads on the local backend load this module, and
+    // node:stream is some 20 of Node's modules that only an artifact download needs.
+    const { Readable } = process.getBuiltinModule('node:stream');
     return Buffer.isBuffer(found.body) ? Readable.from([found.body]) : found.body;
   }
 

@@ -6,6 +6,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { unfinishedWork } from '../../../src/client/local/heal.js';
 import { journalsDir } from '../../../src/executor/paths.js';
+import { openSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
+import { LABEL_COMPLETED } from '../../../src/workflow/lifecycle/suspend.js';
 import { MemoryStore } from '../../helpers/memory-store.js';
 
 const homes: string[] = [];
@@ -47,5 +49,30 @@ describe('unfinished work on the local backend', () => {
       spec: { entrypoint: 'main', templates: [] },
     } as never);
     expect(await unfinishedWork(store, home())).toBe(true);
+  });
+
+  // The SQLite store answers through its workflow pager (labels only, not each whole workflow).
+  it('in the SQLite store, is some for a workflow not completed and none for completed ones', async () => {
+    const h = home();
+    const store = openSqliteStore({ path: path.join(h, 'argo.db') });
+    try {
+      const workflow = (name: string, completed: boolean) =>
+        ({
+          apiVersion: 'argoproj.io/v1alpha1',
+          kind: 'Workflow',
+          metadata: {
+            name,
+            namespace: 'default',
+            ...(completed ? { labels: { [LABEL_COMPLETED]: 'true' } } : {}),
+          },
+          spec: { entrypoint: 'main', templates: [] },
+        }) as never;
+      await store.create('Workflow', workflow('done', true));
+      expect(await unfinishedWork(store, h)).toBe(false);
+      await store.create('Workflow', workflow('open', false));
+      expect(await unfinishedWork(store, h)).toBe(true);
+    } finally {
+      await store.close();
+    }
   });
 });
