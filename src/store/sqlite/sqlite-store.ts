@@ -277,7 +277,10 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
   ): Promise<T> {
     this.ensureOpen();
     const ns = storedNamespace(kind, namespace);
-    return this.replace<T>(kind, ns, name, mergePatcher<T>(kind, ns, name, patch));
+    // The patch's own copy (patches are small): the patched object then shares nothing with the
+    // caller, so watches of this process take it as it is rather than parsing what was written.
+    const own = patch === undefined ? patch : (JSON.parse(JSON.stringify(patch)) as unknown);
+    return this.replace<T>(kind, ns, name, mergePatcher<T>(kind, ns, name, own), false, false, true);
   }
 
   async delete(kind: ResourceKind, namespace: string, name: string, opts: DeleteOptions = {}): Promise<void> {
@@ -296,12 +299,13 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
       );
       if (outcome.action === 'unchanged') return undefined;
       const text = JSON.stringify(outcome.object);
+      // outcome.object was parsed from the row here: no one else holds it (see Change.object).
       if (outcome.action === 'mark') {
         this.updateRow(row.id, rv, outcome.object, text);
-        return this.recordChange(rv, kind, ns, outcome.object, 'MODIFIED', row.resource_version, text);
+        return this.recordChange(rv, kind, ns, outcome.object, 'MODIFIED', row.resource_version, text, true);
       }
       this.removeRow(row.id);
-      return this.recordChange(rv, kind, ns, outcome.object, 'DELETED', row.resource_version, text);
+      return this.recordChange(rv, kind, ns, outcome.object, 'DELETED', row.resource_version, text, true);
     });
     if (change) {
       this.hub.committed(change);
@@ -349,7 +353,8 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
   /**
    * With `handOver`, an update returns the object it wrote (see UpdateOptions.handOver), and the
    * store keeps what it wrote of a large object so the next such update of it is cheap (see
-   * written-objects.ts). `next` gets the stored object, unless `replacing` says it ignores it.
+   * written-objects.ts). `next` gets the stored object, unless `replacing` says it ignores it;
+   * `owned` says what it returns shares nothing with the caller (see Change.object).
    */
   private replace<T extends KubeObject>(
     kind: ResourceKind,
@@ -358,6 +363,7 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
     next: (existing: T) => T,
     handOver = false,
     replacing = false,
+    owned = false,
   ): T {
     const key = `${kind}\0${namespace}\0${name}`;
     const { text, change, unchanged, written } = this.write(() => {
@@ -375,7 +381,8 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
       const outcome = prepareUpdate(kind, existing, next(existing), rv);
       if (outcome.action === 'unchanged')
         return { text: row.object, change: undefined, unchanged: existing, written: undefined };
-      const split = splitText(outcome.object);
+      // Split only what may be remembered: for any other write one JSON.stringify is cheaper.
+      const split = handOver ? splitText(outcome.object) : { text: JSON.stringify(outcome.object) };
       const text = split.text;
       if (outcome.action === 'delete') {
         this.removeRow(row.id);
@@ -389,6 +396,7 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
             'DELETED',
             row.resource_version,
             text,
+            owned,
           ),
           unchanged: undefined,
           written: undefined,
@@ -406,6 +414,7 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
           'MODIFIED',
           row.resource_version,
           text,
+          owned && !handOver,
         ),
         unchanged: undefined,
         written: handOver ? outcome.object : undefined,
@@ -538,6 +547,7 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
     type: WatchEventType,
     prevVersion: number | null,
     text: string,
+    owned = false,
   ): Change {
     const change: RecordedChange = {
       resourceVersion: rv,
@@ -549,7 +559,10 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
       labels: obj.metadata.labels,
       text,
     };
-    return this.log.record(change);
+    const recorded = this.log.record(change);
+    // Only when a watch of this process may take it: otherwise the object is left to be collected.
+    if (owned && this.hub.size > 0) recorded.object = obj;
+    return recorded;
   }
 
   /**
@@ -557,9 +570,10 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
    * file, so the file returns near its size before; below that SQLite reuses them for new writes.
    */
   private releaseFreePages(minPages = RELEASE_MIN_PAGES): void {
-    const free = this.db.pragma('freelist_count', { simple: true }) as number;
+    // Prepared once: db.pragma() compiles its statement on every call, and this runs per deletion.
+    const free = this.stmts.freePages.get() as number;
     if (free === 0 || free < minPages) return;
-    const total = this.db.pragma('page_count', { simple: true }) as number;
+    const total = this.stmts.pageCount.get() as number;
     if (free * 4 < total) return;
     try {
       this.db.pragma('incremental_vacuum');
@@ -706,5 +720,7 @@ function prepareStatements(db: Db) {
     ),
     objectById: db.prepare('SELECT object FROM objects WHERE id = ?'),
     delete: db.prepare('DELETE FROM objects WHERE id = ?'),
+    freePages: db.prepare('PRAGMA freelist_count').pluck(),
+    pageCount: db.prepare('PRAGMA page_count').pluck(),
   };
 }

@@ -36,6 +36,12 @@ export interface Change {
   /** On a deletion: the version that created the object, when the log still knew it. */
   bornVersion: number | null;
   text: string | null;
+  /**
+   * For a write of this process: the object as `text` holds it, when the store owns it outright
+   * (nothing the caller holds shares any part of it). The hub hands it to the first watch that
+   * takes the object instead of parsing `text` for it.
+   */
+  object?: KubeObject;
 }
 
 /** What the log remembers of an object as a past change left it. */
@@ -294,7 +300,7 @@ export class WatchHub {
       if (!parsed) {
         parsed = this.shared.held(key);
         if (!parsed) {
-          parsed = JSON.parse(change.text) as KubeObject;
+          parsed = change.object ?? (JSON.parse(change.text) as KubeObject);
           parsedFree = true;
         }
       }

@@ -251,6 +251,32 @@ describe('SqliteStore watch', () => {
     expect(yours).toMatchObject({ status: { phase: 'Running' } });
   });
 
+  it("hands a watch the object a patch or delete built, sharing nothing with the caller's patch or result", async () => {
+    const store = openTempStore({ pollIntervalMs: 60_000 });
+    await store.create('Workflow', wf('a', { status: { phase: 'Pending' } }));
+    const w1 = collect(store, 'Workflow', { namespace: 'argo' });
+    const w2 = collect(store, 'Workflow', { namespace: 'argo' });
+    for (const w of [w1, w2]) await w.until(1);
+    const patch = { status: { phase: 'Running', nodes: ['x'] }, spec: { skip: undefined, at: new Date(0) } };
+    const result = await store.patch('Workflow', 'argo', 'a', patch);
+    const [mine, yours] = [w1, w2].map((w) => w.events[1].object as unknown as Record<string, never>);
+    expect(mine).not.toBe(yours);
+    expect(mine).not.toBe(result);
+    // Each is what the store holds: JSON's view of the patch (a Date as its string, no undefined member).
+    const stored = await store.get('Workflow', 'argo', 'a');
+    for (const obj of [mine, yours, result]) expect(obj).toStrictEqual(stored);
+    // The caller changing its patch or its result changes no watch's object.
+    patch.status.nodes.push('y');
+    (result as unknown as { status: { phase: string } }).status.phase = 'Mangled';
+    expect(mine).toMatchObject({ status: { phase: 'Running', nodes: ['x'] } });
+    expect(yours).toMatchObject({ status: { phase: 'Running', nodes: ['x'] } });
+    await store.delete('Workflow', 'argo', 'a');
+    const [gone, goneToo] = [w1, w2].map((w) => w.events[2].object);
+    expect(gone).not.toBe(goneToo);
+    expect(gone).toStrictEqual(goneToo);
+    expect(w1.summary()).toEqual(['ADDED a', 'MODIFIED a', 'DELETED a']);
+  });
+
   it('gives a read-only informer the object its peers share, and a plain one its own', async () => {
     const store = openTempStore({ pollIntervalMs: 60_000 });
     await store.create('Workflow', wf('a'));
