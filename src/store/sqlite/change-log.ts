@@ -44,7 +44,7 @@ interface ChangeRow {
 }
 
 /** A write as the store records it: the change, the labels it left, and the object's JSON. */
-export interface RecordedChange extends Omit<Change, 'bornVersion' | 'text'> {
+export interface RecordedChange extends Omit<Change, 'bornVersion' | 'text' | 'labels'> {
   labels: Record<string, string> | undefined;
   /** The object after the write (before it, for a deletion): handed to local watches as is. */
   text: string;
@@ -107,7 +107,7 @@ export class ChangeLog {
     // Versions are global, so whichever process writes a multiple of compactEvery compacts.
     if (change.resourceVersion % this.compactEvery === 0) this.compact(change.resourceVersion, now);
     const { resourceVersion, kind, namespace, name, type, prevVersion, text } = change;
-    return { resourceVersion, kind, namespace, name, type, prevVersion, bornVersion: born, text };
+    return { resourceVersion, kind, namespace, name, type, prevVersion, bornVersion: born, text, labels };
   }
 
   /** Changes after `after` in version order, with objects only for `kinds`. */
@@ -121,6 +121,7 @@ export class ChangeLog {
       type: row.type,
       prevVersion: row.prev_version,
       bornVersion: row.born_version,
+      labels: row.labels,
       text:
         row.type === 'DELETED' && row.object === null && kinds.includes(row.kind)
           ? tombstone(row)

@@ -439,10 +439,12 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
     const rv = this.nextVersion();
     let statusText: string | undefined;
     let compared: T | undefined;
+    let headSame = false;
     const same = (result: T, head: T): boolean => {
       compared = result;
       const { status, ...rest } = result as T & { status?: unknown };
       if (!deepEqual(rest, head)) return false;
+      headSame = true;
       statusText = JSON.stringify(status);
       if (statusText === known.statusText) return true;
       return (
@@ -471,7 +473,12 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
       return { text, change, unchanged: undefined, written: undefined };
     }
     this.updateRow(known.id, rv, outcome.object, text);
-    this.written.remember(key, known.id, rv, split);
+    // A pass that changed only the status leaves the head as it was but for its resourceVersion:
+    // the kept head is reused with that, rather than parsing the head (the whole spec) again.
+    const head = headSame
+      ? { ...known.head, metadata: { ...known.head.metadata, resourceVersion: String(rv) } }
+      : undefined;
+    this.written.remember(key, known.id, rv, split, head);
     const change = this.recordChange(
       rv,
       kind,
