@@ -176,7 +176,12 @@ function podObject(name) {
     },
     spec: {
       restartPolicy: 'Never',
-      containers: ['init', 'wait', 'main'].map((c) => ({ name: c, image: 'busybox', command: ['true'], env })),
+      containers: ['init', 'wait', 'main'].map((c) => ({
+        name: c,
+        image: 'busybox',
+        command: ['true'],
+        env,
+      })),
     },
     status: { phase: 'Pending' },
   };
@@ -207,7 +212,11 @@ function engineWatchers(store) {
   store.watch('Pod', { namespace: NAMESPACE }, count);
   store.watch('Pod', {}, count);
   store.watch('Workflow', { namespace: NAMESPACE, readOnly: true }, count);
-  store.watch('Workflow', { namespace: NAMESPACE, labelSelector: 'workflows.argoproj.io/cron-workflow' }, count);
+  store.watch(
+    'Workflow',
+    { namespace: NAMESPACE, labelSelector: 'workflows.argoproj.io/cron-workflow' },
+    count,
+  );
   return counter;
 }
 

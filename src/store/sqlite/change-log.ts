@@ -11,7 +11,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { KubeObject } from '../../model/meta.js';
 import { API_VERSIONS } from '../semantics.js';
 import type { ResourceKind, WatchEventType } from '../types.js';
-import type { Change, PastState } from './watch-hub.js';
+import { labelsText, type Change, type PastState } from './watch-hub.js';
 
 type Db = BetterSqlite3.Database;
 
@@ -74,8 +74,7 @@ export class ChangeLog {
 
   /** Inside the write's transaction. */
   record(change: RecordedChange, now = Date.now()): Change {
-    const labels =
-      change.labels && Object.keys(change.labels).length > 0 ? JSON.stringify(change.labels) : null;
+    const labels = labelsText(change.labels);
     const deleted = change.type === 'DELETED';
     // The object's earlier rows go; a watch from before its ADDED must still know it never saw it.
     const born = deleted

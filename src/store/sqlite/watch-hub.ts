@@ -46,6 +46,11 @@ export interface Change {
   object?: KubeObject;
 }
 
+/** Change.labels for an object's labels: their JSON, or null when there are none. */
+export function labelsText(labels: Record<string, string> | undefined): string | null {
+  return labels && Object.keys(labels).length > 0 ? JSON.stringify(labels) : null;
+}
+
 /** What the log remembers of an object as a past change left it. */
 export interface PastState {
   namespace: string;
