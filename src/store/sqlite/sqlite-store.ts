@@ -279,7 +279,9 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
     const ns = storedNamespace(kind, namespace);
     // The patch's own copy (patches are small): the patched object then shares nothing with the
     // caller, so watches of this process take it as it is rather than parsing what was written.
-    const own = patch === undefined ? patch : (JSON.parse(JSON.stringify(patch)) as unknown);
+    // (Anything but an object is left for mergePatcher to reject.)
+    const own: unknown =
+      typeof patch === 'object' && patch !== null ? JSON.parse(JSON.stringify(patch)) : patch;
     return this.replace<T>(kind, ns, name, mergePatcher<T>(kind, ns, name, own), false, false, true);
   }
 
