@@ -164,6 +164,34 @@ describe('SqliteStore watch', () => {
     expect(w.summary().slice(seen)).toEqual(['ADDED b', 'ADDED c', 'ADDED d']);
   });
 
+  it("selects another store instance's writes by the labels and name the change log keeps", async () => {
+    const dir = tempDir();
+    const reader = openTempStore({ pollIntervalMs: 20 }, dir);
+    const writer = openTempStore({}, dir);
+    const byLabel = collect(reader, 'Pod', { labelSelector: 'done=false' });
+    const byName = collect(reader, 'Pod', { fieldSelector: 'metadata.name=p', namespace: 'argo' });
+    await settle();
+    await writer.create('Pod', wf('p', { metadata: { labels: { done: 'false' } } }));
+    await writer.create('Pod', wf('q', { metadata: { labels: { done: 'true' } } }));
+    await byLabel.until(1, 2000);
+    // Each write awaited before the next, so no change is read late (a late watch sees latest states).
+    await writer.patch('Pod', 'argo', 'p', { metadata: { labels: { done: 'true' } } });
+    await byLabel.until(2, 2000);
+    await writer.patch('Pod', 'argo', 'q', { status: { phase: 'Running' } });
+    await writer.patch('Pod', 'argo', 'q', { metadata: { labels: { done: 'false' } } });
+    await byLabel.until(3, 2000);
+    await writer.delete('Pod', 'argo', 'q');
+    await byLabel.until(4, 2000);
+    await writer.delete('Pod', 'argo', 'p');
+    await byName.until(3, 2000);
+    await settle();
+    // p leaves, q (its status change unseen, outside the selection) joins, then goes.
+    expect(byLabel.summary()).toEqual(['ADDED p', 'DELETED p', 'ADDED q', 'DELETED q']);
+    expect(byName.summary()).toEqual(['ADDED p', 'MODIFIED p', 'DELETED p']);
+    const last = byLabel.events[3].object;
+    expect(last.metadata).toMatchObject({ name: 'q', labels: { done: 'false' } });
+  });
+
   it('gives a watch that reads late each object once, at its latest state, and nothing of what came and went', async () => {
     const dir = tempDir();
     const reader = openTempStore({ pollIntervalMs: 60_000 }, dir);
