@@ -60,9 +60,11 @@ async function engineRun() {
   try {
     await engine.start();
     const done = new Promise((resolve, reject) => {
+      // Read-only, as the CLI's own wait is (it shares the engine's parse of each workflow write
+      // rather than adding one of its own to the engine's CPU time).
       const w = store.watch(
         'Workflow',
-        { namespace: NAMESPACE },
+        { namespace: NAMESPACE, readOnly: true },
         (ev) => {
           const phase = ev.object.status?.phase;
           if (phase === 'Succeeded' || phase === 'Failed' || phase === 'Error') {

@@ -17,7 +17,7 @@ import {
   updateTarget,
 } from '../../src/store/semantics.js';
 import { decodeContinue, encodeContinue } from '../../src/store/sqlite/continue-token.js';
-import { WatchHub, type Change } from '../../src/store/sqlite/watch-hub.js';
+import { labelsText, WatchHub, type Change } from '../../src/store/sqlite/watch-hub.js';
 import {
   AlreadyExistsError,
   InvalidError,
@@ -249,6 +249,7 @@ export class MemoryStore implements ResourceStore {
       prevVersion,
       bornVersion: null,
       text,
+      labels: labelsText(object.metadata.labels),
     };
     this.changes.push(change);
     if (this.changes.length > this.retention) this.pruned = this.changes.shift()!.resourceVersion;

@@ -11,7 +11,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { KubeObject } from '../../model/meta.js';
 import { API_VERSIONS } from '../semantics.js';
 import type { ResourceKind, WatchEventType } from '../types.js';
-import type { Change, PastState } from './watch-hub.js';
+import { labelsText, type Change, type PastState } from './watch-hub.js';
 
 type Db = BetterSqlite3.Database;
 
@@ -44,7 +44,7 @@ interface ChangeRow {
 }
 
 /** A write as the store records it: the change, the labels it left, and the object's JSON. */
-export interface RecordedChange extends Omit<Change, 'bornVersion' | 'text'> {
+export interface RecordedChange extends Omit<Change, 'bornVersion' | 'text' | 'labels'> {
   labels: Record<string, string> | undefined;
   /** The object after the write (before it, for a deletion): handed to local watches as is. */
   text: string;
@@ -74,8 +74,7 @@ export class ChangeLog {
 
   /** Inside the write's transaction. */
   record(change: RecordedChange, now = Date.now()): Change {
-    const labels =
-      change.labels && Object.keys(change.labels).length > 0 ? JSON.stringify(change.labels) : null;
+    const labels = labelsText(change.labels);
     const deleted = change.type === 'DELETED';
     // The object's earlier rows go; a watch from before its ADDED must still know it never saw it.
     const born = deleted
@@ -107,7 +106,7 @@ export class ChangeLog {
     // Versions are global, so whichever process writes a multiple of compactEvery compacts.
     if (change.resourceVersion % this.compactEvery === 0) this.compact(change.resourceVersion, now);
     const { resourceVersion, kind, namespace, name, type, prevVersion, text } = change;
-    return { resourceVersion, kind, namespace, name, type, prevVersion, bornVersion: born, text };
+    return { resourceVersion, kind, namespace, name, type, prevVersion, bornVersion: born, text, labels };
   }
 
   /** Changes after `after` in version order, with objects only for `kinds`. */
@@ -121,6 +120,7 @@ export class ChangeLog {
       type: row.type,
       prevVersion: row.prev_version,
       bornVersion: row.born_version,
+      labels: row.labels,
       text:
         row.type === 'DELETED' && row.object === null && kinds.includes(row.kind)
           ? tombstone(row)

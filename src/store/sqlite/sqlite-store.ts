@@ -121,6 +121,7 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
       this.db.pragma('synchronous = NORMAL');
       // Checkpointed WAL beyond this is truncated, so the files shrink back after a burst of writes.
       this.db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
+      this.db.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
       // Takes effect on a new file only (before its first table); an older file is converted once below.
       // Set only where it is not yet: setting it rewrites the file's header, so every command that
       // only reads would write to the store and wait on the disk to checkpoint it when it closes.
@@ -277,7 +278,12 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
   ): Promise<T> {
     this.ensureOpen();
     const ns = storedNamespace(kind, namespace);
-    return this.replace<T>(kind, ns, name, mergePatcher<T>(kind, ns, name, patch));
+    // The patch's own copy (patches are small): the patched object then shares nothing with the
+    // caller, so watches of this process take it as it is rather than parsing what was written.
+    // (Anything but an object is left for mergePatcher to reject.)
+    const own: unknown =
+      typeof patch === 'object' && patch !== null ? JSON.parse(JSON.stringify(patch)) : patch;
+    return this.replace<T>(kind, ns, name, mergePatcher<T>(kind, ns, name, own), false, false, true);
   }
 
   async delete(kind: ResourceKind, namespace: string, name: string, opts: DeleteOptions = {}): Promise<void> {
@@ -296,12 +302,13 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
       );
       if (outcome.action === 'unchanged') return undefined;
       const text = JSON.stringify(outcome.object);
+      // outcome.object was parsed from the row here: no one else holds it (see Change.object).
       if (outcome.action === 'mark') {
         this.updateRow(row.id, rv, outcome.object, text);
-        return this.recordChange(rv, kind, ns, outcome.object, 'MODIFIED', row.resource_version, text);
+        return this.recordChange(rv, kind, ns, outcome.object, 'MODIFIED', row.resource_version, text, true);
       }
       this.removeRow(row.id);
-      return this.recordChange(rv, kind, ns, outcome.object, 'DELETED', row.resource_version, text);
+      return this.recordChange(rv, kind, ns, outcome.object, 'DELETED', row.resource_version, text, true);
     });
     if (change) {
       this.hub.committed(change);
@@ -349,7 +356,8 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
   /**
    * With `handOver`, an update returns the object it wrote (see UpdateOptions.handOver), and the
    * store keeps what it wrote of a large object so the next such update of it is cheap (see
-   * written-objects.ts). `next` gets the stored object, unless `replacing` says it ignores it.
+   * written-objects.ts). `next` gets the stored object, unless `replacing` says it ignores it;
+   * `owned` says what it returns shares nothing with the caller (see Change.object).
    */
   private replace<T extends KubeObject>(
     kind: ResourceKind,
@@ -358,6 +366,7 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
     next: (existing: T) => T,
     handOver = false,
     replacing = false,
+    owned = false,
   ): T {
     const key = `${kind}\0${namespace}\0${name}`;
     const { text, change, unchanged, written } = this.write(() => {
@@ -375,7 +384,8 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
       const outcome = prepareUpdate(kind, existing, next(existing), rv);
       if (outcome.action === 'unchanged')
         return { text: row.object, change: undefined, unchanged: existing, written: undefined };
-      const split = splitText(outcome.object);
+      // Split only what may be remembered: for any other write one JSON.stringify is cheaper.
+      const split = handOver ? splitText(outcome.object) : { text: JSON.stringify(outcome.object) };
       const text = split.text;
       if (outcome.action === 'delete') {
         this.removeRow(row.id);
@@ -389,6 +399,7 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
             'DELETED',
             row.resource_version,
             text,
+            owned,
           ),
           unchanged: undefined,
           written: undefined,
@@ -406,6 +417,7 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
           'MODIFIED',
           row.resource_version,
           text,
+          owned && !handOver,
         ),
         unchanged: undefined,
         written: handOver ? outcome.object : undefined,
@@ -430,10 +442,12 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
     const rv = this.nextVersion();
     let statusText: string | undefined;
     let compared: T | undefined;
+    let headSame = false;
     const same = (result: T, head: T): boolean => {
       compared = result;
       const { status, ...rest } = result as T & { status?: unknown };
       if (!deepEqual(rest, head)) return false;
+      headSame = true;
       statusText = JSON.stringify(status);
       if (statusText === known.statusText) return true;
       return (
@@ -462,7 +476,12 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
       return { text, change, unchanged: undefined, written: undefined };
     }
     this.updateRow(known.id, rv, outcome.object, text);
-    this.written.remember(key, known.id, rv, split);
+    // A pass that changed only the status leaves the head as it was but for its resourceVersion:
+    // the kept head is reused with that, rather than parsing the head (the whole spec) again.
+    const head = headSame
+      ? { ...known.head, metadata: { ...known.head.metadata, resourceVersion: String(rv) } }
+      : undefined;
+    this.written.remember(key, known.id, rv, split, head);
     const change = this.recordChange(
       rv,
       kind,
@@ -538,6 +557,7 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
     type: WatchEventType,
     prevVersion: number | null,
     text: string,
+    owned = false,
   ): Change {
     const change: RecordedChange = {
       resourceVersion: rv,
@@ -549,7 +569,10 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
       labels: obj.metadata.labels,
       text,
     };
-    return this.log.record(change);
+    const recorded = this.log.record(change);
+    // Only when a watch of this process may take it: otherwise the object is left to be collected.
+    if (owned && this.hub.size > 0) recorded.object = obj;
+    return recorded;
   }
 
   /**
@@ -557,9 +580,10 @@ export class SqliteStore implements ResourceStore, WorkflowPager {
    * file, so the file returns near its size before; below that SQLite reuses them for new writes.
    */
   private releaseFreePages(minPages = RELEASE_MIN_PAGES): void {
-    const free = this.db.pragma('freelist_count', { simple: true }) as number;
+    // Prepared once: db.pragma() compiles its statement on every call, and this runs per deletion.
+    const free = this.stmts.freePages.get() as number;
     if (free === 0 || free < minPages) return;
-    const total = this.db.pragma('page_count', { simple: true }) as number;
+    const total = this.stmts.pageCount.get() as number;
     if (free * 4 < total) return;
     try {
       this.db.pragma('incremental_vacuum');
@@ -662,6 +686,14 @@ function statusTimes(obj: KubeObject): [number, number] {
 
 /** Bytes of write-ahead log kept after a checkpoint. */
 const WAL_SIZE_LIMIT = 4 * 1024 * 1024;
+/**
+ * WAL pages (4 KiB) after which a commit checkpoints: 16 MiB, not SQLite's 4 MiB. A checkpoint
+ * syncs the disk twice and copies each page written since the last one once, so rarer checkpoints
+ * copy a page the engine rewrites pass after pass (the workflow's, the change log's last leaf)
+ * once instead of many times: a pod's writes cost about 11% less CPU and 10-20% less time
+ * (measured with 4000 pods on this machine). The WAL still shrinks back to WAL_SIZE_LIMIT.
+ */
+const WAL_CHECKPOINT_PAGES = 4000;
 /** A WAL smaller than this is left as it is on close: emptying it would only cost a checkpoint. */
 const WAL_TRUNCATE_BYTES = 1024 * 1024;
 
@@ -706,5 +738,7 @@ function prepareStatements(db: Db) {
     ),
     objectById: db.prepare('SELECT object FROM objects WHERE id = ?'),
     delete: db.prepare('DELETE FROM objects WHERE id = ?'),
+    freePages: db.prepare('PRAGMA freelist_count').pluck(),
+    pageCount: db.prepare('PRAGMA page_count').pluck(),
   };
 }

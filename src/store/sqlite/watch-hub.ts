@@ -36,6 +36,19 @@ export interface Change {
   /** On a deletion: the version that created the object, when the log still knew it. */
   bornVersion: number | null;
   text: string | null;
+  /** JSON of the labels the change left the object with (null: none), as the log keeps them. */
+  labels: string | null;
+  /**
+   * For a write of this process: the object as `text` holds it, when the store owns it outright
+   * (nothing the caller holds shares any part of it). The hub hands it to the first watch that
+   * takes the object instead of parsing `text` for it.
+   */
+  object?: KubeObject;
+}
+
+/** Change.labels for an object's labels: their JSON, or null when there are none. */
+export function labelsText(labels: Record<string, string> | undefined): string | null {
+  return labels && Object.keys(labels).length > 0 ? JSON.stringify(labels) : null;
 }
 
 /** What the log remembers of an object as a past change left it. */
@@ -275,6 +288,7 @@ export class WatchHub {
       }
       return JSON.parse(change.text!) as KubeObject;
     };
+    let keyed: KubeObject | undefined;
     for (const w of [...this.watchers]) {
       if (w.stopped || change.resourceVersion <= w.after) continue;
       const seenThrough = w.after;
@@ -291,16 +305,37 @@ export class WatchHub {
         w.held?.delete(keyOf(change.namespace, change.name));
         continue;
       }
+      if (w.held && keyDecides(w.selector)) {
+        keyed ??= keyedObject(change);
+        if (this.outsideUnparsed(w, change, keyed)) continue;
+      }
       if (!parsed) {
         parsed = this.shared.held(key);
         if (!parsed) {
-          parsed = JSON.parse(change.text) as KubeObject;
+          parsed = change.object ?? (JSON.parse(change.text) as KubeObject);
           parsedFree = true;
         }
       }
       const type = this.eventType(w, change, parsed);
       if (type) deliver(w, { type, object: object(w) });
     }
+  }
+
+  /**
+   * For a selector watch whose selector the key and labels decide: settles a change that leaves
+   * the object outside the selection, and that the watch did not hold before, without parsing the
+   * object (it would see nothing of it). A watch of one workflow by name, or a label-selected one,
+   * then parses only the objects it selects.
+   */
+  private outsideUnparsed(w: Watcher, change: Change, keyed: KubeObject): boolean {
+    if (change.type !== 'DELETED' && w.selector.matches(keyed)) return false;
+    const key = keyOf(change.namespace, change.name);
+    const had = w.held!.get(key);
+    // Held, or unknown for a resumed watch: eventType decides (a DELETED may be due).
+    if (had === true || (had === undefined && w.resumed)) return false;
+    if (w.resumed) w.held!.set(key, false);
+    else w.held!.delete(key);
+    return true;
   }
 
   /** Remembers what a change the object has moved past means for the event the newer one gives. */
@@ -374,6 +409,20 @@ function sharedKey(kind: ResourceKind, namespace: string, name: string, resource
 
 /** The fields a selector may test that the log keeps for every change. */
 const KEY_FIELDS: ReadonlySet<string> = new Set(['metadata.name', 'metadata.namespace']);
+
+/** Whether a selector tests nothing but the labels and the fields the log keeps. */
+function keyDecides(selector: CompiledSelector): boolean {
+  return selector.fields.every((f) => KEY_FIELDS.has(f.path));
+}
+
+/** The object as far as the change itself tells: its key and labels. */
+function keyedObject(change: Change): KubeObject {
+  const metadata: KubeObject['metadata'] = { name: change.name };
+  // As stored objects have it: cluster-scoped ones carry no namespace.
+  if (change.namespace) metadata.namespace = change.namespace;
+  if (change.labels !== null) metadata.labels = JSON.parse(change.labels) as Record<string, string>;
+  return { metadata } as KubeObject;
+}
 
 function keyOf(namespace: string, name: string): string {
   return `${namespace}/${name}`;

@@ -38,12 +38,15 @@ export class WrittenObjects {
     return entry && entry.id === id && entry.resourceVersion === resourceVersion ? entry : undefined;
   }
 
-  /** Keeps what a write stored, when it is large and its status came last (see splitText). */
-  remember(key: string, id: number, resourceVersion: number, split: SplitText): void {
+  /**
+   * Keeps what a write stored, when it is large and its status came last (see splitText). `head`,
+   * when given, is the store's own object equal to split.headText, so it need not be parsed.
+   */
+  remember(key: string, id: number, resourceVersion: number, split: SplitText, head?: KubeObject): void {
     this.forget(key);
     if (split.headText === undefined || split.statusText === undefined) return;
     if (split.text.length < MIN_KEPT_CHARS) return;
-    const head = JSON.parse(split.headText) as KubeObject;
+    head ??= JSON.parse(split.headText) as KubeObject;
     this.entries.set(key, { id, resourceVersion, head, statusText: split.statusText });
     this.chars += split.statusText.length;
     for (const [oldest, entry] of this.entries) {

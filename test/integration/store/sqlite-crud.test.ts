@@ -136,6 +136,13 @@ describe('SqliteStore CRUD', () => {
     expect(kept.metadata.generation).toBe(2);
     await pass((o) => (o.metadata.labels = { done: 'false' }));
     expect(kept.metadata.generation).toBe(2);
+    // Status-only passes in a row (the store keeps the head it had, with each new version), then
+    // a spec change: told apart from them, and each precondition holds.
+    await pass((o) => (nodesOf(o).n9.phase = 'Running'));
+    await pass((o) => (nodesOf(o).n9.phase = 'Failed'));
+    expect(kept.metadata.generation).toBe(2);
+    await pass((o) => ((o.spec as { n: number }).n = 3));
+    expect(kept.metadata.generation).toBe(3);
     // Another writer got in between (another process, here a patch): its write is kept, and the
     // next handed-over update without a precondition replaces it.
     await store.patch('Workflow', 'argo', 'w', { metadata: { annotations: { other: 'yes' } } });
@@ -147,8 +154,8 @@ describe('SqliteStore CRUD', () => {
     await pass((o) => (nodesOf(o).n8.phase = 'Succeeded'));
     expect(kept.metadata.annotations).toEqual({ other: 'yes' });
     // Every write was seen once, in order, with the object as stored.
-    await watch.until(7);
-    expect(watch.events.map((e) => e.type)).toEqual(['ADDED', ...Array(6).fill('MODIFIED')]);
+    await watch.until(10);
+    expect(watch.events.map((e) => e.type)).toEqual(['ADDED', ...Array(9).fill('MODIFIED')]);
     const last = watch.events[watch.events.length - 1].object as Obj;
     expect(nodesOf(last).n8.phase).toBe('Succeeded');
     expect(nodesOf(last).n7.phase).toBe('Running');

@@ -164,6 +164,34 @@ describe('SqliteStore watch', () => {
     expect(w.summary().slice(seen)).toEqual(['ADDED b', 'ADDED c', 'ADDED d']);
   });
 
+  it("selects another store instance's writes by the labels and name the change log keeps", async () => {
+    const dir = tempDir();
+    const reader = openTempStore({ pollIntervalMs: 20 }, dir);
+    const writer = openTempStore({}, dir);
+    const byLabel = collect(reader, 'Pod', { labelSelector: 'done=false' });
+    const byName = collect(reader, 'Pod', { fieldSelector: 'metadata.name=p', namespace: 'argo' });
+    await settle();
+    await writer.create('Pod', wf('p', { metadata: { labels: { done: 'false' } } }));
+    await writer.create('Pod', wf('q', { metadata: { labels: { done: 'true' } } }));
+    await byLabel.until(1, 2000);
+    // Each write awaited before the next, so no change is read late (a late watch sees latest states).
+    await writer.patch('Pod', 'argo', 'p', { metadata: { labels: { done: 'true' } } });
+    await byLabel.until(2, 2000);
+    await writer.patch('Pod', 'argo', 'q', { status: { phase: 'Running' } });
+    await writer.patch('Pod', 'argo', 'q', { metadata: { labels: { done: 'false' } } });
+    await byLabel.until(3, 2000);
+    await writer.delete('Pod', 'argo', 'q');
+    await byLabel.until(4, 2000);
+    await writer.delete('Pod', 'argo', 'p');
+    await byName.until(3, 2000);
+    await settle();
+    // p leaves, q (its status change unseen, outside the selection) joins, then goes.
+    expect(byLabel.summary()).toEqual(['ADDED p', 'DELETED p', 'ADDED q', 'DELETED q']);
+    expect(byName.summary()).toEqual(['ADDED p', 'MODIFIED p', 'DELETED p']);
+    const last = byLabel.events[3].object;
+    expect(last.metadata).toMatchObject({ name: 'q', labels: { done: 'false' } });
+  });
+
   it('gives a watch that reads late each object once, at its latest state, and nothing of what came and went', async () => {
     const dir = tempDir();
     const reader = openTempStore({ pollIntervalMs: 60_000 }, dir);
@@ -249,6 +277,32 @@ describe('SqliteStore watch', () => {
     (mine as unknown as { status: { phase: string } }).status.phase = 'Mangled';
     expect(shared).toMatchObject({ status: { phase: 'Running' } });
     expect(yours).toMatchObject({ status: { phase: 'Running' } });
+  });
+
+  it("hands a watch the object a patch or delete built, sharing nothing with the caller's patch or result", async () => {
+    const store = openTempStore({ pollIntervalMs: 60_000 });
+    await store.create('Workflow', wf('a', { status: { phase: 'Pending' } }));
+    const w1 = collect(store, 'Workflow', { namespace: 'argo' });
+    const w2 = collect(store, 'Workflow', { namespace: 'argo' });
+    for (const w of [w1, w2]) await w.until(1);
+    const patch = { status: { phase: 'Running', nodes: ['x'] }, spec: { skip: undefined, at: new Date(0) } };
+    const result = await store.patch('Workflow', 'argo', 'a', patch);
+    const [mine, yours] = [w1, w2].map((w) => w.events[1].object as unknown as Record<string, never>);
+    expect(mine).not.toBe(yours);
+    expect(mine).not.toBe(result);
+    // Each is what the store holds: JSON's view of the patch (a Date as its string, no undefined member).
+    const stored = await store.get('Workflow', 'argo', 'a');
+    for (const obj of [mine, yours, result]) expect(obj).toStrictEqual(stored);
+    // The caller changing its patch or its result changes no watch's object.
+    patch.status.nodes.push('y');
+    (result as unknown as { status: { phase: string } }).status.phase = 'Mangled';
+    expect(mine).toMatchObject({ status: { phase: 'Running', nodes: ['x'] } });
+    expect(yours).toMatchObject({ status: { phase: 'Running', nodes: ['x'] } });
+    await store.delete('Workflow', 'argo', 'a');
+    const [gone, goneToo] = [w1, w2].map((w) => w.events[2].object);
+    expect(gone).not.toBe(goneToo);
+    expect(gone).toStrictEqual(goneToo);
+    expect(w1.summary()).toEqual(['ADDED a', 'MODIFIED a', 'DELETED a']);
   });
 
   it('gives a read-only informer the object its peers share, and a plain one its own', async () => {
