@@ -43,7 +43,9 @@ for (const db of servers) {
     const serverLines = (re: RegExp): string[] =>
       lines(server.log()).filter((l) => l.includes('level=WARN') && l.includes(where) && re.test(l));
     /** A direct API call, to see the HTTP status a client gets. */
-    const api = async (url: string): Promise<{ status: number; body: { code?: number; message?: string } }> => {
+    const api = async (
+      url: string,
+    ): Promise<{ status: number; body: { code?: number; message?: string } }> => {
       const token = readFileSync(serverTokenPath(cli.home), 'utf8').trim();
       const res = await fetch(`https://localhost:${server.port}${url}`, {
         headers: { authorization: `Bearer ${token}` },
@@ -117,16 +119,25 @@ for (const db of servers) {
       expect(serverLines(/cannot be reached/)).toHaveLength(1);
     }, 90_000);
 
-    it('serves the archive once the database is back, without a restart, with what completed meanwhile', async () => {
-      await proxy.open();
-      const names = await until('the workflow completed while the database was down to be archived', ARCHIVED_WITHIN_MS, async () => {
-        const r = await run(['archive', 'list', '-o', 'name']);
-        return r.code === 0 && lines(r.stdout).includes(first) ? lines(r.stdout) : undefined;
-      }, 500);
-      expect(names).toEqual([first]);
-      expect(serverLines(/can be reached again/)).toHaveLength(1);
-      expect((await api('/api/v1/archived-workflows')).status).toBe(200);
-    }, ARCHIVED_WITHIN_MS + 30_000);
+    it(
+      'serves the archive once the database is back, without a restart, with what completed meanwhile',
+      async () => {
+        await proxy.open();
+        const names = await until(
+          'the workflow completed while the database was down to be archived',
+          ARCHIVED_WITHIN_MS,
+          async () => {
+            const r = await run(['archive', 'list', '-o', 'name']);
+            return r.code === 0 && lines(r.stdout).includes(first) ? lines(r.stdout) : undefined;
+          },
+          500,
+        );
+        expect(names).toEqual([first]);
+        expect(serverLines(/can be reached again/)).toHaveLength(1);
+        expect((await api('/api/v1/archived-workflows')).status).toBe(200);
+      },
+      ARCHIVED_WITHIN_MS + 30_000,
+    );
 
     it('lost mid-run: archive calls and offloaded nodes answer 503 naming the database, live lists still work; back, both work', async () => {
       const sub = await run(['submit', fixture('succeed.yaml'), '--wait', '-o', 'name']);
@@ -159,10 +170,15 @@ for (const db of servers) {
       expect(serverLines(/cannot be reached, retrying until it can/)).toHaveLength(1);
 
       await proxy.open();
-      const back = await until('the offloaded workflow to be read again', 30_000, async () => {
-        const r = await run(['get', second, '-o', 'json']);
-        return r.code === 0 ? (JSON.parse(r.stdout) as Workflow) : undefined;
-      }, 500);
+      const back = await until(
+        'the offloaded workflow to be read again',
+        30_000,
+        async () => {
+          const r = await run(['get', second, '-o', 'json']);
+          return r.code === 0 ? (JSON.parse(r.stdout) as Workflow) : undefined;
+        },
+        500,
+      );
       expect(Object.keys(back.status?.nodes ?? {})).toHaveLength(1);
       const list = await run(['archive', 'list', '-o', 'name']);
       expect(list.code, list.stderr).toBe(0);

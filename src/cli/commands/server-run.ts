@@ -232,7 +232,13 @@ async function openLocal(home: string, namespace: string, logger: ReturnType<typ
   return {
     store,
     engine,
-    deps: { backend, store, archive, hydrator: persistence?.hydrator, artifacts: artifactReader(store, home) },
+    deps: {
+      backend,
+      store,
+      archive,
+      hydrator: persistence?.hydrator,
+      artifacts: artifactReader(store, home),
+    },
     async close() {
       await engine.stop().catch(() => undefined);
       await persistence?.close().catch(() => undefined);

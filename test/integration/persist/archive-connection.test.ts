@@ -16,7 +16,7 @@ import {
 } from '../../../src/persist/configured.js';
 import { DatabaseUnreachableError } from '../../../src/persist/database-reachability.js';
 import { offloadVersion } from '../../../src/persist/node-offload.js';
-import { openSession, openWorkflowArchive, type ArchiveDatabase } from '../../../src/persist/index.js';
+import { openWorkflowArchive } from '../../../src/persist/index.js';
 import type { SqlWorkflowArchive } from '../../../src/persist/workflow-archive.js';
 import { FakeKubelet } from '../../helpers/fake-kubelet.js';
 import { MemoryStore } from '../../helpers/memory-store.js';

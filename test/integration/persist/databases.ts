@@ -143,7 +143,11 @@ export async function testServers(): Promise<TestServer[]> {
       create: async () => {
         const database = uniqueName();
         await withAdmin(my, `create database ${database}`);
-        return { database, direct: { ...my, database }, drop: () => withAdmin(my, `drop database ${database}`) };
+        return {
+          database,
+          direct: { ...my, database },
+          drop: () => withAdmin(my, `drop database ${database}`),
+        };
       },
     },
   ];
