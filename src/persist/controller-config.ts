@@ -5,6 +5,7 @@
 import { commonJsExports } from '../commonjs-import.js';
 import type { ConfigMap, Secret, SecretKeySelector } from '../model/meta.js';
 import type { ArchiveDatabase } from './index.js';
+import { SSL_MODES } from './postgres-session.js';
 
 interface DatabaseFields {
   host?: string;
@@ -154,6 +155,9 @@ export async function resolveDatabase(
     opts.getSecret,
     `${what}.passwordSecret`,
   );
+  // Checked whether or not `ssl` puts it to use, as pgx would refuse it when it does.
+  if (kind === 'postgresql' && f.sslMode && !(SSL_MODES as readonly string[]).includes(f.sslMode))
+    throw new ControllerConfigError(`${what}.sslMode "${f.sslMode}" is not one of ${SSL_MODES.join(', ')}`);
   const maxOpenConns = choice.connectionPool?.maxOpenConns;
   const common = { host: f.host, port, database: f.database ?? '', user, password, maxOpenConns, ssl: f.ssl };
   return kind === 'postgresql'
