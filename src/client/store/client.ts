@@ -444,7 +444,7 @@ export class StoreClient implements ArgoClient {
     name = await this.resolveName(ns, name);
     if (opts.follow) await this.host.ensureController();
     const wf = await this.getWorkflow(ns, name);
-    yield* workflowLogsOf(this.store, this.host, ns, name, wf, opts, signal);
+    yield* workflowLogsOf(this.store, this.host, ns, name, wf, opts, signal, (w) => this.hydrated(w, true));
   }
 
   // ---- workflow templates -------------------------------------------------------------------
