@@ -5,15 +5,13 @@
 // in each output format, and its
 // workflow list merges live and archived workflows as upstream v4's does. Unreachable PostgreSQL
 // skips this file, except under CI, where it fails.
-import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Workflow } from '../../src/model/workflow.js';
 import { openSession, type SqlSession } from '../../src/persist/index.js';
-import { openStore } from '../../src/store/index.js';
 import { checkArchiveFormatsAndSelectors, checkArchiveRetryAndResubmit } from './archive-rerun.js';
 import { cliWithHome, fixture, lines, type Cli, type CliResult } from './cli.js';
-import { startServer, stop, writeControllerConfig } from './server.js';
+import { startServer, stop, writeArchiveDatabaseConfig } from './server.js';
 
 const PG = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test', connectTimeoutMs: 3000 };
 const database = `argo_e2e_${process.pid}_${randomBytes(3).toString('hex')}`;
@@ -61,25 +59,11 @@ describe.skipIf(unavailable && !process.env.CI)('the archive through argo server
     await admin(`create database ${database}`);
     db = await openSession({ type: 'postgres', ...PG, database });
     cli = cliWithHome();
-    const store = openStore({ path: path.join(cli.home, 'argo.db') });
-    await store.create('Secret', {
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: { name: 'argo-postgres-config', namespace: 'argo' },
-      data: { username: Buffer.from('postgres').toString('base64') },
-    } as never);
-    await store.close();
-    await writeControllerConfig(cli.home, {
-      persistence: [
-        'archive: true',
-        'nodeStatusOffLoad: true',
-        'postgresql:',
-        '  host: 127.0.0.1',
-        '  port: 5432',
-        `  database: ${database}`,
-        '  tableName: argo_workflows',
-        '  userNameSecret: {name: argo-postgres-config, key: username}',
-      ].join('\n'),
+    await writeArchiveDatabaseConfig(cli.home, {
+      kind: 'postgresql',
+      port: 5432,
+      database,
+      user: 'postgres',
     });
     server = await startServer(cli.home, [], { ALWAYS_OFFLOAD_NODE_STATUS: 'true' });
   }, 40_000);

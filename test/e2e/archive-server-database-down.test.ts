@@ -16,7 +16,7 @@ import { testServers, type TestServer } from '../integration/persist/databases.j
 import { TcpProxy } from '../helpers/tcp-proxy.js';
 import { until } from '../helpers/until.js';
 import { cliWithHome, fixture, lines, type Cli, type CliResult } from './cli.js';
-import { startServer, stop, writeControllerConfig } from './server.js';
+import { startServer, stop, writeArchiveDatabaseConfig } from './server.js';
 
 /** How long the controller may take to archive once the database is back (its retries back off to a minute). */
 const ARCHIVED_WITHIN_MS = 90_000;
@@ -61,27 +61,7 @@ for (const db of servers) {
       proxy = await TcpProxy.onFreePort(db.port);
       where = `${db.kind === 'postgresql' ? 'PostgreSQL' : 'MySQL'} at 127.0.0.1:${proxy.port}/${created.database}`;
       cli = cliWithHome();
-      const store = openStore({ path: path.join(cli.home, 'argo.db') });
-      await store.create('Secret', {
-        apiVersion: 'v1',
-        kind: 'Secret',
-        metadata: { name: 'argo-db', namespace: 'argo' },
-        data: { username: Buffer.from(db.user).toString('base64'), password: '' },
-      } as never);
-      await store.close();
-      await writeControllerConfig(cli.home, {
-        persistence: [
-          'archive: true',
-          'nodeStatusOffLoad: true',
-          `${db.kind}:`,
-          '  host: 127.0.0.1',
-          `  port: ${proxy.port}`,
-          `  database: ${created.database}`,
-          '  tableName: argo_workflows',
-          '  userNameSecret: {name: argo-db, key: username}',
-          '  passwordSecret: {name: argo-db, key: password}',
-        ].join('\n'),
-      });
+      await writeArchiveDatabaseConfig(cli.home, { ...db, port: proxy.port, database: created.database });
       // The proxy is closed: the database cannot be reached as the server starts.
       server = await startServer(cli.home, [], { ALWAYS_OFFLOAD_NODE_STATUS: 'true' });
     }, 60_000);

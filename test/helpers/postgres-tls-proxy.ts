@@ -78,6 +78,9 @@ export class PostgresTlsProxy {
   }
 }
 
+/** openssl req's arguments for a new P-256 key, unencrypted (it lives as long as the test). */
+const NEW_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+
 /**
  * A certificate authority made for one test run, and server certificates it signs, by openssl in
  * a temporary folder (nothing is kept: `dispose` removes the keys).
@@ -91,11 +94,7 @@ export class TestCertificates {
     this.openssl([
       'req',
       '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
+      ...NEW_KEY,
       '-keyout',
       path.join(this.dir, 'ca.key'),
       '-out',
@@ -111,20 +110,7 @@ export class TestCertificates {
   server(name: string, altName: string): { key: string; cert: string } {
     const file = (ext: string): string => path.join(this.dir, `${name}.${ext}`);
     writeFileSync(file('ext'), `subjectAltName=${altName}\n`);
-    this.openssl([
-      'req',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      file('key'),
-      '-out',
-      file('csr'),
-      '-subj',
-      `/CN=${name}`,
-    ]);
+    this.openssl(['req', ...NEW_KEY, '-keyout', file('key'), '-out', file('csr'), '-subj', `/CN=${name}`]);
     this.openssl([
       'x509',
       '-req',
