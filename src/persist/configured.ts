@@ -264,14 +264,6 @@ export async function openConfiguredArchive(
   return (await planConfiguredArchive(src, opts))?.open();
 }
 
-/**
- * A controller's archive and offload table over a database that may be down, at start or later:
- * each use connects first when not connected (a failed connection is tried again by the next
- * use), and whether the database can be reached is logged once per change, not per use. The
- * archiver retries a failed write, so workflows completed meanwhile wait Pending archiving, never
- * deleted; a workflow whose nodes are offloaded fails its read with DatabaseUnreachableError and
- * is requeued, never operated on without its nodes; offloads meanwhile keep the nodes inline.
- */
 /** What failed under openWorkflowArchive's message, which names the database again. */
 function underlying(err: unknown): Error {
   const e = err as Error;
@@ -292,7 +284,7 @@ async function connectArchive(
     opened = await plan.open();
   } catch (err) {
     // A refused or lost connection is said as such; anything else (a password refused, a
-    // migration that failed) is given as it is, since waiting is not what mends it.
+    // migration that failed) is given as it is: it may want the configuration mended, not time.
     const failure = isConnectionError(err)
       ? `workflow archive: ${plan.where} cannot be reached: ${underlying(err).message}`
       : (err as Error).message;
@@ -301,6 +293,16 @@ async function connectArchive(
   return new ConnectingArchive(plan, log, opened);
 }
 
+/**
+ * A controller's or server's archive and offload table over a database that may be down, at start
+ * or later: each use connects first when not connected (a failed connection is tried again by the
+ * next use), and whether the database can be reached is logged once per change, not per use. The
+ * archiver retries a failed write, so workflows completed meanwhile wait Pending archiving, never
+ * deleted; a workflow whose nodes are offloaded fails its read with DatabaseUnreachableError and
+ * is requeued, never operated on without its nodes; offloads meanwhile keep the nodes inline. A
+ * server's reads (list, get, delete, label keys and values) fail with DatabaseUnreachableError
+ * meanwhile, which it answers with 503.
+ */
 export class ConnectingArchive implements WorkflowArchive {
   /** An archive is configured, whether or not its database can be reached now. */
   readonly enabled = true;
