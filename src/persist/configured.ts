@@ -19,7 +19,7 @@ import {
   type SynchronizationConfig,
 } from './controller-config.js';
 import { describeDatabase, openSyncDatabase, openWorkflowArchive, type ArchiveDatabase } from './index.js';
-import { DatabaseReachability } from './database-reachability.js';
+import { DatabaseReachability, isConnectionError } from './database-reachability.js';
 import { LOCAL_ARCHIVE_FILE } from './local-archive.js';
 import { DEFAULT_MAX_WORKFLOW_SIZE, WorkflowHydrator } from './hydrator.js';
 import {
@@ -31,6 +31,7 @@ import { SyncDatabase, type SyncDatabaseOptions } from './sync-database.js';
 import { ConnectingSession } from './connecting-session.js';
 import type { SqlSession } from './sql-session.js';
 import type { SqlWorkflowArchive } from './workflow-archive.js';
+import type { ArchiveListOptions, WorkflowArchive } from './archive-api.js';
 
 export const LOCAL_SYNC_FILE = 'sync.db';
 
@@ -263,15 +264,48 @@ export async function openConfiguredArchive(
   return (await planConfiguredArchive(src, opts))?.open();
 }
 
+/** What failed under openWorkflowArchive's message, which names the database again. */
+function underlying(err: unknown): Error {
+  const e = err as Error;
+  return e.cause instanceof Error ? e.cause : e;
+}
+
 /**
- * A controller's archive and offload table over a database that may be down, at start or later:
- * each use connects first when not connected (a failed connection is tried again by the next
- * use), and whether the database can be reached is logged once per change, not per use. The
+ * Connects to the plan's database now if it can; if not, logs one line (the failure and
+ * `meanwhile`, what happens until it is back) and returns an archive that connects on its next use.
+ */
+async function connectArchive(
+  plan: ArchivePlan,
+  log: (msg: string) => void,
+  meanwhile: string,
+): Promise<ConnectingArchive> {
+  let opened: ConfiguredArchive | undefined;
+  try {
+    opened = await plan.open();
+  } catch (err) {
+    // A refused or lost connection is said as such; anything else (a password refused, a
+    // migration that failed) is given as it is: it may want the configuration mended, not time.
+    const failure = isConnectionError(err)
+      ? `workflow archive: ${plan.where} cannot be reached: ${underlying(err).message}`
+      : (err as Error).message;
+    log(`${failure}; ${meanwhile}`);
+  }
+  return new ConnectingArchive(plan, log, opened);
+}
+
+/**
+ * A controller's or server's archive and offload table over a database that may be down, at start
+ * or later: each use connects first when not connected (a failed connection is tried again by the
+ * next use), and whether the database can be reached is logged once per change, not per use. The
  * archiver retries a failed write, so workflows completed meanwhile wait Pending archiving, never
  * deleted; a workflow whose nodes are offloaded fails its read with DatabaseUnreachableError and
- * is requeued, never operated on without its nodes; offloads meanwhile keep the nodes inline.
+ * is requeued, never operated on without its nodes; offloads meanwhile keep the nodes inline. A
+ * server's reads (list, get, delete, label keys and values) fail with DatabaseUnreachableError
+ * meanwhile, which it answers with 503.
  */
-export class ConnectingArchive {
+export class ConnectingArchive implements WorkflowArchive {
+  /** An archive is configured, whether or not its database can be reached now. */
+  readonly enabled = true;
   private connected?: Promise<ConfiguredArchive>;
   private readonly reach: DatabaseReachability;
   /** The offload table, reached through this connection. */
@@ -282,7 +316,7 @@ export class ConnectingArchive {
     private readonly plan: ArchivePlan,
     log: (msg: string) => void,
     /** The archive when the database was reached at start. */
-    opened?: ConfiguredArchive,
+    readonly opened?: ConfiguredArchive,
   ) {
     this.reach = new DatabaseReachability(plan.where, log, !opened);
     if (opened) this.connected = Promise.resolve(opened);
@@ -298,7 +332,8 @@ export class ConnectingArchive {
     const c = await this.reach.run(() => {
       this.connected ??= this.plan.open().catch((err: unknown) => {
         this.connected = undefined;
-        throw err;
+        // DatabaseReachability's message names the database already.
+        throw underlying(err);
       });
       return this.connected;
     }, true);
@@ -311,6 +346,31 @@ export class ConnectingArchive {
 
   async deleteExpired(ttlSeconds: number): Promise<number> {
     return this.use((c) => c.archive.deleteExpired(ttlSeconds));
+  }
+
+  // A server's reads: each fails with DatabaseUnreachableError while the database is down.
+  list(opts: ArchiveListOptions): Promise<Workflow[]> {
+    return this.use((c) => c.archive.list(opts));
+  }
+
+  count(opts: ArchiveListOptions): Promise<number> {
+    return this.use((c) => c.archive.count(opts));
+  }
+
+  get(uid: string, namespace: string, name: string): Promise<Workflow | undefined> {
+    return this.use((c) => c.archive.get(uid, namespace, name));
+  }
+
+  delete(uid: string): Promise<void> {
+    return this.use((c) => c.archive.delete(uid));
+  }
+
+  labelKeys(): Promise<string[]> {
+    return this.use((c) => c.archive.labelKeys());
+  }
+
+  labelValues(key: string): Promise<string[]> {
+    return this.use((c) => c.archive.labelValues(key));
   }
 
   async close(): Promise<void> {
@@ -350,18 +410,14 @@ export async function openControllerArchive(
     return undefined;
   });
   if (!plan) return undefined;
-  let opened: ConfiguredArchive | undefined;
-  try {
-    opened = await plan.open();
-  } catch (err) {
-    log(
-      plan.write
-        ? `${(err as Error).message}; completed workflows wait Pending archiving and are archived once the database can be reached`
-        : `${(err as Error).message}; offloaded nodes are read once the database can be reached`,
-    );
-  }
-  const connecting = new ConnectingArchive(plan, log, opened);
-  const { hydrator } = connecting;
+  const connecting = await connectArchive(
+    plan,
+    log,
+    plan.write
+      ? 'completed workflows wait Pending archiving and are archived once the database can be reached'
+      : 'offloaded nodes are read once the database can be reached',
+  );
+  const { hydrator, opened } = connecting;
   return {
     writer: plan.write ? connecting : undefined,
     policy: plan.policy,
@@ -372,4 +428,36 @@ export async function openControllerArchive(
     opened,
     close: () => connecting.close(),
   };
+}
+
+/** What `argo server` reads archived workflows and offloaded nodes through. */
+export interface ServerArchive {
+  /** Fails with DatabaseUnreachableError while the database cannot be reached. */
+  archive: WorkflowArchive;
+  hydrator: WorkflowHydrator;
+  close(): Promise<void>;
+}
+
+/**
+ * The archive for `argo server`, as the controller's (openControllerArchive): configuration that
+ * is wrong leaves the server without an archive (logged); a database that cannot be reached at
+ * start or later is logged once each way, its reads fail with DatabaseUnreachableError meanwhile,
+ * and they work again once it is back, without a restart.
+ */
+export async function openServerArchive(
+  src: ConfigSource,
+  log: (msg: string) => void,
+  opts: { existing?: boolean } = {},
+): Promise<ServerArchive | undefined> {
+  const plan = await planConfiguredArchive(src, opts).catch((err: Error) => {
+    log(`workflow archive is off: ${err.message}`);
+    return undefined;
+  });
+  if (!plan) return undefined;
+  const connecting = await connectArchive(
+    plan,
+    log,
+    'archived workflows and offloaded nodes are served once it can be reached',
+  );
+  return { archive: connecting, hydrator: connecting.hydrator, close: () => connecting.close() };
 }

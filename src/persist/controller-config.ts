@@ -5,6 +5,8 @@
 import { commonJsExports } from '../commonjs-import.js';
 import type { ConfigMap, Secret, SecretKeySelector } from '../model/meta.js';
 import type { ArchiveDatabase } from './index.js';
+import { MYSQL_TLS_VALUES, type MysqlTls } from './mysql-session.js';
+import { SSL_MODES } from './postgres-session.js';
 
 interface DatabaseFields {
   host?: string;
@@ -15,6 +17,8 @@ interface DatabaseFields {
   passwordSecret?: SecretKeySelector;
   ssl?: boolean;
   sslMode?: string;
+  /** MySQL: the Go driver's connection parameters; `tls` is the one applied here. */
+  options?: Record<string, string>;
 }
 
 interface ConnectionPool {
@@ -154,9 +158,16 @@ export async function resolveDatabase(
     opts.getSecret,
     `${what}.passwordSecret`,
   );
+  // Checked whether or not `ssl` puts it to use, as pgx would refuse it when it does.
+  if (kind === 'postgresql' && f.sslMode && !(SSL_MODES as readonly string[]).includes(f.sslMode))
+    throw new ControllerConfigError(`${what}.sslMode "${f.sslMode}" is not one of ${SSL_MODES.join(', ')}`);
   const maxOpenConns = choice.connectionPool?.maxOpenConns;
   const common = { host: f.host, port, database: f.database ?? '', user, password, maxOpenConns, ssl: f.ssl };
-  return kind === 'postgresql'
-    ? { type: 'postgres', ...common, sslMode: f.sslMode }
-    : { type: 'mysql', ...common };
+  if (kind === 'postgresql') return { type: 'postgres', ...common, sslMode: f.sslMode };
+  const tls = f.options?.tls;
+  if (tls !== undefined && !(MYSQL_TLS_VALUES as readonly string[]).includes(String(tls)))
+    throw new ControllerConfigError(
+      `${what}.options.tls "${tls}" is not one of ${MYSQL_TLS_VALUES.join(', ')} (a TLS configuration registered by name exists only in upstream's Go code)`,
+    );
+  return { type: 'mysql', ...common, tls: tls === undefined ? undefined : (String(tls) as MysqlTls) };
 }

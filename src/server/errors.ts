@@ -1,5 +1,6 @@
 // Errors as the Argo Server answers them: grpc-gateway writes the gRPC status as JSON,
 // `{"code": <gRPC code>, "message": "..."}`, with the HTTP status grpc-gateway maps that code to.
+import { DatabaseUnreachableError } from '../persist/database-reachability.js';
 
 /** gRPC status codes (google.golang.org/grpc/codes). */
 export const Code = {
@@ -109,6 +110,8 @@ function statusCarried(err: object): number | undefined {
  */
 export function toApiError(err: unknown, fallback: GrpcCode = Code.Internal): ApiError {
   if (err instanceof ApiError) return err;
+  // The archive's database is down: the call may work later, which is what Unavailable (503) says.
+  if (err instanceof DatabaseUnreachableError) return new ApiError(Code.Unavailable, err.message);
   if (err instanceof Error) {
     const status = statusCarried(err);
     return new ApiError(status !== undefined ? codeOfHttpStatus(status) : fallback, err.message);

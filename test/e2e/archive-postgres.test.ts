@@ -1,17 +1,17 @@
 // The archive through `argo server` on PostgreSQL, with the built CLI on its http backend: a server
 // whose controller configuration names a PostgreSQL database in `persistence:` (the user from a
 // Secret, nodeStatusOffLoad on, ALWAYS_OFFLOAD_NODE_STATUS set) archives what it runs there;
-// `argo archive list/get/list-label-keys/list-label-values/retry/delete` work through it, and its
+// `argo archive list/get/list-label-keys/list-label-values/retry/resubmit/delete` work through it
+// in each output format, and its
 // workflow list merges live and archived workflows as upstream v4's does. Unreachable PostgreSQL
 // skips this file, except under CI, where it fails.
-import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Workflow } from '../../src/model/workflow.js';
 import { openSession, type SqlSession } from '../../src/persist/index.js';
-import { openStore } from '../../src/store/index.js';
+import { checkArchiveFormatsAndSelectors, checkArchiveRetryAndResubmit } from './archive-rerun.js';
 import { cliWithHome, fixture, lines, type Cli, type CliResult } from './cli.js';
-import { startServer, stop, writeControllerConfig } from './server.js';
+import { startServer, stop, writeArchiveDatabaseConfig } from './server.js';
 
 const PG = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test', connectTimeoutMs: 3000 };
 const database = `argo_e2e_${process.pid}_${randomBytes(3).toString('hex')}`;
@@ -59,25 +59,11 @@ describe.skipIf(unavailable && !process.env.CI)('the archive through argo server
     await admin(`create database ${database}`);
     db = await openSession({ type: 'postgres', ...PG, database });
     cli = cliWithHome();
-    const store = openStore({ path: path.join(cli.home, 'argo.db') });
-    await store.create('Secret', {
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: { name: 'argo-postgres-config', namespace: 'argo' },
-      data: { username: Buffer.from('postgres').toString('base64') },
-    } as never);
-    await store.close();
-    await writeControllerConfig(cli.home, {
-      persistence: [
-        'archive: true',
-        'nodeStatusOffLoad: true',
-        'postgresql:',
-        '  host: 127.0.0.1',
-        '  port: 5432',
-        `  database: ${database}`,
-        '  tableName: argo_workflows',
-        '  userNameSecret: {name: argo-postgres-config, key: username}',
-      ].join('\n'),
+    await writeArchiveDatabaseConfig(cli.home, {
+      kind: 'postgresql',
+      port: 5432,
+      database,
+      user: 'postgres',
     });
     server = await startServer(cli.home, [], { ALWAYS_OFFLOAD_NODE_STATUS: 'true' });
   }, 40_000);
@@ -155,5 +141,15 @@ describe.skipIf(unavailable && !process.env.CI)('the archive through argo server
     expect(gone.code).toBe(1);
     expect(gone.stderr).toContain('not found');
     expect(lines((await run(['list', '-o', 'name'])).stdout)).not.toContain(name);
+  }, 90_000);
+
+  // The checks every backend with an archive passes (http-backend and cli-commands run them on
+  // SQLite), here with PostgreSQL under the server.
+  it('archive retry and resubmit, with their flags, through the server on PostgreSQL', async () => {
+    await checkArchiveRetryAndResubmit(run);
+  }, 90_000);
+
+  it("prints Argo's archive output formats and chooses by label and field selector on PostgreSQL", async () => {
+    await checkArchiveFormatsAndSelectors(run);
   }, 90_000);
 });

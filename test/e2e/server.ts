@@ -62,3 +62,38 @@ export async function writeControllerConfig(home: string, data: Record<string, s
     await store.close();
   }
 }
+
+/**
+ * Writes a controller configuration whose `persistence:` archives into a PostgreSQL (`postgresql`)
+ * or MySQL (`mysql`) database, offloading nodes to `argo_workflows`, with the user (and an empty
+ * password) in the Secret `argo-db` it names, as upstream's configuration takes them.
+ */
+export async function writeArchiveDatabaseConfig(
+  home: string,
+  db: { kind: 'postgresql' | 'mysql'; port: number; database: string; user: string },
+): Promise<void> {
+  const store = openStore({ path: path.join(home, 'argo.db') });
+  try {
+    await store.create('Secret', {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'argo-db', namespace: 'argo' },
+      data: { username: Buffer.from(db.user).toString('base64'), password: '' },
+    } as never);
+  } finally {
+    await store.close();
+  }
+  await writeControllerConfig(home, {
+    persistence: [
+      'archive: true',
+      'nodeStatusOffLoad: true',
+      `${db.kind}:`,
+      '  host: 127.0.0.1',
+      `  port: ${db.port}`,
+      `  database: ${db.database}`,
+      '  tableName: argo_workflows',
+      '  userNameSecret: {name: argo-db, key: username}',
+      '  passwordSecret: {name: argo-db, key: password}',
+    ].join('\n'),
+  });
+}

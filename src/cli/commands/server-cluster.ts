@@ -42,17 +42,14 @@ export async function openClusterServer(o: {
   const opened = await openKubeStore(o.kube);
   const namespace = opened.namespace;
   // As upstream's server, the archive and offloaded nodes are read from the database the
-  // controller's configuration names; none configured (or one that cannot be reached) leaves the
-  // server without an archive, answering as upstream's does then.
-  const { openConfiguredArchive } = await import('../../persist/configured.js');
-  const persistence = await openConfiguredArchive({
-    store: opened.store,
-    namespace,
-    configMapName: o.configMap,
-  }).catch((err: Error) => {
-    o.warn(`workflow archive is off: ${err.message}`);
-    return undefined;
-  });
+  // controller's configuration names; none configured leaves the server without an archive,
+  // answering as upstream's does then. One that cannot be reached (at start or later) is logged,
+  // its reads answer 503 meanwhile, and they work again once it is back.
+  const { openServerArchive } = await import('../../persist/configured.js');
+  const persistence = await openServerArchive(
+    { store: opened.store, namespace, configMapName: o.configMap },
+    o.warn,
+  );
   const clientFor = (store: KubeStore): StoreClient =>
     new StoreClient({ store, namespace, host: new KubeHost(store, readPodLog, persistence) });
 
@@ -92,7 +89,7 @@ export async function openClusterServer(o: {
     apiServer: store.server,
     identity: kubeStoreIdentity(store),
     close: async () => {
-      await persistence?.archive.close().catch(() => undefined);
+      await persistence?.close().catch(() => undefined);
       await store.close();
     },
   };

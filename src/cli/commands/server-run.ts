@@ -26,7 +26,7 @@ import { globalOptions } from '../context.js';
 import { packageFile } from '../../package-files.js';
 import { FlagError } from '../flags.js';
 import { SERVER_FLAGS } from './server.js';
-import { openConfiguredArchive } from '../../persist/configured.js';
+import { openServerArchive } from '../../persist/configured.js';
 
 type Raw = Record<string, unknown>;
 
@@ -219,26 +219,29 @@ export async function runServer(cmd: Command, env: NodeJS.ProcessEnv = process.e
 /** The embedded store and engine, contending for the controller lease with any CLI-run engine. */
 async function openLocal(home: string, namespace: string, logger: ReturnType<typeof createLogger>) {
   const store = openStore();
-  const backend = new LocalClient({ store, home, namespace, engine: 'none' });
+  // The archive the controller configuration names (the local engine's by default); a database
+  // that is down is logged and connected to again by the next read, so the server starts at once
+  // and serves the archive once it is back. Without one it answers as a server without persistence.
+  const persistence = await openServerArchive(
+    { store, namespace: process.env.ARGO_NAMESPACE || 'argo', home },
+    (msg) => logger.warn(msg),
+  );
+  const backend = new LocalClient({ store, home, namespace, engine: 'none', persistence });
   const engine = new Engine(store, home, (msg) => logger.info(msg));
-  // The archive the controller configuration names (the local engine's by default); without it the
-  // server answers as one without persistence.
-  const configured = await openConfiguredArchive({
-    store,
-    namespace: process.env.ARGO_NAMESPACE || 'argo',
-    home,
-  }).catch((err: Error) => {
-    logger.warn(err.message);
-    return undefined;
-  });
-  const archive = configured?.archive;
+  const archive = persistence?.archive;
   return {
     store,
     engine,
-    deps: { backend, store, archive, hydrator: configured?.hydrator, artifacts: artifactReader(store, home) },
+    deps: {
+      backend,
+      store,
+      archive,
+      hydrator: persistence?.hydrator,
+      artifacts: artifactReader(store, home),
+    },
     async close() {
       await engine.stop().catch(() => undefined);
-      await archive?.close().catch(() => undefined);
+      await persistence?.close().catch(() => undefined);
       await store.close().catch(() => undefined);
     },
   };

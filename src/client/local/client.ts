@@ -2,7 +2,7 @@
 // started on demand so submitted workflows run on this machine.
 import type { ResourceStore } from '../../store/types.js';
 import { StoreClient } from '../store/client.js';
-import { LocalHost, type EngineMode } from './host.js';
+import { LocalHost, type EngineMode, type LocalHostOptions } from './host.js';
 
 export type { EngineMode };
 
@@ -13,6 +13,8 @@ export interface LocalClientOptions {
   /** How to make sure submitted workflows run: in this process while it waits, or a detached controller. */
   engine: EngineMode;
   log?: (msg: string) => void;
+  /** The archive and offload table to read (see LocalHostOptions). */
+  persistence?: LocalHostOptions['persistence'];
 }
 
 export class LocalClient extends StoreClient {

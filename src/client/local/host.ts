@@ -13,7 +13,7 @@ import { controllerRunning, spawnDetachedController } from './controller-process
 import type { Engine } from './engine.js';
 import type { ConfiguredArchive } from '../../persist/configured.js';
 import type { WorkflowHydrator } from '../../persist/hydrator.js';
-import type { SqlWorkflowArchive } from '../../persist/workflow-archive.js';
+import type { WorkflowArchive } from '../../persist/archive-api.js';
 import type { SyncDatabase } from '../../persist/sync-database.js';
 
 export type EngineMode = 'in-process' | 'detached' | 'none';
@@ -24,6 +24,11 @@ export interface LocalHostOptions {
   /** How to make sure submitted workflows run: in this process while it waits, or a detached controller. */
   engine: EngineMode;
   log?: (msg: string) => void;
+  /**
+   * The archive and offload table to read, opened by the caller (`argo server`, whose archive
+   * connects again when its database was down); unset, they are opened here on first use.
+   */
+  persistence?: { archive: WorkflowArchive; hydrator: WorkflowHydrator };
 }
 
 export class LocalHost implements ClientHost {
@@ -139,13 +144,14 @@ export class LocalHost implements ClientHost {
   }
 
   /** The archive the local engine writes completed workflows to (its configuration's, else $ARGO_HOME/archive.db). */
-  archive(): Promise<SqlWorkflowArchive> {
-    return this.persistence().then((p) => p.archive);
+  archive(): Promise<WorkflowArchive> {
+    const given = this.opts.persistence;
+    return given ? Promise.resolve(given.archive) : this.persistence().then((p) => p.archive);
   }
 
   /** The archive, unless it is the home's archive.db and nothing was ever archived there (no file). */
-  async archiveToList(): Promise<SqlWorkflowArchive | undefined> {
-    if (!this.openedArchive) {
+  async archiveToList(): Promise<WorkflowArchive | undefined> {
+    if (!this.openedArchive && !this.opts.persistence) {
       const { openConfiguredArchive } = await import('../../persist/configured.js');
       // Checked again: another call may have opened it while the module loaded.
       if (!this.openedArchive) {
@@ -160,7 +166,8 @@ export class LocalHost implements ClientHost {
 
   /** Reads nodes offloaded to the archive's database (its `argo_workflows` table). */
   hydrator(): Promise<WorkflowHydrator> {
-    return this.persistence().then((p) => p.hydrator);
+    const given = this.opts.persistence;
+    return given ? Promise.resolve(given.hydrator) : this.persistence().then((p) => p.hydrator);
   }
 
   private persistence(): Promise<ConfiguredArchive> {

@@ -48,6 +48,7 @@ import { ArgoError } from '../types.js';
 import type { AdmitKind, TemplateSnapshot, Validatable } from '../validate.js';
 import { versionInfo } from '../version.js';
 import { isHydrated, WorkflowHydrator } from '../../persist/hydrator.js';
+import { DatabaseUnreachableError } from '../../persist/database-reachability.js';
 import { archiveOf, findArchived, labelKeyOf, listArchive } from './archive.js';
 import type { ClientHost } from './host.js';
 import { watchToIterable } from './streams.js';
@@ -232,7 +233,8 @@ export class StoreClient implements ArgoClient {
     try {
       return await hydrator.hydrate(wf, { shared });
     } catch (err) {
-      throw new ArgoError(`${(err as Error).message}`, 500);
+      // A database that is down answers 503 (try again later), not a failure of the workflow.
+      throw new ArgoError(`${(err as Error).message}`, err instanceof DatabaseUnreachableError ? 503 : 500);
     }
   }
 
@@ -442,7 +444,7 @@ export class StoreClient implements ArgoClient {
     name = await this.resolveName(ns, name);
     if (opts.follow) await this.host.ensureController();
     const wf = await this.getWorkflow(ns, name);
-    yield* workflowLogsOf(this.store, this.host, ns, name, wf, opts, signal);
+    yield* workflowLogsOf(this.store, this.host, ns, name, wf, opts, signal, (w) => this.hydrated(w, true));
   }
 
   // ---- workflow templates -------------------------------------------------------------------

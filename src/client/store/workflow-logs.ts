@@ -15,6 +15,8 @@ export async function* workflowLogsOf(
   wf: Workflow,
   opts: LogOptions,
   signal?: AbortSignal,
+  /** Puts a watched workflow's nodes back (offloaded or compressed), so its new pods are seen. */
+  hydrate: (wf: Workflow) => Promise<Workflow> = async (w) => w,
 ): AsyncGenerator<LogEntry> {
   const container = opts.container ?? 'main';
   const streamed = new Set<string>();
@@ -58,7 +60,10 @@ export async function* workflowLogsOf(
           { fieldSelector: `metadata.name=${name}` },
           signal,
         )) {
-          for (const p of podsOf(ev.object)) startPod(p);
+          // A version whose nodes cannot be read now (their database down) shows no new pods;
+          // a later one does.
+          const whole = ev.type === 'DELETED' ? ev.object : await hydrate(ev.object).catch(() => ev.object);
+          for (const p of podsOf(whole)) startPod(p);
           if (isDone(ev.object) || ev.type === 'DELETED') break;
         }
       })(),

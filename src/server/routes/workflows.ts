@@ -4,6 +4,7 @@ import { submitFromKind } from '../../model/service.js';
 import { labelCreator } from '../../workflow/lifecycle/actor.js';
 import type { SubmitOpts, Workflow } from '../../model/workflow.js';
 import { ApiError, Code, invalid, notFound, toApiError } from '../errors.js';
+import { DatabaseUnreachableError } from '../../persist/database-reachability.js';
 import { bool, listQuery, logQuery, str } from '../query.js';
 import {
   actorOf,
@@ -72,7 +73,12 @@ export function registerWorkflowRoutes(app: FastifyInstance, ctx: RouteContext):
         : archive?.enabled
           ? await mergedPage(ctx.deps.store, archive, criteria, lq.labelSelector, (labelSelector) =>
               listAll((cont) => backend.listWorkflows(scope, { labelSelector, continue: cont })),
-            )
+            ).catch((err: unknown) => {
+              // The archive's database is down (logged once by the archive): the live workflows
+              // are still there to list, and `argo archive list` says what is wrong.
+              if (!(err instanceof DatabaseUnreachableError)) throw err;
+              return pageFromStore(ctx.deps.store, criteria, lq.labelSelector);
+            })
           : await pageFromStore(ctx.deps.store, criteria, lq.labelSelector);
       if (!page) {
         const all = await listAll((cont) =>

@@ -3,7 +3,6 @@
 // one line and keeps running workflows, which wait Pending archiving (still in the store) and are
 // archived once the database can be reached; lost mid-run (the proxy cuts every connection), the
 // write fails, is logged and retried, and lands once it is back. Nothing is lost either way.
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowController } from '../../../src/controller/controller.js';
 import type { ConfigMap, Secret } from '../../../src/model/meta.js';
@@ -17,123 +16,20 @@ import {
 } from '../../../src/persist/configured.js';
 import { DatabaseUnreachableError } from '../../../src/persist/database-reachability.js';
 import { offloadVersion } from '../../../src/persist/node-offload.js';
-import { openSession, openWorkflowArchive, type ArchiveDatabase } from '../../../src/persist/index.js';
+import { openWorkflowArchive } from '../../../src/persist/index.js';
 import type { SqlWorkflowArchive } from '../../../src/persist/workflow-archive.js';
 import { FakeKubelet } from '../../helpers/fake-kubelet.js';
 import { MemoryStore } from '../../helpers/memory-store.js';
-import { testDatabases } from './databases.js';
+import { testServers, type TestServer } from './databases.js';
 import { until } from '../../helpers/until.js';
+import { TcpProxy } from '../../helpers/tcp-proxy.js';
 
 const STATUS = 'workflows.argoproj.io/workflow-archiving-status';
-
-/** A TCP proxy to the database that can be closed (refusing, and cutting what is open) and reopened on its port. */
-class Proxy {
-  private server?: net.Server;
-  private readonly sockets = new Set<net.Socket>();
-  constructor(
-    readonly port: number,
-    private readonly target: number,
-  ) {}
-
-  static async onFreePort(target: number): Promise<Proxy> {
-    const probe = net.createServer();
-    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-    const port = (probe.address() as net.AddressInfo).port;
-    await new Promise((r) => probe.close(r));
-    return new Proxy(port, target);
-  }
-
-  async open(): Promise<void> {
-    const server = net.createServer((client) => {
-      const upstream = net.connect(this.target, '127.0.0.1');
-      for (const s of [client, upstream]) {
-        this.sockets.add(s);
-        s.on('close', () => this.sockets.delete(s));
-        s.on('error', () => undefined);
-      }
-      client.pipe(upstream).pipe(client);
-      client.on('close', () => upstream.destroy());
-      upstream.on('close', () => client.destroy());
-    });
-    await new Promise<void>((r) => server.listen(this.port, '127.0.0.1', r));
-    this.server = server;
-  }
-
-  async close(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    for (const s of this.sockets) s.destroy();
-    if (server) await new Promise((r) => server.close(r));
-  }
-}
 
 /** How long each wait of this file may take. */
 const WAIT_MS = 20_000;
 
-interface Server {
-  label: string;
-  unavailable?: string;
-  kind: 'postgresql' | 'mysql';
-  port: number;
-  user: string;
-  /** A database of its own for this file, and how to drop it. */
-  create(): Promise<{ database: string; direct: ArchiveDatabase; drop: () => Promise<void> }>;
-}
-
-const all = await testDatabases();
-const servers: Server[] = [
-  {
-    label: 'PostgreSQL',
-    unavailable: all.find((d) => d.label === 'PostgreSQL')?.unavailable,
-    kind: 'postgresql',
-    port: 5432,
-    user: 'postgres',
-    create: async () => {
-      const database = `argo_conn_${process.pid}_${Date.now()}`;
-      const admin: ArchiveDatabase = {
-        type: 'postgres',
-        host: '127.0.0.1',
-        port: 5432,
-        user: 'postgres',
-        database: 'test',
-      };
-      const run = async (sql: string): Promise<void> => {
-        const s = await openSession(admin);
-        await s.exec(sql).finally(() => s.close());
-      };
-      await run(`create database ${database}`);
-      return {
-        database,
-        direct: { ...admin, database },
-        drop: () => run(`drop database ${database} with (force)`),
-      };
-    },
-  },
-  {
-    label: 'MariaDB',
-    unavailable: all.find((d) => d.label === 'MariaDB')?.unavailable,
-    kind: 'mysql',
-    port: 3306,
-    user: 'root',
-    create: async () => {
-      const database = `argo_conn_${process.pid}_${Date.now()}`;
-      const admin: ArchiveDatabase = {
-        type: 'mysql',
-        host: '127.0.0.1',
-        port: 3306,
-        user: 'root',
-        password: '',
-        database: 'test',
-      };
-      const run = async (sql: string): Promise<void> => {
-        const s = await openSession(admin);
-        await s.exec(sql).finally(() => s.close());
-      };
-      await run(`create database ${database}`);
-      return { database, direct: { ...admin, database }, drop: () => run(`drop database ${database}`) };
-    },
-  },
-];
+const servers = await testServers();
 
 for (const server of servers) {
   if (server.unavailable && !process.env.CI) {
@@ -143,15 +39,15 @@ for (const server of servers) {
     continue;
   }
   describe(`archive connection failures on ${server.label}`, () => {
-    let proxy: Proxy;
-    let created: Awaited<ReturnType<Server['create']>>;
+    let proxy: TcpProxy;
+    let created: Awaited<ReturnType<TestServer['create']>>;
     let reader: SqlWorkflowArchive | undefined;
     const cleanups: (() => Promise<void> | void)[] = [];
 
     beforeAll(async () => {
       if (server.unavailable) throw new Error(server.unavailable);
       created = await server.create();
-      proxy = await Proxy.onFreePort(server.port);
+      proxy = await TcpProxy.onFreePort(server.port);
     });
     afterAll(async () => {
       for (const fn of cleanups.splice(0).reverse()) await fn();
@@ -218,7 +114,11 @@ for (const server of servers) {
       expect(archive?.opened).toBeUndefined();
       const startLines = logs.filter((l) => l.includes('wait Pending archiving'));
       expect(startLines).toHaveLength(1);
-      expect(startLines[0]).toMatch(/^workflow archive: .*: .*; completed workflows wait Pending archiving/);
+      expect(startLines[0]).toMatch(
+        new RegExp(
+          `^workflow archive: \\S+ at 127\\.0\\.0\\.1:${proxy.port}/\\w+ cannot be reached: .*; completed workflows wait Pending archiving`,
+        ),
+      );
 
       const wf = await submit(store, 'while-down');
       await until('Pending', WAIT_MS, async () =>
@@ -233,7 +133,7 @@ for (const server of servers) {
       );
       // Down at start is the start line; back is one more line, and no line per workflow per retry.
       expect(logs.filter((l) => l.includes('can be reached again'))).toHaveLength(1);
-      expect(logs.filter((l) => l.includes('cannot be reached'))).toHaveLength(0);
+      expect(logs.filter((l) => l.includes('cannot be reached'))).toEqual(startLines);
       expect(logs.filter((l) => l.startsWith('archiving workflow'))).toHaveLength(0);
       const record = await archived(wf.metadata.uid ?? '');
       expect(record?.metadata.name).toBe('while-down');
@@ -411,7 +311,7 @@ for (const server of servers) {
           : undefined,
       );
       // One line at start, none per read or write.
-      expect(logs.filter((l) => l.includes('cannot be reached'))).toHaveLength(0);
+      expect(logs.filter((l) => l.includes('cannot be reached'))).toHaveLength(1);
       expect(logs.filter((l) => l.includes('offloaded nodes') || l.includes('wait Pending'))).toHaveLength(1);
 
       const resumed = await store.get<Workflow>('Workflow', 'default', 'resumed');

@@ -95,3 +95,60 @@ export async function testDatabases(): Promise<TestDatabase[]> {
     },
   ];
 }
+
+/**
+ * PostgreSQL and MariaDB as servers, for tests that name one in a controller configuration (a
+ * ConfigMap's `postgresql:` or `mysql:` block, which has no schema): each makes a database of its
+ * own. `user` connects with an empty password.
+ */
+export interface TestServer {
+  label: 'PostgreSQL' | 'MariaDB';
+  unavailable?: string;
+  /** The configuration block that names it. */
+  kind: 'postgresql' | 'mysql';
+  port: number;
+  user: string;
+  /** A database of its own, how to reach it directly, and how to drop it. */
+  create(): Promise<{ database: string; direct: ArchiveDatabase; drop: () => Promise<void> }>;
+}
+
+export async function testServers(): Promise<TestServer[]> {
+  const all = await testDatabases();
+  const unavailable = (label: string): string | undefined => all.find((d) => d.label === label)?.unavailable;
+  const pg: ArchiveDatabase = { type: 'postgres', ...PG };
+  const my: ArchiveDatabase = { type: 'mysql', ...MY };
+  return [
+    {
+      label: 'PostgreSQL',
+      unavailable: unavailable('PostgreSQL'),
+      kind: 'postgresql',
+      port: PG.port,
+      user: PG.user,
+      create: async () => {
+        const database = uniqueName();
+        await withAdmin(pg, `create database ${database}`);
+        return {
+          database,
+          direct: { ...pg, database },
+          drop: () => withAdmin(pg, `drop database ${database} with (force)`),
+        };
+      },
+    },
+    {
+      label: 'MariaDB',
+      unavailable: unavailable('MariaDB'),
+      kind: 'mysql',
+      port: MY.port,
+      user: MY.user,
+      create: async () => {
+        const database = uniqueName();
+        await withAdmin(my, `create database ${database}`);
+        return {
+          database,
+          direct: { ...my, database },
+          drop: () => withAdmin(my, `drop database ${database}`),
+        };
+      },
+    },
+  ];
+}
