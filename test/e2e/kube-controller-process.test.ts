@@ -152,7 +152,10 @@ describe('argo workflow-controller on a cluster', { timeout: 120_000 }, () => {
     expect(await endpoint(first, 'health', '/healthz')).toEqual({ status: 200, text: 'ok\n' });
     const metrics = (await endpoint(first, 'metrics', '/metrics')).text;
     expect(metrics).toMatch(/^argo_workflows_is_leader 1$/m);
-    expect(metrics).toMatch(/^argo_workflows_gauge\{phase="Running"\} 0$/m);
+    expect(metrics).toMatch(/^argo_workflows_gauge\{status="Running"\} 0$/m);
+    // Upstream's label names: a workflow's phase is "status" on this gauge, a pod's "phase" on its own.
+    expect(metrics).not.toMatch(/^argo_workflows_gauge\{phase=/m);
+    expect(metrics).toMatch(/^argo_workflows_pods_gauge\{phase="Pending"\} \d+$/m);
     expect(metrics).toMatch(/^argo_workflows_queue_depth_gauge\{queue_name="workflow_queue"\} \d+$/m);
   });
 
@@ -186,7 +189,7 @@ describe('argo workflow-controller on a cluster', { timeout: 120_000 }, () => {
       'appended third',
     ]);
     const metrics = (await endpoint(first, 'metrics', '/metrics')).text;
-    expect(metrics).toMatch(/^argo_workflows_gauge\{phase="Succeeded"\} 1$/m);
+    expect(metrics).toMatch(/^argo_workflows_gauge\{status="Succeeded"\} 1$/m);
     expect(metrics).toMatch(/^argo_workflows_pods_gauge\{phase="Succeeded"\} 3$/m);
   });
 
