@@ -1,6 +1,6 @@
-// The cluster on one machine: the fake API server and a kubelet (the host runtime running the pods
-// the API holds) in this process, `argo workflow-controller --kubeconfig` as processes of their
-// own, and the CLI's kube backend. Covers what a controller Deployment must do: run workflows with
+// The cluster on one machine: the fake API server in this process, `argo kubelet` (the host
+// runtime running the pods the API holds; pods/exec proxied to it) and `argo workflow-controller
+// --kubeconfig` as processes of their own, and the CLI's kube backend. Covers what a controller Deployment must do: run workflows with
 // pods in upstream's layout, resource templates in pods running `argoexec resource` against the
 // API, retry and cron workflows, keep its caches true when the API server
 // expires every resourceVersion mid-run (re-list on 410) and resume watches from BOOKMARKs, survive
