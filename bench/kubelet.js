@@ -3,7 +3,7 @@
 // (src/server/kube-api over a fresh SQLite store, plain HTTP, bearer token), the time from creating
 // a one-container pod to its Succeeded status, and the time of a pods/exec (a SIGCONT to a running
 // container's entrypoint) served by the runtime's exec directly against the API server's proxy to
-// the kubelet (src/server/kube-api/kubelet-exec.ts). Medians of N; the two runtimes take turns in
+// the kubelet (src/server/kube-api/kubelet-proxy.ts). Medians of N; the two runtimes take turns in
 // rounds (never both at once: each would take the other's pods), so machine noise hits both alike.
 // Run after `npm run build`: node bench/kubelet.js [--runs N]
 import { spawn } from 'node:child_process';
@@ -22,7 +22,7 @@ const runs = Math.max(1, Number(values.runs) || 9);
 const { openStore } = await import('../dist/store/index.js');
 const { startKubeApiServer } = await import('../dist/server/kube-api/server.js');
 const { kubeconfigYaml } = await import('../dist/server/kube-api/kubeconfig.js');
-const { execThroughKubelet } = await import('../dist/server/kube-api/kubelet-exec.js');
+const { execThroughKubelet } = await import('../dist/server/kube-api/kubelet-proxy.js');
 const { HostRuntime } = await import('../dist/executor/host/runtime.js');
 const { openKubeStore } = await import('../dist/store/kube/index.js');
 

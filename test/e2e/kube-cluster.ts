@@ -1,17 +1,16 @@
 // A stand-in cluster for running the CLI in Kubernetes API mode: the fake API server, our own
 // workflow controller in the test process watching it through a KubeStore (as a controller
 // deployed in a cluster watches the real API server), and a kubelet, `argo kubelet`, as a process
-// of its own (kubelet-process.ts) running the pods. pods/log is served from the log files the
-// kubelet writes under its home, as a kubelet serves its containers' logs; pods/exec is proxied
-// to the kubelet the pod's node Lease names (src/server/kube-api/kubelet-exec.ts). Pods labelled INJECT_SIDECAR_LABEL=true get one more container
+// of its own (kubelet-process.ts) running the pods. pods/log and pods/exec are proxied to the
+// kubelet the pod's node Lease names (src/server/kube-api/kubelet-proxy.ts), as a real API
+// server proxies them to the node's kubelet. Pods labelled INJECT_SIDECAR_LABEL=true get one more container
 // as they are created, as a service mesh's admission webhook injects its proxy: neither the
 // workflow nor its emissary know of it.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { WorkflowController } from '../../src/controller/controller.js';
-import { readPodLogs } from '../../src/executor/logs.js';
-import { execThroughKubelet } from '../../src/server/kube-api/kubelet-exec.js';
+import { execThroughKubelet, logsThroughKubelet } from '../../src/server/kube-api/kubelet-proxy.js';
 import { openKubeStore, type KubeStore } from '../../src/store/kube/index.js';
 import type { Pod } from '../../src/model/pod.js';
 import { startFakeApiServer, type FakeApiServer, type FakeUser } from '../helpers/fake-apiserver.js';
@@ -52,12 +51,13 @@ export async function startKubeCluster(opts: KubeClusterOptions = {}): Promise<K
   const inProcessController = opts.controller ?? true;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'argo-kube-e2e-'));
   const home = path.join(dir, 'node');
-  // pods/exec goes where the kubelet's node Lease in the API server's own store says.
+  // pods/log and pods/exec go where the kubelet's node Lease in the API server's own store says.
   const served: { api?: FakeApiServer } = {};
   const api = await startFakeApiServer({
     users: opts.users,
     bookmarkIntervalMs: opts.bookmarkIntervalMs,
-    podLog: (namespace, pod, container, q, signal) => podLogText(home, namespace, pod, container, q, signal),
+    podLog: (namespace, pod, container, q, signal) =>
+      logsThroughKubelet(served.api!.store)(namespace, pod, container, q, signal),
     podExec: (namespace, pod, container, command) =>
       execThroughKubelet(served.api!.store)(namespace, pod, container, command),
     admitPod: injectSidecar,
@@ -97,24 +97,4 @@ export async function startKubeCluster(opts: KubeClusterOptions = {}): Promise<K
 function injectSidecar(pod: Pod): void {
   if (pod.metadata.labels?.[INJECT_SIDECAR_LABEL] !== 'true') return;
   pod.spec.containers.push({ name: INJECTED_SIDECAR, image: 'busybox', command: ['sleep', '3600'] });
-}
-
-/** What a kubelet answers for GET pods/{pod}/log, from the host runtime's log files. */
-async function* podLogText(
-  home: string,
-  namespace: string,
-  pod: string,
-  container: string,
-  q: Record<string, string>,
-  signal: AbortSignal,
-): AsyncGenerator<string> {
-  for await (const line of readPodLogs(home, namespace, pod, container, {
-    follow: q.follow === 'true',
-    sinceTime: q.sinceTime,
-    sinceSeconds: q.sinceSeconds ? Number(q.sinceSeconds) : undefined,
-    tailLines: q.tailLines ? Number(q.tailLines) : undefined,
-    timestamps: q.timestamps === 'true',
-    signal,
-  }))
-    yield `${line.content}\n`;
 }

@@ -1,6 +1,6 @@
 // `argo kubelet` as its own process, for the cluster-on-one-machine suites: started against the
-// fake API server's kubeconfig, it runs the pods the API holds and serves their pods/exec (the API
-// server finds it through its node Lease). It can be killed with SIGKILL mid-run and started again
+// fake API server's kubeconfig, it runs the pods the API holds and serves their pods/exec and
+// pods/log (the API server finds it through its node Lease). It can be killed with SIGKILL mid-run and started again
 // on the same home, as a node's kubelet crashes and restarts while its containers run on.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';

@@ -1,14 +1,15 @@
 // `argo kubelet`: a HostRuntime over a KubeStore, a loopback endpoint the API server proxies
-// pods/exec to, and the node Lease that tells the API server where that endpoint is
-// (server/kube-api/kubelet-exec.ts). Pods it runs write their status through the API themselves
+// pods/exec and pods/log to, and the node Lease that tells the API server where that endpoint is
+// (server/kube-api/kubelet-proxy.ts). Pods it runs write their status through the API themselves
 // (the host runtime's status writer); nothing here touches a pod.
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { HostRuntime } from '../../executor/host/runtime.js';
+import { readPodLogs } from '../../executor/logs.js';
 import { NODE_NAME } from '../../executor/host/status-writer.js';
-import { ANNOTATION_KUBELET_ENDPOINT, NODE_LEASE_NAMESPACE } from '../../server/kube-api/kubelet-exec.js';
+import { ANNOTATION_KUBELET_ENDPOINT, NODE_LEASE_NAMESPACE } from '../../server/kube-api/kubelet-proxy.js';
 import type { KubeConnectOptions, KubeStore } from '../../store/kube/index.js';
 import { microTime, type Lease } from '../../store/lease.js';
 import type { ResourceStore } from '../../store/types.js';
@@ -50,7 +51,7 @@ export async function runKubelet(o: KubeletOptions): Promise<void> {
   const kubeconfig = o.kube.kubeconfig ?? (existsSync(opened.source) ? opened.source : undefined);
   const runtime = new HostRuntime(store, { home, gracePeriodSeconds, kubeconfig });
   await runtime.start();
-  const server = createServer((req, res) => void serveExec(runtime, req, res));
+  const server = createServer((req, res) => void serve(runtime, home, req, res));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());
@@ -79,22 +80,50 @@ export async function runKubelet(o: KubeletOptions): Promise<void> {
   process.once('SIGINT', () => void stop('SIGINT'));
 }
 
-/** GET /exec/{namespace}/{pod}/{container}?command=...: a command in a container this kubelet runs. */
-async function serveExec(runtime: HostRuntime, req: IncomingMessage, res: ServerResponse): Promise<void> {
+/**
+ * The kubelet's endpoints, at the real kubelet's paths: GET /exec/{namespace}/{pod}/{container}
+ * ?command=... (a command in a container this kubelet runs) and GET /containerLogs/{namespace}/
+ * {pod}/{container} (its log, from the files the runtime writes under `home`).
+ */
+async function serve(
+  runtime: HostRuntime,
+  home: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://kubelet');
   const parts = url.pathname.split('/').slice(1).map(decodeURIComponent);
   const reply = (status: number, body: unknown): void => {
     res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
   };
-  if (req.method !== 'GET' || parts.length !== 4 || parts[0] !== 'exec') {
+  const [what, namespace, pod, container] = parts as [string, string, string, string];
+  if (req.method !== 'GET' || parts.length !== 4 || (what !== 'exec' && what !== 'containerLogs')) {
     reply(404, { message: `no such kubelet endpoint: ${req.method ?? ''} ${url.pathname}` });
     return;
   }
-  const [, namespace, pod, container] = parts as [string, string, string, string];
   try {
-    reply(200, await runtime.exec(namespace, pod, container, url.searchParams.getAll('command')));
+    if (what === 'exec') {
+      reply(200, await runtime.exec(namespace, pod, container, url.searchParams.getAll('command')));
+      return;
+    }
+    const q = url.searchParams;
+    const gone = new AbortController();
+    res.on('close', () => gone.abort());
+    const lines = readPodLogs(home, namespace, pod, container, {
+      follow: q.get('follow') === 'true',
+      sinceTime: q.get('sinceTime') ?? undefined,
+      sinceSeconds: q.has('sinceSeconds') ? Number(q.get('sinceSeconds')) : undefined,
+      tailLines: q.has('tailLines') ? Number(q.get('tailLines')) : undefined,
+      timestamps: q.get('timestamps') === 'true',
+      signal: gone.signal,
+    });
+    res.writeHead(200, { 'Content-Type': 'text/plain' });
+    res.flushHeaders();
+    for await (const line of lines) res.write(`${line.content}\n`);
+    res.end();
   } catch (err) {
-    reply(500, { message: (err as Error).message });
+    if (res.headersSent) res.destroy(err as Error);
+    else reply(500, { message: (err as Error).message });
   }
 }
 

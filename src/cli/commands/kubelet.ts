@@ -19,7 +19,7 @@ export function registerKubelet(program: Command): void {
     .requiredOption('--home <dir>', "where pods' working folders and container logs are kept")
     .option(
       '--port <int>',
-      'port on 127.0.0.1 for pods/exec (0: any free port)',
+      'port on 127.0.0.1 for pods/exec and pods/log (0: any free port)',
       String(KUBELET_DEFAULT_PORT),
     )
     .option('--grace-period <seconds>', 'seconds between SIGTERM and SIGKILL when a pod names none', '10')
@@ -29,8 +29,8 @@ export function registerKubelet(program: Command): void {
 It watches Pods in every namespace through the kubeconfig (--kubeconfig, KUBECONFIG, or
 in-cluster), runs each new one, writes its status back and deletes what a deleted pod left. It
 registers as the node named after this host (the node its pods are bound to) with a Lease in
-kube-node-lease whose annotation names its pods/exec endpoint, so an API server that reads it
-(ours) proxies pods/exec there. Killed, its pods run on; started again, it adopts them.
+kube-node-lease whose annotation names its endpoint, so an API server that reads it (ours)
+proxies pods/exec and pods/log there. Killed, its pods run on; started again, it adopts them.
 SIGTERM or SIGINT stops it and the pods it runs.
 
 Examples:

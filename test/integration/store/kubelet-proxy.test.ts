@@ -1,7 +1,8 @@
-// pods/exec proxied to the kubelet a node Lease names (src/server/kube-api/kubelet-exec.ts), with
-// plain HTTP servers standing in for kubelets' exec endpoints: the pod's node picks the kubelet,
-// a pod not yet bound goes to the only live one, and an expired Lease, a kubelet that is gone or
-// one that refuses the command each end the exec with a message that says which.
+// pods/exec and pods/log proxied to the kubelet a node Lease names
+// (src/server/kube-api/kubelet-proxy.ts), with plain HTTP servers standing in for kubelets'
+// endpoints: the pod's node picks the kubelet, a pod not yet bound goes to the only live one, and
+// an expired Lease, a kubelet that is gone or one that refuses the command each end the exec with
+// a message that says which; a log is the kubelet's containerLogs, with pods/log's query.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -9,8 +10,10 @@ import type { Pod } from '../../../src/model/pod.js';
 import {
   ANNOTATION_KUBELET_ENDPOINT,
   execThroughKubelet,
+  logsThroughKubelet,
   NODE_LEASE_NAMESPACE,
-} from '../../../src/server/kube-api/kubelet-exec.js';
+} from '../../../src/server/kube-api/kubelet-proxy.js';
+import { HttpError } from '../../../src/server/kube-api/wire.js';
 import { microTime, type Lease } from '../../../src/store/lease.js';
 import { MemoryStore } from '../../helpers/memory-store.js';
 
@@ -116,5 +119,33 @@ describe('pods/exec proxied to the kubelet of the pod', () => {
     await expect(execThroughKubelet(store)('ns', 'p', 'main', KILL)).rejects.toThrow(
       `the kubelet at ${gone.url} is unreachable`,
     );
+  });
+
+  it("pods/log is the kubelet's containerLogs of the container, with the caller's query", async () => {
+    const store = await withPod('node-a');
+    const k = await kubelet(() => [200, 'line one\nline two\n']);
+    await register(store, 'node-a', k.url);
+    const logs = logsThroughKubelet(store);
+    const body = await logs(
+      'ns',
+      'p',
+      'main',
+      { tailLines: '2', timestamps: 'true' },
+      new AbortController().signal,
+    );
+    let got = '';
+    for await (const chunk of body as AsyncIterable<string>) got += chunk;
+    // The stand-in answers JSON-encoded text: what it sent is what the caller reads.
+    expect(got).toBe(JSON.stringify('line one\nline two\n'));
+    expect(k.asked.map((u) => [u.pathname, Object.fromEntries(u.searchParams)])).toEqual([
+      ['/containerLogs/ns/p/main', { tailLines: '2', timestamps: 'true' }],
+    ]);
+    await store.delete('Lease', NODE_LEASE_NAMESPACE, 'node-a');
+    const refused = logs('ns', 'p', 'main', {}, new AbortController().signal);
+    await expect(refused).rejects.toBeInstanceOf(HttpError);
+    await expect(refused).rejects.toMatchObject({
+      code: 500,
+      message: expect.stringContaining('no live kubelet'),
+    });
   });
 });
