@@ -25,6 +25,7 @@ const { kubeconfigYaml } = await import('../dist/server/kube-api/kubeconfig.js')
 const { execThroughKubelet } = await import('../dist/server/kube-api/kubelet-proxy.js');
 const { HostRuntime } = await import('../dist/executor/host/runtime.js');
 const { openKubeStore } = await import('../dist/store/kube/index.js');
+const { buildPod } = await import('../dist/controller/pod-builder.js');
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'argo-bench-kubelet-'));
 const store = openStore({ path: path.join(dir, 'argo.db') });
@@ -35,33 +36,26 @@ writeFileSync(kubeconfig, kubeconfigYaml({ url: server.url, token: TOKEN, name: 
 const home = path.join(dir, 'node');
 let seq = 0;
 
-/** A pod in Argo's pod contract for a container template running `command`. */
+/** The pod our controller makes for a container template running `command` (its own builder). */
 function pod(command) {
   const name = `bench-${++seq}`;
   const tmpl = { name: 'main', container: { image: 'busybox', command } };
-  const env = [
-    ['ARGO_POD_NAME', name],
-    ['ARGO_NODE_ID', `wf-${name}`],
-    ['ARGO_WORKFLOW_NAME', 'wf'],
-    ['ARGO_WORKFLOW_UID', 'wf-uid'],
-    ['ARGO_CONTAINER_NAME', 'main'],
-    ['ARGO_TEMPLATE', JSON.stringify(tmpl)],
-    ['ARGO_INCLUDE_SCRIPT_OUTPUT', 'false'],
-  ].map(([n, value]) => ({ name: n, value }));
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: {
-      name,
-      namespace: NS,
-      labels: { 'workflows.argoproj.io/workflow': 'wf' },
-      annotations: {
-        'workflows.argoproj.io/node-id': `wf-${name}`,
-        'workflows.argoproj.io/node-name': `wf.${name}`,
-      },
-    },
-    spec: { containers: [{ ...tmpl.container, name: 'main', env }], restartPolicy: 'Never' },
+  const wf = {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Workflow',
+    metadata: { name: 'wf', namespace: NS, uid: 'wf-uid' },
+    spec: { entrypoint: 'main', templates: [tmpl] },
   };
+  const node = { id: `wf-${name}`, name: `wf.${name}`, displayName: name, type: 'Pod', templateName: 'main' };
+  return buildPod({
+    wf,
+    execSpec: wf.spec,
+    node,
+    podName: name,
+    onExitPod: false,
+    tmpl,
+    includeScriptOutput: false,
+  });
 }
 
 async function untilPhase(name, phases, timeoutMs = 30_000) {

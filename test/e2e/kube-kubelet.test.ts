@@ -9,7 +9,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Pod } from '../../src/model/pod.js';
 import type { Workflow } from '../../src/model/workflow.js';
-import { ANNOTATION_KUBELET_ENDPOINT, NODE_LEASE_NAMESPACE } from '../../src/server/kube-api/kubelet-proxy.js';
+import {
+  ANNOTATION_KUBELET_ENDPOINT,
+  NODE_LEASE_NAMESPACE,
+} from '../../src/server/kube-api/kubelet-proxy.js';
 import type { Lease } from '../../src/store/lease.js';
 import { fileLines, until } from '../helpers/until.js';
 import { cliWithHome, fixture, lines, type Cli, type CliResult } from './cli.js';
