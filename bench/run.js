@@ -8,6 +8,7 @@ const benches = [
   'startup.js',
   'cli-reads.js',
   'kube-list.js',
+  'kubelet.js',
   'dag200.js',
   'steps-passes.js',
   'pod-cost.js',

@@ -1,19 +1,20 @@
-// A stand-in cluster for running the CLI in Kubernetes API mode: the fake API server, with our own
-// workflow controller and host runtime in the test process watching it through a KubeStore (as a
-// controller deployed in a cluster watches the real API server). pods/log is served from the log
-// files the host runtime writes, as a kubelet serves its containers' logs, and pods/exec by the
-// host runtime (HostRuntime.exec). Pods labelled INJECT_SIDECAR_LABEL=true get one more container
+// A stand-in cluster for running the CLI in Kubernetes API mode: the fake API server, our own
+// workflow controller in the test process watching it through a KubeStore (as a controller
+// deployed in a cluster watches the real API server), and a kubelet, `argo kubelet`, as a process
+// of its own (kubelet-process.ts) running the pods. pods/log and pods/exec are proxied to the
+// kubelet the pod's node Lease names (src/server/kube-api/kubelet-proxy.ts), as a real API
+// server proxies them to the node's kubelet. Pods labelled INJECT_SIDECAR_LABEL=true get one more container
 // as they are created, as a service mesh's admission webhook injects its proxy: neither the
 // workflow nor its emissary know of it.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { WorkflowController } from '../../src/controller/controller.js';
-import { HostRuntime } from '../../src/executor/host/runtime.js';
-import { readPodLogs } from '../../src/executor/logs.js';
+import { execThroughKubelet, logsThroughKubelet } from '../../src/server/kube-api/kubelet-proxy.js';
 import { openKubeStore, type KubeStore } from '../../src/store/kube/index.js';
 import type { Pod } from '../../src/model/pod.js';
 import { startFakeApiServer, type FakeApiServer, type FakeUser } from '../helpers/fake-apiserver.js';
+import { startKubeletProcess, type KubeletProcess } from './kubelet-process.js';
 
 export const INJECT_SIDECAR_LABEL = 'test.argo-ts.io/inject-sidecar';
 /** The container injected into pods labelled INJECT_SIDECAR_LABEL: it runs until it is signalled. */
@@ -25,6 +26,8 @@ export interface KubeCluster {
   kubeconfig: string;
   /** Environment overrides for the CLI: KUBECONFIG set, no Argo Server, no forced local backend. */
   env: NodeJS.ProcessEnv;
+  /** The `argo kubelet` process running the pods. */
+  kubelet: KubeletProcess;
   close(): Promise<void>;
 }
 
@@ -32,7 +35,7 @@ export interface KubeClusterOptions {
   /**
    * Run our workflow controller in this process (default). Off, the cluster has only the API
    * server and the kubelet: the test runs `argo workflow-controller` itself, which lays pods out
-   * as upstream's (argoexec in them), so the kubelet gives pods a kubeconfig for the API.
+   * as upstream's (argoexec in them; the kubelet gives such pods its kubeconfig for the API).
    */
   controller?: boolean;
   /**
@@ -48,26 +51,21 @@ export async function startKubeCluster(opts: KubeClusterOptions = {}): Promise<K
   const inProcessController = opts.controller ?? true;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'argo-kube-e2e-'));
   const home = path.join(dir, 'node');
-  // The runtime needs the API server's kubeconfig, the API server the runtime for pods/exec.
-  const kubelet: { runtime?: HostRuntime } = {};
+  // pods/log and pods/exec go where the kubelet's node Lease in the API server's own store says.
+  const served: { api?: FakeApiServer } = {};
   const api = await startFakeApiServer({
     users: opts.users,
     bookmarkIntervalMs: opts.bookmarkIntervalMs,
-    podLog: (namespace, pod, container, q, signal) => podLogText(home, namespace, pod, container, q, signal),
+    podLog: (namespace, pod, container, q, signal) =>
+      logsThroughKubelet(served.api!.store)(namespace, pod, container, q, signal),
     podExec: (namespace, pod, container, command) =>
-      kubelet.runtime!.exec(namespace, pod, container, command),
+      execThroughKubelet(served.api!.store)(namespace, pod, container, command),
     admitPod: injectSidecar,
   });
+  served.api = api;
   const kubeconfig = api.writeKubeconfig(dir);
+  const kubelet = await startKubeletProcess(kubeconfig, home);
   const { store } = await openKubeStore({ kubeconfig });
-  const runtime = new HostRuntime(store, {
-    home,
-    gracePeriodSeconds: 1,
-    onError: () => undefined,
-    kubeconfig: inProcessController ? undefined : kubeconfig,
-  });
-  kubelet.runtime = runtime;
-  await runtime.start();
   const controller = inProcessController
     ? new WorkflowController({ store, home, controllerNamespace: 'argo' })
     : undefined;
@@ -85,9 +83,10 @@ export async function startKubeCluster(opts: KubeClusterOptions = {}): Promise<K
     api,
     kubeconfig,
     env,
+    kubelet,
     async close() {
       await controller?.stop();
-      await runtime.stop();
+      await kubelet.stop();
       await (store as KubeStore).close();
       await api.close();
       rmSync(dir, { recursive: true, force: true });
@@ -98,24 +97,4 @@ export async function startKubeCluster(opts: KubeClusterOptions = {}): Promise<K
 function injectSidecar(pod: Pod): void {
   if (pod.metadata.labels?.[INJECT_SIDECAR_LABEL] !== 'true') return;
   pod.spec.containers.push({ name: INJECTED_SIDECAR, image: 'busybox', command: ['sleep', '3600'] });
-}
-
-/** What a kubelet answers for GET pods/{pod}/log, from the host runtime's log files. */
-async function* podLogText(
-  home: string,
-  namespace: string,
-  pod: string,
-  container: string,
-  q: Record<string, string>,
-  signal: AbortSignal,
-): AsyncGenerator<string> {
-  for await (const line of readPodLogs(home, namespace, pod, container, {
-    follow: q.follow === 'true',
-    sinceTime: q.sinceTime,
-    sinceSeconds: q.sinceSeconds ? Number(q.sinceSeconds) : undefined,
-    tailLines: q.tailLines ? Number(q.tailLines) : undefined,
-    timestamps: q.timestamps === 'true',
-    signal,
-  }))
-    yield `${line.content}\n`;
 }

@@ -1,6 +1,6 @@
-// The cluster on one machine: the fake API server and a kubelet (the host runtime running the pods
-// the API holds) in this process, `argo workflow-controller --kubeconfig` as processes of their
-// own, and the CLI's kube backend. Covers what a controller Deployment must do: run workflows with
+// The cluster on one machine: the fake API server in this process, `argo kubelet` (the host
+// runtime running the pods the API holds; pods/exec proxied to it) and `argo workflow-controller
+// --kubeconfig` as processes of their own, and the CLI's kube backend. Covers what a controller Deployment must do: run workflows with
 // pods in upstream's layout, resource templates in pods running `argoexec resource` against the
 // API, retry and cron workflows, keep its caches true when the API server
 // expires every resourceVersion mid-run (re-list on 410) and resume watches from BOOKMARKs, survive
@@ -152,7 +152,10 @@ describe('argo workflow-controller on a cluster', { timeout: 120_000 }, () => {
     expect(await endpoint(first, 'health', '/healthz')).toEqual({ status: 200, text: 'ok\n' });
     const metrics = (await endpoint(first, 'metrics', '/metrics')).text;
     expect(metrics).toMatch(/^argo_workflows_is_leader 1$/m);
-    expect(metrics).toMatch(/^argo_workflows_gauge\{phase="Running"\} 0$/m);
+    expect(metrics).toMatch(/^argo_workflows_gauge\{status="Running"\} 0$/m);
+    // Upstream's label names: a workflow's phase is "status" on this gauge, a pod's "phase" on its own.
+    expect(metrics).not.toMatch(/^argo_workflows_gauge\{phase=/m);
+    expect(metrics).toMatch(/^argo_workflows_pods_gauge\{phase="Pending"\} \d+$/m);
     expect(metrics).toMatch(/^argo_workflows_queue_depth_gauge\{queue_name="workflow_queue"\} \d+$/m);
   });
 
@@ -186,7 +189,7 @@ describe('argo workflow-controller on a cluster', { timeout: 120_000 }, () => {
       'appended third',
     ]);
     const metrics = (await endpoint(first, 'metrics', '/metrics')).text;
-    expect(metrics).toMatch(/^argo_workflows_gauge\{phase="Succeeded"\} 1$/m);
+    expect(metrics).toMatch(/^argo_workflows_gauge\{status="Succeeded"\} 1$/m);
     expect(metrics).toMatch(/^argo_workflows_pods_gauge\{phase="Succeeded"\} 3$/m);
   });
 

@@ -11,6 +11,7 @@ import { registerDelete } from './delete.js';
 import { registerExecutorPlugin } from './executor-plugin/index.js';
 import { registerGet } from './get.js';
 import { registerKubeApi } from './kube-api.js';
+import { registerKubelet } from './kubelet.js';
 import { registerLint } from './lint.js';
 import { registerList } from './list.js';
 import { registerLogs } from './logs.js';
@@ -50,6 +51,7 @@ export const COMMANDS: CommandEntry[] = [
   { register: registerExecutorPlugin, names: ['executor-plugin'] },
   { register: registerGet, names: ['get'] },
   { register: registerKubeApi, names: ['kube-api'] },
+  { register: registerKubelet, names: ['kubelet'] },
   { register: registerLint, names: ['lint'] },
   { register: registerList, names: ['list'] },
   { register: registerLogs, names: ['logs'] },

@@ -33,27 +33,37 @@ const POD_PHASES = ['Pending', 'Running', 'Succeeded', 'Failed'];
 
 function registry(state: ControllerState): Registry {
   const r = new Registry();
-  const byPhase = (name: string, help: string, phases: string[], pick: 'workflows' | 'pods') =>
+  const byPhase = (
+    name: string,
+    help: string,
+    label: 'status' | 'phase',
+    phases: string[],
+    pick: 'workflows' | 'pods',
+  ) =>
     new Gauge({
       name,
       help,
-      labelNames: ['phase'],
+      labelNames: [label],
       registers: [r],
       collect() {
         const counts = state.stats()?.[pick] ?? {};
         for (const phase of new Set([...phases, ...Object.keys(counts)]))
-          this.set({ phase }, counts[phase] ?? 0);
+          this.set({ [label]: phase }, counts[phase] ?? 0);
       },
     });
+  // Upstream labels a workflow's phase "status" here (its workflow gauge's attribute) but a pod's
+  // "phase" (its pods gauge's): dashboards built on upstream's query them by those names.
   byPhase(
     'argo_workflows_gauge',
-    'Number of Workflows currently accessible by the controller by phase',
+    'Number of Workflows currently accessible by the controller by status',
+    'status',
     WORKFLOW_PHASES,
     'workflows',
   );
   byPhase(
     'argo_workflows_pods_gauge',
-    'Number of Pods from Workflows currently accessible by the controller by phase',
+    'Number of Pods from Workflows currently accessible by the controller by status',
+    'phase',
     POD_PHASES,
     'pods',
   );

@@ -9,7 +9,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { KubeObject } from '../../model/meta.js';
 import type { Pod } from '../../model/pod.js';
-import { Informer } from '../../store/informer/index.js';
+import { Informer, objectKey, runWorkers, WorkQueue } from '../../store/informer/index.js';
 import type { ResourceStore, WatchEvent } from '../../store/types.js';
 import { builtinsDir } from './command.js';
 import { findExecutable } from './executables.js';
@@ -81,6 +81,11 @@ export class HostRuntime {
   private ctx: KubeletContext | undefined;
   private owner: Owner | undefined;
   private pods: Informer<Pod> | undefined;
+  /** Keys of pods whose events are yet to be handled (see watchPods). */
+  private readonly podQueue = new WorkQueue();
+  /** Pods the informer saw deleted, by key, until their key is worked on. */
+  private readonly tombstones = new Map<string, Pod>();
+  private podWorkers: Promise<void> | undefined;
   private claims: Informer<KubeObject> | undefined;
   private starting: Promise<void> | undefined;
   private stopped = false;
@@ -109,6 +114,8 @@ export class HostRuntime {
     await this.starting?.catch(() => undefined);
     this.pods?.stop();
     this.claims?.stop();
+    await this.podQueue.shutDown();
+    await this.podWorkers;
     const detach = this.opts.detachOnStop === true && this.ctx?.shim !== undefined;
     const runs = [...this.runs.values()];
     if (detach) {
@@ -145,7 +152,11 @@ export class HostRuntime {
 
   /** Resolves once no pod is running (pods created meanwhile are waited for too). */
   async idle(): Promise<void> {
-    while (this.runs.size > 0) await Promise.all([...this.runs.values()].map((r) => r.done));
+    // Pods seen and not yet handled are as good as running.
+    while (this.runs.size > 0 || !this.podQueue.isIdle) {
+      await this.podQueue.idle();
+      await Promise.all([...this.runs.values()].map((r) => r.done));
+    }
   }
 
   // -------------------------------------------------------------------------------------------
@@ -216,14 +227,40 @@ export class HostRuntime {
   /**
    * Pods through an informer: after a watch ends (410 Expired, a dropped connection) it lists again,
    * so a pod deleted meanwhile is still stopped; pods already taken on are recognised by uid.
+   * Its events go through the work queue as the controllers' do: a burst of changes to one pod
+   * (its own status writes) is handled once, from the newest state the cache holds, and a key is
+   * never handled twice at once. A deleted pod's last state is kept until its key is handled.
    */
   private async watchPods(): Promise<void> {
     this.pods = this.informer<Pod>('Pod');
+    const cache = this.pods.cache;
     this.pods.addHandler({
-      onAdd: (object) => this.onPod({ type: 'ADDED', object }),
-      onUpdate: (_old, object) => this.onPod({ type: 'MODIFIED', object }),
-      onDelete: (object) => this.onPod({ type: 'DELETED', object }),
+      onAdd: (pod) => this.podQueue.add(objectKey(pod)),
+      onUpdate: (_old, pod) => this.podQueue.add(objectKey(pod)),
+      onDelete: (pod) => {
+        this.tombstones.set(objectKey(pod), pod);
+        this.podQueue.add(objectKey(pod));
+      },
     });
+    // One worker: handling a key only decides and starts work (runs go on by themselves), and keeps
+    // the order in which pods were first seen.
+    this.podWorkers = runWorkers(
+      this.podQueue,
+      1,
+      (key) => {
+        const gone = this.tombstones.get(key);
+        this.tombstones.delete(key);
+        const pod = cache.get(key);
+        if (gone && gone.metadata.uid !== pod?.metadata.uid) this.onPod({ type: 'DELETED', object: gone });
+        if (pod) this.onPod({ type: 'MODIFIED', object: pod });
+        this.podQueue.forget(key);
+        return Promise.resolve();
+      },
+      (err, key) => {
+        this.ctx!.onError(err, `handling pod ${key}`);
+        this.podQueue.addRateLimited(key);
+      },
+    );
     await this.pods.start();
   }
 

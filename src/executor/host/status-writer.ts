@@ -13,7 +13,8 @@ export const ANNOTATION_HOST_PGID = 'argo-ts.io/host-pgid';
 export const ANNOTATION_HOST_OWNER = 'argo-ts.io/host-runtime';
 
 const POD_IP = '127.0.0.1';
-const NODE_NAME = hostname();
+/** The node the host runtime binds the pods it runs to (spec.nodeName): this host's name. */
+export const NODE_NAME = hostname();
 /** The first retry of a refused final status, doubled after each failure up to the last. */
 const RETRY_FIRST_MS = 250;
 const RETRY_MAX_MS = 4000;
