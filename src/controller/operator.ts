@@ -413,7 +413,9 @@ export class WorkflowOperation {
 
     const phase = workflowPhaseOfNode(node.phase);
     this.globals['workflow.status'] = phase;
-    this.globals['workflow.failures'] = this.failuresJson();
+    // Read only by what runs after the entry node in this pass: the workflow's hooks and its exit
+    // handler. A workflow with neither is spared a walk of every node per pass.
+    if (this.execSpec.hooks || this.execSpec.onExit) this.globals['workflow.failures'] = this.failuresJson();
 
     let hooksDone: boolean | HeldBack;
     try {
@@ -886,6 +888,20 @@ export class WorkflowOperation {
     const holder: TemplateHolder = { template: node.templateName, templateRef: node.templateRef };
     if (!holder.template && !holder.templateRef) return undefined;
     return applyTemplateDefaults(ctx.resolve(holder).tmpl, this.execSpec.templateDefaults);
+  }
+
+  /**
+   * Whether the template `holder` names holds a synchronization lock, which executeTemplate
+   * releases when it meets the node finished (so such a node must be visited); true when the
+   * template does not resolve, for executeTemplate to report that.
+   */
+  templateHoldsLock(holder: TemplateHolder, ctx: TemplateContext): boolean {
+    try {
+      const tmpl = applyTemplateDefaults(ctx.resolve(holder).tmpl, this.execSpec.templateDefaults);
+      return tmpl.synchronization !== undefined;
+    } catch {
+      return true;
+    }
   }
 
   /** Answers of childrenFulfilled, valid while `changes` is `fulfilledAt`. */
