@@ -53,12 +53,82 @@ export function updateProgress(wf: Workflow): void {
     total = { n: total.n + p.n, m: total.m + p.m };
   }
   status.progress = format(total);
+  if (sumTree(nodes)) return;
   const sums = new ChildSums(nodes);
   for (const node of Object.values(nodes)) {
     if (reportsOwnProgress(node.type)) continue;
     const p = sums.below(node);
     if (p.m > 0) node.progress = format(p);
   }
+}
+
+/**
+ * Sets the progress of the nodes that sum what is below them when the nodes form trees (no node
+ * is the child of two nodes or twice of one, every node hangs from a root: a steps fan-out, a
+ * chain of steps): then what is below a node is its children and what is below them, each met
+ * once, and one walk from the leaves up sums it for every node. False, with nothing set, when
+ * they do not (a DAG's joins, a cycle), for ChildSums to walk. A node's sum is kept only while
+ * it has children: a wide fan-out's pods are summed into their parent and nothing is kept of them.
+ */
+function sumTree(nodes: Record<string, NodeStatus>): boolean {
+  const isChild = new Set<string>();
+  let count = 0;
+  for (const id in nodes) {
+    count++;
+    for (const c of nodes[id].children ?? []) {
+      if (isChild.has(c)) return false;
+      isChild.add(c);
+    }
+  }
+  const below = new Map<string, Progress>();
+  let reached = 0;
+  // Post-order without recursion: a chain of thousands of steps is as deep as it is long.
+  const stack: { node: NodeStatus; next: number; acc: Progress }[] = [];
+  for (const id in nodes) {
+    if (isChild.has(id)) continue;
+    stack.push({ node: nodes[id], next: 0, acc: { n: 0, m: 0 } });
+    reached++;
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      const children = top.node.children ?? [];
+      if (top.next < children.length) {
+        const child = nodes[children[top.next++]];
+        if (!child) continue;
+        reached++;
+        if (child.children?.length) {
+          stack.push({ node: child, next: 0, acc: { n: 0, m: 0 } });
+        } else {
+          addOwnTo(top.acc, child);
+        }
+        continue;
+      }
+      stack.pop();
+      below.set(top.node.id, top.acc);
+      const parent = stack[stack.length - 1];
+      if (parent) {
+        parent.acc.n += top.acc.n;
+        parent.acc.m += top.acc.m;
+        addOwnTo(parent.acc, top.node);
+      }
+    }
+  }
+  // A node no root leads to lies on a cycle: not a tree.
+  if (reached < count) return false;
+  for (const id in nodes) {
+    const node = nodes[id];
+    if (reportsOwnProgress(node.type)) continue;
+    const p = below.get(id);
+    if (p && p.m > 0) node.progress = format(p);
+  }
+  return true;
+}
+
+function addOwnTo(acc: Progress, child: NodeStatus): void {
+  if (!reportsOwnProgress(child.type)) return;
+  const own = parse(child.progress);
+  if (!own) return;
+  acc.n += own.n;
+  acc.m += own.m;
 }
 
 /**
