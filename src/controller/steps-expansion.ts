@@ -3,7 +3,8 @@
 // their node names) depend only on the group's steps as resolved in that pass when no `{{...}}`
 // is left in them, so such a group is expanded once and its items, with their node names built
 // once (a string built once keeps its hash, so each item's node lookup is cheap), reused while
-// the resolved steps stay the same.
+// the resolved steps stay the same; with them, how many leading items and children are known to
+// be done with, so a pass over a wide fan-out starts where the unfinished items begin.
 import type { WorkflowStep } from '../model/template.js';
 import type { NodeStatus } from '../model/workflow.js';
 
@@ -11,12 +12,26 @@ import type { NodeStatus } from '../model/workflow.js';
 export interface ExpandedStep {
   step: WorkflowStep;
   nodeName: string;
+  /** Its held-back probe key in a template scope, once worked out (steps.ts). */
+  probe?: { scope: string; key: string | undefined };
 }
 
-interface KeptExpansion {
+/**
+ * A group's expansion and how far its passes need not look again. A node that is fulfilled stays
+ * so on the copy these belong to (a pass meets a finished step's node and returns it as it is),
+ * and a group's children are only ever appended, so both counts only grow.
+ */
+export interface GroupExpansion {
+  items: ExpandedStep[];
+  /** How many leading items are known to need no visit (finished, nothing to release). */
+  passedItems: number;
+  /** How many leading children of the group's node are known to be fulfilled. */
+  fulfilledChildren: number;
+}
+
+interface KeptExpansion extends GroupExpansion {
   /** The group's steps as resolved, as JSON: the items are reused while it is the same. */
   key: string;
-  items: ExpandedStep[];
 }
 
 /**
@@ -37,23 +52,24 @@ export function expansionOf(
   sgNodeName: string,
   resolved: WorkflowStep[],
   expand: () => WorkflowStep[],
-): ExpandedStep[] {
+): GroupExpansion {
   const key = JSON.stringify(resolved);
   const reusable = !key.includes('{{');
   let byGroup = kept.get(nodes);
   const known = byGroup?.get(sgNodeName);
-  if (reusable && known?.key === key) return known.items;
+  if (reusable && known?.key === key) return known;
   const items = expand().map((step) => ({ step, nodeName: `${sgNodeName}.${step.name ?? ''}` }));
+  const expansion = { items, passedItems: 0, fulfilledChildren: 0 };
   if (reusable && resolved.every((s) => items.some((i) => stepOfLoop(i.step, s)))) {
     if (!byGroup) {
       byGroup = new Map();
       kept.set(nodes, byGroup);
     }
-    byGroup.set(sgNodeName, { key, items });
-  } else {
-    byGroup?.delete(sgNodeName);
+    byGroup.set(sgNodeName, { key, ...expansion });
+    return byGroup.get(sgNodeName)!;
   }
-  return items;
+  byGroup?.delete(sgNodeName);
+  return expansion;
 }
 
 /** Whether `item` is `step` itself or one of its loop's items (named `<name>(i:item)`). */

@@ -9,7 +9,7 @@ import { HELD_BACK, type ExecuteOpts, type HeldBack, type WorkflowOperation } fr
 import { heldBackProbeKey } from './held-back.js';
 import type { Scope } from './scope.js';
 import { stepsScopeFor } from './steps-scope.js';
-import { expansionOf, type ExpandedStep } from './steps-expansion.js';
+import { expansionOf, type ExpandedStep, type GroupExpansion } from './steps-expansion.js';
 import { executeTemplateHooks, exitHookOf, runOnExitNode } from './hooks.js';
 
 interface StepsContext {
@@ -210,14 +210,15 @@ function executeStepGroup(
     return op.markNodeError(sgNodeName, new Error(`failed to resolve references: ${(err as Error).message}`));
   }
 
-  let expanded: ExpandedStep[];
+  let expansion: GroupExpansion;
   try {
-    expanded = expansionOf(op.nodes, sgNodeName, resolved, () =>
+    expansion = expansionOf(op.nodes, sgNodeName, resolved, () =>
       expandStepGroup(op, sgNodeName, resolved, stepsCtx),
     );
   } catch (err) {
     return op.markNodeError(sgNodeName, err as Error);
   }
+  const expanded = expansion.items;
 
   // A group with no hooks and no exit handlers (a plain fan-out) does nothing more for a child
   // that has finished than note its status in the scope, which no one reads before the group is
@@ -227,11 +228,15 @@ function executeStepGroup(
   const finishedLocks = new Map<string, boolean>();
   const nodeSteps = new Map<string, WorkflowStep>();
   const stepTemplateScope = stepsCtx.tmplCtx.templateScope;
-  for (const { step, nodeName: childNodeName } of expanded) {
+  // Items before passedItems were found finished by an earlier pass: they are passed over unseen.
+  for (let i = quiet ? expansion.passedItems : 0; i < expanded.length; i++) {
+    const { step, nodeName: childNodeName } = expanded[i];
     if (quiet && step.when === undefined) {
       const existing = op.getNodeByName(childNodeName);
-      if (existing && nodeFulfilled(existing) && !holdsLockWhenDone(op, step, stepsCtx, finishedLocks))
+      if (existing && nodeFulfilled(existing) && !holdsLockWhenDone(op, step, stepsCtx, finishedLocks)) {
+        if (i === expansion.passedItems) expansion.passedItems++;
         continue;
+      }
     }
     let proceed: boolean;
     try {
@@ -271,7 +276,7 @@ function executeStepGroup(
     }
     // An item waiting for room under the workflow's parallelism, like one already held back in
     // this pass, would resolve to the same HELD_BACK: a wide fan-out's waiting items skip that.
-    const probe = op.getNodeByName(childNodeName) ? undefined : heldBackProbeKey(step, stepTemplateScope);
+    const probe = op.getNodeByName(childNodeName) ? undefined : probeOf(expanded[i], stepTemplateScope);
     if (probe !== undefined && op.knownHeldBack(probe)) continue;
     const child = op.executeTemplate(childNodeName, step, stepsCtx.tmplCtx, step.arguments ?? {}, {
       boundaryID: stepsCtx.boundaryID,
@@ -288,11 +293,13 @@ function executeStepGroup(
 
   node = op.getNodeByName(sgNodeName)!;
   let completed = true;
-  for (const childId of node.children ?? []) {
-    const child = op.nodes[childId];
+  const children = node.children ?? [];
+  for (let i = quiet ? expansion.fulfilledChildren : 0; i < children.length; i++) {
+    const child = op.nodes[children[i]];
     if (!child) continue;
     if (quiet) {
       if (!nodeFulfilled(child)) completed = false;
+      else if (i === expansion.fulfilledChildren) expansion.fulfilledChildren++;
       continue;
     }
     const step = nodeSteps.get(child.name);
@@ -350,6 +357,17 @@ function executeStepGroup(
     }
   }
   return op.markNodePhase(sgNodeName, 'Succeeded');
+}
+
+/**
+ * The item's held-back probe key (see held-back.ts), kept on the item for the passes that reuse
+ * it: a fan-out's waiting items are each looked up on every pass, and a key built once keeps its
+ * hash. Kept with the template scope it was made in.
+ */
+function probeOf(item: ExpandedStep, templateScope: string): string | undefined {
+  if (item.probe === undefined || item.probe.scope !== templateScope)
+    item.probe = { scope: templateScope, key: heldBackProbeKey(item.step, templateScope) };
+  return item.probe.key;
 }
 
 /**

@@ -17,6 +17,22 @@ function reportsOwnProgress(type: NodeType): boolean {
  */
 function parse(p: string | undefined): Progress | undefined {
   if (!p) return undefined;
+  const known = parsed.get(p);
+  if (known !== undefined) return known ?? undefined;
+  const read = readProgress(p);
+  if (parsed.size >= PARSED_KEPT) parsed.clear();
+  parsed.set(p, read ? Object.freeze(read) : null);
+  return read;
+}
+
+/**
+ * Progress texts read before (null: not one): a wide workflow's pods say one of a few ('0/1',
+ * '1/1') and every pass reads them all. What parse returns is shared, hence frozen.
+ */
+const parsed = new Map<string, Readonly<Progress> | null>();
+const PARSED_KEPT = 4096;
+
+function readProgress(p: string): Progress | undefined {
   const slash = p.indexOf('/');
   if (slash <= 0 || slash === p.length - 1) return undefined;
   for (let i = 0; i < p.length; i++) {
@@ -47,8 +63,10 @@ export function updateProgress(wf: Workflow): void {
     }
     if (!p || p.m === 0) continue;
     if (node.phase === 'Succeeded' || node.phase === 'Skipped' || node.phase === 'Omitted') {
-      p = { n: p.m, m: p.m };
-      node.progress = format(p);
+      const done = format({ n: p.m, m: p.m });
+      // Most finished pods say so already: their text is kept rather than made anew.
+      if (node.progress !== done) node.progress = done;
+      p = parse(done)!;
     }
     total = { n: total.n + p.n, m: total.m + p.m };
   }
@@ -71,15 +89,11 @@ export function updateProgress(wf: Workflow): void {
  * it has children: a wide fan-out's pods are summed into their parent and nothing is kept of them.
  */
 function sumTree(nodes: Record<string, NodeStatus>): boolean {
-  const isChild = new Set<string>();
+  const shape = shapeOf(nodes);
+  if (shape.joined) return false;
+  const isChild = shape.isChild;
   let count = 0;
-  for (const id in nodes) {
-    count++;
-    for (const c of nodes[id].children ?? []) {
-      if (isChild.has(c)) return false;
-      isChild.add(c);
-    }
-  }
+  for (const _ in nodes) count++;
   const below = new Map<string, Progress>();
   let reached = 0;
   // Post-order without recursion: a chain of thousands of steps is as deep as it is long.
@@ -121,6 +135,51 @@ function sumTree(nodes: Record<string, NodeStatus>): boolean {
     if (p && p.m > 0) node.progress = format(p);
   }
   return true;
+}
+
+/**
+ * Which nodes are children, and whether some node is a child twice over (a join), kept for the
+ * node map from one call to the next: the operator's passes over a workflow hand in the same
+ * map, in which nodes are only added and children only appended, so a call reads only the
+ * children listed since the last (a wide fan-out's group has thousands). A list found shorter
+ * than before starts the shape afresh; a join, once found, stays (then ChildSums is used, which
+ * is right for any graph).
+ */
+interface Shape {
+  isChild: Set<string>;
+  /** Per node with children: how many of them have been read. */
+  read: Map<string, number>;
+  joined: boolean;
+}
+
+const shapes = new WeakMap<Record<string, NodeStatus>, Shape>();
+
+function shapeOf(nodes: Record<string, NodeStatus>): Shape {
+  let shape = shapes.get(nodes);
+  if (!shape) {
+    shape = { isChild: new Set(), read: new Map(), joined: false };
+    shapes.set(nodes, shape);
+  }
+  if (shape.joined) return shape;
+  for (const id in nodes) {
+    const children = nodes[id].children;
+    if (!children) continue;
+    const from = shape.read.get(id) ?? 0;
+    if (children.length === from) continue;
+    if (children.length < from) {
+      shapes.delete(nodes);
+      return shapeOf(nodes);
+    }
+    for (let i = from; i < children.length; i++) {
+      if (shape.isChild.has(children[i])) {
+        shape.joined = true;
+        return shape;
+      }
+      shape.isChild.add(children[i]);
+    }
+    shape.read.set(id, children.length);
+  }
+  return shape;
 }
 
 function addOwnTo(acc: Progress, child: NodeStatus): void {
