@@ -6,7 +6,7 @@
 // the ratio of their sizes: a pass whose work follows what changed (16 pods) stays near 1/(N
 // ratio), a pass that walks every item stays near 1.
 // Run after `npm run build`: node bench/fanout-passes.js [N ...]   (default 500 4000)
-const { WorkflowOperation } = await import('../dist/controller/operator.js');
+import { drivePasses } from './lib/drive-passes.js';
 
 const ns = process.argv.slice(2).map(Number);
 if (ns.length === 0) ns.push(500, 4000);
@@ -40,49 +40,7 @@ function workflow(n) {
 }
 
 /** Passes until the workflow succeeds: the CPU time spent in operate() (ms) and the passes run. */
-function drive(n) {
-  let clock = START;
-  const pods = new Map();
-  const nodeIds = new Map();
-  let wf = workflow(n);
-  let spent = 0;
-  let passes = 0;
-  for (; wf.status?.phase !== 'Succeeded'; passes++) {
-    if (passes > 4 * n + 10) throw new Error(`N=${n}: not done after ${passes} passes (${wf.status?.phase})`);
-    const start = process.cpuUsage();
-    const op = new WorkflowOperation(
-      wf,
-      {
-        now: () => new Date(clock),
-        getWorkflowTemplate: () => undefined,
-        getClusterWorkflowTemplate: () => undefined,
-        getConfigMap: () => undefined,
-        getPod: (_ns, name) => pods.get(name),
-        getTaskResult: () => undefined,
-        nodeIds,
-      },
-      { owned: passes > 0 },
-    );
-    const result = op.operate();
-    const used = process.cpuUsage(start);
-    spent += (used.user + used.system) / 1000;
-    wf = result.workflow;
-    const at = new Date(clock).toISOString();
-    for (const pod of result.podsToCreate) {
-      const terminated = { exitCode: 0, startedAt: at, finishedAt: at };
-      pods.set(pod.metadata.name, {
-        ...pod,
-        status: {
-          phase: 'Succeeded',
-          startTime: at,
-          containerStatuses: [{ name: 'main', state: { terminated } }],
-        },
-      });
-    }
-    clock += 1000;
-  }
-  return { ms: spent, passes };
-}
+const drive = (n) => drivePasses(workflow(n), START, 4 * n + 10);
 
 drive(200); // warms the code up
 const perPass = [];
