@@ -5,7 +5,7 @@
 // disturbs it far less than wall time; a small N is run several times over) and the ratio of the
 // largest N's to the smallest's: work that each pass does over the whole chain shows above 1.
 // Run after `npm run build`: node bench/steps-passes.js [N ...]   (default 20 300)
-const { WorkflowOperation } = await import('../dist/controller/operator.js');
+import { drivePasses } from './lib/drive-passes.js';
 
 const ns = process.argv.slice(2).map(Number);
 if (ns.length === 0) ns.push(20, 300);
@@ -38,48 +38,7 @@ function workflow(n) {
 }
 
 /** Passes until the workflow succeeds; the CPU time spent in operate(), in ms. */
-function drive(n) {
-  let clock = START;
-  const pods = new Map();
-  const nodeIds = new Map();
-  let wf = workflow(n);
-  let spent = 0;
-  for (let pass = 0; wf.status?.phase !== 'Succeeded'; pass++) {
-    if (pass > 4 * n + 10) throw new Error(`N=${n}: not done after ${pass} passes (${wf.status?.phase})`);
-    const start = process.cpuUsage();
-    const op = new WorkflowOperation(
-      wf,
-      {
-        now: () => new Date(clock),
-        getWorkflowTemplate: () => undefined,
-        getClusterWorkflowTemplate: () => undefined,
-        getConfigMap: () => undefined,
-        getPod: (_ns, name) => pods.get(name),
-        getTaskResult: () => undefined,
-        nodeIds,
-      },
-      { owned: pass > 0 },
-    );
-    const result = op.operate();
-    const used = process.cpuUsage(start);
-    spent += (used.user + used.system) / 1000;
-    wf = result.workflow;
-    const at = new Date(clock).toISOString();
-    for (const pod of result.podsToCreate) {
-      const terminated = { exitCode: 0, startedAt: at, finishedAt: at };
-      pods.set(pod.metadata.name, {
-        ...pod,
-        status: {
-          phase: 'Succeeded',
-          startTime: at,
-          containerStatuses: [{ name: 'main', state: { terminated } }],
-        },
-      });
-    }
-    clock += 1000;
-  }
-  return spent;
-}
+const drive = (n) => drivePasses(workflow(n), START, 4 * n + 10).ms;
 
 drive(100); // warms the code up: the smallest N alone is over too soon for the JIT
 const perStep = [];

@@ -378,6 +378,10 @@ export class WorkflowOperation {
       }
     }
 
+    // The nodes not yet finished, in the map's order: what the pod and deadline checks and the
+    // count of active pods look at. Those only finish nodes and make none, so one walk of a wide
+    // workflow's nodes per pass serves the three.
+    let open: NodeStatus[] | undefined;
     if (!status.phase || status.phase === 'Pending') {
       this.markWorkflowPhase('Running', '');
       // Pods are first reconciled in the next pass (the PodRunning condition), as upstream's
@@ -389,13 +393,14 @@ export class WorkflowOperation {
       const deadline = this.workflowDeadline();
       if (deadline) this.requeueAfter(deadline.getTime() - this.now().getTime());
     } else {
-      this.podReconciliation();
-      this.failNodesWithoutPodsAfterDeadlineOrShutdown();
+      open = this.unfinishedNodes();
+      this.podReconciliation(open);
+      this.failNodesWithoutPodsAfterDeadlineOrShutdown(open);
     }
     this.globals['workflow.duration'] = workflowDuration(status.startedAt, this.now());
     if (this.execSpec.suspend) return this.finish();
 
-    this.activePods = this.countActivePods();
+    this.activePods = this.countActivePods('', open);
     let node: NodeStatus | undefined | HeldBack;
     try {
       node = this.executeTemplate(
@@ -413,7 +418,9 @@ export class WorkflowOperation {
 
     const phase = workflowPhaseOfNode(node.phase);
     this.globals['workflow.status'] = phase;
-    this.globals['workflow.failures'] = this.failuresJson();
+    // Read only by what runs after the entry node in this pass: the workflow's hooks and its exit
+    // handler. A workflow with neither is spared a walk of every node per pass.
+    if (this.execSpec.hooks || this.execSpec.onExit) this.globals['workflow.failures'] = this.failuresJson();
 
     let hooksDone: boolean | HeldBack;
     try {
@@ -886,6 +893,20 @@ export class WorkflowOperation {
     const holder: TemplateHolder = { template: node.templateName, templateRef: node.templateRef };
     if (!holder.template && !holder.templateRef) return undefined;
     return applyTemplateDefaults(ctx.resolve(holder).tmpl, this.execSpec.templateDefaults);
+  }
+
+  /**
+   * Whether the template `holder` names holds a synchronization lock, which executeTemplate
+   * releases when it meets the node finished (so such a node must be visited); true when the
+   * template does not resolve, for executeTemplate to report that.
+   */
+  templateHoldsLock(holder: TemplateHolder, ctx: TemplateContext): boolean {
+    try {
+      const tmpl = applyTemplateDefaults(ctx.resolve(holder).tmpl, this.execSpec.templateDefaults);
+      return tmpl.synchronization !== undefined;
+    } catch {
+      return true;
+    }
   }
 
   /** Answers of childrenFulfilled, valid while `changes` is `fulfilledAt`. */
@@ -1384,10 +1405,13 @@ export class WorkflowOperation {
     );
   }
 
-  /** Pending or running pods directly under `boundaryID` ('' = the whole workflow) whose pod exists. */
-  countActivePods(boundaryID = ''): number {
+  /**
+   * Pending or running pods directly under `boundaryID` ('' = the whole workflow) whose pod exists,
+   * among `among` (all nodes unless told: a list that holds every unfinished one will do).
+   */
+  countActivePods(boundaryID = '', among: NodeStatus[] = Object.values(this.nodes)): number {
     let n = 0;
-    for (const node of Object.values(this.nodes)) {
+    for (const node of among) {
       if (node.type !== 'Pod' || (node.phase !== 'Pending' && node.phase !== 'Running')) continue;
       if (boundaryID && node.boundaryID !== boundaryID) continue;
       if (node.synchronizationStatus?.waiting) continue;
@@ -1791,11 +1815,22 @@ export class WorkflowOperation {
 
   // ---- pods → nodes -------------------------------------------------------------------------
 
-  private podReconciliation(): void {
+  /** The nodes that are not fulfilled (by their phase, or waiting for their results), in map order. */
+  private unfinishedNodes(): NodeStatus[] {
+    const out: NodeStatus[] = [];
+    for (const id in this.nodes) {
+      const node = this.nodes[id];
+      if (!phaseFulfilled(node.phase) || node.taskResultSynced === false) out.push(node);
+    }
+    return out;
+  }
+
+  /** Folds the pods' states into their nodes; `open` holds every node not yet fulfilled. */
+  private podReconciliation(open: NodeStatus[]): void {
     let anyRunning = false;
     const deadline = this.workflowDeadline();
     const pastDeadline = deadline !== undefined && this.now() > deadline;
-    for (const node of Object.values(this.nodes)) {
+    for (const node of open) {
       if (node.type !== 'Pod' || phaseFulfilled(node.phase)) continue;
       const tmpl = this.safeTemplateOfNode(node);
       // The resource agent does these steps without a pod, and reports their results itself.
@@ -1884,11 +1919,11 @@ export class WorkflowOperation {
   }
 
   /** Nodes without pods (suspend, lock waits, retries between attempts) fail on shutdown or deadline too. */
-  private failNodesWithoutPodsAfterDeadlineOrShutdown(): void {
+  private failNodesWithoutPodsAfterDeadlineOrShutdown(open: NodeStatus[]): void {
     const deadline = this.workflowDeadline();
     const pastDeadline = deadline !== undefined && this.now() > deadline;
     if (deadline && !pastDeadline) this.requeueAfter(deadline.getTime() - this.now().getTime());
-    for (const node of Object.values(this.nodes)) {
+    for (const node of open) {
       if (nodeFulfilled(node)) continue;
       const inExit = this.isPartOfExitHandler(node);
       if (this.execSpec.shutdown && !shutdownAllows(this, inExit)) {

@@ -9,6 +9,7 @@ import { HELD_BACK, type ExecuteOpts, type HeldBack, type WorkflowOperation } fr
 import { heldBackProbeKey } from './held-back.js';
 import type { Scope } from './scope.js';
 import { stepsScopeFor } from './steps-scope.js';
+import { expansionOf, type ExpandedStep, type GroupExpansion } from './steps-expansion.js';
 import { executeTemplateHooks, exitHookOf, runOnExitNode } from './hooks.js';
 
 interface StepsContext {
@@ -209,17 +210,34 @@ function executeStepGroup(
     return op.markNodeError(sgNodeName, new Error(`failed to resolve references: ${(err as Error).message}`));
   }
 
-  let expanded: WorkflowStep[];
+  let expansion: GroupExpansion;
   try {
-    expanded = expandStepGroup(op, sgNodeName, resolved, stepsCtx);
+    expansion = expansionOf(op.nodes, sgNodeName, resolved, () =>
+      expandStepGroup(op, sgNodeName, resolved, stepsCtx),
+    );
   } catch (err) {
     return op.markNodeError(sgNodeName, err as Error);
   }
+  const expanded = expansion.items;
 
+  // A group with no hooks and no exit handlers (a plain fan-out) does nothing more for a child
+  // that has finished than note its status in the scope, which no one reads before the group is
+  // done (then addGroupToScope records every child): its finished children are passed over, and
+  // a pass over a wide fan-out costs a lookup per finished item.
+  const quiet = resolved.every((s) => s.hooks === undefined && s.onExit === undefined);
+  const finishedLocks = new Map<string, boolean>();
   const nodeSteps = new Map<string, WorkflowStep>();
   const stepTemplateScope = stepsCtx.tmplCtx.templateScope;
-  for (const step of expanded) {
-    const childNodeName = `${sgNodeName}.${step.name ?? ''}`;
+  // Items before passedItems were found finished by an earlier pass: they are passed over unseen.
+  for (let i = quiet ? expansion.passedItems : 0; i < expanded.length; i++) {
+    const { step, nodeName: childNodeName } = expanded[i];
+    if (quiet && step.when === undefined) {
+      const existing = op.getNodeByName(childNodeName);
+      if (existing && nodeFulfilled(existing) && !holdsLockWhenDone(op, step, stepsCtx, finishedLocks)) {
+        if (i === expansion.passedItems) expansion.passedItems++;
+        continue;
+      }
+    }
     let proceed: boolean;
     try {
       proceed = shouldExecute(step.when);
@@ -258,7 +276,7 @@ function executeStepGroup(
     }
     // An item waiting for room under the workflow's parallelism, like one already held back in
     // this pass, would resolve to the same HELD_BACK: a wide fan-out's waiting items skip that.
-    const probe = op.getNodeByName(childNodeName) ? undefined : heldBackProbeKey(step, stepTemplateScope);
+    const probe = op.getNodeByName(childNodeName) ? undefined : probeOf(expanded[i], stepTemplateScope);
     if (probe !== undefined && op.knownHeldBack(probe)) continue;
     const child = op.executeTemplate(childNodeName, step, stepsCtx.tmplCtx, step.arguments ?? {}, {
       boundaryID: stepsCtx.boundaryID,
@@ -275,9 +293,15 @@ function executeStepGroup(
 
   node = op.getNodeByName(sgNodeName)!;
   let completed = true;
-  for (const childId of node.children ?? []) {
-    const child = op.nodes[childId];
+  const children = node.children ?? [];
+  for (let i = quiet ? expansion.fulfilledChildren : 0; i < children.length; i++) {
+    const child = op.nodes[children[i]];
     if (!child) continue;
+    if (quiet) {
+      if (!nodeFulfilled(child)) completed = false;
+      else if (i === expansion.fulfilledChildren) expansion.fulfilledChildren++;
+      continue;
+    }
     const step = nodeSteps.get(child.name);
     if (step) {
       stepsCtx.scope.set(`steps.${step.name ?? ''}.status`, child.phase ?? '');
@@ -319,15 +343,51 @@ function executeStepGroup(
     if (phaseFulfilled(node.phase)) return op.markNodePhase(sgNodeName, 'Running');
     return node;
   }
+  let stepOfNode: Map<string, WorkflowStep> | undefined;
   for (const childId of node.children ?? []) {
     const child = op.nodes[childId];
-    const step =
-      nodeSteps.get(child.name) ?? expanded.find((s) => `${sgNodeName}.${s.name ?? ''}` === child.name);
+    if (!stepOfNode) {
+      // The first item of a name, as a search of the expansion would find it.
+      stepOfNode = new Map();
+      for (const e of expanded) if (!stepOfNode.has(e.nodeName)) stepOfNode.set(e.nodeName, e.step);
+    }
+    const step = nodeSteps.get(child.name) ?? stepOfNode.get(child.name);
     if (phaseFailedOrError(child.phase) && !continuesOn(step?.continueOn, child.phase)) {
       return op.markNodePhase(sgNodeName, 'Failed', `child '${childId}' failed`);
     }
   }
   return op.markNodePhase(sgNodeName, 'Succeeded');
+}
+
+/**
+ * The item's held-back probe key (see held-back.ts), kept on the item for the passes that reuse
+ * it: a fan-out's waiting items are each looked up on every pass, and a key built once keeps its
+ * hash. Kept with the template scope it was made in.
+ */
+function probeOf(item: ExpandedStep, templateScope: string): string | undefined {
+  if (item.probe === undefined || item.probe.scope !== templateScope)
+    item.probe = { scope: templateScope, key: heldBackProbeKey(item.step, templateScope) };
+  return item.probe.key;
+}
+
+/**
+ * Whether a finished step's template holds a lock that executeTemplate releases once the node is
+ * done (it then must visit the node), answered once per template name for the group's pass; a
+ * templateRef or an inline template is always visited.
+ */
+function holdsLockWhenDone(
+  op: WorkflowOperation,
+  step: WorkflowStep,
+  stepsCtx: StepsContext,
+  known: Map<string, boolean>,
+): boolean {
+  if (step.templateRef !== undefined || step.inline !== undefined || step.template === undefined) return true;
+  let holds = known.get(step.template);
+  if (holds === undefined) {
+    holds = op.templateHoldsLock({ template: step.template }, stepsCtx.tmplCtx);
+    known.set(step.template, holds);
+  }
+  return holds;
 }
 
 /** Substitutes the outputs of earlier steps into a step; a false `when` short-circuits the rest. */

@@ -113,4 +113,44 @@ describe('a steps fan-out under the workflow parallelism', () => {
     for (const n of kept.nodes()) expect(nodeIds.get(n.name)).toBe(nodeId('wide', n.name));
     expect(nodeIds.size).toBeGreaterThanOrEqual(kept.nodes().length);
   });
+
+  /** Passes until the workflow ends; the item named `failing` exits 1, every other pod succeeds. */
+  const runWithFailure = (r: Reconciler, failing: string) => {
+    for (let passes = 0; !r.wf.status?.finishedAt && passes < 100; passes++) {
+      r.pass();
+      for (const name of r.activePods()) r.finish(name, name === failing ? 1 : 0);
+    }
+  };
+
+  it('reaches the same status on its own copy, where finished items are passed over, as on fresh copies', () => {
+    const extra = `\n          - {name: other, template: configured}`;
+    for (const failing of ['', 'item(7:7)']) {
+      const fresh = counted(fanout(20, extra)).r;
+      runWithFailure(fresh, failing);
+      const own = counted(fanout(20, extra)).r;
+      own.owned = true;
+      runWithFailure(own, failing);
+      expect(own.wf.status?.phase).toBe(failing ? 'Failed' : 'Succeeded');
+      expect(own.wf.status?.nodes).toEqual(fresh.wf.status?.nodes);
+      expect(own.wf.status?.progress).toBe(fresh.wf.status?.progress);
+      expect(own.wf.status?.message).toBe(fresh.wf.status?.message);
+    }
+  });
+
+  it('on its own copy, a failed item stops the group unless the step continues on failure', () => {
+    const continuing = fanout(6).replace(
+      "withSequence: {count: '6'}",
+      "withSequence: {count: '6'}, continueOn: {failed: true}",
+    );
+    const r = counted(continuing).r;
+    r.owned = true;
+    runWithFailure(r, 'item(2:2)');
+    expect(r.node('item(2:2)').phase).toBe('Failed');
+    expect(r.wf.status?.phase).toBe('Succeeded');
+    const stopped = counted(fanout(6)).r;
+    stopped.owned = true;
+    runWithFailure(stopped, 'item(2:2)');
+    expect(stopped.wf.status?.phase).toBe('Failed');
+    expect(stopped.node('[0]').message).toBe(`child '${stopped.node('item(2:2)').id}' failed`);
+  });
 });

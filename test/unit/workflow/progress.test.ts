@@ -83,4 +83,54 @@ describe('updateProgress', () => {
     expect(p.s).toBe(p.workflow);
     expect([p.b, p.c, p.g, p.i]).toEqual(['0/0', '5/3', '02/4', '7/7']);
   });
+
+  /** Each node's progress as the sum over everything reachable below it, each node once: a plain search. */
+  function searched(nodes: NodeStatus[]): Record<string, string | undefined> {
+    const byId = new Map(nodes.map((n) => [n.id, n]));
+    const own = (n: NodeStatus) => n.type === 'Pod';
+    const out: Record<string, string | undefined> = {};
+    for (const n of nodes) {
+      if (own(n)) continue;
+      const seen = new Set<string>();
+      const todo = [...(n.children ?? [])];
+      let done = 0;
+      let all = 0;
+      while (todo.length > 0) {
+        const id = todo.pop()!;
+        if (seen.has(id)) continue;
+        seen.add(id);
+        const c = byId.get(id)!;
+        if (own(c)) {
+          all++;
+          if (c.phase === 'Succeeded') done++;
+        }
+        todo.push(...(c.children ?? []));
+      }
+      if (all > 0) out[n.id] = `${done}/${all}`;
+    }
+    return out;
+  }
+
+  it('sums trees and graphs with shared nodes alike, as a plain search of what is below each node does', () => {
+    let seed = 7;
+    const random = (k: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % k;
+    };
+    for (let round = 0; round < 40; round++) {
+      const shared = round % 2 === 1;
+      const nodes: NodeStatus[] = [node('n0', 'Steps', 'Running')];
+      for (let i = 1; i < 60; i++) {
+        const type = random(3) === 0 ? 'StepGroup' : 'Pod';
+        nodes.push(node(`n${i}`, type, random(2) === 0 ? 'Succeeded' : 'Running'));
+        // Each node hangs from an earlier one (a tree); with `shared`, some from a second one too.
+        const parents = new Set([random(i)]);
+        if (shared && random(4) === 0) parents.add(random(i));
+        for (const p of parents) (nodes[p].children ??= []).push(`n${i}`);
+      }
+      const p = progressOf(nodes.map((n) => ({ ...n, children: n.children && [...n.children] })));
+      const expected = searched(nodes);
+      for (const n of nodes) if (n.type !== 'Pod') expect([n.id, p[n.id]]).toEqual([n.id, expected[n.id]]);
+    }
+  });
 });
