@@ -326,13 +326,6 @@ export class HostRuntime {
    */
   private async adopt(pod: Pod, terminate: boolean): Promise<void> {
     if (!(await this.claim(pod))) return;
-    if (isArgoexecLayout(pod)) {
-      // Its executor runs in its own containers, whose work cannot be joined halfway: as before
-      // shims, what is left is killed and the pod runs again.
-      await new RunJournal(this.opts.home, pod.metadata.namespace ?? '', pod.metadata.name ?? '').killAll();
-      if (!this.stopped) this.run(pod);
-      return;
-    }
     if (this.stopped) return;
     const run = this.run(pod, true);
     if (terminate) run.terminate();
@@ -369,7 +362,9 @@ export class HostRuntime {
     const key = `${pod.metadata.namespace ?? ''}/${pod.metadata.name ?? ''}`;
     this.taken.add(pod.metadata.uid ?? '');
     // A pod that brings its own executor is only run; any other gets ours in-process.
-    const run = isArgoexecLayout(pod) ? new KubeletRun(this.ctx!, pod) : new PodRun(this.ctx!, pod, adopt);
+    const run = isArgoexecLayout(pod)
+      ? new KubeletRun(this.ctx!, pod, adopt)
+      : new PodRun(this.ctx!, pod, adopt);
     this.runs.set(key, run);
     void run.done.finally(() => {
       if (this.runs.get(key) === run) this.runs.delete(key);
