@@ -5,7 +5,10 @@
 // termination messages reported as the kubelet reports them. Nothing of the node's inputs or
 // outputs is touched here. As on a kubelet, containers still running once the main containers are
 // done run on: the controller ends them through pods/exec (HostRuntime.exec), and a sidecar's
-// emissary ends it too.
+// emissary ends it too. Containers run under their shims, as a container runtime keeps them
+// apart from the kubelet: a runtime started after this one died adopts the pod (HostPodRun's
+// adopting), waiting on the containers that run, keeping the exits of those that ended, and
+// starting only those never started, so no step of the pod runs twice.
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Container } from '../../model/meta.js';

@@ -322,7 +322,8 @@ export class HostRuntime {
 
   /**
    * A pod a runtime that died had started, whose containers run (or ran) under their shims: run
-   * on from where they are, not started again. `terminate`: it is being deleted, stop it.
+   * on from where they are, not started again; pods of either layout alike (a kubelet crash does
+   * not rerun a pod's containers either). `terminate`: it is being deleted, stop it.
    */
   private async adopt(pod: Pod, terminate: boolean): Promise<void> {
     if (!(await this.claim(pod))) return;
