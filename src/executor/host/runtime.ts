@@ -18,7 +18,6 @@ import { ProcessLauncher } from './launcher.js';
 import { MountPoints } from './mount-points.js';
 import { claimOwnerIdentity, killGroups, ownerState, type Owner } from './owner.js';
 import { adoptionOf, sweepJournals } from './adoption.js';
-import { RunJournal } from './run-journal.js';
 import { compileShim } from './shim.js';
 import { ArgoexecSupport, isArgoexecLayout } from './argoexec-layout.js';
 import { KubeletRun, type KubeletContext } from './kubelet-run.js';
