@@ -27,7 +27,7 @@ import {
 import { CommandError, resolveCommand } from './command.js';
 import { ContainerFs, type PrivatePath } from './container-fs.js';
 import { overlayRoot } from './isolation.js';
-import type { ProcessExit } from './container-process.js';
+import { finishedAt, type ProcessExit } from './container-process.js';
 import { runningStatus, terminatedStatus, waitingStatus } from './container-status.js';
 import { containerEnv, ContainerConfigError, PodObjects } from './env.js';
 import { HostPodRun, hostSlot, type HostContext, type HostSlot } from './host-pod-run.js';
@@ -225,13 +225,13 @@ export class KubeletRun extends HostPodRun<Slot, KubeletContext> {
       log?.close();
       this.markLogDone(s.name);
     }
-    const finishedAt = rfc3339(new Date());
+    const finished = finishedAt(exit);
     s.termination = {
       exitCode: exit.exitCode,
       message: exit.message ?? (await terminationMessage(s.terminationLog)),
       reason: exit.reason,
-      startedAt: s.startedAt ?? finishedAt,
-      finishedAt,
+      startedAt: s.startedAt ?? finished,
+      finishedAt: finished,
     };
   }
 

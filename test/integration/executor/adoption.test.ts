@@ -6,7 +6,7 @@
 // argoexec in containers of their own), which the runtime only runs as a kubelet does. (A real
 // kill -9 of the controller: test/faults, `npm run test:faults`; of `argo kubelet`:
 // test/e2e/kube-kubelet.test.ts and kube-controller-process.test.ts.)
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildPod } from '../../../src/controller/pod-builder.js';
@@ -14,6 +14,7 @@ import { HostRuntime, type HostRuntimeOptions } from '../../../src/executor/inde
 import { detectIsolation } from '../../../src/executor/host/isolation.js';
 import type { Pod } from '../../../src/model/pod.js';
 import type { Workflow } from '../../../src/model/workflow.js';
+import { rfc3339 } from '../../../src/workflow/phase.js';
 import { startFakeApiServer, type FakeApiServer } from '../../helpers/fake-apiserver.js';
 import { processRunning as running } from '../../helpers/process-state.js';
 import { fileLines as lines, until } from '../../helpers/until.js';
@@ -59,6 +60,19 @@ async function startedPod(h: Harness, name: string, script: string, shared?: str
   await h.store.create('Pod', pod);
 }
 
+/**
+ * When the shim recorded the end of the container in `dir` (as a status shows it, to the second),
+ * once the clock is past that second: a status written from now on says when the container
+ * ended, not when it was found ended.
+ */
+async function recordedEnd(dir: string): Promise<string> {
+  const ms = statSync(path.join(dir, 'exit')).mtimeMs;
+  await until('the clock past the recorded end', 5_000, () =>
+    Math.floor(Date.now() / 1000) > Math.floor(ms / 1000) ? true : undefined,
+  );
+  return rfc3339(new Date(ms));
+}
+
 async function nextRuntime(h: Harness, opts: Partial<HostRuntimeOptions> = {}): Promise<HostRuntime> {
   const next = new HostRuntime(h.store, { home: h.home, gracePeriodSeconds: 1, ...opts });
   runtimes.push(next);
@@ -101,9 +115,11 @@ describe.runIf(process.platform === 'linux')('host runtime adoption', () => {
     await until('its end recorded', 10_000, () =>
       existsSync(path.join(shimDir(h, 'ended'), 'exit')) ? true : undefined,
     );
+    const ended = await recordedEnd(shimDir(h, 'ended'));
     await nextRuntime(h);
     const done = await waitForPod(h, 'ended', (p) => p.status?.phase === 'Failed');
     expect(terminated(done, 'main')?.exitCode).toBe(3);
+    expect(terminated(done, 'main')?.finishedAt).toBe(ended);
     expect((await taskResult(h, done))?.outputs?.result).toBe('out-line');
     // The log the shim wrote while no runtime ran, in the kubelet's format.
     const log = readFileSync(path.join(h.home, 'logs', NS, 'ended', 'main.log'), 'utf8');
@@ -183,9 +199,11 @@ describe.runIf(process.platform === 'linux' && isolation.kind !== 'none')(
       await until('its end recorded', 20_000, () =>
         existsSync(path.join(shimDir(h, 'layout'), 'exit')) ? true : undefined,
       );
+      const ended = await recordedEnd(shimDir(h, 'layout'));
       await nextRuntime(h, { kubeconfig });
       const done = await waitForPod(h, 'layout', (p) => p.status?.phase === 'Failed', 30_000);
       expect(terminated(done, 'main')?.exitCode).toBe(3);
+      expect(terminated(done, 'main')?.finishedAt).toBe(ended);
       // wait, running on while no runtime ran, saw main's end and reported it.
       expect(terminated(done, 'wait')?.exitCode).toBe(0);
       expect(done.status?.initContainerStatuses?.[0]?.state?.terminated?.exitCode).toBe(0);
