@@ -4,7 +4,8 @@
 // pods in upstream's layout, resource templates in pods running `argoexec resource` against the
 // API, retry and cron workflows, keep its caches true when the API server
 // expires every resourceVersion mid-run (re-list on 410) and resume watches from BOOKMARKs, survive
-// a kill -9 mid-workflow without running a step twice (restarted, or replaced by a standby), stop
+// a kill -9 mid-workflow without running a step twice (restarted, or replaced by a standby; and
+// the kubelet's kill -9: it adopts the pods' running containers), stop
 // and terminate running workflows, and let two replicas share the work through a Lease (one leads,
 // the other takes over when it dies, or at once when the leader is stopped with SIGTERM).
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -585,6 +586,54 @@ describe('argo workflow-controller on a cluster', { timeout: 120_000 }, () => {
     expect(second?.metadata.uid).toBe(running.metadata.uid);
     restarted.child.kill('SIGTERM');
     expect(await restarted.exited).toBe(0);
+  });
+
+  it('the kubelet killed -9 while main runs: the restarted kubelet adopts the argoexec-layout pod, its step runs once, its log is whole', async () => {
+    const ctrl = startController('ctrl-f');
+    await logged(ctrl, /msg="started leading" id=ctrl-f/);
+    const { dir, manifest } = sharedRun('kube/started-then-gated.yaml');
+    const submitted = argo(['submit', manifest, '--wait', '-o', 'name'], 90_000);
+    // The step has started (its line is in) and waits for the gate when the kubelet dies.
+    await until('the step started', 30_000, () => fileLines(path.join(dir, 'ran')).length === 1 || undefined);
+    const running = await until('its pod reported running', 30_000, async () =>
+      (await cluster.api.store.list<Pod>('Pod', { namespace: 'default' })).items.find(
+        (p) =>
+          p.metadata.name?.startsWith('kube-started-') &&
+          p.status?.containerStatuses?.find((c) => c.name === 'main')?.state?.running,
+      ),
+    );
+    const mainStatus = (p: Pod | undefined) => p?.status?.containerStatuses?.find((c) => c.name === 'main');
+    const before = cluster.kubelet.pid();
+    await cluster.kubelet.kill9();
+    await cluster.kubelet.restart();
+    expect(cluster.kubelet.pid()).not.toBe(before);
+    // The new kubelet waits on the main container the dead one started; it runs on past the gate.
+    writeFileSync(path.join(dir, 'gate'), '');
+    const r = await submitted;
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const name = r.stdout.trim();
+    expect((await cluster.api.store.get<Workflow>('Workflow', 'default', name))?.status?.phase).toBe(
+      'Succeeded',
+    );
+    // Started once: one line.
+    expect(fileLines(path.join(dir, 'ran'))).toEqual(['started']);
+    const pods = await podsOf(name);
+    expect(pods).toHaveLength(1);
+    expect(pods[0].metadata.uid).toBe(running.metadata.uid);
+    expect(pods[0].status?.phase).toBe('Succeeded');
+    expect(mainStatus(pods[0])?.state?.terminated?.exitCode).toBe(0);
+    // Its start is the one the dead kubelet made.
+    expect(mainStatus(pods[0])?.state?.terminated?.startedAt).toBe(
+      mainStatus(running)?.state?.running?.startedAt,
+    );
+    // Main's log, written partly before the kill and partly after, is whole.
+    const logs = await argo(['logs', name]);
+    expect(logs.code).toBe(0);
+    const said = lines(logs.stdout).map((l) => l.replace(/^[^:]+: /, ''));
+    expect(said.filter((l) => !/ argo=true /.test(l))).toEqual(['before the gate', 'after the gate']);
+    ctrl.child.kill('SIGTERM');
+    expect(await ctrl.exited).toBe(0);
   });
 
   it('--namespaced --managed-namespace: a controller that runs only the workflows of that namespace', async () => {

@@ -9,6 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import type { ProcessHandle, ProcessLauncher } from './launcher.js';
 import type { LineLog } from './line-log.js';
+import { rfc3339 } from '../../workflow/phase.js';
 import { awaitShimExit, recordedExit, shimCommand, type ShimPlan } from './shim.js';
 
 export interface ProcessSpec {
@@ -31,6 +32,13 @@ export interface ProcessExit {
   /** The kubelet's reason, when not derived from the exit code. */
   reason?: string;
   stdout?: Buffer;
+  /** When it ended (ms since the epoch), where known from its shim's record (an adopted container). */
+  finishedMs?: number;
+}
+
+/** A container's finishedAt: when its shim recorded its end, else now (it was watched to the end). */
+export function finishedAt(exit: ProcessExit): string {
+  return rfc3339(exit.finishedMs === undefined ? new Date() : new Date(exit.finishedMs));
 }
 
 /** How long to wait for the pipes to close once the process has exited and its group was killed. */

@@ -5,7 +5,10 @@
 // termination messages reported as the kubelet reports them. Nothing of the node's inputs or
 // outputs is touched here. As on a kubelet, containers still running once the main containers are
 // done run on: the controller ends them through pods/exec (HostRuntime.exec), and a sidecar's
-// emissary ends it too.
+// emissary ends it too. Containers run under their shims, as a container runtime keeps them
+// apart from the kubelet: a runtime started after this one died adopts the pod (HostPodRun's
+// adopting), waiting on the containers that run, keeping the exits of those that ended, and
+// starting only those never started, so no step of the pod runs twice.
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Container } from '../../model/meta.js';
@@ -24,7 +27,7 @@ import {
 import { CommandError, resolveCommand } from './command.js';
 import { ContainerFs, type PrivatePath } from './container-fs.js';
 import { overlayRoot } from './isolation.js';
-import type { ProcessExit } from './container-process.js';
+import { finishedAt, type ProcessExit } from './container-process.js';
 import { runningStatus, terminatedStatus, waitingStatus } from './container-status.js';
 import { containerEnv, ContainerConfigError, PodObjects } from './env.js';
 import { HostPodRun, hostSlot, type HostContext, type HostSlot } from './host-pod-run.js';
@@ -57,7 +60,8 @@ export class KubeletRun extends HostPodRun<Slot, KubeletContext> {
   /** Why containers not started yet cannot be: the kubelet's CreateContainerConfigError. */
   private configError: ContainerConfigError | undefined;
 
-  constructor(ctx: KubeletContext, pod: Pod) {
+  /** `adopt`: take over the pod from the runtime that started it and died (see HostPodRun.adopted). */
+  constructor(ctx: KubeletContext, pod: Pod, adopt = false) {
     const tmpl = podTemplate(pod);
     const mains = layoutMainNames(tmpl);
     const role = (c: Container): Slot['role'] =>
@@ -67,7 +71,13 @@ export class KubeletRun extends HostPodRun<Slot, KubeletContext> {
       ...pod.spec.containers.map((c) => hostSlot(c, role(c))),
     ];
     const grace = pod.spec.terminationGracePeriodSeconds;
-    super(ctx, pod, slots, typeof grace === 'number' && grace >= 0 ? grace * 1000 : ctx.defaultGraceMs);
+    super(
+      ctx,
+      pod,
+      slots,
+      typeof grace === 'number' && grace >= 0 ? grace * 1000 : ctx.defaultGraceMs,
+      adopt,
+    );
     // Where main writes its outputs is its own, as in a container: not the host's, nor another pod's.
     this.outputPaths = [
       ...(tmpl?.outputs?.parameters ?? []).map((p) => p.valueFrom?.path),
@@ -137,9 +147,12 @@ export class KubeletRun extends HostPodRun<Slot, KubeletContext> {
       }
       s.env = env;
       s.terminationLog = path.join(this.dir, `${s.name}.termination-log`);
-      // Writable by the container's user, whoever that is, as the kubelet makes it (0666).
-      await writeFile(s.terminationLog, '');
-      await chmod(s.terminationLog, 0o666);
+      // Writable by the container's user, whoever that is, as the kubelet makes it (0666). One that
+      // already started (adopted) may have written its message: kept.
+      if (!this.startedBefore(s)) {
+        await writeFile(s.terminationLog, '');
+        await chmod(s.terminationLog, 0o666);
+      }
       const mounts: ResolvedMount[] = [
         ...resolveMounts(s.spec, this.volumes, env),
         view.mount,
@@ -181,7 +194,8 @@ export class KubeletRun extends HostPodRun<Slot, KubeletContext> {
 
   private async execute(s: Slot): Promise<void> {
     if (this.stopping()) return;
-    s.startedAt = rfc3339(new Date());
+    // An adopted container's start is its shim's (see adopted()), set once it is found.
+    if (!this.startedBefore(s)) s.startedAt = rfc3339(new Date());
     let log: LineLog | undefined;
     let exit: ProcessExit;
     try {
@@ -193,7 +207,9 @@ export class KubeletRun extends HostPodRun<Slot, KubeletContext> {
         log.write([Buffer.from(message)]);
         exit = { exitCode: 128, reason: 'StartError', message };
       } else {
-        const proc = this.spawn(s, log, binds, 0);
+        // Started by the runtime before (adopted): watched to its end, never started again.
+        const proc = (await this.adopted(s, 1, 0)) ?? this.spawn(s, log, binds, 0);
+        s.startedAt ??= rfc3339(new Date());
         this.report();
         // Stopped while this one was still being started.
         if (this.stopping()) void proc.terminate(this.graceMs);
@@ -209,12 +225,13 @@ export class KubeletRun extends HostPodRun<Slot, KubeletContext> {
       log?.close();
       this.markLogDone(s.name);
     }
+    const finished = finishedAt(exit);
     s.termination = {
       exitCode: exit.exitCode,
       message: exit.message ?? (await terminationMessage(s.terminationLog)),
       reason: exit.reason,
-      startedAt: s.startedAt,
-      finishedAt: rfc3339(new Date()),
+      startedAt: s.startedAt ?? finished,
+      finishedAt: finished,
     };
   }
 

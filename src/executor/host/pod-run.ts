@@ -35,7 +35,7 @@ import { processData } from './data-template.js';
 import { CommandError, resolveCommand } from './command.js';
 import { ContainerFs, type PrivatePath } from './container-fs.js';
 import { overlayRoot } from './isolation.js';
-import type { ProcessExit } from './container-process.js';
+import { finishedAt, type ProcessExit } from './container-process.js';
 import { runningStatus, terminatedStatus, waitingStatus, type Termination } from './container-status.js';
 import { containerEnv, ContainerConfigError, PodObjects } from './env.js';
 import { HostPodRun, hostSlot, type HostContext, type HostSlot } from './host-pod-run.js';
@@ -380,7 +380,7 @@ export class PodRun extends HostPodRun<Slot> {
       message: exit.message,
       reason: exit.reason,
       startedAt: s.startedAt,
-      finishedAt: rfc3339(new Date()),
+      finishedAt: finishedAt(exit),
       stdout: exit.stdout,
     };
     return s.termination;

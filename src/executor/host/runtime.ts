@@ -18,7 +18,6 @@ import { ProcessLauncher } from './launcher.js';
 import { MountPoints } from './mount-points.js';
 import { claimOwnerIdentity, killGroups, ownerState, type Owner } from './owner.js';
 import { adoptionOf, sweepJournals } from './adoption.js';
-import { RunJournal } from './run-journal.js';
 import { compileShim } from './shim.js';
 import { ArgoexecSupport, isArgoexecLayout } from './argoexec-layout.js';
 import { KubeletRun, type KubeletContext } from './kubelet-run.js';
@@ -322,17 +321,11 @@ export class HostRuntime {
 
   /**
    * A pod a runtime that died had started, whose containers run (or ran) under their shims: run
-   * on from where they are, not started again. `terminate`: it is being deleted, stop it.
+   * on from where they are, not started again; pods of either layout alike (a kubelet crash does
+   * not rerun a pod's containers either). `terminate`: it is being deleted, stop it.
    */
   private async adopt(pod: Pod, terminate: boolean): Promise<void> {
     if (!(await this.claim(pod))) return;
-    if (isArgoexecLayout(pod)) {
-      // Its executor runs in its own containers, whose work cannot be joined halfway: as before
-      // shims, what is left is killed and the pod runs again.
-      await new RunJournal(this.opts.home, pod.metadata.namespace ?? '', pod.metadata.name ?? '').killAll();
-      if (!this.stopped) this.run(pod);
-      return;
-    }
     if (this.stopped) return;
     const run = this.run(pod, true);
     if (terminate) run.terminate();
@@ -369,7 +362,9 @@ export class HostRuntime {
     const key = `${pod.metadata.namespace ?? ''}/${pod.metadata.name ?? ''}`;
     this.taken.add(pod.metadata.uid ?? '');
     // A pod that brings its own executor is only run; any other gets ours in-process.
-    const run = isArgoexecLayout(pod) ? new KubeletRun(this.ctx!, pod) : new PodRun(this.ctx!, pod, adopt);
+    const run = isArgoexecLayout(pod)
+      ? new KubeletRun(this.ctx!, pod, adopt)
+      : new PodRun(this.ctx!, pod, adopt);
     this.runs.set(key, run);
     void run.done.finally(() => {
       if (this.runs.get(key) === run) this.runs.delete(key);

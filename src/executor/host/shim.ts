@@ -2,7 +2,7 @@
 // under its shim, and reading what a shim recorded: whether it started, whether it still runs,
 // how its container ended. A container whose runtime died is watched here until its shim records
 // the end, by the runtime that adopts it.
-import { readFileSync, watch, type FSWatcher } from 'node:fs';
+import { readFileSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { constants } from 'node:os';
 import path from 'node:path';
@@ -143,8 +143,9 @@ async function shimAlive(dir: string): Promise<boolean> {
 }
 
 /**
- * Resolves with the container's end once its shim has recorded it; a shim that is gone without
- * a record was killed (SIGKILL, by a stop or the kernel): 137. `stop()` gives up watching.
+ * Resolves with the container's end once its shim has recorded it, with the time of the record;
+ * a shim that is gone without a record was killed (SIGKILL, by a stop or the kernel): 137.
+ * `stop()` gives up watching.
  */
 export function awaitShimExit(
   dir: string,
@@ -174,7 +175,9 @@ export function awaitShimExit(
   };
   const finish = (exit: ProcessExit): void => {
     stop();
-    settle(exit);
+    // It may have ended long before it was looked at (no runtime ran then): when is the record's.
+    const recordedMs = statSync(path.join(dir, EXIT_FILE), { throwIfNoEntry: false })?.mtimeMs;
+    settle(recordedMs === undefined ? exit : { ...exit, finishedMs: recordedMs });
   };
   try {
     watcher = watch(dir, () => void check());
