@@ -4,7 +4,7 @@
 // an `argoexec` command (the image's entrypoint) that is this package's CLI run by this Node,
 // access to the Kubernetes API with the pod's namespace, and the argo home's embedded artifact
 // repository, which argoexec uses as ARGO_HOME.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { localArtifactRoot } from '../../artifacts/index.js';
@@ -126,7 +126,7 @@ export class ArgoexecSupport {
     const launcher = `${EXECUTOR_VIEW}/bin/argoexec`;
     const script = `#!/bin/sh\nexec ${EXECUTOR_VIEW}/node ${EXECUTOR_VIEW}/${pkg.cli} argoexec "$@"\n`;
     await Promise.all([
-      writeFile(path.join(dir, 'bin', 'argoexec'), script, { mode: 0o755 }),
+      replaceFile(path.join(dir, 'bin', 'argoexec'), script, 0o755),
       writeFile(path.join(dir, 'node'), ''),
     ]);
     const env: Record<string, string> = {
@@ -165,8 +165,19 @@ export class ArgoexecSupport {
     for (const c of config?.clusters ?? []) absolute(c.cluster, ['certificate-authority']);
     for (const u of config?.users ?? []) absolute(u.user, ['client-certificate', 'client-key', 'tokenFile']);
     // Readable by any user, as the kubelet projects a service account's token (defaultMode 0644).
-    await writeFile(file, stringify(config ?? {}), { mode: 0o644 });
+    await replaceFile(file, stringify(config ?? {}), 0o644);
   }
+}
+
+/**
+ * Writes `text` to `file` whole or not at all: a pod being adopted is laid out again while its
+ * containers may be starting the launcher or reading the kubeconfig, and they must never see the
+ * file cut short.
+ */
+async function replaceFile(file: string, text: string, mode: number): Promise<void> {
+  const partial = `${file}.partial`;
+  await writeFile(partial, text, { mode });
+  await rename(partial, file);
 }
 
 /**
