@@ -328,7 +328,10 @@ export class WorkflowController {
     // A semaphore limit may have changed: waiters that now fit are woken.
     this.configMaps.addHandler(onAnyChange((cm) => syncManager.configMapChanged(cm)));
     const enqueueOwner = (obj: KubeObject): void => {
-      traceStep(`controller sees ${obj.kind ?? ''} ${(obj as Pod).status?.phase ?? ''}`, obj.metadata.name);
+      traceStep(
+        ['controller sees', obj.kind, (obj as Pod).status?.phase].filter(Boolean).join(' '),
+        obj.metadata.name,
+      );
       const wf = obj.metadata.labels?.[LABEL_WORKFLOW];
       if (wf) this.enqueue(key(obj.metadata.namespace, wf));
     };

@@ -23,8 +23,9 @@ export async function removeWorkflowLeftovers(home: string, wf: Workflow): Promi
   for (const node of nodes) {
     if (node.type !== 'Pod') continue;
     const pod = podNameOf(wf, node);
+    // Retried: a runtime may still be writing into a folder of a pod it let go of (ENOTEMPTY).
     for (const dir of [podLogDir(home, ns, pod), podDir(home, ns, pod)])
-      await rm(dir, { recursive: true, force: true });
+      await rm(dir, { recursive: true, force: true, maxRetries: 3 });
   }
   const repository = new LocalDirectoryRepository(localArtifactRoot(home));
   for (const node of nodes) {

@@ -204,6 +204,7 @@ export abstract class HostPodRun<S extends HostSlot, C extends HostContext = Hos
       onError: this.ctx.onError,
       // A full disk may be the pod's own doing: its files go before the store is tried again.
       onRefused: () => this.removeFiles(),
+      logsWritten: () => this.logsWritten(),
     });
     if (this.adopting) {
       // Its folders hold what its containers wrote and are writing: kept as they are.
@@ -404,6 +405,11 @@ export abstract class HostPodRun<S extends HostSlot, C extends HostContext = Hos
   }
 
   // ---- clean-up -----------------------------------------------------------------------------
+
+  /** Resolves once every log closed so far has its last lines and its done marker written. */
+  protected logsWritten(): Promise<unknown> {
+    return Promise.all(this.markers);
+  }
 
   /** Tells log followers that the container's log is complete (once `written`: its last lines are in). */
   protected markLogDone(container: string, written?: Promise<void>): void {

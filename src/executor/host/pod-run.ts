@@ -138,6 +138,9 @@ export class PodRun extends HostPodRun<Slot> {
     });
     if (!saved) return;
     const { outputs } = saved;
+    // The logs are whole before the result goes out, so the final status (which waits for them)
+    // follows the result at once and one controller pass takes both.
+    await this.logsWritten();
     // The result goes first: the controller must never see the pod done without its outputs
     // (outputs the store refused, on a full disk, fail the wait container as upstream's would).
     const refused = await this.writeTaskResult(outputs);

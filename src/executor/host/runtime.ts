@@ -274,7 +274,7 @@ export class HostRuntime {
   private onPod(event: WatchEvent<Pod>): void {
     if (this.stopped) return;
     const pod = event.object;
-    traceStep(`runtime sees ${event.type} ${pod.status?.phase ?? ''}`, pod.metadata.name);
+    traceStep(['runtime sees', event.type, pod.status?.phase].filter(Boolean).join(' '), pod.metadata.name);
     const key = `${pod.metadata.namespace ?? ''}/${pod.metadata.name ?? ''}`;
     const uid = pod.metadata.uid ?? '';
     const run = this.runs.get(key);

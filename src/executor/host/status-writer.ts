@@ -32,6 +32,12 @@ export interface StatusWriterInput {
   onError(err: unknown, where: string): void;
   /** The store refused the final status: free what the pod still holds on disk before it is tried again. */
   onRefused?(): Promise<void>;
+  /**
+   * Resolves once the pod's logs are whole (their last lines and done markers written): a pod is
+   * reported finished only then, so a reader of its logs, or whoever removes its files once the
+   * workflow is done, never finds them half written.
+   */
+  logsWritten?(): Promise<unknown>;
 }
 
 export class StatusWriter {
@@ -48,8 +54,9 @@ export class StatusWriter {
     void this.enqueue(status, pgids);
   }
 
-  final(status: PodStatus): Promise<void> {
+  async final(status: PodStatus): Promise<void> {
     this.finalizing = true;
+    await this.input.logsWritten?.();
     return this.enqueue(status, undefined);
   }
 

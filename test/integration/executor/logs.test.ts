@@ -1,10 +1,13 @@
 // Container logs: kubelet-style timestamped lines written by the host runtime, read back (and
 // followed) with readPodLogs as `argo logs` does.
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPodLogs, type LogLine, type ReadPodLogsOptions } from '../../../src/executor/index.js';
+import { containerLogDonePath, containerLogPath } from '../../../src/executor/paths.js';
+import type { Pod } from '../../../src/model/pod.js';
+import type { WatchEvent } from '../../../src/store/types.js';
 import { NS, podFor, runPod, startHarness, type Harness } from './harness.js';
 
 const RFC3339_NANO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$/;
@@ -36,6 +39,41 @@ describe('container logs', () => {
     for (const l of lines) expect(l.time).toMatch(RFC3339_NANO);
     const times = lines.map((l) => l.time);
     expect([...times].sort()).toEqual(times);
+  });
+
+  it('reports a pod finished only once its logs are whole: every done marker and last line written', async () => {
+    // Looked at as the finished status arrives, not a poll later: whoever reads the logs or
+    // removes the pod's files on seeing it finished must find nothing still being written.
+    const seen: { done: Record<string, boolean>; waitLog: string }[] = [];
+    const watch = h.store.watch<Pod>(
+      'Pod',
+      { fieldSelector: 'metadata.name=whole' },
+      (e: WatchEvent<Pod>) => {
+        const phase = e.object.status?.phase;
+        if (seen.length > 0 || (phase !== 'Succeeded' && phase !== 'Failed')) return;
+        const done: Record<string, boolean> = {};
+        for (const c of ['init', 'wait', 'main'])
+          done[c] = existsSync(containerLogDonePath(h.home, NS, 'whole', c));
+        let waitLog = '';
+        try {
+          waitLog = readFileSync(containerLogPath(h.home, NS, 'whole', 'wait'), 'utf8');
+        } catch {
+          // Missing: recorded as empty, which the assertion below names.
+        }
+        seen.push({ done, waitLog });
+      },
+    );
+    try {
+      await runPod(
+        h,
+        podFor('whole', { name: 'w', container: { image: 'alpine', command: ['sh', '-c', 'echo hi'] } }),
+      );
+    } finally {
+      watch.stop();
+    }
+    expect(seen).toHaveLength(1);
+    expect(seen[0].done).toEqual({ init: true, wait: true, main: true });
+    expect(seen[0].waitLog).toMatch(/msg="No output artifacts".*\n$/);
   });
 
   it('applies timestamps, tailLines, sinceTime and grep', async () => {
