@@ -58,9 +58,12 @@ describe.runIf(process.platform === 'linux')('argo submit interrupted before the
       child.kill(signal);
       // Handled while the CLI waits for the rest of the file, or at the checkpoint after parsing it.
       await writer.close();
-      expect(await exited).toBe(code);
-      expect(stderr).toBe(`Error: interrupted by ${signal}: no workflow was submitted\n`);
-      expect(stdout).toBe('');
+      // All three at once, so a failure shows what the command did instead.
+      expect({ exit: await exited, stderr, stdout }).toEqual({
+        exit: code,
+        stderr: `Error: interrupted by ${signal}: no workflow was submitted\n`,
+        stdout: '',
+      });
       const list = await cli.run(['list', '-o', 'name']);
       expect(list.code).toBe(0);
       expect(list.stdout).not.toContain(name);

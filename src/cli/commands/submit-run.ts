@@ -188,6 +188,9 @@ async function submit(cmd: Command, files: string[], o: SubmitFlags, trap: Inter
           names.push(created.metadata.name ?? '');
         }
       }
+      // A signal noted during the last write: everything is stored, and the command still ends as
+      // the signal asks, saying so, rather than letting the signal pass unheeded.
+      if (trap.signal.aborted) throw notSubmitted(trap.signal.reason, names, names.length);
       trap.release();
       if (o.dryRun || o.serverDryRun) return;
       if (o.log) {
@@ -229,6 +232,8 @@ function notSubmitted(err: unknown, submitted: string[], total: number): unknown
   const what =
     submitted.length === 0
       ? 'no workflow was submitted'
-      : `submitted ${submitted.join(', ')}; ${left} more not submitted`;
+      : left === 0
+        ? `submitted ${submitted.join(', ')}`
+        : `submitted ${submitted.join(', ')}; ${left} more not submitted`;
   return new Interrupted(err.signal, `interrupted by ${err.signal}: ${what}`);
 }
