@@ -37,7 +37,9 @@ export interface InterruptTrap {
   /**
    * Runs long synchronous work that writes nothing (parsing a manifest) with the signals' default
    * action: a handler would only run once the work is done, seconds later, while the default ends
-   * the process at once, which is safe where nothing is being written.
+   * the process at once, which is safe where nothing is being written. A signal received just
+   * before, not yet handed to its handler when the handlers are removed, is lost with them (Node
+   * closes the signal's handle): worth it only for work long enough that ending at once matters more.
    */
   untrapped<T>(work: () => T): T;
   /** Lets signals through (the trap's handlers are removed). */

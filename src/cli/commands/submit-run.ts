@@ -92,6 +92,9 @@ export async function runSubmit(cmd: Command, files: string[], o: SubmitFlags): 
   }
 }
 
+/** Manifests longer than this (characters) parse with signals' default action (see InterruptTrap.untrapped). */
+const UNTRAPPED_PARSE_LENGTH = 1_000_000;
+
 async function submit(cmd: Command, files: string[], o: SubmitFlags, trap: InterruptTrap): Promise<void> {
   if (o.from && files.length > 0) throw new SubmitError('cannot combine --from with file arguments');
   if (o.scheduledTime !== undefined && Number.isNaN(Date.parse(o.scheduledTime))) {
@@ -111,7 +114,9 @@ async function submit(cmd: Command, files: string[], o: SubmitFlags, trap: Inter
     if (files.length === 0) throw new SubmitError('no workflow found in given files');
     const manifests = await readCommandManifests(files, {
       strict: o.strict !== false,
-      parsing: (parse) => trap.untrapped(parse),
+      // Only a parse long enough to matter runs untrapped: a signal that came just before it,
+      // still on its way to its handler when the trap's handlers are removed, is lost with them.
+      parsing: (parse, length) => (length > UNTRAPPED_PARSE_LENGTH ? trap.untrapped(parse) : parse()),
     });
     for (const m of manifests) {
       if (m.kind !== 'Workflow') continue;

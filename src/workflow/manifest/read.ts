@@ -61,11 +61,18 @@ export async function readManifests(
 ): Promise<ParsedManifest[]> {
   const sources = await readManifestFiles(paths, opts);
   const parse = (): ParsedManifest[] => sources.flatMap((s) => parseManifests(s.text, s.source, opts));
-  return opts.parsing ? opts.parsing(parse) : parse();
+  if (!opts.parsing) return parse();
+  return opts.parsing(
+    parse,
+    sources.reduce((n, s) => n + s.text.length, 0),
+  );
 }
 
-/** Runs the (synchronous) parsing: a caller may set how signals are handled meanwhile. */
-export type Around = <T>(work: () => T) => T;
+/**
+ * Runs the (synchronous) parsing of `length` characters of text: a caller may set how signals
+ * are handled meanwhile.
+ */
+export type Around = <T>(work: () => T, length: number) => T;
 
 function isManifestFile(path: string): boolean {
   return path.startsWith('/dev/') || MANIFEST_EXTENSIONS.has(extname(path));
